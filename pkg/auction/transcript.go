@@ -1,0 +1,214 @@
+package auction
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"slices"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Transcript is the public record of one auction: the signed order, every
+// recorded bid with its arrival and the reputation used, the rule and the
+// winner, signed by the auctioneer (the order's tenant). Anyone can re-check
+// it with Verify from the signed messages alone.
+type Transcript struct {
+	Rule     string      `json:"rule"`
+	Order    SignedOrder `json:"order"`
+	ClosedAt time.Time   `json:"closedAt"`
+	Entries  []Entry     `json:"entries"`
+	// Winner is the winning bid's hash (the lease ID), zero when no bid
+	// qualified.
+	Winner    common.Hash `json:"winner"`
+	Signature Signature   `json:"signature"`
+}
+
+// Entry is one bid in a transcript.
+type Entry struct {
+	Bid        SignedBid `json:"bid"`
+	Arrival    time.Time `json:"arrival"`
+	Reputation uint64    `json:"reputation"`
+	// Reason says why the bid could not win (empty for eligible bids). It
+	// follows from the rest; Verify recomputes it.
+	Reason Reason `json:"reason,omitempty"`
+}
+
+// Earliest and latest instants a transcript can hold: EIP-712 carries them
+// as uint64 unix nanoseconds.
+var (
+	minTime = time.Unix(0, 0)
+	maxTime = time.Unix(0, 1<<63-1)
+)
+
+// NewTranscript runs the winner rule over cands and returns the transcript
+// signed by auctioneer, who must be the order's tenant. Entries are ordered
+// by arrival, then bid hash.
+func (d Domain) NewTranscript(order *VerifiedOrder, cands []Candidate, closedAt time.Time, auctioneer Signer) (Transcript, error) {
+	if !order.ok {
+		return Transcript{}, errors.New("transcript: order is not verified")
+	}
+	if auctioneer.Address() != order.Order.Tenant {
+		return Transcript{}, fmt.Errorf("transcript: the auctioneer's key is %s, the order's tenant is %s", auctioneer.Address().Hex(), order.Order.Tenant.Hex())
+	}
+	if len(cands) > MaxTranscriptBids {
+		return Transcript{}, fmt.Errorf("%w: %d bids, a transcript holds at most %d", ErrTooLarge, len(cands), MaxTranscriptBids)
+	}
+	cands = slices.Clone(cands)
+	for i := range cands {
+		if !cands[i].Bid.ok {
+			return Transcript{}, fmt.Errorf("transcript: bid %d is not verified", i)
+		}
+		cands[i].Arrival = cands[i].Arrival.Round(0).UTC()
+	}
+	slices.SortFunc(cands, func(a, b Candidate) int {
+		if c := a.Arrival.Compare(b.Arrival); c != 0 {
+			return c
+		}
+		return bytes.Compare(a.Bid.Hash[:], b.Bid.Hash[:])
+	})
+	closedAt = closedAt.Round(0).UTC()
+	out := SelectWinner(order, cands, closedAt)
+	t := Transcript{Rule: RuleLowestPrice, Order: order.SignedOrder, ClosedAt: closedAt, Entries: make([]Entry, len(cands))}
+	for i, c := range cands {
+		t.Entries[i] = Entry{Bid: c.Bid.SignedBid, Arrival: c.Arrival, Reputation: c.Reputation, Reason: out.Reasons[i]}
+	}
+	if out.Winner >= 0 {
+		t.Winner = cands[out.Winner].Bid.Hash
+	}
+	hashes := make([]common.Hash, len(cands))
+	for i := range cands {
+		hashes[i] = cands[i].Bid.Hash
+	}
+	digest, err := d.transcriptHash(&t, order.Hash, hashes)
+	if err != nil {
+		return Transcript{}, err
+	}
+	if t.Signature, err = auctioneer.SignHash(digest); err != nil {
+		return Transcript{}, err
+	}
+	return t, nil
+}
+
+// Verify re-checks a transcript from its signed messages alone: the order's
+// and every bid's signature, that no bid appears twice, that re-running the
+// rule gives the same reasons and winner, and that the order's tenant signed
+// the transcript. It returns the verified order and the winning bid (nil
+// when no bid won).
+func (d Domain) Verify(t *Transcript) (VerifiedOrder, *VerifiedBid, error) {
+	if t.Rule != RuleLowestPrice {
+		return VerifiedOrder{}, nil, fmt.Errorf("%w: transcript rule %q, this build knows %q", ErrInvalid, t.Rule, RuleLowestPrice)
+	}
+	if len(t.Entries) > MaxTranscriptBids {
+		return VerifiedOrder{}, nil, fmt.Errorf("%w: %d bids, a transcript holds at most %d", ErrTooLarge, len(t.Entries), MaxTranscriptBids)
+	}
+	if !inRange(t.ClosedAt) {
+		return VerifiedOrder{}, nil, fmt.Errorf("%w: closedAt %s is out of range", ErrInvalid, t.ClosedAt)
+	}
+	order, err := d.VerifyOrder(t.Order)
+	if err != nil {
+		return VerifiedOrder{}, nil, fmt.Errorf("transcript: %w", err)
+	}
+	cands := make([]Candidate, len(t.Entries))
+	hashes := make([]common.Hash, len(t.Entries))
+	seen := make(map[common.Hash]int, len(t.Entries))
+	for i, e := range t.Entries {
+		if !inRange(e.Arrival) {
+			return VerifiedOrder{}, nil, fmt.Errorf("%w: entry %d: arrival %s is out of range", ErrInvalid, i, e.Arrival)
+		}
+		vb, err := d.VerifyBid(e.Bid)
+		if err != nil {
+			return VerifiedOrder{}, nil, fmt.Errorf("transcript entry %d: %w", i, err)
+		}
+		if j, dup := seen[vb.Hash]; dup {
+			return VerifiedOrder{}, nil, fmt.Errorf("%w: entries %d and %d are the same bid %s", ErrInvalid, j, i, vb.Hash.Hex())
+		}
+		seen[vb.Hash] = i
+		cands[i] = Candidate{Bid: vb, Arrival: e.Arrival, Reputation: e.Reputation}
+		hashes[i] = vb.Hash
+	}
+	out := SelectWinner(&order, cands, t.ClosedAt)
+	for i, r := range out.Reasons {
+		if t.Entries[i].Reason != r {
+			return VerifiedOrder{}, nil, fmt.Errorf("%w: entry %d says %q, the rule says %q", ErrInvalid, i, t.Entries[i].Reason, r)
+		}
+	}
+	var winner *VerifiedBid
+	want := common.Hash{}
+	if out.Winner >= 0 {
+		winner = &cands[out.Winner].Bid
+		want = winner.Hash
+	}
+	if t.Winner != want {
+		return VerifiedOrder{}, nil, fmt.Errorf("%w: transcript names winner %s, the rule picks %s", ErrInvalid, t.Winner.Hex(), want.Hex())
+	}
+	digest, err := d.transcriptHash(t, order.Hash, hashes)
+	if err != nil {
+		return VerifiedOrder{}, nil, err
+	}
+	if err := checkSigner(digest, t.Signature, order.Order.Tenant, "auctioneer (the order's tenant)"); err != nil {
+		return VerifiedOrder{}, nil, fmt.Errorf("transcript: %w", err)
+	}
+	return order, winner, nil
+}
+
+// TranscriptHash is the EIP-712 digest the auctioneer signs.
+func (d Domain) TranscriptHash(t *Transcript) (common.Hash, error) {
+	hashes := make([]common.Hash, len(t.Entries))
+	for i := range t.Entries {
+		hashes[i] = d.BidHash(&t.Entries[i].Bid.Bid)
+	}
+	return d.transcriptHash(t, d.OrderHash(&t.Order.Order), hashes)
+}
+
+func (d Domain) transcriptHash(t *Transcript, orderHash common.Hash, bidHashes []common.Hash) (common.Hash, error) {
+	if !inRange(t.ClosedAt) {
+		return common.Hash{}, fmt.Errorf("%w: closedAt %s is out of range", ErrInvalid, t.ClosedAt)
+	}
+	var entries encoder
+	for i := range t.Entries {
+		if !inRange(t.Entries[i].Arrival) {
+			return common.Hash{}, fmt.Errorf("%w: entry %d: arrival %s is out of range", ErrInvalid, i, t.Entries[i].Arrival)
+		}
+		var e encoder
+		e.hash(entryTypeHash)
+		e.hash(bidHashes[i])
+		e.uint(uint64(t.Entries[i].Arrival.UnixNano()))
+		e.uint(t.Entries[i].Reputation)
+		entries.hash(e.sum())
+	}
+	var e encoder
+	e.hash(transcriptTypeHash)
+	e.hash(orderHash)
+	e.str(t.Rule)
+	e.uint(uint64(t.ClosedAt.UnixNano()))
+	e.hash(entries.sum())
+	e.hash(t.Winner)
+	return d.digest(e.sum()), nil
+}
+
+func inRange(t time.Time) bool { return !t.Before(minTime) && !t.After(maxTime) }
+
+type transcriptEnvelope struct {
+	V int `json:"v"`
+	Transcript
+}
+
+// EncodeTranscript writes the transcript in the wire encoding.
+func EncodeTranscript(t Transcript) ([]byte, error) {
+	return encode(transcriptEnvelope{WireVersion, t}, "transcript", MaxTranscriptBytes)
+}
+
+// DecodeTranscript reads a transcript from the wire encoding. It checks
+// size, version and syntax only; Verify checks the rest.
+func DecodeTranscript(data []byte) (Transcript, error) {
+	var env transcriptEnvelope
+	if err := decode(data, &env, "transcript", MaxTranscriptBytes); err != nil {
+		return Transcript{}, err
+	}
+	if n := len(env.Entries); n > MaxTranscriptBids {
+		return Transcript{}, fmt.Errorf("%w: transcript has %d bids, at most %d", ErrTooLarge, n, MaxTranscriptBids)
+	}
+	return env.Transcript, nil
+}

@@ -1,0 +1,217 @@
+package auction
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// RuleLowestPrice names the winner rule SelectWinner implements; transcripts
+// carry it so a verifier knows which rule to re-run.
+const RuleLowestPrice = "tender/lowest-price/1"
+
+// Candidate is a verified bid as the auctioneer received it.
+type Candidate struct {
+	Bid VerifiedBid
+	// Arrival is when the auctioneer received the bid.
+	Arrival time.Time
+	// Reputation is the provider's standing as the auctioneer saw it when the
+	// window closed; higher wins ties.
+	Reputation uint64
+}
+
+// Outcome is the result of the winner rule.
+type Outcome struct {
+	// Winner indexes the winning candidate, or is -1 when none qualifies.
+	Winner int
+	// Reasons holds, per candidate, ReasonEligible or why it cannot win.
+	Reasons []Reason
+}
+
+// SelectWinner applies RuleLowestPrice to the candidates of order when the
+// window closed at closedAt. A candidate can win only if its bid was verified,
+// names the order, arrived before the bid deadline, had not expired at
+// closedAt, asks at most the order's max price and meets every requirement.
+// Among those the lowest price wins; ties go to the higher reputation, the
+// earlier arrival, the lower provider address, then the lower bid hash. The
+// result does not depend on the candidates' order.
+func SelectWinner(order *VerifiedOrder, cands []Candidate, closedAt time.Time) Outcome {
+	out := Outcome{Winner: -1, Reasons: make([]Reason, len(cands))}
+	if !order.ok {
+		for i := range out.Reasons {
+			out.Reasons[i] = ReasonUnverified
+		}
+		return out
+	}
+	o := &order.Order
+	closeUnix := unixNow(closedAt)
+	for i := range cands {
+		c := &cands[i]
+		r := eligibility(o, order.Hash, closeUnix, c)
+		out.Reasons[i] = r
+		if r == ReasonEligible && (out.Winner < 0 || better(c, &cands[out.Winner])) {
+			out.Winner = i
+		}
+	}
+	return out
+}
+
+func eligibility(o *Order, orderHash common.Hash, closeUnix uint64, c *Candidate) Reason {
+	b := &c.Bid.Bid
+	switch {
+	case !c.Bid.ok:
+		return ReasonUnverified
+	case b.OrderHash != orderHash:
+		return ReasonWrongOrder
+	case unixNow(c.Arrival) >= o.BidDeadline:
+		return ReasonLate
+	case closeUnix >= b.Expiry:
+		return ReasonBidExpired
+	case b.PricePerHour.Cmp(o.MaxPricePerHour) > 0:
+		return ReasonPriceAboveMax
+	}
+	return offerReason(&o.Requirements, &b.Offer)
+}
+
+// better reports whether a beats b under RuleLowestPrice.
+func better(a, b *Candidate) bool {
+	if c := a.Bid.Bid.PricePerHour.Cmp(b.Bid.Bid.PricePerHour); c != 0 {
+		return c < 0
+	}
+	if a.Reputation != b.Reputation {
+		return a.Reputation > b.Reputation
+	}
+	if c := a.Arrival.Compare(b.Arrival); c != 0 {
+		return c < 0
+	}
+	if c := bytes.Compare(a.Bid.Bid.Provider[:], b.Bid.Bid.Provider[:]); c != 0 {
+		return c < 0
+	}
+	return bytes.Compare(a.Bid.Hash[:], b.Bid.Hash[:]) < 0
+}
+
+// Errors of bids the auctioneer refuses and does not record.
+var (
+	ErrLate      = errors.New("bid arrived after the bid deadline")
+	ErrReplayed  = errors.New("bid already received")
+	ErrDuplicate = errors.New("provider already bid on this order")
+	ErrClosed    = errors.New("auction closed")
+)
+
+// Verdict is the auctioneer's answer to a recorded bid: Reason is
+// ReasonEligible while the bid can win, else why not, with Detail in words.
+type Verdict struct {
+	Reason Reason
+	Detail string
+}
+
+// Auction collects the sealed bids for one order during its window and closes
+// into a signed Transcript. It is safe for concurrent use.
+type Auction struct {
+	domain     Domain
+	order      VerifiedOrder
+	reputation func(common.Address) uint64
+
+	mu        sync.Mutex
+	cands     []Candidate
+	seen      map[common.Hash]bool
+	providers map[common.Address]bool
+	closed    bool
+}
+
+// NewAuction starts collecting bids for order. reputation gives a provider's
+// standing when the window closes (nil: everyone 0).
+func NewAuction(d Domain, order VerifiedOrder, reputation func(common.Address) uint64) (*Auction, error) {
+	if !order.ok {
+		return nil, errors.New("auction: order is not verified")
+	}
+	if reputation == nil {
+		reputation = func(common.Address) uint64 { return 0 }
+	}
+	return &Auction{
+		domain: d, order: order, reputation: reputation,
+		seen: make(map[common.Hash]bool), providers: make(map[common.Address]bool),
+	}, nil
+}
+
+// Order is the order under auction.
+func (a *Auction) Order() *VerifiedOrder { return &a.order }
+
+// Add takes a bid that arrived at arrival. It refuses, with an error and
+// without recording it, a bid that is malformed, badly signed, for another
+// order, late, expired, replayed, a provider's second bid, or after Close.
+// Otherwise the bid is recorded and the verdict says whether it can win.
+func (a *Auction) Add(sb SignedBid, arrival time.Time) (Verdict, error) {
+	arrival = arrival.Round(0).UTC()
+	b := &sb.Bid
+	if err := b.Validate(); err != nil {
+		return Verdict{}, fmt.Errorf("bid: %w", err)
+	}
+	if err := checkAnswers(b, &a.order); err != nil {
+		return Verdict{}, err
+	}
+	if unixNow(arrival) >= a.order.Order.BidDeadline {
+		return Verdict{}, fmt.Errorf("%w (%s)", ErrLate, unixTime(a.order.Order.BidDeadline))
+	}
+	if err := b.CheckLive(arrival); err != nil {
+		return Verdict{}, err
+	}
+	vb, err := a.domain.VerifyBid(sb)
+	if err != nil {
+		return Verdict{}, err
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	switch {
+	case a.closed:
+		return Verdict{}, ErrClosed
+	case a.seen[vb.Hash]:
+		return Verdict{}, fmt.Errorf("%w: %s", ErrReplayed, vb.Hash.Hex())
+	case a.providers[b.Provider]:
+		return Verdict{}, fmt.Errorf("%w: %s", ErrDuplicate, b.Provider.Hex())
+	}
+	a.seen[vb.Hash] = true
+	a.providers[b.Provider] = true
+	a.cands = append(a.cands, Candidate{Bid: vb, Arrival: arrival})
+	return verdict(&a.order.Order, b), nil
+}
+
+func verdict(o *Order, b *Bid) Verdict {
+	if b.PricePerHour.Cmp(o.MaxPricePerHour) > 0 {
+		return Verdict{ReasonPriceAboveMax, fmt.Sprintf("asks %s per hour, the order pays at most %s", b.PricePerHour, o.MaxPricePerHour)}
+	}
+	if err := CheckOffer(&o.Requirements, &b.Offer); err != nil {
+		var m *Mismatch
+		errors.As(err, &m)
+		return Verdict{m.Reason, m.Detail}
+	}
+	return Verdict{}
+}
+
+// Len is the number of bids recorded so far.
+func (a *Auction) Len() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.cands)
+}
+
+// Close ends the window at closedAt, picks the winner and returns the
+// transcript signed by auctioneer, who must be the order's tenant.
+func (a *Auction) Close(closedAt time.Time, auctioneer Signer) (Transcript, error) {
+	a.mu.Lock()
+	if a.closed {
+		a.mu.Unlock()
+		return Transcript{}, ErrClosed
+	}
+	a.closed = true
+	cands := a.cands
+	a.mu.Unlock()
+	for i := range cands {
+		cands[i].Reputation = a.reputation(cands[i].Bid.Bid.Provider)
+	}
+	return a.domain.NewTranscript(&a.order, cands, closedAt, auctioneer)
+}

@@ -1,0 +1,197 @@
+package auction
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+)
+
+// WireVersion is the version of the JSON encoding this package reads and
+// writes. Every message carries it as "v"; other versions are refused.
+const WireVersion = 1
+
+// Size caps of encoded messages. Decoders refuse larger input before parsing.
+const (
+	MaxOrderBytes      = 32 << 10
+	MaxBidBytes        = 8 << 10
+	MaxTranscriptBids  = 256
+	MaxTranscriptBytes = 4 << 20
+)
+
+// Errors a decoder returns, wrapped with details.
+var (
+	ErrTooLarge       = errors.New("message too large")
+	ErrUnknownVersion = errors.New("unknown wire version")
+	ErrMalformed      = errors.New("malformed message")
+)
+
+// SignedOrder is an order with its tenant's signature: the unit that travels.
+type SignedOrder struct {
+	Order     Order     `json:"order"`
+	Signature Signature `json:"signature"`
+}
+
+// SignedBid is a bid with its provider's signature.
+type SignedBid struct {
+	Bid       Bid       `json:"bid"`
+	Signature Signature `json:"signature"`
+}
+
+type orderEnvelope struct {
+	V int `json:"v"`
+	SignedOrder
+}
+
+type bidEnvelope struct {
+	V int `json:"v"`
+	SignedBid
+}
+
+// EncodeOrder writes the signed order in the wire encoding.
+func EncodeOrder(so SignedOrder) ([]byte, error) {
+	return encode(orderEnvelope{WireVersion, so}, "order", MaxOrderBytes)
+}
+
+// DecodeOrder reads a signed order from the wire encoding. It checks size,
+// version and syntax only; VerifyOrder checks the rest.
+func DecodeOrder(data []byte) (SignedOrder, error) {
+	var env orderEnvelope
+	err := decode(data, &env, "order", MaxOrderBytes)
+	return env.SignedOrder, err
+}
+
+// EncodeBid writes the signed bid in the wire encoding.
+func EncodeBid(sb SignedBid) ([]byte, error) {
+	return encode(bidEnvelope{WireVersion, sb}, "bid", MaxBidBytes)
+}
+
+// DecodeBid reads a signed bid from the wire encoding. It checks size,
+// version and syntax only; VerifyBid checks the rest.
+func DecodeBid(data []byte) (SignedBid, error) {
+	var env bidEnvelope
+	err := decode(data, &env, "bid", MaxBidBytes)
+	return env.SignedBid, err
+}
+
+func encode(v any, what string, limit int) ([]byte, error) {
+	data, err := json.Marshal(v)
+	if err != nil {
+		return nil, fmt.Errorf("encode %s: %w", what, err)
+	}
+	if len(data) > limit {
+		return nil, fmt.Errorf("%w: %s encodes to %d bytes, at most %d", ErrTooLarge, what, len(data), limit)
+	}
+	return data, nil
+}
+
+// decode checks the size cap and the version, then parses strictly: unknown
+// fields and trailing data are errors.
+func decode(data []byte, v any, what string, limit int) error {
+	if len(data) > limit {
+		return fmt.Errorf("%w: %s is %d bytes, at most %d", ErrTooLarge, what, len(data), limit)
+	}
+	var head struct {
+		V *int `json:"v"`
+	}
+	if err := json.Unmarshal(data, &head); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
+	}
+	if head.V == nil {
+		return fmt.Errorf("%w: %s has no version field \"v\"", ErrMalformed, what)
+	}
+	if *head.V != WireVersion {
+		return fmt.Errorf("%w: %s is version %d, this build reads version %d", ErrUnknownVersion, what, *head.V, WireVersion)
+	}
+	if err := strictJSON(data, v); err != nil {
+		return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
+	}
+	return nil
+}
+
+func strictJSON(data []byte, v any) error {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return err
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		return errors.New("trailing data after the message")
+	}
+	return nil
+}
+
+// MarshalJSON writes the order with its price as a decimal string.
+func (o Order) MarshalJSON() ([]byte, error) {
+	type plain Order
+	return json.Marshal(struct {
+		plain
+		MaxPricePerHour string `json:"maxPricePerHour"`
+	}{plain(o), amountText(o.MaxPricePerHour)})
+}
+
+// UnmarshalJSON reads an order strictly (unknown fields are errors).
+func (o *Order) UnmarshalJSON(data []byte) error {
+	type plain Order
+	w := struct {
+		*plain
+		MaxPricePerHour *string `json:"maxPricePerHour"`
+	}{plain: (*plain)(o)}
+	if err := strictJSON(data, &w); err != nil {
+		return err
+	}
+	var err error
+	o.MaxPricePerHour, err = parseAmount("maxPricePerHour", w.MaxPricePerHour)
+	return err
+}
+
+// MarshalJSON writes the bid with its price as a decimal string.
+func (b Bid) MarshalJSON() ([]byte, error) {
+	type plain Bid
+	return json.Marshal(struct {
+		plain
+		PricePerHour string `json:"pricePerHour"`
+	}{plain(b), amountText(b.PricePerHour)})
+}
+
+// UnmarshalJSON reads a bid strictly (unknown fields are errors).
+func (b *Bid) UnmarshalJSON(data []byte) error {
+	type plain Bid
+	w := struct {
+		*plain
+		PricePerHour *string `json:"pricePerHour"`
+	}{plain: (*plain)(b)}
+	if err := strictJSON(data, &w); err != nil {
+		return err
+	}
+	var err error
+	b.PricePerHour, err = parseAmount("pricePerHour", w.PricePerHour)
+	return err
+}
+
+func amountText(v *big.Int) string {
+	if v == nil {
+		return ""
+	}
+	return v.String()
+}
+
+// parseAmount reads a token amount: a decimal string of digits, no sign, no
+// leading zeros, at most 78 digits (2^256 has 78).
+func parseAmount(field string, s *string) (*big.Int, error) {
+	if s == nil {
+		return nil, &FieldError{Field: field, Msg: "missing"}
+	}
+	t := *s
+	ok := len(t) > 0 && len(t) <= 78 && (t == "0" || t[0] != '0')
+	for i := 0; ok && i < len(t); i++ {
+		ok = t[i] >= '0' && t[i] <= '9'
+	}
+	if !ok {
+		return nil, &FieldError{Field: field, Msg: fmt.Sprintf("%q is not a whole number of token base units written in decimal, like \"1500000\"", t)}
+	}
+	v, _ := new(big.Int).SetString(t, 10)
+	return v, nil
+}
