@@ -230,3 +230,24 @@ func (e *encoder) sum() common.Hash { return crypto.Keccak256Hash(e.buf) }
 
 // ChainID256 is the chain ID as the uint256 the domain encodes.
 func (d Domain) ChainID256() *big.Int { return new(big.Int).SetUint64(d.ChainID) }
+
+// StructHashes are the EIP-712 hashes of an order's or bid's nested parts.
+// The escrow contract takes them in place of the parts, so it rebuilds the
+// same digest from a few words of calldata.
+type StructHashes struct {
+	Requirements common.Hash // hashStruct(order.requirements)
+	Job          common.Hash // hashStruct(order.job)
+	Offer        common.Hash // hashStruct(bid.offer)
+}
+
+// OrderParts returns the hashes of the order's requirements and job.
+func OrderParts(o *Order) StructHashes {
+	return StructHashes{Requirements: requirementsStructHash(&o.Requirements), Job: jobStructHash(&o.Job)}
+}
+
+// OfferHash returns hashStruct of the bid's offer.
+func OfferHash(b *Bid) common.Hash { return offerStructHash(&b.Offer) }
+
+// TypeHashes returns the EIP-712 type hashes of Order and Bid, as the escrow
+// contract declares them.
+func TypeHashes() (order, bid common.Hash) { return orderTypeHash, bidTypeHash }

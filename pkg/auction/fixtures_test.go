@@ -9,6 +9,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/google/go-cmp/cmp"
 )
 
 // Fixed test keys: deterministic signatures, stable golden values.
@@ -102,3 +103,11 @@ func mustSignBid(t testing.TB, b Bid, k *ecdsa.PrivateKey) VerifiedBid {
 }
 
 func addr(k *ecdsa.PrivateKey) common.Address { return crypto.PubkeyToAddress(k.PublicKey) }
+
+// bigCmp compares *big.Int by value in cmp.Diff.
+var bigCmp = cmp.Comparer(func(a, b *big.Int) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Cmp(b) == 0
+})

@@ -1,0 +1,243 @@
+package auction
+
+import (
+	"bytes"
+	"math/big"
+	"slices"
+	"testing"
+	"time"
+)
+
+func FuzzReadOrder(f *testing.F) {
+	so, err := testDomain.SignOrder(sampleOrder(addr(testKey(f, 1))), NewKeySigner(testKey(f, 1)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	data, _ := EncodeOrder(so)
+	f.Add(data)
+	f.Add(bytes.Replace(data, []byte(`"v":1`), []byte(`"v":2`), 1))
+	f.Add(bytes.Replace(data, []byte(`"4000000"`), []byte(`"4000001"`), 1))
+	f.Add([]byte(`{"v":1}`))
+	f.Add([]byte(`{"v":1,"order":{"requirements":{"gpuModels":[""]}}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		vo, err := testDomain.ReadOrder(data, t0)
+		if err != nil {
+			return
+		}
+		// Whatever is accepted re-encodes into something accepted, with the
+		// same hash: no two readings of one signed order.
+		again, err := EncodeOrder(vo.SignedOrder)
+		if err != nil {
+			t.Fatalf("re-encode accepted order: %v", err)
+		}
+		vo2, err := testDomain.ReadOrder(again, t0)
+		if err != nil || vo2.Hash != vo.Hash {
+			t.Fatalf("re-read: %v, hash %s vs %s", err, vo2.Hash.Hex(), vo.Hash.Hex())
+		}
+	})
+}
+
+func FuzzReadBid(f *testing.F) {
+	tenant, provider := testKey(f, 1), testKey(f, 2)
+	order := mustSignOrder(f, sampleOrder(addr(tenant)), tenant)
+	sb, err := testDomain.SignBid(sampleBid(order.Hash, addr(provider), 100), NewKeySigner(provider))
+	if err != nil {
+		f.Fatal(err)
+	}
+	data, _ := EncodeBid(sb)
+	f.Add(data)
+	f.Add(bytes.Replace(data, []byte(`"count":2`), []byte(`"count":0`), 1))
+	f.Add(bytes.Replace(data, []byte(`"100"`), []byte(`"99"`), 1))
+	f.Add([]byte(`{"v":1,"bid":{"pricePerHour":"1"}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		vb, err := testDomain.ReadBid(data, &order, t0)
+		if err != nil {
+			return
+		}
+		if vb.Bid.OrderHash != order.Hash {
+			t.Fatalf("accepted a bid for order %s", vb.Bid.OrderHash.Hex())
+		}
+		if got, err := Recover(vb.Hash, vb.Signature); err != nil || got != vb.Bid.Provider {
+			t.Fatalf("accepted a bid not signed by its provider: %s, %v", got.Hex(), err)
+		}
+	})
+}
+
+func FuzzDecodeTranscript(f *testing.F) {
+	tr := fuzzTranscript(f)
+	data, err := EncodeTranscript(tr)
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(data)
+	f.Add(bytes.Replace(data, []byte(`"reputation":0`), []byte(`"reputation":1`), 1))
+	f.Add([]byte(`{"v":1,"rule":"tender/lowest-price/1","entries":[{}]}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		tr, err := DecodeTranscript(data)
+		if err != nil {
+			return
+		}
+		_, winner, err := testDomain.Verify(&tr)
+		if err != nil {
+			return
+		}
+		if winner != nil && (winner.Hash != tr.Winner || !winner.Verified()) {
+			t.Fatalf("verified transcript names %s, rule gives %s", tr.Winner.Hex(), winner.Hash.Hex())
+		}
+	})
+}
+
+func fuzzTranscript(f *testing.F) Transcript {
+	tenant := testKey(f, 1)
+	order := mustSignOrder(f, sampleOrder(addr(tenant)), tenant)
+	a, _ := NewAuction(testDomain, order, nil)
+	for i := range 3 {
+		k := testKey(f, 10+i)
+		sb, err := testDomain.SignBid(sampleBid(order.Hash, addr(k), int64(100-i)), NewKeySigner(k))
+		if err != nil {
+			f.Fatal(err)
+		}
+		if _, err := a.Add(sb, t0); err != nil {
+			f.Fatal(err)
+		}
+	}
+	tr, err := a.Close(t0.Add(time.Minute), NewKeySigner(tenant))
+	if err != nil {
+		f.Fatal(err)
+	}
+	return tr
+}
+
+// FuzzSelectWinner checks the winner rule's properties on bid sets built from
+// the fuzzer's bytes, 5 bytes a bid: permuting the bids never changes the
+// winner, a forged bid never wins, the winner is eligible and no eligible bid
+// beats it, and the transcript of the auction verifies.
+func FuzzSelectWinner(f *testing.F) {
+	tenant := testKey(f, 1)
+	order := mustSignOrder(f, sampleOrder(addr(tenant)), tenant)
+	const pool = 6
+	f.Add([]byte{0, 10, 0, 0, 0, 1, 10, 0, 0, 0}, uint8(1))
+	f.Add([]byte{0, 10, 1, 5, 0, 1, 10, 1, 5, 0, 2, 10, 1, 5, 0}, uint8(2))
+	f.Add([]byte{0, 1, 0, 0, 1, 1, 2, 0, 0, 2, 2, 3, 0, 0, 3, 3, 4, 0, 0, 4}, uint8(3))
+	f.Add([]byte{5, 255, 3, 9, 5, 4, 7, 3, 1, 6, 3, 7, 2, 1, 7}, uint8(0))
+	f.Fuzz(func(t *testing.T, spec []byte, rot uint8) {
+		if len(spec) > 5*pool {
+			spec = spec[:5*pool]
+		}
+		var cands []Candidate
+		var forged []int
+		for i := 0; i+5 <= len(spec); i += 5 {
+			key, price, rep, arrive, kind := int(spec[i])%pool, int64(spec[i+1]), uint64(spec[i+2]%4), time.Duration(spec[i+3]%8)*time.Second, spec[i+4]%8
+			k := testKey(t, 10+key)
+			b := sampleBid(order.Hash, addr(k), (price+1)*100_000) // up to 25,600,000: some above max
+			switch kind {
+			case 1:
+				b.Offer.GPUs[0].Count = 1 // mismatch
+			case 2:
+				b.Expiry = uint64(t0.Unix()) + 10 // expires before close
+			case 3:
+				arrive = 40 * time.Second // late
+			}
+			b.Nonce = uint64(i)
+			sb, err := testDomain.SignBid(b, NewKeySigner(k))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if kind == 4 || kind == 5 {
+				// Forged after signing: cheaper, or claiming a cheaper rival's key.
+				if kind == 4 {
+					sb.Bid.PricePerHour = big.NewInt(0).Add(big.NewInt(0), big.NewInt(1))
+				} else {
+					sb.Bid.Provider = addr(testKey(t, 10+(key+1)%pool))
+				}
+				if _, err := testDomain.VerifyBid(sb); err == nil {
+					t.Fatal("a forged bid verified")
+				}
+				forged = append(forged, len(cands))
+				cands = append(cands, Candidate{Bid: VerifiedBid{SignedBid: sb, Hash: testDomain.BidHash(&sb.Bid)}, Arrival: t0.Add(arrive), Reputation: rep})
+				continue
+			}
+			vb, err := testDomain.VerifyBid(sb)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cands = append(cands, Candidate{Bid: vb, Arrival: t0.Add(arrive), Reputation: rep})
+		}
+		closed := t0.Add(31 * time.Second)
+		out := SelectWinner(&order, cands, closed)
+
+		if slices.Contains(forged, out.Winner) {
+			t.Fatalf("forged bid %d won", out.Winner)
+		}
+		// Reference: the eligible bids, sorted by the rule's key.
+		var eligible []int
+		for i, r := range out.Reasons {
+			if r == ReasonEligible {
+				eligible = append(eligible, i)
+			}
+		}
+		if len(eligible) == 0 {
+			if out.Winner != -1 {
+				t.Fatalf("winner %d although no bid is eligible", out.Winner)
+			}
+		} else {
+			slices.SortFunc(eligible, func(a, b int) int {
+				ca, cb := &cands[a], &cands[b]
+				if c := ca.Bid.Bid.PricePerHour.Cmp(cb.Bid.Bid.PricePerHour); c != 0 {
+					return c
+				}
+				if ca.Reputation != cb.Reputation {
+					return -cmpU(ca.Reputation, cb.Reputation)
+				}
+				if c := ca.Arrival.Compare(cb.Arrival); c != 0 {
+					return c
+				}
+				if c := bytes.Compare(ca.Bid.Bid.Provider[:], cb.Bid.Bid.Provider[:]); c != 0 {
+					return c
+				}
+				return bytes.Compare(ca.Bid.Hash[:], cb.Bid.Hash[:])
+			})
+			if out.Winner != eligible[0] {
+				t.Fatalf("winner %d, the rule's order puts %d first", out.Winner, eligible[0])
+			}
+		}
+		// Any permutation: rotate, then reverse.
+		perm := slices.Clone(cands)
+		if len(perm) > 0 {
+			r := int(rot) % len(perm)
+			perm = append(perm[r:], perm[:r]...)
+		}
+		slices.Reverse(perm)
+		if got := SelectWinner(&order, perm, closed); !sameWinner(cands, out.Winner, perm, got.Winner) {
+			t.Fatalf("permuted bids: winner %d, unpermuted %d", got.Winner, out.Winner)
+		}
+		// The transcript of the honest bids verifies and names the same winner.
+		var honest []Candidate
+		for i, c := range cands {
+			if !slices.Contains(forged, i) {
+				honest = append(honest, c)
+			}
+		}
+		tr, err := testDomain.NewTranscript(&order, honest, closed, NewKeySigner(tenant))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, w, err := testDomain.Verify(&tr)
+		if err != nil {
+			t.Fatalf("transcript does not verify: %v", err)
+		}
+		if (w == nil) != (out.Winner < 0) || (w != nil && w.Hash != cands[out.Winner].Bid.Hash) {
+			t.Fatalf("transcript winner %v, rule winner %d", w, out.Winner)
+		}
+	})
+}
+
+func cmpU(a, b uint64) int {
+	switch {
+	case a < b:
+		return -1
+	case a > b:
+		return 1
+	}
+	return 0
+}
