@@ -1,0 +1,31 @@
+// Command provider is the GPU owner's side of Tender: it describes the
+// machine's GPUs, listens for compute orders, bids on the ones it can serve,
+// and runs the winning tenants' containers.
+package main
+
+import (
+	"io"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tender-market/tender/internal/cli"
+)
+
+func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
+
+func run(args []string, stdout, stderr io.Writer) int {
+	return cli.Main(newRoot(&cli.Env{Stdout: stdout, Stderr: stderr}), args, stderr)
+}
+
+func newRoot(env *cli.Env) *cobra.Command {
+	return cli.NewRoot("provider", "Rent out GPUs on the Tender market",
+		`provider is the GPU owner's side of Tender, a decentralized GPU compute market.
+
+It inventories the machine's GPUs through NVML, listens for tenants' compute
+orders over libp2p, answers the ones it can serve with signed sealed bids,
+runs the winners' containers through the Docker Engine, and is paid through
+the market's escrow contract for the seconds it ran.
+
+`+cli.SettingsHelp(), env)
+}

@@ -1,0 +1,134 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/tender-market/tender/pkg/auction"
+)
+
+const escrow = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
+
+// transcriptFile runs a three-bid auction and writes its transcript.
+func transcriptFile(t *testing.T, tamper func(*auction.Transcript)) string {
+	t.Helper()
+	d := auction.NewDomain(31337, common.HexToAddress(escrow))
+	key := func() *auction.KeySigner {
+		k, err := crypto.GenerateKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return auction.NewKeySigner(k)
+	}
+	tenant := key()
+	now := time.Now()
+	o := auction.Order{
+		Tenant: tenant.Address(), Auctioneer: "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN",
+		MaxPricePerHour: big.NewInt(1000), MaxDuration: 600,
+		BidDeadline: uint64(now.Unix()) + 10, Expiry: uint64(now.Unix()) + 100, Nonce: 1,
+		Requirements: auction.Requirements{CPUMillis: 500, MemoryMiB: 256},
+		Job:          auction.Job{Image: "tender/example-train:dev"},
+	}
+	so, err := d.SignOrder(o, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vo, err := d.VerifyOrder(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := auction.NewAuction(d, vo, nil)
+	for _, price := range []int64{900, 700, 1200} {
+		p := key()
+		b := auction.Bid{OrderHash: vo.Hash, Provider: p.Address(), PeerID: "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN",
+			PricePerHour: big.NewInt(price), Offer: auction.Offer{CPUMillis: 500, MemoryMiB: 256}, Expiry: o.Expiry, Nonce: 1}
+		sb, err := d.SignBid(b, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Add(sb, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr, err := a.Close(now.Add(time.Second), tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tamper != nil {
+		tamper(&tr)
+	}
+	data, err := auction.EncodeTranscript(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "transcript.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+func TestVerify(t *testing.T) {
+	good := transcriptFile(t, nil)
+	forged := transcriptFile(t, func(tr *auction.Transcript) { tr.Entries[2].Bid.Bid.PricePerHour = big.NewInt(1) })
+	huge := filepath.Join(t.TempDir(), "huge.json")
+	os.WriteFile(huge, bytes.Repeat([]byte(" "), auction.MaxTranscriptBytes+1), 0o600)
+	market := []string{"--chain-id", "31337", "--escrow", escrow}
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"valid", append([]string{"verify", good}, market...), 0, "winner  0x"},
+		{"valid, json", append([]string{"verify", good, "-o", "json"}, market...), 0, `"pricePerHour": "700"`},
+		{"forged bid", append([]string{"verify", forged}, market...), 1, "bad signature"},
+		{"other deployment", []string{"verify", good, "--chain-id", "1", "--escrow", escrow}, 1, "bad signature"},
+		{"oversize", append([]string{"verify", huge}, market...), 1, "message too large"},
+		{"no chain", []string{"verify", good}, 1, "--chain-id is not set"},
+		{"no file", []string{"verify"}, 2, "accepts 1 arg"},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := run(c.args, &stdout, &stderr)
+			out := stdout.String() + stderr.String()
+			if code != c.code || !strings.Contains(out, c.want) {
+				t.Fatalf("exit %d, output:\n%s\nwant exit %d and %q", code, out, c.code, c.want)
+			}
+		})
+	}
+	t.Run("settings from the environment", func(t *testing.T) {
+		t.Setenv("TENDER_CHAIN_ID", "31337")
+		t.Setenv("TENDER_ESCROW", escrow)
+		var stdout, stderr bytes.Buffer
+		if code := run([]string{"verify", good, "-o", "json"}, &stdout, &stderr); code != 0 {
+			t.Fatalf("exit %d: %s", code, stderr.String())
+		}
+		var v struct {
+			Verified bool
+			Bids     []struct{ Reason string }
+		}
+		if err := json.Unmarshal(stdout.Bytes(), &v); err != nil || !v.Verified || len(v.Bids) != 3 {
+			t.Fatalf("json %s (err %v), want verified with 3 bids", stdout.String(), err)
+		}
+		var above int
+		for _, b := range v.Bids {
+			if b.Reason == "price_above_max" {
+				above++
+			}
+		}
+		if above != 1 {
+			t.Errorf("%d bids above the max price, want 1: %s", above, stdout.String())
+		}
+	})
+}
