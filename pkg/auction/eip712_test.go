@@ -26,8 +26,8 @@ var publishedTypes = apitypes.Types{
 		{Name: "offer", Type: "Offer"}, {Name: "expiry", Type: "uint64"}, {Name: "nonce", Type: "uint64"}},
 	"Offer": {{Name: "gpus", Type: "GPU[]"}, {Name: "cudaVersion", Type: "uint32"}, {Name: "cpuMillis", Type: "uint64"}, {Name: "memoryMiB", Type: "uint64"},
 		{Name: "diskMiB", Type: "uint64"}, {Name: "attributes", Type: "Attribute[]"}, {Name: "simulated", Type: "bool"}},
-	"GPU":        {{Name: "model", Type: "string"}, {Name: "vramMiB", Type: "uint64"}, {Name: "computeCapability", Type: "uint32"}, {Name: "count", Type: "uint32"}},
-	"Transcript": {{Name: "orderHash", Type: "bytes32"}, {Name: "rule", Type: "string"}, {Name: "closedAt", Type: "uint64"}, {Name: "entries", Type: "TranscriptEntry[]"}, {Name: "winner", Type: "bytes32"}},
+	"GPU":             {{Name: "model", Type: "string"}, {Name: "vramMiB", Type: "uint64"}, {Name: "computeCapability", Type: "uint32"}, {Name: "count", Type: "uint32"}},
+	"Transcript":      {{Name: "orderHash", Type: "bytes32"}, {Name: "rule", Type: "string"}, {Name: "closedAt", Type: "uint64"}, {Name: "entries", Type: "TranscriptEntry[]"}, {Name: "winner", Type: "bytes32"}},
 	"TranscriptEntry": {{Name: "bidHash", Type: "bytes32"}, {Name: "arrival", Type: "uint64"}, {Name: "reputation", Type: "uint64"}},
 }
 

@@ -142,7 +142,9 @@ func TestCheckOffer(t *testing.T) {
 		{"memory below", func(r *Requirements, o *Offer) { o.MemoryMiB-- }, ReasonMemory},
 		{"disk below", func(r *Requirements, o *Offer) { o.DiskMiB-- }, ReasonDisk},
 		{"placement value differs", func(r *Requirements, o *Offer) { o.Attributes[0].Value = "eu-west-2" }, ReasonPlacement},
-		{"placement key missing", func(r *Requirements, o *Offer) { r.Placement = append(r.Placement, Attribute{Key: "gpu.interconnect", Value: "nvlink"}) }, ReasonPlacement},
+		{"placement key missing", func(r *Requirements, o *Offer) {
+			r.Placement = append(r.Placement, Attribute{Key: "gpu.interconnect", Value: "nvlink"})
+		}, ReasonPlacement},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -12,11 +12,11 @@ import (
 
 // bidSpec describes one candidate for a winner-rule table test.
 type bidSpec struct {
-	key     int   // provider key number
-	price   int64 // per hour
-	rep     uint64
-	arrive  time.Duration // after t0
-	edit    func(*Bid)
+	key      int   // provider key number
+	price    int64 // per hour
+	rep      uint64
+	arrive   time.Duration // after t0
+	edit     func(*Bid)
 	unsigned bool // candidate never went through VerifyBid
 }
 
