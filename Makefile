@@ -1,0 +1,59 @@
+# Tender: the two commands that matter are `make market` (set up and run the
+# local market) and `make test` (set up and run every test). Both work on a
+# fresh Debian machine as root; see README.md.
+
+GO        ?= go
+BIN       := bin
+VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo dev)
+LDFLAGS   := -X github.com/tender-market/tender/internal/cli.version=$(VERSION)
+FUZZTIME  ?= 30s
+BENCHTIME ?= 1s
+
+.PHONY: all build setup test test-only bench fuzz market down lint clean
+
+all: build
+
+## build: compile provider, tenant and broker into bin/
+build:
+	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/ ./cmd/...
+
+## setup: install and start what tests and the local market need (idempotent)
+setup:
+	scripts/setup.sh
+
+## test: set up, then vet and run every test (what CI runs)
+test: setup test-only
+
+## test-only: vet and run every test, assuming setup is done
+test-only:
+	$(GO) vet ./...
+	$(GO) test -count=1 ./...
+
+## bench: run the benchmarks (one core for the auction, as its target says)
+bench:
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -cpu 1 ./pkg/auction/
+
+## fuzz: run every fuzz target for FUZZTIME each
+fuzz:
+	@for pkg in $$($(GO) list ./...); do \
+		for f in $$($(GO) test -list '^Fuzz' $$pkg | grep '^Fuzz'); do \
+			echo "fuzz $$pkg $$f"; \
+			$(GO) test -run '^$$' -fuzz "^$$f$$" -fuzztime $(FUZZTIME) $$pkg || exit 1; \
+		done; \
+	done
+
+## market: set up and run the local market (see README.md)
+market: setup build
+	scripts/market.sh up
+
+## down: stop the local market and remove its state
+down:
+	scripts/market.sh down
+
+## lint: formatting and vet
+lint:
+	@test -z "$$(gofmt -l $$(git ls-files '*.go'))" || (gofmt -l $$(git ls-files '*.go'); exit 1)
+	$(GO) vet ./...
+
+clean:
+	rm -rf $(BIN)
