@@ -19,7 +19,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func newRoot(env *cli.Env) *cobra.Command {
-	return cli.NewRoot("provider", "Rent out GPUs on the Tender market",
+	root := cli.NewRoot("provider", "Rent out GPUs on the Tender market",
 		`provider is the GPU owner's side of Tender, a decentralized GPU compute market.
 
 It inventories the machine's GPUs through NVML, listens for tenants' compute
@@ -28,4 +28,6 @@ runs the winners' containers through the Docker Engine, and is paid through
 the market's escrow contract for the seconds it ran.
 
 `+cli.SettingsHelp(), env)
+	root.AddCommand(newInventoryCommand(env))
+	return root
 }

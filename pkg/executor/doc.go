@@ -1,0 +1,32 @@
+// Package executor runs one lease's job as a container through the Docker
+// Engine API.
+//
+// A job ([Job]) names a local image, its command, environment, an input
+// directory (mounted read-only at /input), the leased GPUs and its limits.
+// The container is hardened by default: no network unless the job allows it,
+// every capability dropped, no-new-privileges, a read-only root file system
+// with a writable /output and a tmpfs /tmp, a non-root user (65534:65534),
+// and limits on memory (no swap), CPU and processes. Leased GPUs are attached
+// by UUID through a device request, and only those; GPUs of a simulated
+// inventory are never attached.
+//
+// Use:
+//
+//	cli, err := executor.Dial(ctx)             // or any Engine
+//	...
+//	ex, err := executor.New(cli, executor.Config{Logger: logger, WorkDir: dir})
+//	run, err := ex.Start(ctx, job)             // returns once the job runs
+//	res, err := ex.Finish(ctx, run, executor.FinishOptions{Stdout: w, Stderr: w, Output: archive})
+//	// res.Exit.Code, res.Exit.Reason, res.Output.SHA256
+//
+// A tenant's cancel is [Executor.Cancel]; a job that runs past its
+// MaxDuration is stopped by [Executor.Wait]. Canceling the context of Wait or
+// Finish only stops following the job: it keeps running, so a restarted
+// provider can find it again. Containers are labelled with their lease
+// (tender.lease=<lease ID>) and named tender-lease-<lease ID>: after a restart,
+// [Executor.List] and [Executor.Attach] find them, and [Executor.Cleanup]
+// removes those whose lease has closed.
+//
+// /output is collected as a tar archive ([Executor.Collect]) whose SHA-256 is
+// what the provider reports on chain when it closes the lease.
+package executor

@@ -1,0 +1,580 @@
+package executor
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/pkg/stdcopy"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/client"
+)
+
+// Errors for errors.Is.
+var (
+	// ErrImageMissing: the job's image is not on this machine and was not
+	// pulled.
+	ErrImageMissing = errors.New("not on this machine")
+	// ErrLeaseHasContainer: the lease already has a container; Attach to it
+	// or Remove it.
+	ErrLeaseHasContainer = errors.New("lease already has a container")
+	// ErrNoContainer: the lease has no container.
+	ErrNoContainer = errors.New("lease has no container")
+	// ErrNeverStarted: the lease's container was created but never started,
+	// for example because the provider stopped in between. Remove it and
+	// start the job again.
+	ErrNeverStarted = errors.New("container was created but never started")
+)
+
+// Config configures an Executor. The zero value of every field has a sensible
+// default.
+type Config struct {
+	// Logger receives progress notes; nil discards them.
+	Logger *slog.Logger
+	// WorkDir holds one output directory per running job, bind-mounted at
+	// /output. Default: tender-executor under the system's temporary
+	// directory. Keep it the same across restarts.
+	WorkDir string
+	// User runs the job's processes, as "uid:gid". Default "65534:65534"
+	// (nobody).
+	User string
+	// Network is the Docker network of jobs that allow network access.
+	// Default "bridge". Jobs that do not allow it get no network at all.
+	Network string
+	// DefaultCPUMillicores, DefaultMemoryBytes and DefaultPidsLimit apply to
+	// jobs that leave the limit at zero. Defaults: 1000 (one CPU), 1 GiB,
+	// 512.
+	DefaultCPUMillicores int64
+	DefaultMemoryBytes   int64
+	DefaultPidsLimit     int64
+	// TmpfsBytes sizes the job's writable /tmp, which counts against its
+	// memory. Default 64 MiB.
+	TmpfsBytes int64
+	// LogMaxBytes caps the log the engine keeps for a job. Default 64 MiB.
+	LogMaxBytes int64
+	// StopGrace is how long a job has between SIGTERM and SIGKILL when it is
+	// canceled or runs past its deadline. Default 10s.
+	StopGrace time.Duration
+	// Init runs a tiny init process (docker-init) as PID 1 that forwards
+	// signals and reaps zombies. Default off.
+	Init bool
+	// PullImages pulls a job's image from its registry when it is not on
+	// this machine. Default off: images must be built or loaded locally.
+	PullImages bool
+	// LogDrainTimeout bounds how long Finish waits for the last log lines
+	// after the job ends. Default 5s.
+	LogDrainTimeout time.Duration
+}
+
+func (c Config) withDefaults() Config {
+	if c.Logger == nil {
+		c.Logger = slog.New(slog.DiscardHandler)
+	}
+	if c.WorkDir == "" {
+		c.WorkDir = filepath.Join(os.TempDir(), "tender-executor")
+	}
+	if c.User == "" {
+		c.User = "65534:65534"
+	}
+	if c.Network == "" {
+		c.Network = "bridge"
+	}
+	if c.DefaultCPUMillicores == 0 {
+		c.DefaultCPUMillicores = 1000
+	}
+	if c.DefaultMemoryBytes == 0 {
+		c.DefaultMemoryBytes = 1 << 30
+	}
+	if c.DefaultPidsLimit == 0 {
+		c.DefaultPidsLimit = 512
+	}
+	if c.TmpfsBytes == 0 {
+		c.TmpfsBytes = 64 << 20
+	}
+	if c.LogMaxBytes == 0 {
+		c.LogMaxBytes = 64 << 20
+	}
+	if c.StopGrace == 0 {
+		c.StopGrace = 10 * time.Second
+	}
+	if c.LogDrainTimeout == 0 {
+		c.LogDrainTimeout = 5 * time.Second
+	}
+	return c
+}
+
+// Executor runs lease jobs as hardened containers through the Docker Engine
+// API. It keeps no state that matters across restarts: containers carry
+// labels, and a new Executor finds them with List and Attach. It is safe for
+// concurrent use.
+type Executor struct {
+	engine Engine
+	cfg    Config
+
+	mu          sync.Mutex
+	stopReasons map[string]ExitReason // container ID -> why this executor stopped it
+}
+
+// New returns an Executor that reaches the Docker Engine through engine. It
+// creates cfg.WorkDir when missing.
+func New(engine Engine, cfg Config) (*Executor, error) {
+	cfg = cfg.withDefaults()
+	workDir, err := filepath.Abs(cfg.WorkDir)
+	if err != nil {
+		return nil, fmt.Errorf("executor work directory: %w", err)
+	}
+	cfg.WorkDir = workDir
+	if err := os.MkdirAll(cfg.WorkDir, 0o700); err != nil {
+		return nil, fmt.Errorf("executor work directory: %w", err)
+	}
+	if cfg.StopGrace < 0 || cfg.TmpfsBytes < 0 || cfg.LogMaxBytes < 0 {
+		return nil, errors.New("executor config: negative durations or sizes")
+	}
+	return &Executor{engine: engine, cfg: cfg, stopReasons: make(map[string]ExitReason)}, nil
+}
+
+// Run is one lease's container.
+type Run struct {
+	ContainerID   string
+	LeaseID       string
+	Image         string
+	GPUUUIDs      []string
+	SimulatedGPUs bool
+	// State is the engine's word for the container: "created", "running",
+	// "exited", ...
+	State string
+	// StartedAt is when the container last started; zero if it never did.
+	StartedAt   time.Time
+	MaxDuration time.Duration
+	// OutputDir is the host directory mounted at /output.
+	OutputDir string
+}
+
+// Deadline is when the job is stopped for running too long; zero if never.
+func (r Run) Deadline() time.Time {
+	if r.MaxDuration <= 0 || r.StartedAt.IsZero() {
+		return time.Time{}
+	}
+	return r.StartedAt.Add(r.MaxDuration)
+}
+
+// ExitReason says why a job ended.
+type ExitReason string
+
+// Exit reasons.
+const (
+	ReasonExited   ExitReason = "exited"   // the job's process ended by itself
+	ReasonCanceled ExitReason = "canceled" // Cancel stopped it
+	ReasonDeadline ExitReason = "deadline" // it ran past its MaxDuration
+	ReasonOOM      ExitReason = "oom"      // the kernel killed it for exceeding its memory limit
+)
+
+// Exit is how a job ended.
+type Exit struct {
+	Code       int
+	Reason     ExitReason
+	OOMKilled  bool
+	StartedAt  time.Time
+	FinishedAt time.Time
+}
+
+// Output describes the /output archive a job left.
+type Output struct {
+	// SHA256 is the hex SHA-256 of the tar archive exactly as written.
+	SHA256 string
+	Size   int64
+}
+
+// Result is a finished job.
+type Result struct {
+	Exit
+	Output Output
+}
+
+// Start creates the lease's container and starts it, returning once the
+// job's process runs. The image must be on this machine unless
+// Config.PullImages is set. A lease that already has a container is refused
+// with ErrLeaseHasContainer.
+func (e *Executor) Start(ctx context.Context, job Job) (Run, error) {
+	job = job.withDefaults(e.cfg)
+	if err := job.validate(); err != nil {
+		return Run{}, err
+	}
+	outputDir, err := e.makeOutputDir(job.LeaseID)
+	if err != nil {
+		return Run{}, err
+	}
+	opts := createOptions(job, e.cfg, outputDir)
+
+	created, err := e.engine.ContainerCreate(ctx, opts)
+	if cerrdefs.IsNotFound(err) {
+		err = e.imageMissing(ctx, job.Image, err)
+		if err == nil {
+			created, err = e.engine.ContainerCreate(ctx, opts)
+		}
+	}
+	if err != nil {
+		_ = os.RemoveAll(outputDir)
+		if cerrdefs.IsConflict(err) {
+			return Run{}, fmt.Errorf("start lease %s: %w (container %s): attach to it or remove it", job.LeaseID, ErrLeaseHasContainer, opts.Name)
+		}
+		return Run{}, fmt.Errorf("start lease %s: create container: %w", job.LeaseID, err)
+	}
+	for _, w := range created.Warnings {
+		e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "docker warning", slog.String("lease", job.LeaseID), slog.String("warning", w))
+	}
+
+	if _, err := e.engine.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
+		cleanup := context.WithoutCancel(ctx)
+		if _, rmErr := e.engine.ContainerRemove(cleanup, created.ID, client.ContainerRemoveOptions{Force: true}); rmErr != nil {
+			e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "remove container that did not start", slog.String("container", created.ID), slog.Any("err", rmErr))
+		}
+		_ = os.RemoveAll(outputDir)
+		return Run{}, fmt.Errorf("start lease %s: start container: %w%s", job.LeaseID, err, startHint(err, job))
+	}
+	run := Run{
+		ContainerID:   created.ID,
+		LeaseID:       job.LeaseID,
+		Image:         job.Image,
+		GPUUUIDs:      job.GPUUUIDs,
+		SimulatedGPUs: job.SimulatedGPUs,
+		State:         string(container.StateRunning),
+		StartedAt:     time.Now(),
+		MaxDuration:   job.MaxDuration,
+		OutputDir:     outputDir,
+	}
+	e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "job started", slog.String("lease", job.LeaseID),
+		slog.String("container", shortID(created.ID)), slog.String("image", job.Image),
+		slog.Int("gpus", len(job.GPUUUIDs)), slog.Bool("simulatedGPUs", job.SimulatedGPUs))
+	return run, nil
+}
+
+// startHint adds a next step to a start failure where one is known.
+func startHint(err error, job Job) string {
+	if len(job.GPUUUIDs) > 0 && !job.SimulatedGPUs && strings.Contains(err.Error(), "device driver") {
+		return " (GPU jobs need the NVIDIA Container Toolkit configured for this Docker Engine)"
+	}
+	return ""
+}
+
+// makeOutputDir creates the directory the job writes /output into, writable
+// by the job's user.
+func (e *Executor) makeOutputDir(leaseID string) (string, error) {
+	dir, err := os.MkdirTemp(e.cfg.WorkDir, "output-"+truncate(leaseID, 24)+"-")
+	if err != nil {
+		return "", fmt.Errorf("create output directory for lease %s: %w", leaseID, err)
+	}
+	uid, gid, numeric := parseUser(e.cfg.User)
+	if numeric && os.Geteuid() == 0 {
+		err = os.Chown(dir, uid, gid)
+	} else {
+		// Not root, or a user name we cannot resolve here: let anyone write.
+		err = os.Chmod(dir, 0o777)
+	}
+	if err != nil {
+		_ = os.RemoveAll(dir)
+		return "", fmt.Errorf("prepare output directory for lease %s: %w", leaseID, err)
+	}
+	return dir, nil
+}
+
+func parseUser(user string) (uid, gid int, ok bool) {
+	u, g, found := strings.Cut(user, ":")
+	uid, err := strconv.Atoi(u)
+	if err != nil {
+		return 0, 0, false
+	}
+	gid = uid
+	if found {
+		if gid, err = strconv.Atoi(g); err != nil {
+			return 0, 0, false
+		}
+	}
+	return uid, gid, true
+}
+
+// Wait blocks until the job ends and says how. It stops the job (SIGTERM,
+// then SIGKILL after Config.StopGrace) when the run's deadline passes. When
+// ctx is done first, Wait returns ctx's error and leaves the job running, so
+// a restarted provider can attach to it again; use Cancel to stop a job.
+func (e *Executor) Wait(ctx context.Context, run Run) (Exit, error) {
+	waitCtx, cancelWait := context.WithCancel(ctx)
+	defer cancelWait()
+	wr := e.engine.ContainerWait(waitCtx, run.ContainerID, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
+
+	var deadline <-chan time.Time
+	if d := run.Deadline(); !d.IsZero() {
+		timer := time.NewTimer(time.Until(d))
+		defer timer.Stop()
+		deadline = timer.C
+	}
+	for {
+		select {
+		case <-wr.Result:
+			return e.exit(ctx, run)
+		case err := <-wr.Error:
+			if ctxErr := ctx.Err(); ctxErr != nil {
+				return Exit{}, ctxErr
+			}
+			return Exit{}, fmt.Errorf("wait for lease %s: %w", run.LeaseID, err)
+		case <-ctx.Done():
+			cancelWait()
+			drainWait(wr)
+			return Exit{}, ctx.Err()
+		case <-deadline:
+			deadline = nil
+			e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "job ran past its deadline; stopping it",
+				slog.String("lease", run.LeaseID), slog.Duration("maxDuration", run.MaxDuration))
+			if err := e.stop(ctx, run, ReasonDeadline); err != nil {
+				return Exit{}, err
+			}
+		}
+	}
+}
+
+// drainWait consumes the outcome of a wait request whose context is canceled,
+// so the client's goroutine can end.
+func drainWait(wr client.ContainerWaitResult) {
+	select {
+	case <-wr.Result:
+	case <-wr.Error:
+	}
+}
+
+// exit inspects a stopped container.
+func (e *Executor) exit(ctx context.Context, run Run) (Exit, error) {
+	info, err := e.engine.ContainerInspect(ctx, run.ContainerID, client.ContainerInspectOptions{})
+	if err != nil {
+		return Exit{}, fmt.Errorf("inspect lease %s: %w", run.LeaseID, err)
+	}
+	st := info.Container.State
+	if st == nil {
+		return Exit{}, fmt.Errorf("inspect lease %s: the engine reported no state", run.LeaseID)
+	}
+	started := parseTime(st.StartedAt)
+	if started.IsZero() {
+		return Exit{}, fmt.Errorf("lease %s: %w", run.LeaseID, ErrNeverStarted)
+	}
+	x := Exit{
+		Code:       st.ExitCode,
+		Reason:     ReasonExited,
+		OOMKilled:  st.OOMKilled,
+		StartedAt:  started,
+		FinishedAt: parseTime(st.FinishedAt),
+	}
+	e.mu.Lock()
+	reason, stopped := e.stopReasons[run.ContainerID]
+	e.mu.Unlock()
+	switch {
+	case stopped:
+		x.Reason = reason
+	case st.OOMKilled:
+		x.Reason = ReasonOOM
+	}
+	e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "job ended", slog.String("lease", run.LeaseID),
+		slog.Int("exitCode", x.Code), slog.String("reason", string(x.Reason)))
+	return x, nil
+}
+
+// parseTime reads the engine's timestamps; its "never" is year 1.
+func parseTime(s string) time.Time {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil || t.Year() <= 1 {
+		return time.Time{}
+	}
+	return t
+}
+
+// Cancel stops the job: SIGTERM, then SIGKILL after Config.StopGrace. A
+// Wait in progress returns with ReasonCanceled.
+func (e *Executor) Cancel(ctx context.Context, run Run) error {
+	return e.stop(ctx, run, ReasonCanceled)
+}
+
+func (e *Executor) stop(ctx context.Context, run Run, reason ExitReason) error {
+	e.mu.Lock()
+	if _, ok := e.stopReasons[run.ContainerID]; !ok {
+		e.stopReasons[run.ContainerID] = reason
+	}
+	e.mu.Unlock()
+	grace := int(e.cfg.StopGrace.Round(time.Second) / time.Second)
+	if _, err := e.engine.ContainerStop(ctx, run.ContainerID, client.ContainerStopOptions{Timeout: &grace}); err != nil {
+		return fmt.Errorf("stop lease %s (%s): %w", run.LeaseID, reason, err)
+	}
+	return nil
+}
+
+// LogOptions selects log lines.
+type LogOptions struct {
+	// Follow keeps streaming until the job ends or ctx is done.
+	Follow bool
+	// Tail limits the output to the last lines; zero or less means all.
+	Tail int
+	// Since skips lines older than this; zero means from the start.
+	Since time.Time
+	// Timestamps prefixes each line with the engine's timestamp.
+	Timestamps bool
+}
+
+// Logs copies the job's stdout and stderr to the given writers (nil
+// discards). With Follow it returns when the job ends, or with ctx's error
+// when ctx is done first.
+func (e *Executor) Logs(ctx context.Context, run Run, opts LogOptions, stdout, stderr io.Writer) error {
+	o := client.ContainerLogsOptions{ShowStdout: true, ShowStderr: true, Follow: opts.Follow, Timestamps: opts.Timestamps}
+	if opts.Tail > 0 {
+		o.Tail = strconv.Itoa(opts.Tail)
+	}
+	if !opts.Since.IsZero() {
+		o.Since = opts.Since.UTC().Format(time.RFC3339Nano)
+	}
+	rc, err := e.engine.ContainerLogs(ctx, run.ContainerID, o)
+	if err != nil {
+		return fmt.Errorf("logs of lease %s: %w", run.LeaseID, err)
+	}
+	defer rc.Close()
+	if stdout == nil {
+		stdout = io.Discard
+	}
+	if stderr == nil {
+		stderr = io.Discard
+	}
+	if _, err := stdcopy.StdCopy(stdout, stderr, rc); err != nil {
+		if ctxErr := ctx.Err(); ctxErr != nil {
+			return ctxErr
+		}
+		return fmt.Errorf("logs of lease %s: %w", run.LeaseID, err)
+	}
+	return ctx.Err()
+}
+
+// Collect writes /output of the job's container to w as a tar archive (its
+// entries start with "output/") and returns the archive's SHA-256 and size.
+// It works on a stopped container.
+func (e *Executor) Collect(ctx context.Context, run Run, w io.Writer) (Output, error) {
+	res, err := e.engine.CopyFromContainer(ctx, run.ContainerID, client.CopyFromContainerOptions{SourcePath: outputPath})
+	if err != nil {
+		return Output{}, fmt.Errorf("collect /output of lease %s: %w", run.LeaseID, err)
+	}
+	defer res.Content.Close()
+	if w == nil {
+		w = io.Discard
+	}
+	h := sha256.New()
+	n, err := io.Copy(io.MultiWriter(w, h), res.Content)
+	if err != nil {
+		return Output{}, fmt.Errorf("collect /output of lease %s: %w", run.LeaseID, err)
+	}
+	return Output{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}, nil
+}
+
+// Remove deletes the job's container (killing it if it still runs) and its
+// output directory. A container that is already gone is not an error.
+func (e *Executor) Remove(ctx context.Context, run Run) error {
+	_, err := e.engine.ContainerRemove(ctx, run.ContainerID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
+	if err != nil && !cerrdefs.IsNotFound(err) {
+		return fmt.Errorf("remove container of lease %s: %w", run.LeaseID, err)
+	}
+	e.mu.Lock()
+	delete(e.stopReasons, run.ContainerID)
+	e.mu.Unlock()
+	if run.OutputDir != "" {
+		if err := e.removeOutputDir(run.OutputDir); err != nil {
+			return fmt.Errorf("remove output of lease %s: %w", run.LeaseID, err)
+		}
+	}
+	return nil
+}
+
+// removeOutputDir deletes an output directory, but only one inside WorkDir:
+// the path comes from a container label, which must not steer a deletion
+// elsewhere.
+func (e *Executor) removeOutputDir(dir string) error {
+	rel, err := filepath.Rel(e.cfg.WorkDir, dir)
+	if err != nil || rel == "." || strings.HasPrefix(rel, "..") || strings.ContainsRune(rel, filepath.Separator) {
+		return fmt.Errorf("%s is not an output directory under %s; left in place", dir, e.cfg.WorkDir)
+	}
+	if err := os.RemoveAll(dir); err != nil {
+		return fmt.Errorf("%w (files the job wrote as %s may need root to delete)", err, e.cfg.User)
+	}
+	return nil
+}
+
+// FinishOptions says where a finishing job's logs and output go. Nil writers
+// discard; the output's hash is computed either way.
+type FinishOptions struct {
+	Stdout, Stderr io.Writer
+	Output         io.Writer
+}
+
+// Finish follows a started or re-attached job to its end: it streams its logs
+// from the beginning, waits for it (enforcing its deadline), collects
+// /output, and removes the container. When ctx is done first, Finish returns
+// ctx's error and leaves the container as it is, so it can be attached to
+// again. When collecting fails, the container is kept so it can be retried.
+func (e *Executor) Finish(ctx context.Context, run Run, opts FinishOptions) (Result, error) {
+	logCtx, stopLogs := context.WithCancel(ctx)
+	defer stopLogs()
+	logsDone := make(chan error, 1)
+	if opts.Stdout != nil || opts.Stderr != nil {
+		go func() { logsDone <- e.Logs(logCtx, run, LogOptions{Follow: true}, opts.Stdout, opts.Stderr) }()
+	} else {
+		logsDone <- nil
+	}
+	waitLogs := func() error {
+		select {
+		case err := <-logsDone:
+			return err
+		case <-time.After(e.cfg.LogDrainTimeout):
+			stopLogs()
+			<-logsDone
+			return fmt.Errorf("log stream did not end within %v of the job's end; stopped it", e.cfg.LogDrainTimeout)
+		}
+	}
+
+	exit, err := e.Wait(ctx, run)
+	if err != nil {
+		stopLogs()
+		<-logsDone
+		return Result{}, err
+	}
+	if err := waitLogs(); err != nil && ctx.Err() == nil {
+		e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "job logs may be incomplete", slog.String("lease", run.LeaseID), slog.Any("err", err))
+	}
+	out, err := e.Collect(ctx, run, opts.Output)
+	if err != nil {
+		return Result{Exit: exit}, err
+	}
+	if err := e.Remove(ctx, run); err != nil {
+		return Result{Exit: exit, Output: out}, err
+	}
+	return Result{Exit: exit, Output: out}, nil
+}
+
+// Execute runs a job from start to end: Start, then Finish.
+func (e *Executor) Execute(ctx context.Context, job Job, opts FinishOptions) (Result, error) {
+	run, err := e.Start(ctx, job)
+	if err != nil {
+		return Result{}, err
+	}
+	return e.Finish(ctx, run, opts)
+}
+
+func shortID(id string) string { return truncate(id, 12) }
+
+func truncate(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	return s[:n]
+}

@@ -1,0 +1,220 @@
+//go:build linux
+
+// Command probe runs inside a job container in the executor's tests and
+// reports what the container lets it do. It is built as a static binary and
+// put on an empty image.
+//
+//	probe check              print a JSON report: user, capabilities, writable paths, network interfaces
+//	probe forkbomb           create processes until the kernel refuses; print how many
+//	probe oom MIB            allocate and touch MIB mebibytes, 16 MiB at a time
+//	probe ticker INTERVAL N  print "tick i" every INTERVAL, N times (0: forever)
+//	probe exit CODE          exit with CODE at once
+package main
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"syscall"
+	"time"
+	"unsafe"
+)
+
+func main() {
+	if len(os.Args) < 2 {
+		fmt.Fprintln(os.Stderr, "usage: probe check|forkbomb|oom MIB|ticker INTERVAL N|exit CODE")
+		os.Exit(2)
+	}
+	var err error
+	switch os.Args[1] {
+	case "check":
+		err = check()
+	case "forkbomb":
+		err = forkbomb()
+	case "oom":
+		err = oom(os.Args[2:])
+	case "ticker":
+		err = ticker(os.Args[2:])
+	case "exit":
+		code, convErr := strconv.Atoi(arg(os.Args[2:], 0))
+		if convErr != nil {
+			err = convErr
+			break
+		}
+		os.Exit(code)
+	default:
+		err = fmt.Errorf("unknown mode %q", os.Args[1])
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "probe:", err)
+		os.Exit(2)
+	}
+}
+
+func arg(args []string, i int) string {
+	if i < len(args) {
+		return args[i]
+	}
+	return ""
+}
+
+// Report is what check prints.
+type Report struct {
+	UID           int               `json:"uid"`
+	GID           int               `json:"gid"`
+	CapEff        string            `json:"capEff"`
+	CapPrm        string            `json:"capPrm"`
+	CapBnd        string            `json:"capBnd"`
+	NoNewPrivs    string            `json:"noNewPrivs"`
+	Writes        map[string]string `json:"writes"` // path -> "ok" or the error
+	InputFiles    []string          `json:"inputFiles"`
+	Interfaces    []string          `json:"interfaces"`
+	Env           map[string]string `json:"env"`
+	InterfacesErr string            `json:"interfacesErr,omitempty"`
+	InputFilesErr string            `json:"inputFilesErr,omitempty"`
+	ProcStatusErr string            `json:"procStatusErr,omitempty"`
+}
+
+func check() error {
+	r := Report{UID: os.Getuid(), GID: os.Getgid(), Writes: map[string]string{}, Env: map[string]string{}}
+
+	status, err := os.ReadFile("/proc/self/status")
+	if err != nil {
+		r.ProcStatusErr = err.Error()
+	}
+	for _, line := range strings.Split(string(status), "\n") {
+		k, v, _ := strings.Cut(line, ":")
+		v = strings.TrimSpace(v)
+		switch k {
+		case "CapEff":
+			r.CapEff = v
+		case "CapPrm":
+			r.CapPrm = v
+		case "CapBnd":
+			r.CapBnd = v
+		case "NoNewPrivs":
+			r.NoNewPrivs = v
+		}
+	}
+
+	for _, p := range []string{"/probe-was-here", "/etc/probe-was-here", "/tmp/probe-was-here", "/input/probe-was-here", "/output/probe-was-here"} {
+		if err := os.WriteFile(p, []byte("probe\n"), 0o644); err != nil {
+			r.Writes[p] = cause(err)
+		} else {
+			r.Writes[p] = "ok"
+		}
+	}
+
+	err = filepath.WalkDir("/input", func(path string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() {
+			r.InputFiles = append(r.InputFiles, path)
+		}
+		return nil
+	})
+	if err != nil {
+		r.InputFilesErr = err.Error()
+	}
+
+	ifaces, err := net.Interfaces()
+	if err != nil {
+		r.InterfacesErr = err.Error()
+	}
+	for _, i := range ifaces {
+		r.Interfaces = append(r.Interfaces, i.Name)
+	}
+	sort.Strings(r.Interfaces)
+
+	for _, kv := range os.Environ() {
+		if k, v, ok := strings.Cut(kv, "="); ok && (strings.HasPrefix(k, "TENDER_") || strings.HasPrefix(k, "PROBE_")) {
+			r.Env[k] = v
+		}
+	}
+	return json.NewEncoder(os.Stdout).Encode(r)
+}
+
+// cause drops the path from a file error, leaving e.g. "read-only file
+// system".
+func cause(err error) string {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err.Error()
+	}
+	return err.Error()
+}
+
+// sleepFor is what forked children sleep on; it lives outside the children's
+// stacks so they allocate nothing.
+var sleepFor = syscall.Timespec{Sec: 3600}
+
+// forkbomb forks bare children that only sleep until fork fails, then reports.
+// The children are raw clones that never return into the Go runtime, so each
+// costs exactly one task of the pids limit and the parent needs no new threads.
+func forkbomb() error {
+	// The cap keeps a container without a pids limit from flooding the host.
+	const maxForks = 1000
+	forked := 0
+	for forked < maxForks {
+		pid, _, errno := syscall.RawSyscall6(syscall.SYS_CLONE, uintptr(syscall.SIGCHLD), 0, 0, 0, 0, 0)
+		if errno != 0 {
+			out, _ := json.Marshal(map[string]any{"forked": forked, "error": errno.Error()})
+			fmt.Println(string(out))
+			return nil
+		}
+		if pid == 0 {
+			for {
+				syscall.RawSyscall(syscall.SYS_NANOSLEEP, uintptr(unsafe.Pointer(&sleepFor)), 0, 0)
+			}
+		}
+		forked++
+	}
+	return fmt.Errorf("forked %d processes and the kernel never refused", forked)
+}
+
+func oom(args []string) error {
+	mib, err := strconv.Atoi(arg(args, 0))
+	if err != nil || mib <= 0 {
+		return fmt.Errorf("oom wants a positive number of MiB, got %q", arg(args, 0))
+	}
+	const chunk = 16
+	var held [][]byte
+	for total := chunk; total <= mib; total += chunk {
+		b := make([]byte, chunk<<20)
+		for i := 0; i < len(b); i += 4096 {
+			b[i] = 1
+		}
+		held = append(held, b)
+		fmt.Printf("allocated %d MiB\n", total)
+	}
+	fmt.Printf("survived holding %d MiB\n", len(held)*chunk)
+	return nil
+}
+
+func ticker(args []string) error {
+	every, err := time.ParseDuration(arg(args, 0))
+	if err != nil {
+		return fmt.Errorf("ticker interval: %w", err)
+	}
+	n, err := strconv.Atoi(arg(args, 1))
+	if err != nil {
+		return fmt.Errorf("ticker count: %w", err)
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	for i := 1; n == 0 || i <= n; i++ {
+		fmt.Printf("tick %d\n", i)
+		if n != 0 && i == n {
+			break
+		}
+		<-t.C
+	}
+	return nil
+}

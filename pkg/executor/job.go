@@ -1,0 +1,228 @@
+package executor
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+	"github.com/moby/moby/client"
+)
+
+// Job is what one lease runs.
+type Job struct {
+	// LeaseID names the lease, e.g. "0x3f2a...". It labels the container and
+	// names it, so a lease has at most one container. Letters, digits, '_',
+	// '.' and '-' only.
+	LeaseID string
+	// Image is a local image reference, e.g. "tender/example-train:dev".
+	Image string
+	// Command replaces the image's CMD (its arguments to the entrypoint);
+	// empty keeps the image's.
+	Command []string
+	// Env is added to the container's environment.
+	Env map[string]string
+	// InputDir is a host directory mounted read-only at /input; empty mounts
+	// nothing. Its files must be readable by the container's user.
+	InputDir string
+	// GPUUUIDs are the leased GPUs. Only these are attached to the container.
+	GPUUUIDs []string
+	// SimulatedGPUs says the GPUs come from a simulated inventory: the job runs
+	// without any GPU attached and sees the UUIDs only in its environment.
+	SimulatedGPUs bool
+	// CPUMillicores limits CPU time: 1500 is one and a half CPUs. Zero means
+	// Config.DefaultCPUMillicores.
+	CPUMillicores int64
+	// MemoryBytes limits memory (swap is not allowed). Zero means
+	// Config.DefaultMemoryBytes.
+	MemoryBytes int64
+	// PidsLimit caps processes and threads. Zero means Config.DefaultPidsLimit.
+	PidsLimit int64
+	// MaxDuration stops the job when it has run this long. Zero means no
+	// limit.
+	MaxDuration time.Duration
+	// AllowNetwork attaches the job to Config.Network; otherwise it has no
+	// network at all.
+	AllowNetwork bool
+}
+
+// Container labels. A new executor finds its jobs by them after a restart.
+const (
+	labelLease       = "tender.lease"
+	labelGPUs        = "tender.gpus"
+	labelSimulated   = "tender.gpus-simulated"
+	labelMaxDuration = "tender.max-duration"
+	labelOutputDir   = "tender.output-dir"
+
+	containerPrefix = "tender-lease-"
+	inputPath       = "/input"
+	outputPath      = "/output"
+)
+
+// Environment variables every job sees.
+const (
+	EnvLeaseID       = "TENDER_LEASE_ID"
+	EnvGPUUUIDs      = "TENDER_GPU_UUIDS" // comma-separated
+	EnvGPUsSimulated = "TENDER_GPUS_SIMULATED"
+)
+
+var leaseIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`)
+
+// minMemoryBytes is the smallest memory limit the Docker Engine accepts.
+const minMemoryBytes = 6 << 20
+
+// validate checks a job with its defaults applied.
+func (j Job) validate() error {
+	var errs []error
+	if !leaseIDPattern.MatchString(j.LeaseID) {
+		errs = append(errs, fmt.Errorf("lease ID %q: want 1-128 letters, digits, '_', '.' or '-'", j.LeaseID))
+	}
+	if j.Image == "" {
+		errs = append(errs, errors.New("no image"))
+	}
+	for k := range j.Env {
+		if k == "" || strings.ContainsAny(k, "=\x00") {
+			errs = append(errs, fmt.Errorf("environment variable name %q is not valid", k))
+		}
+	}
+	if j.InputDir != "" {
+		if !filepath.IsAbs(j.InputDir) {
+			errs = append(errs, fmt.Errorf("input directory %q is not an absolute path", j.InputDir))
+		} else if fi, err := os.Stat(j.InputDir); err != nil {
+			errs = append(errs, fmt.Errorf("input directory: %w", err))
+		} else if !fi.IsDir() {
+			errs = append(errs, fmt.Errorf("input directory %s is not a directory", j.InputDir))
+		}
+	}
+	for _, u := range j.GPUUUIDs {
+		if u == "" || strings.ContainsAny(u, ", ") {
+			errs = append(errs, fmt.Errorf("GPU UUID %q is not valid", u))
+		}
+	}
+	if j.CPUMillicores < 0 || j.PidsLimit < 0 || j.MaxDuration < 0 {
+		errs = append(errs, errors.New("CPU, pids and duration limits must not be negative"))
+	}
+	if j.MemoryBytes < minMemoryBytes {
+		errs = append(errs, fmt.Errorf("memory limit %d bytes is below the engine's minimum of 6 MiB", j.MemoryBytes))
+	}
+	if err := errors.Join(errs...); err != nil {
+		return fmt.Errorf("job for lease %q: %w", j.LeaseID, err)
+	}
+	return nil
+}
+
+// withDefaults fills the limits a job left at zero from cfg.
+func (j Job) withDefaults(cfg Config) Job {
+	if j.CPUMillicores == 0 {
+		j.CPUMillicores = cfg.DefaultCPUMillicores
+	}
+	if j.MemoryBytes == 0 {
+		j.MemoryBytes = cfg.DefaultMemoryBytes
+	}
+	if j.PidsLimit == 0 {
+		j.PidsLimit = cfg.DefaultPidsLimit
+	}
+	return j
+}
+
+// containerName is the one container a lease may have.
+func containerName(leaseID string) string { return containerPrefix + leaseID }
+
+// createOptions is the hardened container for job, writing to outputDir on
+// the host. It is a pure function of its arguments.
+func createOptions(job Job, cfg Config, outputDir string) client.ContainerCreateOptions {
+	env := make([]string, 0, len(job.Env)+3)
+	for _, k := range slices.Sorted(maps.Keys(job.Env)) {
+		env = append(env, k+"="+job.Env[k])
+	}
+	env = append(env,
+		EnvLeaseID+"="+job.LeaseID,
+		EnvGPUUUIDs+"="+strings.Join(job.GPUUUIDs, ","),
+		EnvGPUsSimulated+"="+strconv.FormatBool(job.SimulatedGPUs),
+	)
+
+	labels := map[string]string{
+		labelLease:     job.LeaseID,
+		labelGPUs:      strings.Join(job.GPUUUIDs, ","),
+		labelSimulated: strconv.FormatBool(job.SimulatedGPUs),
+		labelOutputDir: outputDir,
+	}
+	if job.MaxDuration > 0 {
+		labels[labelMaxDuration] = job.MaxDuration.String()
+	}
+
+	mounts := []mount.Mount{{
+		Type:        mount.TypeBind,
+		Source:      outputDir,
+		Target:      outputPath,
+		BindOptions: &mount.BindOptions{Propagation: mount.PropagationRPrivate},
+	}}
+	if job.InputDir != "" {
+		mounts = append(mounts, mount.Mount{
+			Type:        mount.TypeBind,
+			Source:      job.InputDir,
+			Target:      inputPath,
+			ReadOnly:    true,
+			BindOptions: &mount.BindOptions{Propagation: mount.PropagationRPrivate},
+		})
+	}
+
+	network := container.NetworkMode("none")
+	if job.AllowNetwork {
+		network = container.NetworkMode(cfg.Network)
+	}
+
+	resources := container.Resources{
+		Memory:     job.MemoryBytes,
+		MemorySwap: job.MemoryBytes, // no swap
+		NanoCPUs:   job.CPUMillicores * 1_000_000,
+		PidsLimit:  &job.PidsLimit,
+		Ulimits:    []*container.Ulimit{{Name: "core", Soft: 0, Hard: 0}},
+	}
+	if len(job.GPUUUIDs) > 0 && !job.SimulatedGPUs {
+		resources.DeviceRequests = []container.DeviceRequest{{
+			Capabilities: [][]string{{"gpu"}},
+			DeviceIDs:    slices.Clone(job.GPUUUIDs),
+		}}
+	}
+
+	var cmd []string
+	if len(job.Command) > 0 {
+		cmd = slices.Clone(job.Command)
+	}
+	init := cfg.Init
+	return client.ContainerCreateOptions{
+		Name: containerName(job.LeaseID),
+		Config: &container.Config{
+			Image:  job.Image,
+			Cmd:    cmd,
+			Env:    env,
+			User:   cfg.User,
+			Labels: labels,
+		},
+		HostConfig: &container.HostConfig{
+			NetworkMode:    network,
+			CapDrop:        []string{"ALL"},
+			SecurityOpt:    []string{"no-new-privileges"},
+			ReadonlyRootfs: true,
+			Tmpfs:          map[string]string{"/tmp": fmt.Sprintf("rw,nosuid,nodev,size=%d,mode=1777", cfg.TmpfsBytes)},
+			Mounts:         mounts,
+			IpcMode:        container.IPCModePrivate,
+			Resources:      resources,
+			LogConfig: container.LogConfig{
+				Type:   "json-file",
+				Config: map[string]string{"max-size": strconv.FormatInt(cfg.LogMaxBytes, 10), "max-file": "1"},
+			},
+			RestartPolicy: container.RestartPolicy{Name: container.RestartPolicyDisabled},
+			Init:          &init,
+		},
+	}
+}

@@ -1,0 +1,213 @@
+package executor
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
+)
+
+func TestCreateOptions(t *testing.T) {
+	cfg := Config{Network: "tenant-net", Init: true}.withDefaults()
+	gpus := []string{"GPU-aaaa", "GPU-bbbb"}
+	base := Job{
+		LeaseID:       "0xabc",
+		Image:         "tender/example-train:dev",
+		Env:           map[string]string{"B": "2", "A": "1"},
+		GPUUUIDs:      gpus,
+		CPUMillicores: 1500,
+		MemoryBytes:   512 << 20,
+		PidsLimit:     100,
+		MaxDuration:   time.Hour,
+	}
+	tests := []struct {
+		name string
+		job  func(j Job) Job
+		// check receives the options built for the job.
+		wantDevices []container.DeviceRequest
+		wantNetwork container.NetworkMode
+		wantCmd     []string
+		wantMounts  int
+		wantSimEnv  string
+	}{
+		{
+			name:        "real GPUs are attached by UUID only",
+			job:         func(j Job) Job { return j },
+			wantDevices: []container.DeviceRequest{{Capabilities: [][]string{{"gpu"}}, DeviceIDs: gpus}},
+			wantNetwork: "none",
+			wantMounts:  1,
+			wantSimEnv:  "false",
+		},
+		{
+			name:        "simulated GPUs are never attached",
+			job:         func(j Job) Job { j.SimulatedGPUs = true; return j },
+			wantNetwork: "none",
+			wantMounts:  1,
+			wantSimEnv:  "true",
+		},
+		{
+			name:        "CPU-only job",
+			job:         func(j Job) Job { j.GPUUUIDs = nil; return j },
+			wantNetwork: "none",
+			wantMounts:  1,
+			wantSimEnv:  "false",
+		},
+		{
+			name: "network allowed, command and input given",
+			job: func(j Job) Job {
+				j.AllowNetwork = true
+				j.Command = []string{"-epochs", "3"}
+				j.InputDir = "/srv/input"
+				j.SimulatedGPUs = true
+				return j
+			},
+			wantNetwork: "tenant-net",
+			wantCmd:     []string{"-epochs", "3"},
+			wantMounts:  2,
+			wantSimEnv:  "true",
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			job := tt.job(base)
+			o := createOptions(job, cfg, "/var/lib/tender/output-1")
+			hc := o.HostConfig
+
+			if o.Name != "tender-lease-0xabc" {
+				t.Errorf("Name = %q, want tender-lease-0xabc", o.Name)
+			}
+			if diff := cmp.Diff(tt.wantDevices, hc.DeviceRequests); diff != "" {
+				t.Errorf("DeviceRequests mismatch (-want +got):\n%s", diff)
+			}
+			if hc.NetworkMode != tt.wantNetwork {
+				t.Errorf("NetworkMode = %q, want %q", hc.NetworkMode, tt.wantNetwork)
+			}
+			if diff := cmp.Diff(tt.wantCmd, o.Config.Cmd); diff != "" {
+				t.Errorf("Cmd mismatch (-want +got):\n%s", diff)
+			}
+			if len(hc.Mounts) != tt.wantMounts {
+				t.Errorf("%d mounts, want %d: %+v", len(hc.Mounts), tt.wantMounts, hc.Mounts)
+			}
+
+			// Hardening that every job gets.
+			checks := []struct {
+				what      string
+				got, want any
+			}{
+				{"User", o.Config.User, "65534:65534"},
+				{"CapDrop", hc.CapDrop, []string{"ALL"}},
+				{"CapAdd", len(hc.CapAdd), 0},
+				{"SecurityOpt", hc.SecurityOpt, []string{"no-new-privileges"}},
+				{"ReadonlyRootfs", hc.ReadonlyRootfs, true},
+				{"Privileged", hc.Privileged, false},
+				{"Tmpfs /tmp", hc.Tmpfs["/tmp"], "rw,nosuid,nodev,size=67108864,mode=1777"},
+				{"IpcMode", hc.IpcMode, container.IPCModePrivate},
+				{"Memory", hc.Memory, int64(512 << 20)},
+				{"MemorySwap", hc.MemorySwap, int64(512 << 20)},
+				{"NanoCPUs", hc.NanoCPUs, int64(1_500_000_000)},
+				{"PidsLimit", *hc.PidsLimit, int64(100)},
+				{"Init", *hc.Init, true},
+				{"AutoRemove", hc.AutoRemove, false},
+				{"RestartPolicy", hc.RestartPolicy.Name, container.RestartPolicyDisabled},
+				{"LogConfig", hc.LogConfig.Config["max-size"], "67108864"},
+				{"output mount", hc.Mounts[0], mount.Mount{Type: mount.TypeBind, Source: "/var/lib/tender/output-1", Target: "/output",
+					BindOptions: &mount.BindOptions{Propagation: mount.PropagationRPrivate}}},
+				{"lease label", o.Config.Labels[labelLease], "0xabc"},
+				{"output label", o.Config.Labels[labelOutputDir], "/var/lib/tender/output-1"},
+				{"max-duration label", o.Config.Labels[labelMaxDuration], "1h0m0s"},
+				{"env", o.Config.Env, []string{"A=1", "B=2", "TENDER_LEASE_ID=0xabc",
+					"TENDER_GPU_UUIDS=" + strings.Join(job.GPUUUIDs, ","), "TENDER_GPUS_SIMULATED=" + tt.wantSimEnv}},
+			}
+			for _, c := range checks {
+				if diff := cmp.Diff(c.want, c.got); diff != "" {
+					t.Errorf("%s mismatch (-want +got):\n%s", c.what, diff)
+				}
+			}
+			if tt.wantMounts == 2 {
+				want := mount.Mount{Type: mount.TypeBind, Source: "/srv/input", Target: "/input", ReadOnly: true,
+					BindOptions: &mount.BindOptions{Propagation: mount.PropagationRPrivate}}
+				if diff := cmp.Diff(want, hc.Mounts[1]); diff != "" {
+					t.Errorf("input mount mismatch (-want +got):\n%s", diff)
+				}
+			}
+		})
+	}
+}
+
+func TestJobDefaults(t *testing.T) {
+	cfg := Config{}.withDefaults()
+	got := Job{LeaseID: "0x1", Image: "x"}.withDefaults(cfg)
+	if got.CPUMillicores != 1000 || got.MemoryBytes != 1<<30 || got.PidsLimit != 512 {
+		t.Errorf("defaults = %d millicores, %d bytes, %d pids; want 1000, 1 GiB, 512", got.CPUMillicores, got.MemoryBytes, got.PidsLimit)
+	}
+	kept := Job{LeaseID: "0x1", Image: "x", CPUMillicores: 250, MemoryBytes: 64 << 20, PidsLimit: 10}.withDefaults(cfg)
+	if kept.CPUMillicores != 250 || kept.MemoryBytes != 64<<20 || kept.PidsLimit != 10 {
+		t.Errorf("a job's own limits were replaced: %+v", kept)
+	}
+}
+
+func TestJobValidate(t *testing.T) {
+	dir := t.TempDir()
+	file := filepath.Join(dir, "file")
+	if err := os.WriteFile(file, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	valid := Job{LeaseID: "0xabc", Image: "img", MemoryBytes: 64 << 20, InputDir: dir}
+	tests := []struct {
+		name    string
+		edit    func(*Job)
+		wantErr string
+	}{
+		{"valid", func(*Job) {}, ""},
+		{"lease ID with a slash", func(j *Job) { j.LeaseID = "0x/../x" }, "lease ID"},
+		{"empty lease ID", func(j *Job) { j.LeaseID = "" }, "lease ID"},
+		{"no image", func(j *Job) { j.Image = "" }, "no image"},
+		{"bad env name", func(j *Job) { j.Env = map[string]string{"A=B": "x"} }, "environment variable"},
+		{"relative input", func(j *Job) { j.InputDir = "input" }, "not an absolute path"},
+		{"missing input", func(j *Job) { j.InputDir = filepath.Join(dir, "nope") }, "no such file"},
+		{"input is a file", func(j *Job) { j.InputDir = file }, "not a directory"},
+		{"bad GPU UUID", func(j *Job) { j.GPUUUIDs = []string{"GPU-a,GPU-b"} }, "GPU UUID"},
+		{"negative CPU", func(j *Job) { j.CPUMillicores = -1 }, "must not be negative"},
+		{"tiny memory", func(j *Job) { j.MemoryBytes = 1 << 20 }, "below the engine's minimum"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j := valid
+			tt.edit(&j)
+			err := j.validate()
+			if tt.wantErr == "" {
+				if err != nil {
+					t.Errorf("validate() = %v, want nil", err)
+				}
+				return
+			}
+			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
+				t.Errorf("validate() = %v, want an error containing %q", err, tt.wantErr)
+			}
+		})
+	}
+}
+
+func TestParseUser(t *testing.T) {
+	tests := []struct {
+		in       string
+		uid, gid int
+		ok       bool
+	}{
+		{"65534:65534", 65534, 65534, true},
+		{"1000", 1000, 1000, true},
+		{"nobody", 0, 0, false},
+		{"1000:staff", 0, 0, false},
+	}
+	for _, tt := range tests {
+		uid, gid, ok := parseUser(tt.in)
+		if uid != tt.uid || gid != tt.gid || ok != tt.ok {
+			t.Errorf("parseUser(%q) = %d, %d, %v; want %d, %d, %v", tt.in, uid, gid, ok, tt.uid, tt.gid, tt.ok)
+		}
+	}
+}
