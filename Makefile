@@ -8,6 +8,8 @@ VERSION   ?= $(shell git describe --tags --always --dirty 2>/dev/null || echo de
 LDFLAGS   := -X github.com/tender-market/tender/internal/cli.version=$(VERSION)
 FUZZTIME  ?= 30s
 BENCHTIME ?= 1s
+# go-nvml's cgo preamble uses deprecated NVML declarations on purpose.
+export CGO_CFLAGS ?= -O2 -g -Wno-deprecated-declarations
 
 .PHONY: all build setup test test-only bench fuzz market down lint clean
 

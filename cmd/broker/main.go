@@ -19,7 +19,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 }
 
 func newRoot(env *cli.Env) *cobra.Command {
-	return cli.NewRoot("broker", "Index the Tender market and serve its dashboard",
+	root := cli.NewRoot("broker", "Index the Tender market and serve its dashboard",
 		`broker runs a Tender broker, the market's memory and window.
 
 A broker indexes every order, auction transcript, lease and payment it sees
@@ -28,4 +28,6 @@ a bootstrap peer for providers and tenants. It holds no funds and cannot
 change a signed message: anyone can run one.
 
 `+cli.SettingsHelp(), env)
+	root.AddCommand(newDevchainCommand(env))
+	return root
 }

@@ -1,0 +1,405 @@
+// SPDX-License-Identifier: MIT
+pragma solidity 0.8.37;
+
+import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
+import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
+import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
+import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/ReentrancyGuardTransient.sol";
+
+/// @title Tender lease escrow
+/// @notice Holds a tenant's deposit for a compute lease and pays the provider
+/// by the second while the job runs. The lease ID is the EIP-712 digest of the
+/// provider's bid, so every bid opens at most one lease.
+/// @dev Every lease keeps two storage slots: a hash of its immutable terms and
+/// one packed slot (deposit, paid, a timestamp, state). Calls after openLease
+/// pass the terms back as calldata and the contract checks them against the
+/// hash. The payment token must be a plain ERC-20: no fee on transfer, no
+/// rebasing, no callbacks to the recipient.
+contract Escrow is EIP712, ReentrancyGuardTransient {
+    using SafeERC20 for IERC20;
+
+    /// @notice Where a lease is in its life. None: never opened. Open: the
+    /// deposit is held, the provider has not started. Running: billing runs.
+    /// Closed, Overdrawn, Reclaimed: settled, nothing left in escrow.
+    enum State {
+        None,
+        Open,
+        Running,
+        Closed,
+        Overdrawn,
+        Reclaimed
+    }
+
+    /// @notice An order as its tenant signed it (EIP-712 type Order): the
+    /// top-level fields, with the string auctioneer as keccak256 of its bytes
+    /// and the nested requirements and job as their EIP-712 struct hashes.
+    struct Order {
+        address tenant;
+        bytes32 auctioneerHash;
+        uint256 maxPricePerHour;
+        uint64 maxDuration;
+        uint64 bidDeadline;
+        uint64 expiry;
+        uint64 nonce;
+        bytes32 requirementsHash;
+        bytes32 jobHash;
+    }
+
+    /// @notice A bid as its provider signed it (EIP-712 type Bid), with the
+    /// string peerId as keccak256 of its bytes and the offer as its struct hash.
+    struct Bid {
+        bytes32 orderHash;
+        address provider;
+        bytes32 peerIdHash;
+        uint256 pricePerHour;
+        bytes32 offerHash;
+        uint64 expiry;
+        uint64 nonce;
+    }
+
+    /// @notice What a lease keeps for its whole life. Only keccak256 of their
+    /// ABI encoding is stored; callers pass them back (LeaseOpened has them all).
+    struct Terms {
+        address tenant;
+        address provider;
+        uint256 pricePerHour;
+        uint64 maxDuration;
+    }
+
+    /// @notice A lease as getLease returns it: the hash of its terms and its
+    /// status.
+    struct Lease {
+        bytes32 termsHash;
+        uint104 deposit;
+        uint104 paid;
+        uint40 since;
+        State state;
+    }
+
+    /// @notice What changes in a lease, packed in one storage slot. since is
+    /// when it was opened while Open, and when it started from Running on;
+    /// paid is what the provider has been paid.
+    struct Status {
+        uint104 deposit;
+        uint104 paid;
+        uint40 since;
+        State state;
+    }
+
+    /// @notice The shortest run a deposit must pay for, in seconds (or the
+    /// order's maxDuration when that is shorter).
+    uint64 public constant MIN_DURATION = 60;
+
+    /// @notice The largest price per hour a lease accepts. It keeps price x
+    /// seconds far from overflow.
+    uint256 public constant MAX_PRICE_PER_HOUR = type(uint128).max;
+
+    /// @notice The largest deposit a lease can hold (it is stored in 104 bits).
+    uint256 public constant MAX_DEPOSIT = type(uint104).max;
+
+    bytes32 public constant ORDER_TYPEHASH = keccak256(
+        "Order(address tenant,string auctioneer,uint256 maxPricePerHour,uint64 maxDuration,uint64 bidDeadline,uint64 expiry,uint64 nonce,Requirements requirements,Job job)"
+        "Attribute(string key,string value)"
+        "EnvVar(string name,string value)"
+        "Job(string image,string[] command,EnvVar[] env,bool network)"
+        "Requirements(uint32 gpuCount,string[] gpuModels,uint64 minVramMiB,uint32 minComputeCapability,uint32 minCudaVersion,uint64 cpuMillis,uint64 memoryMiB,uint64 diskMiB,Attribute[] placement,bool allowSimulated)"
+    );
+
+    bytes32 public constant BID_TYPEHASH = keccak256(
+        "Bid(bytes32 orderHash,address provider,string peerId,uint256 pricePerHour,Offer offer,uint64 expiry,uint64 nonce)"
+        "Attribute(string key,string value)"
+        "GPU(string model,uint64 vramMiB,uint32 computeCapability,uint32 count)"
+        "Offer(GPU[] gpus,uint32 cudaVersion,uint64 cpuMillis,uint64 memoryMiB,uint64 diskMiB,Attribute[] attributes,bool simulated)"
+    );
+
+    /// @notice The token every lease of this deployment is paid in.
+    IERC20 public immutable token;
+
+    /// @notice Seconds after opening within which the provider must start;
+    /// after that the tenant may reclaim the whole deposit.
+    uint64 public immutable startWindow;
+
+    mapping(bytes32 leaseId => bytes32) private _termsHash;
+    mapping(bytes32 leaseId => Status) private _status;
+
+    /// @notice Payments that could not be pushed (the token refused the
+    /// transfer); their owner collects them with claim.
+    mapping(address account => uint256) public owed;
+
+    event LeaseOpened(
+        bytes32 indexed leaseId,
+        address indexed tenant,
+        address indexed provider,
+        bytes32 orderHash,
+        uint256 pricePerHour,
+        uint64 maxDuration,
+        uint256 deposit
+    );
+    event Started(bytes32 indexed leaseId, uint64 startedAt);
+    event Withdrawn(bytes32 indexed leaseId, uint256 amount);
+    event ToppedUp(bytes32 indexed leaseId, uint256 amount, uint256 deposit);
+    /// @notice paid is the provider's total over the lease, refunded what the
+    /// tenant got back: paid + refunded = deposit.
+    event Closed(bytes32 indexed leaseId, int32 exitCode, bytes32 resultHash, uint256 paid, uint256 refunded);
+    /// @notice The deposit ran out: paid (the provider's total) = deposit.
+    event Overdrawn(bytes32 indexed leaseId, uint256 paid);
+    event Reclaimed(bytes32 indexed leaseId, uint256 refunded);
+    event PaymentDeferred(address indexed account, uint256 amount);
+    event Claimed(address indexed account, address indexed to, uint256 amount);
+
+    error NotTenant(address caller, address tenant);
+    error NotProvider(address caller, address provider);
+    error NotParty(address caller);
+    error OrderExpired(uint64 expiry);
+    error BidExpired(uint64 expiry);
+    error PriceAboveMax(uint256 pricePerHour, uint256 maxPricePerHour);
+    error PriceTooHigh(uint256 pricePerHour, uint256 limit);
+    error ZeroMaxDuration();
+    error BidForOtherOrder(bytes32 named, bytes32 order);
+    error InvalidSignature();
+    error WrongSigner(address signer, address provider);
+    error LeaseExists(bytes32 leaseId);
+    error UnknownLease(bytes32 leaseId);
+    error TermsMismatch(bytes32 leaseId);
+    error WrongState(bytes32 leaseId, State state);
+    error DepositTooSmall(uint256 deposit, uint256 minimum);
+    error DepositTooLarge(uint256 deposit, uint256 limit);
+    error ZeroAmount();
+    error StartDeadlinePassed(uint256 deadline);
+    error StartDeadlineNotPassed(uint256 deadline);
+    error NothingToWithdraw(bytes32 leaseId);
+    error NotOverdrawn(bytes32 leaseId, uint256 earned, uint256 deposit);
+    error NothingToClaim();
+    error ZeroAddress();
+    error TransferOutOfGas();
+    error ZeroStartWindow();
+
+    constructor(IERC20 token_, uint64 startWindow_) EIP712("Tender", "1") {
+        if (address(token_) == address(0)) revert ZeroAddress();
+        if (startWindow_ == 0) revert ZeroStartWindow();
+        token = token_;
+        startWindow = startWindow_;
+    }
+
+    /// @notice Opens a lease from the tenant's order and the provider's signed
+    /// bid, and pulls deposit from the tenant (approve it first).
+    /// @return leaseId the bid's EIP-712 digest.
+    function openLease(Order calldata order, Bid calldata bid, bytes calldata providerSig, uint256 deposit)
+        external
+        nonReentrant
+        returns (bytes32 leaseId)
+    {
+        if (msg.sender != order.tenant) revert NotTenant(msg.sender, order.tenant);
+        if (block.timestamp >= order.expiry) revert OrderExpired(order.expiry);
+        if (block.timestamp >= bid.expiry) revert BidExpired(bid.expiry);
+        uint256 price = bid.pricePerHour;
+        if (price > order.maxPricePerHour) revert PriceAboveMax(price, order.maxPricePerHour);
+        if (price > MAX_PRICE_PER_HOUR) revert PriceTooHigh(price, MAX_PRICE_PER_HOUR);
+        uint64 maxDuration = order.maxDuration;
+        if (maxDuration == 0) revert ZeroMaxDuration();
+        uint256 minimum = _minimumDeposit(price, maxDuration);
+        if (deposit < minimum) revert DepositTooSmall(deposit, minimum);
+        if (deposit > MAX_DEPOSIT) revert DepositTooLarge(deposit, MAX_DEPOSIT);
+
+        bytes32 orderHash = _hashTypedDataV4(keccak256(abi.encode(ORDER_TYPEHASH, order)));
+        if (bid.orderHash != orderHash) revert BidForOtherOrder(bid.orderHash, orderHash);
+        leaseId = _hashTypedDataV4(keccak256(abi.encode(BID_TYPEHASH, bid)));
+        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(leaseId, providerSig);
+        if (err != ECDSA.RecoverError.NoError) revert InvalidSignature();
+        if (signer != bid.provider) revert WrongSigner(signer, bid.provider);
+
+        if (_termsHash[leaseId] != 0) revert LeaseExists(leaseId);
+        _termsHash[leaseId] = keccak256(abi.encode(msg.sender, signer, price, maxDuration));
+        _status[leaseId] = Status(uint104(deposit), 0, uint40(block.timestamp), State.Open);
+        emit LeaseOpened(leaseId, msg.sender, signer, orderHash, price, maxDuration, deposit);
+
+        token.safeTransferFrom(msg.sender, address(this), deposit);
+    }
+
+    /// @notice The provider starts the job: billing runs from now. Only before
+    /// the start deadline (opened + startWindow).
+    function start(bytes32 leaseId, Terms calldata terms) external {
+        Status memory s = _load(leaseId, terms);
+        if (msg.sender != terms.provider) revert NotProvider(msg.sender, terms.provider);
+        if (s.state != State.Open) revert WrongState(leaseId, s.state);
+        uint256 deadline = uint256(s.since) + startWindow;
+        if (block.timestamp > deadline) revert StartDeadlinePassed(deadline);
+
+        _status[leaseId] = Status(s.deposit, s.paid, uint40(block.timestamp), State.Running);
+        emit Started(leaseId, uint64(block.timestamp));
+    }
+
+    /// @notice Pays the provider what has accrued since its last withdrawal.
+    function withdraw(bytes32 leaseId, Terms calldata terms) external nonReentrant returns (uint256 amount) {
+        Status memory s = _load(leaseId, terms);
+        if (msg.sender != terms.provider) revert NotProvider(msg.sender, terms.provider);
+        if (s.state != State.Running) revert WrongState(leaseId, s.state);
+        (uint256 earned,) = _earned(s, terms);
+        amount = earned - s.paid;
+        if (amount == 0) revert NothingToWithdraw(leaseId);
+
+        _status[leaseId] = Status(s.deposit, uint104(earned), s.since, State.Running);
+        emit Withdrawn(leaseId, amount);
+        _pay(terms.provider, amount);
+    }
+
+    /// @notice The tenant adds to the deposit of an open or running lease
+    /// (approve it first).
+    function topUp(bytes32 leaseId, Terms calldata terms, uint256 amount) external nonReentrant {
+        Status memory s = _load(leaseId, terms);
+        if (msg.sender != terms.tenant) revert NotTenant(msg.sender, terms.tenant);
+        if (s.state != State.Open && s.state != State.Running) revert WrongState(leaseId, s.state);
+        if (amount == 0) revert ZeroAmount();
+        if (amount > MAX_DEPOSIT - s.deposit) revert DepositTooLarge(uint256(s.deposit) + amount, MAX_DEPOSIT);
+        uint256 deposit = uint256(s.deposit) + amount;
+
+        _status[leaseId] = Status(uint104(deposit), s.paid, s.since, s.state);
+        emit ToppedUp(leaseId, amount, deposit);
+        token.safeTransferFrom(msg.sender, address(this), amount);
+    }
+
+    /// @notice Ends an open or running lease: the provider when the job has
+    /// exited (exitCode, and the hash of the result archive), or the tenant to
+    /// cancel. Pays the provider what accrued and refunds the rest.
+    function close(bytes32 leaseId, Terms calldata terms, int32 exitCode, bytes32 resultHash) external nonReentrant {
+        Status memory s = _load(leaseId, terms);
+        if (msg.sender != terms.provider && msg.sender != terms.tenant) revert NotParty(msg.sender);
+        uint256 earned;
+        if (s.state == State.Running) {
+            (earned,) = _earned(s, terms);
+        } else if (s.state != State.Open) {
+            revert WrongState(leaseId, s.state);
+        }
+        uint256 refund = s.deposit - earned;
+
+        _status[leaseId] = Status(s.deposit, uint104(earned), s.since, State.Closed);
+        emit Closed(leaseId, exitCode, resultHash, earned, refund);
+        _pay(terms.provider, earned - s.paid);
+        _pay(terms.tenant, refund);
+    }
+
+    /// @notice Anyone may close a running lease whose deposit has run out: the
+    /// provider gets the rest of the deposit.
+    function closeOverdrawn(bytes32 leaseId, Terms calldata terms) external nonReentrant {
+        Status memory s = _load(leaseId, terms);
+        if (s.state != State.Running) revert WrongState(leaseId, s.state);
+        (uint256 earned, bool exhausted) = _earned(s, terms);
+        if (!exhausted) revert NotOverdrawn(leaseId, earned, s.deposit);
+
+        _status[leaseId] = Status(s.deposit, s.deposit, s.since, State.Overdrawn);
+        emit Overdrawn(leaseId, s.deposit);
+        _pay(terms.provider, s.deposit - s.paid);
+    }
+
+    /// @notice The tenant takes the whole deposit back when the provider did
+    /// not start before the start deadline.
+    function reclaim(bytes32 leaseId, Terms calldata terms) external nonReentrant {
+        Status memory s = _load(leaseId, terms);
+        if (msg.sender != terms.tenant) revert NotTenant(msg.sender, terms.tenant);
+        if (s.state != State.Open) revert WrongState(leaseId, s.state);
+        uint256 deadline = uint256(s.since) + startWindow;
+        if (block.timestamp <= deadline) revert StartDeadlineNotPassed(deadline);
+
+        _status[leaseId] = Status(s.deposit, 0, s.since, State.Reclaimed);
+        emit Reclaimed(leaseId, s.deposit);
+        _pay(terms.tenant, s.deposit);
+    }
+
+    /// @notice Sends the caller's deferred payments to `to`.
+    function claim(address to) external nonReentrant returns (uint256 amount) {
+        if (to == address(0)) revert ZeroAddress();
+        amount = owed[msg.sender];
+        if (amount == 0) revert NothingToClaim();
+        owed[msg.sender] = 0;
+        emit Claimed(msg.sender, to, amount);
+        token.safeTransfer(to, amount);
+    }
+
+    /// @notice The stored lease (all zero when it never existed).
+    function getLease(bytes32 leaseId) external view returns (Lease memory) {
+        Status memory s = _status[leaseId];
+        return Lease(_termsHash[leaseId], s.deposit, s.paid, s.since, s.state);
+    }
+
+    /// @notice What the provider has earned so far (capped at the deposit) and
+    /// whether the deposit has run out. For a lease that is not running:
+    /// what it was paid.
+    function accrued(bytes32 leaseId, Terms calldata terms) external view returns (uint256 earned, bool overdrawn) {
+        Status memory s = _load(leaseId, terms);
+        if (s.state == State.Running) return _earned(s, terms);
+        return (s.paid, s.state == State.Overdrawn);
+    }
+
+    /// @notice The EIP-712 digest of an order: what its tenant signs, and what
+    /// a bid names.
+    function hashOrder(Order calldata order) external view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(ORDER_TYPEHASH, order)));
+    }
+
+    /// @notice The EIP-712 digest of a bid: what its provider signs, and the
+    /// ID of the lease opened from it.
+    function hashBid(Bid calldata bid) external view returns (bytes32) {
+        return _hashTypedDataV4(keccak256(abi.encode(BID_TYPEHASH, bid)));
+    }
+
+    /// @notice The hash of a lease's terms, as stored.
+    function hashTerms(Terms calldata terms) external pure returns (bytes32) {
+        return _hashTerms(terms);
+    }
+
+    /// @notice The EIP-712 domain separator (name "Tender", version "1", this
+    /// chain, this contract).
+    function domainSeparator() external view returns (bytes32) {
+        return _domainSeparatorV4();
+    }
+
+    /// @notice The least deposit a lease at pricePerHour accepts: what
+    /// MIN_DURATION seconds (or maxDuration, when shorter) cost, and at least 1.
+    function minimumDeposit(uint256 pricePerHour, uint64 maxDuration) external pure returns (uint256) {
+        if (pricePerHour > MAX_PRICE_PER_HOUR) revert PriceTooHigh(pricePerHour, MAX_PRICE_PER_HOUR);
+        return _minimumDeposit(pricePerHour, maxDuration);
+    }
+
+    function _minimumDeposit(uint256 price, uint64 maxDuration) private pure returns (uint256) {
+        uint256 minimum = price * (maxDuration < MIN_DURATION ? maxDuration : MIN_DURATION) / 3600;
+        return minimum == 0 ? 1 : minimum;
+    }
+
+    function _hashTerms(Terms calldata terms) private pure returns (bytes32) {
+        return keccak256(abi.encode(terms.tenant, terms.provider, terms.pricePerHour, terms.maxDuration));
+    }
+
+    /// @dev Loads a lease's status and checks that terms are the ones it was
+    /// opened with.
+    function _load(bytes32 leaseId, Terms calldata terms) private view returns (Status memory) {
+        bytes32 stored = _termsHash[leaseId];
+        if (stored == 0) revert UnknownLease(leaseId);
+        if (stored != _hashTerms(terms)) revert TermsMismatch(leaseId);
+        return _status[leaseId];
+    }
+
+    /// @dev What a running lease has earned: price x seconds since it started
+    /// (at most maxDuration) / 3600, rounded down, capped at the deposit;
+    /// exhausted when that reaches the deposit.
+    function _earned(Status memory s, Terms calldata terms) private view returns (uint256 earned, bool exhausted) {
+        uint256 elapsed = block.timestamp - s.since;
+        if (elapsed > terms.maxDuration) elapsed = terms.maxDuration;
+        earned = terms.pricePerHour * elapsed / 3600;
+        if (earned >= s.deposit) return (s.deposit, true);
+        return (earned, false);
+    }
+
+    /// @dev Pushes amount to `to`; when the token refuses, the amount waits in
+    /// owed for `to` to claim, so one party's refusal never locks the other's
+    /// money. A transfer starved of gas (the caller chose the gas limit) fails
+    /// the whole call instead.
+    function _pay(address to, uint256 amount) private {
+        if (amount == 0) return;
+        uint256 gasBefore = gasleft();
+        if (token.trySafeTransfer(to, amount)) return;
+        if (gasleft() <= gasBefore / 63) revert TransferOutOfGas();
+        owed[to] += amount;
+        emit PaymentDeferred(to, amount);
+    }
+}

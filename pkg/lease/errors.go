@@ -1,0 +1,178 @@
+package lease
+
+import (
+	"errors"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/tender-market/tender/pkg/lease/escrow"
+)
+
+// Errors a user can act on. The client returns them wrapped with details,
+// whether it found the problem before sending or decoded it from the escrow's
+// revert; match them with errors.Is. ErrIllegalTransition and ErrNotAllowed
+// (state.go) cover a lease in the wrong state and a caller in the wrong role.
+var (
+	ErrOrderExpired           = errors.New("order expired")
+	ErrBidExpired             = errors.New("bid expired")
+	ErrPriceAboveMax          = errors.New("bid price above the order's maximum")
+	ErrPriceTooHigh           = errors.New("price per hour above what the escrow accepts")
+	ErrWrongOrder             = errors.New("bid names another order")
+	ErrBadSignature           = errors.New("bad bid signature")
+	ErrLeaseExists            = errors.New("lease already exists (bid used)")
+	ErrUnknownLease           = errors.New("no such lease")
+	ErrTermsMismatch          = errors.New("terms do not match the lease")
+	ErrDepositTooSmall        = errors.New("deposit too small for the minimum duration")
+	ErrDepositTooLarge        = errors.New("deposit too large")
+	ErrZeroAmount             = errors.New("amount is zero")
+	ErrZeroMaxDuration        = errors.New("order's max duration is zero")
+	ErrStartDeadlinePassed    = errors.New("start deadline passed")
+	ErrStartDeadlineNotPassed = errors.New("start deadline not passed yet")
+	ErrNothingToWithdraw      = errors.New("nothing to withdraw yet")
+	ErrNotOverdrawn           = errors.New("lease is not overdrawn")
+	ErrNothingToClaim         = errors.New("nothing to claim")
+	ErrAllowanceTooLow        = errors.New("token allowance too low")
+	ErrBalanceTooLow          = errors.New("token balance too low")
+	ErrTokenTransfer          = errors.New("token transfer failed")
+	ErrReentrant              = errors.New("reentrant call refused")
+	ErrReverted               = errors.New("transaction reverted")
+)
+
+// revertData digs the revert data out of a JSON-RPC error (eth_call,
+// eth_estimateGas), when there is any.
+func revertData(err error) ([]byte, bool) {
+	var de rpc.DataError
+	if !errors.As(err, &de) {
+		return nil, false
+	}
+	switch d := de.ErrorData().(type) {
+	case string:
+		b, err := hexutil.Decode(d)
+		return b, err == nil
+	case []byte:
+		return d, true
+	}
+	return nil, false
+}
+
+// errorDecoder turns escrow and token revert data into the errors above.
+type errorDecoder struct {
+	escrow *escrow.Escrow
+	token  *escrow.TestToken // the standard ERC-20 errors (OpenZeppelin's)
+}
+
+// explain returns err as an error a user can act on when it carries revert
+// data the escrow or the token produced, and err itself otherwise.
+func (d errorDecoder) explain(err error) error {
+	data, ok := revertData(err)
+	if !ok {
+		return err
+	}
+	if e := d.decode(data); e != nil {
+		return e
+	}
+	return fmt.Errorf("%w: %v", ErrReverted, err)
+}
+
+// decode maps revert data to an error, or nil when it is not recognised.
+func (d errorDecoder) decode(data []byte) error {
+	if len(data) < 4 {
+		return nil
+	}
+	if v, err := d.escrow.UnpackError(data); err == nil {
+		return escrowError(v)
+	}
+	if v, err := d.token.UnpackError(data); err == nil {
+		return tokenError(v)
+	}
+	if reason, err := abi.UnpackRevert(data); err == nil {
+		return fmt.Errorf("%w: %s", ErrReverted, reason)
+	}
+	return nil
+}
+
+func escrowError(v any) error {
+	switch e := v.(type) {
+	case *escrow.EscrowNotTenant:
+		return fmt.Errorf("%w: caller %s is not the tenant %s", ErrNotAllowed, hexAddr(e.Caller), hexAddr(e.Tenant))
+	case *escrow.EscrowNotProvider:
+		return fmt.Errorf("%w: caller %s is not the provider %s", ErrNotAllowed, hexAddr(e.Caller), hexAddr(e.Provider))
+	case *escrow.EscrowNotParty:
+		return fmt.Errorf("%w: caller %s is neither the tenant nor the provider", ErrNotAllowed, hexAddr(e.Caller))
+	case *escrow.EscrowOrderExpired:
+		return fmt.Errorf("%w at unix %d", ErrOrderExpired, e.Expiry)
+	case *escrow.EscrowBidExpired:
+		return fmt.Errorf("%w at unix %d", ErrBidExpired, e.Expiry)
+	case *escrow.EscrowPriceAboveMax:
+		return fmt.Errorf("%w: %s per hour, the order allows %s", ErrPriceAboveMax, e.PricePerHour, e.MaxPricePerHour)
+	case *escrow.EscrowPriceTooHigh:
+		return fmt.Errorf("%w: %s per hour, at most %s", ErrPriceTooHigh, e.PricePerHour, e.Limit)
+	case *escrow.EscrowZeroMaxDuration:
+		return ErrZeroMaxDuration
+	case *escrow.EscrowBidForOtherOrder:
+		return fmt.Errorf("%w: it names %s, the order is %s", ErrWrongOrder, hexHash(e.Named), hexHash(e.Order))
+	case *escrow.EscrowInvalidSignature:
+		return fmt.Errorf("%w: malformed, or s in the upper half of the curve order", ErrBadSignature)
+	case *escrow.EscrowWrongSigner:
+		return fmt.Errorf("%w: bid signed by %s, lease names %s", ErrBadSignature, hexAddr(e.Signer), hexAddr(e.Provider))
+	case *escrow.EscrowLeaseExists:
+		return fmt.Errorf("%w: %s", ErrLeaseExists, hexHash(e.LeaseId))
+	case *escrow.EscrowUnknownLease:
+		return fmt.Errorf("%w: %s", ErrUnknownLease, hexHash(e.LeaseId))
+	case *escrow.EscrowTermsMismatch:
+		return fmt.Errorf("%w: %s", ErrTermsMismatch, hexHash(e.LeaseId))
+	case *escrow.EscrowWrongState:
+		return fmt.Errorf("%w: lease %s is %s", ErrIllegalTransition, hexHash(e.LeaseId), State(e.State))
+	case *escrow.EscrowDepositTooSmall:
+		return fmt.Errorf("%w: deposit %s, need at least %s", ErrDepositTooSmall, e.Deposit, e.Minimum)
+	case *escrow.EscrowDepositTooLarge:
+		return fmt.Errorf("%w: deposit %s, at most %s", ErrDepositTooLarge, e.Deposit, e.Limit)
+	case *escrow.EscrowZeroAmount:
+		return ErrZeroAmount
+	case *escrow.EscrowStartDeadlinePassed:
+		return fmt.Errorf("%w at unix %s", ErrStartDeadlinePassed, e.Deadline)
+	case *escrow.EscrowStartDeadlineNotPassed:
+		return fmt.Errorf("%w: the deadline is unix %s", ErrStartDeadlineNotPassed, e.Deadline)
+	case *escrow.EscrowNothingToWithdraw:
+		return fmt.Errorf("%w: lease %s", ErrNothingToWithdraw, hexHash(e.LeaseId))
+	case *escrow.EscrowNotOverdrawn:
+		return fmt.Errorf("%w: earned %s of deposit %s", ErrNotOverdrawn, e.Earned, e.Deposit)
+	case *escrow.EscrowNothingToClaim:
+		return ErrNothingToClaim
+	case *escrow.EscrowZeroAddress:
+		return fmt.Errorf("%w: zero address", ErrReverted)
+	case *escrow.EscrowReentrancyGuardReentrantCall:
+		return ErrReentrant
+	case *escrow.EscrowSafeERC20FailedOperation:
+		return fmt.Errorf("%w: token %s refused", ErrTokenTransfer, hexAddr(e.Token))
+	case *escrow.EscrowTransferOutOfGas:
+		return fmt.Errorf("%w: the token transfer ran out of gas; send with a higher gas limit", ErrTokenTransfer)
+	}
+	return fmt.Errorf("%w: %T", ErrReverted, v)
+}
+
+func tokenError(v any) error {
+	switch e := v.(type) {
+	case *escrow.TestTokenERC20InsufficientAllowance:
+		return fmt.Errorf("%w: the escrow may spend %s, it needs %s (approve it first)", ErrAllowanceTooLow, e.Allowance, e.Needed)
+	case *escrow.TestTokenERC20InsufficientBalance:
+		return fmt.Errorf("%w: %s holds %s, it needs %s", ErrBalanceTooLow, hexAddr(e.Sender), e.Balance, e.Needed)
+	}
+	return fmt.Errorf("%w: token error %T", ErrTokenTransfer, v)
+}
+
+func hexAddr(a common.Address) string { return a.Hex() }
+
+func hexHash(h [32]byte) string { return common.Hash(h).Hex() }
+
+func amountText(v *big.Int) string {
+	if v == nil {
+		return "0"
+	}
+	return v.String()
+}

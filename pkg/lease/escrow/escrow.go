@@ -1,0 +1,2189 @@
+// Code generated via abigen V2 - DO NOT EDIT.
+// This file is a generated binding and any manual changes will be lost.
+
+package escrow
+
+import (
+	"bytes"
+	"errors"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum/accounts/abi"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+)
+
+// Reference imports to suppress errors if they are not otherwise used.
+var (
+	_ = bytes.Equal
+	_ = errors.New
+	_ = big.NewInt
+	_ = common.Big1
+	_ = types.BloomLookup
+	_ = abi.ConvertType
+)
+
+// EscrowBid is an auto generated low-level Go binding around an user-defined struct.
+type EscrowBid struct {
+	OrderHash    [32]byte
+	Provider     common.Address
+	PeerIdHash   [32]byte
+	PricePerHour *big.Int
+	OfferHash    [32]byte
+	Expiry       uint64
+	Nonce        uint64
+}
+
+// EscrowLease is an auto generated low-level Go binding around an user-defined struct.
+type EscrowLease struct {
+	TermsHash [32]byte
+	Deposit   *big.Int
+	Paid      *big.Int
+	Since     *big.Int
+	State     uint8
+}
+
+// EscrowOrder is an auto generated low-level Go binding around an user-defined struct.
+type EscrowOrder struct {
+	Tenant           common.Address
+	AuctioneerHash   [32]byte
+	MaxPricePerHour  *big.Int
+	MaxDuration      uint64
+	BidDeadline      uint64
+	Expiry           uint64
+	Nonce            uint64
+	RequirementsHash [32]byte
+	JobHash          [32]byte
+}
+
+// EscrowTerms is an auto generated low-level Go binding around an user-defined struct.
+type EscrowTerms struct {
+	Tenant       common.Address
+	Provider     common.Address
+	PricePerHour *big.Int
+	MaxDuration  uint64
+}
+
+// EscrowMetaData contains all meta data concerning the Escrow contract.
+var EscrowMetaData = bind.MetaData{
+	ABI: "[{\"inputs\":[{\"internalType\":\"contractIERC20\",\"name\":\"token_\",\"type\":\"address\"},{\"internalType\":\"uint64\",\"name\":\"startWindow_\",\"type\":\"uint64\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"}],\"name\":\"BidExpired\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"named\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"order\",\"type\":\"bytes32\"}],\"name\":\"BidForOtherOrder\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"limit\",\"type\":\"uint256\"}],\"name\":\"DepositTooLarge\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minimum\",\"type\":\"uint256\"}],\"name\":\"DepositTooSmall\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"InvalidShortString\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"InvalidSignature\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"LeaseExists\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"earned\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"}],\"name\":\"NotOverdrawn\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"}],\"name\":\"NotParty\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"NotProvider\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"}],\"name\":\"NotTenant\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NothingToClaim\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"NothingToWithdraw\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"}],\"name\":\"OrderExpired\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"maxPricePerHour\",\"type\":\"uint256\"}],\"name\":\"PriceAboveMax\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"limit\",\"type\":\"uint256\"}],\"name\":\"PriceTooHigh\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ReentrancyGuardReentrantCall\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"token\",\"type\":\"address\"}],\"name\":\"SafeERC20FailedOperation\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"deadline\",\"type\":\"uint256\"}],\"name\":\"StartDeadlineNotPassed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"deadline\",\"type\":\"uint256\"}],\"name\":\"StartDeadlinePassed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"str\",\"type\":\"string\"}],\"name\":\"StringTooLong\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"TermsMismatch\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"TransferOutOfGas\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"UnknownLease\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"signer\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"WrongSigner\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"internalType\":\"enumEscrow.State\",\"name\":\"state\",\"type\":\"uint8\"}],\"name\":\"WrongState\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAddress\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAmount\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroMaxDuration\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroStartWindow\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Claimed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"int32\",\"name\":\"exitCode\",\"type\":\"int32\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"paid\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"Closed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[],\"name\":\"EIP712DomainChanged\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"}],\"name\":\"LeaseOpened\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"paid\",\"type\":\"uint256\"}],\"name\":\"Overdrawn\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"PaymentDeferred\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"Reclaimed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"startedAt\",\"type\":\"uint64\"}],\"name\":\"Started\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"}],\"name\":\"ToppedUp\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Withdrawn\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"BID_TYPEHASH\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"MAX_DEPOSIT\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"MAX_PRICE_PER_HOUR\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"MIN_DURATION\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"ORDER_TYPEHASH\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"accrued\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"earned\",\"type\":\"uint256\"},{\"internalType\":\"bool\",\"name\":\"overdrawn\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"}],\"name\":\"claim\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"},{\"internalType\":\"int32\",\"name\":\"exitCode\",\"type\":\"int32\"},{\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"}],\"name\":\"close\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"closeOverdrawn\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"domainSeparator\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"eip712Domain\",\"outputs\":[{\"internalType\":\"bytes1\",\"name\":\"fields\",\"type\":\"bytes1\"},{\"internalType\":\"string\",\"name\":\"name\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"version\",\"type\":\"string\"},{\"internalType\":\"uint256\",\"name\":\"chainId\",\"type\":\"uint256\"},{\"internalType\":\"address\",\"name\":\"verifyingContract\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"salt\",\"type\":\"bytes32\"},{\"internalType\":\"uint256[]\",\"name\":\"extensions\",\"type\":\"uint256[]\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"getLease\",\"outputs\":[{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"termsHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint104\",\"name\":\"deposit\",\"type\":\"uint104\"},{\"internalType\":\"uint104\",\"name\":\"paid\",\"type\":\"uint104\"},{\"internalType\":\"uint40\",\"name\":\"since\",\"type\":\"uint40\"},{\"internalType\":\"enumEscrow.State\",\"name\":\"state\",\"type\":\"uint8\"}],\"internalType\":\"structEscrow.Lease\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"peerIdHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"offerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Bid\",\"name\":\"bid\",\"type\":\"tuple\"}],\"name\":\"hashBid\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"auctioneerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"maxPricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"bidDeadline\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"requirementsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"jobHash\",\"type\":\"bytes32\"}],\"internalType\":\"structEscrow.Order\",\"name\":\"order\",\"type\":\"tuple\"}],\"name\":\"hashOrder\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"hashTerms\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"name\":\"minimumDeposit\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"auctioneerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"maxPricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"bidDeadline\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"requirementsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"jobHash\",\"type\":\"bytes32\"}],\"internalType\":\"structEscrow.Order\",\"name\":\"order\",\"type\":\"tuple\"},{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"peerIdHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"offerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Bid\",\"name\":\"bid\",\"type\":\"tuple\"},{\"internalType\":\"bytes\",\"name\":\"providerSig\",\"type\":\"bytes\"},{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"}],\"name\":\"openLease\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"}],\"name\":\"owed\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"reclaim\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"start\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"startWindow\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"token\",\"outputs\":[{\"internalType\":\"contractIERC20\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"topUp\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"withdraw\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
+	ID:  "Escrow",
+	Bin: "0x6101a080604052346101df5760408161303a803803809161002082856101e3565b8339810103126101df5780516001600160a01b038116918282036101df5760200151916001600160401b038316908184036101df576040516100636040826101e3565b600681526020810190652a32b73232b960d11b8252604051916100876040846101e3565b600183526020830191603160f81b83526100a08161021a565b610120526100ad8461021a565b61014052519020918260e05251902080610100524660a0526040519060208201927f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f8452604083015260608201524660808201523060a082015260a0815261011660c0826101e3565b5190206080523060c052156101d057156101c1576101605261018052604051612db49081610286823960805181612bb0015260a05181612c67015260c05181612b81015260e05181612bff01526101005181612c250152610120518161196b0152610140518161199401526101605181818161014d0152818161092a0152818161159201528181611fec015261294b0152610180518181816102630152818161106101526111390152f35b63bf07bf8960e01b5f5260045ffd5b63d92e233d60e01b5f5260045ffd5b5f80fd5b601f909101601f19168101906001600160401b0382119082101761020657604052565b634e487b7160e01b5f52604160045260245ffd5b601f815111610245576020815191015160208210610236571790565b5f198260200360031b1b161790565b604460209160405192839163305a27a960e01b83528160048401528051918291826024860152018484015e5f828201840152601f01601f19168101030190fdfe60806040526004361015610011575f80fd5b5f3560e01c8063176ffa611461213b5780631e83409a14611f5e578063280921d514611e8f5780632d54ad3014611d3a57806335e5c0ef14611d0f57806351bb9b1e14611cd557806373cd7c8314611a915780637780f7a914611a6757806384b0196e146119535780638dfda566146116ce578063a10c76aa14611341578063a78a510e146110a0578063b6a6d17714611085578063d4c2749914611041578063d96f733714610ff6578063dd5967c314610fcf578063df18e04714610f8a578063e43e49d614610c3b578063e64699ff14610c14578063eed07ae3146104b4578063efb43f3d146101d1578063f698da25146101af578063f973a209146101755763fc0c546a14610121575f80fd5b34610171575f60031936011261017157602060405173ffffffffffffffffffffffffffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b5f80fd5b34610171575f6003193601126101715760206040517fb20bb5dbafbf3e040624718c1ff5400f4ca0a0bdc540e0fcf448a4acad65e18d8152f35b34610171575f6003193601126101715760206101c9612b6a565b604051908152f35b34610171576101df36612231565b60206101eb82846127da565b910173ffffffffffffffffffffffffffffffffffffffff61020b826124cf565b163303610466575060608101805160068110156103ce577fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff01610426575061028964ffffffffff60408301511667ffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016906124fd565b8042116103fb57506cffffffffffffffffffffffffff60208183511692015116604051916102b6836122fc565b8252602082019081526040820164ffffffffff42168152606083019060028252845f5260036020526cffffffffffffffffffffffffff60405f209451167effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008654955160681b16925160d01b1692519060068210156103ce577fff00000000000000000000000000000000000000000000000000000000000000807effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9360f81b169516171617171790557fb4110a29130e96faab658703bb9aaf7dc353fccb25e8dfcf1d330b13bd534152602060405167ffffffffffffffff42168152a2005b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b7fceb1c17d000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b90505160068110156103ce57610461917f2b3263b3000000000000000000000000000000000000000000000000000000005f52600452612223565b60445ffd5b61048473ffffffffffffffffffffffffffffffffffffffff916124cf565b7f344b0904000000000000000000000000000000000000000000000000000000005f52336004521660245260445ffd5b34610171576003193601610240811261017157610120136101715760e07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedc360112610171576102043567ffffffffffffffff811161017157366023820112156101715780600401359067ffffffffffffffff82116101715736602483830101116101715761022435610544612627565b73ffffffffffffffffffffffffffffffffffffffff610561612488565b163303610bc75767ffffffffffffffff610579612565565b16421015610b8a5767ffffffffffffffff61059261257c565b16421015610b4d576101843590604435808311610b1e57506fffffffffffffffffffffffffffffffff8211610ade5760643567ffffffffffffffff811694858203610171578515610ab6576105e78285612aeb565b808410610a8757506cffffffffffffffffffffffffff8311610a4a5761064f60405160208101906106478161061b84612365565b037fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe08101835282612318565b51902061269b565b906101243590828203610a1b5760405160208101927fdeb082ae5821a65e6bb0ca3c133fd8559f6bdb41bfe63d0812d273c6936203a9845260408201526101443573ffffffffffffffffffffffffffffffffffffffff81168091036101715760608201526101643560808201528660a08201526101a43560c08201526101c43567ffffffffffffffff81168091036101715760e08201526101e43567ffffffffffffffff811680910361017157610726938261071e926101006024950152610100815261064761012082612318565b970187612b36565b5060048110156103ce576109f35773ffffffffffffffffffffffffffffffffffffffff6107516124ab565b169273ffffffffffffffffffffffffffffffffffffffff82169384036109a557865f52600260205260405f20546109795760408051336020820190815273ffffffffffffffffffffffffffffffffffffffff909416918101919091526060810187905267ffffffffffffffff90911660808201526107d28160a0810161061b565b519020855f52600260205260405f2055604051956107ef876122fc565b6cffffffffffffffffffffffffff8416875260208701945f8652604088019764ffffffffff42168952606081019660018852885f5260036020526cffffffffffffffffffffffffff60405f20925116977effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008454935160681b169b5160d01b1690519a60068c10156103ce577effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff61094e9a7fff000000000000000000000000000000000000000000000000000000000000008060209f60f81b16951617161717179055604051928352878301526040820152826060820152847f262d2da2abcebac4d7a7c16f6ff9628392b6f2f7ed9f03d108343c566706afbf60803393a430337f0000000000000000000000000000000000000000000000000000000000000000612a60565b5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b867f98090ea5000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b73ffffffffffffffffffffffffffffffffffffffff846109c36124ab565b907f366d29f7000000000000000000000000000000000000000000000000000000005f526004521660245260445ffd5b7f8baa579f000000000000000000000000000000000000000000000000000000005f5260045ffd5b507f19ee41e4000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b827ff7b65670000000000000000000000000000000000000000000000000000000005f526004526cffffffffffffffffffffffffff60245260445ffd5b837f4a77f2fa000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b7fa75e7434000000000000000000000000000000000000000000000000000000005f5260045ffd5b507f87ebe85d000000000000000000000000000000000000000000000000000000005f526004526fffffffffffffffffffffffffffffffff60245260445ffd5b827f8b8675a5000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b67ffffffffffffffff610b5e61257c565b7fbefd989c000000000000000000000000000000000000000000000000000000005f521660045260245ffd5b67ffffffffffffffff610b9b612565565b7fbd5c334e000000000000000000000000000000000000000000000000000000005f521660045260245ffd5b73ffffffffffffffffffffffffffffffffffffffff610be4612488565b7fe84f207a000000000000000000000000000000000000000000000000000000005f52336004521660245260445ffd5b34610171576040610c2d610c2736612231565b9061250a565b825191825215156020820152f35b346101715760e06003193601126101715760043560807fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc3601126101715760a435908160030b80920361017157610c90612627565b610c99816126dc565b9173ffffffffffffffffffffffffffffffffffffffff610cb7612465565b1633141580610f63575b610f37575f60608401805160068110156103ce57600203610ec2575050610ce783612857565b50925b610d04846cffffffffffffffffffffffffff8351166124f0565b926cffffffffffffffffffffffffff8251169464ffffffffff6040840151169160405196610d31886122fc565b875260208701966cffffffffffffffffffffffffff8316885260408101938452606081019560038752825f5260036020526cffffffffffffffffffffffffff60405f20925116907effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff0000000000000000000000000084549b5160681b16965160d01b1697519260068410156103ce57610e9d9a610e9099610e8a987effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6080967fff00000000000000000000000000000000000000000000000000000000000000807f64dc12c716fb38ae6c57dee216713016c7379490a2e91e21b20c676a0d6a96d69a60f81b1695161716171717905560405190815260c4356020820152846040820152886060820152a26cffffffffffffffffffffffffff6020610e80612465565b94015116906124f0565b90612941565b610e98612442565b612941565b5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d005b809491945160068110156103ce577fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff01610efc5750610cea565b83905160068110156103ce57610461917f2b3263b3000000000000000000000000000000000000000000000000000000005f52600452612223565b7f20b9b340000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b5073ffffffffffffffffffffffffffffffffffffffff610f81612442565b16331415610cc1565b346101715760206003193601126101715773ffffffffffffffffffffffffffffffffffffffff610fb8612200565b165f526004602052602060405f2054604051908152f35b34610171575f6003193601126101715760206040516cffffffffffffffffffffffffff8152f35b346101715760406003193601126101715760043560243567ffffffffffffffff81168103610171576fffffffffffffffffffffffffffffffff8211610ade576101c990602092612aeb565b34610171575f60031936011261017157602060405167ffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b34610171575f600319360112610171576020604051603c8152f35b34610171576110ae36612231565b906110b7612627565b6110c182826127da565b9073ffffffffffffffffffffffffffffffffffffffff6110e0846124cf565b1633036113235760608201805160068110156103ce577fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff016112ea5750604082019061115f64ffffffffff83511667ffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016906124fd565b804211156112bf575064ffffffffff6cffffffffffffffffffffffffff8451169251169360405192611190846122fc565b835260208301915f835260408401958652606084019360058552815f5260036020526cffffffffffffffffffffffffff60405f20915116937effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008354925160681b16985160d01b1695519560068710156103ce57610e9d987effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6112b6977fff00000000000000000000000000000000000000000000000000000000000000806cffffffffffffffffffffffffff9b60f81b169516171617171790557f4d3754632451ebba9812a9305e7bca17b67a17186a5cff93d2e9ae1b01e3d27b602085875116604051908152a26124cf565b91511690612941565b7fead84292000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b5160068110156103ce57610461917f2b3263b3000000000000000000000000000000000000000000000000000000005f52600452612223565b73ffffffffffffffffffffffffffffffffffffffff610be4846124cf565b346101715760c06003193601126101715760043560807fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc3601126101715760a43561138a612627565b611393826126dc565b9173ffffffffffffffffffffffffffffffffffffffff6113b1612442565b1633036116b1576060830192835160068110156103ce57600114158061169c575b611661578215611639576cffffffffffffffffffffffffff8151166cffffffffffffffffffffffffff036cffffffffffffffffffffffffff811161160c5783116115b657611430836cffffffffffffffffffffffffff8351166124fd565b9064ffffffffff60406cffffffffffffffffffffffffff6020840151169201511694519160068310156103ce57604051611469816122fc565b6cffffffffffffffffffffffffff821681526020810192835260408101968752611497606082019485612359565b845f5260036020526cffffffffffffffffffffffffff60405f20915116927effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008354925160681b16985160d01b1694519460068610156103ce57610e9d987effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6040967fff00000000000000000000000000000000000000000000000000000000000000807f2dec156b5ea8eee5b7a582c2e87253d7d59df096556b3ec99aa5d6cec44805249a60f81b169516171617171790558151908582526020820152a230337f0000000000000000000000000000000000000000000000000000000000000000612a60565b826cffffffffffffffffffffffffff6115d09251166124fd565b7ff7b65670000000000000000000000000000000000000000000000000000000005f526004526cffffffffffffffffffffffffff60245260445ffd5b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b7f1f2a2005000000000000000000000000000000000000000000000000000000005f5260045ffd5b50825160068110156103ce57610461917f2b3263b3000000000000000000000000000000000000000000000000000000005f52600452612223565b50835160068110156103ce57600214156113d2565b73ffffffffffffffffffffffffffffffffffffffff610be4612442565b34610171576116dc36612231565b6116e4612627565b6116ee81836127da565b90602081019073ffffffffffffffffffffffffffffffffffffffff611712836124cf565b1633036119355760608301805160068110156103ce577ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe016118fa575061175990836128ce565b506117776cffffffffffffffffffffffffff602085015116826124f0565b9283156118ce5764ffffffffff60406cffffffffffffffffffffffffff8351169201511692604051916117a9836122fc565b82526cffffffffffffffffffffffffff602083019316835260408201938452606082019560028752805f5260036020526cffffffffffffffffffffffffff60405f20935116927effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008254965160681b16965160d01b1697519460068610156103ce5760209861094e977effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff610e98977fff00000000000000000000000000000000000000000000000000000000000000808d9b60f81b169516171617171790557f6620f0849b3b96a180cce108df2fc1f0d6c68af3745da66e833b8c7c1600eddb87604051868152a26124cf565b847f7eff38ca000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b84905160068110156103ce57610461917f2b3263b3000000000000000000000000000000000000000000000000000000005f52600452612223565b73ffffffffffffffffffffffffffffffffffffffff610484836124cf565b34610171575f60031936011261017157611a0b61198f7f0000000000000000000000000000000000000000000000000000000000000000612c8d565b6119b87f0000000000000000000000000000000000000000000000000000000000000000612c8d565b6020611a19604051926119cb8385612318565b5f84525f3681376040519586957f0f00000000000000000000000000000000000000000000000000000000000000875260e08588015260e0870190612270565b908582036040870152612270565b4660608501523060808501525f60a085015283810360c08501528180845192838152019301915f5b828110611a5057505050500390f35b835185528695509381019392810192600101611a41565b34610171575f6003193601126101715760206040516fffffffffffffffffffffffffffffffff8152f35b3461017157611a9f36612231565b90611aa8612627565b611ab282826127da565b9160608301805160068110156103ce577ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe016104265750611af381846128ce565b15611c9057506cffffffffffffffffffffffffff8351169064ffffffffff60408501511692604051611b24816122fc565b8381526020810193845260408101948552606081019360048552825f5260036020526cffffffffffffffffffffffffff60405f20925116947effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008454935160681b16975160d01b1690519660068810156103ce577effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6020977fff0000000000000000000000000000000000000000000000000000000000000080611c479b60f81b169516171617171790557f7d3a2ff6fbde2896689f26978a0ce067588ceb550e4a7d5f7aa8b1d39c252498836cffffffffffffffffffffffffff875116604051908152a2016124cf565b906cffffffffffffffffffffffffff602081835116920151169003906cffffffffffffffffffffffffff821161160c576cffffffffffffffffffffffffff610e9d921690612941565b90506cffffffffffffffffffffffffff835116917f752f58f6000000000000000000000000000000000000000000000000000000005f5260045260245260445260645ffd5b34610171575f6003193601126101715760206040517fdeb082ae5821a65e6bb0ca3c133fd8559f6bdb41bfe63d0812d273c6936203a98152f35b34610171576101206003193601126101715760206101c9604051828101906106478161061b84612365565b34610171576020600319360112610171576004355f6080604051611d5d816122b3565b8281528260208201528260408201528260608201520152805f52600360205260405f209060405191611d8e836122fc565b54906cffffffffffffffffffffffffff8216835260208301916cffffffffffffffffffffffffff8160681c168352604084019164ffffffffff8260d01c168352611ddf606086019260f81c83612359565b5f52600260205264ffffffffff6cffffffffffffffffffffffffff8060405f205496511694511692511690519260068410156103ce5764ffffffffff926cffffffffffffffffffffffffff809260405197611e39896122b3565b8852602088019081526040880192835260608801948552611e5e608089019788612359565b60405197518852511660208701525116604085015251166060830152519060068210156103ce5760a0916080820152f35b346101715760e060031936011261017157604051602081017fdeb082ae5821a65e6bb0ca3c133fd8559f6bdb41bfe63d0812d273c6936203a98152600435604083015260243573ffffffffffffffffffffffffffffffffffffffff8116809103610171576060830152604435608083015260643560a083015260843560c083015260a43567ffffffffffffffff81168091036101715760e083015260c4359067ffffffffffffffff821680920361017157826101c9926101006020950152610100815261064761012082612318565b346101715760206003193601126101715773ffffffffffffffffffffffffffffffffffffffff611f8c612200565b611f94612627565b16801561211357335f52600460205260405f20549081156120eb57335f5260046020525f6040812055806040518381527ff7a40077ff7a04c7e61f6f26fb13774259ddf1b6bce9ecf26a8276cdd399268360203392a37f000000000000000000000000000000000000000000000000000000000000000090604051907fa9059cbb000000000000000000000000000000000000000000000000000000005f526004528260245260205f60448180865af19060015f51148216156120ca575b60405215612088576020825f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b73ffffffffffffffffffffffffffffffffffffffff907f5274afe7000000000000000000000000000000000000000000000000000000005f521660045260245ffd5b9060018115166120e257823b15153d15161690612052565b503d5f823e3d90fd5b7f969bf728000000000000000000000000000000000000000000000000000000005f5260045ffd5b7fd92e233d000000000000000000000000000000000000000000000000000000005f5260045ffd5b346101715760806003193601126101715760043573ffffffffffffffffffffffffffffffffffffffff811681036101715760243573ffffffffffffffffffffffffffffffffffffffff811681036101715760643567ffffffffffffffff81168103610171576040805173ffffffffffffffffffffffffffffffffffffffff94851660208281019182529590941691810191909152604435606082015267ffffffffffffffff90911660808201526121f58160a0810161061b565b519020604051908152f35b6004359073ffffffffffffffffffffffffffffffffffffffff8216820361017157565b60068110156103ce57602452565b9060a06003198301126101715760807fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc60043593011261017157602490565b907fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f602080948051918291828752018686015e5f8582860101520116010190565b60a0810190811067ffffffffffffffff8211176122cf57604052565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b6080810190811067ffffffffffffffff8211176122cf57604052565b90601f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0910116810190811067ffffffffffffffff8211176122cf57604052565b60068210156103ce5752565b906101408201917fb20bb5dbafbf3e040624718c1ff5400f4ca0a0bdc540e0fcf448a4acad65e18d815260043573ffffffffffffffffffffffffffffffffffffffff81168091036101715760208201526024356040820152604435606082015260643567ffffffffffffffff811680910361017157608082015260843567ffffffffffffffff81168091036101715760a082015260a43567ffffffffffffffff81168091036101715760c082015260c43567ffffffffffffffff81168091036101715760e082015260e43561010082015261012061010435910152565b60243573ffffffffffffffffffffffffffffffffffffffff811681036101715790565b60443573ffffffffffffffffffffffffffffffffffffffff811681036101715790565b60043573ffffffffffffffffffffffffffffffffffffffff811681036101715790565b6101443573ffffffffffffffffffffffffffffffffffffffff811681036101715790565b3573ffffffffffffffffffffffffffffffffffffffff811681036101715790565b9190820391821161160c57565b9190820180921161160c57565b81612517919392936127da565b6060810192835160068110156103ce576002146125555750602001519151916cffffffffffffffffffffffffff1660068310156103ce579160041490565b906125619293506128ce565b9091565b60a43567ffffffffffffffff811681036101715790565b6101c43567ffffffffffffffff811681036101715790565b3567ffffffffffffffff811681036101715790565b6125b2816124cf565b6126216125c1602084016124cf565b61061b6125d060608601612594565b6040519485936040602086019801359188929367ffffffffffffffff91959473ffffffffffffffffffffffffffffffffffffffff606094816080880199168752166020860152604085015216910152565b51902090565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c6126735760017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d565b7f3ee5aeb5000000000000000000000000000000000000000000000000000000005f5260045ffd5b6042906126a6612b6a565b90604051917f19010000000000000000000000000000000000000000000000000000000000008352600283015260228201522090565b5f60606040516126eb816122fc565b8281528260208201528260408201520152805f52600260205260405f205480156127ae5761271960246125a9565b03612783575f52600360205260405f2061278060405191612739836122fc565b546cffffffffffffffffffffffffff811683526cffffffffffffffffffffffffff8160681c16602084015264ffffffffff8160d01c16604084015260f81c60608301612359565b90565b7f65340458000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b507ff4665084000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b905f60606040516127ea816122fc565b8281528260208201528260408201520152815f52600260205260405f205490811561281857612719906125a9565b827ff4665084000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b8181029291811591840414171561160c57565b61286c64ffffffffff604083015116426124f0565b60843567ffffffffffffffff811690818103610171576cffffffffffffffffffffffffff92610e10926128ab928183116128c4575b5050606435612844565b04915116808210156128bd5750905f90565b9160019150565b5090505f806128a1565b90610e106128ab6cffffffffffffffffffffffffff926128f964ffffffffff604087015116426124f0565b906060810167ffffffffffffffff61291082612594565b168311612922575b5060400135612844565b604091925061293967ffffffffffffffff91612594565b169190612918565b908015612a5c575a7f00000000000000000000000000000000000000000000000000000000000000009273ffffffffffffffffffffffffffffffffffffffff604051917fa9059cbb000000000000000000000000000000000000000000000000000000005f521693846004528360245260205f60448180855af19060015f5114821615612a4f575b5090604052612a4a57603f5a91041015612a225760207f8af6e30690e4b192e05dc42baa9776cefda6c432838616c7f4f036bbab44917e91835f526004825260405f20612a178282546124fd565b9055604051908152a2565b7f385c7a97000000000000000000000000000000000000000000000000000000005f5260045ffd5b505050565b3b15153d1516165f6129c9565b5050565b92909173ffffffffffffffffffffffffffffffffffffffff9081604051947f23b872dd000000000000000000000000000000000000000000000000000000005f52166004521660245260445260205f60648180865af19060015f5114821615612ad3575b6040525f606052156120885750565b9060018115166120e257823b15153d15161690612ac4565b612b1990610e1092603c67ffffffffffffffff8216105f14612b255767ffffffffffffffff905b1690612844565b04806127805750600190565b5067ffffffffffffffff603c612b12565b9060418303612b6057612b599250602081013591604082359201355f1a90612ce4565b9192909190565b50505f9160029190565b73ffffffffffffffffffffffffffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016301480612c64575b15612bd2577f000000000000000000000000000000000000000000000000000000000000000090565b60405160208101907f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f82527f000000000000000000000000000000000000000000000000000000000000000060408201527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a082015260a0815261262160c082612318565b507f00000000000000000000000000000000000000000000000000000000000000004614612ba9565b60ff811690601f8211612cbc5760405191612ca9604084612318565b6020808452838101919036833783525290565b7fb3512b0c000000000000000000000000000000000000000000000000000000005f5260045ffd5b91907f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a08411612d73579160209360809260ff5f9560405194855216868401526040830152606082015282805260015afa15612d68575f5173ffffffffffffffffffffffffffffffffffffffff811615612d5e57905f905f90565b505f906001905f90565b6040513d5f823e3d90fd5b5050505f916003919056fea264697066735822122034840b5efcb1410530de283c3d099ee31e9a6211d33b16f3b022719bbee2267464736f6c63430008250033",
+}
+
+// Escrow is an auto generated Go binding around an Ethereum contract.
+type Escrow struct {
+	abi abi.ABI
+}
+
+// GetABI returns the ABI associated with this contract binding.
+func (c *Escrow) GetABI() abi.ABI {
+	return c.abi
+}
+
+// NewEscrow creates a new instance of Escrow.
+func NewEscrow() *Escrow {
+	parsed, err := EscrowMetaData.ParseABI()
+	if err != nil {
+		panic(errors.New("invalid ABI: " + err.Error()))
+	}
+	return &Escrow{abi: *parsed}
+}
+
+// Instance creates a wrapper for a deployed contract instance at the given address.
+// Use this to create the instance object passed to abigen v2 library functions Call, Transact, etc.
+func (c *Escrow) Instance(backend bind.ContractBackend, addr common.Address) *bind.BoundContract {
+	return bind.NewBoundContract(addr, c.abi, backend, backend, backend)
+}
+
+// PackConstructor is the Go binding used to pack the parameters required for
+// contract deployment.
+//
+// Solidity: constructor(address token_, uint64 startWindow_) returns()
+func (escrow *Escrow) PackConstructor(token_ common.Address, startWindow_ uint64) []byte {
+	enc, err := escrow.abi.Pack("", token_, startWindow_)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// PackBIDTYPEHASH is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x51bb9b1e.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function BID_TYPEHASH() view returns(bytes32)
+func (escrow *Escrow) PackBIDTYPEHASH() []byte {
+	enc, err := escrow.abi.Pack("BID_TYPEHASH")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackBIDTYPEHASH is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x51bb9b1e.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function BID_TYPEHASH() view returns(bytes32)
+func (escrow *Escrow) TryPackBIDTYPEHASH() ([]byte, error) {
+	return escrow.abi.Pack("BID_TYPEHASH")
+}
+
+// UnpackBIDTYPEHASH is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x51bb9b1e.
+//
+// Solidity: function BID_TYPEHASH() view returns(bytes32)
+func (escrow *Escrow) UnpackBIDTYPEHASH(data []byte) ([32]byte, error) {
+	out, err := escrow.abi.Unpack("BID_TYPEHASH", data)
+	if err != nil {
+		return *new([32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+	return out0, nil
+}
+
+// PackMAXDEPOSIT is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xdd5967c3.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function MAX_DEPOSIT() view returns(uint256)
+func (escrow *Escrow) PackMAXDEPOSIT() []byte {
+	enc, err := escrow.abi.Pack("MAX_DEPOSIT")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackMAXDEPOSIT is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xdd5967c3.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function MAX_DEPOSIT() view returns(uint256)
+func (escrow *Escrow) TryPackMAXDEPOSIT() ([]byte, error) {
+	return escrow.abi.Pack("MAX_DEPOSIT")
+}
+
+// UnpackMAXDEPOSIT is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xdd5967c3.
+//
+// Solidity: function MAX_DEPOSIT() view returns(uint256)
+func (escrow *Escrow) UnpackMAXDEPOSIT(data []byte) (*big.Int, error) {
+	out, err := escrow.abi.Unpack("MAX_DEPOSIT", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackMAXPRICEPERHOUR is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x7780f7a9.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function MAX_PRICE_PER_HOUR() view returns(uint256)
+func (escrow *Escrow) PackMAXPRICEPERHOUR() []byte {
+	enc, err := escrow.abi.Pack("MAX_PRICE_PER_HOUR")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackMAXPRICEPERHOUR is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x7780f7a9.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function MAX_PRICE_PER_HOUR() view returns(uint256)
+func (escrow *Escrow) TryPackMAXPRICEPERHOUR() ([]byte, error) {
+	return escrow.abi.Pack("MAX_PRICE_PER_HOUR")
+}
+
+// UnpackMAXPRICEPERHOUR is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x7780f7a9.
+//
+// Solidity: function MAX_PRICE_PER_HOUR() view returns(uint256)
+func (escrow *Escrow) UnpackMAXPRICEPERHOUR(data []byte) (*big.Int, error) {
+	out, err := escrow.abi.Unpack("MAX_PRICE_PER_HOUR", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackMINDURATION is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xb6a6d177.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function MIN_DURATION() view returns(uint64)
+func (escrow *Escrow) PackMINDURATION() []byte {
+	enc, err := escrow.abi.Pack("MIN_DURATION")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackMINDURATION is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xb6a6d177.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function MIN_DURATION() view returns(uint64)
+func (escrow *Escrow) TryPackMINDURATION() ([]byte, error) {
+	return escrow.abi.Pack("MIN_DURATION")
+}
+
+// UnpackMINDURATION is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xb6a6d177.
+//
+// Solidity: function MIN_DURATION() view returns(uint64)
+func (escrow *Escrow) UnpackMINDURATION(data []byte) (uint64, error) {
+	out, err := escrow.abi.Unpack("MIN_DURATION", data)
+	if err != nil {
+		return *new(uint64), err
+	}
+	out0 := *abi.ConvertType(out[0], new(uint64)).(*uint64)
+	return out0, nil
+}
+
+// PackORDERTYPEHASH is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xf973a209.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function ORDER_TYPEHASH() view returns(bytes32)
+func (escrow *Escrow) PackORDERTYPEHASH() []byte {
+	enc, err := escrow.abi.Pack("ORDER_TYPEHASH")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackORDERTYPEHASH is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xf973a209.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function ORDER_TYPEHASH() view returns(bytes32)
+func (escrow *Escrow) TryPackORDERTYPEHASH() ([]byte, error) {
+	return escrow.abi.Pack("ORDER_TYPEHASH")
+}
+
+// UnpackORDERTYPEHASH is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xf973a209.
+//
+// Solidity: function ORDER_TYPEHASH() view returns(bytes32)
+func (escrow *Escrow) UnpackORDERTYPEHASH(data []byte) ([32]byte, error) {
+	out, err := escrow.abi.Unpack("ORDER_TYPEHASH", data)
+	if err != nil {
+		return *new([32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+	return out0, nil
+}
+
+// PackAccrued is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe64699ff.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function accrued(bytes32 leaseId, (address,address,uint256,uint64) terms) view returns(uint256 earned, bool overdrawn)
+func (escrow *Escrow) PackAccrued(leaseId [32]byte, terms EscrowTerms) []byte {
+	enc, err := escrow.abi.Pack("accrued", leaseId, terms)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackAccrued is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe64699ff.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function accrued(bytes32 leaseId, (address,address,uint256,uint64) terms) view returns(uint256 earned, bool overdrawn)
+func (escrow *Escrow) TryPackAccrued(leaseId [32]byte, terms EscrowTerms) ([]byte, error) {
+	return escrow.abi.Pack("accrued", leaseId, terms)
+}
+
+// AccruedOutput serves as a container for the return parameters of contract
+// method Accrued.
+type AccruedOutput struct {
+	Earned    *big.Int
+	Overdrawn bool
+}
+
+// UnpackAccrued is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xe64699ff.
+//
+// Solidity: function accrued(bytes32 leaseId, (address,address,uint256,uint64) terms) view returns(uint256 earned, bool overdrawn)
+func (escrow *Escrow) UnpackAccrued(data []byte) (AccruedOutput, error) {
+	out, err := escrow.abi.Unpack("accrued", data)
+	outstruct := new(AccruedOutput)
+	if err != nil {
+		return *outstruct, err
+	}
+	outstruct.Earned = abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	outstruct.Overdrawn = *abi.ConvertType(out[1], new(bool)).(*bool)
+	return *outstruct, nil
+}
+
+// PackClaim is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x1e83409a.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function claim(address to) returns(uint256 amount)
+func (escrow *Escrow) PackClaim(to common.Address) []byte {
+	enc, err := escrow.abi.Pack("claim", to)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackClaim is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x1e83409a.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function claim(address to) returns(uint256 amount)
+func (escrow *Escrow) TryPackClaim(to common.Address) ([]byte, error) {
+	return escrow.abi.Pack("claim", to)
+}
+
+// UnpackClaim is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x1e83409a.
+//
+// Solidity: function claim(address to) returns(uint256 amount)
+func (escrow *Escrow) UnpackClaim(data []byte) (*big.Int, error) {
+	out, err := escrow.abi.Unpack("claim", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackClose is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe43e49d6.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function close(bytes32 leaseId, (address,address,uint256,uint64) terms, int32 exitCode, bytes32 resultHash) returns()
+func (escrow *Escrow) PackClose(leaseId [32]byte, terms EscrowTerms, exitCode int32, resultHash [32]byte) []byte {
+	enc, err := escrow.abi.Pack("close", leaseId, terms, exitCode, resultHash)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackClose is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xe43e49d6.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function close(bytes32 leaseId, (address,address,uint256,uint64) terms, int32 exitCode, bytes32 resultHash) returns()
+func (escrow *Escrow) TryPackClose(leaseId [32]byte, terms EscrowTerms, exitCode int32, resultHash [32]byte) ([]byte, error) {
+	return escrow.abi.Pack("close", leaseId, terms, exitCode, resultHash)
+}
+
+// PackCloseOverdrawn is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x73cd7c83.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function closeOverdrawn(bytes32 leaseId, (address,address,uint256,uint64) terms) returns()
+func (escrow *Escrow) PackCloseOverdrawn(leaseId [32]byte, terms EscrowTerms) []byte {
+	enc, err := escrow.abi.Pack("closeOverdrawn", leaseId, terms)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackCloseOverdrawn is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x73cd7c83.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function closeOverdrawn(bytes32 leaseId, (address,address,uint256,uint64) terms) returns()
+func (escrow *Escrow) TryPackCloseOverdrawn(leaseId [32]byte, terms EscrowTerms) ([]byte, error) {
+	return escrow.abi.Pack("closeOverdrawn", leaseId, terms)
+}
+
+// PackDomainSeparator is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xf698da25.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function domainSeparator() view returns(bytes32)
+func (escrow *Escrow) PackDomainSeparator() []byte {
+	enc, err := escrow.abi.Pack("domainSeparator")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackDomainSeparator is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xf698da25.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function domainSeparator() view returns(bytes32)
+func (escrow *Escrow) TryPackDomainSeparator() ([]byte, error) {
+	return escrow.abi.Pack("domainSeparator")
+}
+
+// UnpackDomainSeparator is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xf698da25.
+//
+// Solidity: function domainSeparator() view returns(bytes32)
+func (escrow *Escrow) UnpackDomainSeparator(data []byte) ([32]byte, error) {
+	out, err := escrow.abi.Unpack("domainSeparator", data)
+	if err != nil {
+		return *new([32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+	return out0, nil
+}
+
+// PackEip712Domain is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x84b0196e.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function eip712Domain() view returns(bytes1 fields, string name, string version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] extensions)
+func (escrow *Escrow) PackEip712Domain() []byte {
+	enc, err := escrow.abi.Pack("eip712Domain")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackEip712Domain is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x84b0196e.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function eip712Domain() view returns(bytes1 fields, string name, string version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] extensions)
+func (escrow *Escrow) TryPackEip712Domain() ([]byte, error) {
+	return escrow.abi.Pack("eip712Domain")
+}
+
+// Eip712DomainOutput serves as a container for the return parameters of contract
+// method Eip712Domain.
+type Eip712DomainOutput struct {
+	Fields            [1]byte
+	Name              string
+	Version           string
+	ChainId           *big.Int
+	VerifyingContract common.Address
+	Salt              [32]byte
+	Extensions        []*big.Int
+}
+
+// UnpackEip712Domain is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x84b0196e.
+//
+// Solidity: function eip712Domain() view returns(bytes1 fields, string name, string version, uint256 chainId, address verifyingContract, bytes32 salt, uint256[] extensions)
+func (escrow *Escrow) UnpackEip712Domain(data []byte) (Eip712DomainOutput, error) {
+	out, err := escrow.abi.Unpack("eip712Domain", data)
+	outstruct := new(Eip712DomainOutput)
+	if err != nil {
+		return *outstruct, err
+	}
+	outstruct.Fields = *abi.ConvertType(out[0], new([1]byte)).(*[1]byte)
+	outstruct.Name = *abi.ConvertType(out[1], new(string)).(*string)
+	outstruct.Version = *abi.ConvertType(out[2], new(string)).(*string)
+	outstruct.ChainId = abi.ConvertType(out[3], new(big.Int)).(*big.Int)
+	outstruct.VerifyingContract = *abi.ConvertType(out[4], new(common.Address)).(*common.Address)
+	outstruct.Salt = *abi.ConvertType(out[5], new([32]byte)).(*[32]byte)
+	outstruct.Extensions = *abi.ConvertType(out[6], new([]*big.Int)).(*[]*big.Int)
+	return *outstruct, nil
+}
+
+// PackGetLease is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x2d54ad30.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function getLease(bytes32 leaseId) view returns((bytes32,uint104,uint104,uint40,uint8))
+func (escrow *Escrow) PackGetLease(leaseId [32]byte) []byte {
+	enc, err := escrow.abi.Pack("getLease", leaseId)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackGetLease is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x2d54ad30.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function getLease(bytes32 leaseId) view returns((bytes32,uint104,uint104,uint40,uint8))
+func (escrow *Escrow) TryPackGetLease(leaseId [32]byte) ([]byte, error) {
+	return escrow.abi.Pack("getLease", leaseId)
+}
+
+// UnpackGetLease is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x2d54ad30.
+//
+// Solidity: function getLease(bytes32 leaseId) view returns((bytes32,uint104,uint104,uint40,uint8))
+func (escrow *Escrow) UnpackGetLease(data []byte) (EscrowLease, error) {
+	out, err := escrow.abi.Unpack("getLease", data)
+	if err != nil {
+		return *new(EscrowLease), err
+	}
+	out0 := *abi.ConvertType(out[0], new(EscrowLease)).(*EscrowLease)
+	return out0, nil
+}
+
+// PackHashBid is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x280921d5.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function hashBid((bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid) view returns(bytes32)
+func (escrow *Escrow) PackHashBid(bid EscrowBid) []byte {
+	enc, err := escrow.abi.Pack("hashBid", bid)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackHashBid is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x280921d5.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function hashBid((bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid) view returns(bytes32)
+func (escrow *Escrow) TryPackHashBid(bid EscrowBid) ([]byte, error) {
+	return escrow.abi.Pack("hashBid", bid)
+}
+
+// UnpackHashBid is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x280921d5.
+//
+// Solidity: function hashBid((bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid) view returns(bytes32)
+func (escrow *Escrow) UnpackHashBid(data []byte) ([32]byte, error) {
+	out, err := escrow.abi.Unpack("hashBid", data)
+	if err != nil {
+		return *new([32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+	return out0, nil
+}
+
+// PackHashOrder is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x35e5c0ef.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function hashOrder((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order) view returns(bytes32)
+func (escrow *Escrow) PackHashOrder(order EscrowOrder) []byte {
+	enc, err := escrow.abi.Pack("hashOrder", order)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackHashOrder is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x35e5c0ef.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function hashOrder((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order) view returns(bytes32)
+func (escrow *Escrow) TryPackHashOrder(order EscrowOrder) ([]byte, error) {
+	return escrow.abi.Pack("hashOrder", order)
+}
+
+// UnpackHashOrder is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x35e5c0ef.
+//
+// Solidity: function hashOrder((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order) view returns(bytes32)
+func (escrow *Escrow) UnpackHashOrder(data []byte) ([32]byte, error) {
+	out, err := escrow.abi.Unpack("hashOrder", data)
+	if err != nil {
+		return *new([32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+	return out0, nil
+}
+
+// PackHashTerms is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x176ffa61.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function hashTerms((address,address,uint256,uint64) terms) pure returns(bytes32)
+func (escrow *Escrow) PackHashTerms(terms EscrowTerms) []byte {
+	enc, err := escrow.abi.Pack("hashTerms", terms)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackHashTerms is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x176ffa61.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function hashTerms((address,address,uint256,uint64) terms) pure returns(bytes32)
+func (escrow *Escrow) TryPackHashTerms(terms EscrowTerms) ([]byte, error) {
+	return escrow.abi.Pack("hashTerms", terms)
+}
+
+// UnpackHashTerms is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x176ffa61.
+//
+// Solidity: function hashTerms((address,address,uint256,uint64) terms) pure returns(bytes32)
+func (escrow *Escrow) UnpackHashTerms(data []byte) ([32]byte, error) {
+	out, err := escrow.abi.Unpack("hashTerms", data)
+	if err != nil {
+		return *new([32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+	return out0, nil
+}
+
+// PackMinimumDeposit is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xd96f7337.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function minimumDeposit(uint256 pricePerHour, uint64 maxDuration) pure returns(uint256)
+func (escrow *Escrow) PackMinimumDeposit(pricePerHour *big.Int, maxDuration uint64) []byte {
+	enc, err := escrow.abi.Pack("minimumDeposit", pricePerHour, maxDuration)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackMinimumDeposit is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xd96f7337.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function minimumDeposit(uint256 pricePerHour, uint64 maxDuration) pure returns(uint256)
+func (escrow *Escrow) TryPackMinimumDeposit(pricePerHour *big.Int, maxDuration uint64) ([]byte, error) {
+	return escrow.abi.Pack("minimumDeposit", pricePerHour, maxDuration)
+}
+
+// UnpackMinimumDeposit is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xd96f7337.
+//
+// Solidity: function minimumDeposit(uint256 pricePerHour, uint64 maxDuration) pure returns(uint256)
+func (escrow *Escrow) UnpackMinimumDeposit(data []byte) (*big.Int, error) {
+	out, err := escrow.abi.Unpack("minimumDeposit", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackOpenLease is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xeed07ae3.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function openLease((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, bytes providerSig, uint256 deposit) returns(bytes32 leaseId)
+func (escrow *Escrow) PackOpenLease(order EscrowOrder, bid EscrowBid, providerSig []byte, deposit *big.Int) []byte {
+	enc, err := escrow.abi.Pack("openLease", order, bid, providerSig, deposit)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackOpenLease is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xeed07ae3.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function openLease((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, bytes providerSig, uint256 deposit) returns(bytes32 leaseId)
+func (escrow *Escrow) TryPackOpenLease(order EscrowOrder, bid EscrowBid, providerSig []byte, deposit *big.Int) ([]byte, error) {
+	return escrow.abi.Pack("openLease", order, bid, providerSig, deposit)
+}
+
+// UnpackOpenLease is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xeed07ae3.
+//
+// Solidity: function openLease((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, bytes providerSig, uint256 deposit) returns(bytes32 leaseId)
+func (escrow *Escrow) UnpackOpenLease(data []byte) ([32]byte, error) {
+	out, err := escrow.abi.Unpack("openLease", data)
+	if err != nil {
+		return *new([32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+	return out0, nil
+}
+
+// PackOwed is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xdf18e047.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function owed(address account) view returns(uint256)
+func (escrow *Escrow) PackOwed(account common.Address) []byte {
+	enc, err := escrow.abi.Pack("owed", account)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackOwed is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xdf18e047.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function owed(address account) view returns(uint256)
+func (escrow *Escrow) TryPackOwed(account common.Address) ([]byte, error) {
+	return escrow.abi.Pack("owed", account)
+}
+
+// UnpackOwed is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xdf18e047.
+//
+// Solidity: function owed(address account) view returns(uint256)
+func (escrow *Escrow) UnpackOwed(data []byte) (*big.Int, error) {
+	out, err := escrow.abi.Unpack("owed", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// PackReclaim is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xa78a510e.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function reclaim(bytes32 leaseId, (address,address,uint256,uint64) terms) returns()
+func (escrow *Escrow) PackReclaim(leaseId [32]byte, terms EscrowTerms) []byte {
+	enc, err := escrow.abi.Pack("reclaim", leaseId, terms)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackReclaim is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xa78a510e.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function reclaim(bytes32 leaseId, (address,address,uint256,uint64) terms) returns()
+func (escrow *Escrow) TryPackReclaim(leaseId [32]byte, terms EscrowTerms) ([]byte, error) {
+	return escrow.abi.Pack("reclaim", leaseId, terms)
+}
+
+// PackStart is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xefb43f3d.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function start(bytes32 leaseId, (address,address,uint256,uint64) terms) returns()
+func (escrow *Escrow) PackStart(leaseId [32]byte, terms EscrowTerms) []byte {
+	enc, err := escrow.abi.Pack("start", leaseId, terms)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackStart is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xefb43f3d.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function start(bytes32 leaseId, (address,address,uint256,uint64) terms) returns()
+func (escrow *Escrow) TryPackStart(leaseId [32]byte, terms EscrowTerms) ([]byte, error) {
+	return escrow.abi.Pack("start", leaseId, terms)
+}
+
+// PackStartWindow is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xd4c27499.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function startWindow() view returns(uint64)
+func (escrow *Escrow) PackStartWindow() []byte {
+	enc, err := escrow.abi.Pack("startWindow")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackStartWindow is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xd4c27499.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function startWindow() view returns(uint64)
+func (escrow *Escrow) TryPackStartWindow() ([]byte, error) {
+	return escrow.abi.Pack("startWindow")
+}
+
+// UnpackStartWindow is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xd4c27499.
+//
+// Solidity: function startWindow() view returns(uint64)
+func (escrow *Escrow) UnpackStartWindow(data []byte) (uint64, error) {
+	out, err := escrow.abi.Unpack("startWindow", data)
+	if err != nil {
+		return *new(uint64), err
+	}
+	out0 := *abi.ConvertType(out[0], new(uint64)).(*uint64)
+	return out0, nil
+}
+
+// PackToken is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xfc0c546a.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function token() view returns(address)
+func (escrow *Escrow) PackToken() []byte {
+	enc, err := escrow.abi.Pack("token")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackToken is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xfc0c546a.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function token() view returns(address)
+func (escrow *Escrow) TryPackToken() ([]byte, error) {
+	return escrow.abi.Pack("token")
+}
+
+// UnpackToken is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xfc0c546a.
+//
+// Solidity: function token() view returns(address)
+func (escrow *Escrow) UnpackToken(data []byte) (common.Address, error) {
+	out, err := escrow.abi.Unpack("token", data)
+	if err != nil {
+		return *new(common.Address), err
+	}
+	out0 := *abi.ConvertType(out[0], new(common.Address)).(*common.Address)
+	return out0, nil
+}
+
+// PackTopUp is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xa10c76aa.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function topUp(bytes32 leaseId, (address,address,uint256,uint64) terms, uint256 amount) returns()
+func (escrow *Escrow) PackTopUp(leaseId [32]byte, terms EscrowTerms, amount *big.Int) []byte {
+	enc, err := escrow.abi.Pack("topUp", leaseId, terms, amount)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackTopUp is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xa10c76aa.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function topUp(bytes32 leaseId, (address,address,uint256,uint64) terms, uint256 amount) returns()
+func (escrow *Escrow) TryPackTopUp(leaseId [32]byte, terms EscrowTerms, amount *big.Int) ([]byte, error) {
+	return escrow.abi.Pack("topUp", leaseId, terms, amount)
+}
+
+// PackWithdraw is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x8dfda566.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function withdraw(bytes32 leaseId, (address,address,uint256,uint64) terms) returns(uint256 amount)
+func (escrow *Escrow) PackWithdraw(leaseId [32]byte, terms EscrowTerms) []byte {
+	enc, err := escrow.abi.Pack("withdraw", leaseId, terms)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackWithdraw is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x8dfda566.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function withdraw(bytes32 leaseId, (address,address,uint256,uint64) terms) returns(uint256 amount)
+func (escrow *Escrow) TryPackWithdraw(leaseId [32]byte, terms EscrowTerms) ([]byte, error) {
+	return escrow.abi.Pack("withdraw", leaseId, terms)
+}
+
+// UnpackWithdraw is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x8dfda566.
+//
+// Solidity: function withdraw(bytes32 leaseId, (address,address,uint256,uint64) terms) returns(uint256 amount)
+func (escrow *Escrow) UnpackWithdraw(data []byte) (*big.Int, error) {
+	out, err := escrow.abi.Unpack("withdraw", data)
+	if err != nil {
+		return new(big.Int), err
+	}
+	out0 := abi.ConvertType(out[0], new(big.Int)).(*big.Int)
+	return out0, nil
+}
+
+// EscrowClaimed represents a Claimed event raised by the Escrow contract.
+type EscrowClaimed struct {
+	Account common.Address
+	To      common.Address
+	Amount  *big.Int
+	Raw     *types.Log // Blockchain specific contextual infos
+}
+
+const EscrowClaimedEventName = "Claimed"
+
+// ContractEventName returns the user-defined event name.
+func (EscrowClaimed) ContractEventName() string {
+	return EscrowClaimedEventName
+}
+
+// UnpackClaimedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Claimed(address indexed account, address indexed to, uint256 amount)
+func (escrow *Escrow) UnpackClaimedEvent(log *types.Log) (*EscrowClaimed, error) {
+	event := "Claimed"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != escrow.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(EscrowClaimed)
+	if len(log.Data) > 0 {
+		if err := escrow.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range escrow.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// EscrowClosed represents a Closed event raised by the Escrow contract.
+type EscrowClosed struct {
+	LeaseId    [32]byte
+	ExitCode   int32
+	ResultHash [32]byte
+	Paid       *big.Int
+	Refunded   *big.Int
+	Raw        *types.Log // Blockchain specific contextual infos
+}
+
+const EscrowClosedEventName = "Closed"
+
+// ContractEventName returns the user-defined event name.
+func (EscrowClosed) ContractEventName() string {
+	return EscrowClosedEventName
+}
+
+// UnpackClosedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Closed(bytes32 indexed leaseId, int32 exitCode, bytes32 resultHash, uint256 paid, uint256 refunded)
+func (escrow *Escrow) UnpackClosedEvent(log *types.Log) (*EscrowClosed, error) {
+	event := "Closed"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != escrow.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(EscrowClosed)
+	if len(log.Data) > 0 {
+		if err := escrow.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range escrow.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// EscrowEIP712DomainChanged represents a EIP712DomainChanged event raised by the Escrow contract.
+type EscrowEIP712DomainChanged struct {
+	Raw *types.Log // Blockchain specific contextual infos
+}
+
+const EscrowEIP712DomainChangedEventName = "EIP712DomainChanged"
+
+// ContractEventName returns the user-defined event name.
+func (EscrowEIP712DomainChanged) ContractEventName() string {
+	return EscrowEIP712DomainChangedEventName
+}
+
+// UnpackEIP712DomainChangedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event EIP712DomainChanged()
+func (escrow *Escrow) UnpackEIP712DomainChangedEvent(log *types.Log) (*EscrowEIP712DomainChanged, error) {
+	event := "EIP712DomainChanged"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != escrow.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(EscrowEIP712DomainChanged)
+	if len(log.Data) > 0 {
+		if err := escrow.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range escrow.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// EscrowLeaseOpened represents a LeaseOpened event raised by the Escrow contract.
+type EscrowLeaseOpened struct {
+	LeaseId      [32]byte
+	Tenant       common.Address
+	Provider     common.Address
+	OrderHash    [32]byte
+	PricePerHour *big.Int
+	MaxDuration  uint64
+	Deposit      *big.Int
+	Raw          *types.Log // Blockchain specific contextual infos
+}
+
+const EscrowLeaseOpenedEventName = "LeaseOpened"
+
+// ContractEventName returns the user-defined event name.
+func (EscrowLeaseOpened) ContractEventName() string {
+	return EscrowLeaseOpenedEventName
+}
+
+// UnpackLeaseOpenedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event LeaseOpened(bytes32 indexed leaseId, address indexed tenant, address indexed provider, bytes32 orderHash, uint256 pricePerHour, uint64 maxDuration, uint256 deposit)
+func (escrow *Escrow) UnpackLeaseOpenedEvent(log *types.Log) (*EscrowLeaseOpened, error) {
+	event := "LeaseOpened"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != escrow.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(EscrowLeaseOpened)
+	if len(log.Data) > 0 {
+		if err := escrow.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range escrow.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// EscrowOverdrawn represents a Overdrawn event raised by the Escrow contract.
+type EscrowOverdrawn struct {
+	LeaseId [32]byte
+	Paid    *big.Int
+	Raw     *types.Log // Blockchain specific contextual infos
+}
+
+const EscrowOverdrawnEventName = "Overdrawn"
+
+// ContractEventName returns the user-defined event name.
+func (EscrowOverdrawn) ContractEventName() string {
+	return EscrowOverdrawnEventName
+}
+
+// UnpackOverdrawnEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Overdrawn(bytes32 indexed leaseId, uint256 paid)
+func (escrow *Escrow) UnpackOverdrawnEvent(log *types.Log) (*EscrowOverdrawn, error) {
+	event := "Overdrawn"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != escrow.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(EscrowOverdrawn)
+	if len(log.Data) > 0 {
+		if err := escrow.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range escrow.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// EscrowPaymentDeferred represents a PaymentDeferred event raised by the Escrow contract.
+type EscrowPaymentDeferred struct {
+	Account common.Address
+	Amount  *big.Int
+	Raw     *types.Log // Blockchain specific contextual infos
+}
+
+const EscrowPaymentDeferredEventName = "PaymentDeferred"
+
+// ContractEventName returns the user-defined event name.
+func (EscrowPaymentDeferred) ContractEventName() string {
+	return EscrowPaymentDeferredEventName
+}
+
+// UnpackPaymentDeferredEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event PaymentDeferred(address indexed account, uint256 amount)
+func (escrow *Escrow) UnpackPaymentDeferredEvent(log *types.Log) (*EscrowPaymentDeferred, error) {
+	event := "PaymentDeferred"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != escrow.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(EscrowPaymentDeferred)
+	if len(log.Data) > 0 {
+		if err := escrow.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range escrow.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// EscrowReclaimed represents a Reclaimed event raised by the Escrow contract.
+type EscrowReclaimed struct {
+	LeaseId  [32]byte
+	Refunded *big.Int
+	Raw      *types.Log // Blockchain specific contextual infos
+}
+
+const EscrowReclaimedEventName = "Reclaimed"
+
+// ContractEventName returns the user-defined event name.
+func (EscrowReclaimed) ContractEventName() string {
+	return EscrowReclaimedEventName
+}
+
+// UnpackReclaimedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Reclaimed(bytes32 indexed leaseId, uint256 refunded)
+func (escrow *Escrow) UnpackReclaimedEvent(log *types.Log) (*EscrowReclaimed, error) {
+	event := "Reclaimed"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != escrow.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(EscrowReclaimed)
+	if len(log.Data) > 0 {
+		if err := escrow.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range escrow.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// EscrowStarted represents a Started event raised by the Escrow contract.
+type EscrowStarted struct {
+	LeaseId   [32]byte
+	StartedAt uint64
+	Raw       *types.Log // Blockchain specific contextual infos
+}
+
+const EscrowStartedEventName = "Started"
+
+// ContractEventName returns the user-defined event name.
+func (EscrowStarted) ContractEventName() string {
+	return EscrowStartedEventName
+}
+
+// UnpackStartedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Started(bytes32 indexed leaseId, uint64 startedAt)
+func (escrow *Escrow) UnpackStartedEvent(log *types.Log) (*EscrowStarted, error) {
+	event := "Started"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != escrow.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(EscrowStarted)
+	if len(log.Data) > 0 {
+		if err := escrow.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range escrow.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// EscrowToppedUp represents a ToppedUp event raised by the Escrow contract.
+type EscrowToppedUp struct {
+	LeaseId [32]byte
+	Amount  *big.Int
+	Deposit *big.Int
+	Raw     *types.Log // Blockchain specific contextual infos
+}
+
+const EscrowToppedUpEventName = "ToppedUp"
+
+// ContractEventName returns the user-defined event name.
+func (EscrowToppedUp) ContractEventName() string {
+	return EscrowToppedUpEventName
+}
+
+// UnpackToppedUpEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event ToppedUp(bytes32 indexed leaseId, uint256 amount, uint256 deposit)
+func (escrow *Escrow) UnpackToppedUpEvent(log *types.Log) (*EscrowToppedUp, error) {
+	event := "ToppedUp"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != escrow.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(EscrowToppedUp)
+	if len(log.Data) > 0 {
+		if err := escrow.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range escrow.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// EscrowWithdrawn represents a Withdrawn event raised by the Escrow contract.
+type EscrowWithdrawn struct {
+	LeaseId [32]byte
+	Amount  *big.Int
+	Raw     *types.Log // Blockchain specific contextual infos
+}
+
+const EscrowWithdrawnEventName = "Withdrawn"
+
+// ContractEventName returns the user-defined event name.
+func (EscrowWithdrawn) ContractEventName() string {
+	return EscrowWithdrawnEventName
+}
+
+// UnpackWithdrawnEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Withdrawn(bytes32 indexed leaseId, uint256 amount)
+func (escrow *Escrow) UnpackWithdrawnEvent(log *types.Log) (*EscrowWithdrawn, error) {
+	event := "Withdrawn"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != escrow.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(EscrowWithdrawn)
+	if len(log.Data) > 0 {
+		if err := escrow.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range escrow.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// UnpackError attempts to decode the provided error data using user-defined
+// error definitions.
+func (escrow *Escrow) UnpackError(raw []byte) (any, error) {
+	if bytes.Equal(raw[:4], escrow.abi.Errors["BidExpired"].ID.Bytes()[:4]) {
+		return escrow.UnpackBidExpiredError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["BidForOtherOrder"].ID.Bytes()[:4]) {
+		return escrow.UnpackBidForOtherOrderError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["DepositTooLarge"].ID.Bytes()[:4]) {
+		return escrow.UnpackDepositTooLargeError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["DepositTooSmall"].ID.Bytes()[:4]) {
+		return escrow.UnpackDepositTooSmallError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["InvalidShortString"].ID.Bytes()[:4]) {
+		return escrow.UnpackInvalidShortStringError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["InvalidSignature"].ID.Bytes()[:4]) {
+		return escrow.UnpackInvalidSignatureError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["LeaseExists"].ID.Bytes()[:4]) {
+		return escrow.UnpackLeaseExistsError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["NotOverdrawn"].ID.Bytes()[:4]) {
+		return escrow.UnpackNotOverdrawnError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["NotParty"].ID.Bytes()[:4]) {
+		return escrow.UnpackNotPartyError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["NotProvider"].ID.Bytes()[:4]) {
+		return escrow.UnpackNotProviderError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["NotTenant"].ID.Bytes()[:4]) {
+		return escrow.UnpackNotTenantError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["NothingToClaim"].ID.Bytes()[:4]) {
+		return escrow.UnpackNothingToClaimError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["NothingToWithdraw"].ID.Bytes()[:4]) {
+		return escrow.UnpackNothingToWithdrawError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["OrderExpired"].ID.Bytes()[:4]) {
+		return escrow.UnpackOrderExpiredError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["PriceAboveMax"].ID.Bytes()[:4]) {
+		return escrow.UnpackPriceAboveMaxError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["PriceTooHigh"].ID.Bytes()[:4]) {
+		return escrow.UnpackPriceTooHighError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["ReentrancyGuardReentrantCall"].ID.Bytes()[:4]) {
+		return escrow.UnpackReentrancyGuardReentrantCallError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["SafeERC20FailedOperation"].ID.Bytes()[:4]) {
+		return escrow.UnpackSafeERC20FailedOperationError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["StartDeadlineNotPassed"].ID.Bytes()[:4]) {
+		return escrow.UnpackStartDeadlineNotPassedError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["StartDeadlinePassed"].ID.Bytes()[:4]) {
+		return escrow.UnpackStartDeadlinePassedError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["StringTooLong"].ID.Bytes()[:4]) {
+		return escrow.UnpackStringTooLongError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["TermsMismatch"].ID.Bytes()[:4]) {
+		return escrow.UnpackTermsMismatchError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["TransferOutOfGas"].ID.Bytes()[:4]) {
+		return escrow.UnpackTransferOutOfGasError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["UnknownLease"].ID.Bytes()[:4]) {
+		return escrow.UnpackUnknownLeaseError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["WrongSigner"].ID.Bytes()[:4]) {
+		return escrow.UnpackWrongSignerError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["WrongState"].ID.Bytes()[:4]) {
+		return escrow.UnpackWrongStateError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["ZeroAddress"].ID.Bytes()[:4]) {
+		return escrow.UnpackZeroAddressError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["ZeroAmount"].ID.Bytes()[:4]) {
+		return escrow.UnpackZeroAmountError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["ZeroMaxDuration"].ID.Bytes()[:4]) {
+		return escrow.UnpackZeroMaxDurationError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["ZeroStartWindow"].ID.Bytes()[:4]) {
+		return escrow.UnpackZeroStartWindowError(raw[4:])
+	}
+	return nil, errors.New("Unknown error")
+}
+
+// EscrowBidExpired represents a BidExpired error raised by the Escrow contract.
+type EscrowBidExpired struct {
+	Expiry uint64
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error BidExpired(uint64 expiry)
+func EscrowBidExpiredErrorID() common.Hash {
+	return common.HexToHash("0xbefd989ceec3203a9bc12f9582505fd7d3b7027399111bf474566e1d0212d817")
+}
+
+// UnpackBidExpiredError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error BidExpired(uint64 expiry)
+func (escrow *Escrow) UnpackBidExpiredError(raw []byte) (*EscrowBidExpired, error) {
+	out := new(EscrowBidExpired)
+	if err := escrow.abi.UnpackIntoInterface(out, "BidExpired", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowBidForOtherOrder represents a BidForOtherOrder error raised by the Escrow contract.
+type EscrowBidForOtherOrder struct {
+	Named [32]byte
+	Order [32]byte
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error BidForOtherOrder(bytes32 named, bytes32 order)
+func EscrowBidForOtherOrderErrorID() common.Hash {
+	return common.HexToHash("0x19ee41e42622692974f212df2a809854af944eea85b958b328e85b0333211497")
+}
+
+// UnpackBidForOtherOrderError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error BidForOtherOrder(bytes32 named, bytes32 order)
+func (escrow *Escrow) UnpackBidForOtherOrderError(raw []byte) (*EscrowBidForOtherOrder, error) {
+	out := new(EscrowBidForOtherOrder)
+	if err := escrow.abi.UnpackIntoInterface(out, "BidForOtherOrder", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowDepositTooLarge represents a DepositTooLarge error raised by the Escrow contract.
+type EscrowDepositTooLarge struct {
+	Deposit *big.Int
+	Limit   *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error DepositTooLarge(uint256 deposit, uint256 limit)
+func EscrowDepositTooLargeErrorID() common.Hash {
+	return common.HexToHash("0xf7b6567073c009de79258eba099fe6b4c9ee58367c789ca852cde5fe6172fc4c")
+}
+
+// UnpackDepositTooLargeError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error DepositTooLarge(uint256 deposit, uint256 limit)
+func (escrow *Escrow) UnpackDepositTooLargeError(raw []byte) (*EscrowDepositTooLarge, error) {
+	out := new(EscrowDepositTooLarge)
+	if err := escrow.abi.UnpackIntoInterface(out, "DepositTooLarge", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowDepositTooSmall represents a DepositTooSmall error raised by the Escrow contract.
+type EscrowDepositTooSmall struct {
+	Deposit *big.Int
+	Minimum *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error DepositTooSmall(uint256 deposit, uint256 minimum)
+func EscrowDepositTooSmallErrorID() common.Hash {
+	return common.HexToHash("0x4a77f2fa62296c5cc216025004b03ed11b511d575baed7939c8b78bbe939738d")
+}
+
+// UnpackDepositTooSmallError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error DepositTooSmall(uint256 deposit, uint256 minimum)
+func (escrow *Escrow) UnpackDepositTooSmallError(raw []byte) (*EscrowDepositTooSmall, error) {
+	out := new(EscrowDepositTooSmall)
+	if err := escrow.abi.UnpackIntoInterface(out, "DepositTooSmall", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowInvalidShortString represents a InvalidShortString error raised by the Escrow contract.
+type EscrowInvalidShortString struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error InvalidShortString()
+func EscrowInvalidShortStringErrorID() common.Hash {
+	return common.HexToHash("0xb3512b0c6163e5f0bafab72bb631b9d58cd7a731b082f910338aa21c83d5c274")
+}
+
+// UnpackInvalidShortStringError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error InvalidShortString()
+func (escrow *Escrow) UnpackInvalidShortStringError(raw []byte) (*EscrowInvalidShortString, error) {
+	out := new(EscrowInvalidShortString)
+	if err := escrow.abi.UnpackIntoInterface(out, "InvalidShortString", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowInvalidSignature represents a InvalidSignature error raised by the Escrow contract.
+type EscrowInvalidSignature struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error InvalidSignature()
+func EscrowInvalidSignatureErrorID() common.Hash {
+	return common.HexToHash("0x8baa579fce362245063d36f11747a89dd489c54795634fc673cc0e0db51fedc5")
+}
+
+// UnpackInvalidSignatureError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error InvalidSignature()
+func (escrow *Escrow) UnpackInvalidSignatureError(raw []byte) (*EscrowInvalidSignature, error) {
+	out := new(EscrowInvalidSignature)
+	if err := escrow.abi.UnpackIntoInterface(out, "InvalidSignature", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowLeaseExists represents a LeaseExists error raised by the Escrow contract.
+type EscrowLeaseExists struct {
+	LeaseId [32]byte
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error LeaseExists(bytes32 leaseId)
+func EscrowLeaseExistsErrorID() common.Hash {
+	return common.HexToHash("0x98090ea56c951b7708a75f7d75ff8209f6276063c40aeb1673894eafb6bc996a")
+}
+
+// UnpackLeaseExistsError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error LeaseExists(bytes32 leaseId)
+func (escrow *Escrow) UnpackLeaseExistsError(raw []byte) (*EscrowLeaseExists, error) {
+	out := new(EscrowLeaseExists)
+	if err := escrow.abi.UnpackIntoInterface(out, "LeaseExists", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowNotOverdrawn represents a NotOverdrawn error raised by the Escrow contract.
+type EscrowNotOverdrawn struct {
+	LeaseId [32]byte
+	Earned  *big.Int
+	Deposit *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NotOverdrawn(bytes32 leaseId, uint256 earned, uint256 deposit)
+func EscrowNotOverdrawnErrorID() common.Hash {
+	return common.HexToHash("0x752f58f65650cbc60f39446942dd19c84e0abf9ca6f547f45f17422814574522")
+}
+
+// UnpackNotOverdrawnError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NotOverdrawn(bytes32 leaseId, uint256 earned, uint256 deposit)
+func (escrow *Escrow) UnpackNotOverdrawnError(raw []byte) (*EscrowNotOverdrawn, error) {
+	out := new(EscrowNotOverdrawn)
+	if err := escrow.abi.UnpackIntoInterface(out, "NotOverdrawn", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowNotParty represents a NotParty error raised by the Escrow contract.
+type EscrowNotParty struct {
+	Caller common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NotParty(address caller)
+func EscrowNotPartyErrorID() common.Hash {
+	return common.HexToHash("0x20b9b3408989ca42d5fa2663f15008e4a0eb67196888f609b60bc67db38ad0ab")
+}
+
+// UnpackNotPartyError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NotParty(address caller)
+func (escrow *Escrow) UnpackNotPartyError(raw []byte) (*EscrowNotParty, error) {
+	out := new(EscrowNotParty)
+	if err := escrow.abi.UnpackIntoInterface(out, "NotParty", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowNotProvider represents a NotProvider error raised by the Escrow contract.
+type EscrowNotProvider struct {
+	Caller   common.Address
+	Provider common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NotProvider(address caller, address provider)
+func EscrowNotProviderErrorID() common.Hash {
+	return common.HexToHash("0x344b0904f157174c498c04537ae317270df5dc37b5c489ec2f7bf8b7100e2c66")
+}
+
+// UnpackNotProviderError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NotProvider(address caller, address provider)
+func (escrow *Escrow) UnpackNotProviderError(raw []byte) (*EscrowNotProvider, error) {
+	out := new(EscrowNotProvider)
+	if err := escrow.abi.UnpackIntoInterface(out, "NotProvider", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowNotTenant represents a NotTenant error raised by the Escrow contract.
+type EscrowNotTenant struct {
+	Caller common.Address
+	Tenant common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NotTenant(address caller, address tenant)
+func EscrowNotTenantErrorID() common.Hash {
+	return common.HexToHash("0xe84f207a9358ecb7e57b8228b22e4cac4824768ec80cb81f99bdde1d85052c9d")
+}
+
+// UnpackNotTenantError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NotTenant(address caller, address tenant)
+func (escrow *Escrow) UnpackNotTenantError(raw []byte) (*EscrowNotTenant, error) {
+	out := new(EscrowNotTenant)
+	if err := escrow.abi.UnpackIntoInterface(out, "NotTenant", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowNothingToClaim represents a NothingToClaim error raised by the Escrow contract.
+type EscrowNothingToClaim struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NothingToClaim()
+func EscrowNothingToClaimErrorID() common.Hash {
+	return common.HexToHash("0x969bf7288f744225521096ebffff657851af77dd4c63700d76b8d1cf6481d1f1")
+}
+
+// UnpackNothingToClaimError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NothingToClaim()
+func (escrow *Escrow) UnpackNothingToClaimError(raw []byte) (*EscrowNothingToClaim, error) {
+	out := new(EscrowNothingToClaim)
+	if err := escrow.abi.UnpackIntoInterface(out, "NothingToClaim", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowNothingToWithdraw represents a NothingToWithdraw error raised by the Escrow contract.
+type EscrowNothingToWithdraw struct {
+	LeaseId [32]byte
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error NothingToWithdraw(bytes32 leaseId)
+func EscrowNothingToWithdrawErrorID() common.Hash {
+	return common.HexToHash("0x7eff38ca4350d02e22808120ce04993849037585c25dd755f78b8ba3ed9808a8")
+}
+
+// UnpackNothingToWithdrawError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error NothingToWithdraw(bytes32 leaseId)
+func (escrow *Escrow) UnpackNothingToWithdrawError(raw []byte) (*EscrowNothingToWithdraw, error) {
+	out := new(EscrowNothingToWithdraw)
+	if err := escrow.abi.UnpackIntoInterface(out, "NothingToWithdraw", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowOrderExpired represents a OrderExpired error raised by the Escrow contract.
+type EscrowOrderExpired struct {
+	Expiry uint64
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error OrderExpired(uint64 expiry)
+func EscrowOrderExpiredErrorID() common.Hash {
+	return common.HexToHash("0xbd5c334eea6c5b4b7e9ea07a8ac61efc9878ce8783211311d885ccdb1c6cf883")
+}
+
+// UnpackOrderExpiredError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error OrderExpired(uint64 expiry)
+func (escrow *Escrow) UnpackOrderExpiredError(raw []byte) (*EscrowOrderExpired, error) {
+	out := new(EscrowOrderExpired)
+	if err := escrow.abi.UnpackIntoInterface(out, "OrderExpired", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowPriceAboveMax represents a PriceAboveMax error raised by the Escrow contract.
+type EscrowPriceAboveMax struct {
+	PricePerHour    *big.Int
+	MaxPricePerHour *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error PriceAboveMax(uint256 pricePerHour, uint256 maxPricePerHour)
+func EscrowPriceAboveMaxErrorID() common.Hash {
+	return common.HexToHash("0x8b8675a5e45d5a040210539346beff93c0b41cdbaa452e75eed3ad7c6d63968e")
+}
+
+// UnpackPriceAboveMaxError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error PriceAboveMax(uint256 pricePerHour, uint256 maxPricePerHour)
+func (escrow *Escrow) UnpackPriceAboveMaxError(raw []byte) (*EscrowPriceAboveMax, error) {
+	out := new(EscrowPriceAboveMax)
+	if err := escrow.abi.UnpackIntoInterface(out, "PriceAboveMax", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowPriceTooHigh represents a PriceTooHigh error raised by the Escrow contract.
+type EscrowPriceTooHigh struct {
+	PricePerHour *big.Int
+	Limit        *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error PriceTooHigh(uint256 pricePerHour, uint256 limit)
+func EscrowPriceTooHighErrorID() common.Hash {
+	return common.HexToHash("0x87ebe85d75ed17dc04c703d71bd5891a24af9557ff1131d3981863e44a03cc4b")
+}
+
+// UnpackPriceTooHighError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error PriceTooHigh(uint256 pricePerHour, uint256 limit)
+func (escrow *Escrow) UnpackPriceTooHighError(raw []byte) (*EscrowPriceTooHigh, error) {
+	out := new(EscrowPriceTooHigh)
+	if err := escrow.abi.UnpackIntoInterface(out, "PriceTooHigh", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowReentrancyGuardReentrantCall represents a ReentrancyGuardReentrantCall error raised by the Escrow contract.
+type EscrowReentrancyGuardReentrantCall struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ReentrancyGuardReentrantCall()
+func EscrowReentrancyGuardReentrantCallErrorID() common.Hash {
+	return common.HexToHash("0x3ee5aeb571de7fc460830b4d0017439a1ca56fb0bc39062227ade4fe4a24c1ca")
+}
+
+// UnpackReentrancyGuardReentrantCallError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ReentrancyGuardReentrantCall()
+func (escrow *Escrow) UnpackReentrancyGuardReentrantCallError(raw []byte) (*EscrowReentrancyGuardReentrantCall, error) {
+	out := new(EscrowReentrancyGuardReentrantCall)
+	if err := escrow.abi.UnpackIntoInterface(out, "ReentrancyGuardReentrantCall", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowSafeERC20FailedOperation represents a SafeERC20FailedOperation error raised by the Escrow contract.
+type EscrowSafeERC20FailedOperation struct {
+	Token common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error SafeERC20FailedOperation(address token)
+func EscrowSafeERC20FailedOperationErrorID() common.Hash {
+	return common.HexToHash("0x5274afe73c98b4749fc91ffae6b7b574e7842cb2144a159e9377a5f20b32edf9")
+}
+
+// UnpackSafeERC20FailedOperationError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error SafeERC20FailedOperation(address token)
+func (escrow *Escrow) UnpackSafeERC20FailedOperationError(raw []byte) (*EscrowSafeERC20FailedOperation, error) {
+	out := new(EscrowSafeERC20FailedOperation)
+	if err := escrow.abi.UnpackIntoInterface(out, "SafeERC20FailedOperation", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowStartDeadlineNotPassed represents a StartDeadlineNotPassed error raised by the Escrow contract.
+type EscrowStartDeadlineNotPassed struct {
+	Deadline *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error StartDeadlineNotPassed(uint256 deadline)
+func EscrowStartDeadlineNotPassedErrorID() common.Hash {
+	return common.HexToHash("0xead84292f73038625a6535658598839f729c8e4c4561558bad223fee60e2c29a")
+}
+
+// UnpackStartDeadlineNotPassedError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error StartDeadlineNotPassed(uint256 deadline)
+func (escrow *Escrow) UnpackStartDeadlineNotPassedError(raw []byte) (*EscrowStartDeadlineNotPassed, error) {
+	out := new(EscrowStartDeadlineNotPassed)
+	if err := escrow.abi.UnpackIntoInterface(out, "StartDeadlineNotPassed", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowStartDeadlinePassed represents a StartDeadlinePassed error raised by the Escrow contract.
+type EscrowStartDeadlinePassed struct {
+	Deadline *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error StartDeadlinePassed(uint256 deadline)
+func EscrowStartDeadlinePassedErrorID() common.Hash {
+	return common.HexToHash("0xceb1c17d361b773eae86870623acf2dc2c398c95534d771939891cb3fd659209")
+}
+
+// UnpackStartDeadlinePassedError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error StartDeadlinePassed(uint256 deadline)
+func (escrow *Escrow) UnpackStartDeadlinePassedError(raw []byte) (*EscrowStartDeadlinePassed, error) {
+	out := new(EscrowStartDeadlinePassed)
+	if err := escrow.abi.UnpackIntoInterface(out, "StartDeadlinePassed", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowStringTooLong represents a StringTooLong error raised by the Escrow contract.
+type EscrowStringTooLong struct {
+	Str string
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error StringTooLong(string str)
+func EscrowStringTooLongErrorID() common.Hash {
+	return common.HexToHash("0x305a27a93f8e33b7392df0a0f91d6fc63847395853c45991eec52dbf24d72381")
+}
+
+// UnpackStringTooLongError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error StringTooLong(string str)
+func (escrow *Escrow) UnpackStringTooLongError(raw []byte) (*EscrowStringTooLong, error) {
+	out := new(EscrowStringTooLong)
+	if err := escrow.abi.UnpackIntoInterface(out, "StringTooLong", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowTermsMismatch represents a TermsMismatch error raised by the Escrow contract.
+type EscrowTermsMismatch struct {
+	LeaseId [32]byte
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error TermsMismatch(bytes32 leaseId)
+func EscrowTermsMismatchErrorID() common.Hash {
+	return common.HexToHash("0x65340458b1eda2353f690c021085dd4f7c6e7d565990240f985abaf76edcf1f8")
+}
+
+// UnpackTermsMismatchError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error TermsMismatch(bytes32 leaseId)
+func (escrow *Escrow) UnpackTermsMismatchError(raw []byte) (*EscrowTermsMismatch, error) {
+	out := new(EscrowTermsMismatch)
+	if err := escrow.abi.UnpackIntoInterface(out, "TermsMismatch", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowTransferOutOfGas represents a TransferOutOfGas error raised by the Escrow contract.
+type EscrowTransferOutOfGas struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error TransferOutOfGas()
+func EscrowTransferOutOfGasErrorID() common.Hash {
+	return common.HexToHash("0x385c7a97bb376d063431a0574a058b2be6271143693e0d03527d91701f81af26")
+}
+
+// UnpackTransferOutOfGasError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error TransferOutOfGas()
+func (escrow *Escrow) UnpackTransferOutOfGasError(raw []byte) (*EscrowTransferOutOfGas, error) {
+	out := new(EscrowTransferOutOfGas)
+	if err := escrow.abi.UnpackIntoInterface(out, "TransferOutOfGas", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowUnknownLease represents a UnknownLease error raised by the Escrow contract.
+type EscrowUnknownLease struct {
+	LeaseId [32]byte
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error UnknownLease(bytes32 leaseId)
+func EscrowUnknownLeaseErrorID() common.Hash {
+	return common.HexToHash("0xf4665084899bfb09262fcd15a59e8b0df3600cefce7ec0097930df0d9f400580")
+}
+
+// UnpackUnknownLeaseError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error UnknownLease(bytes32 leaseId)
+func (escrow *Escrow) UnpackUnknownLeaseError(raw []byte) (*EscrowUnknownLease, error) {
+	out := new(EscrowUnknownLease)
+	if err := escrow.abi.UnpackIntoInterface(out, "UnknownLease", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowWrongSigner represents a WrongSigner error raised by the Escrow contract.
+type EscrowWrongSigner struct {
+	Signer   common.Address
+	Provider common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error WrongSigner(address signer, address provider)
+func EscrowWrongSignerErrorID() common.Hash {
+	return common.HexToHash("0x366d29f7de543b1e5962d6f7315450f1f5ec3d853d28dca80282b4c242185268")
+}
+
+// UnpackWrongSignerError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error WrongSigner(address signer, address provider)
+func (escrow *Escrow) UnpackWrongSignerError(raw []byte) (*EscrowWrongSigner, error) {
+	out := new(EscrowWrongSigner)
+	if err := escrow.abi.UnpackIntoInterface(out, "WrongSigner", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowWrongState represents a WrongState error raised by the Escrow contract.
+type EscrowWrongState struct {
+	LeaseId [32]byte
+	State   uint8
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error WrongState(bytes32 leaseId, uint8 state)
+func EscrowWrongStateErrorID() common.Hash {
+	return common.HexToHash("0x2b3263b3bc5546a88f5c442a231d009ce5a89c34654ca9a7911b5bb3939a1f60")
+}
+
+// UnpackWrongStateError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error WrongState(bytes32 leaseId, uint8 state)
+func (escrow *Escrow) UnpackWrongStateError(raw []byte) (*EscrowWrongState, error) {
+	out := new(EscrowWrongState)
+	if err := escrow.abi.UnpackIntoInterface(out, "WrongState", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowZeroAddress represents a ZeroAddress error raised by the Escrow contract.
+type EscrowZeroAddress struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ZeroAddress()
+func EscrowZeroAddressErrorID() common.Hash {
+	return common.HexToHash("0xd92e233df2717d4a40030e20904abd27b68fcbeede117eaaccbbdac9618c8c73")
+}
+
+// UnpackZeroAddressError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ZeroAddress()
+func (escrow *Escrow) UnpackZeroAddressError(raw []byte) (*EscrowZeroAddress, error) {
+	out := new(EscrowZeroAddress)
+	if err := escrow.abi.UnpackIntoInterface(out, "ZeroAddress", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowZeroAmount represents a ZeroAmount error raised by the Escrow contract.
+type EscrowZeroAmount struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ZeroAmount()
+func EscrowZeroAmountErrorID() common.Hash {
+	return common.HexToHash("0x1f2a2005cb66a8e145327e8814e243a0996aec9bfe1e15a495778b1236dbd485")
+}
+
+// UnpackZeroAmountError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ZeroAmount()
+func (escrow *Escrow) UnpackZeroAmountError(raw []byte) (*EscrowZeroAmount, error) {
+	out := new(EscrowZeroAmount)
+	if err := escrow.abi.UnpackIntoInterface(out, "ZeroAmount", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowZeroMaxDuration represents a ZeroMaxDuration error raised by the Escrow contract.
+type EscrowZeroMaxDuration struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ZeroMaxDuration()
+func EscrowZeroMaxDurationErrorID() common.Hash {
+	return common.HexToHash("0xa75e7434909adcab9b991ec234141a3733be7f987008c8cf755c6bb6685f335b")
+}
+
+// UnpackZeroMaxDurationError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ZeroMaxDuration()
+func (escrow *Escrow) UnpackZeroMaxDurationError(raw []byte) (*EscrowZeroMaxDuration, error) {
+	out := new(EscrowZeroMaxDuration)
+	if err := escrow.abi.UnpackIntoInterface(out, "ZeroMaxDuration", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowZeroStartWindow represents a ZeroStartWindow error raised by the Escrow contract.
+type EscrowZeroStartWindow struct {
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ZeroStartWindow()
+func EscrowZeroStartWindowErrorID() common.Hash {
+	return common.HexToHash("0xbf07bf894ecb519e061c3dd35533c654906b4c4a31c8c1f74dceb0decad6de64")
+}
+
+// UnpackZeroStartWindowError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ZeroStartWindow()
+func (escrow *Escrow) UnpackZeroStartWindowError(raw []byte) (*EscrowZeroStartWindow, error) {
+	out := new(EscrowZeroStartWindow)
+	if err := escrow.abi.UnpackIntoInterface(out, "ZeroStartWindow", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,167 @@
+package lease_test
+
+import (
+	"bufio"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/lease"
+)
+
+// gasSnapshot is the committed record of what each escrow call costs.
+var gasSnapshot = filepath.Join("..", "..", "contracts", "gas-snapshot.txt")
+
+// gasTargets are the most a whole transaction may cost (the design's
+// performance targets).
+var gasTargets = map[string]uint64{
+	"openLease": 110_000,
+	"start":     35_000,
+	"withdraw":  50_000,
+	"close":     60_000,
+}
+
+// gasOps lists the measured operations in snapshot order.
+var gasOps = []string{"openLease", "start", "withdraw", "topUp", "close", "closeByTenant", "closeOverdrawn", "reclaim"}
+
+// TestGasSnapshot measures gasUsed of every escrow call in one fixed
+// scenario and compares it with contracts/gas-snapshot.txt. Parties already
+// hold tokens and the escrow already holds a deposit, as in steady use;
+// approvals are for the exact amount. UPDATE_GAS=1 rewrites the file.
+func TestGasSnapshot(t *testing.T) {
+	h := newHarness(t, plainToken)
+	got := measureGas(t, h)
+
+	for op, limit := range gasTargets {
+		if got[op] > limit {
+			t.Errorf("%s uses %d gas, the target is at most %d", op, got[op], limit)
+		}
+	}
+	if os.Getenv("UPDATE_GAS") == "1" {
+		var b strings.Builder
+		b.WriteString("# gasUsed of whole escrow transactions (Osaka rules, TestToken), measured by\n")
+		b.WriteString("# TestGasSnapshot in pkg/lease. Regenerate: UPDATE_GAS=1 go test ./pkg/lease -run TestGasSnapshot\n")
+		for _, op := range gasOps {
+			fmt.Fprintf(&b, "%s %d\n", op, got[op])
+		}
+		if err := os.WriteFile(gasSnapshot, []byte(b.String()), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := readGasSnapshot(gasSnapshot)
+	if err != nil {
+		t.Fatalf("%v (create it: UPDATE_GAS=1 go test ./pkg/lease -run TestGasSnapshot)", err)
+	}
+	for _, op := range gasOps {
+		if got[op] != want[op] {
+			t.Errorf("%s: gasUsed %d, snapshot says %d", op, got[op], want[op])
+		}
+	}
+	if len(want) != len(gasOps) {
+		t.Errorf("snapshot lists %d operations, the test measures %d", len(want), len(gasOps))
+	}
+	if t.Failed() {
+		t.Log("gas changed: if that is intended, regenerate with UPDATE_GAS=1 go test ./pkg/lease -run TestGasSnapshot")
+	}
+}
+
+func readGasSnapshot(path string) (map[string]uint64, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	out := make(map[string]uint64)
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		line := strings.TrimSpace(sc.Text())
+		if line == "" || strings.HasPrefix(line, "#") {
+			continue
+		}
+		op, n, ok := strings.Cut(line, " ")
+		if !ok {
+			return nil, fmt.Errorf("%s: bad line %q", path, line)
+		}
+		v, err := strconv.ParseUint(strings.TrimSpace(n), 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("%s: bad line %q: %w", path, line, err)
+		}
+		out[op] = v
+	}
+	return out, sc.Err()
+}
+
+// fixedOrder is an order whose every field is fixed (far-future times), so
+// calldata, lease IDs and gas are the same in every run.
+func fixedOrder(h *harness, nonce uint64) auction.Order {
+	o := h.order(nonce)
+	o.BidDeadline = 0xF0F0F000
+	o.Expiry = 0xF0F0F0F0
+	return o
+}
+
+func fixedBid(h *harness, o *auction.Order, p *big.Int) auction.SignedBid {
+	sb := h.bid(o, p, h.provider.signer)
+	sb.Bid.Expiry = 0xF0F0F0F1
+	return h.sign(sb.Bid, h.provider.signer)
+}
+
+func measureGas(t *testing.T, h *harness) map[string]uint64 {
+	got := make(map[string]uint64)
+	open := func(nonce uint64, p, dep *big.Int) opened {
+		t.Helper()
+		o := fixedOrder(h, nonce)
+		sb := fixedBid(h, &o, p)
+		id, r, err := h.client.Open(h.ctx, h.tenant.auth, &o, &sb, dep)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return opened{id: id, terms: lease.NewTerms(&o, &sb.Bid), order: o, bid: sb, receipt: r}
+	}
+	must := func(r *types.Receipt, err error) *types.Receipt {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return r
+	}
+
+	open(1, price, deposit) // the escrow holds tokens from here on
+	l := open(2, price, deposit)
+	got["openLease"] = l.receipt.GasUsed
+	got["start"] = must(h.client.Start(h.ctx, h.provider.auth, l.id, l.terms)).GasUsed
+	h.advance(10 * time.Minute)
+	got["withdraw"] = must(h.client.Withdraw(h.ctx, h.provider.auth, l.id, l.terms)).GasUsed
+	got["topUp"] = must(h.client.TopUp(h.ctx, h.tenant.auth, l.id, l.terms, deposit)).GasUsed
+	h.advance(10 * time.Minute)
+	got["close"] = must(h.client.Close(h.ctx, h.provider.auth, l.id, l.terms, 0, common.HexToHash("0x5e5"))).GasUsed
+
+	c := open(3, price, deposit)
+	must(h.client.Start(h.ctx, h.provider.auth, c.id, c.terms))
+	h.advance(10 * time.Minute)
+	got["closeByTenant"] = must(h.client.Close(h.ctx, h.tenant.auth, c.id, c.terms, -1, common.Hash{})).GasUsed
+
+	o := open(4, price, lease.MinimumDeposit(price, 3600, h.client.MinDuration()))
+	must(h.client.Start(h.ctx, h.provider.auth, o.id, o.terms))
+	h.advance(2 * time.Minute)
+	got["closeOverdrawn"] = must(h.client.CloseOverdrawn(h.ctx, h.stranger.auth, o.id, o.terms)).GasUsed
+
+	r := open(5, price, deposit)
+	h.advance(startWindow + time.Second)
+	got["reclaim"] = must(h.client.Reclaim(h.ctx, h.tenant.auth, r.id, r.terms)).GasUsed
+
+	for _, op := range gasOps {
+		t.Logf("%-15s %d", op, got[op])
+	}
+	return got
+}

@@ -1,0 +1,90 @@
+package lease_test
+
+import (
+	"math/big"
+	"math/rand/v2"
+	"testing"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/tender-market/tender/pkg/lease"
+)
+
+// randAmount returns a random amount of up to bits bits, often a small or
+// edge value.
+func randAmount(r *rand.Rand, bits int) *big.Int {
+	switch r.IntN(4) {
+	case 0:
+		return big.NewInt(r.Int64N(5000))
+	case 1:
+		return new(big.Int).Sub(new(big.Int).Lsh(big.NewInt(1), uint(bits)), big.NewInt(1))
+	}
+	v := new(big.Int)
+	for range bits / 32 {
+		v.Lsh(v, 32).Or(v, big.NewInt(int64(r.Uint32())))
+	}
+	return v.Rsh(v, uint(r.IntN(bits)))
+}
+
+// TestMirrorsMatchContract checks the client's copies of the contract's
+// arithmetic (terms hash, minimum deposit) against the contract.
+func TestMirrorsMatchContract(t *testing.T) {
+	h := newHarness(t, plainToken)
+	opts := &bind.CallOpts{Context: h.ctx}
+	r := rand.New(rand.NewPCG(1, 2))
+	for i := range 300 {
+		var tenant, provider common.Address
+		for j := range tenant {
+			tenant[j], provider[j] = byte(r.Uint32()), byte(r.Uint32())
+		}
+		terms := lease.Terms{Tenant: tenant, Provider: provider, PricePerHour: randAmount(r, 256), MaxDuration: r.Uint64() >> r.IntN(64)}
+		got, err := bind.Call(h.escrowC, opts, h.escrow.PackHashTerms(terms.Args()), h.escrow.UnpackHashTerms)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if common.Hash(got) != terms.Hash() {
+			t.Fatalf("case %d: terms %+v hash to %x in the contract, %s here", i, terms, got, terms.Hash().Hex())
+		}
+
+		p := randAmount(r, 128)
+		md := uint64(r.IntN(200))
+		min, err := bind.Call(h.escrowC, opts, h.escrow.PackMinimumDeposit(p, md), h.escrow.UnpackMinimumDeposit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := lease.MinimumDeposit(p, md, h.client.MinDuration()); min.Cmp(want) != 0 {
+			t.Fatalf("case %d: minimum deposit at %s for %d s: contract %s, here %s", i, p, md, min, want)
+		}
+	}
+}
+
+func TestEarned(t *testing.T) {
+	terms := lease.Terms{PricePerHour: big.NewInt(3_600_000), MaxDuration: 600}
+	tests := []struct {
+		name           string
+		deposit        int64
+		startedAt, now uint64
+		want           int64
+		wantOverdrawn  bool
+	}{
+		{"nothing yet", 1_000_000, 100, 100, 0, false},
+		{"clock before start", 1_000_000, 100, 50, 0, false},
+		{"ten seconds", 1_000_000, 100, 110, 10_000, false},
+		{"capped at max duration", 1_000_000, 100, 100_000, 600_000, false},
+		{"capped at deposit", 5_000, 100, 110, 5_000, true},
+		{"exactly the deposit", 10_000, 100, 110, 10_000, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, over := terms.Earned(big.NewInt(tt.deposit), tt.startedAt, tt.now)
+			if got.Int64() != tt.want || over != tt.wantOverdrawn {
+				t.Errorf("Earned = %s, %v; want %d, %v", got, over, tt.want, tt.wantOverdrawn)
+			}
+		})
+	}
+	slow := lease.Terms{PricePerHour: big.NewInt(1000), MaxDuration: 3600}
+	if got, _ := slow.Earned(big.NewInt(1000), 0, 3); got.Sign() != 0 {
+		t.Errorf("1000 per hour for 3 s earns %s, want 0 (rounded down)", got)
+	}
+}
