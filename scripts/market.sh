@@ -48,13 +48,19 @@ up() {
 	[ -x "$BIN/broker" ] && [ -x "$BIN/provider" ] && [ -x "$BIN/tenant" ] || die "binaries missing: run make market (or make build) first"
 	mkdir -p "$DEVNET"
 
-	say "1/3 chain: dev chain with the token and escrow deployed"
+	say "1/4 chain: dev chain with the token and escrow deployed"
 	start devchain "$BIN/broker" devchain --addr "$RPC_ADDR" --state "$DEVNET/deployment.json"
 	wait_for "$DEVNET/deployment.json" devchain 60
 	say "$(grep -m1 'dev chain ready' "$DEVNET/devchain.log" | sed 's/^.*msg="dev chain ready" //')"
 	say "deployment (RPC URL, chain ID, contracts, dev account keys): $DEVNET/deployment.json"
 
-	say "2/3 provider: this machine's GPUs"
+	say "2/4 escrow: open, start, withdraw and close a lease on this chain"
+	if ! TENDER_DEPLOYMENT="$PWD/$DEVNET/deployment.json" go test -count=1 -run '^TestLeaseOverJSONRPC$' -v ./pkg/devchain/ >"$DEVNET/escrow-check.log" 2>&1; then
+		die "the lease round trip failed; see $DEVNET/escrow-check.log"
+	fi
+	say "lease opened, started, withdrawn and closed through the escrow (log $DEVNET/escrow-check.log)"
+
+	say "3/4 provider: this machine's GPUs"
 	local sim=()
 	if ! "$BIN/provider" inventory -o json 2>/dev/null | grep -q '"available": true'; then
 		say "no NVIDIA GPU here: showing the simulated $GPU_SIM machine (labelled simulated everywhere)"
@@ -62,7 +68,7 @@ up() {
 	fi
 	"$BIN/provider" inventory "${sim[@]}" 2>/dev/null
 
-	say "3/3 not in yet: the broker (index, API, dashboard), the provider daemon and the tenant job flow"
+	say "4/4 not in yet: the broker (index, API, dashboard), the provider daemon and the tenant job flow"
 	say "up. Stop with: make down"
 }
 

@@ -95,8 +95,22 @@ func watch(t *testing.T, ctx context.Context, c *lease.Client, opts lease.WatchO
 // TestLeaseOverJSONRPC runs a dev chain, then opens, starts, withdraws from
 // and closes a lease through the lease client over HTTP JSON-RPC, while a
 // polling watcher sees every event.
+// TestLeaseOverJSONRPC opens, starts, withdraws and closes a lease over
+// JSON-RPC. It runs against its own chain, or against a running one (such as
+// the local market's) when TENDER_DEPLOYMENT names its state file:
+//
+//	TENDER_DEPLOYMENT=$PWD/.devnet/deployment.json go test ./pkg/devchain -run TestLeaseOverJSONRPC -v
 func TestLeaseOverJSONRPC(t *testing.T) {
-	d := startChain(t, devchain.Config{})
+	var d devchain.Deployment
+	if path := os.Getenv("TENDER_DEPLOYMENT"); path != "" {
+		var err error
+		if d, err = devchain.Load(path); err != nil {
+			t.Fatalf("TENDER_DEPLOYMENT: %v", err)
+		}
+		t.Logf("using the running chain at %s", d.RPCURL)
+	} else {
+		d = startChain(t, devchain.Config{})
+	}
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer cancel()
 
@@ -138,16 +152,17 @@ func TestLeaseOverJSONRPC(t *testing.T) {
 		t.Fatal("tenant holds no test tokens")
 	}
 	now := uint64(time.Now().Unix())
+	nonce := uint64(time.Now().UnixNano()) // a fresh lease ID on a chain that is reused
 	order := auction.Order{
 		Tenant: tenant.From, Auctioneer: testPeer, MaxPricePerHour: big.NewInt(3_600_000), MaxDuration: 3600,
-		BidDeadline: now + 60, Expiry: now + 3600, Nonce: 1,
+		BidDeadline: now + 60, Expiry: now + 3600, Nonce: nonce,
 		Requirements: auction.Requirements{CPUMillis: 1000, MemoryMiB: 1024},
 		Job:          auction.Job{Image: "tender/hello:dev"},
 	}
 	bid, err := c.Domain().SignBid(auction.Bid{
 		OrderHash: c.Domain().OrderHash(&order), Provider: provider.From, PeerID: testPeer,
 		PricePerHour: big.NewInt(3_600_000), Offer: auction.Offer{CPUMillis: 1000, MemoryMiB: 1024, Simulated: true},
-		Expiry: now + 600, Nonce: 1,
+		Expiry: now + 600, Nonce: nonce,
 	}, auction.NewKeySigner(providerKey))
 	if err != nil {
 		t.Fatal(err)
