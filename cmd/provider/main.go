@@ -4,7 +4,6 @@
 package main
 
 import (
-	"io"
 	"os"
 
 	"github.com/spf13/cobra"
@@ -12,11 +11,7 @@ import (
 	"github.com/tender-market/tender/internal/cli"
 )
 
-func main() { os.Exit(run(os.Args[1:], os.Stdout, os.Stderr)) }
-
-func run(args []string, stdout, stderr io.Writer) int {
-	return cli.Main(newRoot(&cli.Env{Stdout: stdout, Stderr: stderr}), args, stderr)
-}
+func main() { os.Exit(cli.Main(newRoot, os.Args[1:], os.Stdout, os.Stderr)) }
 
 func newRoot(env *cli.Env) *cobra.Command {
 	root := cli.NewRoot("provider", "Rent out GPUs on the Tender market",

@@ -13,6 +13,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/tender-market/tender/internal/cli"
 	"github.com/tender-market/tender/pkg/auction"
 )
 
@@ -100,7 +101,7 @@ func TestVerify(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var stdout, stderr bytes.Buffer
-			code := run(c.args, &stdout, &stderr)
+			code := cli.Main(newRoot, c.args, &stdout, &stderr)
 			out := stdout.String() + stderr.String()
 			if code != c.code || !strings.Contains(out, c.want) {
 				t.Fatalf("exit %d, output:\n%s\nwant exit %d and %q", code, out, c.code, c.want)
@@ -111,7 +112,7 @@ func TestVerify(t *testing.T) {
 		t.Setenv("TENDER_CHAIN_ID", "31337")
 		t.Setenv("TENDER_ESCROW", escrow)
 		var stdout, stderr bytes.Buffer
-		if code := run([]string{"verify", good, "-o", "json"}, &stdout, &stderr); code != 0 {
+		if code := cli.Main(newRoot, []string{"verify", good, "-o", "json"}, &stdout, &stderr); code != 0 {
 			t.Fatalf("exit %d: %s", code, stderr.String())
 		}
 		var v struct {

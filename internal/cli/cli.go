@@ -77,10 +77,15 @@ func NewRoot(name, short, long string, env *Env) *cobra.Command {
 	return root
 }
 
-// Main runs root with the process's arguments until it finishes or the
-// process is interrupted, prints an error once, and returns the exit code:
-// 0 on success, 1 on failure, 2 on a usage error.
-func Main(root *cobra.Command, args []string, stderr io.Writer) int {
+// Main builds a binary's root command with newRoot, runs it with args until
+// it finishes or the process is interrupted, prints an error once, and
+// returns the exit code: 0 on success, 1 on failure, 2 on a usage error.
+// A binary's main is os.Exit(cli.Main(newRoot, os.Args[1:], os.Stdout, os.Stderr)).
+func Main(newRoot func(*Env) *cobra.Command, args []string, stdout, stderr io.Writer) int {
+	return run(newRoot(&Env{Stdout: stdout, Stderr: stderr}), args, stderr)
+}
+
+func run(root *cobra.Command, args []string, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	root.SetArgs(args)

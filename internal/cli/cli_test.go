@@ -60,7 +60,7 @@ func TestSettingsPrecedence(t *testing.T) {
 			var got settings
 			var out bytes.Buffer
 			env := &Env{Stdout: &out, Stderr: &out, getenv: func(k string) string { return c.env[k] }}
-			if code := Main(testRoot(env, &got), c.args, &out); code != 0 {
+			if code := run(testRoot(env, &got), c.args, &out); code != 0 {
 				t.Fatalf("exit %d: %s", code, out.String())
 			}
 			if diff := cmp.Diff(c.want, got); diff != "" {
@@ -99,7 +99,7 @@ func TestErrors(t *testing.T) {
 			var got settings
 			var out bytes.Buffer
 			env := &Env{Stdout: &out, Stderr: &out, getenv: func(k string) string { return c.env[k] }}
-			code := Main(testRoot(env, &got), c.args, &out)
+			code := run(testRoot(env, &got), c.args, &out)
 			if code != c.code || !strings.Contains(out.String(), c.want) {
 				t.Errorf("exit %d, output %q; want exit %d and %q", code, out.String(), c.code, c.want)
 			}
@@ -120,7 +120,7 @@ func TestVersionAndHelp(t *testing.T) {
 	} {
 		var out bytes.Buffer
 		env := &Env{Stdout: &out, Stderr: &out}
-		if code := Main(testRoot(env, &settings{}), c.args, &out); code != 0 || !strings.Contains(out.String(), c.want) {
+		if code := run(testRoot(env, &settings{}), c.args, &out); code != 0 || !strings.Contains(out.String(), c.want) {
 			t.Errorf("%v: exit %d, output %q; want 0 and %q", c.args, code, out.String(), c.want)
 		}
 	}
@@ -129,7 +129,7 @@ func TestVersionAndHelp(t *testing.T) {
 func TestLoggerLevels(t *testing.T) {
 	var out bytes.Buffer
 	env := &Env{Stdout: &out, Stderr: &out}
-	if code := Main(testRoot(env, &settings{}), []string{"show", "--log-level", "debug", "--log-format", "json"}, &out); code != 0 {
+	if code := run(testRoot(env, &settings{}), []string{"show", "--log-level", "debug", "--log-format", "json"}, &out); code != 0 {
 		t.Fatalf("exit %d: %s", code, out.String())
 	}
 	if !strings.Contains(out.String(), `"msg":"shown"`) || !strings.Contains(out.String(), `"cmd":"tool"`) {

@@ -77,10 +77,7 @@ func (d Domain) SignNoBid(n NoBid, s Signer) (SignedNoBid, error) {
 	if err := n.Validate(); err != nil {
 		return SignedNoBid{}, fmt.Errorf("no-bid: %w", err)
 	}
-	if s.Address() != n.Provider {
-		return SignedNoBid{}, fmt.Errorf("no-bid names provider %s, but the key is %s", n.Provider.Hex(), s.Address().Hex())
-	}
-	sig, err := s.SignHash(d.NoBidHash(&n))
+	sig, err := signAs(s, n.Provider, "no-bid's provider", d.NoBidHash(&n))
 	if err != nil {
 		return SignedNoBid{}, err
 	}

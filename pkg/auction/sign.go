@@ -111,3 +111,12 @@ func checkSigner(digest common.Hash, sig Signature, want common.Address, role st
 	}
 	return nil
 }
+
+// signAs signs digest with s, which must hold the key of want, the account
+// the message names as its role.
+func signAs(s Signer, want common.Address, role string, digest common.Hash) (Signature, error) {
+	if s.Address() != want {
+		return Signature{}, fmt.Errorf("%s names %s, but the key is %s", role, want.Hex(), s.Address().Hex())
+	}
+	return s.SignHash(digest)
+}

@@ -49,9 +49,6 @@ func (d Domain) NewTranscript(order *VerifiedOrder, cands []Candidate, closedAt 
 	if !order.ok {
 		return Transcript{}, errors.New("transcript: order is not verified")
 	}
-	if auctioneer.Address() != order.Order.Tenant {
-		return Transcript{}, fmt.Errorf("transcript: the auctioneer's key is %s, the order's tenant is %s", auctioneer.Address().Hex(), order.Order.Tenant.Hex())
-	}
 	if len(cands) > MaxTranscriptBids {
 		return Transcript{}, fmt.Errorf("%w: %d bids, a transcript holds at most %d", ErrTooLarge, len(cands), MaxTranscriptBids)
 	}
@@ -85,7 +82,7 @@ func (d Domain) NewTranscript(order *VerifiedOrder, cands []Candidate, closedAt 
 	if err != nil {
 		return Transcript{}, err
 	}
-	if t.Signature, err = auctioneer.SignHash(digest); err != nil {
+	if t.Signature, err = signAs(auctioneer, order.Order.Tenant, "transcript's auctioneer (the order's tenant)", digest); err != nil {
 		return Transcript{}, err
 	}
 	return t, nil

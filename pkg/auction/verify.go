@@ -44,10 +44,7 @@ func (d Domain) SignOrder(o Order, s Signer) (SignedOrder, error) {
 	if err := o.Validate(); err != nil {
 		return SignedOrder{}, fmt.Errorf("order: %w", err)
 	}
-	if s.Address() != o.Tenant {
-		return SignedOrder{}, fmt.Errorf("order names tenant %s, but the key is %s", o.Tenant.Hex(), s.Address().Hex())
-	}
-	sig, err := s.SignHash(d.OrderHash(&o))
+	sig, err := signAs(s, o.Tenant, "order's tenant", d.OrderHash(&o))
 	if err != nil {
 		return SignedOrder{}, err
 	}
@@ -60,10 +57,7 @@ func (d Domain) SignBid(b Bid, s Signer) (SignedBid, error) {
 	if err := b.Validate(); err != nil {
 		return SignedBid{}, fmt.Errorf("bid: %w", err)
 	}
-	if s.Address() != b.Provider {
-		return SignedBid{}, fmt.Errorf("bid names provider %s, but the key is %s", b.Provider.Hex(), s.Address().Hex())
-	}
-	sig, err := s.SignHash(d.BidHash(&b))
+	sig, err := signAs(s, b.Provider, "bid's provider", d.BidHash(&b))
 	if err != nil {
 		return SignedBid{}, err
 	}
