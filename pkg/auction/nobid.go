@@ -125,3 +125,5 @@ func (d Domain) ReadNoBid(data []byte, order *VerifiedOrder, now time.Time) (Sig
 // given its hashStruct (for protocols built on the market, such as a lease
 // stream's access challenge).
 func (d Domain) Digest(structHash common.Hash) common.Hash { return d.digest(structHash) }
+
+func (e *noBidEnvelope) version() int { return e.V }

@@ -209,3 +209,5 @@ func DecodeTranscript(data []byte) (Transcript, error) {
 	}
 	return env.Transcript, nil
 }
+
+func (e *transcriptEnvelope) version() int { return e.V }

@@ -70,6 +70,11 @@ func (d Domain) VerifyOrder(so SignedOrder) (VerifiedOrder, error) {
 	if err := so.Order.Validate(); err != nil {
 		return VerifiedOrder{}, fmt.Errorf("order: %w", err)
 	}
+	return d.verifyValidOrder(so)
+}
+
+// verifyValidOrder is VerifyOrder for an order already validated.
+func (d Domain) verifyValidOrder(so SignedOrder) (VerifiedOrder, error) {
 	h := d.OrderHash(&so.Order)
 	if err := checkSigner(h, so.Signature, so.Order.Tenant, "order's tenant"); err != nil {
 		return VerifiedOrder{}, fmt.Errorf("order %s: %w", h.Hex(), err)
@@ -83,6 +88,11 @@ func (d Domain) VerifyBid(sb SignedBid) (VerifiedBid, error) {
 	if err := sb.Bid.Validate(); err != nil {
 		return VerifiedBid{}, fmt.Errorf("bid: %w", err)
 	}
+	return d.verifyValidBid(sb)
+}
+
+// verifyValidBid is VerifyBid for a bid already validated.
+func (d Domain) verifyValidBid(sb SignedBid) (VerifiedBid, error) {
 	h := d.BidHash(&sb.Bid)
 	if err := checkSigner(h, sb.Signature, sb.Bid.Provider, "bid's provider"); err != nil {
 		return VerifiedBid{}, fmt.Errorf("bid %s: %w", h.Hex(), err)
@@ -120,7 +130,7 @@ func (d Domain) ReadOrder(data []byte, now time.Time) (VerifiedOrder, error) {
 	if err := so.Order.CheckLive(now); err != nil {
 		return VerifiedOrder{}, err
 	}
-	return d.VerifyOrder(so)
+	return d.verifyValidOrder(so)
 }
 
 // ReadBid decodes a bid off the wire and accepts it only if it is
@@ -140,7 +150,7 @@ func (d Domain) ReadBid(data []byte, order *VerifiedOrder, now time.Time) (Verif
 	if err := sb.Bid.CheckLive(now); err != nil {
 		return VerifiedBid{}, err
 	}
-	return d.VerifyBid(sb)
+	return d.verifyValidBid(sb)
 }
 
 func checkAnswers(b *Bid, order *VerifiedOrder) error {

@@ -160,7 +160,7 @@ func (a *Auction) Add(sb SignedBid, arrival time.Time) (Verdict, error) {
 	if err := b.CheckLive(arrival); err != nil {
 		return Verdict{}, err
 	}
-	vb, err := a.domain.VerifyBid(sb)
+	vb, err := a.domain.verifyValidBid(sb)
 	if err != nil {
 		return Verdict{}, err
 	}

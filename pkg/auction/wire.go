@@ -87,29 +87,37 @@ func encode(v any, what string, limit int) ([]byte, error) {
 	return data, nil
 }
 
-// decode checks the size cap and the version, then parses strictly: unknown
-// fields and trailing data are errors.
-func decode(data []byte, v any, what string, limit int) error {
+// envelope is a message as it travels: its payload and the version "v".
+type envelope interface{ version() int }
+
+// decode checks the size cap, parses strictly (unknown fields and trailing
+// data are errors) and checks the version. Well-formed input is parsed once;
+// only input that fails is read again, to tell another version (whose fields
+// this build does not know) or a missing version from garbage.
+func decode(data []byte, v envelope, what string, limit int) error {
 	if len(data) > limit {
 		return fmt.Errorf("%w: %s is %d bytes, at most %d", ErrTooLarge, what, len(data), limit)
+	}
+	err := strictJSON(data, v)
+	if err == nil && v.version() == WireVersion {
+		return nil
 	}
 	var head struct {
 		V *int `json:"v"`
 	}
-	if err := json.Unmarshal(data, &head); err != nil {
+	switch {
+	case json.Unmarshal(data, &head) != nil:
 		return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
-	}
-	if head.V == nil {
+	case head.V == nil:
 		return fmt.Errorf("%w: %s has no version field \"v\"", ErrMalformed, what)
-	}
-	if *head.V != WireVersion {
+	case *head.V != WireVersion:
 		return fmt.Errorf("%w: %s is version %d, this build reads version %d", ErrUnknownVersion, what, *head.V, WireVersion)
 	}
-	if err := strictJSON(data, v); err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
-	}
-	return nil
+	return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
 }
+
+func (e *orderEnvelope) version() int { return e.V }
+func (e *bidEnvelope) version() int   { return e.V }
 
 func strictJSON(data []byte, v any) error {
 	dec := json.NewDecoder(bytes.NewReader(data))

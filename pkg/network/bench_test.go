@@ -1,0 +1,250 @@
+package network
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"slices"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	pubsub "github.com/libp2p/go-libp2p-pubsub"
+
+	"github.com/tender-market/tender/pkg/auction"
+)
+
+// BenchmarkOrderToBids measures, with 50 provider nodes on loopback, the
+// time from publishing an order to the auctioneer holding every provider's
+// bid, next to bare GossipSub's publish-to-every-subscriber time for a
+// message of the same size over the same hosts in the same run (the rounds
+// alternate). The target is a p99 ratio ("ratio") of at most 3. order-*-ms
+// is when the last provider had the order.
+//
+// It runs once with the nodes' default transports (QUIC and TCP; libp2p
+// prefers QUIC) and once on TCP only. Each runs at least minRounds rounds of
+// each kind whatever b.N, so the percentiles mean something; ns/op is the
+// mean market round.
+func BenchmarkOrderToBids(b *testing.B) {
+	for _, tt := range []struct {
+		name   string
+		listen []string
+	}{
+		{"transport=quic+tcp", nil},
+		{"transport=tcp", []string{"/ip4/127.0.0.1/tcp/0"}},
+	} {
+		b.Run(tt.name, func(b *testing.B) { benchOrderToBids(b, tt.listen) })
+	}
+}
+
+func benchOrderToBids(b *testing.B, listen []string) {
+	const (
+		providers = 50
+		warmup    = 20
+		minRounds = 200
+	)
+	bm := newBenchMarket(b, providers, listen)
+	for range warmup {
+		bm.marketRound(b)
+		bm.bareRound(b)
+	}
+	rounds := max(b.N, minRounds)
+	var market, orders, bare []time.Duration
+	b.ResetTimer()
+	for range rounds {
+		m, o := bm.marketRound(b)
+		market, orders = append(market, m), append(orders, o)
+		bare = append(bare, bm.bareRound(b))
+	}
+	b.StopTimer()
+	mp50, mp99 := percentile(market, 50), percentile(market, 99)
+	gp50, gp99 := percentile(bare, 50), percentile(bare, 99)
+	var sum time.Duration
+	for _, d := range market {
+		sum += d
+	}
+	b.ReportMetric(float64(sum.Nanoseconds())/float64(len(market)), "ns/op")
+	b.ReportMetric(ms(mp50), "market-p50-ms")
+	b.ReportMetric(ms(mp99), "market-p99-ms")
+	b.ReportMetric(ms(percentile(orders, 50)), "order-p50-ms")
+	b.ReportMetric(ms(percentile(orders, 99)), "order-p99-ms")
+	b.ReportMetric(ms(gp50), "gossip-p50-ms")
+	b.ReportMetric(ms(gp99), "gossip-p99-ms")
+	b.ReportMetric(float64(mp99)/float64(gp99), "ratio")
+	b.Logf("%d rounds, %d providers: order->all bids p50 %.1f p95 %.1f p99 %.1f ms; bare gossip p50 %.1f p95 %.1f p99 %.1f ms; p99 ratio %.2f, p50 ratio %.2f",
+		len(market), providers, ms(mp50), ms(percentile(market, 95)), ms(mp99), ms(gp50), ms(percentile(bare, 95)), ms(gp99),
+		float64(mp99)/float64(gp99), float64(mp50)/float64(gp50))
+}
+
+func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
+
+// percentile is the p-th percentile (nearest rank) of ds.
+func percentile(ds []time.Duration, p float64) time.Duration {
+	s := slices.Clone(ds)
+	slices.Sort(s)
+	i := int(math.Ceil(p/100*float64(len(s)))) - 1
+	return s[max(i, 0)]
+}
+
+// benchMarket is a market whose providers bid on every order they get, and
+// whose nodes also subscribe to a bare topic with no validator.
+type benchMarket struct {
+	*market
+	bareTopic *pubsub.Topic
+	orderSize int // bytes of an encoded order: the bare messages' size
+
+	// The round in flight: its id, how many deliveries it still awaits,
+	// and when the last provider got its order (unix nanoseconds).
+	round     atomic.Uint64
+	remaining atomic.Int64
+	lastOrder atomic.Int64
+	done      chan struct{}
+}
+
+func newBenchMarket(b *testing.B, providers int, listen []string) *benchMarket {
+	b.Helper()
+	m := &market{tenantKey: testKey(b, 1)}
+	cfg := func(name string, boot ...*Node) Config {
+		c := testConfig(b, name, boot...)
+		c.DiscoveryInterval = 30 * time.Second
+		c.ScoreInterval = 10 * time.Second
+		if listen != nil {
+			c.ListenAddrs = listen
+		}
+		return c
+	}
+	m.boot = startNode(b, cfg("boot"))
+	m.tenant = startNode(b, cfg("tenant", m.boot))
+	for i := range providers {
+		m.providers = append(m.providers, startNode(b, cfg(fmt.Sprintf("provider%d", i), m.boot)))
+		m.provKeys = append(m.provKeys, testKey(b, 100+i))
+	}
+	m.waitMesh(b)
+	// Let the DHT settle: a long-running market is what is measured, not
+	// 52 nodes filling their routing tables at once.
+	for _, n := range m.all() {
+		recv(b, n.dht.RefreshRoutingTable(), waitLong, "DHT refresh")
+	}
+	sample, err := auction.EncodeOrder(signOrder(b, testOrder(b, m.tenantKey, m.tenant.ID(), time.Now(), time.Minute), m.tenantKey))
+	if err != nil {
+		b.Fatal(err)
+	}
+	bm := &benchMarket{market: m, done: make(chan struct{}, 1), orderSize: len(sample)}
+
+	const bareName = "/tender/bench/bare"
+	var wg sync.WaitGroup
+	ctx, cancel := context.WithCancel(context.Background())
+	b.Cleanup(func() { cancel(); wg.Wait() })
+	for i, p := range m.providers {
+		t, err := p.ps.Join(bareName)
+		if err != nil {
+			b.Fatal(err)
+		}
+		sub, err := t.Subscribe()
+		if err != nil {
+			b.Fatal(err)
+		}
+		wg.Go(func() {
+			defer sub.Cancel()
+			for {
+				msg, err := sub.Next(ctx)
+				if err != nil {
+					return
+				}
+				if binary.BigEndian.Uint64(msg.Data) == bm.round.Load() {
+					bm.arrived()
+				}
+			}
+		})
+		// Each provider bids on every order it gets.
+		key, orders := m.provKeys[i], p.Orders(ctx)
+		wg.Go(func() {
+			for vo := range orders {
+				bm.orderArrived(time.Now())
+				sb, err := testDomain.SignBid(testBid(&vo, addrOf(key), p.ID(), 500_000), auction.NewKeySigner(key))
+				if err != nil {
+					b.Error(err)
+					return
+				}
+				if _, err := p.SendBid(ctx, &vo, sb); err != nil && ctx.Err() == nil {
+					b.Errorf("provider %d: SendBid: %v", i, err)
+				}
+			}
+		})
+	}
+	for _, n := range []*Node{m.boot, m.tenant} {
+		t, err := n.ps.Join(bareName)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if n == m.tenant {
+			bm.bareTopic = t
+		} else if _, err := t.Subscribe(); err != nil { // the bootstrap node relays
+			b.Fatal(err)
+		}
+	}
+	waitFor(b, waitLong, "peers on the bare topic", func() bool { return len(bm.bareTopic.ListPeers()) > 0 })
+	return bm
+}
+
+func (bm *benchMarket) start(id uint64) {
+	bm.remaining.Store(int64(len(bm.providers)))
+	bm.lastOrder.Store(0)
+	bm.round.Store(id)
+}
+
+func (bm *benchMarket) arrived() {
+	if bm.remaining.Add(-1) == 0 {
+		bm.done <- struct{}{}
+	}
+}
+
+func (bm *benchMarket) orderArrived(at time.Time) {
+	for {
+		last := bm.lastOrder.Load()
+		if at.UnixNano() <= last || bm.lastOrder.CompareAndSwap(last, at.UnixNano()) {
+			return
+		}
+	}
+}
+
+// marketRound publishes an order and waits until every provider's bid is
+// in; it returns that time and the time until the last provider had the
+// order.
+func (bm *benchMarket) marketRound(b *testing.B) (allBids, allOrders time.Duration) {
+	so := signOrder(b, testOrder(b, bm.tenantKey, bm.tenant.ID(), time.Now(), time.Minute), bm.tenantKey)
+	a, err := auction.NewAuction(testDomain, verifyOrder(b, so), nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	bm.start(bm.round.Load() + 1)
+	srv, err := bm.tenant.ServeAuction(a, func(BidReceipt) { bm.arrived() })
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Stop()
+	start := time.Now()
+	if err := bm.tenant.PublishOrder(b.Context(), so); err != nil {
+		b.Fatal(err)
+	}
+	recv(b, bm.done, waitLong, "every bid")
+	allBids = time.Since(start)
+	return allBids, time.Unix(0, bm.lastOrder.Load()).Sub(start)
+}
+
+// bareRound publishes a message of an order's size on the bare topic and
+// waits until every provider has it.
+func (bm *benchMarket) bareRound(b *testing.B) time.Duration {
+	id := bm.round.Load() + 1
+	msg := make([]byte, bm.orderSize)
+	binary.BigEndian.PutUint64(msg, id)
+	bm.start(id)
+	start := time.Now()
+	if err := bm.bareTopic.Publish(b.Context(), msg); err != nil {
+		b.Fatal(err)
+	}
+	recv(b, bm.done, waitLong, "the message at every provider")
+	return time.Since(start)
+}

@@ -1,0 +1,435 @@
+package network
+
+import (
+	"bytes"
+	"context"
+	"crypto/ecdsa"
+	"crypto/sha256"
+	"errors"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/tender-market/tender/pkg/auction"
+)
+
+// memLeaseHost is a provider's lease data held in memory.
+type memLeaseHost struct {
+	mu      sync.Mutex
+	leases  map[common.Hash]*memLease
+	calls   []string // data calls made, "op lease"
+	offsets []int64  // offsets Output was asked for
+}
+
+type memLease struct {
+	tenant    common.Address
+	secrets   map[string]string
+	inputSize int64
+	inputSum  [32]byte
+	status    LeaseStatus
+	logs      []byte
+	follow    chan []byte // lines after logs, until closed
+	output    []byte
+	logsDone  chan error // what Logs returned, when follow is set
+}
+
+var _ LeaseHost = (*memLeaseHost)(nil)
+
+func newMemLeaseHost() *memLeaseHost {
+	return &memLeaseHost{leases: make(map[common.Hash]*memLease)}
+}
+
+func (h *memLeaseHost) add(id common.Hash, l *memLease) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	h.leases[id] = l
+}
+
+func (h *memLeaseHost) lease(op string, id common.Hash) (*memLease, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if op != "" {
+		h.calls = append(h.calls, op+" "+id.Hex())
+	}
+	l, ok := h.leases[id]
+	if !ok {
+		return nil, fmt.Errorf("%w %s", ErrUnknownLease, id.Hex())
+	}
+	return l, nil
+}
+
+func (h *memLeaseHost) callCount() int {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	return len(h.calls)
+}
+
+func (h *memLeaseHost) TenantOf(_ context.Context, id common.Hash) (common.Address, error) {
+	l, err := h.lease("", id)
+	if err != nil {
+		return common.Address{}, err
+	}
+	return l.tenant, nil
+}
+
+func (h *memLeaseHost) PutSecrets(_ context.Context, id common.Hash, secrets map[string]string) error {
+	l, err := h.lease("secrets", id)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l.secrets = secrets
+	return nil
+}
+
+func (h *memLeaseHost) PutInput(_ context.Context, id common.Hash, r io.Reader) error {
+	l, err := h.lease("input", id)
+	if err != nil {
+		return err
+	}
+	sum := sha256.New()
+	n, err := io.Copy(sum, r) // streamed: never held whole
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l.inputSize, l.inputSum = n, [32]byte(sum.Sum(nil))
+	return nil
+}
+
+func (h *memLeaseHost) Status(_ context.Context, id common.Hash) (LeaseStatus, error) {
+	l, err := h.lease("status", id)
+	if err != nil {
+		return LeaseStatus{}, err
+	}
+	return l.status, nil
+}
+
+func (h *memLeaseHost) Logs(ctx context.Context, id common.Hash, follow bool, w io.Writer) (err error) {
+	l, err := h.lease("logs", id)
+	if err != nil {
+		return err
+	}
+	if l.logsDone != nil && follow {
+		defer func() { l.logsDone <- err }()
+	}
+	if _, err := w.Write(l.logs); err != nil {
+		return err
+	}
+	if !follow || l.follow == nil {
+		return nil
+	}
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case line, ok := <-l.follow:
+			if !ok {
+				return nil
+			}
+			if _, err := w.Write(line); err != nil {
+				return err
+			}
+		}
+	}
+}
+
+func (h *memLeaseHost) Output(_ context.Context, id common.Hash, offset int64) (io.ReadCloser, OutputInfo, error) {
+	l, err := h.lease("output", id)
+	if err != nil {
+		return nil, OutputInfo{}, err
+	}
+	h.mu.Lock()
+	h.offsets = append(h.offsets, offset)
+	h.mu.Unlock()
+	info := OutputInfo{Size: int64(len(l.output)), SHA256: sha256.Sum256(l.output)}
+	if offset > info.Size {
+		offset = info.Size
+	}
+	return io.NopCloser(bytes.NewReader(l.output[offset:])), info, nil
+}
+
+// leasePair is a provider serving a memLeaseHost and a tenant node.
+func leasePair(t *testing.T) (provider, tenant *Node, host *memLeaseHost) {
+	t.Helper()
+	cfg := testConfig(t, "provider")
+	cfg.LeaseIdleTimeout = 2 * time.Second
+	provider = startNode(t, cfg)
+	tcfg := testConfig(t, "tenant", provider)
+	tcfg.LeaseIdleTimeout = 2 * time.Second
+	tenant = startNode(t, tcfg)
+	host = newMemLeaseHost()
+	provider.ServeLeases(host)
+	return provider, tenant, host
+}
+
+func TestLeaseAccess(t *testing.T) {
+	provider, tenant, host := leasePair(t)
+	tenantKey, strangerKey := testKey(t, 1), testKey(t, 2)
+	leaseID := common.HexToHash("0x1ea5e")
+	host.add(leaseID, &memLease{tenant: addrOf(tenantKey), status: LeaseStatus{State: "running"}, output: []byte("out")})
+
+	ops := []struct {
+		op  LeaseOp
+		run func(ctx context.Context, c *LeaseClient) error
+	}{
+		{OpSecrets, func(ctx context.Context, c *LeaseClient) error {
+			return c.PutSecrets(ctx, map[string]string{"HF_TOKEN": "hf_secret"})
+		}},
+		{OpInput, func(ctx context.Context, c *LeaseClient) error {
+			_, err := c.PutInput(ctx, bytes.NewReader([]byte("input")))
+			return err
+		}},
+		{OpStatus, func(ctx context.Context, c *LeaseClient) error { _, err := c.Status(ctx); return err }},
+		{OpLogs, func(ctx context.Context, c *LeaseClient) error { return c.Logs(ctx, false, io.Discard) }},
+		{OpOutput, func(ctx context.Context, c *LeaseClient) error {
+			f, err := os.Create(filepath.Join(t.TempDir(), "output"))
+			if err != nil {
+				return err
+			}
+			defer f.Close()
+			_, err = c.DownloadOutput(ctx, f)
+			return err
+		}},
+	}
+	callers := []struct {
+		name    string
+		key     *ecdsa.PrivateKey
+		leaseID common.Hash
+		want    error
+	}{
+		{"stranger", strangerKey, leaseID, ErrLeaseDenied},
+		{"unknown lease", tenantKey, common.HexToHash("0xbad"), ErrUnknownLease},
+		{"tenant", tenantKey, leaseID, nil},
+	}
+	for _, c := range callers {
+		for _, op := range ops {
+			t.Run(c.name+"/"+string(op.op), func(t *testing.T) {
+				before := host.callCount()
+				client := tenant.Lease(provider.ID(), c.leaseID, auction.NewKeySigner(c.key))
+				err := op.run(ctxTimeout(t, waitLong), client)
+				if !errors.Is(err, c.want) {
+					t.Fatalf("got %v, want %v", err, c.want)
+				}
+				if c.want != nil {
+					if after := host.callCount(); after != before {
+						t.Errorf("lease host got %d calls for a refused stream, want 0", after-before)
+					}
+				}
+			})
+		}
+	}
+}
+
+func TestLeaseData(t *testing.T) {
+	provider, tenant, host := leasePair(t)
+	tenantKey := testKey(t, 1)
+	leaseID := common.HexToHash("0x1ea5e")
+	output := make([]byte, 5<<20+123)
+	rng := rand.NewChaCha8([32]byte{7})
+	rng.Read(output)
+	lease := &memLease{
+		tenant:   addrOf(tenantKey),
+		status:   LeaseStatus{State: "running", Since: time.Unix(1_800_000_000, 0).UTC()},
+		logs:     []byte("epoch 1 loss 0.9\nepoch 2 loss 0.5\n"),
+		follow:   make(chan []byte),
+		output:   output,
+		logsDone: make(chan error, 4),
+	}
+	host.add(leaseID, lease)
+	c := tenant.Lease(provider.ID(), leaseID, auction.NewKeySigner(tenantKey))
+
+	t.Run("secrets", func(t *testing.T) {
+		want := map[string]string{"HF_TOKEN": "hf_secret", "WANDB_KEY": "w"}
+		if err := c.PutSecrets(ctxTimeout(t, waitLong), want); err != nil {
+			t.Fatalf("PutSecrets: %v", err)
+		}
+		host.mu.Lock()
+		defer host.mu.Unlock()
+		if fmt.Sprint(lease.secrets) != fmt.Sprint(want) {
+			t.Errorf("provider holds secrets %v, want %v", lease.secrets, want)
+		}
+	})
+
+	t.Run("input", func(t *testing.T) {
+		const size = 8<<20 + 5
+		src := io.LimitReader(rand.NewChaCha8([32]byte{9}), size)
+		wantSum := sha256.New()
+		io.Copy(wantSum, io.LimitReader(rand.NewChaCha8([32]byte{9}), size))
+		n, err := c.PutInput(ctxTimeout(t, waitLong), src)
+		if err != nil {
+			t.Fatalf("PutInput: %v", err)
+		}
+		host.mu.Lock()
+		defer host.mu.Unlock()
+		if n != size || lease.inputSize != size || lease.inputSum != [32]byte(wantSum.Sum(nil)) {
+			t.Errorf("sent %d, provider took %d bytes with SHA-256 %x; want %d with %x", n, lease.inputSize, lease.inputSum, size, wantSum.Sum(nil))
+		}
+	})
+
+	t.Run("status", func(t *testing.T) {
+		got, err := c.Status(ctxTimeout(t, waitLong))
+		if err != nil {
+			t.Fatalf("Status: %v", err)
+		}
+		if got.State != "running" || !got.Since.Equal(lease.status.Since) {
+			t.Errorf("Status() = %+v, want %+v", got, lease.status)
+		}
+	})
+
+	t.Run("logs", func(t *testing.T) {
+		var buf bytes.Buffer
+		if err := c.Logs(ctxTimeout(t, waitLong), false, &buf); err != nil {
+			t.Fatalf("Logs: %v", err)
+		}
+		if buf.String() != string(lease.logs) {
+			t.Errorf("logs %q, want %q", buf.String(), lease.logs)
+		}
+	})
+
+	t.Run("logs follow", func(t *testing.T) {
+		w := newLineWriter()
+		done := make(chan error, 1)
+		go func() { done <- c.Logs(ctxTimeout(t, waitLong), true, w) }()
+		recv(t, w.lines, waitLong, "first log lines")
+		lease.follow <- []byte("epoch 3 loss 0.2\n")
+		waitFor(t, waitLong, "followed line", func() bool { return bytes.HasSuffix(w.bytes(), []byte("epoch 3 loss 0.2\n")) })
+		close(lease.follow) // the job ends
+		if err := recv(t, done, waitLong, "end of followed logs"); err != nil {
+			t.Fatalf("Logs(follow): %v", err)
+		}
+		if err := recv(t, lease.logsDone, waitLong, "host's Logs to return"); err != nil {
+			t.Errorf("host's Logs returned %v, want nil", err)
+		}
+	})
+
+	t.Run("logs follow cancelled", func(t *testing.T) {
+		lease.follow = make(chan []byte)
+		w := newLineWriter()
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan error, 1)
+		go func() { done <- c.Logs(ctx, true, w) }()
+		recv(t, w.lines, waitLong, "first log lines")
+		cancel()
+		if err := recv(t, done, waitLong, "Logs to return"); !errors.Is(err, context.Canceled) {
+			t.Errorf("Logs after cancel: got %v, want context.Canceled", err)
+		}
+		// The provider notices the tenant left at its next keepalive.
+		if err := recv(t, lease.logsDone, waitLong, "host's Logs to stop"); !errors.Is(err, context.Canceled) {
+			t.Errorf("host's Logs returned %v, want context.Canceled", err)
+		}
+	})
+
+	t.Run("output resumed", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "output.tar")
+		f, err := os.Create(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		const cut = 3<<19 + 17 // about 1.5 MiB
+		errDiskFull := errors.New("disk full")
+		if _, err := c.DownloadOutput(ctxTimeout(t, waitLong), &failingFile{File: f, left: cut, err: errDiskFull}); !errors.Is(err, errDiskFull) {
+			t.Fatalf("interrupted download: got %v, want %v", err, errDiskFull)
+		}
+		info, err := c.DownloadOutput(ctxTimeout(t, waitLong), f)
+		if err != nil {
+			t.Fatalf("resumed download: %v", err)
+		}
+		got, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !bytes.Equal(got, output) || info.SHA256 != sha256.Sum256(output) || info.Size != int64(len(output)) {
+			t.Errorf("downloaded %d bytes (info %d, %x), want the %d-byte archive with %x", len(got), info.Size, info.SHA256, len(output), sha256.Sum256(output))
+		}
+		host.mu.Lock()
+		offsets := host.offsets
+		host.mu.Unlock()
+		if len(offsets) < 2 || offsets[len(offsets)-2] != 0 || offsets[len(offsets)-1] != cut {
+			t.Errorf("provider was asked for offsets %v, want [0 %d]", offsets, cut)
+		}
+	})
+
+	t.Run("output corrupt", func(t *testing.T) {
+		path := filepath.Join(t.TempDir(), "output.tar")
+		partial := bytes.Clone(output[:1<<20])
+		partial[1000] ^= 0xff
+		if err := os.WriteFile(path, partial, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		f, err := os.OpenFile(path, os.O_RDWR, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		if _, err := c.DownloadOutput(ctxTimeout(t, waitLong), f); !errors.Is(err, ErrCorrupt) {
+			t.Errorf("download onto a corrupt prefix: got %v, want ErrCorrupt", err)
+		}
+	})
+}
+
+// failingFile fails its writes once left bytes have been written.
+type failingFile struct {
+	*os.File
+	left int64
+	err  error
+}
+
+func (f *failingFile) Write(p []byte) (int, error) {
+	if int64(len(p)) <= f.left {
+		f.left -= int64(len(p))
+		return f.File.Write(p)
+	}
+	n, _ := f.File.Write(p[:f.left])
+	f.left = 0
+	return n, f.err
+}
+
+// lineWriter records what it is given and signals each write.
+type lineWriter struct {
+	mu    sync.Mutex
+	buf   bytes.Buffer
+	lines chan struct{}
+}
+
+func newLineWriter() *lineWriter { return &lineWriter{lines: make(chan struct{}, 64)} }
+
+func (w *lineWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	select {
+	case w.lines <- struct{}{}:
+	default:
+	}
+	return len(p), nil
+}
+
+func (w *lineWriter) bytes() []byte {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return bytes.Clone(w.buf.Bytes())
+}
+
+// TestDocsPublishLeaseAccess keeps docs/eip712.md in step with the type the
+// lease streams sign.
+func TestDocsPublishLeaseAccess(t *testing.T) {
+	doc, err := os.ReadFile("../../docs/eip712.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(doc), LeaseAccessType) {
+		t.Errorf("docs/eip712.md does not publish %s", LeaseAccessType)
+	}
+}
