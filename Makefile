@@ -31,9 +31,10 @@ test-only:
 	$(GO) vet ./...
 	$(GO) test -count=1 ./...
 
-## bench: run the benchmarks (one core for the auction, as its target says)
+## bench: run every benchmark (the auction on one core, as its target says)
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -cpu 1 ./pkg/auction/
+	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./pkg/network/ ./pkg/executor/
 
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:
