@@ -9,6 +9,8 @@ cd "$(dirname "$0")/.."
 DEVNET=${TENDER_DEVNET:-.devnet}
 RPC_ADDR=${TENDER_RPC_ADDR:-127.0.0.1:8545}
 GPU_SIM=${TENDER_GPU_SIM:-dgxh100}
+BROKER_ADDR=${TENDER_BROKER_ADDR:-127.0.0.1:8080}
+PG_PORT=${TENDER_MARKET_PG_PORT:-55433}
 BIN=bin
 
 say() { printf 'market: %s\n' "$*"; }
@@ -44,23 +46,86 @@ wait_for() {
 	die "$2 did not write $1 within $3 s; see $DEVNET/$2.log"
 }
 
+# pgbin: the newest installed PostgreSQL server's bin directory.
+pgbin() {
+	local d
+	for d in $(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -t/ -k4 -n -r); do
+		[ -x "$d/pg_ctl" ] && echo "$d" && return 0
+	done
+	command -v pg_ctl >/dev/null 2>&1 && dirname "$(command -v pg_ctl)" && return 0
+	return 1
+}
+
+# as_pg CMD...: run CMD as the postgres user when root (PostgreSQL refuses
+# to run as root), else as this user.
+as_pg() {
+	if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+}
+
+# start_postgres: a private cluster for the broker under $DEVNET/pg,
+# listening on 127.0.0.1:$PG_PORT only.
+start_postgres() {
+	local bin
+	bin=$(pgbin) || die "PostgreSQL is not installed: run make setup (scripts/setup.d/40-postgres.sh)"
+	if "$bin/pg_isready" -q -h 127.0.0.1 -p "$PG_PORT"; then
+		say "postgres already answers on 127.0.0.1:$PG_PORT"
+	else
+		mkdir -p "$DEVNET/pg" "$DEVNET/pg-sock"
+		[ "$(id -u)" -eq 0 ] && chown postgres: "$DEVNET/pg" "$DEVNET/pg-sock" && chmod 700 "$DEVNET/pg"
+		if [ ! -s "$DEVNET/pg/PG_VERSION" ]; then
+			as_pg "$bin/initdb" -D "$DEVNET/pg" -U postgres --auth=trust --encoding=UTF8 >"$DEVNET/initdb.log" 2>&1 ||
+				die "initdb failed; see $DEVNET/initdb.log"
+		fi
+		touch "$DEVNET/postgres.log"
+		[ "$(id -u)" -eq 0 ] && chown postgres: "$DEVNET/postgres.log"
+		as_pg "$bin/pg_ctl" -D "$DEVNET/pg" -l "$DEVNET/postgres.log" -w -t 60 \
+			-o "-p $PG_PORT -k $(cd "$DEVNET/pg-sock" && pwd) -c listen_addresses=127.0.0.1" start >/dev/null ||
+			die "postgres did not start; see $DEVNET/postgres.log"
+		say "postgres started on 127.0.0.1:$PG_PORT (data $DEVNET/pg, log $DEVNET/postgres.log)"
+	fi
+	if ! "$bin/psql" -h 127.0.0.1 -p "$PG_PORT" -U postgres -Atqc "SELECT 1 FROM pg_database WHERE datname = 'tender'" | grep -q 1; then
+		"$bin/createdb" -h 127.0.0.1 -p "$PG_PORT" -U postgres tender
+	fi
+}
+
+stop_postgres() {
+	local bin
+	[ -s "$DEVNET/pg/postmaster.pid" ] || return 0
+	bin=$(pgbin) || return 0
+	as_pg "$bin/pg_ctl" -D "$DEVNET/pg" -m fast -w stop >/dev/null 2>&1 && say "postgres stopped"
+}
+
 up() {
 	[ -x "$BIN/broker" ] && [ -x "$BIN/provider" ] && [ -x "$BIN/tenant" ] || die "binaries missing: run make market (or make build) first"
 	mkdir -p "$DEVNET"
 
-	say "1/4 chain: dev chain with the token and escrow deployed"
+	say "1/5 chain: dev chain with the token and escrow deployed"
 	start devchain "$BIN/broker" devchain --addr "$RPC_ADDR" --state "$DEVNET/deployment.json"
 	wait_for "$DEVNET/deployment.json" devchain 60
 	say "$(grep -m1 'dev chain ready' "$DEVNET/devchain.log" | sed 's/^.*msg="dev chain ready" //')"
 	say "deployment (RPC URL, chain ID, contracts, dev account keys): $DEVNET/deployment.json"
 
-	say "2/4 escrow: open, start, withdraw and close a lease on this chain"
+	say "2/5 broker: PostgreSQL index, HTTP API and dashboard"
+	start_postgres
+	rm -f "$DEVNET/broker.log"
+	start broker "$BIN/broker" run --database-url "postgres://postgres@127.0.0.1:$PG_PORT/tender?sslmode=disable" \
+		--deployment "$DEVNET/deployment.json" --listen "$BROKER_ADDR" --confirmations 1 --poll-interval 1s
+	local i
+	for ((i = 0; i < 300; i++)); do
+		grep -q '^dashboard: ' "$DEVNET/broker.log" 2>/dev/null && break
+		running broker || die "broker stopped; the end of $DEVNET/broker.log says: $(tail -n 5 "$DEVNET/broker.log")"
+		sleep 0.1
+	done
+	grep -q '^dashboard: ' "$DEVNET/broker.log" || die "broker did not serve within 30 s; see $DEVNET/broker.log"
+	say "dashboard: $(grep -m1 '^dashboard: ' "$DEVNET/broker.log" | cut -d' ' -f2) (API under /api/v1, metrics at /metrics)"
+
+	say "3/5 escrow: open, start, withdraw and close a lease on this chain (the broker indexes it)"
 	if ! TENDER_DEPLOYMENT="$PWD/$DEVNET/deployment.json" go test -count=1 -run '^TestLeaseOverJSONRPC$' -v ./pkg/devchain/ >"$DEVNET/escrow-check.log" 2>&1; then
 		die "the lease round trip failed; see $DEVNET/escrow-check.log"
 	fi
 	say "lease opened, started, withdrawn and closed through the escrow (log $DEVNET/escrow-check.log)"
 
-	say "3/4 provider: this machine's GPUs"
+	say "4/5 provider: this machine's GPUs"
 	local sim=()
 	if ! "$BIN/provider" inventory -o json 2>/dev/null | grep -q '"available": true'; then
 		say "no NVIDIA GPU here: showing the simulated $GPU_SIM machine (labelled simulated everywhere)"
@@ -68,25 +133,27 @@ up() {
 	fi
 	"$BIN/provider" inventory "${sim[@]}" 2>/dev/null
 
-	say "4/4 not in yet: the broker (index, API, dashboard), the provider daemon and the tenant job flow"
+	say "5/5 not in yet: the provider daemon and the tenant job flow"
 	say "up. Stop with: make down"
 }
 
 down() {
-	local name
-	for name in devchain; do
+	local name i
+	for name in broker devchain; do
 		if running "$name"; then
 			kill "$(cat "$DEVNET/$name.pid")" 2>/dev/null || true
+			for ((i = 0; i < 100; i++)); do running "$name" || break; sleep 0.1; done
 			say "$name stopped"
 		fi
 	done
+	stop_postgres
 	rm -rf "$DEVNET"
 	say "down; state removed"
 }
 
 status() {
 	local name
-	for name in devchain; do
+	for name in devchain broker; do
 		if running "$name"; then say "$name runs (pid $(cat "$DEVNET/$name.pid"))"; else say "$name is not running"; fi
 	done
 }

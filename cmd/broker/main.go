@@ -24,5 +24,6 @@ change a signed message: anyone can run one.
 
 `+cli.SettingsHelp(), env)
 	root.AddCommand(newDevchainCommand(env))
+	root.AddCommand(newRunCommand(env))
 	return root
 }

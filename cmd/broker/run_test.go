@@ -1,0 +1,258 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"math/big"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/tender-market/tender/internal/cli"
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/devchain"
+	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/store/storetest"
+)
+
+// syncBuffer is a bytes.Buffer safe to write and read from two goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+// startDevchain runs a dev chain over HTTP on a free port until t ends.
+func startDevchain(t *testing.T) (devchain.Deployment, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	state := filepath.Join(t.TempDir(), "deployment.json")
+	done := make(chan error, 1)
+	go func() { done <- devchain.Run(ctx, devchain.Config{Addr: "127.0.0.1:0", StateFile: state}) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Error("dev chain did not stop within 30 s")
+		}
+	})
+	deadline := time.After(60 * time.Second)
+	for {
+		if d, err := devchain.Load(state); err == nil {
+			return d, state
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("dev chain stopped: %v", err)
+		case <-deadline:
+			t.Fatal("dev chain not ready within 60 s")
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+}
+
+// TestRunIndexesDevchain runs 'broker run' against a dev chain over HTTP
+// JSON-RPC and a real PostgreSQL, drives a lease through the escrow, and
+// reads it back from the broker's API; then interrupts the broker.
+func TestRunIndexesDevchain(t *testing.T) {
+	dbURL := storetest.NewDatabase(t)
+	d, state := startDevchain(t)
+
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var stdout, stderr syncBuffer
+	root := newRoot(&cli.Env{Stdout: &stdout, Stderr: &stderr})
+	root.SetArgs([]string{"run", "--database-url", dbURL, "--deployment", state, "--listen", "127.0.0.1:0",
+		"--confirmations", "1", "--poll-interval", "100ms"})
+	done := make(chan error, 1)
+	go func() { done <- root.ExecuteContext(ctx) }()
+	stopped := false
+	defer func() {
+		if !stopped {
+			cancel()
+			<-done
+		}
+	}()
+
+	var base string
+	deadline := time.After(60 * time.Second)
+	for base == "" {
+		if _, url, ok := strings.Cut(stdout.String(), "dashboard: "); ok {
+			base = strings.TrimSpace(url)
+			break
+		}
+		select {
+		case err := <-done:
+			stopped = true
+			t.Fatalf("broker run returned %v before serving; log:\n%s", err, stderr.String())
+		case <-deadline:
+			t.Fatalf("broker run did not serve within 60 s; log:\n%s", stderr.String())
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+
+	// A lease through the escrow, over JSON-RPC.
+	opctx, opcancel := context.WithTimeout(context.Background(), 2*time.Minute)
+	defer opcancel()
+	c, err := lease.Dial(opctx, d.RPCURL, d.Escrow, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Disconnect()
+	tenantKey, _ := d.Key(1)
+	providerKey, _ := d.Key(2)
+	chainID := new(big.Int).SetUint64(d.ChainID)
+	tenant, provider := bind.NewKeyedTransactor(tenantKey, chainID), bind.NewKeyedTransactor(providerKey, chainID)
+	now := uint64(time.Now().Unix())
+	const peer = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
+	order := auction.Order{
+		Tenant: tenant.From, Auctioneer: peer, MaxPricePerHour: big.NewInt(3_600_000), MaxDuration: 3600,
+		BidDeadline: now + 60, Expiry: now + 3600, Nonce: now,
+		Requirements: auction.Requirements{CPUMillis: 1000, MemoryMiB: 1024}, Job: auction.Job{Image: "tender/hello:dev"},
+	}
+	bid, err := c.Domain().SignBid(auction.Bid{
+		OrderHash: c.Domain().OrderHash(&order), Provider: provider.From, PeerID: peer, PricePerHour: big.NewInt(3_600_000),
+		Offer: auction.Offer{CPUMillis: 1000, MemoryMiB: 1024}, Expiry: now + 600, Nonce: now,
+	}, auction.NewKeySigner(providerKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _, err := c.Open(opctx, tenant, &order, &bid, big.NewInt(3_600_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms := lease.NewTerms(&order, &bid.Bid)
+	if _, err := c.Start(opctx, provider, id, terms); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Close(opctx, provider, id, terms, 0, common.Hash{1}); err != nil {
+		t.Fatal(err)
+	}
+	onChain, err := c.Lease(opctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	var got struct {
+		Lease struct {
+			State, Paid, Refunded, ClosedBy string
+		}
+		Events   []struct{ Kind string }
+		Payments []struct{ Kind string }
+		Token    struct {
+			Symbol   string
+			Decimals int
+		}
+	}
+	deadline = time.After(30 * time.Second)
+	for got.Lease.State != "closed" {
+		resp, err := http.Get(base + "api/v1/leases/" + id.Hex())
+		if err == nil {
+			if resp.StatusCode == http.StatusOK {
+				err = json.NewDecoder(resp.Body).Decode(&got)
+			}
+			resp.Body.Close()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		select {
+		case <-deadline:
+			t.Fatalf("lease %s is %q in the broker after 30 s, want closed; log:\n%s", id.Hex(), got.Lease.State, stderr.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+	refund := new(big.Int).Sub(onChain.Deposit, onChain.Paid)
+	if got.Lease.Paid != onChain.Paid.String() || got.Lease.Refunded != refund.String() || got.Lease.ClosedBy != "provider" {
+		t.Errorf("broker says paid %s, refunded %s, closed by %q; the chain says paid %s, refunded %s, by the provider",
+			got.Lease.Paid, got.Lease.Refunded, got.Lease.ClosedBy, onChain.Paid, refund)
+	}
+	if len(got.Events) != 3 || len(got.Payments) != 3 {
+		t.Errorf("%d events and %d payments, want 3 and 3 (opened, started, closed; deposit, settlement, refund)", len(got.Events), len(got.Payments))
+	}
+	if got.Token.Decimals != devchain.TokenDecimals || got.Token.Symbol == "" {
+		t.Errorf("token %+v, want the dev token's symbol and %d decimals", got.Token, devchain.TokenDecimals)
+	}
+	resp, err := http.Get(base + "metrics")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var metrics bytes.Buffer
+	_, _ = metrics.ReadFrom(resp.Body)
+	resp.Body.Close()
+	if !strings.Contains(metrics.String(), "tender_broker_chain_events_indexed_total") {
+		t.Error("/metrics lacks tender_broker_chain_events_indexed_total")
+	}
+
+	cancel()
+	stopped = true
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("broker run returned %v after an interrupt, want nil", err)
+		}
+	case <-time.After(20 * time.Second):
+		t.Fatal("broker run did not stop within 20 s of an interrupt")
+	}
+}
+
+func TestRunSettings(t *testing.T) {
+	tests := []struct {
+		name string
+		args []string
+		want string
+	}{
+		{"help", []string{"run", "--help"}, "--database-url"},
+		{"no database", []string{"run", "--rpc-url", "http://127.0.0.1:1", "--escrow", "0x0000000000000000000000000000000000000001"}, "--database-url is not set"},
+		{"no chain", []string{"run", "--database-url", "postgres://x@127.0.0.1:1/x"}, "no chain"},
+		{"bad escrow", []string{"run", "--database-url", "postgres://x@127.0.0.1:1/x", "--rpc-url", "http://127.0.0.1:1", "--escrow", "0x12"}, "not an address"},
+		{"missing deployment", []string{"run", "--database-url", "postgres://x@127.0.0.1:1/x", "--deployment", filepath.Join(os.TempDir(), "no-such-deployment.json")}, "--deployment"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var out, errOut syncBuffer
+			root := newRoot(&cli.Env{Stdout: &out, Stderr: &errOut})
+			root.SetArgs(tt.args)
+			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			err := root.ExecuteContext(ctx)
+			text := out.String() + errOut.String()
+			if err != nil {
+				text += err.Error()
+			}
+			if !strings.Contains(text, tt.want) {
+				t.Errorf("output %q (error %v) lacks %q", text, err, tt.want)
+			}
+			if tt.name != "help" && err == nil {
+				t.Error("nil error, want one")
+			}
+			if tt.name == "help" {
+				for _, flag := range []string{"--listen", "--deployment", "--rpc-url", "--escrow", "--start-block", "--confirmations", "127.0.0.1:8080"} {
+					if !strings.Contains(text, flag) {
+						t.Errorf("help lacks %s", flag)
+					}
+				}
+			}
+		})
+	}
+}

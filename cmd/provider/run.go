@@ -1,0 +1,188 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tender-market/tender/internal/cli"
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/connect"
+	"github.com/tender-market/tender/pkg/executor"
+	"github.com/tender-market/tender/pkg/gpu"
+	"github.com/tender-market/tender/pkg/jobspec"
+	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/pricing"
+	"github.com/tender-market/tender/pkg/provider"
+)
+
+type runSettings struct {
+	market         connect.Settings
+	sim            string
+	prices         string
+	cpu            string
+	memory         string
+	disk           string
+	attributes     []string
+	workDir        string
+	withdrawEvery  time.Duration
+	secretsTimeout time.Duration
+	fromBlock      int64
+}
+
+func newRunCommand(env *cli.Env) *cobra.Command {
+	var s runSettings
+	cmd := &cobra.Command{
+		Use:   "run",
+		Short: "Rent out this machine's GPUs: bid on orders and run the jobs won",
+		Long: `run joins the market and serves it until interrupted.
+
+For every order it sees it matches the order against the GPUs that are free
+(real ones through NVML, or a simulated machine with --gpu-sim), prices the
+offer with the price list (--prices), holds the GPUs and sends a signed
+sealed bid to the order's auctioneer, or a signed no-bid saying why not
+(gpu_model, gpu_memory, busy, price_below_floor, ...). GPUs held for a bid
+that lost are released when the auction's transcript arrives or the order
+lapses.
+
+When a lease naming one of its bids opens in escrow, it waits for the
+tenant's input and secrets, starts the container through the Docker Engine
+(simulated GPUs are never attached), starts the lease on chain (billing
+starts there), withdraws what accrued every --withdraw-every and before the
+deposit runs out, and when the job ends closes the lease with the exit code
+and the SHA-256 of the /output archive. Tenants fetch status, logs and
+/output over authenticated libp2p streams.
+
+The account's key comes from --key-file (a go-ethereum keystore with
+--key-password-file, or a file holding the key as hex), from the
+environment variable ` + connect.KeyEnv + ` (hex), or, on a local dev chain, from
+--dev-account. It is never printed.
+
+The price list (--prices) is YAML:
+
+  gpus:                      # per GPU hour, base units of the token
+    - {model: H100, pricePerHour: "2000000"}
+    - {model: "*",  pricePerHour: "900000"}
+  cpuPerCoreHour: "10000"    # per 1000 millicores per hour
+  memoryPerGiBHour: "1000"
+  floor: "50000"             # least asked for any order, per hour
+  command: [./price.sh]      # optional: order+offer JSON on stdin, price on stdout
+  commandTimeout: 5s
+
+` + cli.SettingsHelp(),
+		Example: `  provider run --deployment .devnet/deployment.json --dev-account 2 --gpu-sim dgxh100 --prices prices.yaml
+  TENDER_KEY=... provider run --rpc-url https://rpc.example --escrow 0x... --prices prices.yaml \
+      --bootstrap /ip4/203.0.113.7/tcp/4001/p2p/12D3KooW... --identity-file ~/.tender/node.key`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return runProvider(cmd.Context(), env, &s)
+		},
+	}
+	f := cmd.Flags()
+	s.market.AddFlags(f, []string{"/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1"})
+	addGPUSimFlag(cmd, &s.sim)
+	f.StringVar(&s.prices, "prices", "", "price list file (YAML, see above); required")
+	f.StringVar(&s.cpu, "cpu", fmt.Sprint(runtime.NumCPU()), `CPU to rent out in all: cores ("8") or millicores ("7500m")`)
+	f.StringVar(&s.memory, "memory", "8Gi", `memory to rent out in all ("64Gi")`)
+	f.StringVar(&s.disk, "disk", "50Gi", `disk to rent out in all ("500Gi")`)
+	f.StringSliceVar(&s.attributes, "attribute", nil, "a property orders may require, key=value (region=eu-west); repeatable")
+	f.StringVar(&s.workDir, "work-dir", defaultWorkDir(), "directory for the leases' input, logs and output archives")
+	f.DurationVar(&s.withdrawEvery, "withdraw-every", 10*time.Minute, "how often to withdraw a running lease's accrued pay")
+	f.DurationVar(&s.secretsTimeout, "secrets-timeout", 2*time.Minute, "how long to wait for a tenant's secrets after its lease opens")
+	f.Int64Var(&s.fromBlock, "from-block", -1, "block to start reading escrow events from (-1: the chain's head at start)")
+	return cmd
+}
+
+func defaultWorkDir() string {
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".tender", "provider")
+	}
+	return filepath.Join(os.TempDir(), "tender-provider")
+}
+
+func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
+	if s.prices == "" {
+		return fmt.Errorf("--prices is not set: name a price list file (see provider run --help)")
+	}
+	prices, err := pricing.Load(s.prices)
+	if err != nil {
+		return err
+	}
+	cpu, err := jobspec.ParseCPU(s.cpu)
+	if err != nil {
+		return fmt.Errorf("--cpu: %w", err)
+	}
+	mem, err := jobspec.ParseSize(s.memory)
+	if err != nil {
+		return fmt.Errorf("--memory: %w", err)
+	}
+	disk, err := jobspec.ParseSize(s.disk)
+	if err != nil {
+		return fmt.Errorf("--disk: %w", err)
+	}
+	var attrs []auction.Attribute
+	for _, a := range s.attributes {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok || k == "" {
+			return fmt.Errorf("--attribute %q: want key=value", a)
+		}
+		attrs = append(attrs, auction.Attribute{Key: k, Value: v})
+	}
+	log := env.Logger
+
+	inv, err := gpu.Open(ctx, gpu.Options{Simulate: s.sim, Logger: log})
+	if err != nil {
+		return err
+	}
+	defer inv.Close()
+	snap := inv.Snapshot()
+	if !snap.Available {
+		log.Warn("no GPUs: offering CPU-only work", "reason", snap.Reason)
+	}
+
+	docker, err := executor.Dial(ctx)
+	if err != nil {
+		return fmt.Errorf("docker engine: %w", err)
+	}
+	defer docker.Close()
+	ex, err := executor.New(docker, executor.Config{Logger: log, WorkDir: filepath.Join(s.workDir, "containers")})
+	if err != nil {
+		return err
+	}
+
+	conn, err := s.market.Open(ctx, os.Getenv, log)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	from := lease.Cursor{}
+	if s.fromBlock >= 0 {
+		from.Block = uint64(s.fromBlock)
+	} else if from.Block, err = conn.Head(ctx); err != nil {
+		return err
+	}
+
+	d, err := provider.New(provider.Config{
+		Domain: conn.Domain, Signer: conn.Signer, Auth: conn.Auth,
+		Market: conn.Node, Escrow: conn.Escrow, Runner: ex, Pricer: prices,
+		GPUs: gpu.NewAllocator(inv, nil), Inventory: inv,
+		CPUMillis: cpu, MemoryMiB: mem, DiskMiB: disk, Attributes: attrs,
+		WorkDir: s.workDir, WatchFrom: from, PollInterval: s.market.PollInterval,
+		WithdrawEvery: s.withdrawEvery, SecretsTimeout: s.secretsTimeout,
+		Logger: log,
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(env.Stdout, "provider %s on chain %d, peer %s\n", conn.Signer.Address().Hex(), conn.Domain.ChainID, conn.Node.ID())
+	for _, a := range conn.Node.Addrs() {
+		fmt.Fprintf(env.Stdout, "  listening on %s\n", a)
+	}
+	return d.Run(ctx)
+}

@@ -1,0 +1,37 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tender-market/tender/internal/cli"
+)
+
+func TestRunRefuses(t *testing.T) {
+	prices := filepath.Join(t.TempDir(), "prices.yaml")
+	if err := os.WriteFile(prices, []byte("gpus: [{model: H100, pricePerHour: \"100\"}]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"no prices", []string{"run"}, "--prices is not set"},
+		{"bad cpu", []string{"run", "--prices", prices, "--cpu", "lots"}, "--cpu"},
+		{"bad memory", []string{"run", "--prices", prices, "--memory", "16GB"}, "--memory"},
+		{"bad attribute", []string{"run", "--prices", prices, "--attribute", "eu"}, "want key=value"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := cli.Main(newRoot, tt.args, &stdout, &stderr)
+			if code != 1 || !strings.Contains(stderr.String(), tt.says) {
+				t.Errorf("exit %d, stderr %q; want exit 1 saying %q", code, stderr.String(), tt.says)
+			}
+		})
+	}
+}

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/tender-market/tender/internal/cli"
+	"github.com/tender-market/tender/pkg/connect"
+	"github.com/tender-market/tender/pkg/jobspec"
+	"github.com/tender-market/tender/pkg/tenant"
+)
+
+type submitSettings struct {
+	market      connect.Settings
+	input       string
+	detach      bool
+	results     string
+	output      string
+	leaseWindow time.Duration
+	peerTimeout time.Duration
+}
+
+func newSubmitCommand(env *cli.Env) *cobra.Command {
+	var s submitSettings
+	cmd := &cobra.Command{
+		Use:   "submit JOB.yaml",
+		Short: "Run a job on the market: auction it, pay the winner, follow it to its results",
+		Long: `submit runs the job a job spec describes, from order to results:
+
+  1. it checks the spec and signs it into an order (secrets stay off it);
+  2. it publishes the order and collects the providers' sealed bids as the
+     auctioneer, counting down the bid window (bidWindow in the spec);
+  3. it closes the window, picks the winner by the published rule (the
+     lowest qualifying price) and publishes the signed transcript; with no
+     winner it says why, with every provider's reason for not bidding;
+  4. it opens the lease in escrow with a deposit of price x maxDuration
+     (approving the token first when needed);
+  5. it sends the winner the input (--input DIR, unpacked at /input) and the
+     secrets;
+  6. it follows status and logs until the lease closes (--detach returns
+     here), then downloads /output (--results) and checks its SHA-256
+     against the hash the provider committed on chain.
+
+You pay price x seconds the job ran; the rest of the deposit comes back when
+the lease closes.
+
+The job spec (YAML, unknown fields are errors):
+
+  image: tender/example-train:dev
+  command: ["-epochs", "40", "-out", "/output"]
+  env: {LOG_LEVEL: info}          # public: part of the signed order
+  secrets: {API_TOKEN: ...}       # private: sent to the winner only
+  resources:
+    gpus: 1
+    gpuModels: [H100, H200]       # empty: any model
+    minVram: 40Gi
+    minComputeCapability: "8.0"
+    minCuda: "12.2"
+    cpu: "2"                      # cores, or millicores: 1500m
+    memory: 16Gi
+    disk: 50Gi
+    placement: {region: eu-west}
+    allowSimulated: false         # true accepts simulated GPUs (demos)
+  network: false
+  maxDuration: 2h
+  maxPricePerHour: "2.5 tokens/h" # or base units: "2500000"
+  bidWindow: 30s
+
+The account's key comes from --key-file (a go-ethereum keystore with
+--key-password-file, or a file holding the key as hex), from the
+environment variable ` + connect.KeyEnv + ` (hex), or, on a local dev chain, from
+--dev-account. It is never printed.
+
+Progress goes to standard error; the job's logs and the summary to standard
+output. With --output json the summary is one JSON object and the logs go to
+standard error.
+
+` + cli.SettingsHelp(),
+		Example: `  tenant submit examples/train/job.yaml --deployment .devnet/deployment.json --dev-account 1 \
+      --bootstrap /ip4/127.0.0.1/tcp/4001/p2p/12D3KooW...
+  tenant submit job.yaml --input ./data --results model.tar -o json
+  tenant submit job.yaml --detach`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return submit(cmd.Context(), env, &s, args[0])
+		},
+	}
+	f := cmd.Flags()
+	s.market.AddFlags(f, []string{"/ip4/0.0.0.0/tcp/0", "/ip4/0.0.0.0/udp/0/quic-v1"})
+	f.StringVar(&s.input, "input", "", "directory sent to the job as /input")
+	f.BoolVar(&s.detach, "detach", false, "return once the job is handed to the provider")
+	f.StringVar(&s.results, "results", "output.tar", "file for the job's /output archive (empty: do not download)")
+	f.StringVarP(&s.output, "output", "o", "text", "summary format: text or json")
+	f.DurationVar(&s.leaseWindow, "lease-window", 10*time.Minute, "how long after the bid window the order may still open its lease")
+	f.DurationVar(&s.peerTimeout, "peer-timeout", 30*time.Second, "how long to wait for a market peer before publishing")
+	return cmd
+}
+
+func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath string) error {
+	if s.output != "text" && s.output != "json" {
+		return fmt.Errorf("--output %q: want text or json", s.output)
+	}
+	if s.input != "" {
+		if st, err := os.Stat(s.input); err != nil || !st.IsDir() {
+			return fmt.Errorf("--input %q is not a directory", s.input)
+		}
+	}
+	decimals, err := s.market.Decimals()
+	if err != nil {
+		return err
+	}
+	job, err := jobspec.ReadFile(specPath, decimals)
+	if err != nil {
+		return err
+	}
+	conn, err := s.market.Open(ctx, os.Getenv, env.Logger)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if err := waitPeer(ctx, conn, s.peerTimeout); err != nil {
+		return err
+	}
+	sub, err := tenant.New(tenant.Config{
+		Domain: conn.Domain, Signer: conn.Signer, Auth: conn.Auth,
+		Market: conn.Node, Escrow: conn.Escrow, LeaseWindow: s.leaseWindow,
+		PollInterval: s.market.PollInterval, Logger: env.Logger,
+	})
+	if err != nil {
+		return err
+	}
+	progress := env.Stderr
+	var logs io.Writer = env.Stdout
+	if s.output == "json" {
+		logs = env.Stderr
+	}
+	res, err := sub.Submit(ctx, job, tenant.Options{
+		InputDir: s.input, Detach: s.detach, Logs: logs, OutputFile: s.results,
+		Progress: func(p tenant.Progress) { printProgress(progress, p, conn.TokenDecimals) },
+	})
+	if s.output == "json" && res != nil {
+		enc := json.NewEncoder(env.Stdout)
+		enc.SetIndent("", "  ")
+		if jerr := enc.Encode(res); jerr != nil && err == nil {
+			err = jerr
+		}
+	}
+	if err != nil {
+		return err
+	}
+	if s.output == "text" {
+		printSummary(env.Stdout, res, conn.TokenDecimals)
+	}
+	return nil
+}
+
+func waitPeer(ctx context.Context, conn *connect.Conn, timeout time.Duration) error {
+	deadline := time.Now().Add(timeout)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for len(conn.Node.Peers()) == 0 {
+		if time.Now().After(deadline) {
+			return errors.New("no market peer reached: name one with --bootstrap (a provider's or broker's multiaddr)")
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+	return nil
+}
+
+func printProgress(w io.Writer, p tenant.Progress, decimals uint8) {
+	switch p.Step {
+	case tenant.StepWindow:
+		fmt.Fprintf(w, "bid window: %s left\n", p.Remaining)
+	case tenant.StepBid:
+		b := p.Bid.Bid.Bid
+		verdict := "qualifies"
+		if p.Bid.Verdict.Reason != "" {
+			verdict = string(p.Bid.Verdict.Reason) + ": " + p.Bid.Verdict.Detail
+		}
+		fmt.Fprintf(w, "bid: %s asks %s tokens/h (%s)\n", b.Provider.Hex(), jobspec.FormatTokens(b.PricePerHour, decimals), verdict)
+	default:
+		fmt.Fprintf(w, "%s: %s\n", p.Step, p.Message)
+	}
+}
+
+func printSummary(w io.Writer, r *tenant.Result, decimals uint8) {
+	fmt.Fprintf(w, "order    %s\n", r.OrderHash.Hex())
+	fmt.Fprintf(w, "lease    %s\n", r.LeaseID.Hex())
+	if r.Winner != nil {
+		fmt.Fprintf(w, "provider %s at %s tokens/h\n", r.Winner.Provider.Hex(), jobspec.FormatTokens(r.Winner.PricePerHour, decimals))
+	}
+	fmt.Fprintf(w, "deposit  %s tokens\n", jobspec.FormatTokens(r.Deposit, decimals))
+	if !r.Settled {
+		fmt.Fprintln(w, "running  (detached)")
+		return
+	}
+	fmt.Fprintf(w, "exit     %d\n", r.ExitCode)
+	if r.Paid != nil {
+		fmt.Fprintf(w, "paid     %s tokens, refunded %s\n", jobspec.FormatTokens(r.Paid, decimals), jobspec.FormatTokens(r.Refunded, decimals))
+	}
+	if r.OutputFile != "" {
+		fmt.Fprintf(w, "output   %s (%d bytes, SHA-256 %s matches the chain)\n", r.OutputFile, r.OutputSize, r.ResultHash.Hex())
+	}
+}

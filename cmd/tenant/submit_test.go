@@ -1,0 +1,52 @@
+package main
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/tender-market/tender/internal/cli"
+)
+
+func TestSubmitRefuses(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "job.yaml")
+	if err := os.WriteFile(bad, []byte("image: x\nmaxDuration: 1h\nmaxPricePerHour: \"1\"\nresources:\n  gpu: 1\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		args []string
+		code int
+		says string
+	}{
+		{"no spec", []string{"submit"}, 2, "accepts 1 arg"},
+		{"unknown field", []string{"submit", bad}, 1, "resources.gpu: line 5: unknown field"},
+		{"missing file", []string{"submit", filepath.Join(dir, "none.yaml")}, 1, "no such file"},
+		{"bad output", []string{"submit", bad, "-o", "yaml"}, 1, "want text or json"},
+		{"no chain", []string{"submit", "../../examples/train/job.yaml"}, 1, "--rpc-url is not set"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := cli.Main(newRoot, tt.args, &stdout, &stderr)
+			if code != tt.code || !strings.Contains(stderr.String(), tt.says) {
+				t.Errorf("exit %d, stderr %q; want exit %d saying %q", code, stderr.String(), tt.code, tt.says)
+			}
+		})
+	}
+}
+
+func TestSubmitHelp(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	if code := cli.Main(newRoot, []string{"submit", "--help"}, &stdout, &stderr); code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr.String())
+	}
+	for _, want := range []string{"maxPricePerHour", "--detach", "--results", "--input", "TENDER_KEY"} {
+		if !strings.Contains(stdout.String(), want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+}

@@ -1,0 +1,405 @@
+// Package e2e runs the whole market in one process: a dev chain, three
+// provider daemons with simulated GPUs and different prices, and a tenant
+// submitting the example training job, which runs in a real Docker Engine.
+package e2e
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
+
+	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/devchain"
+	"github.com/tender-market/tender/pkg/executor"
+	"github.com/tender-market/tender/pkg/gpu"
+	"github.com/tender-market/tender/pkg/jobspec"
+	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
+	"github.com/tender-market/tender/pkg/pricing"
+	"github.com/tender-market/tender/pkg/provider"
+	"github.com/tender-market/tender/pkg/tenant"
+)
+
+const (
+	trainImage = "tender/example-train:dev"
+	dockerHow  = "run scripts/setup.d/20-docker.sh, which installs docker.io and starts dockerd"
+)
+
+func logger(t *testing.T, name string) *slog.Logger {
+	level := os.Getenv("TENDER_TEST_LOG")
+	if level == "" {
+		return slog.New(slog.DiscardHandler)
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		t.Fatalf("TENDER_TEST_LOG=%q: %v", level, err)
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})).With("who", name)
+}
+
+// startChain runs a dev chain on a free loopback port until the test ends.
+func startChain(t *testing.T) devchain.Deployment {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	state := filepath.Join(t.TempDir(), "deployment.json")
+	done := make(chan error, 1)
+	go func() {
+		done <- devchain.Run(ctx, devchain.Config{Addr: "127.0.0.1:0", StateFile: state, Logger: logger(t, "chain")})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(30 * time.Second):
+			t.Error("dev chain did not stop")
+		}
+	})
+	deadline := time.Now().Add(time.Minute)
+	for time.Now().Before(deadline) {
+		if d, err := devchain.Load(state); err == nil {
+			return d
+		}
+		select {
+		case err := <-done:
+			t.Fatalf("dev chain stopped: %v", err)
+		case <-time.After(50 * time.Millisecond):
+		}
+	}
+	t.Fatal("dev chain not ready within a minute")
+	return devchain.Deployment{}
+}
+
+// needImage returns a Docker client with the training image, building the
+// image when it is missing.
+func needImage(t *testing.T) *executor.Executor {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+	cli, err := executor.Dial(ctx)
+	testenv.Need(t, "Docker Engine", dockerHow, err)
+	t.Cleanup(func() { cli.Close() })
+	if exec.CommandContext(ctx, "docker", "image", "inspect", trainImage).Run() != nil {
+		out, err := exec.CommandContext(ctx, "../examples/build-images.sh").CombinedOutput()
+		if err != nil {
+			t.Fatalf("build %s: %v\n%s", trainImage, err, out)
+		}
+	}
+	ex, err := executor.New(cli, executor.Config{WorkDir: t.TempDir(), StopGrace: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return ex
+}
+
+type providerSpec struct {
+	name, machine, model, price string
+	account                     int
+}
+
+type runningProvider struct {
+	providerSpec
+	addr common.Address
+	node *network.Node
+}
+
+func nodeConfig(t *testing.T, d auction.Domain, name string, bootstrap ...*network.Node) network.Config {
+	cfg := network.Config{
+		Domain:            d,
+		ListenAddrs:       []string{"/ip4/127.0.0.1/tcp/0"},
+		BootstrapInterval: 200 * time.Millisecond,
+		DiscoveryInterval: time.Second,
+		StreamTimeout:     10 * time.Second,
+		Logger:            logger(t, name+"/p2p"),
+	}
+	for _, b := range bootstrap {
+		cfg.Bootstrap = append(cfg.Bootstrap, b.AddrInfo())
+	}
+	return cfg
+}
+
+func startNode(t *testing.T, cfg network.Config) *network.Node {
+	t.Helper()
+	n, err := network.New(t.Context(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return n
+}
+
+func dialEscrow(t *testing.T, dep devchain.Deployment, name string) *lease.Client {
+	t.Helper()
+	c, err := lease.Dial(t.Context(), dep.RPCURL, dep.Escrow, logger(t, name+"/escrow"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(c.Disconnect)
+	return c
+}
+
+// startProvider runs a provider daemon until the test ends.
+func startProvider(t *testing.T, dep devchain.Deployment, ex *executor.Executor, p providerSpec, bootstrap ...*network.Node) runningProvider {
+	t.Helper()
+	key := devchain.Key(p.account)
+	esc := dialEscrow(t, dep, p.name)
+	node := startNode(t, nodeConfig(t, esc.Domain(), p.name, bootstrap...))
+	inv, err := gpu.Open(t.Context(), gpu.Options{Simulate: p.machine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { inv.Close() })
+	prices, err := pricing.New(pricing.Config{GPUs: []pricing.GPUPrice{{Model: p.model, PricePerHour: p.price}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	signer := auction.NewKeySigner(key)
+	d, err := provider.New(provider.Config{
+		Domain: esc.Domain(), Signer: signer, Auth: bind.NewKeyedTransactor(key, esc.ChainID()),
+		Market: node, Escrow: esc, Runner: ex, Pricer: prices,
+		GPUs: gpu.NewAllocator(inv, nil), Inventory: inv,
+		CPUMillis: 4000, MemoryMiB: 8192, DiskMiB: 10240,
+		WorkDir:       t.TempDir(),
+		PollInterval:  200 * time.Millisecond,
+		WithdrawEvery: 2 * time.Second,
+		Logger:        logger(t, p.name),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error, 1)
+	go func() { done <- d.Run(ctx) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("provider %s: %v", p.name, err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Errorf("provider %s did not stop", p.name)
+		}
+	})
+	return runningProvider{providerSpec: p, addr: signer.Address(), node: node}
+}
+
+// syncBuffer is a bytes.Buffer safe for one writer and readers.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
+}
+
+func TestMarketEndToEnd(t *testing.T) {
+	ex := needImage(t)
+	dep := startChain(t)
+
+	specs := []providerSpec{
+		{name: "h100", machine: "dgxh100", model: "H100", price: "2000000", account: 2},
+		{name: "h200", machine: "dgxh200", model: "H200", price: "3000000", account: 3},
+		// Cheapest of all, but its A100s do not meet the order: it must say so.
+		{name: "a100", machine: "dgxa100", model: "A100", price: "500000", account: 4},
+	}
+	first := startProvider(t, dep, ex, specs[0])
+	providers := []runningProvider{first}
+	for _, s := range specs[1:] {
+		providers = append(providers, startProvider(t, dep, ex, s, first.node))
+	}
+
+	tenantKey := devchain.Key(1)
+	esc := dialEscrow(t, dep, "tenant")
+	var boot []*network.Node
+	for _, p := range providers {
+		boot = append(boot, p.node)
+	}
+	tnode := startNode(t, nodeConfig(t, esc.Domain(), "tenant", boot...))
+	deadline := time.Now().Add(30 * time.Second)
+	for len(tnode.Peers()) < len(providers) {
+		if time.Now().After(deadline) {
+			t.Fatalf("tenant reached %d of %d providers", len(tnode.Peers()), len(providers))
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	job, err := jobspec.ReadFile("../examples/train/job.yaml", dep.TokenDecimals)
+	if err != nil {
+		t.Fatal(err)
+	}
+	job.BidWindow = 3 * time.Second
+
+	signer := auction.NewKeySigner(tenantKey)
+	sub, err := tenant.New(tenant.Config{
+		Domain: esc.Domain(), Signer: signer, Auth: bind.NewKeyedTransactor(tenantKey, esc.ChainID()),
+		Market: tnode, Escrow: esc, PollInterval: 200 * time.Millisecond, Logger: logger(t, "tenant"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	winner := providers[0]
+	accounts := []common.Address{signer.Address(), winner.addr, dep.Escrow}
+	before := balances(t, esc, accounts)
+
+	var logs syncBuffer
+	var progress []tenant.Progress
+	var progressMu sync.Mutex
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	out := filepath.Join(t.TempDir(), "output.tar")
+	res, err := sub.Submit(ctx, job, tenant.Options{
+		Logs: &logs, OutputFile: out,
+		Progress: func(p tenant.Progress) {
+			progressMu.Lock()
+			progress = append(progress, p)
+			progressMu.Unlock()
+		},
+	})
+	if err != nil {
+		t.Fatalf("Submit: %v\nlogs:\n%s", err, logs.String())
+	}
+
+	// The cheapest qualifying provider won; the cheaper A100 one said why not.
+	if res.Winner == nil || res.Winner.Provider != winner.addr {
+		t.Fatalf("winner = %+v, want the H100 provider %s", res.Winner, winner.addr.Hex())
+	}
+	if got := res.Winner.PricePerHour.String(); got != "2000000" {
+		t.Errorf("winning price = %s, want 2000000", got)
+	}
+	if len(res.Transcript.Entries) != 2 {
+		t.Errorf("transcript has %d bids, want 2 (H100 and H200)", len(res.Transcript.Entries))
+	}
+	var a100Said *auction.NoBid
+	for _, nb := range res.NoBids {
+		if nb.NoBid.Provider == providers[2].addr {
+			a100Said = &nb.NoBid
+		}
+	}
+	if a100Said == nil || a100Said.Reason != auction.ReasonGPUModel {
+		t.Errorf("A100 provider's no-bid = %+v, want reason %s", a100Said, auction.ReasonGPUModel)
+	}
+
+	// The job ran, its logs reached the tenant, its model came back.
+	if res.ExitCode != 0 || !res.Settled {
+		t.Errorf("exit code %d, settled %v; want 0, true", res.ExitCode, res.Settled)
+	}
+	if l := logs.String(); !strings.Contains(l, "epoch 40/40") || !strings.Contains(l, "done: test_accuracy=") {
+		t.Errorf("logs lack the training's lines:\n%s", l)
+	}
+	if files := tarNames(t, out); !files["output/model.json"] || !files["output/metrics.json"] {
+		t.Errorf("output archive holds %v, want output/model.json and output/metrics.json", files)
+	}
+
+	// Money: paid = price x seconds billed / 3600, and balances moved by
+	// exactly paid.
+	l, err := esc.Lease(ctx, res.LeaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ec, err := ethclient.DialContext(ctx, dep.RPCURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ec.Close()
+	h, err := ec.HeaderByNumber(ctx, new(big.Int).SetUint64(res.SettledBlock))
+	if err != nil {
+		t.Fatal(err)
+	}
+	secs := h.Time - l.Since
+	price := res.Winner.PricePerHour
+	want := new(big.Int).Mul(price, new(big.Int).SetUint64(secs))
+	want.Quo(want, big.NewInt(lease.SecondsPerHour))
+	deposit := tenant.Deposit(price, uint64(job.MaxDuration/time.Second))
+	t.Logf("price %s/h, billed %d s (started %d, closed %d), paid %s, refunded %s, deposit %s",
+		price, secs, l.Since, h.Time, res.Paid, res.Refunded, deposit)
+	if res.Paid.Cmp(want) != 0 {
+		t.Errorf("paid %s, want price x seconds / 3600 = %s x %d / 3600 = %s", res.Paid, price, secs, want)
+	}
+	if new(big.Int).Add(res.Paid, res.Refunded).Cmp(deposit) != 0 || res.Deposit.Cmp(deposit) != 0 {
+		t.Errorf("paid %s + refunded %s != deposit %s (tenant deposited %s)", res.Paid, res.Refunded, deposit, res.Deposit)
+	}
+	after := balances(t, esc, accounts)
+	moved := func(i int) *big.Int { return new(big.Int).Sub(after[i], before[i]) }
+	if got, want := moved(0), new(big.Int).Neg(res.Paid); got.Cmp(want) != 0 {
+		t.Errorf("tenant's balance moved by %s, want %s", got, want)
+	}
+	if got := moved(1); got.Cmp(res.Paid) != 0 {
+		t.Errorf("provider's balance moved by %s, want %s", got, res.Paid)
+	}
+	if got := moved(2); got.Sign() != 0 {
+		t.Errorf("escrow's balance moved by %s, want 0", got)
+	}
+
+	progressMu.Lock()
+	defer progressMu.Unlock()
+	steps := map[tenant.Step]bool{}
+	for _, p := range progress {
+		steps[p.Step] = true
+	}
+	for _, s := range []tenant.Step{tenant.StepPublished, tenant.StepWindow, tenant.StepBid, tenant.StepClosed, tenant.StepLeaseOpened, tenant.StepHandedOver, tenant.StepStatus, tenant.StepSettled, tenant.StepDownloaded} {
+		if !steps[s] {
+			t.Errorf("no progress step %q", s)
+		}
+	}
+}
+
+func balances(t *testing.T, esc *lease.Client, accounts []common.Address) []*big.Int {
+	t.Helper()
+	out := make([]*big.Int, len(accounts))
+	for i, a := range accounts {
+		b, err := esc.Balance(t.Context(), a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = b
+	}
+	return out
+}
+
+func tarNames(t *testing.T, path string) map[string]bool {
+	t.Helper()
+	f, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	names := map[string]bool{}
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			return names
+		}
+		if err != nil {
+			t.Fatal(fmt.Errorf("output archive: %w", err))
+		}
+		names[h.Name] = true
+	}
+}

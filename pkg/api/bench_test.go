@@ -1,0 +1,167 @@
+package api_test
+
+import (
+	"context"
+	"fmt"
+	"math/rand/v2"
+	"net/http"
+	"net/url"
+	"slices"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+)
+
+// loadLeases fills the leases table with n leases straight in SQL (one
+// opened a second; 1000 tenants, 500 providers, four GPU models, every
+// state) and analyzes it.
+func loadLeases(b *testing.B, dbURL string, n int) {
+	b.Helper()
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close(ctx)
+	_, err = c.Exec(ctx, fmt.Sprintf(`
+INSERT INTO leases (lease_id, order_hash, tenant, provider, price_per_hour, max_duration, state, deposit, paid, refunded,
+                    gpu_model, opened_at, opened_block, started_at)
+SELECT sha256(int8send(g)), sha256(int8send(-g)),
+       substring(sha256(int8send(g %% 1000 + 10000000)) for 20), substring(sha256(int8send(g %% 500 + 20000000)) for 20),
+       3000000 + (g %% 100) * 10000, 3600,
+       (ARRAY['open', 'running', 'closed', 'overdrawn', 'reclaimed'])[1 + g %% 5],
+       5000000, (g %% 7) * 100000, 0,
+       (ARRAY['NVIDIA H100 80GB HBM3', 'NVIDIA A100 80GB', 'NVIDIA L4', 'NVIDIA GeForce RTX 4090'])[1 + g %% 4],
+       timestamptz '2026-01-01' + g * interval '1 second', g, timestamptz '2026-01-01' + g * interval '1 second'
+FROM generate_series(1, %d) g`, n))
+	if err != nil {
+		b.Fatal(err)
+	}
+	if _, err := c.Exec(ctx, `ANALYZE leases`); err != nil {
+		b.Fatal(err)
+	}
+}
+
+// BenchmarkLeaseList measures the lease-list API (HTTP, JSON, PostgreSQL)
+// with 1,000,000 leases loaded, for the queries the dashboard makes: the
+// newest page, each filter, a time range, and deep pages by cursor. It
+// reports p50 and p99 latency per query. Target: p99 <= 20 ms.
+//
+//	go test ./pkg/api -run '^$' -bench LeaseList -benchtime 2000x
+func BenchmarkLeaseList(b *testing.B) {
+	const leases = 1_000_000
+	br := newBroker(b, testDomain)
+	start := time.Now()
+	loadLeases(b, br.dbURL, leases)
+	b.Logf("loaded %d leases in %v", leases, time.Since(start).Round(time.Millisecond))
+
+	client := br.srv.Client()
+	get := func(path string) (string, error) {
+		resp, err := client.Get(br.srv.URL + path)
+		if err != nil {
+			return "", err
+		}
+		defer resp.Body.Close()
+		var page struct{ NextCursor string }
+		if resp.StatusCode != http.StatusOK {
+			return "", fmt.Errorf("GET %s: status %d", path, resp.StatusCode)
+		}
+		if err := jsonDecode(resp.Body, &page); err != nil {
+			return "", err
+		}
+		return page.NextCursor, nil
+	}
+	tenants, providers := sampleParties(b, br.dbURL)
+	models := []string{"NVIDIA H100 80GB HBM3", "NVIDIA A100 80GB", "NVIDIA L4", "NVIDIA GeForce RTX 4090"}
+	states := []string{"open", "running", "closed", "overdrawn", "reclaimed"}
+	rng := rand.New(rand.NewPCG(1, 2))
+	queries := []struct {
+		name string
+		path func() string
+	}{
+		{"newest", func() string { return "/api/v1/leases" }},
+		{"state", func() string { return "/api/v1/leases?state=" + states[rng.IntN(len(states))] }},
+		{"tenant", func() string { return "/api/v1/leases?tenant=" + tenants[rng.IntN(len(tenants))] }},
+		{"provider", func() string { return "/api/v1/leases?provider=" + providers[rng.IntN(len(providers))] }},
+		{"gpu", func() string { return "/api/v1/leases?gpu=" + url.QueryEscape(models[rng.IntN(len(models))]) }},
+		{"provider+state", func() string {
+			return "/api/v1/leases?provider=" + providers[rng.IntN(len(providers))] + "&state=" + states[rng.IntN(len(states))]
+		}},
+		{"time-range", func() string {
+			from := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC).Add(time.Duration(rng.IntN(leases)) * time.Second)
+			return "/api/v1/leases?from=" + from.Format(time.RFC3339) + "&to=" + from.Add(time.Hour).Format(time.RFC3339)
+		}},
+	}
+	for _, q := range queries {
+		b.Run(q.name, func(b *testing.B) {
+			lat := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for range b.N {
+				t0 := time.Now()
+				if _, err := get(q.path()); err != nil {
+					b.Fatal(err)
+				}
+				lat = append(lat, time.Since(t0))
+			}
+			report(b, lat)
+		})
+	}
+	// Deep pages: walk forward by cursor, page after page.
+	b.Run("next-page", func(b *testing.B) {
+		lat := make([]time.Duration, 0, b.N)
+		cursor := ""
+		b.ResetTimer()
+		for range b.N {
+			path := "/api/v1/leases?limit=50"
+			if cursor != "" {
+				path += "&cursor=" + url.QueryEscape(cursor)
+			}
+			t0 := time.Now()
+			next, err := get(path)
+			if err != nil {
+				b.Fatal(err)
+			}
+			lat = append(lat, time.Since(t0))
+			cursor = next
+		}
+		report(b, lat)
+	})
+}
+
+func report(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	pct := func(p float64) float64 {
+		i := int(p * float64(len(lat)-1))
+		return float64(lat[i]) / float64(time.Millisecond)
+	}
+	b.ReportMetric(pct(0.50), "p50-ms")
+	b.ReportMetric(pct(0.99), "p99-ms")
+}
+
+// sampleParties reads some tenants and providers of the loaded leases.
+func sampleParties(b *testing.B, dbURL string) (tenants, providers []string) {
+	ctx := context.Background()
+	c, err := pgx.Connect(ctx, dbURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer c.Close(ctx)
+	for _, q := range []struct {
+		sql string
+		dst *[]string
+	}{
+		{`SELECT DISTINCT '0x' || encode(tenant, 'hex') FROM leases WHERE opened_block <= 5000`, &tenants},
+		{`SELECT DISTINCT '0x' || encode(provider, 'hex') FROM leases WHERE opened_block <= 5000`, &providers},
+	} {
+		rows, err := c.Query(ctx, q.sql)
+		if err != nil {
+			b.Fatal(err)
+		}
+		*q.dst, err = pgx.CollectRows(rows, pgx.RowTo[string])
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	return tenants, providers
+}

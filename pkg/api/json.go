@@ -1,0 +1,370 @@
+package api
+
+import (
+	"encoding/json"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/store"
+)
+
+// The JSON the API answers. Amounts are decimal strings of token base
+// units; hashes and addresses 0x-prefixed hex; times RFC 3339 in UTC.
+
+type pageJSON[T any] struct {
+	Items      []T    `json:"items"`
+	NextCursor string `json:"nextCursor,omitempty"`
+}
+
+type tokenJSON struct {
+	Symbol   string `json:"symbol"`
+	Decimals uint8  `json:"decimals"`
+}
+
+type leaseJSON struct {
+	ID           string     `json:"id"`
+	OrderHash    string     `json:"orderHash"`
+	Tenant       string     `json:"tenant"`
+	Provider     string     `json:"provider"`
+	State        string     `json:"state"`
+	PricePerHour string     `json:"pricePerHour"`
+	MaxDuration  uint64     `json:"maxDuration"`
+	Deposit      string     `json:"deposit"`
+	Paid         string     `json:"paid"`
+	Refunded     string     `json:"refunded"`
+	GPUModel     string     `json:"gpuModel,omitempty"`
+	OpenedAt     time.Time  `json:"openedAt"`
+	OpenedBlock  uint64     `json:"openedBlock"`
+	StartedAt    *time.Time `json:"startedAt,omitempty"`
+	EndedAt      *time.Time `json:"endedAt,omitempty"`
+	ExitCode     *int32     `json:"exitCode,omitempty"`
+	ResultHash   string     `json:"resultHash,omitempty"`
+	ClosedBy     string     `json:"closedBy,omitempty"`
+	UpdatedAt    time.Time  `json:"updatedAt"`
+}
+
+func amount(v *big.Int) string {
+	if v == nil {
+		return "0"
+	}
+	return v.String()
+}
+
+func utcPtr(t *time.Time) *time.Time {
+	if t == nil {
+		return nil
+	}
+	u := t.UTC()
+	return &u
+}
+
+func leaseOut(l store.Lease) leaseJSON {
+	out := leaseJSON{
+		ID: l.ID.Hex(), OrderHash: l.OrderHash.Hex(), Tenant: l.Tenant.Hex(), Provider: l.Provider.Hex(),
+		State: l.State, PricePerHour: amount(l.PricePerHour), MaxDuration: l.MaxDuration,
+		Deposit: amount(l.Deposit), Paid: amount(l.Paid), Refunded: amount(l.Refunded), GPUModel: l.GPUModel,
+		OpenedAt: l.OpenedAt.UTC(), OpenedBlock: l.OpenedBlock, StartedAt: utcPtr(l.StartedAt), EndedAt: utcPtr(l.EndedAt),
+		ExitCode: l.ExitCode, ClosedBy: l.ClosedBy, UpdatedAt: l.UpdatedAt.UTC(),
+	}
+	if l.ResultHash != nil {
+		out.ResultHash = l.ResultHash.Hex()
+	}
+	return out
+}
+
+type orderJSON struct {
+	Hash   string              `json:"hash"`
+	SeenAt time.Time           `json:"seenAt"`
+	Signed auction.SignedOrder `json:"signed"`
+}
+
+func orderOut(o store.Order) orderJSON {
+	return orderJSON{Hash: o.Hash.Hex(), SeenAt: o.SeenAt.UTC(), Signed: o.Signed}
+}
+
+type entryJSON struct {
+	BidHash      string          `json:"bidHash"`
+	Provider     string          `json:"provider"`
+	PeerID       string          `json:"peerId"`
+	PricePerHour string          `json:"pricePerHour"`
+	GPUModel     string          `json:"gpuModel"`
+	GPUCount     int             `json:"gpuCount"`
+	Simulated    bool            `json:"simulated"`
+	Offer        json.RawMessage `json:"offer"`
+	Arrival      time.Time       `json:"arrival"`
+	Reputation   uint64          `json:"reputation"`
+	Eligible     bool            `json:"eligible"`
+	Reason       string          `json:"reason,omitempty"`
+	Won          bool            `json:"won"`
+}
+
+type transcriptJSON struct {
+	Hash      string      `json:"hash"`
+	OrderHash string      `json:"orderHash"`
+	Rule      string      `json:"rule"`
+	ClosedAt  time.Time   `json:"closedAt"`
+	Winner    *string     `json:"winner"`
+	BidCount  int         `json:"bidCount"`
+	Signature string      `json:"signature"`
+	SeenAt    time.Time   `json:"seenAt"`
+	Entries   []entryJSON `json:"entries,omitempty"`
+	// WhyWinner says in words why the winner won, or why nobody did.
+	WhyWinner string `json:"whyWinner,omitempty"`
+}
+
+func (s *Server) transcriptOut(t store.Transcript) transcriptJSON {
+	out := transcriptJSON{
+		Hash: t.Hash.Hex(), OrderHash: t.OrderHash.Hex(), Rule: t.Rule, ClosedAt: t.ClosedAt.UTC(),
+		BidCount: t.BidCount, Signature: t.Signature.String(), SeenAt: t.SeenAt.UTC(),
+	}
+	if t.Winner != (common.Hash{}) {
+		w := t.Winner.Hex()
+		out.Winner = &w
+	}
+	for _, e := range t.Entries {
+		offer := e.Offer
+		if offer == nil {
+			offer = json.RawMessage("null")
+		}
+		out.Entries = append(out.Entries, entryJSON{
+			BidHash: e.BidHash.Hex(), Provider: e.Provider.Hex(), PeerID: e.PeerID, PricePerHour: amount(e.PricePerHour),
+			GPUModel: e.GPUModel, GPUCount: e.GPUCount, Simulated: e.Simulated, Offer: offer, Arrival: e.Arrival.UTC(),
+			Reputation: e.Reputation, Eligible: e.Reason == "", Reason: e.Reason, Won: e.Won,
+		})
+	}
+	if t.Entries != nil || t.BidCount == 0 {
+		out.WhyWinner = whyWinner(t, s.formatAmount)
+	}
+	return out
+}
+
+type eventJSON struct {
+	Kind       string     `json:"kind"`
+	Block      uint64     `json:"block"`
+	BlockHash  string     `json:"blockHash"`
+	BlockTime  time.Time  `json:"blockTime"`
+	TxHash     string     `json:"txHash"`
+	LogIndex   uint       `json:"logIndex"`
+	From       string     `json:"from,omitempty"`
+	Amount     string     `json:"amount,omitempty"`
+	Deposit    string     `json:"deposit,omitempty"`
+	Paid       string     `json:"paid,omitempty"`
+	Refunded   string     `json:"refunded,omitempty"`
+	ExitCode   *int32     `json:"exitCode,omitempty"`
+	ResultHash string     `json:"resultHash,omitempty"`
+	StartedAt  *time.Time `json:"startedAt,omitempty"`
+}
+
+func optAmount(v *big.Int) string {
+	if v == nil {
+		return ""
+	}
+	return v.String()
+}
+
+func eventOut(e store.ChainEvent) eventJSON {
+	out := eventJSON{
+		Kind: e.Kind, Block: e.Block, BlockHash: e.BlockHash.Hex(), BlockTime: e.BlockTime.UTC(), TxHash: e.TxHash.Hex(),
+		LogIndex: e.LogIndex, Amount: optAmount(e.Amount), Deposit: optAmount(e.Deposit), Paid: optAmount(e.Paid),
+		Refunded: optAmount(e.Refunded),
+	}
+	if e.TxFrom != (common.Address{}) {
+		out.From = e.TxFrom.Hex()
+	}
+	if e.Kind == store.KindClosed {
+		code := e.ExitCode
+		out.ExitCode = &code
+		out.ResultHash = e.ResultHash.Hex()
+	}
+	if !e.StartedAt.IsZero() {
+		t := e.StartedAt.UTC()
+		out.StartedAt = &t
+	}
+	return out
+}
+
+type paymentJSON struct {
+	Kind      string    `json:"kind"`
+	Account   string    `json:"account"`
+	Amount    string    `json:"amount"`
+	BlockTime time.Time `json:"blockTime"`
+	TxHash    string    `json:"txHash"`
+	LogIndex  uint      `json:"logIndex"`
+}
+
+func paymentOut(p store.Payment) paymentJSON {
+	return paymentJSON{Kind: p.Kind, Account: p.Account.Hex(), Amount: amount(p.Amount), BlockTime: p.BlockTime.UTC(), TxHash: p.TxHash.Hex(), LogIndex: p.LogIndex}
+}
+
+type leaseDetailJSON struct {
+	Lease      leaseJSON       `json:"lease"`
+	Order      *orderJSON      `json:"order"`
+	Transcript *transcriptJSON `json:"transcript"`
+	Events     []eventJSON     `json:"events"`
+	Payments   []paymentJSON   `json:"payments"`
+	Token      tokenJSON       `json:"token"`
+}
+
+type reputationJSON struct {
+	Score          uint64 `json:"score"`
+	Leases         uint64 `json:"leases"`
+	Running        uint64 `json:"running"`
+	Completed      uint64 `json:"completed"`
+	ClosedByTenant uint64 `json:"closedByTenant"`
+	Reclaimed      uint64 `json:"reclaimed"`
+	Overdrawn      uint64 `json:"overdrawn"`
+	Earned         string `json:"earned"`
+}
+
+type providerJSON struct {
+	Address    string          `json:"address"`
+	PeerID     string          `json:"peerId,omitempty"`
+	GPUModels  []string        `json:"gpuModels"`
+	GPUCount   int             `json:"gpuCount"`
+	Simulated  *bool           `json:"simulated"`
+	Inventory  json.RawMessage `json:"inventory"`
+	FirstSeen  time.Time       `json:"firstSeen"`
+	LastSeen   time.Time       `json:"lastSeen"`
+	Reputation reputationJSON  `json:"reputation"`
+}
+
+func providerOut(p store.Provider) providerJSON {
+	inv := p.Inventory
+	if inv == nil {
+		inv = json.RawMessage("null")
+	}
+	models := p.GPUModels
+	if models == nil {
+		models = []string{}
+	}
+	r := p.Reputation
+	return providerJSON{
+		Address: p.Address.Hex(), PeerID: p.PeerID, GPUModels: models, GPUCount: p.GPUCount, Simulated: p.Simulated,
+		Inventory: inv, FirstSeen: p.FirstSeen.UTC(), LastSeen: p.LastSeen.UTC(),
+		Reputation: reputationJSON{
+			Score: r.Score(), Leases: r.Leases, Running: r.Running, Completed: r.Completed, ClosedByTenant: r.ClosedByTenant,
+			Reclaimed: r.Reclaimed, Overdrawn: r.Overdrawn, Earned: amount(r.Earned),
+		},
+	}
+}
+
+type pricePointJSON struct {
+	Hour                  time.Time `json:"hour"`
+	GPUModel              string    `json:"gpuModel"`
+	Auctions              int       `json:"auctions"`
+	MedianPricePerHour    string    `json:"medianPricePerHour"`
+	MedianPricePerGPUHour string    `json:"medianPricePerGpuHour"`
+}
+
+type pricesJSON struct {
+	From   time.Time        `json:"from"`
+	To     time.Time        `json:"to"`
+	Points []pricePointJSON `json:"points"`
+	Token  tokenJSON        `json:"token"`
+}
+
+type summaryJSON struct {
+	Orders      int64            `json:"orders"`
+	Transcripts int64            `json:"transcripts"`
+	Providers   int64            `json:"providers"`
+	Leases      map[string]int64 `json:"leases"`
+	Deposited   string           `json:"deposited"`
+	Paid        string           `json:"paid"`
+	Refunded    string           `json:"refunded"`
+	InEscrow    string           `json:"inEscrow"`
+	Token       tokenJSON        `json:"token"`
+}
+
+type acceptedJSON struct {
+	Hash      string `json:"hash"`
+	Published bool   `json:"published,omitempty"`
+	Stored    bool   `json:"stored"`
+}
+
+// whyWinner explains a transcript's outcome in words, from its entries.
+func whyWinner(t store.Transcript, format func(*big.Int) string) string {
+	if len(t.Entries) == 0 {
+		return "No bids arrived."
+	}
+	var win *store.Entry
+	var eligible []*store.Entry
+	reasons := map[string]int{}
+	for i := range t.Entries {
+		e := &t.Entries[i]
+		if e.Reason == "" {
+			eligible = append(eligible, e)
+		} else {
+			reasons[e.Reason]++
+		}
+		if e.Won {
+			win = e
+		}
+	}
+	if win == nil {
+		return fmt.Sprintf("No bid qualified: all %d were ruled out (%s).", len(t.Entries), reasonList(reasons))
+	}
+	if len(eligible) == 1 {
+		return fmt.Sprintf("The only eligible bid of %d, at %s per hour.", len(t.Entries), format(win.PricePerHour))
+	}
+	var tied []*store.Entry
+	var next *big.Int
+	for _, e := range eligible {
+		if e == win {
+			continue
+		}
+		switch c := e.PricePerHour.Cmp(win.PricePerHour); {
+		case c == 0:
+			tied = append(tied, e)
+		case next == nil || e.PricePerHour.Cmp(next) < 0:
+			next = e.PricePerHour
+		}
+	}
+	if len(tied) == 0 {
+		return fmt.Sprintf("Lowest price among %d eligible bids: %s per hour (the next lowest asked %s).",
+			len(eligible), format(win.PricePerHour), format(next))
+	}
+	var sameRep []*store.Entry
+	for _, e := range tied {
+		if e.Reputation == win.Reputation {
+			sameRep = append(sameRep, e)
+		}
+	}
+	why := "on higher reputation"
+	switch {
+	case len(sameRep) == 0:
+	case allOthers(sameRep, func(e *store.Entry) bool { return win.Arrival.Before(e.Arrival) }):
+		why = "by arriving first among the equally reputed"
+	default:
+		why = "on the lower provider address (same reputation and arrival)"
+	}
+	return fmt.Sprintf("Tied at the lowest price, %s per hour, with %d other bid(s); won %s.", format(win.PricePerHour), len(tied), why)
+}
+
+func allOthers(es []*store.Entry, f func(*store.Entry) bool) bool {
+	for _, e := range es {
+		if !f(e) {
+			return false
+		}
+	}
+	return true
+}
+
+func reasonList(m map[string]int) string {
+	out := ""
+	for _, r := range []auction.Reason{auction.ReasonUnverified, auction.ReasonWrongOrder, auction.ReasonLate, auction.ReasonBidExpired,
+		auction.ReasonPriceAboveMax, auction.ReasonGPUCount, auction.ReasonGPUModel, auction.ReasonGPUMemory,
+		auction.ReasonComputeCapability, auction.ReasonCUDAVersion, auction.ReasonCPU, auction.ReasonMemory, auction.ReasonDisk,
+		auction.ReasonPlacement, auction.ReasonSimulated} {
+		if n := m[string(r)]; n > 0 {
+			if out != "" {
+				out += ", "
+			}
+			out += fmt.Sprintf("%d %s", n, r)
+		}
+	}
+	return out
+}

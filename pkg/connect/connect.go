@@ -1,0 +1,208 @@
+// Package connect joins a command to one deployment of the market from its
+// settings: the chain's JSON-RPC endpoint and escrow (or a dev chain's
+// deployment file), the account's key, and a libp2p market node with its
+// bootstrap peers. The provider and tenant commands share it.
+package connect
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/spf13/pflag"
+
+	"github.com/tender-market/tender/pkg/account"
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/devchain"
+	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
+)
+
+// KeyEnv is the environment variable that may hold the account's key as
+// hex. There is no flag for it: a key on a command line is visible to
+// every user of the machine.
+const KeyEnv = "TENDER_KEY"
+
+// Settings are the flags that say how to reach the market.
+type Settings struct {
+	Deployment      string
+	RPCURL          string
+	Escrow          string
+	ChainID         uint64
+	TokenDecimals   uint8
+	KeyFile         string
+	KeyPasswordFile string
+	DevAccount      int
+	Listen          []string
+	Bootstrap       []string
+	IdentityFile    string
+	MDNS            bool
+	PollInterval    time.Duration
+}
+
+// AddFlags registers the settings' flags; listen is the default listen
+// address list.
+func (s *Settings) AddFlags(fs *pflag.FlagSet, listen []string) {
+	fs.StringVar(&s.Deployment, "deployment", "", "a dev chain's deployment file (broker devchain writes .devnet/deployment.json): sets the RPC URL, escrow, chain ID and token decimals")
+	fs.StringVar(&s.RPCURL, "rpc-url", "", "JSON-RPC endpoint of the chain (http, ws or ipc)")
+	fs.StringVar(&s.Escrow, "escrow", "", "address of the market's escrow contract (0x...)")
+	fs.Uint64Var(&s.ChainID, "chain-id", 0, "expected chain ID; the command refuses a chain with another (0: take the chain's)")
+	fs.Uint8Var(&s.TokenDecimals, "token-decimals", 6, "decimals of the payment token, for prices written in whole tokens")
+	fs.StringVar(&s.KeyFile, "key-file", "", "the account's key: a go-ethereum keystore file or a file holding the key as hex (or set "+KeyEnv+" to the hex key)")
+	fs.StringVar(&s.KeyPasswordFile, "key-password-file", "", "file holding the keystore's password")
+	fs.IntVar(&s.DevAccount, "dev-account", -1, "use dev chain account N's public test key (local markets only)")
+	fs.StringSliceVar(&s.Listen, "listen", listen, "libp2p multiaddrs to listen on")
+	fs.StringSliceVar(&s.Bootstrap, "bootstrap", nil, "market peers to join through, as multiaddrs ending in /p2p/<peer ID>")
+	fs.StringVar(&s.IdentityFile, "identity-file", "", "file keeping this node's libp2p identity (created if missing; empty: a new identity each run)")
+	fs.BoolVar(&s.MDNS, "mdns", false, "find market peers on the local network by multicast DNS")
+	fs.DurationVar(&s.PollInterval, "poll-interval", 2*time.Second, "how often to poll the chain for escrow events")
+}
+
+// Conn is a command's way into the market. Close releases it.
+type Conn struct {
+	Escrow        *lease.Client
+	Node          *network.Node
+	Domain        auction.Domain
+	Key           *ecdsa.PrivateKey
+	Signer        *auction.KeySigner
+	Auth          *bind.TransactOpts
+	TokenDecimals uint8
+	// RPCURL is the chain endpoint in use.
+	RPCURL string
+}
+
+// Head is the chain's latest block number.
+func (c *Conn) Head(ctx context.Context) (uint64, error) {
+	ec, err := ethclient.DialContext(ctx, c.RPCURL)
+	if err != nil {
+		return 0, fmt.Errorf("chain head: %w", err)
+	}
+	defer ec.Close()
+	n, err := ec.BlockNumber(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("chain head: %w", err)
+	}
+	return n, nil
+}
+
+// Close stops the node and disconnects from the chain.
+func (c *Conn) Close() error {
+	var err error
+	if c.Node != nil {
+		err = c.Node.Close()
+	}
+	if c.Escrow != nil {
+		c.Escrow.Disconnect()
+	}
+	return err
+}
+
+// Decimals is the payment token's decimals: the deployment file's, or
+// --token-decimals.
+func (s *Settings) Decimals() (uint8, error) {
+	if s.Deployment == "" {
+		return s.TokenDecimals, nil
+	}
+	dep, err := devchain.Load(s.Deployment)
+	if err != nil {
+		return 0, err
+	}
+	return dep.TokenDecimals, nil
+}
+
+// Open connects to the chain, loads the key and starts the market node.
+// getenv reads KeyEnv.
+func (s *Settings) Open(ctx context.Context, getenv func(string) string, log *slog.Logger) (*Conn, error) {
+	rpcURL, escrowAddr, decimals := s.RPCURL, s.Escrow, s.TokenDecimals
+	var dep devchain.Deployment
+	if s.Deployment != "" {
+		var err error
+		if dep, err = devchain.Load(s.Deployment); err != nil {
+			return nil, err
+		}
+		if rpcURL == "" {
+			rpcURL = dep.RPCURL
+		}
+		if escrowAddr == "" {
+			escrowAddr = dep.Escrow.Hex()
+		}
+		decimals = dep.TokenDecimals
+	}
+	switch {
+	case rpcURL == "":
+		return nil, errors.New("--rpc-url is not set (or name a --deployment file)")
+	case !common.IsHexAddress(escrowAddr):
+		return nil, fmt.Errorf("--escrow %q is not an address: want 0x and 40 hex digits (or name a --deployment file)", escrowAddr)
+	}
+	key, err := s.key(getenv, dep)
+	if err != nil {
+		return nil, err
+	}
+	esc, err := lease.Dial(ctx, rpcURL, common.HexToAddress(escrowAddr), log)
+	if err != nil {
+		return nil, err
+	}
+	c := &Conn{Escrow: esc, Domain: esc.Domain(), Key: key, Signer: auction.NewKeySigner(key), TokenDecimals: decimals, RPCURL: rpcURL}
+	if s.ChainID != 0 && s.ChainID != c.Domain.ChainID {
+		c.Close()
+		return nil, fmt.Errorf("--chain-id %d, but %s serves chain %d", s.ChainID, rpcURL, c.Domain.ChainID)
+	}
+	c.Auth = bind.NewKeyedTransactor(key, new(big.Int).SetUint64(c.Domain.ChainID))
+	boot, err := parsePeers(s.Bootstrap)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	c.Node, err = network.New(ctx, network.Config{
+		Domain: c.Domain, KeyFile: s.IdentityFile, ListenAddrs: s.Listen,
+		Bootstrap: boot, MDNS: s.MDNS, Logger: log.With("part", "p2p"),
+	})
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+func (s *Settings) key(getenv func(string) string, dep devchain.Deployment) (*ecdsa.PrivateKey, error) {
+	if s.DevAccount >= 0 {
+		if s.KeyFile != "" || getenv(KeyEnv) != "" {
+			return nil, fmt.Errorf("--dev-account and --key-file/%s: choose one", KeyEnv)
+		}
+		if len(dep.Accounts) > 0 {
+			return dep.Key(s.DevAccount)
+		}
+		return devchain.Key(s.DevAccount), nil
+	}
+	src := account.Source{Hex: getenv(KeyEnv), File: s.KeyFile}
+	if s.KeyPasswordFile != "" {
+		pw, err := os.ReadFile(s.KeyPasswordFile)
+		if err != nil {
+			return nil, fmt.Errorf("--key-password-file: %w", err)
+		}
+		src.Password = strings.TrimRight(string(pw), "\r\n")
+	}
+	return account.Load(src)
+}
+
+func parsePeers(addrs []string) ([]peer.AddrInfo, error) {
+	var out []peer.AddrInfo
+	for _, a := range addrs {
+		ai, err := peer.AddrInfoFromString(a)
+		if err != nil {
+			return nil, fmt.Errorf("--bootstrap %q: want a multiaddr ending in /p2p/<peer ID>: %w", a, err)
+		}
+		out = append(out, *ai)
+	}
+	return out, nil
+}

@@ -1,0 +1,135 @@
+// Package chaintest runs a real EVM in process for the broker's tests:
+// go-ethereum's simulated backend with the test token and the escrow
+// deployed (package devchain), funded dev accounts, and a lease client that
+// seals a block after every transaction.
+package chaintest
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/ethereum/go-ethereum/ethclient/simulated"
+
+	"github.com/tender-market/tender/pkg/devchain"
+	"github.com/tender-market/tender/pkg/lease"
+)
+
+// StartWindow is how long providers have to start a lease on this chain.
+const StartWindow = 10 * time.Minute
+
+// Backend sends like the simulated client and seals a block holding each
+// transaction right after it, so lease.Client's calls return at once.
+type Backend struct {
+	simulated.Client
+	sim *simulated.Backend
+}
+
+// SendTransaction sends tx and seals the block that holds it.
+func (b Backend) SendTransaction(ctx context.Context, tx *types.Transaction) error {
+	if err := b.Client.SendTransaction(ctx, tx); err != nil {
+		return err
+	}
+	return devchain.Mine(ctx, b.sim, tx.Hash())
+}
+
+// Party is a funded dev account.
+type Party struct {
+	Key  *ecdsa.PrivateKey
+	Addr common.Address
+	Auth *bind.TransactOpts
+}
+
+// Chain is a simulated chain with the market's contracts. Dev account 1 is
+// the tenant, accounts 2 to 4 are providers.
+type Chain struct {
+	Sim       *simulated.Backend
+	Backend   Backend
+	Client    *lease.Client
+	Contracts devchain.Contracts
+	ChainID   *big.Int
+	Tenant    Party
+	Providers []Party
+}
+
+// New starts a chain for t; it stops when t ends.
+func New(t testing.TB) *Chain {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+	defer cancel()
+	chainID := big.NewInt(devchain.ChainID)
+	party := func(n int) Party {
+		k := devchain.Key(n)
+		return Party{Key: k, Addr: crypto.PubkeyToAddress(k.PublicKey), Auth: bind.NewKeyedTransactor(k, chainID)}
+	}
+	c := &Chain{ChainID: chainID, Tenant: party(1), Providers: []Party{party(2), party(3), party(4)}}
+	holders := []common.Address{devchain.Address(0), c.Tenant.Addr}
+	for _, p := range c.Providers {
+		holders = append(holders, p.Addr)
+	}
+	c.Sim = devchain.NewBackend(devchain.ChainID, holders)
+	t.Cleanup(func() { c.Sim.Close() })
+	c.Backend = Backend{Client: c.Sim.Client(), sim: c.Sim}
+	var err error
+	c.Contracts, err = devchain.Deploy(ctx, c.Sim, devchain.Key(0), StartWindow, holders, big.NewInt(1_000_000_000_000))
+	if err != nil {
+		t.Fatalf("deploy contracts: %v", err)
+	}
+	c.Client, err = lease.New(ctx, c.Backend, c.Contracts.Escrow, nil)
+	if err != nil {
+		t.Fatalf("lease client: %v", err)
+	}
+	return c
+}
+
+// Advance moves chain time forward by d in a new empty block.
+func (c *Chain) Advance(t testing.TB, d time.Duration) {
+	t.Helper()
+	// The pool drops mined transactions in the background; until it has,
+	// AdjustTime sees them as pending and refuses.
+	for range 400 {
+		err := c.Sim.AdjustTime(d)
+		if err == nil {
+			return
+		}
+		if !strings.Contains(err.Error(), "non-empty block") {
+			t.Fatal(err)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+	t.Fatal("AdjustTime: the transaction pool still holds pending transactions after 2 s")
+}
+
+// Commit seals n empty blocks.
+func (c *Chain) Commit(n int) {
+	for range n {
+		c.Sim.Commit()
+	}
+}
+
+// Head is the latest block's number.
+func (c *Chain) Head(t testing.TB) uint64 {
+	t.Helper()
+	n, err := c.Backend.BlockNumber(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// Now is the latest block's time.
+func (c *Chain) Now(t testing.TB) time.Time {
+	t.Helper()
+	h, err := c.Backend.HeaderByNumber(context.Background(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return time.Unix(int64(h.Time), 0).UTC()
+}

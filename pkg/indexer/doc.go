@@ -1,0 +1,12 @@
+// Package indexer feeds the broker's store from the market's two sources.
+//
+// Market takes orders and auction transcripts as the network layer (or the
+// broker's HTTP API) hands them in: orders arrive verified, transcripts are
+// re-checked with auction.Domain.Verify before anything is stored. Chain
+// follows the escrow contract's events through lease.Client.Watch (plain
+// eth_getLogs polling works on any HTTP endpoint), only up to the head less
+// a number of confirmations so that shallow reorgs never reach the index,
+// and writes each batch of events with the cursor that covers it in one
+// transaction: stopped anywhere, it resumes where the store says, with
+// nothing lost and nothing doubled.
+package indexer

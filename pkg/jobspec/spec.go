@@ -1,0 +1,377 @@
+package jobspec
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"maps"
+	"math/big"
+	"os"
+	"reflect"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"gopkg.in/yaml.v3"
+
+	"github.com/tender-market/tender/pkg/auction"
+)
+
+// MaxSpecBytes caps a job spec file.
+const MaxSpecBytes = 256 << 10
+
+// Defaults and bounds of the spec's times.
+const (
+	DefaultBidWindow = 30 * time.Second
+	MinBidWindow     = time.Second
+	MaxBidWindow     = 10 * time.Minute
+)
+
+// Spec is job.yaml as written. Every field is optional except image,
+// maxDuration and maxPricePerHour.
+type Spec struct {
+	// Image is a container image the provider has locally.
+	Image string `yaml:"image"`
+	// Command replaces the image's CMD.
+	Command []string `yaml:"command"`
+	// Env is public: it is part of the signed order.
+	Env map[string]string `yaml:"env"`
+	// Secrets are environment variables kept off the public order: they
+	// reach the winning provider only, over an authenticated lease stream.
+	Secrets   map[string]string `yaml:"secrets"`
+	Resources Resources         `yaml:"resources"`
+	// Network gives the container a network; without it, it has none.
+	Network bool `yaml:"network"`
+	// MaxDuration is the longest the job may run ("2h").
+	MaxDuration string `yaml:"maxDuration"`
+	// MaxPricePerHour is the most the tenant pays per hour for the whole
+	// order: base units of the payment token ("2500000") or whole tokens
+	// ("2.5 tokens/h").
+	MaxPricePerHour string `yaml:"maxPricePerHour"`
+	// BidWindow is how long providers may bid ("30s", the default).
+	BidWindow string `yaml:"bidWindow"`
+}
+
+// Resources is what the job needs from a provider.
+type Resources struct {
+	GPUs uint32 `yaml:"gpus"`
+	// GPUModels lists acceptable models ("H100" matches "NVIDIA H100 80GB
+	// HBM3"); empty accepts any.
+	GPUModels []string `yaml:"gpuModels"`
+	// MinVRAM is the least memory per GPU ("40Gi").
+	MinVRAM string `yaml:"minVram"`
+	// MinComputeCapability is "major.minor" ("8.0").
+	MinComputeCapability string `yaml:"minComputeCapability"`
+	// MinCUDA is the least CUDA driver version, "major.minor" ("12.2").
+	MinCUDA string `yaml:"minCuda"`
+	// CPU is cores ("2", "0.5") or millicores ("1500m").
+	CPU string `yaml:"cpu"`
+	// Memory and Disk are sizes: "16Gi", "512Mi", "1G" or bytes.
+	Memory string `yaml:"memory"`
+	Disk   string `yaml:"disk"`
+	// Placement lists provider attributes that must hold, such as
+	// region: eu-west.
+	Placement map[string]string `yaml:"placement"`
+	// AllowSimulated accepts simulated GPUs (demos and tests).
+	AllowSimulated bool `yaml:"allowSimulated"`
+}
+
+// Job is a parsed, checked job spec: the order's public parts, the
+// secrets, and the times that make an order at a given moment.
+type Job struct {
+	Requirements    auction.Requirements
+	Job             auction.Job
+	Secrets         map[string]string
+	MaxDuration     time.Duration
+	MaxPricePerHour *big.Int
+	BidWindow       time.Duration
+}
+
+// ReadFile parses the job spec at path; see Parse.
+func ReadFile(path string, tokenDecimals uint8) (*Job, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, fmt.Errorf("job spec: %w", err)
+	}
+	defer f.Close()
+	data, err := io.ReadAll(io.LimitReader(f, MaxSpecBytes+1))
+	if err != nil {
+		return nil, fmt.Errorf("job spec %s: %w", path, err)
+	}
+	j, err := Parse(data, tokenDecimals)
+	if err != nil {
+		return nil, fmt.Errorf("job spec %s: %w", path, err)
+	}
+	return j, nil
+}
+
+// Parse reads a job spec strictly and checks it. tokenDecimals is the
+// payment token's decimals, used to convert a price in whole tokens. The
+// error lists every problem, each an *auction.FieldError naming the field.
+func Parse(data []byte, tokenDecimals uint8) (*Job, error) {
+	if len(data) > MaxSpecBytes {
+		return nil, fmt.Errorf("is over %d bytes", MaxSpecBytes)
+	}
+	var s Spec
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&s); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, errors.New("is empty: it needs at least image, maxDuration and maxPricePerHour")
+		}
+		return nil, yamlError(err, data)
+	}
+	var extra yaml.Node
+	if err := dec.Decode(&extra); !errors.Is(err, io.EOF) {
+		return nil, errors.New("holds more than one YAML document")
+	}
+	return s.Check(tokenDecimals)
+}
+
+// Check converts the spec and reports every problem.
+func (s *Spec) Check(tokenDecimals uint8) (*Job, error) {
+	var p problems
+	j := &Job{Secrets: map[string]string{}}
+
+	j.Job.Image = s.Image
+	if s.Image == "" {
+		p.add("image", "is required: name a container image, e.g. tender/example-train:dev")
+	} else if strings.ContainsFunc(s.Image, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
+		p.add("image", "%q has spaces or control characters", s.Image)
+	}
+	j.Job.Command = slices.Clone(s.Command)
+	j.Job.Network = s.Network
+	for _, name := range slices.Sorted(maps.Keys(s.Env)) {
+		if !envName.MatchString(name) {
+			p.add("env."+name, "is not a variable name: letters, digits and _, not starting with a digit")
+		} else if strings.HasPrefix(name, "TENDER_") {
+			p.add("env."+name, "names start with TENDER_ only for variables the provider sets")
+		}
+		j.Job.Env = append(j.Job.Env, auction.EnvVar{Name: name, Value: s.Env[name]})
+	}
+	for _, name := range slices.Sorted(maps.Keys(s.Secrets)) {
+		switch {
+		case !envName.MatchString(name):
+			p.add("secrets."+name, "is not a variable name: letters, digits and _, not starting with a digit")
+		case strings.HasPrefix(name, "TENDER_"):
+			p.add("secrets."+name, "names start with TENDER_ only for variables the provider sets")
+		case hasKey(s.Env, name):
+			p.add("secrets."+name, "is also in env: a variable is either public (env) or secret, not both")
+		}
+		j.Secrets[name] = s.Secrets[name]
+	}
+
+	s.Resources.check(&p, &j.Requirements)
+
+	if s.MaxDuration == "" {
+		p.add("maxDuration", `is required: how long the job may run, e.g. "2h" or "90m"`)
+	} else if d, ok := seconds(&p, "maxDuration", s.MaxDuration); ok {
+		if d > auction.MaxDurationLimit*time.Second {
+			p.add("maxDuration", "is %s, at most %s", d, auction.MaxDurationLimit*time.Second)
+		}
+		j.MaxDuration = d
+	}
+	j.BidWindow = DefaultBidWindow
+	if s.BidWindow != "" {
+		if d, ok := seconds(&p, "bidWindow", s.BidWindow); ok {
+			if d < MinBidWindow || d > MaxBidWindow {
+				p.add("bidWindow", "is %s, must be between %s and %s", d, MinBidWindow, MaxBidWindow)
+			}
+			j.BidWindow = d
+		}
+	}
+	if s.MaxPricePerHour == "" {
+		p.add("maxPricePerHour", `is required: the most you pay per hour, in the token's base units ("2500000") or whole tokens ("2.5 tokens/h")`)
+	} else if v, err := ParsePrice(s.MaxPricePerHour, tokenDecimals); err != nil {
+		p.add("maxPricePerHour", "%v", err)
+	} else {
+		j.MaxPricePerHour = v
+	}
+	if err := p.err(); err != nil {
+		return nil, err
+	}
+	// The order format has rules of its own (sizes, counts, text): check a
+	// stand-in order so they show up now, not at signing.
+	probe := j.Order(common.Address{1}, "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN", time.Unix(1, 0), 1, time.Minute)
+	if err := probe.Validate(); err != nil {
+		return nil, err
+	}
+	return j, nil
+}
+
+func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
+
+var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,127}$`)
+
+func (r *Resources) check(p *problems, req *auction.Requirements) {
+	req.GPUCount = r.GPUs
+	if r.GPUs > auction.MaxGPUCount {
+		p.add("resources.gpus", "is %d, at most %d", r.GPUs, auction.MaxGPUCount)
+	}
+	gpuOnly := func(field string) {
+		if r.GPUs == 0 {
+			p.add("resources."+field, "needs resources.gpus of at least 1 (a job without GPUs has no GPU requirements)")
+		}
+	}
+	for i, m := range r.GPUModels {
+		if strings.TrimSpace(m) == "" {
+			p.add(fmt.Sprintf("resources.gpuModels[%d]", i), "is empty: name a model such as H100")
+		}
+	}
+	if len(r.GPUModels) > 0 {
+		gpuOnly("gpuModels")
+		req.GPUModels = slices.Clone(r.GPUModels)
+	}
+	if r.MinVRAM != "" {
+		gpuOnly("minVram")
+		req.MinVRAMMiB, _ = sizeMiB(p, "resources.minVram", r.MinVRAM)
+	}
+	if r.MinComputeCapability != "" {
+		gpuOnly("minComputeCapability")
+		if maj, minor, ok := version(p, "resources.minComputeCapability", r.MinComputeCapability, 9); ok {
+			req.MinComputeCapability = maj*10 + minor
+		}
+	}
+	if r.MinCUDA != "" {
+		gpuOnly("minCuda")
+		if maj, minor, ok := version(p, "resources.minCuda", r.MinCUDA, 99); ok {
+			req.MinCUDAVersion = maj*1000 + minor*10
+		}
+	}
+	if r.CPU != "" {
+		req.CPUMillis, _ = cpuMillis(p, "resources.cpu", r.CPU)
+	}
+	if r.Memory != "" {
+		req.MemoryMiB, _ = sizeMiB(p, "resources.memory", r.Memory)
+	}
+	if r.Disk != "" {
+		req.DiskMiB, _ = sizeMiB(p, "resources.disk", r.Disk)
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Placement)) {
+		req.Placement = append(req.Placement, auction.Attribute{Key: k, Value: r.Placement[k]})
+	}
+	req.AllowSimulated = r.AllowSimulated
+}
+
+// Order is the job as an order from tenant, auctioned by auctioneer (a
+// libp2p peer ID), whose bid window opens at now. leaseWindow is how long
+// after the window closes the order stays valid for opening its lease.
+func (j *Job) Order(tenant common.Address, auctioneer string, now time.Time, nonce uint64, leaseWindow time.Duration) auction.Order {
+	deadline := uint64(now.Add(j.BidWindow).Unix())
+	return auction.Order{
+		Tenant:          tenant,
+		Auctioneer:      auctioneer,
+		MaxPricePerHour: new(big.Int).Set(j.MaxPricePerHour),
+		MaxDuration:     uint64(j.MaxDuration / time.Second),
+		BidDeadline:     deadline,
+		Expiry:          deadline + uint64(max(leaseWindow/time.Second, 1)),
+		Nonce:           nonce,
+		Requirements:    j.Requirements,
+		Job:             j.Job,
+	}
+}
+
+// problems collects field errors so a user sees them all at once.
+type problems []error
+
+func (p *problems) add(field, format string, args ...any) {
+	*p = append(*p, &auction.FieldError{Field: field, Msg: fmt.Sprintf(format, args...)})
+}
+
+func (p problems) err() error { return errors.Join(p...) }
+
+var unknownField = regexp.MustCompile(`^line (\d+): field (.+) not found in type jobspec\.(\w+)$`)
+
+var wrongKind = regexp.MustCompile(`^line (\d+): cannot unmarshal (\S+)(?: ` + "`" + `(.*)` + "`" + `)? into (.+)$`)
+
+// kinds says in words what a Go type of the spec takes.
+var kinds = map[string]string{
+	"uint32":            "a whole number",
+	"bool":              "true or false",
+	"string":            "a plain value",
+	"[]string":          `a list of values, e.g. ["a", "b"]`,
+	"map[string]string": "a map of names to values",
+}
+
+// yamlError rewrites yaml's messages about Go types into the spec's words.
+func yamlError(err error, data []byte) error {
+	var te *yaml.TypeError
+	if !errors.As(err, &te) {
+		return fmt.Errorf("is not valid YAML: %w", err)
+	}
+	var p problems
+	var lines map[string]string
+	for _, msg := range te.Errors {
+		if m := unknownField.FindStringSubmatch(msg); m != nil {
+			at, allowed := fieldsOf(m[3])
+			p.add(at+m[2], "line %s: unknown field; %s allows %s", m[1], strings.TrimSuffix(cmpOr(at, "the spec"), "."), strings.Join(allowed, ", "))
+			continue
+		}
+		if m := wrongKind.FindStringSubmatch(msg); m != nil {
+			if lines == nil {
+				lines = fieldLines(data)
+			}
+			field := cmpOr(lines[m[1]], "spec")
+			want := cmpOr(kinds[strings.TrimPrefix(m[4], "jobspec.")], m[4])
+			p.add(field, "line %s: %s is not %s", m[1], cmpOr(strconv.Quote(m[3]), m[2]), want)
+			continue
+		}
+		p.add("spec", "%s", strings.ReplaceAll(msg, "jobspec.", ""))
+	}
+	return p.err()
+}
+
+// fieldLines maps a line number to the dotted path of the field whose value
+// starts there.
+func fieldLines(data []byte) map[string]string {
+	out := map[string]string{}
+	var doc yaml.Node
+	if yaml.Unmarshal(data, &doc) != nil {
+		return out
+	}
+	var walk func(n *yaml.Node, at string)
+	walk = func(n *yaml.Node, at string) {
+		switch n.Kind {
+		case yaml.DocumentNode:
+			for _, c := range n.Content {
+				walk(c, at)
+			}
+		case yaml.MappingNode:
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				path := at + n.Content[i].Value
+				out[strconv.Itoa(n.Content[i+1].Line)] = path
+				walk(n.Content[i+1], path+".")
+			}
+		}
+	}
+	walk(&doc, "")
+	return out
+}
+
+func cmpOr(a, b string) string {
+	if a != "" {
+		return a
+	}
+	return b
+}
+
+// fieldsOf returns where a spec type sits and its YAML field names.
+func fieldsOf(typeName string) (at string, names []string) {
+	var t reflect.Type
+	switch typeName {
+	case "Spec":
+		t = reflect.TypeFor[Spec]()
+	case "Resources":
+		t, at = reflect.TypeFor[Resources](), "resources."
+	default:
+		return "", nil
+	}
+	for f := range t.Fields() {
+		names = append(names, strings.Split(f.Tag.Get("yaml"), ",")[0])
+	}
+	return at, names
+}

@@ -1,0 +1,195 @@
+package jobspec
+
+import (
+	"errors"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/tender-market/tender/pkg/auction"
+)
+
+const full = `
+image: tender/example-train:dev
+command: ["-epochs", "3"]
+env: {B: "2", A: "1"}
+secrets: {API_KEY: s3cret}
+resources:
+  gpus: 2
+  gpuModels: [H100, "H200"]
+  minVram: 40Gi
+  minComputeCapability: 8.0
+  minCuda: "12.2"
+  cpu: 2
+  memory: 16Gi
+  disk: 1.5G
+  placement: {region: eu-west}
+  allowSimulated: true
+network: true
+maxDuration: 2h
+maxPricePerHour: 1.5 tokens/h
+bidWindow: 3s
+`
+
+func TestParseFull(t *testing.T) {
+	j, err := Parse([]byte(full), 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &Job{
+		Requirements: auction.Requirements{
+			GPUCount: 2, GPUModels: []string{"H100", "H200"}, MinVRAMMiB: 40 << 10,
+			MinComputeCapability: 80, MinCUDAVersion: 12020, CPUMillis: 2000, MemoryMiB: 16 << 10,
+			DiskMiB: 1431, Placement: []auction.Attribute{{Key: "region", Value: "eu-west"}}, AllowSimulated: true,
+		},
+		Job: auction.Job{
+			Image: "tender/example-train:dev", Command: []string{"-epochs", "3"},
+			Env: []auction.EnvVar{{Name: "A", Value: "1"}, {Name: "B", Value: "2"}}, Network: true,
+		},
+		Secrets:         map[string]string{"API_KEY": "s3cret"},
+		MaxDuration:     2 * time.Hour,
+		MaxPricePerHour: big.NewInt(1_500_000),
+		BidWindow:       3 * time.Second,
+	}
+	if d := cmp.Diff(want, j, cmp.Comparer(func(a, b *big.Int) bool { return a.Cmp(b) == 0 })); d != "" {
+		t.Errorf("Parse (-want +got):\n%s", d)
+	}
+	now := time.Unix(1_000_000, 0)
+	o := j.Order(common.Address{7}, "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN", now, 9, 10*time.Minute)
+	if o.BidDeadline != 1_000_003 || o.Expiry != 1_000_603 || o.MaxDuration != 7200 || o.Nonce != 9 {
+		t.Errorf("order times: deadline %d expiry %d maxDuration %d nonce %d", o.BidDeadline, o.Expiry, o.MaxDuration, o.Nonce)
+	}
+	for _, e := range o.Job.Env {
+		if e.Name == "API_KEY" {
+			t.Error("a secret is in the public order")
+		}
+	}
+	if err := o.Validate(); err != nil {
+		t.Errorf("order does not validate: %v", err)
+	}
+}
+
+func TestParseExample(t *testing.T) {
+	j, err := ReadFile("../../examples/train/job.yaml", 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Job.Image != "tender/example-train:dev" || j.Requirements.GPUCount != 1 {
+		t.Errorf("example: image %q, gpus %d", j.Job.Image, j.Requirements.GPUCount)
+	}
+}
+
+func TestParseBad(t *testing.T) {
+	const base = "image: x\nmaxDuration: 1h\nmaxPricePerHour: \"100\"\n"
+	tests := []struct {
+		name, spec string
+		field      string // the field the error must name
+		says       string // and a word of what is allowed
+	}{
+		{"empty", "", "", "image, maxDuration and maxPricePerHour"},
+		{"unknown top field", base + "gpu: 1\n", "gpu", "allows image, command"},
+		{"unknown resource field", base + "resources:\n  vram: 1Gi\n", "resources.vram", "allows gpus, gpuModels"},
+		{"no image", "maxDuration: 1h\nmaxPricePerHour: \"1\"\n", "image", "is required"},
+		{"no duration", "image: x\nmaxPricePerHour: \"1\"\n", "maxDuration", "is required"},
+		{"no price", "image: x\nmaxDuration: 1h\n", "maxPricePerHour", "is required"},
+		{"bad duration", "image: x\nmaxDuration: forever\nmaxPricePerHour: \"1\"\n", "maxDuration", `"2h"`},
+		{"fractional seconds", "image: x\nmaxDuration: 1500ms\nmaxPricePerHour: \"1\"\n", "maxDuration", "whole seconds"},
+		{"too long", "image: x\nmaxDuration: 10000h\nmaxPricePerHour: \"1\"\n", "maxDuration", "at most"},
+		{"fraction of a base unit", "image: x\nmaxDuration: 1h\nmaxPricePerHour: \"1.5\"\n", "maxPricePerHour", "tokens/h"},
+		{"too many decimals", "image: x\nmaxDuration: 1h\nmaxPricePerHour: 0.0000001 tokens/h\n", "maxPricePerHour", "decimals"},
+		{"zero price", "image: x\nmaxDuration: 1h\nmaxPricePerHour: \"0\"\n", "maxPricePerHour", "more than 0"},
+		{"price unit", "image: x\nmaxDuration: 1h\nmaxPricePerHour: 3 USD\n", "maxPricePerHour", "base units"},
+		{"bid window", base + "bidWindow: 1h\n", "bidWindow", "between"},
+		{"memory unit", base + "resources:\n  memory: 16GB\n", "resources.memory", "Gi"},
+		{"cpu", base + "resources:\n  cpu: 1.2345\n", "resources.cpu", "millicores"},
+		{"cpu zero", base + "resources:\n  cpu: 0m\n", "resources.cpu", "more than 0"},
+		{"compute capability", base + "resources:\n  gpus: 1\n  minComputeCapability: eight\n", "resources.minComputeCapability", "major.minor"},
+		{"cuda minor", base + "resources:\n  gpus: 1\n  minCuda: \"12.100\"\n", "resources.minCuda", "major.minor"},
+		{"gpu requirement without gpus", base + "resources:\n  gpuModels: [H100]\n", "resources.gpuModels", "resources.gpus"},
+		{"gpus kind", base + "resources:\n  gpus: two\n", "resources.gpus", "whole number"},
+		{"env name", base + "env: {\"1X\": y}\n", "env.1X", "variable name"},
+		{"secret in env", base + "env: {K: v}\nsecrets: {K: w}\n", "secrets.K", "not both"},
+		{"reserved", base + "secrets: {TENDER_LEASE_ID: w}\n", "secrets.TENDER_LEASE_ID", "TENDER_"},
+		{"two documents", base + "---\nimage: y\n", "", "more than one"},
+		{"not yaml", "image: [\n", "", "YAML"},
+		{"image with space", "image: a b\nmaxDuration: 1h\nmaxPricePerHour: \"1\"\n", "image", "spaces"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := Parse([]byte(tt.spec), 6)
+			if err == nil {
+				t.Fatal("Parse: no error")
+			}
+			if tt.field != "" {
+				var fe *auction.FieldError
+				found := false
+				for _, e := range flatten(err) {
+					if errors.As(e, &fe) && fe.Field == tt.field {
+						found = true
+					}
+				}
+				if !found {
+					t.Errorf("error %q names no field %q", err, tt.field)
+				}
+			}
+			if !strings.Contains(err.Error(), tt.says) {
+				t.Errorf("error %q does not say %q", err, tt.says)
+			}
+		})
+	}
+}
+
+func flatten(err error) []error {
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		var out []error
+		for _, e := range j.Unwrap() {
+			out = append(out, flatten(e)...)
+		}
+		return out
+	}
+	return []error{err}
+}
+
+func TestParsePrice(t *testing.T) {
+	tests := []struct {
+		in       string
+		decimals uint8
+		want     string
+	}{
+		{"2500000", 6, "2500000"},
+		{"2500000/h", 6, "2500000"},
+		{"2.5 tokens/h", 6, "2500000"},
+		{"1 token", 18, "1000000000000000000"},
+		{"0.000001 tokens/h", 6, "1"},
+		{"3 tokens/h", 0, "3"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			got, err := ParsePrice(tt.in, tt.decimals)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.String() != tt.want {
+				t.Errorf("ParsePrice(%q, %d) = %s, want %s", tt.in, tt.decimals, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestFormatTokens(t *testing.T) {
+	tests := []struct {
+		v    int64
+		want string
+	}{{2_500_000, "2.5"}, {1, "0.000001"}, {3_000_000, "3"}, {0, "0"}, {-1_500_000, "-1.5"}}
+	for _, tt := range tests {
+		t.Run(tt.want, func(t *testing.T) {
+			if got := FormatTokens(big.NewInt(tt.v), 6); got != tt.want {
+				t.Errorf("FormatTokens(%d) = %s, want %s", tt.v, got, tt.want)
+			}
+		})
+	}
+}

@@ -1,0 +1,280 @@
+package provider
+
+import (
+	"archive/tar"
+	"context"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
+)
+
+// MaxInputBytes caps a lease's input.
+const MaxInputBytes = 4 << 30
+
+var _ network.LeaseHost = (*Daemon)(nil)
+
+// lease returns the lease the provider serves as id.
+func (d *Daemon) lease(id common.Hash) (*leaseRun, error) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if l := d.leases[id]; l != nil {
+		return l, nil
+	}
+	return nil, fmt.Errorf("%w: %s", network.ErrUnknownLease, id.Hex())
+}
+
+// TenantOf is the lease's tenant. A lease of one of the provider's bids
+// that is open on chain is served from the moment its tenant asks, even
+// before the escrow watcher has seen it open.
+func (d *Daemon) TenantOf(ctx context.Context, id common.Hash) (common.Address, error) {
+	d.mu.Lock()
+	l, b := d.leases[id], d.bids[id]
+	d.mu.Unlock()
+	if l != nil {
+		return l.bid.order.Order.Tenant, nil
+	}
+	if b == nil {
+		return common.Address{}, fmt.Errorf("%w: %s", network.ErrUnknownLease, id.Hex())
+	}
+	cl, err := d.cfg.Escrow.Lease(ctx, id)
+	if err != nil {
+		return common.Address{}, err
+	}
+	if cl.State == lease.StateNone || !d.startLease(id) {
+		return common.Address{}, fmt.Errorf("%w: %s is not open on chain", network.ErrUnknownLease, id.Hex())
+	}
+	return b.order.Order.Tenant, nil
+}
+
+// PutSecrets takes the job's secrets; the job starts once they arrive.
+func (d *Daemon) PutSecrets(_ context.Context, id common.Hash, secrets map[string]string) error {
+	l, err := d.lease(id)
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.state != StateAwaitingSecrets || l.secrets != nil {
+		return fmt.Errorf("lease %s is %s: secrets are taken only before the job starts", id.Hex(), l.state)
+	}
+	l.secrets = make(map[string]string, len(secrets))
+	for k, v := range secrets {
+		l.secrets[k] = v
+	}
+	l.secretsOnce.Do(func() { close(l.secretsIn) })
+	return nil
+}
+
+// PutInput takes the job's input, a tar archive unpacked at /input. It must
+// come before the secrets, which start the job.
+func (d *Daemon) PutInput(_ context.Context, id common.Hash, r io.Reader) error {
+	l, err := d.lease(id)
+	if err != nil {
+		return err
+	}
+	l.mu.Lock()
+	ready := l.state == StateAwaitingSecrets && l.secrets == nil
+	l.mu.Unlock()
+	if !ready {
+		return fmt.Errorf("lease %s: input is taken only before the secrets, which start the job", id.Hex())
+	}
+	dir := d.leaseDir(id)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("input: %w", err)
+	}
+	partial, final := filepath.Join(dir, "input.partial"), filepath.Join(dir, "input")
+	os.RemoveAll(partial)
+	if err := untar(io.LimitReader(r, MaxInputBytes+1), partial); err != nil {
+		os.RemoveAll(partial)
+		return fmt.Errorf("input: %w", err)
+	}
+	os.RemoveAll(final)
+	if err := os.Rename(partial, final); err != nil {
+		return fmt.Errorf("input: %w", err)
+	}
+	l.mu.Lock()
+	l.hasInput = true
+	l.mu.Unlock()
+	return nil
+}
+
+// untar unpacks regular files and directories of a tar stream into dir,
+// readable by the job's user; anything else, and any path leaving dir, is
+// refused. It reads r to its end so the stream's checksum is checked.
+func untar(r io.Reader, dir string) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	var total int64
+	tr := tar.NewReader(r)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			_, err = io.Copy(io.Discard, r)
+			return err
+		}
+		if err != nil {
+			return err
+		}
+		name := filepath.Clean(h.Name)
+		if filepath.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
+			return fmt.Errorf("%q leaves the input directory", h.Name)
+		}
+		path := filepath.Join(dir, name)
+		switch h.Typeflag {
+		case tar.TypeDir:
+			if err := os.MkdirAll(path, 0o755); err != nil {
+				return err
+			}
+		case tar.TypeReg:
+			total += h.Size
+			if total > MaxInputBytes {
+				return fmt.Errorf("input is over %d bytes", int64(MaxInputBytes))
+			}
+			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+				return err
+			}
+			f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
+			if err != nil {
+				return err
+			}
+			_, err = io.Copy(f, tr)
+			if cerr := f.Close(); err == nil {
+				err = cerr
+			}
+			if err != nil {
+				return err
+			}
+		default:
+			return fmt.Errorf("%q: only files and directories are taken (type %q)", h.Name, h.Typeflag)
+		}
+	}
+}
+
+// Status reports the lease's state.
+func (d *Daemon) Status(_ context.Context, id common.Hash) (network.LeaseStatus, error) {
+	l, err := d.lease(id)
+	if err != nil {
+		return network.LeaseStatus{}, err
+	}
+	return l.status(), nil
+}
+
+// Logs copies the job's output lines, following them if asked.
+func (d *Daemon) Logs(ctx context.Context, id common.Hash, follow bool, w io.Writer) error {
+	l, err := d.lease(id)
+	if err != nil {
+		return err
+	}
+	return l.logs.copyTo(ctx, w, follow)
+}
+
+// Output opens the job's /output archive once the job has ended.
+func (d *Daemon) Output(_ context.Context, id common.Hash, offset int64) (io.ReadCloser, network.OutputInfo, error) {
+	l, err := d.lease(id)
+	if err != nil {
+		return nil, network.OutputInfo{}, err
+	}
+	l.mu.Lock()
+	path, info := l.output, network.OutputInfo{Size: l.outputLen, SHA256: l.outputSHA}
+	state := l.state
+	l.mu.Unlock()
+	if path == "" {
+		return nil, network.OutputInfo{}, fmt.Errorf("lease %s is %s: its output is ready when the job has ended", id.Hex(), state)
+	}
+	if offset < 0 || offset > info.Size {
+		return nil, network.OutputInfo{}, fmt.Errorf("offset %d is outside the %d-byte archive", offset, info.Size)
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, network.OutputInfo{}, fmt.Errorf("output: %w", err)
+	}
+	if _, err := f.Seek(offset, io.SeekStart); err != nil {
+		f.Close()
+		return nil, network.OutputInfo{}, fmt.Errorf("output: %w", err)
+	}
+	return f, info, nil
+}
+
+func decodeSHA(s string) ([32]byte, error) {
+	var out [32]byte
+	b, err := hex.DecodeString(s)
+	if err != nil || len(b) != len(out) {
+		return out, fmt.Errorf("output SHA-256 %q is not 32 bytes of hex", s)
+	}
+	copy(out[:], b)
+	return out, nil
+}
+
+// logBook keeps a job's recent output for any number of readers, who may
+// follow it as it grows.
+type logBook struct {
+	mu      sync.Mutex
+	buf     []byte
+	max     int
+	dropped int64 // bytes dropped from the front
+	done    bool
+	changed chan struct{}
+}
+
+func newLogBook(max int) *logBook { return &logBook{max: max, changed: make(chan struct{})} }
+
+func (b *logBook) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.buf = append(b.buf, p...)
+	if over := len(b.buf) - b.max; over > 0 {
+		b.buf = append(b.buf[:0], b.buf[over:]...)
+		b.dropped += int64(over)
+	}
+	close(b.changed)
+	b.changed = make(chan struct{})
+	return len(p), nil
+}
+
+// end marks the log complete: followers return once they have read it.
+func (b *logBook) end() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.done {
+		b.done = true
+		close(b.changed)
+		b.changed = make(chan struct{})
+	}
+}
+
+func (b *logBook) copyTo(ctx context.Context, w io.Writer, follow bool) error {
+	var pos int64
+	for {
+		b.mu.Lock()
+		pos = max(pos, b.dropped)
+		chunk := append([]byte(nil), b.buf[pos-b.dropped:]...)
+		done, changed := b.done, b.changed
+		b.mu.Unlock()
+		if len(chunk) > 0 {
+			if _, err := w.Write(chunk); err != nil {
+				return err
+			}
+			pos += int64(len(chunk))
+			continue
+		}
+		if !follow || done {
+			return nil
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-changed:
+		}
+	}
+}

@@ -1,0 +1,81 @@
+package provider
+
+import (
+	"archive/tar"
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+)
+
+func TestLogBookFollow(t *testing.T) {
+	b := newLogBook(8)
+	b.Write([]byte("abc"))
+	var got bytes.Buffer
+	done := make(chan error, 1)
+	go func() { done <- b.copyTo(context.Background(), &got, true) }()
+	b.Write([]byte("defghij")) // over the cap: "ab" is dropped
+	b.end()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("a follower did not return after the log ended")
+	}
+	if s := got.String(); !strings.HasSuffix(s, "ghij") || len(s) < 8 {
+		t.Errorf("follower read %q, want the log's last 8 bytes at least", s)
+	}
+	var all bytes.Buffer
+	if err := b.copyTo(context.Background(), &all, false); err != nil || all.String() != "cdefghij" {
+		t.Errorf("copyTo = %q, %v; want the last 8 bytes cdefghij", all.String(), err)
+	}
+}
+
+func TestUntar(t *testing.T) {
+	tests := []struct {
+		name    string
+		entries []tar.Header
+		err     string
+	}{
+		{"files and dirs", []tar.Header{{Typeflag: tar.TypeDir, Name: "d/"}, {Typeflag: tar.TypeReg, Name: "d/f.txt", Size: 2}}, ""},
+		{"escape", []tar.Header{{Typeflag: tar.TypeReg, Name: "../x", Size: 2}}, "leaves the input directory"},
+		{"absolute", []tar.Header{{Typeflag: tar.TypeReg, Name: "/etc/x", Size: 2}}, "leaves the input directory"},
+		{"symlink", []tar.Header{{Typeflag: tar.TypeSymlink, Name: "l", Linkname: "/etc/passwd"}}, "only files and directories"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var buf bytes.Buffer
+			tw := tar.NewWriter(&buf)
+			for _, h := range tt.entries {
+				h.Mode = 0o600
+				if err := tw.WriteHeader(&h); err != nil {
+					t.Fatal(err)
+				}
+				if h.Typeflag == tar.TypeReg {
+					tw.Write([]byte("hi"))
+				}
+			}
+			tw.Close()
+			dir := filepath.Join(t.TempDir(), "in")
+			err := untar(&buf, dir)
+			if tt.err != "" {
+				if err == nil || !strings.Contains(err.Error(), tt.err) {
+					t.Fatalf("untar error = %v, want %q", err, tt.err)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			st, err := os.Stat(filepath.Join(dir, "d", "f.txt"))
+			if err != nil || st.Mode().Perm() != 0o644 {
+				t.Errorf("unpacked file: %v, mode %v; want mode 0644", err, st.Mode())
+			}
+		})
+	}
+}

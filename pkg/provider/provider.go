@@ -1,0 +1,477 @@
+// Package provider is the GPU owner's daemon: it answers the market's
+// orders with signed sealed bids (or signed no-bids that say why), holds
+// the GPUs it bid until the auction is decided, runs the winning tenant's
+// job when the lease opens in escrow, bills it by starting the lease on
+// chain and withdrawing on a schedule, and closes the lease with the job's
+// exit code and the SHA-256 of its /output archive. Tenants reach their
+// lease's secrets, input, status, logs and output through the network's
+// lease streams, which the daemon serves (network.LeaseHost).
+//
+// Every dependency is an interface declared here (Market, Escrow, Runner,
+// Pricer), so the daemon composes pkg/network, pkg/lease, pkg/executor and
+// pkg/pricing without knowing their insides.
+package provider
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"os"
+	"path/filepath"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/executor"
+	"github.com/tender-market/tender/pkg/gpu"
+	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
+)
+
+// Market is what the daemon needs from its market node (*network.Node).
+type Market interface {
+	ID() peer.ID
+	Orders(ctx context.Context) <-chan auction.VerifiedOrder
+	Transcripts(ctx context.Context) <-chan network.VerifiedTranscript
+	SendBid(ctx context.Context, order *auction.VerifiedOrder, sb auction.SignedBid) (auction.Verdict, error)
+	SendNoBid(ctx context.Context, order *auction.VerifiedOrder, nb auction.SignedNoBid) error
+	ServeLeases(h network.LeaseHost)
+}
+
+// Escrow is what the daemon needs from the escrow (*lease.Client).
+type Escrow interface {
+	Lease(ctx context.Context, id common.Hash) (lease.Lease, error)
+	Start(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*types.Receipt, error)
+	Withdraw(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*types.Receipt, error)
+	Close(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms, exitCode int32, resultHash common.Hash) (*types.Receipt, error)
+	Watch(ctx context.Context, opts lease.WatchOptions, handle func(lease.Event) error) error
+}
+
+// Runner runs a lease's container (*executor.Executor).
+type Runner interface {
+	Start(ctx context.Context, job executor.Job) (executor.Run, error)
+	Finish(ctx context.Context, run executor.Run, opts executor.FinishOptions) (executor.Result, error)
+	Cancel(ctx context.Context, run executor.Run) error
+}
+
+// Pricer prices offers (*pricing.Prices).
+type Pricer interface {
+	// Priced reports whether the provider rents out GPUs of model.
+	Priced(model string) bool
+	Price(ctx context.Context, order *auction.Order, offer *auction.Offer) (*big.Int, error)
+}
+
+var (
+	_ Market = (*network.Node)(nil)
+	_ Escrow = (*lease.Client)(nil)
+	_ Runner = (*executor.Executor)(nil)
+)
+
+// Config composes a daemon. Every field without a default is required.
+type Config struct {
+	Domain auction.Domain
+	// Signer signs bids and no-bids; Auth sends the escrow transactions.
+	// Both are the provider's account.
+	Signer auction.Signer
+	Auth   *bind.TransactOpts
+	Market Market
+	Escrow Escrow
+	Runner Runner
+	Pricer Pricer
+	// GPUs tracks the inventory's GPUs; Inventory says what they are.
+	GPUs      *gpu.Allocator
+	Inventory gpu.DeviceSource
+	// CPUMillis, MemoryMiB and DiskMiB are what the provider rents out in
+	// all, shared by its leases.
+	CPUMillis, MemoryMiB, DiskMiB uint64
+	// Attributes are the provider's properties (region=eu-west).
+	Attributes []auction.Attribute
+	// WorkDir holds each lease's input, logs and output archive.
+	WorkDir string
+	// WatchFrom is where to start reading escrow events.
+	WatchFrom lease.Cursor
+	// PollInterval is how often to look for escrow events on an endpoint
+	// without subscriptions. Default 2s.
+	PollInterval time.Duration
+	// WithdrawEvery is how often a running lease's accrued pay is
+	// withdrawn. Default 10m.
+	WithdrawEvery time.Duration
+	// SecretsTimeout is how long to wait for the tenant's secrets after the
+	// lease opens before giving the lease up. Default 2m.
+	SecretsTimeout time.Duration
+	Logger         *slog.Logger
+	// Now is the clock. Default time.Now.
+	Now func() time.Time
+}
+
+// Daemon is a running provider. Run it with Run.
+type Daemon struct {
+	cfg Config
+	log *slog.Logger
+
+	txMu sync.Mutex // one escrow transaction at a time: they share a nonce
+
+	mu     sync.Mutex
+	bids   map[common.Hash]*bidState // by bid hash, the lease ID to be
+	leases map[common.Hash]*leaseRun
+	wg     sync.WaitGroup
+	life   context.Context // Run's context, for goroutines started by callbacks
+}
+
+type bidState struct {
+	order  auction.VerifiedOrder
+	bid    auction.SignedBid
+	id     common.Hash
+	gpus   []string
+	leased bool
+}
+
+// New checks cfg and returns a daemon.
+func New(cfg Config) (*Daemon, error) {
+	switch {
+	case cfg.Signer == nil || cfg.Auth == nil:
+		return nil, errors.New("provider: a key is needed (Signer and Auth)")
+	case cfg.Auth.From != cfg.Signer.Address():
+		return nil, fmt.Errorf("provider: transactions from %s but bids signed by %s", cfg.Auth.From.Hex(), cfg.Signer.Address().Hex())
+	case cfg.Market == nil || cfg.Escrow == nil || cfg.Runner == nil || cfg.Pricer == nil:
+		return nil, errors.New("provider: Market, Escrow, Runner and Pricer are required")
+	case cfg.GPUs == nil || cfg.Inventory == nil:
+		return nil, errors.New("provider: GPUs and Inventory are required")
+	case cfg.WorkDir == "":
+		return nil, errors.New("provider: WorkDir is required")
+	}
+	if cfg.PollInterval <= 0 {
+		cfg.PollInterval = 2 * time.Second
+	}
+	if cfg.WithdrawEvery <= 0 {
+		cfg.WithdrawEvery = 10 * time.Minute
+	}
+	if cfg.SecretsTimeout <= 0 {
+		cfg.SecretsTimeout = 2 * time.Minute
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Now == nil {
+		cfg.Now = time.Now
+	}
+	if err := os.MkdirAll(cfg.WorkDir, 0o700); err != nil {
+		return nil, fmt.Errorf("provider: work dir: %w", err)
+	}
+	return &Daemon{
+		cfg: cfg, log: cfg.Logger,
+		bids:   make(map[common.Hash]*bidState),
+		leases: make(map[common.Hash]*leaseRun),
+	}, nil
+}
+
+// Run serves the market until ctx is done: it bids on orders, watches the
+// escrow for its leases and runs them. It returns once every goroutine it
+// started has ended. A job still running when ctx ends keeps running in
+// its container.
+func (d *Daemon) Run(ctx context.Context) error {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	d.mu.Lock()
+	d.life = ctx
+	d.mu.Unlock()
+	d.cfg.Market.ServeLeases(d)
+	defer d.cfg.Market.ServeLeases(nil)
+
+	orders := d.cfg.Market.Orders(ctx)
+	transcripts := d.cfg.Market.Transcripts(ctx)
+	d.wg.Go(func() { d.watch(ctx) })
+	d.log.Info("provider running", "address", d.cfg.Signer.Address(), "peer", d.cfg.Market.ID())
+	for ctx.Err() == nil {
+		select {
+		case <-ctx.Done():
+		case o, ok := <-orders:
+			if !ok {
+				cancel() // the node closed
+				continue
+			}
+			d.wg.Go(func() { d.handleOrder(ctx, o) })
+		case t, ok := <-transcripts:
+			if ok {
+				d.onTranscript(t)
+			}
+		}
+	}
+	d.wg.Wait()
+	return nil
+}
+
+// watch follows the escrow's events until ctx is done, starting again
+// from where it stopped when the endpoint fails.
+func (d *Daemon) watch(ctx context.Context) {
+	from := d.cfg.WatchFrom
+	delay := d.cfg.PollInterval
+	for {
+		err := d.cfg.Escrow.Watch(ctx, lease.WatchOptions{
+			From: from, PollInterval: d.cfg.PollInterval,
+			Scanned: func(c lease.Cursor) { from = c },
+		}, func(ev lease.Event) error {
+			from = ev.Next
+			return d.onEvent(ev)
+		})
+		if ctx.Err() != nil {
+			return
+		}
+		d.log.Warn("watching the escrow failed; retrying", "err", err, "in", delay)
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(delay):
+		}
+		delay = min(2*delay, time.Minute)
+	}
+}
+
+// handleOrder bids on o, or says why not.
+func (d *Daemon) handleOrder(ctx context.Context, o auction.VerifiedOrder) {
+	log := d.log.With("order", o.Hash)
+	ctx, cancel := context.WithDeadline(ctx, time.Unix(int64(o.Order.BidDeadline), 0))
+	defer cancel()
+	b, err := d.reserve(&o)
+	if err != nil {
+		var m *auction.Mismatch
+		if errors.As(err, &m) {
+			d.noBid(ctx, &o, m.Reason, m.Detail, log)
+			return
+		}
+		log.Warn("cannot bid", "err", err)
+		return
+	}
+	price, err := d.cfg.Pricer.Price(ctx, &o.Order, &b.bid.Bid.Offer)
+	if err != nil {
+		d.release(b.id)
+		log.Warn("cannot price the order", "err", err)
+		return
+	}
+	if price.Cmp(o.Order.MaxPricePerHour) > 0 {
+		d.release(b.id)
+		d.noBid(ctx, &o, auction.ReasonPriceBelowFloor, fmt.Sprintf("asks %s per hour, the order pays at most %s", price, o.Order.MaxPricePerHour), log)
+		return
+	}
+	b.bid.Bid.PricePerHour = price
+	sb, err := d.cfg.Domain.SignBid(b.bid.Bid, d.cfg.Signer)
+	if err != nil {
+		d.release(b.id)
+		log.Error("sign bid", "err", err)
+		return
+	}
+	id := d.cfg.Domain.BidHash(&sb.Bid)
+	if !d.rekey(b, id, sb) {
+		log.Error("hold GPUs under the bid's hash", "bid", id)
+		return
+	}
+	verdict, err := d.cfg.Market.SendBid(ctx, &o, sb)
+	if err != nil {
+		d.release(id)
+		log.Warn("bid not taken", "err", err)
+		return
+	}
+	log.Info("bid sent", "bid", id, "price", price, "gpus", len(b.gpus), "verdict", verdict.Reason, "detail", verdict.Detail)
+}
+
+// reserve matches o against free capacity and holds what it needs under a
+// provisional key; the error is a *auction.Mismatch when the provider
+// cannot serve o.
+func (d *Daemon) reserve(o *auction.VerifiedOrder) (*bidState, error) {
+	snap := d.cfg.Inventory.Snapshot()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.pruneLocked()
+	c := auction.Capacity{
+		CUDAVersion: uint32(max(snap.CUDADriverVersion, 0)),
+		Attributes:  d.cfg.Attributes,
+		Simulated:   snap.Simulated,
+	}
+	var cpu, mem, disk uint64
+	for _, b := range d.bids {
+		r := &b.order.Order.Requirements
+		cpu, mem, disk = cpu+r.CPUMillis, mem+r.MemoryMiB, disk+r.DiskMiB
+	}
+	c.CPUMillis = sub(d.cfg.CPUMillis, cpu)
+	c.MemoryMiB = sub(d.cfg.MemoryMiB, mem)
+	c.DiskMiB = sub(d.cfg.DiskMiB, disk)
+	unpriced := 0
+	for _, g := range d.cfg.GPUs.Free() {
+		if !d.cfg.Pricer.Priced(g.Model) {
+			unpriced++
+			continue
+		}
+		c.GPUs = append(c.GPUs, auction.Device{UUID: g.UUID, Model: g.Model, VRAMMiB: g.MemoryTotalMiB, ComputeCapability: uint32(max(g.ComputeCapability, 0))})
+	}
+	offer, uuids, err := auction.Match(&o.Order.Requirements, &c)
+	if err != nil {
+		var m *auction.Mismatch
+		if errors.As(err, &m) && m.Reason == auction.ReasonGPUCount && len(c.GPUs)+unpriced >= int(o.Order.Requirements.GPUCount) {
+			m.Reason, m.Detail = auction.ReasonBusy, m.Detail+" (the others are leased, held for other bids or not for rent)"
+		}
+		return nil, err
+	}
+	nonce := make([]byte, 8)
+	rand.Read(nonce)
+	b := &bidState{
+		order: *o,
+		bid: auction.SignedBid{Bid: auction.Bid{
+			OrderHash: o.Hash, Provider: d.cfg.Signer.Address(), PeerID: d.cfg.Market.ID().String(),
+			Offer: offer, Expiry: o.Order.Expiry, Nonce: binary.BigEndian.Uint64(nonce),
+		}},
+		gpus: uuids,
+	}
+	// Until the bid is signed its hash is unknown: hold under the nonce.
+	b.id = common.BytesToHash(append([]byte("pending"), nonce...))
+	if len(uuids) > 0 {
+		if err := d.cfg.GPUs.Reserve(b.id.Hex(), uuids, time.Unix(int64(o.Order.Expiry), 0).Add(time.Minute)); err != nil {
+			return nil, fmt.Errorf("reserve GPUs: %w", err)
+		}
+	}
+	d.bids[b.id] = b
+	return b, nil
+}
+
+// rekey moves a reservation from its provisional key to the bid's hash.
+func (d *Daemon) rekey(b *bidState, id common.Hash, sb auction.SignedBid) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	delete(d.bids, b.id)
+	old := b.id
+	b.id, b.bid = id, sb
+	if len(b.gpus) > 0 {
+		d.cfg.GPUs.Release(old.Hex())
+		if err := d.cfg.GPUs.Reserve(id.Hex(), b.gpus, time.Unix(int64(b.order.Order.Expiry), 0).Add(time.Minute)); err != nil {
+			return false
+		}
+	}
+	d.bids[id] = b
+	return true
+}
+
+// release drops a bid that will not become a lease.
+func (d *Daemon) release(id common.Hash) {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if b, ok := d.bids[id]; ok && !b.leased {
+		delete(d.bids, id)
+		if len(b.gpus) > 0 {
+			d.cfg.GPUs.Release(id.Hex())
+		}
+	}
+}
+
+// pruneLocked forgets bids whose order lapsed without a lease.
+func (d *Daemon) pruneLocked() {
+	now := uint64(d.cfg.Now().Unix())
+	for id, b := range d.bids {
+		if !b.leased && now > b.order.Order.Expiry+60 {
+			delete(d.bids, id)
+			if len(b.gpus) > 0 {
+				d.cfg.GPUs.Release(id.Hex())
+			}
+		}
+	}
+}
+
+func sub(a, b uint64) uint64 {
+	if b > a {
+		return 0
+	}
+	return a - b
+}
+
+func (d *Daemon) noBid(ctx context.Context, o *auction.VerifiedOrder, r auction.Reason, detail string, log *slog.Logger) {
+	if len(detail) > 512 {
+		detail = detail[:512]
+	}
+	nb, err := d.cfg.Domain.SignNoBid(auction.NoBid{
+		OrderHash: o.Hash, Provider: d.cfg.Signer.Address(), PeerID: d.cfg.Market.ID().String(),
+		Reason: r, Detail: detail,
+	}, d.cfg.Signer)
+	if err != nil {
+		log.Error("sign no-bid", "err", err)
+		return
+	}
+	if err := d.cfg.Market.SendNoBid(ctx, o, nb); err != nil {
+		log.Warn("no-bid not taken", "reason", r, "err", err)
+		return
+	}
+	log.Info("no bid", "reason", r, "detail", detail)
+}
+
+// onTranscript releases what the provider held for bids that lost.
+func (d *Daemon) onTranscript(t network.VerifiedTranscript) {
+	d.mu.Lock()
+	var lost []common.Hash
+	for id, b := range d.bids {
+		if b.order.Hash == t.Order.Hash && !b.leased && t.Transcript.Winner != id {
+			lost = append(lost, id)
+		}
+	}
+	d.mu.Unlock()
+	for _, id := range lost {
+		d.log.Info("bid lost; released its GPUs", "bid", id, "order", t.Order.Hash, "winner", t.Transcript.Winner)
+		d.release(id)
+	}
+}
+
+// onEvent follows the escrow: a LeaseOpened naming one of the provider's
+// bids starts the lease; a lease closed by someone else stops its job.
+func (d *Daemon) onEvent(ev lease.Event) error {
+	switch ev.Kind {
+	case lease.EventOpened:
+		terms, _ := ev.Terms()
+		if terms.Provider != d.cfg.Signer.Address() {
+			return nil
+		}
+		d.startLease(ev.LeaseID)
+	case lease.EventClosed, lease.EventOverdrawn, lease.EventReclaimed:
+		d.mu.Lock()
+		l := d.leases[ev.LeaseID]
+		d.mu.Unlock()
+		if l != nil {
+			l.endOnChain(ev.Kind)
+		}
+	}
+	return nil
+}
+
+// startLease begins serving the lease of one of the provider's bids, once.
+// It reports whether the provider has (or now has) the lease.
+func (d *Daemon) startLease(id common.Hash) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if _, ok := d.leases[id]; ok {
+		return true
+	}
+	b, ok := d.bids[id]
+	if !ok || d.life == nil || d.life.Err() != nil {
+		return false
+	}
+	b.leased = true
+	l := newLeaseRun(d, b)
+	d.leases[id] = l
+	d.wg.Go(func() { l.run(d.life) })
+	return true
+}
+
+func (d *Daemon) leaseDir(id common.Hash) string {
+	return filepath.Join(d.cfg.WorkDir, "leases", id.Hex())
+}
+
+// transact sends one escrow transaction at a time.
+func (d *Daemon) transact(f func() error) error {
+	d.txMu.Lock()
+	defer d.txMu.Unlock()
+	return f()
+}

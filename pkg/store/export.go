@@ -1,0 +1,8 @@
+package store
+
+// EventColumns are the columns of lease_events in the order EventRow
+// writes them: for tools (and benchmarks) that COPY events themselves.
+func EventColumns() []string { return append([]string(nil), eventColumns...) }
+
+// EventRow is e as a row of lease_events, in EventColumns order.
+func EventRow(e *ChainEvent) []any { return eventRow(e) }

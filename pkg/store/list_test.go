@@ -1,0 +1,184 @@
+package store_test
+
+import (
+	"errors"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/tender-market/tender/pkg/store"
+	"github.com/tender-market/tender/pkg/store/storetest"
+)
+
+// seedLeases opens n leases, one per block a second apart, provider
+// i%3+2, tenant i%2+1; every third is started, every fifth closed by its
+// provider. It returns the lease IDs in opening order.
+func seedLeases(t *testing.T, s *store.Store, n int) []common.Hash {
+	t.Helper()
+	ctx := testContext(t)
+	var evs []store.ChainEvent
+	ids := make([]common.Hash, n)
+	for i := range n {
+		id := crypto.Keccak256Hash(big.NewInt(int64(i)).Bytes())
+		ids[i] = id
+		all := lifecycle(id, storetest.Address(i%2+1), storetest.Address(i%3+2), uint64(10*i), store.KindClosed, storetest.Address(i%3+2))
+		switch {
+		case i%5 == 0:
+			evs = append(evs, all...)
+		case i%3 == 0:
+			evs = append(evs, all[:2]...)
+		default:
+			evs = append(evs, all[0])
+		}
+	}
+	if _, err := s.ApplyChainEvents(ctx, "escrow", evs, store.ChainPosition{Block: uint64(10 * n)}); err != nil {
+		t.Fatal(err)
+	}
+	return ids
+}
+
+func TestLeasesPaging(t *testing.T) {
+	ctx := testContext(t)
+	s, _ := storetest.New(t)
+	ids := seedLeases(t, s, 23)
+	p2 := storetest.Address(2)
+	tests := []struct {
+		name   string
+		filter store.LeaseFilter
+		want   func(i int) bool
+	}{
+		{"all", store.LeaseFilter{}, func(int) bool { return true }},
+		{"open", store.LeaseFilter{State: "open"}, func(i int) bool { return i%5 != 0 && i%3 != 0 }},
+		{"running", store.LeaseFilter{State: "running"}, func(i int) bool { return i%5 != 0 && i%3 == 0 }},
+		{"closed", store.LeaseFilter{State: "closed"}, func(i int) bool { return i%5 == 0 }},
+		{"provider", store.LeaseFilter{Provider: &p2}, func(i int) bool { return i%3 == 0 }},
+		{"provider and state", store.LeaseFilter{Provider: &p2, State: "closed"}, func(i int) bool { return i%3 == 0 && i%5 == 0 }},
+		{"time range", store.LeaseFilter{From: t0.Add(50 * time.Second), To: t0.Add(100 * time.Second)}, func(i int) bool { return i >= 5 && i < 10 }},
+		{"gpu model unknown", store.LeaseFilter{GPUModel: "H100"}, func(int) bool { return false }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var want []common.Hash
+			for i := len(ids) - 1; i >= 0; i-- { // newest first
+				if tt.want(i) {
+					want = append(want, ids[i])
+				}
+			}
+			var got []common.Hash
+			f := tt.filter
+			f.Limit = 4
+			for pages := 0; ; pages++ {
+				if pages > len(ids) {
+					t.Fatal("paging does not end")
+				}
+				page, err := s.Leases(ctx, f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if len(page.Leases) > 4 {
+					t.Fatalf("page of %d leases, want at most 4", len(page.Leases))
+				}
+				for _, l := range page.Leases {
+					got = append(got, l.ID)
+				}
+				if page.Next.IsZero() {
+					break
+				}
+				if f.After, err = store.ParseCursor(page.Next.String(), 32); err != nil {
+					t.Fatalf("cursor %q does not parse: %v", page.Next, err)
+				}
+			}
+			if len(got) != len(want) {
+				t.Fatalf("got %d leases, want %d", len(got), len(want))
+			}
+			for i := range want {
+				if got[i] != want[i] {
+					t.Fatalf("lease %d: got %s, want %s", i, got[i].Hex(), want[i].Hex())
+				}
+			}
+		})
+	}
+}
+
+func TestListBadInput(t *testing.T) {
+	ctx := testContext(t)
+	s, _ := storetest.New(t)
+	for _, limit := range []int{-1, store.MaxPageSize + 1} {
+		if _, err := s.Leases(ctx, store.LeaseFilter{Limit: limit}); err == nil {
+			t.Errorf("Leases(limit %d): nil error, want one", limit)
+		}
+	}
+	for _, c := range []string{"!!", "AAAA", "' OR 1=1 --", string(make([]byte, 300))} {
+		if _, err := store.ParseCursor(c, 32); !errors.Is(err, store.ErrBadCursor) {
+			t.Errorf("ParseCursor(%q): got %v, want ErrBadCursor", c, err)
+		}
+	}
+}
+
+func TestReputation(t *testing.T) {
+	ctx := testContext(t)
+	s, _ := storetest.New(t)
+	tenant, good, bad := storetest.Address(1), storetest.Address(2), storetest.Address(3)
+	var evs []store.ChainEvent
+	evs = append(evs, lifecycle(common.Hash{1}, tenant, good, 10, store.KindClosed, good)...)
+	evs = append(evs, lifecycle(common.Hash{2}, tenant, good, 20, store.KindClosed, tenant)...)
+	evs = append(evs, lifecycle(common.Hash{3}, tenant, good, 30, store.KindOverdrawn, tenant)...)
+	evs = append(evs, lifecycle(common.Hash{4}, tenant, bad, 40, store.KindReclaimed, tenant)...)
+	evs = append(evs, lifecycle(common.Hash{5}, tenant, bad, 50, store.KindClosed, bad)...)
+	if _, err := s.ApplyChainEvents(ctx, "escrow", evs, store.ChainPosition{Block: 60}); err != nil {
+		t.Fatal(err)
+	}
+	reps, err := s.Reputations(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := reps[good]
+	if g.Leases != 3 || g.Completed != 1 || g.ClosedByTenant != 1 || g.Overdrawn != 1 || g.Reclaimed != 0 || g.Earned.String() != "2300000" {
+		t.Errorf("good provider: %+v; want 3 leases, 1 completed, 1 closed by tenant, 1 overdrawn, earned 2300000", g)
+	}
+	score, err := s.ReputationFunc(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		who  common.Address
+		want uint64
+	}{{good, 17}, {bad, 0}, {storetest.Address(8), 0}}
+	for _, tt := range tests {
+		if got := score(tt.who); got != tt.want {
+			t.Errorf("score(%s) = %d, want %d", tt.who.Hex(), got, tt.want)
+		}
+	}
+}
+
+func TestWinningPrices(t *testing.T) {
+	ctx := testContext(t)
+	s, _ := storetest.New(t)
+	h100 := storetest.Offer{Model: "NVIDIA H100 80GB HBM3", Count: 2}
+	// Three auctions won at 3.0, 2.0 and 4.0 per hour for two GPUs.
+	for i, price := range []int64{3_000_000, 2_000_000, 4_000_000} {
+		o := market.Order(t, storetest.Key(1), uint64(i), 2, 5_000_000)
+		b := market.Bid(t, &o, storetest.Key(2), price, h100)
+		loser := market.Bid(t, &o, storetest.Key(3), price+1, h100)
+		if _, err := s.SaveTranscript(ctx, market.Record(t, market.Transcript(t, &o, storetest.Key(1), b, loser))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	pts, err := s.WinningPrices(ctx, t0.Add(-time.Hour), t0.Add(time.Hour), "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pts) != 1 {
+		t.Fatalf("got %d points, want 1: %+v", len(pts), pts)
+	}
+	p := pts[0]
+	if p.GPUModel != h100.Model || p.Auctions != 3 || p.MedianPricePerHour.String() != "3000000" || p.MedianPerGPUHour.String() != "1500000" || !p.Hour.Equal(t0) {
+		t.Errorf("point %+v; want %s, 3 auctions, median 3000000 (1500000 per GPU) at %s", p, h100.Model, t0)
+	}
+	if pts, err := s.WinningPrices(ctx, t0.Add(-time.Hour), t0.Add(time.Hour), "A100"); err != nil || len(pts) != 0 {
+		t.Errorf("A100 points: %v, %v; want none", pts, err)
+	}
+}

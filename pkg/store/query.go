@@ -1,0 +1,562 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/tender-market/tender/pkg/auction"
+)
+
+// Lease states as the index names them (package lease's State names).
+var LeaseStates = []string{"open", "running", "closed", "overdrawn", "reclaimed"}
+
+// MaxPageSize is the most items one page of a list holds.
+const MaxPageSize = 200
+
+// Lease is a lease as the index holds it.
+type Lease struct {
+	ID           common.Hash
+	OrderHash    common.Hash
+	Tenant       common.Address
+	Provider     common.Address
+	PricePerHour *big.Int
+	MaxDuration  uint64
+	State        string
+	// Deposit is all the tenant paid in; Paid what the provider got so far;
+	// Refunded what went back to the tenant when the lease ended.
+	Deposit  *big.Int
+	Paid     *big.Int
+	Refunded *big.Int
+	// GPUModel is the winning bid's first GPU model; "" when the broker
+	// did not see the bid, or for a CPU-only offer.
+	GPUModel    string
+	OpenedAt    time.Time
+	OpenedBlock uint64
+	StartedAt   *time.Time
+	EndedAt     *time.Time
+	ExitCode    *int32
+	ResultHash  *common.Hash
+	// ClosedBy is tenant, provider, anyone, or "" (running, or unknown).
+	ClosedBy  string
+	UpdatedAt time.Time
+}
+
+// LeaseFilter selects leases; zero fields do not filter.
+type LeaseFilter struct {
+	State    string
+	Tenant   *common.Address
+	Provider *common.Address
+	GPUModel string
+	// From (inclusive) and To (exclusive) bound when leases were opened.
+	From, To time.Time
+	// After is the cursor of the previous page.
+	After Cursor
+	// Limit is the page size, 1 to MaxPageSize (0: 50).
+	Limit int
+}
+
+// LeasePage is one page of leases, newest first; Next is the cursor of the
+// following page, zero on the last page.
+type LeasePage struct {
+	Leases []Lease
+	Next   Cursor
+}
+
+const leaseColumns = `lease_id, order_hash, tenant, provider, price_per_hour, max_duration, state, deposit, paid,
+refunded, coalesce(gpu_model, ''), opened_at, opened_block, started_at, ended_at, exit_code, result_hash,
+coalesce(closed_by, ''), updated_at`
+
+func scanLease(row pgx.Row) (Lease, error) {
+	var (
+		l                                  Lease
+		id, order, tenant, provider, rhash []byte
+		price, deposit, paid, refunded     pgtype.Numeric
+		maxDur, block                      int64
+	)
+	err := row.Scan(&id, &order, &tenant, &provider, &price, &maxDur, &l.State, &deposit, &paid, &refunded,
+		&l.GPUModel, &l.OpenedAt, &block, &l.StartedAt, &l.EndedAt, &l.ExitCode, &rhash, &l.ClosedBy, &l.UpdatedAt)
+	if err != nil {
+		return Lease{}, err
+	}
+	l.ID, l.OrderHash = common.BytesToHash(id), common.BytesToHash(order)
+	l.Tenant, l.Provider = common.BytesToAddress(tenant), common.BytesToAddress(provider)
+	l.MaxDuration, l.OpenedBlock = uint64(maxDur), uint64(block)
+	if rhash != nil {
+		h := common.BytesToHash(rhash)
+		l.ResultHash = &h
+	}
+	for _, a := range []struct {
+		dst **big.Int
+		src pgtype.Numeric
+	}{{&l.PricePerHour, price}, {&l.Deposit, deposit}, {&l.Paid, paid}, {&l.Refunded, refunded}} {
+		if *a.dst, err = toBig(a.src); err != nil {
+			return Lease{}, err
+		}
+	}
+	return l, nil
+}
+
+// query builds a parameterised WHERE clause.
+type query struct {
+	where []string
+	args  []any
+}
+
+func (q *query) arg(v any) string {
+	q.args = append(q.args, v)
+	return fmt.Sprintf("$%d", len(q.args))
+}
+
+func (q *query) cond(format string, vals ...any) {
+	ph := make([]any, len(vals))
+	for i, v := range vals {
+		ph[i] = q.arg(v)
+	}
+	q.where = append(q.where, fmt.Sprintf(format, ph...))
+}
+
+func (q *query) clause() string {
+	if len(q.where) == 0 {
+		return ""
+	}
+	return " WHERE " + strings.Join(q.where, " AND ")
+}
+
+func pageSize(limit int) (int, error) {
+	switch {
+	case limit == 0:
+		return 50, nil
+	case limit < 0 || limit > MaxPageSize:
+		return 0, fmt.Errorf("page size %d: want 1 to %d", limit, MaxPageSize)
+	}
+	return limit, nil
+}
+
+// Leases lists leases matching f, newest first.
+func (s *Store) Leases(ctx context.Context, f LeaseFilter) (LeasePage, error) {
+	limit, err := pageSize(f.Limit)
+	if err != nil {
+		return LeasePage{}, err
+	}
+	var q query
+	if f.State != "" {
+		q.cond("state = %s", f.State)
+	}
+	if f.Tenant != nil {
+		q.cond("tenant = %s", f.Tenant.Bytes())
+	}
+	if f.Provider != nil {
+		q.cond("provider = %s", f.Provider.Bytes())
+	}
+	if f.GPUModel != "" {
+		q.cond("gpu_model = %s", f.GPUModel)
+	}
+	if !f.From.IsZero() {
+		q.cond("opened_at >= %s", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		q.cond("opened_at < %s", f.To.UTC())
+	}
+	if !f.After.IsZero() {
+		q.cond("(opened_at, lease_id) < (%s, %s)", f.After.at, f.After.key)
+	}
+	sql := "SELECT " + leaseColumns + " FROM leases" + q.clause() +
+		" ORDER BY opened_at DESC, lease_id DESC LIMIT " + q.arg(limit+1)
+	rows, err := s.pool.Query(ctx, sql, q.args...)
+	if err != nil {
+		return LeasePage{}, fmt.Errorf("list leases: %w", err)
+	}
+	leases, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Lease, error) { return scanLease(r) })
+	if err != nil {
+		return LeasePage{}, fmt.Errorf("list leases: %w", err)
+	}
+	page := LeasePage{Leases: leases}
+	if len(leases) > limit {
+		page.Leases = leases[:limit]
+		last := page.Leases[limit-1]
+		page.Next = cursorAt(last.OpenedAt, last.ID.Bytes())
+	}
+	return page, nil
+}
+
+// Lease reads one lease, or ErrNotFound.
+func (s *Store) Lease(ctx context.Context, id common.Hash) (Lease, error) {
+	l, err := scanLease(s.pool.QueryRow(ctx, "SELECT "+leaseColumns+" FROM leases WHERE lease_id = $1", id.Bytes()))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Lease{}, fmt.Errorf("lease %s: %w", id.Hex(), ErrNotFound)
+	}
+	if err != nil {
+		return Lease{}, fmt.Errorf("read lease %s: %w", id.Hex(), err)
+	}
+	return l, nil
+}
+
+// Payment is money the escrow moved: kind deposit and top_up from the
+// tenant; withdrawal and settlement to the provider; refund to the tenant;
+// deferred (held for an account the token refused) and claim.
+type Payment struct {
+	Kind      string
+	LeaseID   common.Hash
+	Account   common.Address
+	Amount    *big.Int
+	BlockTime time.Time
+	TxHash    common.Hash
+	LogIndex  uint
+}
+
+// LeaseDetail is everything the index knows about one lease.
+type LeaseDetail struct {
+	Lease Lease
+	// Order is the lease's order, nil when the broker never saw it.
+	Order *Order
+	// Transcript is the auction the lease's bid won, nil when unseen.
+	Transcript *Transcript
+	// Events are the escrow's events of the lease, in chain order.
+	Events   []ChainEvent
+	Payments []Payment
+}
+
+// LeaseDetail reads a lease with its order, auction transcript, events and
+// payments, or ErrNotFound.
+func (s *Store) LeaseDetail(ctx context.Context, id common.Hash) (LeaseDetail, error) {
+	l, err := s.Lease(ctx, id)
+	if err != nil {
+		return LeaseDetail{}, err
+	}
+	d := LeaseDetail{Lease: l}
+	if o, err := s.Order(ctx, l.OrderHash); err == nil {
+		d.Order = &o
+	} else if !errors.Is(err, ErrNotFound) {
+		return LeaseDetail{}, err
+	}
+	var th []byte
+	err = s.pool.QueryRow(ctx, `SELECT transcript_hash FROM transcripts WHERE winner = $1 ORDER BY closed_at DESC LIMIT 1`, id.Bytes()).Scan(&th)
+	switch {
+	case err == nil:
+		t, err := s.Transcript(ctx, common.BytesToHash(th))
+		if err != nil {
+			return LeaseDetail{}, err
+		}
+		d.Transcript = &t
+	case !errors.Is(err, pgx.ErrNoRows):
+		return LeaseDetail{}, fmt.Errorf("read transcript of lease %s: %w", id.Hex(), err)
+	}
+	if d.Events, err = s.leaseEvents(ctx, id); err != nil {
+		return LeaseDetail{}, err
+	}
+	if d.Payments, err = s.Payments(ctx, id); err != nil {
+		return LeaseDetail{}, err
+	}
+	return d, nil
+}
+
+func (s *Store) leaseEvents(ctx context.Context, id common.Hash) ([]ChainEvent, error) {
+	rows, err := s.pool.Query(ctx, `
+SELECT tx_hash, log_index, block_number, block_hash, block_time, kind, tx_from, tenant, provider, order_hash,
+       price_per_hour, max_duration, amount, deposit, paid, refunded, exit_code, result_hash, started_at
+FROM lease_events WHERE lease_id = $1 ORDER BY block_number, log_index`, id.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("read events of lease %s: %w", id.Hex(), err)
+	}
+	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ChainEvent, error) {
+		var (
+			e                                          ChainEvent
+			tx, bh, from, tenant, provider, order, res []byte
+			logIndex                                   int32
+			block                                      int64
+			maxDur                                     *int64
+			exit                                       *int32
+			started                                    *time.Time
+			price, amount, deposit, paid, refunded     pgtype.Numeric
+		)
+		if err := r.Scan(&tx, &logIndex, &block, &bh, &e.BlockTime, &e.Kind, &from, &tenant, &provider, &order,
+			&price, &maxDur, &amount, &deposit, &paid, &refunded, &exit, &res, &started); err != nil {
+			return e, err
+		}
+		e.LeaseID, e.TxHash, e.BlockHash = id, common.BytesToHash(tx), common.BytesToHash(bh)
+		e.LogIndex, e.Block = uint(logIndex), uint64(block)
+		e.TxFrom, e.Tenant, e.Provider = common.BytesToAddress(from), common.BytesToAddress(tenant), common.BytesToAddress(provider)
+		e.OrderHash, e.ResultHash = common.BytesToHash(order), common.BytesToHash(res)
+		if maxDur != nil {
+			e.MaxDuration = uint64(*maxDur)
+		}
+		if exit != nil {
+			e.ExitCode = *exit
+		}
+		if started != nil {
+			e.StartedAt = *started
+		}
+		var err error
+		for _, a := range []struct {
+			dst **big.Int
+			src pgtype.Numeric
+		}{{&e.PricePerHour, price}, {&e.Amount, amount}, {&e.Deposit, deposit}, {&e.Paid, paid}, {&e.Refunded, refunded}} {
+			if *a.dst, err = toBig(a.src); err != nil {
+				return e, err
+			}
+		}
+		return e, nil
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read events of lease %s: %w", id.Hex(), err)
+	}
+	return evs, nil
+}
+
+// Payments lists the payments of a lease in chain order.
+func (s *Store) Payments(ctx context.Context, id common.Hash) ([]Payment, error) {
+	rows, err := s.pool.Query(ctx, `
+SELECT kind, account, amount, block_time, tx_hash, log_index FROM payments WHERE lease_id = $1
+ORDER BY block_number, log_index, kind DESC`, id.Bytes())
+	if err != nil {
+		return nil, fmt.Errorf("read payments of lease %s: %w", id.Hex(), err)
+	}
+	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Payment, error) {
+		var (
+			p           Payment
+			account, tx []byte
+			amount      pgtype.Numeric
+			logIndex    int32
+		)
+		if err := r.Scan(&p.Kind, &account, &amount, &p.BlockTime, &tx, &logIndex); err != nil {
+			return p, err
+		}
+		p.LeaseID, p.Account, p.TxHash, p.LogIndex = id, common.BytesToAddress(account), common.BytesToHash(tx), uint(logIndex)
+		var err error
+		p.Amount, err = toBig(amount)
+		return p, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("read payments of lease %s: %w", id.Hex(), err)
+	}
+	return ps, nil
+}
+
+// Order is an order as the index holds it: the signed order as it
+// travelled, and when the broker first saw it.
+type Order struct {
+	Hash   common.Hash
+	Signed auction.SignedOrder
+	SeenAt time.Time
+}
+
+// OrderFilter selects orders; zero fields do not filter.
+type OrderFilter struct {
+	Tenant *common.Address
+	After  Cursor
+	Limit  int
+}
+
+// OrderPage is one page of orders, newest first.
+type OrderPage struct {
+	Orders []Order
+	Next   Cursor
+}
+
+func scanOrder(row pgx.Row) (Order, error) {
+	var (
+		o          Order
+		hash, wire []byte
+	)
+	if err := row.Scan(&hash, &wire, &o.SeenAt); err != nil {
+		return Order{}, err
+	}
+	o.Hash = common.BytesToHash(hash)
+	so, err := auction.DecodeOrder(wire)
+	if err != nil {
+		return Order{}, fmt.Errorf("stored order %s: %w", o.Hash.Hex(), err)
+	}
+	o.Signed = so
+	return o, nil
+}
+
+// Orders lists orders matching f, newest first.
+func (s *Store) Orders(ctx context.Context, f OrderFilter) (OrderPage, error) {
+	limit, err := pageSize(f.Limit)
+	if err != nil {
+		return OrderPage{}, err
+	}
+	var q query
+	if f.Tenant != nil {
+		q.cond("tenant = %s", f.Tenant.Bytes())
+	}
+	if !f.After.IsZero() {
+		q.cond("(seen_at, order_hash) < (%s, %s)", f.After.at, f.After.key)
+	}
+	rows, err := s.pool.Query(ctx, "SELECT order_hash, wire, seen_at FROM orders"+q.clause()+
+		" ORDER BY seen_at DESC, order_hash DESC LIMIT "+q.arg(limit+1), q.args...)
+	if err != nil {
+		return OrderPage{}, fmt.Errorf("list orders: %w", err)
+	}
+	orders, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Order, error) { return scanOrder(r) })
+	if err != nil {
+		return OrderPage{}, fmt.Errorf("list orders: %w", err)
+	}
+	page := OrderPage{Orders: orders}
+	if len(orders) > limit {
+		page.Orders = orders[:limit]
+		last := page.Orders[limit-1]
+		page.Next = cursorAt(last.SeenAt, last.Hash.Bytes())
+	}
+	return page, nil
+}
+
+// Order reads one order, or ErrNotFound.
+func (s *Store) Order(ctx context.Context, hash common.Hash) (Order, error) {
+	o, err := scanOrder(s.pool.QueryRow(ctx, "SELECT order_hash, wire, seen_at FROM orders WHERE order_hash = $1", hash.Bytes()))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Order{}, fmt.Errorf("order %s: %w", hash.Hex(), ErrNotFound)
+	}
+	if err != nil {
+		return Order{}, fmt.Errorf("read order %s: %w", hash.Hex(), err)
+	}
+	return o, nil
+}
+
+// Transcript is an auction transcript as the index holds it.
+type Transcript struct {
+	Hash      common.Hash
+	OrderHash common.Hash
+	Rule      string
+	ClosedAt  time.Time
+	// Winner is the winning bid's hash (the lease ID), zero when no bid
+	// qualified.
+	Winner    common.Hash
+	BidCount  int
+	Signature auction.Signature
+	SeenAt    time.Time
+	// Entries are the bids in transcript order; only Transcript fills them.
+	Entries []Entry
+}
+
+// Entry is one bid of a transcript with its fate.
+type Entry struct {
+	Position     int
+	BidHash      common.Hash
+	Provider     common.Address
+	PeerID       string
+	PricePerHour *big.Int
+	GPUModel     string
+	GPUCount     int
+	Simulated    bool
+	Offer        json.RawMessage
+	Arrival      time.Time
+	Reputation   uint64
+	// Reason is why the bid could not win (package auction's Reason); ""
+	// when it was eligible.
+	Reason string
+	Won    bool
+}
+
+const transcriptColumns = `transcript_hash, order_hash, rule, closed_at, winner, bid_count, signature, seen_at`
+
+func scanTranscript(row pgx.Row) (Transcript, error) {
+	var (
+		t                     Transcript
+		hash, order, win, sig []byte
+		count                 int32
+	)
+	if err := row.Scan(&hash, &order, &t.Rule, &t.ClosedAt, &win, &count, &sig, &t.SeenAt); err != nil {
+		return Transcript{}, err
+	}
+	t.Hash, t.OrderHash, t.Winner, t.BidCount = common.BytesToHash(hash), common.BytesToHash(order), common.BytesToHash(win), int(count)
+	copy(t.Signature[:], sig)
+	return t, nil
+}
+
+// TranscriptFilter selects transcripts; zero fields do not filter.
+type TranscriptFilter struct {
+	OrderHash *common.Hash
+	After     Cursor
+	Limit     int
+}
+
+// TranscriptPage is one page of transcripts, newest first, without entries.
+type TranscriptPage struct {
+	Transcripts []Transcript
+	Next        Cursor
+}
+
+// Transcripts lists transcripts matching f, most recently closed first.
+func (s *Store) Transcripts(ctx context.Context, f TranscriptFilter) (TranscriptPage, error) {
+	limit, err := pageSize(f.Limit)
+	if err != nil {
+		return TranscriptPage{}, err
+	}
+	var q query
+	if f.OrderHash != nil {
+		q.cond("order_hash = %s", f.OrderHash.Bytes())
+	}
+	if !f.After.IsZero() {
+		q.cond("(closed_at, transcript_hash) < (%s, %s)", f.After.at, f.After.key)
+	}
+	rows, err := s.pool.Query(ctx, "SELECT "+transcriptColumns+" FROM transcripts"+q.clause()+
+		" ORDER BY closed_at DESC, transcript_hash DESC LIMIT "+q.arg(limit+1), q.args...)
+	if err != nil {
+		return TranscriptPage{}, fmt.Errorf("list transcripts: %w", err)
+	}
+	ts, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Transcript, error) { return scanTranscript(r) })
+	if err != nil {
+		return TranscriptPage{}, fmt.Errorf("list transcripts: %w", err)
+	}
+	page := TranscriptPage{Transcripts: ts}
+	if len(ts) > limit {
+		page.Transcripts = ts[:limit]
+		last := page.Transcripts[limit-1]
+		page.Next = cursorAt(last.ClosedAt, last.Hash.Bytes())
+	}
+	return page, nil
+}
+
+// Transcript reads a transcript with its entries, or ErrNotFound.
+func (s *Store) Transcript(ctx context.Context, hash common.Hash) (Transcript, error) {
+	t, err := scanTranscript(s.pool.QueryRow(ctx, "SELECT "+transcriptColumns+" FROM transcripts WHERE transcript_hash = $1", hash.Bytes()))
+	if errors.Is(err, pgx.ErrNoRows) {
+		return Transcript{}, fmt.Errorf("transcript %s: %w", hash.Hex(), ErrNotFound)
+	}
+	if err != nil {
+		return Transcript{}, fmt.Errorf("read transcript %s: %w", hash.Hex(), err)
+	}
+	rows, err := s.pool.Query(ctx, `
+SELECT e.position, e.bid_hash, b.provider, b.peer_id, b.price_per_hour, b.gpu_model, b.gpu_count, b.simulated,
+       b.offer, e.arrival, e.reputation, e.reason
+FROM transcript_entries e JOIN bids b ON b.bid_hash = e.bid_hash
+WHERE e.transcript_hash = $1 ORDER BY e.position`, hash.Bytes())
+	if err != nil {
+		return Transcript{}, fmt.Errorf("read transcript %s: %w", hash.Hex(), err)
+	}
+	t.Entries, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Entry, error) {
+		var (
+			e             Entry
+			pos, gpus     int32
+			bid, provider []byte
+			price, rep    pgtype.Numeric
+		)
+		if err := r.Scan(&pos, &bid, &provider, &e.PeerID, &price, &e.GPUModel, &gpus, &e.Simulated, &e.Offer,
+			&e.Arrival, &rep, &e.Reason); err != nil {
+			return e, err
+		}
+		e.Position, e.GPUCount = int(pos), int(gpus)
+		e.BidHash, e.Provider = common.BytesToHash(bid), common.BytesToAddress(provider)
+		e.Won = e.BidHash == t.Winner
+		var err error
+		if e.PricePerHour, err = toBig(price); err != nil {
+			return e, err
+		}
+		e.Reputation, err = toU64(rep)
+		return e, err
+	})
+	if err != nil {
+		return Transcript{}, fmt.Errorf("read entries of transcript %s: %w", hash.Hex(), err)
+	}
+	return t, nil
+}

@@ -1,0 +1,132 @@
+package storetest
+
+import (
+	"crypto/ecdsa"
+	"fmt"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/store"
+)
+
+// PeerID is a valid libp2p peer ID for test messages.
+const PeerID = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
+
+// Key returns test key n: keccak256("tender test key n"). Public: never
+// hold anything of value with it.
+func Key(n int) *ecdsa.PrivateKey {
+	k, err := crypto.ToECDSA(crypto.Keccak256([]byte(fmt.Sprintf("tender test key %d", n))))
+	if err != nil {
+		panic(fmt.Sprintf("test key %d: %v", n, err))
+	}
+	return k
+}
+
+// Address is the address of Key(n).
+func Address(n int) common.Address { return crypto.PubkeyToAddress(Key(n).PublicKey) }
+
+// Market signs orders, bids and transcripts in one domain, with times
+// relative to Now.
+type Market struct {
+	Domain auction.Domain
+	Now    time.Time
+}
+
+// Offer describes a bid's offer: GPUs of one model (Count 0: CPU only).
+type Offer struct {
+	Model     string
+	Count     uint32
+	Simulated bool
+}
+
+// Order returns an order of tenant, signed and verified, asking for gpus
+// GPUs of models (any model when empty) at up to maxPrice per hour.
+func (m Market) Order(t testing.TB, tenant *ecdsa.PrivateKey, nonce uint64, gpus uint32, maxPrice int64, models ...string) auction.VerifiedOrder {
+	t.Helper()
+	now := uint64(m.Now.Unix())
+	o := auction.Order{
+		Tenant: crypto.PubkeyToAddress(tenant.PublicKey), Auctioneer: PeerID,
+		MaxPricePerHour: big.NewInt(maxPrice), MaxDuration: 3600,
+		BidDeadline: now + 30, Expiry: now + 3600, Nonce: nonce,
+		Requirements: auction.Requirements{
+			GPUCount: gpus, GPUModels: models, CPUMillis: 1000, MemoryMiB: 1024, AllowSimulated: true,
+		},
+		Job: auction.Job{Image: "tender/example-train:dev", Command: []string{"/train", "--epochs", "3"}},
+	}
+	if gpus > 0 {
+		o.Requirements.MinVRAMMiB = 1024
+	}
+	so, err := m.Domain.SignOrder(o, auction.NewKeySigner(tenant))
+	if err != nil {
+		t.Fatalf("sign order: %v", err)
+	}
+	vo, err := m.Domain.VerifyOrder(so)
+	if err != nil {
+		t.Fatalf("verify order: %v", err)
+	}
+	return vo
+}
+
+// Bid returns provider's signed bid on order at price per hour.
+func (m Market) Bid(t testing.TB, order *auction.VerifiedOrder, provider *ecdsa.PrivateKey, price int64, offer Offer) auction.VerifiedBid {
+	t.Helper()
+	b := auction.Bid{
+		OrderHash: order.Hash, Provider: crypto.PubkeyToAddress(provider.PublicKey), PeerID: PeerID,
+		PricePerHour: big.NewInt(price),
+		Offer: auction.Offer{
+			CUDAVersion: 12040, CPUMillis: 1000, MemoryMiB: 1024, Simulated: offer.Simulated,
+		},
+		Expiry: uint64(m.Now.Unix()) + 600, Nonce: 1,
+	}
+	if offer.Count > 0 {
+		b.Offer.GPUs = []auction.GPU{{Model: offer.Model, VRAMMiB: 81_559, ComputeCapability: 90, Count: offer.Count}}
+	}
+	sb, err := m.Domain.SignBid(b, auction.NewKeySigner(provider))
+	if err != nil {
+		t.Fatalf("sign bid: %v", err)
+	}
+	vb, err := m.Domain.VerifyBid(sb)
+	if err != nil {
+		t.Fatalf("verify bid: %v", err)
+	}
+	return vb
+}
+
+// Transcript runs the auction over bids (arriving a second apart from Now)
+// and returns the transcript signed by the order's tenant.
+func (m Market) Transcript(t testing.TB, order *auction.VerifiedOrder, tenant *ecdsa.PrivateKey, bids ...auction.VerifiedBid) auction.Transcript {
+	t.Helper()
+	cands := make([]auction.Candidate, len(bids))
+	for i, b := range bids {
+		cands[i] = auction.Candidate{Bid: b, Arrival: m.Now.Add(time.Duration(i+1) * time.Second)}
+	}
+	tr, err := m.Domain.NewTranscript(order, cands, m.Now.Add(31*time.Second), auction.NewKeySigner(tenant))
+	if err != nil {
+		t.Fatalf("transcript: %v", err)
+	}
+	return tr
+}
+
+// Record verifies tr and returns it ready for store.SaveTranscript, seen at
+// Now.
+func (m Market) Record(t testing.TB, tr auction.Transcript) store.TranscriptRecord {
+	t.Helper()
+	order, _, err := m.Domain.Verify(&tr)
+	if err != nil {
+		t.Fatalf("verify transcript: %v", err)
+	}
+	h, err := m.Domain.TranscriptHash(&tr)
+	if err != nil {
+		t.Fatalf("transcript hash: %v", err)
+	}
+	hashes := make([]common.Hash, len(tr.Entries))
+	for i := range tr.Entries {
+		hashes[i] = m.Domain.BidHash(&tr.Entries[i].Bid.Bid)
+	}
+	return store.TranscriptRecord{Hash: h, Order: order, Transcript: tr, BidHashes: hashes, SeenAt: m.Now}
+}
