@@ -23,6 +23,7 @@ import (
 	"github.com/tender-market/tender/pkg/indexer"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/lease/escrow"
+	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/store"
 )
 
@@ -36,6 +37,9 @@ type runConfig struct {
 	startBlock    uint64
 	confirmations uint64
 	pollInterval  time.Duration
+	p2pListen     []string
+	bootstrap     []string
+	identityFile  string
 }
 
 func newRunCommand(env *cli.Env) *cobra.Command {
@@ -79,6 +83,9 @@ cleanly on an interrupt.`,
 	f.Uint64Var(&cfg.startBlock, "start-block", 0, "block to start indexing from when the database holds no position (default: the deployment's block, else 0)")
 	f.Uint64Var(&cfg.confirmations, "confirmations", 2, "blocks an event must be buried under before it is indexed")
 	f.DurationVar(&cfg.pollInterval, "poll-interval", 2*time.Second, "how often to look for new blocks")
+	f.StringSliceVar(&cfg.p2pListen, "p2p-listen", []string{"/ip4/127.0.0.1/tcp/4001"}, "libp2p multiaddrs the broker's market node listens on; providers and tenants bootstrap from it (empty: no market node, nothing is indexed from the network and HTTP order submission answers 503)")
+	f.StringSliceVar(&cfg.bootstrap, "bootstrap", nil, "other market peers to join through, as multiaddrs ending in /p2p/<peer ID>")
+	f.StringVar(&cfg.identityFile, "identity-file", "", "file keeping the market node's libp2p identity, so its address stays the same across restarts (created if missing; empty: a new identity each run)")
 	return cmd
 }
 
@@ -155,10 +162,20 @@ func runBroker(ctx context.Context, env *cli.Env, cfg runConfig, startSet bool) 
 			Help: "Escrow events this process stored (new ones only).",
 		}, func() float64 { return float64(chain.Indexed()) }))
 
-	srv, err := api.New(api.Config{
-		Store: st, Ingest: indexer.NewMarket(client.Domain(), st, nil, log), Domain: client.Domain(),
+	market := indexer.NewMarket(client.Domain(), st, nil, log)
+	apiCfg := api.Config{
+		Store: st, Ingest: market, Domain: client.Domain(),
 		Token: readToken(ctx, ec, client.Token(), decimals, log), Registry: reg, Logger: log,
-	})
+	}
+	var node *network.Node
+	if len(cfg.p2pListen) > 0 {
+		if node, err = joinMarket(ctx, cfg, client.Domain(), env.Stdout, log); err != nil {
+			return err
+		}
+		defer node.Close()
+		apiCfg.Publisher = node
+	}
+	srv, err := api.New(apiCfg)
 	if err != nil {
 		return err
 	}
@@ -181,6 +198,9 @@ func runBroker(ctx context.Context, env *cli.Env, cfg runConfig, startSet bool) 
 		}
 		return nil
 	})
+	if node != nil {
+		g.Go(func() error { return ingestMarket(gctx, node, market, log) })
+	}
 	g.Go(func() error {
 		if err := httpSrv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
 			return fmt.Errorf("serve %s: %w", ln.Addr(), err)

@@ -83,7 +83,7 @@ func TestRunIndexesDevchain(t *testing.T) {
 	var stdout, stderr syncBuffer
 	root := newRoot(&cli.Env{Stdout: &stdout, Stderr: &stderr})
 	root.SetArgs([]string{"run", "--database-url", dbURL, "--deployment", state, "--listen", "127.0.0.1:0",
-		"--confirmations", "1", "--poll-interval", "100ms"})
+		"--p2p-listen", "/ip4/127.0.0.1/tcp/0", "--confirmations", "1", "--poll-interval", "100ms"})
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx) }()
 	stopped := false
@@ -193,6 +193,46 @@ func TestRunIndexesDevchain(t *testing.T) {
 	if got.Token.Decimals != devchain.TokenDecimals || got.Token.Symbol == "" {
 		t.Errorf("token %+v, want the dev token's symbol and %d decimals", got.Token, devchain.TokenDecimals)
 	}
+	// An order submitted over HTTP goes out through the broker's market
+	// node, whose own feed indexes it.
+	if !strings.Contains(stdout.String(), "p2p: /ip4/127.0.0.1/tcp/") {
+		t.Errorf("broker printed no market node address; stdout:\n%s", stdout.String())
+	}
+	order.Nonce++
+	signed, err := c.Domain().SignOrder(order, auction.NewKeySigner(tenantKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	wire, err := auction.EncodeOrder(signed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	post, err := http.Post(base+"api/v1/orders", "application/json", bytes.NewReader(wire))
+	if err != nil {
+		t.Fatal(err)
+	}
+	post.Body.Close()
+	if post.StatusCode != http.StatusAccepted {
+		t.Fatalf("POST /api/v1/orders: %s, want 202 Accepted", post.Status)
+	}
+	orderURL := base + "api/v1/orders/" + c.Domain().OrderHash(&order).Hex()
+	deadline = time.After(30 * time.Second)
+	for {
+		r, err := http.Get(orderURL)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.Body.Close()
+		if r.StatusCode == http.StatusOK {
+			break
+		}
+		select {
+		case <-deadline:
+			t.Fatalf("GET %s: %s after 30 s, want the submitted order indexed; log:\n%s", orderURL, r.Status, stderr.String())
+		case <-time.After(100 * time.Millisecond):
+		}
+	}
+
 	resp, err := http.Get(base + "metrics")
 	if err != nil {
 		t.Fatal(err)
