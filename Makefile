@@ -35,6 +35,8 @@ test-only:
 bench:
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) -cpu 1 ./pkg/auction/
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./pkg/network/ ./pkg/executor/
+	$(GO) test -run '^$$' -bench Ingest -benchtime 100x ./pkg/store/
+	$(GO) test -run '^$$' -bench LeaseList -benchtime 300x ./pkg/api/
 
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:

@@ -119,27 +119,42 @@ up() {
 	grep -q '^dashboard: ' "$DEVNET/broker.log" || die "broker did not serve within 30 s; see $DEVNET/broker.log"
 	say "dashboard: $(grep -m1 '^dashboard: ' "$DEVNET/broker.log" | cut -d' ' -f2) (API under /api/v1, metrics at /metrics)"
 
-	say "3/5 escrow: open, start, withdraw and close a lease on this chain (the broker indexes it)"
-	if ! TENDER_DEPLOYMENT="$PWD/$DEVNET/deployment.json" go test -count=1 -run '^TestLeaseOverJSONRPC$' -v ./pkg/devchain/ >"$DEVNET/escrow-check.log" 2>&1; then
-		die "the lease round trip failed; see $DEVNET/escrow-check.log"
-	fi
-	say "lease opened, started, withdrawn and closed through the escrow (log $DEVNET/escrow-check.log)"
-
-	say "4/5 provider: this machine's GPUs"
+	say "3/5 providers: two GPU owners with different prices"
 	local sim=()
 	if ! "$BIN/provider" inventory -o json 2>/dev/null | grep -q '"available": true'; then
-		say "no NVIDIA GPU here: showing the simulated $GPU_SIM machine (labelled simulated everywhere)"
+		say "no NVIDIA GPU here: providers offer simulated GPUs (labelled simulated everywhere)"
 		sim=(--gpu-sim "$GPU_SIM")
 	fi
-	"$BIN/provider" inventory "${sim[@]}" 2>/dev/null
+	local boot
+	boot=$(grep -m1 '^p2p: ' "$DEVNET/broker.log" | cut -d' ' -f2)
+	[ -n "$boot" ] || die "the broker printed no market address; see $DEVNET/broker.log"
+	local common=(--deployment "$DEVNET/deployment.json" --bootstrap "$boot" --listen /ip4/127.0.0.1/tcp/0 --poll-interval 500ms)
+	"$BIN/provider" inventory "${sim[@]}" >"$DEVNET/inventory.txt" 2>/dev/null
+	sed -n 1,2p "$DEVNET/inventory.txt"
+	start provider-a "$BIN/provider" run "${common[@]}" "${sim[@]}" --dev-account 2 --prices examples/provider/prices.yaml --work-dir "$PWD/$DEVNET/provider-a" --withdraw-every 5s
+	start provider-b "$BIN/provider" run "${common[@]}" "${sim[@]}" --dev-account 3 --prices examples/provider/prices-premium.yaml --work-dir "$PWD/$DEVNET/provider-b" --withdraw-every 5s
+	sleep 2
+	running provider-a && running provider-b || die "a provider stopped; see $DEVNET/provider-a.log and $DEVNET/provider-b.log"
 
-	say "5/5 not in yet: the provider daemon and the tenant job flow"
+	say "4/5 tenant: submit examples/train/job.yaml (auction, lease, job, results)"
+	if ! "$BIN/tenant" submit examples/train/job.yaml "${common[@]}" --dev-account 1 --results "$DEVNET/output.tar" 2>&1 | tee "$DEVNET/tenant.log"; then
+		die "the job did not complete; see $DEVNET/tenant.log and the provider logs in $DEVNET/"
+	fi
+
+	say "5/5 results"
+	tar -xOf "$DEVNET/output.tar" output/metrics.json >"$DEVNET/metrics.json" 2>/dev/null || die "no output/metrics.json in $DEVNET/output.tar"
+	say "trained model: $(grep -oE '"(testAccuracy|trainAccuracy|finalLoss|epochsRun)": [0-9.]+' "$DEVNET/metrics.json" | head -4 | tr -d '"' | paste -sd' ' -) (all metrics: $DEVNET/metrics.json)"
+	local dash lease_id
+	dash=$(grep -m1 '^dashboard: ' "$DEVNET/broker.log" | cut -d' ' -f2)
+	lease_id=$(grep -m1 '^lease ' "$DEVNET/tenant.log" | awk '{print $2}')
+	say "dashboard: $dash  (this lease: ${dash}leases/$lease_id)"
+	say "the providers keep running and bid on new orders: bin/tenant submit JOB.yaml --deployment $DEVNET/deployment.json --bootstrap $boot --dev-account 1"
 	say "up. Stop with: make down"
 }
 
 down() {
 	local name i
-	for name in broker devchain; do
+	for name in provider-a provider-b broker devchain; do
 		if running "$name"; then
 			kill "$(cat "$DEVNET/$name.pid")" 2>/dev/null || true
 			for ((i = 0; i < 100; i++)); do running "$name" || break; sleep 0.1; done
@@ -153,7 +168,7 @@ down() {
 
 status() {
 	local name
-	for name in devchain broker; do
+	for name in devchain broker provider-a provider-b; do
 		if running "$name"; then say "$name runs (pid $(cat "$DEVNET/$name.pid"))"; else say "$name is not running"; fi
 	done
 }

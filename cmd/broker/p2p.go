@@ -7,6 +7,7 @@ import (
 	"log/slog"
 
 	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/indexer"
@@ -32,7 +33,10 @@ func joinMarket(ctx context.Context, cfg runConfig, domain auction.Domain, stdou
 		return nil, err
 	}
 	for _, a := range node.Addrs() {
-		fmt.Fprintf(stdout, "p2p: %s/p2p/%s\n", a, node.ID())
+		if _, err := a.ValueForProtocol(ma.P_P2P); err != nil {
+			a = a.Encapsulate(ma.StringCast("/p2p/" + node.ID().String()))
+		}
+		fmt.Fprintf(stdout, "p2p: %s\n", a)
 	}
 	return node, nil
 }
