@@ -10,28 +10,62 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/go-chi/chi/v5"
 
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/store"
 )
 
-func (s *Server) listLeases(w http.ResponseWriter, r *http.Request) {
+// handle serves what get returns as JSON, or the error it gives (a JSON
+// 4xx or 5xx, through fail).
+func (s *Server) handle(get func(r *http.Request) (any, error)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		out, err := get(r)
+		if err != nil {
+			s.fail(w, r, err)
+			return
+		}
+		writeJSON(w, http.StatusOK, out)
+	}
+}
+
+// pageOf turns a page of stored rows into its JSON form.
+func pageOf[T, J any](rows []T, next fmt.Stringer, out func(T) J) pageJSON[J] {
+	p := pageJSON[J]{Items: make([]J, 0, len(rows)), NextCursor: next.String()}
+	for _, row := range rows {
+		p.Items = append(p.Items, out(row))
+	}
+	return p
+}
+
+// one reads a single stored item named by the path, for a request that
+// takes no query parameters.
+func one[K, T, J any](r *http.Request, key func(*http.Request) (K, error), get func(context.Context, K) (T, error), out func(T) J) (any, error) {
+	if _, err := readParams(r); err != nil {
+		return nil, err
+	}
+	k, err := key(r)
+	if err != nil {
+		return nil, err
+	}
+	v, err := get(r.Context(), k)
+	if err != nil {
+		return nil, err
+	}
+	return out(v), nil
+}
+
+func (s *Server) listLeases(r *http.Request) (any, error) {
 	f, err := leaseFilter(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	page, err := s.cfg.Store.Leases(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	out := pageJSON[leaseJSON]{Items: make([]leaseJSON, 0, len(page.Leases)), NextCursor: page.Next.String()}
-	for _, l := range page.Leases {
-		out.Items = append(out.Items, leaseOut(l))
-	}
-	writeJSON(w, http.StatusOK, out)
+	return pageOf(page.Leases, page.Next, leaseOut), nil
 }
 
 func (s *Server) leaseDetail(ctx context.Context, r *http.Request) (store.LeaseDetail, error) {
@@ -45,11 +79,10 @@ func (s *Server) leaseDetail(ctx context.Context, r *http.Request) (store.LeaseD
 	return s.cfg.Store.LeaseDetail(ctx, id)
 }
 
-func (s *Server) getLease(w http.ResponseWriter, r *http.Request) {
+func (s *Server) getLease(r *http.Request) (any, error) {
 	d, err := s.leaseDetail(r.Context(), r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	out := leaseDetailJSON{Lease: leaseOut(d.Lease), Events: []eventJSON{}, Payments: []paymentJSON{}, Token: s.token()}
 	if d.Order != nil {
@@ -66,18 +99,17 @@ func (s *Server) getLease(w http.ResponseWriter, r *http.Request) {
 	for _, p := range d.Payments {
 		out.Payments = append(out.Payments, paymentOut(p))
 	}
-	writeJSON(w, http.StatusOK, out)
+	return out, nil
 }
 
 func (s *Server) token() tokenJSON {
 	return tokenJSON{Symbol: s.cfg.Token.Symbol, Decimals: s.cfg.Token.Decimals}
 }
 
-func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listOrders(r *http.Request) (any, error) {
 	p, err := readParams(r, "tenant", "limit", "cursor")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	var f store.OrderFilter
 	if f.Tenant, err = p.address("tenant"); err == nil {
@@ -86,44 +118,23 @@ func (s *Server) listOrders(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	page, err := s.cfg.Store.Orders(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	out := pageJSON[orderJSON]{Items: make([]orderJSON, 0, len(page.Orders)), NextCursor: page.Next.String()}
-	for _, o := range page.Orders {
-		out.Items = append(out.Items, orderOut(o))
-	}
-	writeJSON(w, http.StatusOK, out)
+	return pageOf(page.Orders, page.Next, orderOut), nil
 }
 
-func (s *Server) getOrder(w http.ResponseWriter, r *http.Request) {
-	if _, err := readParams(r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	h, err := pathHash(r, "hash")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	o, err := s.cfg.Store.Order(r.Context(), h)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, orderOut(o))
+func (s *Server) getOrder(r *http.Request) (any, error) {
+	return one(r, hashParam("hash"), s.cfg.Store.Order, orderOut)
 }
 
-func (s *Server) listTranscripts(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listTranscripts(r *http.Request) (any, error) {
 	p, err := readParams(r, "order", "limit", "cursor")
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	var f store.TranscriptFilter
 	if f.OrderHash, err = p.hash("order"); err == nil {
@@ -132,73 +143,41 @@ func (s *Server) listTranscripts(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	page, err := s.cfg.Store.Transcripts(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	out := pageJSON[transcriptJSON]{Items: make([]transcriptJSON, 0, len(page.Transcripts)), NextCursor: page.Next.String()}
-	for _, t := range page.Transcripts {
-		out.Items = append(out.Items, s.transcriptOut(t))
-	}
-	writeJSON(w, http.StatusOK, out)
+	return pageOf(page.Transcripts, page.Next, s.transcriptOut), nil
 }
 
-func (s *Server) getTranscript(w http.ResponseWriter, r *http.Request) {
-	if _, err := readParams(r); err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	h, err := pathHash(r, "hash")
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	t, err := s.cfg.Store.Transcript(r.Context(), h)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, s.transcriptOut(t))
+func (s *Server) getTranscript(r *http.Request) (any, error) {
+	return one(r, hashParam("hash"), s.cfg.Store.Transcript, s.transcriptOut)
 }
 
-func (s *Server) listProviders(w http.ResponseWriter, r *http.Request) {
+func (s *Server) listProviders(r *http.Request) (any, error) {
 	f, err := providerFilter(r)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
 	page, err := s.cfg.Store.Providers(r.Context(), f)
 	if err != nil {
-		s.fail(w, r, err)
-		return
+		return nil, err
 	}
-	out := pageJSON[providerJSON]{Items: make([]providerJSON, 0, len(page.Providers)), NextCursor: page.Next.String()}
-	for _, p := range page.Providers {
-		out.Items = append(out.Items, providerOut(p))
-	}
-	writeJSON(w, http.StatusOK, out)
+	return pageOf(page.Providers, page.Next, providerOut), nil
 }
 
-func (s *Server) getProvider(w http.ResponseWriter, r *http.Request) {
-	if _, err := readParams(r); err != nil {
-		s.fail(w, r, err)
-		return
+func (s *Server) getProvider(r *http.Request) (any, error) {
+	address := func(r *http.Request) (common.Address, error) {
+		return parseAddress("address", chi.URLParam(r, "address"))
 	}
-	a, err := parseAddress("address", chi.URLParam(r, "address"))
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	p, err := s.cfg.Store.Provider(r.Context(), a)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, providerOut(p))
+	return one(r, address, s.cfg.Store.Provider, providerOut)
+}
+
+// hashParam reads the hash in the path parameter name.
+func hashParam(name string) func(*http.Request) (common.Hash, error) {
+	return func(r *http.Request) (common.Hash, error) { return pathHash(r, name) }
 }
 
 func (s *Server) prices(r *http.Request) (pricesJSON, error) {
@@ -226,15 +205,6 @@ func (s *Server) prices(r *http.Request) (pricesJSON, error) {
 		})
 	}
 	return out, nil
-}
-
-func (s *Server) marketPrices(w http.ResponseWriter, r *http.Request) {
-	out, err := s.prices(r)
-	if err != nil {
-		s.fail(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, out)
 }
 
 func (s *Server) marketSummary(w http.ResponseWriter, r *http.Request) {
