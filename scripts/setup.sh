@@ -5,7 +5,7 @@
 # run in name order.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-for step in scripts/setup.d/*.sh; do
+for step in scripts/setup.d/[0-9]*.sh; do
 	echo "setup: ${step##*/}"
 	bash "$step"
 done

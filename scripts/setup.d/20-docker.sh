@@ -6,40 +6,30 @@
 # No registry is needed: the images are built from scratch here. (The tests
 # build the images they use themselves.)
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$(dirname "$0")/../.."
 
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-	if ! command -v sudo >/dev/null 2>&1; then
-		echo "setup: installing and starting the Docker Engine needs root (or sudo)" >&2
-		exit 1
-	fi
-	as_root=(sudo)
-fi
-
 if ! command -v dockerd >/dev/null 2>&1; then
-	echo "setup: installing docker.io"
-	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq docker.io >/dev/null
+	apt_install docker.io
 fi
 
-if ! "${as_root[@]}" docker info >/dev/null 2>&1; then
+if ! as_root docker info >/dev/null 2>&1; then
 	log=/var/log/dockerd.log
 	timeout=${DOCKER_START_TIMEOUT:-60}
 	echo "setup: starting dockerd in the background (log: $log)"
-	"${as_root[@]}" sh -c "nohup setsid dockerd >>'$log' 2>&1 </dev/null &"
+	as_root sh -c "nohup setsid dockerd >>'$log' 2>&1 </dev/null &"
 	for ((i = 0; i < timeout; i++)); do
-		if "${as_root[@]}" docker info >/dev/null 2>&1; then
+		if as_root docker info >/dev/null 2>&1; then
 			break
 		fi
 		sleep 1
 	done
-	if ! "${as_root[@]}" docker info >/dev/null 2>&1; then
+	if ! as_root docker info >/dev/null 2>&1; then
 		echo "setup: dockerd did not answer within ${timeout}s; the end of $log says:" >&2
-		"${as_root[@]}" tail -n 20 "$log" >&2 || true
+		as_root tail -n 20 "$log" >&2 || true
 		exit 1
 	fi
 fi
-echo "setup: Docker Engine $("${as_root[@]}" docker version --format '{{.Server.Version}}') answers"
+echo "setup: Docker Engine $(as_root docker version --format '{{.Server.Version}}') answers"
 
 examples/build-images.sh dev

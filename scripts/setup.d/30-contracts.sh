@@ -6,20 +6,11 @@
 # and npm when Node.js is missing. Skips npm ci when node_modules already
 # matches the lock file.
 set -euo pipefail
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$(dirname "$0")/../../contracts"
 
 if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
-	as_root=()
-	if [ "$(id -u)" -ne 0 ]; then
-		if ! command -v sudo >/dev/null 2>&1; then
-			echo "setup: Node.js and npm are missing; install them (Node.js 20) or run as root" >&2
-			exit 1
-		fi
-		as_root=(sudo)
-	fi
-	echo "setup: installing nodejs and npm"
-	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-	"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm >/dev/null
+	apt_install nodejs npm
 fi
 
 stamp=node_modules/.tender-lock-sha256

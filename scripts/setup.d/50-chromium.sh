@@ -9,15 +9,6 @@ if command -v chromium >/dev/null 2>&1; then
 	exit 0
 fi
 
-as_root=()
-if [ "$(id -u)" -ne 0 ]; then
-	if ! command -v sudo >/dev/null 2>&1; then
-		echo "setup: installing chromium needs root (or sudo)" >&2
-		exit 1
-	fi
-	as_root=(sudo)
-fi
-echo "setup: installing chromium"
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get update -qq
-"${as_root[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+apt_install chromium
 echo "setup: $(chromium --version 2>/dev/null || echo chromium) installed"
