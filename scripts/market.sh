@@ -7,6 +7,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 DEVNET=${TENDER_DEVNET:-.devnet}
+case "$DEVNET" in
+/*) DEVNET_ABS=$DEVNET ;;
+*) DEVNET_ABS=$DEVNET_ABS ;;
+esac
 RPC_ADDR=${TENDER_RPC_ADDR:-127.0.0.1:8545}
 GPU_SIM=${TENDER_GPU_SIM:-dgxh100}
 BROKER_ADDR=${TENDER_BROKER_ADDR:-127.0.0.1:8080}
@@ -131,8 +135,8 @@ up() {
 	local common=(--deployment "$DEVNET/deployment.json" --bootstrap "$boot" --listen /ip4/127.0.0.1/tcp/0 --poll-interval 500ms)
 	"$BIN/provider" inventory "${sim[@]}" >"$DEVNET/inventory.txt" 2>/dev/null
 	sed -n 1,2p "$DEVNET/inventory.txt"
-	start provider-a "$BIN/provider" run "${common[@]}" "${sim[@]}" --dev-account 2 --prices examples/provider/prices.yaml --work-dir "$PWD/$DEVNET/provider-a" --withdraw-every 5s
-	start provider-b "$BIN/provider" run "${common[@]}" "${sim[@]}" --dev-account 3 --prices examples/provider/prices-premium.yaml --work-dir "$PWD/$DEVNET/provider-b" --withdraw-every 5s
+	start provider-a "$BIN/provider" run "${common[@]}" "${sim[@]}" --dev-account 2 --prices examples/provider/prices.yaml --work-dir "$DEVNET_ABS/provider-a" --withdraw-every 5s
+	start provider-b "$BIN/provider" run "${common[@]}" "${sim[@]}" --dev-account 3 --prices examples/provider/prices-premium.yaml --work-dir "$DEVNET_ABS/provider-b" --withdraw-every 5s
 	sleep 2
 	running provider-a && running provider-b || die "a provider stopped; see $DEVNET/provider-a.log and $DEVNET/provider-b.log"
 
