@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 DEVNET=${TENDER_DEVNET:-.devnet}
 case "$DEVNET" in
 /*) DEVNET_ABS=$DEVNET ;;
-*) DEVNET_ABS=$DEVNET_ABS ;;
+*) DEVNET_ABS=$PWD/$DEVNET ;;
 esac
 RPC_ADDR=${TENDER_RPC_ADDR:-127.0.0.1:8545}
 GPU_SIM=${TENDER_GPU_SIM:-dgxh100}
