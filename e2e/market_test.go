@@ -42,7 +42,7 @@ const (
 	dockerHow  = "run scripts/setup.d/20-docker.sh, which installs docker.io and starts dockerd"
 )
 
-func logger(t *testing.T, name string) *slog.Logger {
+func logger(t testing.TB, name string) *slog.Logger {
 	level := os.Getenv("TENDER_TEST_LOG")
 	if level == "" {
 		return slog.New(slog.DiscardHandler)
@@ -55,13 +55,21 @@ func logger(t *testing.T, name string) *slog.Logger {
 }
 
 // startChain runs a dev chain on a free loopback port until the test ends.
-func startChain(t *testing.T) devchain.Deployment {
+func startChain(t testing.TB) devchain.Deployment {
+	t.Helper()
+	return startChainWith(t, devchain.Config{})
+}
+
+// startChainWith runs a dev chain configured by cfg (its address, state
+// file and logger are set here) until the test ends.
+func startChainWith(t testing.TB, cfg devchain.Config) devchain.Deployment {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	state := filepath.Join(t.TempDir(), "deployment.json")
+	cfg.Addr, cfg.StateFile, cfg.Logger = "127.0.0.1:0", state, logger(t, "chain")
 	done := make(chan error, 1)
 	go func() {
-		done <- devchain.Run(ctx, devchain.Config{Addr: "127.0.0.1:0", StateFile: state, Logger: logger(t, "chain")})
+		done <- devchain.Run(ctx, cfg)
 	}()
 	t.Cleanup(func() {
 		cancel()
@@ -88,7 +96,7 @@ func startChain(t *testing.T) devchain.Deployment {
 
 // needImage returns a Docker client with the training image, building the
 // image when it is missing.
-func needImage(t *testing.T) *executor.Executor {
+func needImage(t testing.TB) *executor.Executor {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
@@ -119,7 +127,7 @@ type runningProvider struct {
 	node *network.Node
 }
 
-func nodeConfig(t *testing.T, d auction.Domain, name string, bootstrap ...*network.Node) network.Config {
+func nodeConfig(t testing.TB, d auction.Domain, name string, bootstrap ...*network.Node) network.Config {
 	cfg := network.Config{
 		Domain:            d,
 		ListenAddrs:       []string{"/ip4/127.0.0.1/tcp/0"},
@@ -134,7 +142,7 @@ func nodeConfig(t *testing.T, d auction.Domain, name string, bootstrap ...*netwo
 	return cfg
 }
 
-func startNode(t *testing.T, cfg network.Config) *network.Node {
+func startNode(t testing.TB, cfg network.Config) *network.Node {
 	t.Helper()
 	n, err := network.New(t.Context(), cfg)
 	if err != nil {
@@ -144,7 +152,7 @@ func startNode(t *testing.T, cfg network.Config) *network.Node {
 	return n
 }
 
-func dialEscrow(t *testing.T, dep devchain.Deployment, name string) *lease.Client {
+func dialEscrow(t testing.TB, dep devchain.Deployment, name string) *lease.Client {
 	t.Helper()
 	c, err := lease.Dial(t.Context(), dep.RPCURL, dep.Escrow, logger(t, name+"/escrow"))
 	if err != nil {
@@ -155,7 +163,7 @@ func dialEscrow(t *testing.T, dep devchain.Deployment, name string) *lease.Clien
 }
 
 // startProvider runs a provider daemon until the test ends.
-func startProvider(t *testing.T, dep devchain.Deployment, ex *executor.Executor, p providerSpec, bootstrap ...*network.Node) runningProvider {
+func startProvider(t testing.TB, dep devchain.Deployment, ex *executor.Executor, p providerSpec, bootstrap ...*network.Node) runningProvider {
 	t.Helper()
 	key := devchain.Key(p.account)
 	esc := dialEscrow(t, dep, p.name)
@@ -370,7 +378,7 @@ func TestMarketEndToEnd(t *testing.T) {
 	}
 }
 
-func balances(t *testing.T, esc *lease.Client, accounts []common.Address) []*big.Int {
+func balances(t testing.TB, esc *lease.Client, accounts []common.Address) []*big.Int {
 	t.Helper()
 	out := make([]*big.Int, len(accounts))
 	for i, a := range accounts {
@@ -383,7 +391,7 @@ func balances(t *testing.T, esc *lease.Client, accounts []common.Address) []*big
 	return out
 }
 
-func tarNames(t *testing.T, path string) map[string]bool {
+func tarNames(t testing.TB, path string) map[string]bool {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

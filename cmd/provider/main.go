@@ -23,6 +23,6 @@ runs the winners' containers through the Docker Engine, and is paid through
 the market's escrow contract for the seconds it ran.
 
 `+cli.SettingsHelp(), env)
-	root.AddCommand(newInventoryCommand(env), newRunCommand(env))
+	root.AddCommand(newInventoryCommand(env), newRunCommand(env), newLeasesCommand(env), newStatusCommand(env))
 	return root
 }

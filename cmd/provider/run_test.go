@@ -35,3 +35,28 @@ func TestRunRefuses(t *testing.T) {
 		})
 	}
 }
+
+func TestLeasesWithoutChain(t *testing.T) {
+	dir := t.TempDir()
+	tests := []struct {
+		name string
+		args []string
+		says string
+	}{
+		{"leases", []string{"leases", "--work-dir", dir}, "LEASE"},
+		{"leases json", []string{"leases", "--work-dir", dir, "-o", "json"}, "[]"},
+		{"status", []string{"status", "--work-dir", dir}, "leases   0"},
+		{"status json", []string{"status", "--work-dir", dir, "-o", "json"}, `"leases": 0`},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			if code := cli.Main(newRoot, tt.args, &stdout, &stderr); code != 0 {
+				t.Fatalf("exit %d: %s", code, stderr.String())
+			}
+			if !strings.Contains(stdout.String(), tt.says) {
+				t.Errorf("stdout %q lacks %q", stdout.String(), tt.says)
+			}
+		})
+	}
+}

@@ -23,6 +23,8 @@ a lease in the market's escrow contract, and follows the job to its results.
 You pay for the seconds the job ran; the rest of the deposit comes back.
 
 `+cli.SettingsHelp(), env)
-	root.AddCommand(newVerifyCommand(env), newSubmitCommand(env))
+	root.AddCommand(newVerifyCommand(env), newSubmitCommand(env), newLeasesCommand(env),
+		newStatusCommand(env), newLogsCommand(env), newResultsCommand(env),
+		newCancelCommand(env), newTopUpCommand(env), newReclaimCommand(env))
 	return root
 }

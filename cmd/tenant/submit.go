@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"time"
 
@@ -25,6 +26,8 @@ type submitSettings struct {
 	output      string
 	leaseWindow time.Duration
 	peerTimeout time.Duration
+	leaseDir    string
+	deposit     string
 }
 
 func newSubmitCommand(env *cli.Env) *cobra.Command {
@@ -50,6 +53,10 @@ func newSubmitCommand(env *cli.Env) *cobra.Command {
 
 You pay price x seconds the job ran; the rest of the deposit comes back when
 the lease closes.
+
+Before the lease is opened, submit writes a record of it (order, winning
+bid, provider's peer and addresses) to --lease-dir, which tenant status,
+logs, results, cancel, topup, reclaim and leases read.
 
 The job spec (YAML, unknown fields are errors):
 
@@ -100,6 +107,8 @@ standard error.
 	f.StringVarP(&s.output, "output", "o", "text", "summary format: text or json")
 	f.DurationVar(&s.leaseWindow, "lease-window", 10*time.Minute, "how long after the bid window the order may still open its lease")
 	f.DurationVar(&s.peerTimeout, "peer-timeout", 30*time.Second, "how long to wait for a market peer before publishing")
+	addLeaseDirFlag(f, &s.leaseDir)
+	f.StringVar(&s.deposit, "deposit", "", `deposit instead of price x maxDuration ("1.5 tokens" or base units); the lease is overdrawn, and closed, when it is spent`)
 	return cmd
 }
 
@@ -120,6 +129,12 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 	if err != nil {
 		return err
 	}
+	var deposit *big.Int
+	if s.deposit != "" {
+		if deposit, err = jobspec.ParsePrice(s.deposit, decimals); err != nil {
+			return fmt.Errorf("--deposit: %w", err)
+		}
+	}
 	conn, err := s.market.Open(ctx, os.Getenv, env.Logger)
 	if err != nil {
 		return err
@@ -131,6 +146,7 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 	sub, err := tenant.New(tenant.Config{
 		Domain: conn.Domain, Signer: conn.Signer, Auth: conn.Auth,
 		Market: conn.Node, Escrow: conn.Escrow, LeaseWindow: s.leaseWindow,
+		Records:      tenant.NewLeaseDir(s.leaseDir),
 		PollInterval: s.market.PollInterval, Logger: env.Logger,
 	})
 	if err != nil {
@@ -142,7 +158,7 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 		logs = env.Stderr
 	}
 	res, err := sub.Submit(ctx, job, tenant.Options{
-		InputDir: s.input, Detach: s.detach, Logs: logs, OutputFile: s.results,
+		InputDir: s.input, Detach: s.detach, Logs: logs, OutputFile: s.results, Deposit: deposit,
 		Progress: func(p tenant.Progress) { printProgress(progress, p, conn.TokenDecimals) },
 	})
 	if s.output == "json" && res != nil {

@@ -123,6 +123,29 @@ func (s *Settings) Decimals() (uint8, error) {
 // Open connects to the chain, loads the key and starts the market node.
 // getenv reads KeyEnv.
 func (s *Settings) Open(ctx context.Context, getenv func(string) string, log *slog.Logger) (*Conn, error) {
+	c, err := s.OpenChain(ctx, getenv, log)
+	if err != nil {
+		return nil, err
+	}
+	boot, err := parsePeers(s.Bootstrap)
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	c.Node, err = network.New(ctx, network.Config{
+		Domain: c.Domain, KeyFile: s.IdentityFile, ListenAddrs: s.Listen,
+		Bootstrap: boot, MDNS: s.MDNS, Logger: log.With("part", "p2p"),
+	})
+	if err != nil {
+		c.Close()
+		return nil, err
+	}
+	return c, nil
+}
+
+// OpenChain connects to the chain and loads the key, without a market
+// node: for commands that only transact with the escrow.
+func (s *Settings) OpenChain(ctx context.Context, getenv func(string) string, log *slog.Logger) (*Conn, error) {
 	rpcURL, escrowAddr, decimals := s.RPCURL, s.Escrow, s.TokenDecimals
 	var dep devchain.Deployment
 	if s.Deployment != "" {
@@ -158,20 +181,37 @@ func (s *Settings) Open(ctx context.Context, getenv func(string) string, log *sl
 		return nil, fmt.Errorf("--chain-id %d, but %s serves chain %d", s.ChainID, rpcURL, c.Domain.ChainID)
 	}
 	c.Auth = bind.NewKeyedTransactor(key, new(big.Int).SetUint64(c.Domain.ChainID))
-	boot, err := parsePeers(s.Bootstrap)
-	if err != nil {
-		c.Close()
-		return nil, err
-	}
-	c.Node, err = network.New(ctx, network.Config{
-		Domain: c.Domain, KeyFile: s.IdentityFile, ListenAddrs: s.Listen,
-		Bootstrap: boot, MDNS: s.MDNS, Logger: log.With("part", "p2p"),
-	})
-	if err != nil {
-		c.Close()
-		return nil, err
-	}
 	return c, nil
+}
+
+// DialEscrow connects to the chain's escrow without a key, for commands
+// that only read it.
+func (s *Settings) DialEscrow(ctx context.Context, log *slog.Logger) (*lease.Client, uint8, error) {
+	rpcURL, escrowAddr, decimals := s.RPCURL, s.Escrow, s.TokenDecimals
+	if s.Deployment != "" {
+		dep, err := devchain.Load(s.Deployment)
+		if err != nil {
+			return nil, 0, err
+		}
+		if rpcURL == "" {
+			rpcURL = dep.RPCURL
+		}
+		if escrowAddr == "" {
+			escrowAddr = dep.Escrow.Hex()
+		}
+		decimals = dep.TokenDecimals
+	}
+	switch {
+	case rpcURL == "":
+		return nil, 0, errors.New("--rpc-url is not set (or name a --deployment file)")
+	case !common.IsHexAddress(escrowAddr):
+		return nil, 0, fmt.Errorf("--escrow %q is not an address: want 0x and 40 hex digits (or name a --deployment file)", escrowAddr)
+	}
+	esc, err := lease.Dial(ctx, rpcURL, common.HexToAddress(escrowAddr), log)
+	if err != nil {
+		return nil, 0, err
+	}
+	return esc, decimals, nil
 }
 
 func (s *Settings) key(getenv func(string) string, dep devchain.Deployment) (*ecdsa.PrivateKey, error) {

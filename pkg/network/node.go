@@ -444,6 +444,16 @@ func (n *Node) Addrs() []ma.Multiaddr {
 	return addrs
 }
 
+// PeerAddrs are the addresses the node knows for p, with p's ID
+// (/p2p/...), as a later run takes them for a bootstrap peer.
+func (n *Node) PeerAddrs(p peer.ID) []ma.Multiaddr {
+	addrs, err := peer.AddrInfoToP2pAddrs(&peer.AddrInfo{ID: p, Addrs: n.host.Peerstore().Addrs(p)})
+	if err != nil {
+		return nil
+	}
+	return addrs
+}
+
 // Peers are the peers the node is connected to.
 func (n *Node) Peers() []peer.ID { return n.host.Network().Peers() }
 

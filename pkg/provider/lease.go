@@ -13,6 +13,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/tender-market/tender/internal/statefile"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/executor"
 	"github.com/tender-market/tender/pkg/lease"
@@ -43,7 +44,10 @@ type leaseRun struct {
 	cancelOnce  sync.Once
 	canceled    chan struct{} // closed when the lease ended on chain early
 
+	saveMu sync.Mutex // one record write at a time, in order
+
 	mu        sync.Mutex
+	started   bool // started on chain
 	state     string
 	detail    string
 	since     time.Time
@@ -68,9 +72,30 @@ func newLeaseRun(d *Daemon, b *bidState) *leaseRun {
 
 func (l *leaseRun) setState(state, detail string) {
 	l.mu.Lock()
-	defer l.mu.Unlock()
 	l.state, l.detail, l.since = state, detail, l.d.cfg.Now()
+	l.mu.Unlock()
 	l.log.Info("lease "+state, "detail", detail)
+	l.save()
+}
+
+// save writes the lease's record; a failure is logged, the lease goes on.
+func (l *leaseRun) save() {
+	l.saveMu.Lock()
+	defer l.saveMu.Unlock()
+	l.mu.Lock()
+	r := LeaseRecord{
+		LeaseID: l.id, OrderHash: l.bid.order.Hash, Order: l.bid.order.Order, Bid: l.bid.bid,
+		GPUs: l.bid.gpus, State: l.state, Detail: l.detail, HasInput: l.hasInput, Started: l.started,
+		ExitCode: l.exitCode, Updated: l.d.cfg.Now().UTC(),
+	}
+	if l.output != "" {
+		h := common.Hash(l.outputSHA)
+		r.OutputSHA256, r.OutputSize = &h, l.outputLen
+	}
+	l.mu.Unlock()
+	if err := statefile.Write(recordPath(l.d.cfg.WorkDir, l.id), &r); err != nil {
+		l.log.Error("lease record not saved", "err", err)
+	}
 }
 
 func (l *leaseRun) endOnChain(kind lease.EventKind) {
@@ -83,11 +108,14 @@ func (l *leaseRun) run(ctx context.Context) {
 	d := l.d
 	defer l.logs.end()
 	defer d.endLease(l)
+	l.save()
 	order := &l.bid.order.Order
 	terms := lease.NewTerms(order, &l.bid.bid.Bid)
 	chain, err := d.cfg.Escrow.Lease(ctx, l.id)
 	if err != nil {
-		l.setState(StateFailed, err.Error())
+		if ctx.Err() == nil {
+			l.setState(StateFailed, err.Error())
+		}
 		return
 	}
 	if len(l.bid.gpus) > 0 {
@@ -115,6 +143,9 @@ func (l *leaseRun) run(ctx context.Context) {
 	job := l.job(order, terms, chain.Deposit)
 	run, err := d.cfg.Runner.Start(ctx, job)
 	if err != nil {
+		if ctx.Err() != nil {
+			return
+		}
 		l.setState(StateFailed, err.Error())
 		return
 	}
@@ -122,17 +153,32 @@ func (l *leaseRun) run(ctx context.Context) {
 	l.container = &run
 	l.mu.Unlock()
 	if err := d.transact(func() error { _, err := d.cfg.Escrow.Start(ctx, d.cfg.Auth, l.id, terms); return err }); err != nil {
+		if ctx.Err() != nil {
+			// The daemon stops; the start may be mined. A restarted daemon
+			// finds out on chain and attaches to the job, or removes it.
+			return
+		}
 		l.setState(StateFailed, fmt.Sprintf("start on chain: %v", err))
 		_ = d.cfg.Runner.Cancel(context.WithoutCancel(ctx), run)
 		_, _ = d.cfg.Runner.Finish(context.WithoutCancel(ctx), run, executor.FinishOptions{})
 		return
 	}
 	started := d.cfg.Now()
+	l.mu.Lock()
+	l.started = true
+	l.mu.Unlock()
 	l.setState(StateRunning, "")
+	l.follow(ctx, run, terms, chain.Deposit, started)
+}
 
+// follow takes a running lease's job to its end and closes the lease. When
+// ctx ends first (the daemon stops) the job keeps running and the record
+// stays as it is, for a restarted daemon to take up.
+func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Terms, deposit *big.Int, started time.Time) {
+	d := l.d
 	payCtx, stopPay := context.WithCancel(ctx)
 	var pay sync.WaitGroup
-	pay.Go(func() { l.withdrawLoop(payCtx, terms, chain.Deposit, started) })
+	pay.Go(func() { l.withdrawLoop(payCtx, terms, deposit, started) })
 	stopCanceled := make(chan struct{})
 	pay.Go(func() {
 		select {
@@ -148,6 +194,9 @@ func (l *leaseRun) run(ctx context.Context) {
 	close(stopCanceled)
 	stopPay()
 	pay.Wait()
+	if ctx.Err() != nil {
+		return // the daemon stops; the job runs on
+	}
 	if err != nil {
 		l.setState(StateFailed, err.Error())
 		return
@@ -157,8 +206,13 @@ func (l *leaseRun) run(ctx context.Context) {
 	l.exitCode = &code
 	l.mu.Unlock()
 	l.setState(StateExited, fmt.Sprintf("exit code %d (%s)", code, res.Exit.Reason))
+	l.closeOnChain(ctx, terms, code, common.HexToHash(res.Output.SHA256))
+}
 
-	hash := common.HexToHash(res.Output.SHA256)
+// closeOnChain closes the lease with the job's exit code and result hash,
+// unless it is already settled.
+func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code int, hash common.Hash) {
+	d := l.d
 	now, err := d.cfg.Escrow.Lease(ctx, l.id)
 	if err == nil && now.State.Final() {
 		l.setState(StateClosed, fmt.Sprintf("the lease was already %s on chain", now.State))
@@ -168,6 +222,9 @@ func (l *leaseRun) run(ctx context.Context) {
 		_, err := d.cfg.Escrow.Close(ctx, d.cfg.Auth, l.id, terms, int32(code), hash)
 		return err
 	})
+	if ctx.Err() != nil {
+		return
+	}
 	if err != nil {
 		l.setState(StateFailed, fmt.Sprintf("close on chain: %v", err))
 		return

@@ -61,6 +61,10 @@ type Runner interface {
 	Start(ctx context.Context, job executor.Job) (executor.Run, error)
 	Finish(ctx context.Context, run executor.Run, opts executor.FinishOptions) (executor.Result, error)
 	Cancel(ctx context.Context, run executor.Run) error
+	// Attach finds a lease's container after a restart.
+	Attach(ctx context.Context, leaseID string) (executor.Run, error)
+	// Cleanup removes the containers of the leases closed reports.
+	Cleanup(ctx context.Context, closed func(leaseID string) bool) ([]string, error)
 }
 
 // Pricer prices offers (*pricing.Prices).
@@ -184,6 +188,9 @@ func (d *Daemon) Run(ctx context.Context) error {
 	d.mu.Lock()
 	d.life = ctx
 	d.mu.Unlock()
+	if err := d.resume(ctx); err != nil {
+		return err
+	}
 	d.cfg.Market.ServeLeases(d)
 	defer d.cfg.Market.ServeLeases(nil)
 

@@ -25,6 +25,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/libp2p/go-libp2p/core/peer"
+	ma "github.com/multiformats/go-multiaddr"
 
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/jobspec"
@@ -39,6 +40,7 @@ type Market interface {
 	PublishOrder(ctx context.Context, so auction.SignedOrder) error
 	ServeAuction(a *auction.Auction, onBid func(network.BidReceipt)) (*network.Auctioneer, error)
 	Lease(provider peer.ID, leaseID common.Hash, tenant auction.Signer) *network.LeaseClient
+	PeerAddrs(p peer.ID) []ma.Multiaddr
 }
 
 // Escrow is what a tenant needs from the escrow (*lease.Client).
@@ -59,6 +61,9 @@ type Config struct {
 	Auth   *bind.TransactOpts
 	Market Market
 	Escrow Escrow
+	// Records, when set, keeps a record of each lease, saved before the
+	// lease is opened on chain.
+	Records LeaseRecorder
 	// LeaseWindow is how long after the bid window the order stays valid
 	// for opening its lease. Default 10m.
 	LeaseWindow time.Duration
@@ -81,6 +86,9 @@ type Options struct {
 	OutputFile string
 	// Progress is told what happens; it must not block.
 	Progress func(Progress)
+	// Deposit, when set, is deposited instead of price x max duration; the
+	// lease is overdrawn when the job runs longer than it pays for.
+	Deposit *big.Int
 }
 
 // Progress is one step of a submission.
@@ -264,11 +272,33 @@ func (s *Submitter) Submit(ctx context.Context, job *jobspec.Job, opts Options) 
 	}
 
 	res.Deposit = Deposit(win.Bid.PricePerHour, order.MaxDuration)
+	if opts.Deposit != nil {
+		res.Deposit = new(big.Int).Set(opts.Deposit)
+	}
+	rec := &LeaseRecord{
+		LeaseID: s.cfg.Domain.BidHash(&win.Bid), OrderHash: vo.Hash, Order: order, Bid: *win,
+		ProviderPeer: providerPeer.String(), Deposit: res.Deposit, Created: s.cfg.Now().UTC(),
+	}
+	for _, a := range s.cfg.Market.PeerAddrs(providerPeer) {
+		rec.ProviderAddrs = append(rec.ProviderAddrs, a.String())
+	}
+	if s.cfg.Records != nil {
+		// Before the deposit moves: a crash after opening loses nothing.
+		if err := s.cfg.Records.Save(rec); err != nil {
+			return res, err
+		}
+	}
 	id, receipt, err := s.cfg.Escrow.Open(ctx, s.cfg.Auth, &order, win, res.Deposit)
 	if err != nil {
 		return res, err
 	}
 	res.LeaseID = id
+	if s.cfg.Records != nil {
+		rec.OpenedBlock = receipt.BlockNumber.Uint64()
+		if err := s.cfg.Records.Save(rec); err != nil {
+			s.log.Warn("lease record not updated with its block", "lease", id, "err", err)
+		}
+	}
 	report(Progress{Step: StepLeaseOpened, Message: fmt.Sprintf("lease %s opened with %s from %s at %s per hour, deposit %s", id.Hex(), win.Bid.Provider.Hex(), providerPeer, win.Bid.PricePerHour, res.Deposit)})
 
 	lc := s.cfg.Market.Lease(providerPeer, id, s.cfg.Signer)

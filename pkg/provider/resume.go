@@ -1,0 +1,139 @@
+package provider
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/executor"
+	"github.com/tender-market/tender/pkg/lease"
+)
+
+// resume takes up the leases a previous run of the daemon left: it
+// re-attaches to the jobs still running (their GPUs claimed again, pay
+// withdrawn again), closes the leases whose job ended while it was down,
+// gives up leases it never started, and removes the containers of leases
+// settled on chain. It runs before the daemon serves the market.
+func (d *Daemon) resume(ctx context.Context) error {
+	recs, err := ReadLeases(d.cfg.WorkDir)
+	if err != nil {
+		return err
+	}
+	settled := make(map[string]bool)
+	for i := range recs {
+		r := &recs[i]
+		if r.State == StateClosed {
+			settled[r.LeaseID.Hex()] = true
+			continue
+		}
+		chain, err := d.cfg.Escrow.Lease(ctx, r.LeaseID)
+		if err != nil {
+			d.log.Warn("lease not taken up: its state on chain is unknown", "lease", r.LeaseID, "err", err)
+			continue
+		}
+		if chain.State.Final() {
+			settled[r.LeaseID.Hex()] = true
+		}
+		d.resumeLease(ctx, r, chain)
+	}
+	removed, err := d.cfg.Runner.Cleanup(ctx, func(id string) bool { return settled[id] })
+	for _, id := range removed {
+		d.log.Info("removed the container of a settled lease", "lease", id)
+	}
+	if err != nil {
+		d.log.Warn("containers of settled leases not all removed", "err", err)
+	}
+	return nil
+}
+
+// resumeLease registers one recorded lease and, when its job may still be
+// followed, starts following it.
+func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Lease) {
+	b := &bidState{
+		order:  auction.VerifiedOrder{SignedOrder: auction.SignedOrder{Order: r.Order}, Hash: r.OrderHash},
+		bid:    r.Bid,
+		id:     r.LeaseID,
+		gpus:   r.GPUs,
+		leased: true,
+	}
+	l := newLeaseRun(d, b)
+	l.state, l.detail, l.hasInput, l.started, l.exitCode = r.State, r.Detail, r.HasInput, r.Started, r.ExitCode
+	if r.OutputSHA256 != nil {
+		l.output, l.outputSHA, l.outputLen = filepath.Join(d.leaseDir(r.LeaseID), "output.tar"), *r.OutputSHA256, r.OutputSize
+	}
+	d.mu.Lock()
+	d.leases[r.LeaseID] = l
+	d.bids[r.LeaseID] = b
+	life := d.life
+	d.mu.Unlock()
+	log := l.log.With("chain", chain.State)
+
+	switch {
+	case chain.State.Final():
+		l.logs.end()
+		l.setState(StateClosed, fmt.Sprintf("the lease was %s on chain", chain.State))
+		d.endLease(l)
+		return
+	case r.State == StateFailed && chain.State == lease.StateOpen:
+		l.logs.end()
+		d.endLease(l)
+		return
+	case chain.State == lease.StateOpen:
+		// Its secrets were never written down: the job cannot start.
+		l.logs.end()
+		if run, err := d.cfg.Runner.Attach(ctx, r.LeaseID.Hex()); err == nil {
+			_ = d.cfg.Runner.Cancel(ctx, run)
+			_, _ = d.cfg.Runner.Finish(ctx, run, executor.FinishOptions{})
+		}
+		l.setState(StateFailed, "the provider restarted before the job started; the tenant may reclaim the deposit after the start deadline")
+		d.endLease(l)
+		return
+	}
+
+	// Running on chain: bill it, follow its job, close it.
+	terms := r.Terms()
+	started := time.Unix(int64(chain.Since), 0)
+	run, err := d.cfg.Runner.Attach(ctx, r.LeaseID.Hex())
+	switch {
+	case err == nil:
+		if len(r.GPUs) > 0 {
+			if err := d.cfg.GPUs.Restore(r.LeaseID.Hex(), r.GPUs); err != nil {
+				log.Warn("GPUs not claimed again", "err", err)
+			}
+		}
+		log.Info("re-attached to the job", "container", run.ContainerID, "state", run.State)
+		l.mu.Lock()
+		l.container = &run
+		l.mu.Unlock()
+		l.setState(StateRunning, "re-attached after a restart")
+		d.wg.Go(func() {
+			defer l.logs.end()
+			defer d.endLease(l)
+			l.follow(life, run, terms, chain.Deposit, started)
+		})
+	case errors.Is(err, executor.ErrNoContainer) && r.OutputSHA256 != nil && r.ExitCode != nil:
+		// The job ended and its output was kept; the lease was not closed.
+		l.logs.end()
+		code, hash := *r.ExitCode, *r.OutputSHA256
+		d.wg.Go(func() {
+			defer d.endLease(l)
+			l.closeOnChain(life, terms, code, hash)
+		})
+	case errors.Is(err, executor.ErrNoContainer):
+		// The job is gone without a result: close with what accrued.
+		l.logs.end()
+		d.wg.Go(func() {
+			defer d.endLease(l)
+			l.setState(StateExited, "the job's container is gone; closing with what accrued")
+			l.closeOnChain(life, terms, -1, common.Hash{})
+		})
+	default:
+		log.Warn("job not re-attached; will not bill it until the next start", "err", err)
+		d.endLease(l)
+	}
+}
