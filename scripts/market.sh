@@ -152,7 +152,7 @@ up() {
 	dash=$(grep -m1 '^dashboard: ' "$DEVNET/broker.log" | cut -d' ' -f2)
 	lease_id=$(grep -m1 '^lease ' "$DEVNET/tenant.log" | awk '{print $2}')
 	say "dashboard: $dash  (this lease: ${dash}leases/$lease_id)"
-	say "the providers keep running and bid on new orders: bin/tenant submit JOB.yaml --deployment $DEVNET/deployment.json --bootstrap $boot --dev-account 1"
+	say "the providers keep running and bid on new orders: bin/tenant submit JOB.yaml --deployment $DEVNET/deployment.json --bootstrap $boot --listen /ip4/127.0.0.1/tcp/0 --dev-account 1"
 	say "up. Stop with: make down"
 }
 

@@ -448,7 +448,7 @@ func printStatus(w io.Writer, st leaseStatus, decimals uint8) error {
 	switch {
 	case st.Job != nil:
 		code := ""
-		if st.Job.ExitCode != nil {
+		if st.Job.ExitCode != nil && !strings.Contains(st.Job.Detail, "exit code") {
 			code = fmt.Sprintf(", exit code %d", *st.Job.ExitCode)
 		}
 		fmt.Fprintf(tw, "job\t%s%s %s\n", st.Job.State, code, st.Job.Detail)

@@ -146,39 +146,22 @@ func (s *Settings) Open(ctx context.Context, getenv func(string) string, log *sl
 // OpenChain connects to the chain and loads the key, without a market
 // node: for commands that only transact with the escrow.
 func (s *Settings) OpenChain(ctx context.Context, getenv func(string) string, log *slog.Logger) (*Conn, error) {
-	rpcURL, escrowAddr, decimals := s.RPCURL, s.Escrow, s.TokenDecimals
-	var dep devchain.Deployment
-	if s.Deployment != "" {
-		var err error
-		if dep, err = devchain.Load(s.Deployment); err != nil {
-			return nil, err
-		}
-		if rpcURL == "" {
-			rpcURL = dep.RPCURL
-		}
-		if escrowAddr == "" {
-			escrowAddr = dep.Escrow.Hex()
-		}
-		decimals = dep.TokenDecimals
-	}
-	switch {
-	case rpcURL == "":
-		return nil, errors.New("--rpc-url is not set (or name a --deployment file)")
-	case !common.IsHexAddress(escrowAddr):
-		return nil, fmt.Errorf("--escrow %q is not an address: want 0x and 40 hex digits (or name a --deployment file)", escrowAddr)
-	}
-	key, err := s.key(getenv, dep)
+	t, err := s.chain()
 	if err != nil {
 		return nil, err
 	}
-	esc, err := lease.Dial(ctx, rpcURL, common.HexToAddress(escrowAddr), log)
+	key, err := s.key(getenv, t.dep)
 	if err != nil {
 		return nil, err
 	}
-	c := &Conn{Escrow: esc, Domain: esc.Domain(), Key: key, Signer: auction.NewKeySigner(key), TokenDecimals: decimals, RPCURL: rpcURL}
+	esc, err := lease.Dial(ctx, t.rpcURL, t.escrow, log)
+	if err != nil {
+		return nil, err
+	}
+	c := &Conn{Escrow: esc, Domain: esc.Domain(), Key: key, Signer: auction.NewKeySigner(key), TokenDecimals: t.decimals, RPCURL: t.rpcURL}
 	if s.ChainID != 0 && s.ChainID != c.Domain.ChainID {
 		c.Close()
-		return nil, fmt.Errorf("--chain-id %d, but %s serves chain %d", s.ChainID, rpcURL, c.Domain.ChainID)
+		return nil, fmt.Errorf("--chain-id %d, but %s serves chain %d", s.ChainID, t.rpcURL, c.Domain.ChainID)
 	}
 	c.Auth = bind.NewKeyedTransactor(key, new(big.Int).SetUint64(c.Domain.ChainID))
 	return c, nil
@@ -187,31 +170,51 @@ func (s *Settings) OpenChain(ctx context.Context, getenv func(string) string, lo
 // DialEscrow connects to the chain's escrow without a key, for commands
 // that only read it.
 func (s *Settings) DialEscrow(ctx context.Context, log *slog.Logger) (*lease.Client, uint8, error) {
-	rpcURL, escrowAddr, decimals := s.RPCURL, s.Escrow, s.TokenDecimals
-	if s.Deployment != "" {
-		dep, err := devchain.Load(s.Deployment)
-		if err != nil {
-			return nil, 0, err
-		}
-		if rpcURL == "" {
-			rpcURL = dep.RPCURL
-		}
-		if escrowAddr == "" {
-			escrowAddr = dep.Escrow.Hex()
-		}
-		decimals = dep.TokenDecimals
-	}
-	switch {
-	case rpcURL == "":
-		return nil, 0, errors.New("--rpc-url is not set (or name a --deployment file)")
-	case !common.IsHexAddress(escrowAddr):
-		return nil, 0, fmt.Errorf("--escrow %q is not an address: want 0x and 40 hex digits (or name a --deployment file)", escrowAddr)
-	}
-	esc, err := lease.Dial(ctx, rpcURL, common.HexToAddress(escrowAddr), log)
+	t, err := s.chain()
 	if err != nil {
 		return nil, 0, err
 	}
-	return esc, decimals, nil
+	esc, err := lease.Dial(ctx, t.rpcURL, t.escrow, log)
+	if err != nil {
+		return nil, 0, err
+	}
+	return esc, t.decimals, nil
+}
+
+// chainTarget is where the chain and its escrow are, as the settings say.
+type chainTarget struct {
+	rpcURL   string
+	escrow   common.Address
+	decimals uint8
+	dep      devchain.Deployment // zero without --deployment
+}
+
+// chain resolves the chain from --rpc-url and --escrow, filling what they
+// leave out from the --deployment file.
+func (s *Settings) chain() (chainTarget, error) {
+	t := chainTarget{rpcURL: s.RPCURL, decimals: s.TokenDecimals}
+	escrowAddr := s.Escrow
+	if s.Deployment != "" {
+		var err error
+		if t.dep, err = devchain.Load(s.Deployment); err != nil {
+			return chainTarget{}, err
+		}
+		if t.rpcURL == "" {
+			t.rpcURL = t.dep.RPCURL
+		}
+		if escrowAddr == "" {
+			escrowAddr = t.dep.Escrow.Hex()
+		}
+		t.decimals = t.dep.TokenDecimals
+	}
+	switch {
+	case t.rpcURL == "":
+		return chainTarget{}, errors.New("--rpc-url is not set (or name a --deployment file)")
+	case !common.IsHexAddress(escrowAddr):
+		return chainTarget{}, fmt.Errorf("--escrow %q is not an address: want 0x and 40 hex digits (or name a --deployment file)", escrowAddr)
+	}
+	t.escrow = common.HexToAddress(escrowAddr)
+	return t, nil
 }
 
 func (s *Settings) key(getenv func(string) string, dep devchain.Deployment) (*ecdsa.PrivateKey, error) {
