@@ -7,11 +7,13 @@ import (
 	"archive/tar"
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"math/big"
+	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -23,9 +25,11 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/broker"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/executor"
 	"github.com/tender-market/tender/pkg/gpu"
@@ -34,6 +38,7 @@ import (
 	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/pricing"
 	"github.com/tender-market/tender/pkg/provider"
+	"github.com/tender-market/tender/pkg/store/storetest"
 	"github.com/tender-market/tender/pkg/tenant"
 )
 
@@ -241,6 +246,7 @@ func TestMarketEndToEnd(t *testing.T) {
 	for _, s := range specs[1:] {
 		providers = append(providers, startProvider(t, dep, ex, s, first.node))
 	}
+	dashboard := startBroker(t, dep, first.node)
 
 	tenantKey := devchain.Key(1)
 	esc := dialEscrow(t, dep, "tenant")
@@ -365,6 +371,8 @@ func TestMarketEndToEnd(t *testing.T) {
 		t.Errorf("escrow's balance moved by %s, want 0", got)
 	}
 
+	checkDashboard(t, dashboard, res)
+
 	progressMu.Lock()
 	defer progressMu.Unlock()
 	steps := map[tenant.Step]bool{}
@@ -409,5 +417,106 @@ func tarNames(t testing.TB, path string) map[string]bool {
 			t.Fatal(fmt.Errorf("output archive: %w", err))
 		}
 		names[h.Name] = true
+	}
+}
+
+// startBroker runs a broker on a fresh PostgreSQL database, joined to the
+// market through boot, and returns its dashboard URL. It stops at cleanup.
+func startBroker(t *testing.T, dep devchain.Deployment, boot *network.Node) string {
+	t.Helper()
+	dbURL := storetest.NewDatabase(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	ready := make(chan string, 1)
+	done := make(chan error, 1)
+	go func() {
+		done <- broker.Run(ctx, broker.Config{
+			DatabaseURL: dbURL, Listen: "127.0.0.1:0", RPCURL: dep.RPCURL, Escrow: dep.Escrow,
+			StartBlock: dep.DeployedAt, Confirmations: 1, PollInterval: 100 * time.Millisecond,
+			P2PListen: []string{"/ip4/127.0.0.1/tcp/0"}, Bootstrap: []peer.AddrInfo{boot.AddrInfo()},
+			Logger: logger(t, "broker"),
+			Ready:  func(dashboard string, _ []string) { ready <- dashboard },
+		})
+	}()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("broker: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("broker did not stop within 30 s")
+		}
+	})
+	select {
+	case url := <-ready:
+		return url
+	case err := <-done:
+		t.Fatalf("broker stopped before serving: %v", err)
+	case <-time.After(60 * time.Second):
+		t.Fatal("broker did not serve within 60 s")
+	}
+	return ""
+}
+
+// checkDashboard waits until the broker shows the settled lease with its
+// transcript and payments, in the API and on the lease's page.
+func checkDashboard(t *testing.T, dashboard string, res *tenant.Result) {
+	t.Helper()
+	var got struct {
+		Lease      struct{ State, Paid, Refunded string }
+		Transcript *struct {
+			Winner    *string
+			BidCount  int
+			WhyWinner string
+		}
+		Payments []struct{ Kind, Amount string }
+	}
+	url := dashboard + "api/v1/leases/" + res.LeaseID.Hex()
+	deadline := time.After(60 * time.Second)
+	for got.Lease.State != "closed" || got.Transcript == nil || len(got.Payments) < 3 {
+		select {
+		case <-deadline:
+			t.Fatalf("the broker shows %+v for lease %s after 60 s; want it closed with its transcript and 3 payments", got, res.LeaseID.Hex())
+		case <-time.After(200 * time.Millisecond):
+		}
+		r, err := http.Get(url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.StatusCode == http.StatusOK {
+			err = json.NewDecoder(r.Body).Decode(&got)
+		}
+		r.Body.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got.Lease.Paid != res.Paid.String() || got.Lease.Refunded != res.Refunded.String() {
+		t.Errorf("broker says paid %s, refunded %s; the chain says %s, %s", got.Lease.Paid, got.Lease.Refunded, res.Paid, res.Refunded)
+	}
+	if got.Transcript.Winner == nil || *got.Transcript.Winner != res.LeaseID.Hex() || got.Transcript.BidCount != 2 {
+		t.Errorf("broker's transcript: winner %v, %d bids; want lease %s and 2 bids", got.Transcript.Winner, got.Transcript.BidCount, res.LeaseID.Hex())
+	}
+	kinds := map[string]bool{}
+	for _, p := range got.Payments {
+		kinds[p.Kind] = true
+	}
+	if !kinds["deposit"] || !kinds["settlement"] || !kinds["refund"] {
+		t.Errorf("broker's payments %+v, want a deposit, a settlement and a refund", got.Payments)
+	}
+	r, err := http.Get(dashboard + "leases/" + res.LeaseID.Hex())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	page, err := io.ReadAll(r.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{res.LeaseID.Hex(), "won", "Settlement", "Refund", got.Transcript.WhyWinner} {
+		if r.StatusCode != http.StatusOK || !strings.Contains(string(page), want) {
+			t.Errorf("lease page (%s) lacks %q", r.Status, want)
+		}
 	}
 }

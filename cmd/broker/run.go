@@ -2,29 +2,16 @@ package main
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
-	"net"
-	"net/http"
 	"time"
 
-	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/ethclient"
-	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/spf13/cobra"
-	"golang.org/x/sync/errgroup"
 
 	"github.com/tender-market/tender/internal/cli"
-	"github.com/tender-market/tender/pkg/api"
+	"github.com/tender-market/tender/pkg/broker"
 	"github.com/tender-market/tender/pkg/devchain"
-	"github.com/tender-market/tender/pkg/indexer"
-	"github.com/tender-market/tender/pkg/lease"
-	"github.com/tender-market/tender/pkg/lease/escrow"
-	"github.com/tender-market/tender/pkg/network"
-	"github.com/tender-market/tender/pkg/store"
 )
 
 // runConfig is what broker run needs.
@@ -59,10 +46,11 @@ Events are indexed once their block is --confirmations deep, so a shallow
 reorg never reaches the index; the position is stored with the events, so a
 broker stopped anywhere resumes with nothing lost and nothing doubled.
 
-Auction transcripts reach the index through POST /api/v1/transcripts (the
-libp2p network layer hands them in where it runs). Order submission over
-HTTP (POST /api/v1/orders) needs a network connection this command does not
-make yet: it answers 503.
+The broker also joins the market over libp2p (--p2p-listen): it is a
+bootstrap peer for providers and tenants (it prints its addresses as
+"p2p: <multiaddr>" lines), indexes every valid order and auction transcript
+gossiped there, and publishes the signed orders tenants POST to
+/api/v1/orders. Transcripts can also be POSTed to /api/v1/transcripts.
 
 The broker holds no funds and cannot change a signed message. It stops
 cleanly on an interrupt.`,
@@ -119,7 +107,6 @@ func chainTarget(cfg runConfig, startSet bool) (rpcURL string, escrowAddr common
 }
 
 func runBroker(ctx context.Context, env *cli.Env, cfg runConfig, startSet bool) error {
-	log := env.Logger
 	if cfg.databaseURL == "" {
 		return fmt.Errorf("--database-url is not set (env %s)", cli.EnvName("database-url"))
 	}
@@ -127,117 +114,23 @@ func runBroker(ctx context.Context, env *cli.Env, cfg runConfig, startSet bool) 
 	if err != nil {
 		return err
 	}
-
-	ec, err := ethclient.DialContext(ctx, rpcURL)
-	if err != nil {
-		return fmt.Errorf("dial %s: %w", rpcURL, err)
-	}
-	defer ec.Close()
-	client, err := lease.New(ctx, ec, escrowAddr, log)
-	if err != nil {
-		return err
-	}
-	st, err := store.Open(ctx, cfg.databaseURL, log)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-
-	chainID := client.ChainID()
-	chain, err := indexer.NewChain(client, ec, st, indexer.ChainConfig{
-		Name: fmt.Sprintf("%s/%s", chainID, escrowAddr.Hex()), ChainID: chainID, StartBlock: start,
-		Confirmations: cfg.confirmations, PollInterval: cfg.pollInterval, Logger: log,
-	})
-	if err != nil {
-		return err
-	}
-	reg := prometheus.NewRegistry()
-	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
-		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
-			Namespace: "tender", Subsystem: "broker", Name: "chain_next_block",
-			Help: "The first block whose escrow events are not all indexed yet.",
-		}, func() float64 { return float64(chain.NextBlock()) }),
-		prometheus.NewCounterFunc(prometheus.CounterOpts{
-			Namespace: "tender", Subsystem: "broker", Name: "chain_events_indexed_total",
-			Help: "Escrow events this process stored (new ones only).",
-		}, func() float64 { return float64(chain.Indexed()) }))
-
-	market := indexer.NewMarket(client.Domain(), st, nil, log)
-	apiCfg := api.Config{
-		Store: st, Ingest: market, Domain: client.Domain(),
-		Token: readToken(ctx, ec, client.Token(), decimals, log), Registry: reg, Logger: log,
-	}
-	var node *network.Node
-	if len(cfg.p2pListen) > 0 {
-		if node, err = joinMarket(ctx, cfg, client.Domain(), env.Stdout, log); err != nil {
-			return err
+	boot := make([]peer.AddrInfo, 0, len(cfg.bootstrap))
+	for _, s := range cfg.bootstrap {
+		ai, err := peer.AddrInfoFromString(s)
+		if err != nil {
+			return fmt.Errorf("--bootstrap %q: want a multiaddr ending in /p2p/<peer ID>: %w", s, err)
 		}
-		defer node.Close()
-		apiCfg.Publisher = node
+		boot = append(boot, *ai)
 	}
-	srv, err := api.New(apiCfg)
-	if err != nil {
-		return err
-	}
-	ln, err := net.Listen("tcp", cfg.listen)
-	if err != nil {
-		return fmt.Errorf("--listen %s: %w", cfg.listen, err)
-	}
-	httpSrv := &http.Server{
-		Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second, ReadTimeout: 30 * time.Second,
-		WriteTimeout: time.Minute, IdleTimeout: 2 * time.Minute, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelWarn),
-	}
-	url := "http://" + ln.Addr().String() + "/"
-	log.Info("broker serving", "dashboard", url, "api", url+"api/v1", "chain", chainID, "escrow", escrowAddr, "from", start)
-	fmt.Fprintf(env.Stdout, "dashboard: %s\n", url)
-
-	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		if err := chain.Run(gctx); !errors.Is(err, context.Canceled) {
-			return err
-		}
-		return nil
+	return broker.Run(ctx, broker.Config{
+		DatabaseURL: cfg.databaseURL, Listen: cfg.listen, RPCURL: rpcURL, Escrow: escrowAddr,
+		StartBlock: start, Confirmations: cfg.confirmations, PollInterval: cfg.pollInterval, TokenDecimals: decimals,
+		P2PListen: cfg.p2pListen, Bootstrap: boot, IdentityFile: cfg.identityFile, Logger: env.Logger,
+		Ready: func(dashboard string, p2p []string) {
+			for _, a := range p2p {
+				fmt.Fprintf(env.Stdout, "p2p: %s\n", a)
+			}
+			fmt.Fprintf(env.Stdout, "dashboard: %s\n", dashboard)
+		},
 	})
-	if node != nil {
-		g.Go(func() error { return ingestMarket(gctx, node, market, log) })
-	}
-	g.Go(func() error {
-		if err := httpSrv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {
-			return fmt.Errorf("serve %s: %w", ln.Addr(), err)
-		}
-		return nil
-	})
-	g.Go(func() error {
-		<-gctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 10*time.Second)
-		defer cancel()
-		if err := httpSrv.Shutdown(shutdown); err != nil {
-			return fmt.Errorf("stop serving: %w", err)
-		}
-		return nil
-	})
-	err = g.Wait()
-	log.Info("broker stopped")
-	return err
-}
-
-// readToken asks the payment token for its symbol and decimals; the
-// deployment's decimals (or none) stand in when it does not answer.
-func readToken(ctx context.Context, ec *ethclient.Client, addr common.Address, decimals *uint8, log *slog.Logger) api.Token {
-	abi := escrow.NewTestToken()
-	c := abi.Instance(ec, addr)
-	opts := &bind.CallOpts{Context: ctx}
-	tok := api.Token{}
-	if decimals != nil {
-		tok.Decimals = *decimals
-	}
-	if d, err := bind.Call(c, opts, abi.PackDecimals(), abi.UnpackDecimals); err == nil {
-		tok.Decimals = d
-	} else {
-		log.Warn("the payment token does not say its decimals; amounts show in base units unless the deployment says", "token", addr, "err", err)
-	}
-	if s, err := bind.Call(c, opts, abi.PackSymbol(), abi.UnpackSymbol); err == nil && len(s) <= 16 {
-		tok.Symbol = s
-	}
-	return tok
 }
