@@ -198,6 +198,21 @@ func settled(esc *lease.Client, id common.Hash, r *types.Receipt) settlement {
 	return out
 }
 
+// transact sends one escrow transaction on the lease named by arg, as its
+// tenant, and prints what it moved.
+func transact(ctx context.Context, env *cli.Env, s *leaseSettings, arg string, send func(context.Context, *connect.Conn, *leaseRef) (*types.Receipt, error)) error {
+	conn, ref, _, err := openLease(ctx, env, s, arg, false)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	r, err := send(ctx, conn, ref)
+	if err != nil {
+		return err
+	}
+	return printSettlement(env.Stdout, settled(conn.Escrow, ref.id, r), conn.TokenDecimals, s.output)
+}
+
 func printSettlement(w io.Writer, s settlement, decimals uint8, output string) error {
 	if output == "json" {
 		return writeJSON(w, s)
@@ -232,17 +247,9 @@ The provider sees the lease close and stops the job.
   tenant cancel 0x3f6c...e1 -o json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			conn, ref, _, err := openLease(ctx, env, &s, args[0], false)
-			if err != nil {
-				return err
-			}
-			defer conn.Close()
-			r, err := conn.Escrow.Close(ctx, conn.Auth, ref.id, ref.terms, -1, common.Hash{})
-			if err != nil {
-				return err
-			}
-			return printSettlement(env.Stdout, settled(conn.Escrow, ref.id, r), conn.TokenDecimals, s.output)
+			return transact(cmd.Context(), env, &s, args[0], func(ctx context.Context, conn *connect.Conn, ref *leaseRef) (*types.Receipt, error) {
+				return conn.Escrow.Close(ctx, conn.Auth, ref.id, ref.terms, -1, common.Hash{})
+			})
 		},
 	}
 	s.addFlags(cmd.Flags(), false)
@@ -273,17 +280,9 @@ the lease closes.
 			if err != nil {
 				return fmt.Errorf("AMOUNT: %w", err)
 			}
-			ctx := cmd.Context()
-			conn, ref, _, err := openLease(ctx, env, &s, args[0], false)
-			if err != nil {
-				return err
-			}
-			defer conn.Close()
-			r, err := conn.Escrow.TopUp(ctx, conn.Auth, ref.id, ref.terms, amount)
-			if err != nil {
-				return err
-			}
-			return printSettlement(env.Stdout, settled(conn.Escrow, ref.id, r), conn.TokenDecimals, s.output)
+			return transact(cmd.Context(), env, &s, args[0], func(ctx context.Context, conn *connect.Conn, ref *leaseRef) (*types.Receipt, error) {
+				return conn.Escrow.TopUp(ctx, conn.Auth, ref.id, ref.terms, amount)
+			})
 		},
 	}
 	s.addFlags(cmd.Flags(), false)
@@ -306,17 +305,9 @@ allowed.
 		Example: `  tenant reclaim 0x3f6c...e1 --deployment .devnet/deployment.json --dev-account 1`,
 		Args:    cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx := cmd.Context()
-			conn, ref, _, err := openLease(ctx, env, &s, args[0], false)
-			if err != nil {
-				return err
-			}
-			defer conn.Close()
-			r, err := conn.Escrow.Reclaim(ctx, conn.Auth, ref.id, ref.terms)
-			if err != nil {
-				return err
-			}
-			return printSettlement(env.Stdout, settled(conn.Escrow, ref.id, r), conn.TokenDecimals, s.output)
+			return transact(cmd.Context(), env, &s, args[0], func(ctx context.Context, conn *connect.Conn, ref *leaseRef) (*types.Receipt, error) {
+				return conn.Escrow.Reclaim(ctx, conn.Auth, ref.id, ref.terms)
+			})
 		},
 	}
 	s.addFlags(cmd.Flags(), false)

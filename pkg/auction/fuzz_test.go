@@ -2,6 +2,7 @@ package auction
 
 import (
 	"bytes"
+	"cmp"
 	"math/big"
 	"slices"
 	"testing"
@@ -187,7 +188,7 @@ func FuzzSelectWinner(f *testing.F) {
 					return c
 				}
 				if ca.Reputation != cb.Reputation {
-					return -cmpU(ca.Reputation, cb.Reputation)
+					return -cmp.Compare(ca.Reputation, cb.Reputation)
 				}
 				if c := ca.Arrival.Compare(cb.Arrival); c != 0 {
 					return c
@@ -230,14 +231,4 @@ func FuzzSelectWinner(f *testing.F) {
 			t.Fatalf("transcript winner %v, rule winner %d", w, out.Winner)
 		}
 	})
-}
-
-func cmpU(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }

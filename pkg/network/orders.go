@@ -1,6 +1,7 @@
 package network
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -237,21 +238,11 @@ func (s *orderStore) open(now time.Time) []storedOrder {
 	}
 	slices.SortFunc(out, func(a, b storedOrder) int {
 		if a.order.Order.BidDeadline != b.order.Order.BidDeadline {
-			return compareUint(a.order.Order.BidDeadline, b.order.Order.BidDeadline)
+			return cmp.Compare(a.order.Order.BidDeadline, b.order.Order.BidDeadline)
 		}
 		return a.order.Hash.Cmp(b.order.Hash)
 	})
 	return out
-}
-
-func compareUint(a, b uint64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 // Order sync (/tender/orders/sync/1.0.0): the requester writes one message,
