@@ -4,12 +4,14 @@
 // from those events.
 //
 // Ingest is idempotent: every record has a natural key (an order's or bid's
-// EIP-712 hash, a transcript's signed digest, an event's transaction hash
-// and log index) and is inserted with ON CONFLICT DO NOTHING, so the same
-// message or event handed in twice is stored once. Chain events are written
-// in batches (COPY into a staging table, then set-based statements) in one
-// transaction together with the chain cursor that covers them, so an
-// indexer that stops anywhere resumes with nothing lost and nothing doubled.
+// EIP-712 hash, a transcript's signed digest, an event's block and log
+// index), so the same message or event handed in twice is stored once.
+// Chain events are written in batches, in one transaction together with
+// the chain cursor that covers them, so an indexer that stops anywhere
+// resumes with nothing lost and nothing doubled: the batch's events already
+// stored are read back and left out, the rest are copied in, and each lease
+// they touch is inserted or updated once. Payments are derived from the
+// events by a view rather than stored twice.
 //
 // Lists page by keyset (newest first) behind opaque cursors; token amounts
 // are exact integers (NUMERIC(78,0) in the database, *big.Int in Go).
