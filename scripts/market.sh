@@ -141,7 +141,7 @@ up() {
 	running provider-a && running provider-b || die "a provider stopped; see $DEVNET/provider-a.log and $DEVNET/provider-b.log"
 
 	say "4/5 tenant: submit examples/train/job.yaml (auction, lease, job, results)"
-	if ! "$BIN/tenant" submit examples/train/job.yaml "${common[@]}" --dev-account 1 --results "$DEVNET/output.tar" 2>&1 | tee "$DEVNET/tenant.log"; then
+	if ! "$BIN/tenant" submit examples/train/job.yaml "${common[@]}" --dev-account 1 --broker "http://$BROKER_ADDR" --results "$DEVNET/output.tar" 2>&1 | tee "$DEVNET/tenant.log"; then
 		die "the job did not complete; see $DEVNET/tenant.log and the provider logs in $DEVNET/"
 	fi
 
@@ -152,7 +152,7 @@ up() {
 	dash=$(grep -m1 '^dashboard: ' "$DEVNET/broker.log" | cut -d' ' -f2)
 	lease_id=$(grep -m1 '^lease ' "$DEVNET/tenant.log" | awk '{print $2}')
 	say "dashboard: $dash  (this lease: ${dash}leases/$lease_id)"
-	say "the providers keep running and bid on new orders: bin/tenant submit JOB.yaml --deployment $DEVNET/deployment.json --bootstrap $boot --listen /ip4/127.0.0.1/tcp/0 --dev-account 1"
+	say "the providers keep running and bid on new orders: bin/tenant submit JOB.yaml --deployment $DEVNET/deployment.json --bootstrap $boot --listen /ip4/127.0.0.1/tcp/0 --dev-account 1 --broker http://$BROKER_ADDR"
 	say "up. Stop with: make down"
 }
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net/url"
 	"os"
 	"time"
 
@@ -28,6 +29,24 @@ type submitSettings struct {
 	peerTimeout time.Duration
 	leaseDir    string
 	deposit     string
+	broker      brokerURL
+}
+
+// brokerURL is --broker: a broker's http or https URL, checked when set.
+type brokerURL string
+
+func (b *brokerURL) String() string { return string(*b) }
+func (b *brokerURL) Type() string   { return "URL" }
+
+func (b *brokerURL) Set(v string) error {
+	if v != "" {
+		u, err := url.Parse(v)
+		if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+			return errors.New("want the broker's http or https URL, e.g. http://127.0.0.1:8080")
+		}
+	}
+	*b = brokerURL(v)
+	return nil
 }
 
 func newSubmitCommand(env *cli.Env) *cobra.Command {
@@ -41,8 +60,10 @@ func newSubmitCommand(env *cli.Env) *cobra.Command {
   2. it publishes the order and collects the providers' sealed bids as the
      auctioneer, counting down the bid window (bidWindow in the spec);
   3. it closes the window, picks the winner by the published rule (the
-     lowest qualifying price) and publishes the signed transcript; with no
-     winner it says why, with every provider's reason for not bidding;
+     lowest qualifying price; among equal prices the higher reputation,
+     read from --broker, then the earlier bid) and publishes the signed
+     transcript; with no winner it says why, with every provider's reason
+     for not bidding;
   4. it opens the lease in escrow with a deposit of price x maxDuration
      (approving the token first when needed);
   5. it sends the winner the input (--input DIR, unpacked at /input) and the
@@ -109,6 +130,7 @@ standard error.
 	f.DurationVar(&s.peerTimeout, "peer-timeout", 30*time.Second, "how long to wait for a market peer before publishing")
 	addLeaseDirFlag(f, &s.leaseDir)
 	f.StringVar(&s.deposit, "deposit", "", `deposit instead of price x maxDuration ("1.5 tokens" or base units); the lease is overdrawn, and closed, when it is spent`)
+	f.Var(&s.broker, "broker", "broker whose provider reputations break price ties (e.g. http://127.0.0.1:8080); without it every bidder counts 0")
 	return cmd
 }
 
@@ -143,12 +165,16 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 	if err := waitPeer(ctx, conn, s.peerTimeout); err != nil {
 		return err
 	}
-	sub, err := tenant.New(tenant.Config{
+	cfg := tenant.Config{
 		Domain: conn.Domain, Signer: conn.Signer, Auth: conn.Auth,
 		Market: conn.Node, Escrow: conn.Escrow, LeaseWindow: s.leaseWindow,
 		Records:      tenant.NewLeaseDir(s.leaseDir),
 		PollInterval: s.market.PollInterval, Logger: env.Logger,
-	})
+	}
+	if s.broker != "" {
+		cfg.Reputation = &tenant.BrokerReputation{BaseURL: string(s.broker)}
+	}
+	sub, err := tenant.New(cfg)
 	if err != nil {
 		return err
 	}
@@ -198,6 +224,8 @@ func printProgress(w io.Writer, p tenant.Progress, decimals uint8) {
 	switch p.Step {
 	case tenant.StepWindow:
 		fmt.Fprintf(w, "bid window: %s left\n", p.Remaining)
+	case tenant.StepReputation:
+		fmt.Fprintln(w, p.Message)
 	case tenant.StepBid:
 		b := p.Bid.Bid.Bid
 		verdict := "qualifies"

@@ -27,6 +27,8 @@ func TestSubmitRefuses(t *testing.T) {
 		{"missing file", []string{"submit", filepath.Join(dir, "none.yaml")}, 1, "no such file"},
 		{"bad output", []string{"submit", bad, "-o", "yaml"}, 1, "want text or json"},
 		{"no chain", []string{"submit", "../../examples/train/job.yaml"}, 1, "--rpc-url is not set"},
+		{"broker without scheme", []string{"submit", bad, "--broker", "127.0.0.1:8080"}, 2, `invalid argument "127.0.0.1:8080" for "--broker" flag: want the broker's http or https URL`},
+		{"broker without host", []string{"submit", bad, "--broker", "http:///api"}, 2, "want the broker's http or https URL"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -44,9 +46,18 @@ func TestSubmitHelp(t *testing.T) {
 	if code := cli.Main(newRoot, []string{"submit", "--help"}, &stdout, &stderr); code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr.String())
 	}
-	for _, want := range []string{"maxPricePerHour", "--detach", "--results", "--input", "TENDER_KEY"} {
+	for _, want := range []string{"maxPricePerHour", "--detach", "--results", "--input", "TENDER_KEY", "--broker URL"} {
 		if !strings.Contains(stdout.String(), want) {
 			t.Errorf("help lacks %q", want)
 		}
+	}
+}
+
+func TestSubmitBrokerFromEnvironment(t *testing.T) {
+	t.Setenv("TENDER_BROKER", "ftp://127.0.0.1:8080")
+	var stdout, stderr bytes.Buffer
+	code := cli.Main(newRoot, []string{"submit", "../../examples/train/job.yaml"}, &stdout, &stderr)
+	if want := `TENDER_BROKER="ftp://127.0.0.1:8080": want the broker's http or https URL`; code != 1 || !strings.Contains(stderr.String(), want) {
+		t.Errorf("exit %d, stderr %q; want exit 1 saying %q", code, stderr.String(), want)
 	}
 }

@@ -61,6 +61,11 @@ type Config struct {
 	Auth   *bind.TransactOpts
 	Market Market
 	Escrow Escrow
+	// Reputation, when set, scores the bidders once the bid window
+	// closes, and the auction breaks price ties by the higher score; when
+	// it fails, or is nil, every bidder scores 0 and ties go by arrival.
+	// It is given at most 5 s: it never holds a job up.
+	Reputation Reputation
 	// Records, when set, keeps a record of each lease, saved before the
 	// lease is opened on chain.
 	Records LeaseRecorder
@@ -112,6 +117,7 @@ const (
 	StepPublished   Step = "published"
 	StepWindow      Step = "window"
 	StepBid         Step = "bid"
+	StepReputation  Step = "reputation"
 	StepClosed      Step = "closed"
 	StepLeaseOpened Step = "lease-opened"
 	StepHandedOver  Step = "handed-over"
@@ -226,11 +232,17 @@ func (s *Submitter) Submit(ctx context.Context, job *jobspec.Job, opts Options) 
 		return nil, err
 	}
 	res := &Result{OrderHash: vo.Hash}
-	a, err := auction.NewAuction(s.cfg.Domain, vo, nil)
+	var bids bidders
+	var reputation func(common.Address) uint64
+	if s.cfg.Reputation != nil {
+		reputation = bids.score
+	}
+	a, err := auction.NewAuction(s.cfg.Domain, vo, reputation)
 	if err != nil {
 		return nil, err
 	}
 	srv, err := s.cfg.Market.ServeAuction(a, func(r network.BidReceipt) {
+		bids.add(r.Bid.Bid.Provider)
 		report(Progress{Step: StepBid, Bid: &r, Message: fmt.Sprintf("bid from %s: %s per hour", r.Bid.Bid.Provider.Hex(), r.Bid.Bid.PricePerHour)})
 	})
 	if err != nil {
@@ -245,6 +257,13 @@ func (s *Submitter) Submit(ctx context.Context, job *jobspec.Job, opts Options) 
 
 	if err := s.waitWindow(ctx, deadline, report); err != nil {
 		return nil, err
+	}
+	if s.cfg.Reputation != nil {
+		if n, err := bids.rate(ctx, s.cfg.Reputation); err != nil {
+			report(Progress{Step: StepReputation, Message: fmt.Sprintf("reputation from broker unavailable: %v; ties go by arrival", err)})
+		} else if n > 0 {
+			report(Progress{Step: StepReputation, Message: fmt.Sprintf("reputation of %d bidders from the broker; price ties go to the higher score", n)})
+		}
 	}
 	t, err := srv.Close(ctx, s.cfg.Now(), s.cfg.Signer)
 	if err != nil && t.Signature == (auction.Signature{}) {

@@ -1,0 +1,202 @@
+package tenant
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"slices"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+)
+
+// Reputation scores providers for the auction's tie-break: among bids at
+// the lowest price, the higher score wins (*BrokerReputation asks a
+// broker).
+type Reputation interface {
+	Scores(ctx context.Context, providers []common.Address) (map[common.Address]uint64, error)
+}
+
+var _ Reputation = (*BrokerReputation)(nil)
+
+const (
+	// reputationTimeout bounds the fetch of the bidders' scores after the
+	// bid window: the job waits no longer for them.
+	reputationTimeout = 5 * time.Second
+	// reputationFetches is how many providers a broker is asked about at
+	// once.
+	reputationFetches = 8
+	// maxProviderBody caps a broker's answer about one provider.
+	maxProviderBody = 1 << 20
+)
+
+// BrokerReputation reads providers' reputation scores from a broker's API
+// (GET /api/v1/providers/{address}).
+type BrokerReputation struct {
+	// BaseURL is the broker's, e.g. http://127.0.0.1:8080.
+	BaseURL string
+	// Client sends the requests (nil: http.DefaultClient).
+	Client *http.Client
+}
+
+// Scores asks the broker for each provider's score, a few at once. A
+// provider the broker never saw scores 0. Any other failure fails the
+// whole call.
+func (b *BrokerReputation) Scores(ctx context.Context, providers []common.Address) (map[common.Address]uint64, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var (
+		mu       sync.Mutex
+		scores   = make(map[common.Address]uint64, len(providers))
+		firstErr error
+		wg       sync.WaitGroup
+	)
+	fail := func(err error) {
+		mu.Lock()
+		defer mu.Unlock()
+		if firstErr == nil {
+			firstErr = err
+			cancel()
+		}
+	}
+	slots := make(chan struct{}, reputationFetches)
+	for _, p := range providers {
+		wg.Go(func() {
+			select {
+			case slots <- struct{}{}:
+				defer func() { <-slots }()
+			case <-ctx.Done():
+				fail(ctx.Err())
+				return
+			}
+			score, err := b.score(ctx, p)
+			if err != nil {
+				fail(err)
+				return
+			}
+			mu.Lock()
+			scores[p] = score
+			mu.Unlock()
+		})
+	}
+	wg.Wait()
+	if firstErr != nil {
+		return nil, firstErr
+	}
+	return scores, nil
+}
+
+// score fetches one provider's score.
+func (b *BrokerReputation) score(ctx context.Context, p common.Address) (uint64, error) {
+	u, err := url.JoinPath(b.BaseURL, "api/v1/providers", p.Hex())
+	if err != nil {
+		return 0, fmt.Errorf("broker URL %q: %w", b.BaseURL, err)
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	if err != nil {
+		return 0, fmt.Errorf("broker URL %q: %w", b.BaseURL, err)
+	}
+	req.Header.Set("Accept", "application/json")
+	client := b.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	resp, err := client.Do(req)
+	if err != nil {
+		return 0, err // names the URL
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxProviderBody+1))
+	if err != nil {
+		return 0, fmt.Errorf("GET %s: %s: %w", u, resp.Status, err)
+	}
+	if len(body) > maxProviderBody {
+		return 0, fmt.Errorf("GET %s: %s: answer over %d bytes", u, resp.Status, maxProviderBody)
+	}
+	var answer struct {
+		Reputation *struct {
+			Score uint64 `json:"score"`
+		} `json:"reputation"`
+		Error string `json:"error"`
+	}
+	jsonErr := json.Unmarshal(body, &answer)
+	switch {
+	case resp.StatusCode == http.StatusOK && jsonErr == nil && answer.Reputation != nil:
+		return answer.Reputation.Score, nil
+	case resp.StatusCode == http.StatusNotFound && jsonErr == nil && answer.Error != "":
+		return 0, nil // the broker never saw the provider
+	case jsonErr == nil && answer.Error != "":
+		return 0, fmt.Errorf("GET %s: %s: %s", u, resp.Status, answer.Error)
+	}
+	return 0, fmt.Errorf("GET %s: %s: not a broker's answer: %q", u, resp.Status, excerpt(body))
+}
+
+// excerpt is the start of a body, for an error message.
+func excerpt(body []byte) []byte {
+	body = bytes.TrimSpace(body)
+	if len(body) > 80 {
+		return append(body[:80:80], "..."...)
+	}
+	return body
+}
+
+// bidders are the providers that bid in one auction and, once its window
+// closed, their scores. It is safe for concurrent use.
+type bidders struct {
+	mu     sync.Mutex
+	seen   map[common.Address]bool
+	scores map[common.Address]uint64
+}
+
+// add notes a provider's bid.
+func (b *bidders) add(p common.Address) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if b.seen == nil {
+		b.seen = make(map[common.Address]bool)
+	}
+	b.seen[p] = true
+}
+
+// list is the providers that bid, in address order.
+func (b *bidders) list() []common.Address {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	out := make([]common.Address, 0, len(b.seen))
+	for p := range b.seen {
+		out = append(out, p)
+	}
+	slices.SortFunc(out, func(x, y common.Address) int { return x.Cmp(y) })
+	return out
+}
+
+// rate fetches the bidders' scores from r and says how many it rated; on
+// failure every bidder keeps 0.
+func (b *bidders) rate(ctx context.Context, r Reputation) (int, error) {
+	providers := b.list()
+	if len(providers) == 0 {
+		return 0, nil
+	}
+	ctx, cancel := context.WithTimeout(ctx, reputationTimeout)
+	defer cancel()
+	scores, err := r.Scores(ctx, providers)
+	if err != nil {
+		return 0, err
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.scores = scores
+	return len(providers), nil
+}
+
+// score is p's score for the auction (0 when unknown).
+func (b *bidders) score(p common.Address) uint64 {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.scores[p]
+}
