@@ -273,6 +273,7 @@ func TestMarketEndToEnd(t *testing.T) {
 	sub, err := tenant.New(tenant.Config{
 		Domain: esc.Domain(), Signer: signer, Auth: bind.NewKeyedTransactor(tenantKey, esc.ChainID()),
 		Market: tnode, Escrow: esc, PollInterval: 200 * time.Millisecond, Logger: logger(t, "tenant"),
+		Reputation: &tenant.BrokerReputation{BaseURL: dashboard},
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -318,6 +319,15 @@ func TestMarketEndToEnd(t *testing.T) {
 	}
 	if a100Said == nil || a100Said.Reason != auction.ReasonGPUModel {
 		t.Errorf("A100 provider's no-bid = %+v, want reason %s", a100Said, auction.ReasonGPUModel)
+	}
+
+	// The broker scored both bidders (neither has a lease yet: 0 each).
+	var scored bool
+	for _, p := range progress {
+		scored = scored || p.Step == tenant.StepReputation && strings.Contains(p.Message, "reputation of 2 bidders")
+	}
+	if !scored {
+		t.Errorf("no reputation step with 2 bidders in the progress: %+v", progress)
 	}
 
 	// The job ran, its logs reached the tenant, its model came back.
