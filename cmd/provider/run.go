@@ -29,6 +29,7 @@ type runSettings struct {
 	cpu            string
 	memory         string
 	disk           string
+	outputLimit    string
 	attributes     []string
 	workDir        string
 	withdrawEvery  time.Duration
@@ -56,8 +57,11 @@ tenant's input and secrets, starts the container through the Docker Engine
 (simulated GPUs are never attached), starts the lease on chain (billing
 starts there), withdraws what accrued every --withdraw-every and before the
 deposit runs out, and when the job ends closes the lease with the exit code
-and the SHA-256 of the /output archive. Tenants fetch status, logs and
-/output over authenticated libp2p streams.
+and the SHA-256 of the /output archive. A job may write to /output as much
+as its order's disk (--output-limit when the order asks for none); one found
+over that, on checks every few seconds, is stopped, and its lease closes with
+no result. Tenants fetch status, logs and /output over authenticated libp2p
+streams.
 
 The account's key comes from --key-file (a go-ethereum keystore with
 --key-password-file, or a file holding the key as hex), from the
@@ -91,6 +95,7 @@ The price list (--prices) is YAML:
 	f.StringVar(&s.cpu, "cpu", fmt.Sprint(runtime.NumCPU()), `CPU to rent out in all: cores ("8") or millicores ("7500m")`)
 	f.StringVar(&s.memory, "memory", "8Gi", `memory to rent out in all ("64Gi")`)
 	f.StringVar(&s.disk, "disk", "50Gi", `disk to rent out in all ("500Gi")`)
+	f.StringVar(&s.outputLimit, "output-limit", "10Gi", `most a job may write to /output when its order asks for no disk ("2Gi"); an order's disk is its job's limit`)
 	f.StringSliceVar(&s.attributes, "attribute", nil, "a property orders may require, key=value (region=eu-west); repeatable")
 	f.StringVar(&s.workDir, "work-dir", defaultWorkDir(), "directory for the leases' input, logs and output archives")
 	f.DurationVar(&s.withdrawEvery, "withdraw-every", 10*time.Minute, "how often to withdraw a running lease's accrued pay")
@@ -126,6 +131,10 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 	if err != nil {
 		return fmt.Errorf("--disk: %w", err)
 	}
+	outputLimit, err := jobspec.ParseSize(s.outputLimit)
+	if err != nil {
+		return fmt.Errorf("--output-limit: %w", err)
+	}
 	var attrs []auction.Attribute
 	for _, a := range s.attributes {
 		k, v, ok := strings.Cut(a, "=")
@@ -151,7 +160,10 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 		return fmt.Errorf("docker engine: %w", err)
 	}
 	defer docker.Close()
-	ex, err := executor.New(docker, executor.Config{Logger: log, WorkDir: filepath.Join(s.workDir, "containers")})
+	ex, err := executor.New(docker, executor.Config{
+		Logger: log, WorkDir: filepath.Join(s.workDir, "containers"),
+		OutputLimit: int64(outputLimit) << 20,
+	})
 	if err != nil {
 		return err
 	}

@@ -23,6 +23,7 @@ func TestRunRefuses(t *testing.T) {
 		{"no prices", []string{"run"}, "--prices is not set"},
 		{"bad cpu", []string{"run", "--prices", prices, "--cpu", "lots"}, "--cpu"},
 		{"bad memory", []string{"run", "--prices", prices, "--memory", "16GB"}, "--memory"},
+		{"bad output limit", []string{"run", "--prices", prices, "--output-limit", "0"}, "--output-limit"},
 		{"bad attribute", []string{"run", "--prices", prices, "--attribute", "eu"}, "want key=value"},
 	}
 	for _, tt := range tests {
@@ -33,6 +34,18 @@ func TestRunRefuses(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit 1 saying %q", code, stderr.String(), tt.says)
 			}
 		})
+	}
+}
+
+func TestOutputLimitFromEnvironment(t *testing.T) {
+	prices := filepath.Join(t.TempDir(), "prices.yaml")
+	if err := os.WriteFile(prices, []byte("gpus: [{model: H100, pricePerHour: \"100\"}]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TENDER_OUTPUT_LIMIT", "lots")
+	var stdout, stderr bytes.Buffer
+	if code := cli.Main(newRoot, []string{"run", "--prices", prices}, &stdout, &stderr); code != 1 || !strings.Contains(stderr.String(), "--output-limit") {
+		t.Errorf("exit %d, stderr %q; want exit 1 saying --output-limit", code, stderr.String())
 	}
 }
 

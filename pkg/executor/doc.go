@@ -28,5 +28,13 @@
 // removes those whose lease has closed.
 //
 // /output is collected as a tar archive ([Executor.Collect]) whose SHA-256 is
-// what the provider reports on chain when it closes the lease.
+// what the provider reports on chain when it closes the lease. A job may
+// write at most its output limit there (Job.OutputLimit, default
+// Config.OutputLimit, 10 GiB): while it is followed, its output directory is
+// measured every Config.OutputCheckInterval (5s), and a job found over the
+// limit is stopped with ReasonOutputLimit. Between two measurements a job can
+// write past the limit, so leave that much disk spare. An output over the
+// limit is never collected: Collect refuses an archive larger than the limit
+// plus an allowance for tar headers, and Finish then removes the container
+// and its output.
 package executor

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"math"
 	"os"
 	"path/filepath"
 	"strconv"
@@ -35,6 +36,9 @@ var (
 	// for example because the provider stopped in between. Remove it and
 	// start the job again.
 	ErrNeverStarted = errors.New("container was created but never started")
+	// ErrOutputLimit: the job's /output is over its OutputLimit, so it is
+	// not collected.
+	ErrOutputLimit = errors.New("output over its limit")
 )
 
 // Config configures an Executor. The zero value of every field has a sensible
@@ -75,6 +79,12 @@ type Config struct {
 	// LogDrainTimeout bounds how long Finish waits for the last log lines
 	// after the job ends. Default 5s.
 	LogDrainTimeout time.Duration
+	// OutputLimit is the most, in bytes, a job that leaves Job.OutputLimit
+	// at zero may write to /output. Default 10 GiB.
+	OutputLimit int64
+	// OutputCheckInterval is how often Wait measures a job's /output.
+	// Default 5s.
+	OutputCheckInterval time.Duration
 }
 
 func (c Config) withDefaults() Config {
@@ -111,6 +121,12 @@ func (c Config) withDefaults() Config {
 	if c.LogDrainTimeout == 0 {
 		c.LogDrainTimeout = 5 * time.Second
 	}
+	if c.OutputLimit == 0 {
+		c.OutputLimit = 10 << 30
+	}
+	if c.OutputCheckInterval == 0 {
+		c.OutputCheckInterval = 5 * time.Second
+	}
 	return c
 }
 
@@ -123,7 +139,13 @@ type Executor struct {
 	cfg    Config
 
 	mu          sync.Mutex
-	stopReasons map[string]ExitReason // container ID -> why this executor stopped it
+	stopReasons map[string]stopNote // container ID -> why this executor stopped it
+}
+
+// stopNote is why the executor stopped a container.
+type stopNote struct {
+	reason  ExitReason
+	message string
 }
 
 // New returns an Executor that reaches the Docker Engine through engine. It
@@ -138,10 +160,10 @@ func New(engine Engine, cfg Config) (*Executor, error) {
 	if err := os.MkdirAll(cfg.WorkDir, 0o700); err != nil {
 		return nil, fmt.Errorf("executor work directory: %w", err)
 	}
-	if cfg.StopGrace < 0 || cfg.TmpfsBytes < 0 || cfg.LogMaxBytes < 0 {
+	if cfg.StopGrace < 0 || cfg.TmpfsBytes < 0 || cfg.LogMaxBytes < 0 || cfg.OutputLimit < 0 || cfg.OutputCheckInterval < 0 {
 		return nil, errors.New("executor config: negative durations or sizes")
 	}
-	return &Executor{engine: engine, cfg: cfg, stopReasons: make(map[string]ExitReason)}, nil
+	return &Executor{engine: engine, cfg: cfg, stopReasons: make(map[string]stopNote)}, nil
 }
 
 // Run is one lease's container.
@@ -159,6 +181,9 @@ type Run struct {
 	MaxDuration time.Duration
 	// OutputDir is the host directory mounted at /output.
 	OutputDir string
+	// OutputLimit is the most the job may write to /output, in bytes; zero
+	// means Config.OutputLimit.
+	OutputLimit int64
 }
 
 // Deadline is when the job is stopped for running too long; zero if never.
@@ -178,12 +203,18 @@ const (
 	ReasonCanceled ExitReason = "canceled" // Cancel stopped it
 	ReasonDeadline ExitReason = "deadline" // it ran past its MaxDuration
 	ReasonOOM      ExitReason = "oom"      // the kernel killed it for exceeding its memory limit
+	// ReasonOutputLimit: it wrote more than its OutputLimit to /output (or
+	// /output could not be measured), and its output is not collected.
+	ReasonOutputLimit ExitReason = "output-limit"
 )
 
 // Exit is how a job ended.
 type Exit struct {
-	Code       int
-	Reason     ExitReason
+	Code   int
+	Reason ExitReason
+	// Message says more about Reason where there is more to say, e.g.
+	// "wrote at least 2097152 bytes to /output (limit 1048576)".
+	Message    string
 	OOMKilled  bool
 	StartedAt  time.Time
 	FinishedAt time.Time
@@ -253,6 +284,7 @@ func (e *Executor) Start(ctx context.Context, job Job) (Run, error) {
 		StartedAt:     time.Now(),
 		MaxDuration:   job.MaxDuration,
 		OutputDir:     outputDir,
+		OutputLimit:   job.OutputLimit,
 	}
 	e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "job started", slog.String("lease", job.LeaseID),
 		slog.String("container", shortID(created.ID)), slog.String("image", job.Image),
@@ -305,13 +337,22 @@ func parseUser(user string) (uid, gid int, ok bool) {
 }
 
 // Wait blocks until the job ends and says how. It stops the job (SIGTERM,
-// then SIGKILL after Config.StopGrace) when the run's deadline passes. When
-// ctx is done first, Wait returns ctx's error and leaves the job running, so
-// a restarted provider can attach to it again; use Cancel to stop a job.
+// then SIGKILL after Config.StopGrace) when the run's deadline passes, or
+// when its /output, measured every Config.OutputCheckInterval, is over its
+// output limit (see [outputSize]). When ctx is done first, Wait returns
+// ctx's error and leaves the job running, so a restarted provider can attach
+// to it again; use Cancel to stop a job.
 func (e *Executor) Wait(ctx context.Context, run Run) (Exit, error) {
+	var watchdog sync.WaitGroup
+	defer watchdog.Wait()
 	waitCtx, cancelWait := context.WithCancel(ctx)
 	defer cancelWait()
 	wr := e.engine.ContainerWait(waitCtx, run.ContainerID, client.ContainerWaitOptions{Condition: container.WaitConditionNotRunning})
+
+	overLimit := make(chan string, 1)
+	if run.OutputDir != "" {
+		watchdog.Go(func() { e.watchOutput(waitCtx, run, overLimit) })
+	}
 
 	var deadline <-chan time.Time
 	if d := run.Deadline(); !d.IsZero() {
@@ -336,11 +377,52 @@ func (e *Executor) Wait(ctx context.Context, run Run) (Exit, error) {
 			deadline = nil
 			e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "job ran past its deadline; stopping it",
 				slog.String("lease", run.LeaseID), slog.Duration("maxDuration", run.MaxDuration))
-			if err := e.stop(ctx, run, ReasonDeadline); err != nil {
+			if err := e.stop(ctx, run, ReasonDeadline, ""); err != nil {
+				return Exit{}, err
+			}
+		case msg := <-overLimit:
+			e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "job is over its output limit; stopping it",
+				slog.String("lease", run.LeaseID), slog.String("detail", msg))
+			if err := e.stop(ctx, run, ReasonOutputLimit, msg); err != nil {
 				return Exit{}, err
 			}
 		}
 	}
+}
+
+// watchOutput measures the run's /output every Config.OutputCheckInterval
+// until ctx is done, or until it is over the run's limit or cannot be
+// measured: then it sends why on over and returns.
+func (e *Executor) watchOutput(ctx context.Context, run Run, over chan<- string) {
+	limit := e.outputLimit(run)
+	tick := time.NewTicker(e.cfg.OutputCheckInterval)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		n, err := outputSize(ctx, run.OutputDir, limit)
+		switch {
+		case ctx.Err() != nil:
+			return
+		case err != nil:
+			over <- fmt.Sprintf("cannot measure /output (limit %d bytes): %v", limit, err)
+			return
+		case n > limit:
+			over <- fmt.Sprintf("wrote at least %d bytes to /output (limit %d)", n, limit)
+			return
+		}
+	}
+}
+
+// outputLimit is the run's output limit in bytes.
+func (e *Executor) outputLimit(run Run) int64 {
+	if run.OutputLimit > 0 {
+		return run.OutputLimit
+	}
+	return e.cfg.OutputLimit
 }
 
 // drainWait consumes the outcome of a wait request whose context is canceled,
@@ -374,11 +456,11 @@ func (e *Executor) exit(ctx context.Context, run Run) (Exit, error) {
 		FinishedAt: parseTime(st.FinishedAt),
 	}
 	e.mu.Lock()
-	reason, stopped := e.stopReasons[run.ContainerID]
+	note, stopped := e.stopReasons[run.ContainerID]
 	e.mu.Unlock()
 	switch {
 	case stopped:
-		x.Reason = reason
+		x.Reason, x.Message = note.reason, note.message
 	case st.OOMKilled:
 		x.Reason = ReasonOOM
 	}
@@ -399,13 +481,13 @@ func parseTime(s string) time.Time {
 // Cancel stops the job: SIGTERM, then SIGKILL after Config.StopGrace. A
 // Wait in progress returns with ReasonCanceled.
 func (e *Executor) Cancel(ctx context.Context, run Run) error {
-	return e.stop(ctx, run, ReasonCanceled)
+	return e.stop(ctx, run, ReasonCanceled, "")
 }
 
-func (e *Executor) stop(ctx context.Context, run Run, reason ExitReason) error {
+func (e *Executor) stop(ctx context.Context, run Run, reason ExitReason, message string) error {
 	e.mu.Lock()
 	if _, ok := e.stopReasons[run.ContainerID]; !ok {
-		e.stopReasons[run.ContainerID] = reason
+		e.stopReasons[run.ContainerID] = stopNote{reason, message}
 	}
 	e.mu.Unlock()
 	grace := int(e.cfg.StopGrace.Round(time.Second) / time.Second)
@@ -460,7 +542,9 @@ func (e *Executor) Logs(ctx context.Context, run Run, opts LogOptions, stdout, s
 
 // Collect writes /output of the job's container to w as a tar archive (its
 // entries start with "output/") and returns the archive's SHA-256 and size.
-// It works on a stopped container.
+// It works on a stopped container. It writes at most the run's output limit
+// plus [tarAllowance] to w: a larger archive fails with ErrOutputLimit, and
+// what was written is incomplete.
 func (e *Executor) Collect(ctx context.Context, run Run, w io.Writer) (Output, error) {
 	res, err := e.engine.CopyFromContainer(ctx, run.ContainerID, client.CopyFromContainerOptions{SourcePath: outputPath})
 	if err != nil {
@@ -470,13 +554,29 @@ func (e *Executor) Collect(ctx context.Context, run Run, w io.Writer) (Output, e
 	if w == nil {
 		w = io.Discard
 	}
+	limit := e.outputLimit(run)
+	maxArchive := limit + min(tarAllowance(limit), math.MaxInt64-limit)
 	h := sha256.New()
-	n, err := io.Copy(io.MultiWriter(w, h), res.Content)
+	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(res.Content, maxArchive))
+	if err == nil && n == maxArchive {
+		var one [1]byte
+		if _, err = io.ReadFull(res.Content, one[:]); err == nil {
+			return Output{}, fmt.Errorf("collect /output of lease %s: %w: the archive is over %d bytes (limit %d bytes, plus %d for tar headers)",
+				run.LeaseID, ErrOutputLimit, maxArchive, limit, maxArchive-limit)
+		} else if errors.Is(err, io.EOF) {
+			err = nil
+		}
+	}
 	if err != nil {
 		return Output{}, fmt.Errorf("collect /output of lease %s: %w", run.LeaseID, err)
 	}
 	return Output{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}, nil
 }
+
+// tarAllowance is how far an /output archive may pass the output limit, for
+// tar headers and padding (about 1 KiB a file): 1 MiB plus 1/64 of the
+// limit.
+func tarAllowance(limit int64) int64 { return 1<<20 + limit/64 }
 
 // Remove deletes the job's container (killing it if it still runs) and its
 // output directory. A container that is already gone is not an error.
@@ -518,10 +618,13 @@ type FinishOptions struct {
 }
 
 // Finish follows a started or re-attached job to its end: it streams its logs
-// from the beginning, waits for it (enforcing its deadline), collects
-// /output, and removes the container. When ctx is done first, Finish returns
-// ctx's error and leaves the container as it is, so it can be attached to
-// again. When collecting fails, the container is kept so it can be retried.
+// from the beginning, waits for it (enforcing its deadline and output limit),
+// collects /output, and removes the container. When ctx is done first,
+// Finish returns ctx's error and leaves the container as it is, so it can be
+// attached to again. When collecting fails, the container is kept so it can
+// be retried, except when /output is over the job's limit: then the output
+// is lost, the container and its output are removed, and Finish returns the
+// job's exit with an error wrapping ErrOutputLimit.
 func (e *Executor) Finish(ctx context.Context, run Run, opts FinishOptions) (Result, error) {
 	logCtx, stopLogs := context.WithCancel(ctx)
 	defer stopLogs()
@@ -552,6 +655,16 @@ func (e *Executor) Finish(ctx context.Context, run Run, opts FinishOptions) (Res
 		e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "job logs may be incomplete", slog.String("lease", run.LeaseID), slog.Any("err", err))
 	}
 	out, err := e.Collect(ctx, run, opts.Output)
+	if errors.Is(err, ErrOutputLimit) {
+		if exit.Reason == ReasonExited {
+			// It ended before the watchdog saw it over the limit.
+			exit.Reason, exit.Message = ReasonOutputLimit, fmt.Sprintf("wrote more to /output than its limit of %d bytes", e.outputLimit(run))
+		}
+		if rmErr := e.Remove(ctx, run); rmErr != nil {
+			e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "remove job over its output limit", slog.String("lease", run.LeaseID), slog.Any("err", rmErr))
+		}
+		return Result{Exit: exit}, err
+	}
 	if err != nil {
 		return Result{Exit: exit}, err
 	}

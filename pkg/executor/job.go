@@ -49,6 +49,10 @@ type Job struct {
 	// MaxDuration stops the job when it has run this long. Zero means no
 	// limit.
 	MaxDuration time.Duration
+	// OutputLimit is the most the job may write to /output, in bytes: a job
+	// found over it is stopped (ReasonOutputLimit) and its output is not
+	// collected. Zero means Config.OutputLimit.
+	OutputLimit int64
 	// AllowNetwork attaches the job to Config.Network; otherwise it has no
 	// network at all.
 	AllowNetwork bool
@@ -61,6 +65,7 @@ const (
 	labelSimulated   = "tender.gpus-simulated"
 	labelMaxDuration = "tender.max-duration"
 	labelOutputDir   = "tender.output-dir"
+	labelOutputLimit = "tender.output-limit"
 
 	containerPrefix = "tender-lease-"
 	inputPath       = "/input"
@@ -107,8 +112,8 @@ func (j Job) validate() error {
 			errs = append(errs, fmt.Errorf("GPU UUID %q is not valid", u))
 		}
 	}
-	if j.CPUMillicores < 0 || j.PidsLimit < 0 || j.MaxDuration < 0 {
-		errs = append(errs, errors.New("CPU, pids and duration limits must not be negative"))
+	if j.CPUMillicores < 0 || j.PidsLimit < 0 || j.MaxDuration < 0 || j.OutputLimit < 0 {
+		errs = append(errs, errors.New("CPU, pids, duration and output limits must not be negative"))
 	}
 	if j.MemoryBytes < minMemoryBytes {
 		errs = append(errs, fmt.Errorf("memory limit %d bytes is below the engine's minimum of 6 MiB", j.MemoryBytes))
@@ -129,6 +134,9 @@ func (j Job) withDefaults(cfg Config) Job {
 	}
 	if j.PidsLimit == 0 {
 		j.PidsLimit = cfg.DefaultPidsLimit
+	}
+	if j.OutputLimit == 0 {
+		j.OutputLimit = cfg.OutputLimit
 	}
 	return j
 }
@@ -154,6 +162,9 @@ func createOptions(job Job, cfg Config, outputDir string) client.ContainerCreate
 		labelGPUs:      strings.Join(job.GPUUUIDs, ","),
 		labelSimulated: strconv.FormatBool(job.SimulatedGPUs),
 		labelOutputDir: outputDir,
+	}
+	if job.OutputLimit > 0 {
+		labels[labelOutputLimit] = strconv.FormatInt(job.OutputLimit, 10)
 	}
 	if job.MaxDuration > 0 {
 		labels[labelMaxDuration] = job.MaxDuration.String()

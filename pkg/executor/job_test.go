@@ -24,6 +24,7 @@ func TestCreateOptions(t *testing.T) {
 		MemoryBytes:   512 << 20,
 		PidsLimit:     100,
 		MaxDuration:   time.Hour,
+		OutputLimit:   1 << 30,
 	}
 	tests := []struct {
 		name string
@@ -120,6 +121,7 @@ func TestCreateOptions(t *testing.T) {
 				{"lease label", o.Config.Labels[labelLease], "0xabc"},
 				{"output label", o.Config.Labels[labelOutputDir], "/var/lib/tender/output-1"},
 				{"max-duration label", o.Config.Labels[labelMaxDuration], "1h0m0s"},
+				{"output-limit label", o.Config.Labels[labelOutputLimit], "1073741824"},
 				{"env", o.Config.Env, []string{"A=1", "B=2", "TENDER_LEASE_ID=0xabc",
 					"TENDER_GPU_UUIDS=" + strings.Join(job.GPUUUIDs, ","), "TENDER_GPUS_SIMULATED=" + tt.wantSimEnv}},
 			}
@@ -142,11 +144,12 @@ func TestCreateOptions(t *testing.T) {
 func TestJobDefaults(t *testing.T) {
 	cfg := Config{}.withDefaults()
 	got := Job{LeaseID: "0x1", Image: "x"}.withDefaults(cfg)
-	if got.CPUMillicores != 1000 || got.MemoryBytes != 1<<30 || got.PidsLimit != 512 {
-		t.Errorf("defaults = %d millicores, %d bytes, %d pids; want 1000, 1 GiB, 512", got.CPUMillicores, got.MemoryBytes, got.PidsLimit)
+	if got.CPUMillicores != 1000 || got.MemoryBytes != 1<<30 || got.PidsLimit != 512 || got.OutputLimit != 10<<30 {
+		t.Errorf("defaults = %d millicores, %d bytes, %d pids, %d output bytes; want 1000, 1 GiB, 512, 10 GiB",
+			got.CPUMillicores, got.MemoryBytes, got.PidsLimit, got.OutputLimit)
 	}
-	kept := Job{LeaseID: "0x1", Image: "x", CPUMillicores: 250, MemoryBytes: 64 << 20, PidsLimit: 10}.withDefaults(cfg)
-	if kept.CPUMillicores != 250 || kept.MemoryBytes != 64<<20 || kept.PidsLimit != 10 {
+	kept := Job{LeaseID: "0x1", Image: "x", CPUMillicores: 250, MemoryBytes: 64 << 20, PidsLimit: 10, OutputLimit: 1 << 20}.withDefaults(cfg)
+	if kept.CPUMillicores != 250 || kept.MemoryBytes != 64<<20 || kept.PidsLimit != 10 || kept.OutputLimit != 1<<20 {
 		t.Errorf("a job's own limits were replaced: %+v", kept)
 	}
 }
@@ -173,6 +176,7 @@ func TestJobValidate(t *testing.T) {
 		{"input is a file", func(j *Job) { j.InputDir = file }, "not a directory"},
 		{"bad GPU UUID", func(j *Job) { j.GPUUUIDs = []string{"GPU-a,GPU-b"} }, "GPU UUID"},
 		{"negative CPU", func(j *Job) { j.CPUMillicores = -1 }, "must not be negative"},
+		{"negative output limit", func(j *Job) { j.OutputLimit = -1 }, "must not be negative"},
 		{"tiny memory", func(j *Job) { j.MemoryBytes = 1 << 20 }, "below the engine's minimum"},
 	}
 	for _, tt := range tests {

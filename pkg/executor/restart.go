@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"log/slog"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -72,6 +73,9 @@ func runFromLabels(labels map[string]string) Run {
 	}
 	if d, err := time.ParseDuration(labels[labelMaxDuration]); err == nil {
 		run.MaxDuration = d
+	}
+	if n, err := strconv.ParseInt(labels[labelOutputLimit], 10, 64); err == nil && n > 0 {
+		run.OutputLimit = n
 	}
 	return run
 }

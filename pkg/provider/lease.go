@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -197,7 +198,9 @@ func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Ter
 	if ctx.Err() != nil {
 		return // the daemon stops; the job runs on
 	}
-	if err != nil {
+	// A job over its output limit ended without a result: the lease closes
+	// with its exit code and a zero result hash.
+	if err != nil && !errors.Is(err, executor.ErrOutputLimit) {
 		l.setState(StateFailed, err.Error())
 		return
 	}
@@ -205,7 +208,11 @@ func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Ter
 	l.mu.Lock()
 	l.exitCode = &code
 	l.mu.Unlock()
-	l.setState(StateExited, fmt.Sprintf("exit code %d (%s)", code, res.Exit.Reason))
+	detail := fmt.Sprintf("exit code %d (%s)", code, res.Exit.Reason)
+	if res.Exit.Message != "" {
+		detail += ": " + res.Exit.Message
+	}
+	l.setState(StateExited, detail)
 	l.closeOnChain(ctx, terms, code, common.HexToHash(res.Output.SHA256))
 }
 
@@ -233,7 +240,8 @@ func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code int
 }
 
 // job is the executor's job for the lease: the order's job with its
-// secrets, the GPUs bid, and a limit of what the deposit pays for.
+// secrets, the GPUs bid, a limit of what the deposit pays for, and the
+// order's disk as its output limit (none asked: the executor's default).
 func (l *leaseRun) job(order *auction.Order, terms lease.Terms, deposit *big.Int) executor.Job {
 	l.mu.Lock()
 	defer l.mu.Unlock()
@@ -258,6 +266,7 @@ func (l *leaseRun) job(order *auction.Order, terms lease.Terms, deposit *big.Int
 		CPUMillicores: int64(order.Requirements.CPUMillis),
 		MemoryBytes:   int64(order.Requirements.MemoryMiB) << 20,
 		MaxDuration:   maxDur,
+		OutputLimit:   int64(min(order.Requirements.DiskMiB, math.MaxInt64>>20)) << 20,
 		AllowNetwork:  order.Job.Network,
 	}
 	if l.hasInput {
@@ -293,6 +302,9 @@ func (l *leaseRun) finish(ctx context.Context, run executor.Run) (executor.Resul
 	res, err := l.d.cfg.Runner.Finish(ctx, run, executor.FinishOptions{Stdout: l.logs, Stderr: l.logs, Output: f})
 	if cerr := f.Close(); err == nil && cerr != nil {
 		err = fmt.Errorf("output archive: %w", cerr)
+	}
+	if errors.Is(err, executor.ErrOutputLimit) {
+		os.Remove(path) // incomplete
 	}
 	if err != nil {
 		return res, err

@@ -8,6 +8,7 @@
 //	probe forkbomb           create processes until the kernel refuses; print how many
 //	probe oom MIB            allocate and touch MIB mebibytes, 16 MiB at a time
 //	probe ticker INTERVAL N  print "tick i" every INTERVAL, N times (0: forever)
+//	probe fill KIB HOLD      write KIB kibibytes to /output/fill, then wait HOLD or until SIGTERM
 //	probe exit CODE          exit with CODE at once
 package main
 
@@ -17,6 +18,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"sort"
 	"strconv"
@@ -28,7 +30,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: probe check|forkbomb|oom MIB|ticker INTERVAL N|exit CODE")
+		fmt.Fprintln(os.Stderr, "usage: probe check|forkbomb|oom MIB|ticker INTERVAL N|fill KIB HOLD|exit CODE")
 		os.Exit(2)
 	}
 	var err error
@@ -41,6 +43,8 @@ func main() {
 		err = oom(os.Args[2:])
 	case "ticker":
 		err = ticker(os.Args[2:])
+	case "fill":
+		err = fill(os.Args[2:])
 	case "exit":
 		code, convErr := strconv.Atoi(arg(os.Args[2:], 0))
 		if convErr != nil {
@@ -217,4 +221,40 @@ func ticker(args []string) error {
 		<-t.C
 	}
 	return nil
+}
+
+func fill(args []string) error {
+	kib, err := strconv.Atoi(arg(args, 0))
+	if err != nil || kib < 0 {
+		return fmt.Errorf("fill wants a number of KiB, got %q", arg(args, 0))
+	}
+	hold, err := time.ParseDuration(arg(args, 1))
+	if err != nil {
+		return fmt.Errorf("fill hold: %w", err)
+	}
+	f, err := os.Create("/output/fill")
+	if err != nil {
+		return err
+	}
+	chunk := make([]byte, 1<<10)
+	for i := range chunk {
+		chunk[i] = byte(i)
+	}
+	for range kib {
+		if _, err := f.Write(chunk); err != nil {
+			return err
+		}
+	}
+	if err := f.Close(); err != nil {
+		return err
+	}
+	fmt.Printf("wrote %d KiB\n", kib)
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGTERM)
+	select {
+	case <-term:
+		return errors.New("terminated")
+	case <-time.After(hold):
+		return nil
+	}
 }
