@@ -5,7 +5,6 @@ package e2e
 
 import (
 	"archive/tar"
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -213,24 +212,6 @@ func startProvider(t testing.TB, dep devchain.Deployment, ex *executor.Executor,
 	return runningProvider{providerSpec: p, addr: signer.Address(), node: node}
 }
 
-// syncBuffer is a bytes.Buffer safe for one writer and readers.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 func TestMarketEndToEnd(t *testing.T) {
 	ex := needImage(t)
 	dep := startChain(t)
@@ -283,7 +264,7 @@ func TestMarketEndToEnd(t *testing.T) {
 	accounts := []common.Address{signer.Address(), winner.addr, dep.Escrow}
 	before := balances(t, esc, accounts)
 
-	var logs syncBuffer
+	var logs testenv.Buffer
 	var progress []tenant.Progress
 	var progressMu sync.Mutex
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)

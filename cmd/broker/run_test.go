@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -17,29 +16,12 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/tender-market/tender/internal/cli"
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store/storetest"
 )
-
-// syncBuffer is a bytes.Buffer safe to write and read from two goroutines.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
 
 // startDevchain runs a dev chain over HTTP on a free port until t ends.
 func startDevchain(t *testing.T) (devchain.Deployment, string) {
@@ -80,7 +62,7 @@ func TestRunIndexesDevchain(t *testing.T) {
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var stdout, stderr syncBuffer
+	var stdout, stderr testenv.Buffer
 	root := newRoot(&cli.Env{Stdout: &stdout, Stderr: &stderr})
 	root.SetArgs([]string{"run", "--database-url", dbURL, "--deployment", state, "--listen", "127.0.0.1:0",
 		"--p2p-listen", "/ip4/127.0.0.1/tcp/0", "--confirmations", "1", "--poll-interval", "100ms"})
@@ -270,7 +252,7 @@ func TestRunSettings(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			var out, errOut syncBuffer
+			var out, errOut testenv.Buffer
 			root := newRoot(&cli.Env{Stdout: &out, Stderr: &errOut})
 			root.SetArgs(tt.args)
 			ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -1,4 +1,5 @@
-// Package testenv lets tests demand the real services they need.
+// Package testenv lets tests demand the real services they need, and
+// watch what those services print.
 //
 // When a service is missing, a test run by a developer skips with a note that
 // says how to start it; under CI (CI=true) the same test fails, because a
@@ -6,7 +7,9 @@
 package testenv
 
 import (
+	"bytes"
 	"os"
+	"sync"
 	"testing"
 )
 
@@ -24,4 +27,24 @@ func Need(t testing.TB, service, how string, err error) {
 		t.Fatalf("%s is required under CI but unavailable: %v (%s)", service, err, how)
 	}
 	t.Skipf("%s unavailable: %v; %s (under CI=true this test fails instead)", service, err, how)
+}
+
+// Buffer is a bytes.Buffer that a test may read while a service it runs
+// writes to it.
+type Buffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *Buffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// String is what was written so far.
+func (b *Buffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.String()
 }

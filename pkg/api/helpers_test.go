@@ -23,7 +23,7 @@ import (
 	"github.com/tender-market/tender/pkg/store/storetest"
 )
 
-var testDomain = auction.NewDomain(31337, common.HexToAddress("0xD1573096b4cBb1c8226C362070e847F7096aD9a9"))
+var testDomain = storetest.Domain
 
 func testContext(t testing.TB) context.Context {
 	ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)

@@ -17,7 +17,7 @@ import (
 )
 
 var (
-	testDomain = auction.NewDomain(31337, common.HexToAddress("0xD1573096b4cBb1c8226C362070e847F7096aD9a9"))
+	testDomain = storetest.Domain
 	t0         = time.Date(2026, 11, 22, 10, 0, 0, 0, time.UTC)
 	market     = storetest.Market{Domain: testDomain, Now: t0}
 )

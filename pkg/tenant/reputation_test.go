@@ -21,7 +21,7 @@ import (
 	"github.com/tender-market/tender/pkg/store/storetest"
 )
 
-var testDomain = auction.NewDomain(31337, common.HexToAddress("0xD1573096b4cBb1c8226C362070e847F7096aD9a9"))
+var testDomain = storetest.Domain
 
 // newBroker serves the broker's API over a fresh database in which
 // provider completed one lease.

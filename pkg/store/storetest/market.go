@@ -14,6 +14,10 @@ import (
 	"github.com/tender-market/tender/pkg/store"
 )
 
+// Domain is the EIP-712 domain test markets sign in: a dev chain's ID and
+// a fixed escrow address.
+var Domain = auction.NewDomain(31337, common.HexToAddress("0xD1573096b4cBb1c8226C362070e847F7096aD9a9"))
+
 // PeerID is a valid libp2p peer ID for test messages.
 const PeerID = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
 
