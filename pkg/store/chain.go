@@ -106,111 +106,28 @@ func eventRow(e *ChainEvent) []any {
 	}
 }
 
-// leaseRow is a lease opened in a batch, moved by the batch's later events
-// to where it ends up; it is inserted once.
-type leaseRow struct {
-	id               common.Hash
-	order            common.Hash
-	tenant, provider common.Address
-	price            *big.Int
-	maxDuration      uint64
-	state            string
-	deposit          *big.Int
-	paid, refunded   *big.Int
-	gpuModel         pgtype.Text
-	openedAt         time.Time
-	openedBlock      uint64
-	startedAt        pgtype.Timestamptz
-	endedAt          pgtype.Timestamptz
-	exitCode         pgtype.Int4
-	resultHash       []byte
-	closedBy         pgtype.Text
-}
-
-// openedBy is the lease a LeaseOpened event opens.
-func openedBy(e *ChainEvent) *leaseRow {
-	return &leaseRow{
-		id: e.LeaseID, order: e.OrderHash, tenant: e.Tenant, provider: e.Provider,
-		price: bigOrZero(e.PricePerHour), maxDuration: e.MaxDuration, state: "open", deposit: bigOrZero(e.Deposit),
-		paid: new(big.Int), refunded: new(big.Int), openedAt: e.BlockTime.UTC(), openedBlock: e.Block,
-	}
-}
-
-// apply moves l by e, one of its later events, as the escrow moves it.
-// (updateLeasesSQL does the same for a lease stored before the batch.)
-func (l *leaseRow) apply(e *ChainEvent) {
-	switch e.Kind {
-	case KindStarted:
-		if !l.startedAt.Valid {
-			l.startedAt = pgtype.Timestamptz{Time: e.StartedAt.UTC(), Valid: true}
-		}
-		if l.state == "open" {
-			l.state = "running"
-		}
-	case KindToppedUp:
-		l.deposit = new(big.Int).Add(l.deposit, bigOrZero(e.Amount))
-	case KindWithdrawn:
-		l.paid = new(big.Int).Add(l.paid, bigOrZero(e.Amount))
-	case KindClosed:
-		l.state, l.paid, l.refunded = "closed", bigOrZero(e.Paid), bigOrZero(e.Refunded)
-		l.exitCode = pgtype.Int4{Int32: e.ExitCode, Valid: true}
-		if r := optHash(e.ResultHash); r != nil {
-			l.resultHash = r
-		}
-		l.end(e)
-	case KindOverdrawn:
-		l.state, l.paid, l.refunded = "overdrawn", bigOrZero(e.Paid), new(big.Int)
-		l.end(e)
-	case KindReclaimed:
-		l.state, l.refunded = "reclaimed", bigOrZero(e.Refunded)
-		l.end(e)
-	}
-}
-
-// end records when e ended the lease and who ended it (as closedBySQL).
-func (l *leaseRow) end(e *ChainEvent) {
-	l.endedAt = pgtype.Timestamptz{Time: e.BlockTime.UTC(), Valid: true}
-	by := ""
-	switch {
-	case e.Kind == KindReclaimed || e.TxFrom != (common.Address{}) && e.TxFrom == l.tenant:
-		by = "tenant"
-	case e.TxFrom != (common.Address{}) && e.TxFrom == l.provider:
-		by = "provider"
-	case e.Kind == KindOverdrawn:
-		by = "anyone"
-	}
-	if by != "" {
-		l.closedBy = pgtype.Text{String: by, Valid: true}
-	}
-}
-
-var leaseColumnsIn = []string{
-	"lease_id", "order_hash", "tenant", "provider", "price_per_hour", "max_duration", "state", "deposit", "paid",
-	"refunded", "gpu_model", "opened_at", "opened_block", "started_at", "ended_at", "exit_code", "result_hash", "closed_by",
-}
-
-func (l *leaseRow) row() []any {
-	return []any{
-		l.id.Bytes(), l.order.Bytes(), l.tenant.Bytes(), l.provider.Bytes(), numeric(l.price), int64(l.maxDuration),
-		l.state, numeric(l.deposit), numeric(l.paid), numeric(l.refunded), l.gpuModel, l.openedAt,
-		int64(l.openedBlock), l.startedAt, l.endedAt, l.exitCode, l.resultHash, l.closedBy,
-	}
-}
-
-// leaseDeltas is what a batch's events did to leases stored before it, as
-// columns of updateLeasesSQL's arguments: one entry per lease.
+// leaseDeltas is what a batch's events did to the leases they touch, one
+// entry per lease, as the columns of writeLeasesSQL's arguments. A lease
+// opened in the batch carries its terms too; for the others they are NULL.
 type leaseDeltas struct {
-	index                 map[common.Hash]int
-	ids, results, endedBy [][]byte
-	started, ended        []pgtype.Timestamptz
-	toppedUp, withdrawn   []pgtype.Numeric
-	endKinds              []pgtype.Text
-	endPaid, endRefunded  []pgtype.Numeric
-	exits                 []pgtype.Int4
+	index                           map[common.Hash]int
+	ids, orders, tenants, providers [][]byte
+	opened                          []bool
+	prices, deposits                []pgtype.Numeric
+	maxDurations, openedBlocks      []pgtype.Int8
+	openedAt                        []pgtype.Timestamptz
+	gpuModels                       []pgtype.Text
+	started, ended                  []pgtype.Timestamptz
+	toppedUp, withdrawn             []pgtype.Numeric
+	endKinds                        []pgtype.Text
+	endPaid, endRefunded            []pgtype.Numeric
+	exits                           []pgtype.Int4
+	results, endedBy                [][]byte
 }
 
-// add folds e into its lease's delta. A lease has one start and one end.
-func (d *leaseDeltas) add(e *ChainEvent) {
+// add folds e into its lease's delta; model is the lease's GPU model when
+// e opens it. A lease has one opening, one start and one end.
+func (d *leaseDeltas) add(e *ChainEvent, model pgtype.Text) {
 	i, ok := d.index[e.LeaseID]
 	if !ok {
 		if d.index == nil {
@@ -218,13 +135,27 @@ func (d *leaseDeltas) add(e *ChainEvent) {
 		}
 		i = len(d.ids)
 		d.index[e.LeaseID] = i
-		d.ids, d.results, d.endedBy = append(d.ids, e.LeaseID.Bytes()), append(d.results, nil), append(d.endedBy, nil)
+		d.ids = append(d.ids, e.LeaseID.Bytes())
+		d.orders, d.tenants, d.providers = append(d.orders, nil), append(d.tenants, nil), append(d.providers, nil)
+		d.opened = append(d.opened, false)
+		d.prices, d.deposits = append(d.prices, pgtype.Numeric{}), append(d.deposits, pgtype.Numeric{})
+		d.maxDurations, d.openedBlocks = append(d.maxDurations, pgtype.Int8{}), append(d.openedBlocks, pgtype.Int8{})
+		d.openedAt, d.gpuModels = append(d.openedAt, pgtype.Timestamptz{}), append(d.gpuModels, pgtype.Text{})
 		d.started, d.ended = append(d.started, pgtype.Timestamptz{}), append(d.ended, pgtype.Timestamptz{})
 		d.toppedUp, d.withdrawn = append(d.toppedUp, numeric(new(big.Int))), append(d.withdrawn, numeric(new(big.Int)))
 		d.endKinds, d.exits = append(d.endKinds, pgtype.Text{}), append(d.exits, pgtype.Int4{})
 		d.endPaid, d.endRefunded = append(d.endPaid, pgtype.Numeric{}), append(d.endRefunded, pgtype.Numeric{})
+		d.results, d.endedBy = append(d.results, nil), append(d.endedBy, nil)
 	}
 	switch e.Kind {
+	case KindLeaseOpened:
+		d.opened[i] = true
+		d.orders[i], d.tenants[i], d.providers[i] = e.OrderHash.Bytes(), e.Tenant.Bytes(), e.Provider.Bytes()
+		d.prices[i], d.deposits[i] = numeric(bigOrZero(e.PricePerHour)), numeric(bigOrZero(e.Deposit))
+		d.maxDurations[i] = pgtype.Int8{Int64: int64(e.MaxDuration), Valid: true}
+		d.openedBlocks[i] = pgtype.Int8{Int64: int64(e.Block), Valid: true}
+		d.openedAt[i] = pgtype.Timestamptz{Time: e.BlockTime.UTC(), Valid: true}
+		d.gpuModels[i] = model
 	case KindStarted:
 		d.started[i] = pgtype.Timestamptz{Time: e.StartedAt.UTC(), Valid: true}
 	case KindToppedUp:
@@ -243,6 +174,15 @@ func (d *leaseDeltas) add(e *ChainEvent) {
 	}
 }
 
+// args are the deltas as writeLeasesSQL's arguments.
+func (d *leaseDeltas) args() []any {
+	return []any{
+		d.ids, d.opened, d.orders, d.tenants, d.providers, d.prices, d.maxDurations, d.deposits, d.openedAt,
+		d.openedBlocks, d.gpuModels, d.started, d.toppedUp, d.withdrawn, d.endKinds, d.endPaid, d.endRefunded,
+		d.exits, d.results, d.ended, d.endedBy,
+	}
+}
+
 // Chain-event writers take this transaction lock, so that the check for
 // events already stored and their insert do not interleave.
 const chainLockSQL = `SELECT pg_advisory_xact_lock(7308332435779086962)` // "tender-c" as a big-endian int64
@@ -256,36 +196,65 @@ WHERE (block_number, log_index) >= ($1, $2) AND (block_number, log_index) <= ($3
 	// A lease is a winning bid: it learns its GPU model from the bid.
 	leaseModelsSQL = `SELECT bid_hash, gpu_model FROM bids WHERE bid_hash = ANY($1)`
 
-	// A lease stored before the batch moves once, by its delta d. A lease
+	// Every lease the batch touched moves once, by its delta d, from how
+	// it stood before the batch (p): a lease opened in the batch goes in as
+	// it ends up, with its provider; one stored before is updated. A lease
 	// the index never saw open is not there to move; its events are kept.
-	updateLeasesSQL = `
-UPDATE leases p SET
-    state = coalesce(CASE d.end_kind WHEN 'Closed' THEN 'closed' WHEN 'Overdrawn' THEN 'overdrawn' WHEN 'Reclaimed' THEN 'reclaimed' END,
-                     CASE WHEN d.started_at IS NOT NULL AND p.state = 'open' THEN 'running' ELSE p.state END),
-    started_at = coalesce(p.started_at, d.started_at),
-    deposit = p.deposit + d.topped_up,
-    paid = CASE WHEN d.end_kind IN ('Closed', 'Overdrawn') THEN d.end_paid ELSE p.paid + d.withdrawn END,
-    refunded = CASE d.end_kind WHEN 'Overdrawn' THEN 0 WHEN 'Closed' THEN d.end_refunded WHEN 'Reclaimed' THEN d.end_refunded
-                   ELSE p.refunded END,
-    ended_at = coalesce(d.ended_at, p.ended_at),
-    exit_code = coalesce(d.exit_code, p.exit_code),
-    result_hash = coalesce(d.result_hash, p.result_hash),
-    closed_by = coalesce(CASE
-        WHEN d.end_kind IS NULL THEN NULL
-        WHEN d.end_kind = 'Reclaimed' OR d.ended_by = p.tenant THEN 'tenant'
-        WHEN d.ended_by = p.provider THEN 'provider'
-        WHEN d.end_kind = 'Overdrawn' THEN 'anyone'
-    END, p.closed_by),
-    updated_at = now()
-FROM unnest($1::bytea[], $2::timestamptz[], $3::numeric[], $4::numeric[], $5::text[], $6::numeric[], $7::numeric[],
-            $8::integer[], $9::bytea[], $10::timestamptz[], $11::bytea[])
-    AS d(lease_id, started_at, topped_up, withdrawn, end_kind, end_paid, end_refunded, exit_code, result_hash, ended_at, ended_by)
-WHERE p.lease_id = d.lease_id`
-
-	providersSQL = `
-INSERT INTO providers (address, first_seen, last_seen)
-SELECT * FROM unnest($1::bytea[], $2::timestamptz[], $3::timestamptz[])
-ON CONFLICT (address) DO NOTHING`
+	writeLeasesSQL = `
+WITH d AS (
+    SELECT * FROM unnest($1::bytea[], $2::boolean[], $3::bytea[], $4::bytea[], $5::bytea[], $6::numeric[],
+                         $7::bigint[], $8::numeric[], $9::timestamptz[], $10::bigint[], $11::text[],
+                         $12::timestamptz[], $13::numeric[], $14::numeric[], $15::text[], $16::numeric[],
+                         $17::numeric[], $18::integer[], $19::bytea[], $20::timestamptz[], $21::bytea[])
+        AS d(lease_id, opened, order_hash, tenant, provider, price_per_hour, max_duration, deposit, opened_at,
+             opened_block, gpu_model, started_at, topped_up, withdrawn, end_kind, end_paid, end_refunded,
+             exit_code, result_hash, ended_at, ended_by)
+), before AS (
+    SELECT d.lease_id, d.order_hash, d.tenant, d.provider, d.price_per_hour, d.max_duration, 'open' AS state,
+           d.deposit, 0::numeric AS paid, 0::numeric AS refunded, d.gpu_model, d.opened_at, d.opened_block,
+           NULL::timestamptz AS started_at, NULL::timestamptz AS ended_at, NULL::integer AS exit_code,
+           NULL::bytea AS result_hash, NULL::text AS closed_by
+    FROM d WHERE d.opened
+    UNION ALL
+    SELECT l.lease_id, l.order_hash, l.tenant, l.provider, l.price_per_hour, l.max_duration, l.state, l.deposit,
+           l.paid, l.refunded, l.gpu_model, l.opened_at, l.opened_block, l.started_at, l.ended_at, l.exit_code,
+           l.result_hash, l.closed_by
+    FROM leases l JOIN d USING (lease_id) WHERE NOT d.opened
+), after AS (
+    SELECT d.opened, p.lease_id, p.order_hash, p.tenant, p.provider, p.price_per_hour, p.max_duration,
+        coalesce(CASE d.end_kind WHEN 'Closed' THEN 'closed' WHEN 'Overdrawn' THEN 'overdrawn' WHEN 'Reclaimed' THEN 'reclaimed' END,
+                 CASE WHEN d.started_at IS NOT NULL AND p.state = 'open' THEN 'running' ELSE p.state END) AS state,
+        p.deposit + d.topped_up AS deposit,
+        CASE WHEN d.end_kind IN ('Closed', 'Overdrawn') THEN d.end_paid ELSE p.paid + d.withdrawn END AS paid,
+        CASE d.end_kind WHEN 'Overdrawn' THEN 0 WHEN 'Closed' THEN d.end_refunded WHEN 'Reclaimed' THEN d.end_refunded
+            ELSE p.refunded END AS refunded,
+        p.gpu_model, p.opened_at, p.opened_block,
+        coalesce(p.started_at, d.started_at) AS started_at,
+        coalesce(d.ended_at, p.ended_at) AS ended_at,
+        coalesce(d.exit_code, p.exit_code) AS exit_code,
+        coalesce(d.result_hash, p.result_hash) AS result_hash,
+        coalesce(CASE
+            WHEN d.end_kind IS NULL THEN NULL
+            WHEN d.end_kind = 'Reclaimed' OR d.ended_by = p.tenant THEN 'tenant'
+            WHEN d.ended_by = p.provider THEN 'provider'
+            WHEN d.end_kind = 'Overdrawn' THEN 'anyone'
+        END, p.closed_by) AS closed_by
+    FROM before p JOIN d USING (lease_id)
+), inserted AS (
+    INSERT INTO leases (lease_id, order_hash, tenant, provider, price_per_hour, max_duration, state, deposit, paid,
+                        refunded, gpu_model, opened_at, opened_block, started_at, ended_at, exit_code, result_hash, closed_by)
+    SELECT lease_id, order_hash, tenant, provider, price_per_hour, max_duration, state, deposit, paid, refunded,
+           gpu_model, opened_at, opened_block, started_at, ended_at, exit_code, result_hash, closed_by
+    FROM after WHERE opened
+), providers_seen AS (
+    INSERT INTO providers (address, first_seen, last_seen)
+    SELECT provider, min(opened_at), max(opened_at) FROM d WHERE opened GROUP BY provider
+    ON CONFLICT (address) DO NOTHING
+)
+UPDATE leases l SET state = a.state, deposit = a.deposit, paid = a.paid, refunded = a.refunded,
+    started_at = a.started_at, ended_at = a.ended_at, exit_code = a.exit_code, result_hash = a.result_hash,
+    closed_by = a.closed_by, updated_at = now()
+FROM after a WHERE l.lease_id = a.lease_id AND NOT a.opened`
 
 	saveCursorSQL = `
 INSERT INTO chain_cursors (name, block, log_index, updated_at) VALUES ($1, $2, $3, now())
@@ -311,29 +280,20 @@ func (s *Store) ApplyChainEvents(ctx context.Context, name string, events []Chai
 		}
 		added = len(fresh)
 		rows := make([][]any, len(fresh))
-		opened := map[common.Hash]*leaseRow{}
-		var moved leaseDeltas
+		var leases leaseDeltas
 		for i, e := range fresh {
 			rows[i] = eventRow(e)
-			switch l := opened[e.LeaseID]; {
-			case !e.ofLease():
-			case e.Kind == KindLeaseOpened:
-				if l == nil {
-					l = openedBy(e)
-					l.gpuModel = models[e.LeaseID]
-					opened[e.LeaseID] = l
-				}
-			case l != nil:
-				l.apply(e)
-			default:
-				moved.add(e)
+			if e.ofLease() {
+				leases.add(e, models[e.LeaseID])
 			}
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"lease_events"}, eventColumns, pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("copy events: %w", err)
 		}
-		if err := writeLeases(ctx, tx, opened, &moved); err != nil {
-			return err
+		if len(leases.ids) > 0 {
+			if _, err := tx.Exec(ctx, writeLeasesSQL, leases.args()...); err != nil {
+				return fmt.Errorf("write leases: %w", err)
+			}
 		}
 		_, err = tx.Exec(ctx, saveCursorSQL, name, int64(next.Block), int32(next.LogIndex))
 		return err
@@ -399,48 +359,6 @@ func newEvents(ctx context.Context, tx pgx.Tx, events []ChainEvent) ([]*ChainEve
 		}
 	}
 	return fresh, models, nil
-}
-
-// writeLeases inserts the leases opened in the batch as they end up, with
-// their providers, and moves the others once each.
-func writeLeases(ctx context.Context, tx pgx.Tx, opened map[common.Hash]*leaseRow, moved *leaseDeltas) error {
-	b := &pgx.Batch{}
-	if len(opened) > 0 {
-		rows := make([][]any, 0, len(opened))
-		type seen struct{ first, last time.Time }
-		providers := map[common.Address]*seen{}
-		for _, l := range opened {
-			rows = append(rows, l.row())
-			switch p := providers[l.provider]; {
-			case p == nil:
-				providers[l.provider] = &seen{l.openedAt, l.openedAt}
-			case l.openedAt.Before(p.first):
-				p.first = l.openedAt
-			case l.openedAt.After(p.last):
-				p.last = l.openedAt
-			}
-		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"leases"}, leaseColumnsIn, pgx.CopyFromRows(rows)); err != nil {
-			return fmt.Errorf("copy leases: %w", err)
-		}
-		var addrs [][]byte
-		var first, last []time.Time
-		for a, p := range providers {
-			addrs, first, last = append(addrs, a.Bytes()), append(first, p.first), append(last, p.last)
-		}
-		b.Queue(providersSQL, addrs, first, last)
-	}
-	if d := moved; len(d.ids) > 0 {
-		b.Queue(updateLeasesSQL, d.ids, d.started, d.toppedUp, d.withdrawn, d.endKinds, d.endPaid, d.endRefunded,
-			d.exits, d.results, d.ended, d.endedBy)
-	}
-	if b.Len() == 0 {
-		return nil
-	}
-	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return fmt.Errorf("write leases: %w", err)
-	}
-	return nil
 }
 
 // ChainPosition returns where the chain indexer called name stands; ok is
