@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"crypto/sha256"
 	"errors"
 	"fmt"
 	"math/big"
@@ -13,16 +14,18 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/executor"
 	"github.com/tender-market/tender/pkg/gpu"
 	"github.com/tender-market/tender/pkg/jobspec"
 	"github.com/tender-market/tender/pkg/lease"
-	"github.com/tender-market/tender/pkg/lease/escrow"
 	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/pricing"
 	"github.com/tender-market/tender/pkg/provider"
@@ -33,7 +36,7 @@ import (
 // work directory and libp2p identity, as a machine that restarts.
 type daemon struct {
 	t       testing.TB
-	dep     devchain.Deployment
+	dep     deployment.Deployment
 	ex      *executor.Executor
 	spec    providerSpec
 	workDir string
@@ -45,8 +48,8 @@ type daemon struct {
 	done   chan error
 }
 
-func newDaemon(t testing.TB, dep devchain.Deployment, ex *executor.Executor, spec providerSpec) *daemon {
-	p := &daemon{t: t, dep: dep, ex: ex, spec: spec, workDir: t.TempDir(), addr: auction.NewKeySigner(devchain.Key(spec.account)).Address()}
+func newDaemon(t testing.TB, dep deployment.Deployment, ex *executor.Executor, spec providerSpec) *daemon {
+	p := &daemon{t: t, dep: dep, ex: ex, spec: spec, workDir: t.TempDir(), addr: auction.NewKeySigner(deployment.DevKey(spec.account)).Address()}
 	t.Cleanup(p.stop)
 	return p
 }
@@ -55,7 +58,7 @@ func newDaemon(t testing.TB, dep devchain.Deployment, ex *executor.Executor, spe
 func (p *daemon) start(bootstrap ...*network.Node) {
 	t := p.t
 	t.Helper()
-	key := devchain.Key(p.spec.account)
+	key := deployment.DevKey(p.spec.account)
 	esc := dialEscrow(t, p.dep, p.spec.name)
 	cfg := nodeConfig(t, esc.Domain(), p.spec.name, bootstrap...)
 	cfg.KeyFile = filepath.Join(p.workDir, "node.key")
@@ -111,36 +114,45 @@ func (p *daemon) stop() {
 
 // tenantSide is a tenant with its node joined to the providers.
 type tenantSide struct {
-	esc  *lease.Client
-	node *network.Node
-	key  *auction.KeySigner
-	auth *bind.TransactOpts
-	sub  *tenant.Submitter
+	esc     *lease.Client
+	node    *network.Node
+	key     *auction.KeySigner
+	auth    *bind.TransactOpts
+	records *tenant.LeaseDir
+	client  *tenant.Client
 }
 
-func newTenantSide(t testing.TB, dep devchain.Deployment, providers ...*network.Node) *tenantSide {
+func newTenantSide(t testing.TB, dep deployment.Deployment, providers ...*network.Node) *tenantSide {
 	t.Helper()
-	key := devchain.Key(1)
+	key := deployment.DevKey(1)
 	esc := dialEscrow(t, dep, "tenant")
 	node := startNode(t, nodeConfig(t, esc.Domain(), "tenant", providers...))
-	deadline := time.Now().Add(30 * time.Second)
-	for len(node.Peers()) < len(providers) {
-		if time.Now().After(deadline) {
-			t.Fatalf("tenant reached %d of %d providers", len(node.Peers()), len(providers))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	ts := &tenantSide{esc: esc, node: node, key: auction.NewKeySigner(key), auth: bind.NewKeyedTransactor(key, esc.ChainID())}
-	sub, err := tenant.New(tenant.Config{
-		Domain: esc.Domain(), Signer: ts.key, Auth: ts.auth, Market: node, Escrow: esc,
-		Records:      tenant.NewLeaseDir(t.TempDir()),
+	waitPeers(t, node, len(providers))
+	ts := &tenantSide{esc: esc, node: node, key: auction.NewKeySigner(key), auth: bind.NewKeyedTransactor(key, esc.ChainID()), records: tenant.NewLeaseDir(t.TempDir())}
+	ts.client = newTenant(t, dep, esc, node, ts.key, ts.auth, ts.records)
+	return ts
+}
+
+// newTenant is a tenant client over esc and node.
+func newTenant(t testing.TB, dep deployment.Deployment, esc *lease.Client, node *network.Node, key *auction.KeySigner, auth *bind.TransactOpts, records *tenant.LeaseDir) *tenant.Client {
+	t.Helper()
+	c, err := tenant.New(tenant.Config{
+		Domain: esc.Domain(), Signer: key, Auth: auth, Market: tenant.OnNode(node), Escrow: esc,
+		Records: records, DeployedAt: dep.DeployedAt, CancelGrace: 45 * time.Second,
 		PollInterval: 200 * time.Millisecond, Logger: logger(t, "tenant"),
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	ts.sub = sub
-	return ts
+	return c
+}
+
+// waitPeers waits until node is connected to n peers.
+func waitPeers(t testing.TB, node *network.Node, n int) {
+	t.Helper()
+	testenv.Eventually(t, 30*time.Second, "the tenant reaches the providers", func() (bool, string, error) {
+		return len(node.Peers()) >= n, fmt.Sprintf("%d of %d", len(node.Peers()), n), nil
+	})
 }
 
 // trainJob is the example training job running epochs epochs of 100 ms,
@@ -167,20 +179,31 @@ var h100 = providerSpec{name: "h100", machine: "dgxh100", model: "H100", price: 
 // waitLease polls the lease until it is in state want.
 func waitLease(t testing.TB, esc *lease.Client, id common.Hash, want lease.State, within time.Duration) lease.Lease {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
-		l, err := esc.Lease(t.Context(), id)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if l.State == want {
-			return l
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("lease %s is %s after %s, want %s", id.Hex(), l.State, within, want)
-		}
-		time.Sleep(200 * time.Millisecond)
+	var l lease.Lease
+	testenv.Eventually(t, within, fmt.Sprintf("lease %s %s", id.Hex(), want), func() (bool, string, error) {
+		var err error
+		l, err = esc.Lease(t.Context(), id)
+		return l.State == want, "it is " + l.State.String(), err
+	})
+	return l
+}
+
+// waitChainTime waits until the chain's latest block is at least at unix
+// second at: a sign that so much time has passed for the escrow.
+func waitChainTime(t testing.TB, dep deployment.Deployment, at uint64) {
+	t.Helper()
+	ec, err := ethclient.DialContext(t.Context(), dep.RPCURL)
+	if err != nil {
+		t.Fatal(err)
 	}
+	defer ec.Close()
+	testenv.Eventually(t, time.Minute, fmt.Sprintf("chain time %d", at), func() (bool, string, error) {
+		h, err := ec.HeaderByNumber(t.Context(), nil)
+		if err != nil {
+			return false, "", err
+		}
+		return h.Time >= at, fmt.Sprintf("chain time %d", h.Time), nil
+	})
 }
 
 // settledEvent waits for the event that settles lease id.
@@ -190,8 +213,8 @@ func settledEvent(t testing.TB, esc *lease.Client, id common.Hash, from uint64, 
 	defer cancel()
 	var got lease.Event
 	found := errors.New("found")
-	err := esc.Watch(ctx, lease.WatchOptions{From: lease.Cursor{Block: from}, PollInterval: 200 * time.Millisecond}, func(ev lease.Event) error {
-		if ev.LeaseID == id && (ev.Kind == lease.EventClosed || ev.Kind == lease.EventOverdrawn || ev.Kind == lease.EventReclaimed) {
+	err := esc.Watch(ctx, lease.WatchOptions{From: lease.Cursor{Block: from}, PollInterval: 200 * time.Millisecond, Senders: true}, func(ev lease.Event) error {
+		if ev.LeaseID == id && ev.Kind.Settles() {
 			got = ev
 			return found
 		}
@@ -204,7 +227,7 @@ func settledEvent(t testing.TB, esc *lease.Client, id common.Hash, from uint64, 
 }
 
 // blockTime is the timestamp of block n.
-func blockTime(t testing.TB, dep devchain.Deployment, n uint64) uint64 {
+func blockTime(t testing.TB, dep deployment.Deployment, n uint64) uint64 {
 	t.Helper()
 	ec, err := ethclient.DialContext(t.Context(), dep.RPCURL)
 	if err != nil {
@@ -218,10 +241,11 @@ func blockTime(t testing.TB, dep devchain.Deployment, n uint64) uint64 {
 	return h.Time
 }
 
-// earned is price x seconds / 3600, rounded down, as the escrow computes it.
-func earned(price *big.Int, secs uint64) *big.Int {
-	v := new(big.Int).Mul(price, new(big.Int).SetUint64(secs))
-	return v.Quo(v, big.NewInt(lease.SecondsPerHour))
+// earned is what terms earn over secs seconds with deposit, as the escrow
+// computes it.
+func earned(terms lease.Terms, deposit *big.Int, secs uint64) *big.Int {
+	e, _ := terms.Earned(deposit, 0, secs)
+	return e
 }
 
 // checkMoved checks that each account's token balance moved by want.
@@ -237,24 +261,15 @@ func checkMoved(t testing.TB, names []string, before, after []*big.Int, want ...
 // waitNoContainer waits until lease id has no container left.
 func waitNoContainer(t testing.TB, ex *executor.Executor, id common.Hash, within time.Duration) {
 	t.Helper()
-	deadline := time.Now().Add(within)
-	for {
+	testenv.Eventually(t, within, "the container of lease "+id.Hex()+" removed", func() (bool, string, error) {
 		runs, err := ex.List(t.Context())
-		if err != nil {
-			t.Fatal(err)
-		}
-		left := false
 		for _, r := range runs {
-			left = left || r.LeaseID == id.Hex()
+			if r.LeaseID == id.Hex() {
+				return false, "it is " + r.State, err
+			}
 		}
-		if !left {
-			return
-		}
-		if time.Now().After(deadline) {
-			t.Fatalf("the container of lease %s is still there after %s", id.Hex(), within)
-		}
-		time.Sleep(250 * time.Millisecond)
-	}
+		return true, "", err
+	})
 }
 
 // TestReclaimWhenProviderNeverStarts: the winner goes away before it
@@ -272,7 +287,7 @@ func TestReclaimWhenProviderNeverStarts(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	res, err := ts.sub.Submit(ctx, trainJob(t, 20, "10m"), tenant.Options{Detach: true, Progress: func(pr tenant.Progress) {
+	res, err := ts.client.Submit(ctx, trainJob(t, 20, "10m"), tenant.Options{Detach: true, Progress: func(pr tenant.Progress) {
 		if pr.Step == tenant.StepClosed {
 			p.stop() // won, and gone before the lease opens
 		}
@@ -281,44 +296,30 @@ func TestReclaimWhenProviderNeverStarts(t *testing.T) {
 		t.Fatalf("Submit = %+v, %v; want the lease opened and the hand-over failed", res, err)
 	}
 	t.Logf("hand-over failed as it should: %v", err)
-	terms := lease.NewTerms(&res.Transcript.Order.Order, res.Winner)
 	opened := waitLease(t, ts.esc, res.LeaseID, lease.StateOpen, 10*time.Second)
-
-	var r *bindReceipt
-	deadline := time.Now().Add(30 * time.Second)
-	for r == nil {
-		rec, err := ts.esc.Reclaim(ctx, ts.auth, res.LeaseID, terms)
-		switch {
-		case err == nil:
-			r = &bindReceipt{rec.BlockNumber.Uint64(), ts.esc.Events(rec)}
-		case errors.Is(err, lease.ErrStartDeadlineNotPassed) && time.Now().Before(deadline):
-			time.Sleep(300 * time.Millisecond)
-		default:
-			t.Fatalf("reclaim: %v", err)
-		}
+	l, err := ts.client.Find(ctx, res.LeaseID, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	refunded := new(big.Int)
-	for _, ev := range r.events {
-		if p, ok := ev.Payload.(*escrow.EscrowReclaimed); ok {
-			refunded = p.Refunded
-		}
+	waitChainTime(t, dep, ts.esc.StartDeadline(opened)+1)
+	r, err := ts.client.Reclaim(ctx, l)
+	if err != nil {
+		t.Fatal(err)
 	}
 	t.Logf("deposit %s, opened at %d, start deadline %d, reclaimed in block %d at %d: refunded %s",
-		res.Deposit, opened.Since, ts.esc.StartDeadline(opened), r.block, blockTime(t, dep, r.block), refunded)
-	if refunded.Cmp(res.Deposit) != 0 {
-		t.Errorf("refunded %s, want the whole deposit %s", refunded, res.Deposit)
+		res.Deposit, opened.Since, ts.esc.StartDeadline(opened), r.Block, blockTime(t, dep, r.Block), r.Refunded)
+	if r.Event != "Reclaimed" || r.Refunded.Cmp(res.Deposit) != 0 {
+		t.Errorf("reclaim: %s, refunded %s; want Reclaimed, the whole deposit %s", r.Event, r.Refunded, res.Deposit)
 	}
 	checkMoved(t, names, before, balances(t, ts.esc, accounts), new(big.Int), new(big.Int), new(big.Int))
 }
 
-type bindReceipt struct {
-	block  uint64
-	events []lease.Event
-}
-
-// TestTenantCancelsMidJob: the tenant closes a running lease; it pays
-// exactly price x seconds since the start / 3600 and gets the rest back,
-// and the provider stops the job.
+// TestTenantCancelsMidJob: while tenant submit follows a training job, the
+// tenant cancels it from another client. The provider stops the job
+// gracefully (it catches SIGTERM and writes its partial model) and closes
+// the lease with the output's hash; the tenant pays exactly price x seconds
+// since the start / 3600 and gets the rest back; submit reports the lease
+// cancelled and downloads the partial output, checked against the chain.
 func TestTenantCancelsMidJob(t *testing.T) {
 	ex := needImage(t)
 	dep := startChain(t)
@@ -329,40 +330,79 @@ func TestTenantCancelsMidJob(t *testing.T) {
 	accounts := []common.Address{ts.key.Address(), p.addr, dep.Escrow}
 	before := balances(t, ts.esc, accounts)
 
-	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	res, err := ts.sub.Submit(ctx, trainJob(t, 600, "10m"), tenant.Options{Detach: true})
+	out := filepath.Join(t.TempDir(), "output.tar")
+	var logs testenv.Buffer
+	opened := make(chan common.Hash, 1)
+	type submitted struct {
+		res *tenant.Result
+		err error
+	}
+	done := make(chan submitted, 1)
+	go func() {
+		res, err := ts.client.Submit(ctx, trainJob(t, 600, "10m"), tenant.Options{Logs: &logs, OutputFile: out, Progress: func(pr tenant.Progress) {
+			if pr.Step == tenant.StepLeaseOpened {
+				opened <- pr.LeaseID
+			}
+		}})
+		done <- submitted{res, err}
+	}()
+	var id common.Hash
+	select {
+	case id = <-opened:
+	case s := <-done:
+		t.Fatalf("Submit ended before the lease opened: %v", s.err)
+	case <-ctx.Done():
+		t.Fatal("no lease opened")
+	}
+	// The job has trained a few epochs once its logs say so.
+	testenv.Eventually(t, time.Minute, "the job trains", func() (bool, string, error) {
+		return strings.Contains(logs.String(), "epoch 5/"), "", nil
+	})
+	running := waitLease(t, ts.esc, id, lease.StateRunning, 30*time.Second)
+
+	// Another tenant process: its own node, the same records.
+	other := newTenant(t, dep, ts.esc, startNode(t, nodeConfig(t, ts.esc.Domain(), "tenant-2", p.node)), ts.key, ts.auth, ts.records)
+	l, err := other.Find(ctx, id, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	running := waitLease(t, ts.esc, res.LeaseID, lease.StateRunning, 30*time.Second)
-	time.Sleep(3 * time.Second)
-	terms := lease.NewTerms(&res.Transcript.Order.Order, res.Winner)
-	rec, err := ts.esc.Close(ctx, ts.auth, res.LeaseID, terms, -1, common.Hash{})
+	var said []string
+	st, err := other.Cancel(ctx, l, func(m string) { said = append(said, m) })
 	if err != nil {
-		t.Fatal(err)
+		t.Fatalf("cancel: %v (said %q)", err, said)
 	}
-	var closed *escrow.EscrowClosed
-	for _, ev := range ts.esc.Events(rec) {
-		if c, ok := ev.Payload.(*escrow.EscrowClosed); ok {
-			closed = c
-		}
+	t.Logf("cancel said %q; settled by %s in block %d: exit %s, paid %s, refunded %s", said, st.ClosedBy, st.Block, st.ExitCode, st.Paid, st.Refunded)
+	if st.Event != "Closed" || st.ClosedBy != "provider" || st.ExitCode == nil || st.ExitCode.Reason() != lease.ExitCancelled || st.ResultHash == nil {
+		t.Fatalf("cancel settled %+v, want Closed by the provider, cancelled, with a result", st)
 	}
-	if closed == nil {
-		t.Fatal("no Closed event in the cancel's receipt")
+	at := blockTime(t, dep, st.Block)
+	want := earned(l.Terms, running.Deposit, at-running.Since)
+	if st.Paid.Cmp(want) != 0 {
+		t.Errorf("paid %s, want %s for %d s", st.Paid, want, at-running.Since)
 	}
-	at := blockTime(t, dep, rec.BlockNumber.Uint64())
-	secs := at - running.Since
-	want := earned(res.Winner.PricePerHour, secs)
-	t.Logf("price %s/h, started %d, canceled %d: %d s, paid %s, refunded %s of %s", res.Winner.PricePerHour, running.Since, at, secs, closed.Paid, closed.Refunded, res.Deposit)
-	if closed.Paid.Cmp(want) != 0 {
-		t.Errorf("paid %s, want %s x %d / 3600 = %s", closed.Paid, res.Winner.PricePerHour, secs, want)
+	if got := new(big.Int).Add(st.Paid, st.Refunded); got.Cmp(running.Deposit) != 0 {
+		t.Errorf("paid + refunded = %s, want the deposit %s", got, running.Deposit)
 	}
-	if got := new(big.Int).Add(closed.Paid, closed.Refunded); got.Cmp(res.Deposit) != 0 {
-		t.Errorf("paid + refunded = %s, want the deposit %s", got, res.Deposit)
+	checkMoved(t, names, before, balances(t, ts.esc, accounts), new(big.Int).Neg(st.Paid), st.Paid, new(big.Int))
+
+	var s submitted
+	select {
+	case s = <-done:
+	case <-ctx.Done():
+		t.Fatal("submit did not end after the cancel")
 	}
-	checkMoved(t, names, before, balances(t, ts.esc, accounts), new(big.Int).Neg(closed.Paid), closed.Paid, new(big.Int))
-	waitNoContainer(t, ex, res.LeaseID, 30*time.Second)
+	if s.err != nil {
+		t.Fatalf("submit: %v", s.err)
+	}
+	if !s.res.Cancelled || s.res.OutputFile != out || s.res.ResultHash != *st.ResultHash {
+		t.Errorf("submit's result %+v, want cancelled with the output downloaded", s.res)
+	}
+	if files := tarNames(t, out); !files["output/model.json"] {
+		t.Errorf("the partial output holds %v, want output/model.json (the job's checkpoint)", files)
+	}
+	waitNoContainer(t, ex, id, 30*time.Second)
 }
 
 // TestProviderRestartsMidJob: the provider stops while the job runs and
@@ -380,51 +420,56 @@ func TestProviderRestartsMidJob(t *testing.T) {
 
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
-	res, err := ts.sub.Submit(ctx, trainJob(t, 120, "10m"), tenant.Options{Detach: true})
+	res, err := ts.client.Submit(ctx, trainJob(t, 120, "10m"), tenant.Options{Detach: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	running := waitLease(t, ts.esc, res.LeaseID, lease.StateRunning, 30*time.Second)
-	time.Sleep(3 * time.Second)
+	waitChainTime(t, dep, running.Since+3) // billed a while
 	p.stop()
-	time.Sleep(2 * time.Second)
+	head, err := ts.esc.Lease(ctx, res.LeaseID)
+	if err != nil || head.State != lease.StateRunning {
+		t.Fatalf("lease %v, %v after the provider stopped; want it still running", head.State, err)
+	}
+	waitChainTime(t, dep, running.Since+5) // down a while
 	p.start(ts.node)
 
 	ev := settledEvent(t, ts.esc, res.LeaseID, 0, 2*time.Minute)
-	closed, ok := ev.Payload.(*escrow.EscrowClosed)
+	closed, ok := ev.Payload.(*lease.Closed)
 	if !ok {
 		t.Fatalf("lease settled by %s, want Closed", ev.Kind)
 	}
 	at := blockTime(t, dep, ev.Log.BlockNumber)
 	secs := at - running.Since
-	want := earned(res.Winner.PricePerHour, secs)
+	terms := lease.NewTerms(&res.Transcript.Order.Order, res.Winner)
+	want := earned(terms, running.Deposit, secs)
 	l, err := ts.esc.Lease(ctx, res.LeaseID)
 	if err != nil {
 		t.Fatal(err)
 	}
-	t.Logf("restarted mid-job: started %d, closed %d (%d s), exit %d, paid %s (on chain %s), refunded %s", running.Since, at, secs, closed.ExitCode, closed.Paid, l.Paid, closed.Refunded)
-	if closed.ExitCode != 0 {
-		t.Errorf("exit code %d, want 0", closed.ExitCode)
+	t.Logf("restarted mid-job: started %d, closed %d (%d s), exit %s, paid %s (on chain %s), refunded %s", running.Since, at, secs, closed.ExitCode, closed.Paid, l.Paid, closed.Refunded)
+	if closed.ExitCode != 0 || closed.By != p.addr {
+		t.Errorf("exit %s by %s, want 0 by the provider", closed.ExitCode, closed.By.Hex())
 	}
 	if closed.Paid.Cmp(want) != 0 || l.Paid.Cmp(want) != 0 {
-		t.Errorf("paid %s (lease says %s), want %s x %d / 3600 = %s", closed.Paid, l.Paid, res.Winner.PricePerHour, secs, want)
+		t.Errorf("paid %s (lease says %s), want %s for %d s", closed.Paid, l.Paid, want, secs)
 	}
 	checkMoved(t, names, before, balances(t, ts.esc, accounts), new(big.Int).Neg(closed.Paid), closed.Paid, new(big.Int))
 
 	// The restarted provider still serves the output it committed to.
-	out, err := os.Create(filepath.Join(t.TempDir(), "output.tar"))
+	found, err := ts.client.Find(ctx, res.LeaseID, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer out.Close()
-	info, err := ts.node.Lease(p.peer, res.LeaseID, ts.key).DownloadOutput(ctx, out)
+	out := filepath.Join(t.TempDir(), "output.tar")
+	r, err := ts.client.Results(ctx, found, out, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if common.Hash(info.SHA256) != common.Hash(closed.ResultHash) {
-		t.Errorf("output SHA-256 %x, chain has %x", info.SHA256, closed.ResultHash)
+	if r.SHA256 != closed.ResultHash.Hex() || !r.ChainMatch {
+		t.Errorf("output SHA-256 %s, chain has %s", r.SHA256, closed.ResultHash.Hex())
 	}
-	if files := tarNames(t, out.Name()); !files["output/model.json"] {
+	if files := tarNames(t, out); !files["output/model.json"] {
 		t.Errorf("output archive holds %v, want output/model.json", files)
 	}
 }
@@ -440,7 +485,7 @@ func TestDepositRunsOut(t *testing.T) {
 	p := newDaemon(t, dep, ex, spec)
 	p.start()
 	ts := newTenantSide(t, dep, p.node)
-	anyone := devchain.Key(5)
+	anyone := deployment.DevKey(5)
 	names := []string{"tenant", "provider", "escrow"}
 	accounts := []common.Address{ts.key.Address(), p.addr, dep.Escrow}
 	before := balances(t, ts.esc, accounts)
@@ -448,30 +493,24 @@ func TestDepositRunsOut(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	// 30 s of training; the deposit pays for 15 s.
-	res, err := ts.sub.Submit(ctx, trainJob(t, 300, "15s"), tenant.Options{Detach: true})
+	res, err := ts.client.Submit(ctx, trainJob(t, 300, "15s"), tenant.Options{Detach: true})
 	if err != nil {
 		t.Fatal(err)
 	}
 	running := waitLease(t, ts.esc, res.LeaseID, lease.StateRunning, 30*time.Second)
 	p.stop()
 	terms := lease.NewTerms(&res.Transcript.Order.Order, res.Winner)
-	deadline := time.Now().Add(45 * time.Second)
-	for {
-		_, over, err := ts.esc.Accrued(ctx, res.LeaseID, terms)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if over {
-			break
-		}
-		if time.Now().After(deadline) {
-			t.Fatal("the deposit did not run out")
-		}
-		time.Sleep(500 * time.Millisecond)
-	}
+	testenv.Eventually(t, 45*time.Second, "the deposit runs out", func() (bool, string, error) {
+		acc, over, err := ts.esc.Accrued(ctx, res.LeaseID, terms)
+		return over, "accrued " + acc.String(), err
+	})
 	rec, err := ts.esc.CloseOverdrawn(ctx, bind.NewKeyedTransactor(anyone, ts.esc.ChainID()), res.LeaseID, terms)
 	if err != nil {
 		t.Fatal(err)
+	}
+	over, ok := lease.Find[*lease.Overdrawn](rec.Events)
+	if !ok || over.By != crypto.PubkeyToAddress(anyone.PublicKey) {
+		t.Errorf("receipt events %+v, want Overdrawn by the closer", rec.Events)
 	}
 	at := blockTime(t, dep, rec.BlockNumber.Uint64())
 	l, err := ts.esc.Lease(ctx, res.LeaseID)
@@ -486,20 +525,47 @@ func TestDepositRunsOut(t *testing.T) {
 
 	p.start(ts.node)
 	waitNoContainer(t, ex, res.LeaseID, 30*time.Second)
-	deadline = time.Now().Add(30 * time.Second)
-	for {
+	testenv.Eventually(t, 30*time.Second, "the provider's record closed", func() (bool, string, error) {
 		recs, err := provider.ReadLeases(p.workDir)
+		if len(recs) != 1 {
+			return false, fmt.Sprintf("%d records", len(recs)), err
+		}
+		return recs[0].State == network.JobClosed, string(recs[0].State) + ": " + recs[0].Detail, err
+	})
+}
+
+// TestTwoJobsOneDirectory: two jobs in a row write their results to the
+// same file, as two tenant submits in one directory do; both download and
+// check, the second replacing the first.
+func TestTwoJobsOneDirectory(t *testing.T) {
+	ex := needImage(t)
+	dep := startChain(t)
+	p := newDaemon(t, dep, ex, h100)
+	p.start()
+	ts := newTenantSide(t, dep, p.node)
+	out := filepath.Join(t.TempDir(), "output.tar")
+	var hashes []common.Hash
+	for i, epochs := range []int{3, 5} {
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+		res, err := ts.client.Submit(ctx, trainJob(t, epochs, "10m"), tenant.Options{OutputFile: out})
+		cancel()
+		if err != nil {
+			t.Fatalf("job %d: %v", i+1, err)
+		}
+		data, err := os.ReadFile(out)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(recs) == 1 && recs[0].State == provider.StateClosed {
-			t.Logf("provider's record: %s (%s)", recs[0].State, recs[0].Detail)
-			break
+		if got := common.Hash(sha256.Sum256(data)); got != res.ResultHash || res.OutputFile != out {
+			t.Errorf("job %d: %s holds SHA-256 %s, the chain has %s", i+1, out, got.Hex(), res.ResultHash.Hex())
 		}
-		if time.Now().After(deadline) {
-			t.Fatalf("provider's records = %+v, want the lease closed", recs)
+		if _, err := os.Stat(out + ".partial"); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("job %d: %s.partial left behind: %v", i+1, out, err)
 		}
-		time.Sleep(200 * time.Millisecond)
+		hashes = append(hashes, res.ResultHash)
+	}
+	if hashes[0] == hashes[1] {
+		t.Errorf("both jobs committed %s: want two different results", hashes[0].Hex())
 	}
 }
 

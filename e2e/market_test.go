@@ -29,6 +29,7 @@ import (
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/broker"
+	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/executor"
 	"github.com/tender-market/tender/pkg/gpu"
@@ -59,14 +60,14 @@ func logger(t testing.TB, name string) *slog.Logger {
 }
 
 // startChain runs a dev chain on a free loopback port until the test ends.
-func startChain(t testing.TB) devchain.Deployment {
+func startChain(t testing.TB) deployment.Deployment {
 	t.Helper()
 	return startChainWith(t, devchain.Config{})
 }
 
 // startChainWith runs a dev chain configured by cfg (its address, state
 // file and logger are set here) until the test ends.
-func startChainWith(t testing.TB, cfg devchain.Config) devchain.Deployment {
+func startChainWith(t testing.TB, cfg devchain.Config) deployment.Deployment {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	state := filepath.Join(t.TempDir(), "deployment.json")
@@ -85,7 +86,7 @@ func startChainWith(t testing.TB, cfg devchain.Config) devchain.Deployment {
 	})
 	deadline := time.Now().Add(time.Minute)
 	for time.Now().Before(deadline) {
-		if d, err := devchain.Load(state); err == nil {
+		if d, err := deployment.Load(state); err == nil {
 			return d
 		}
 		select {
@@ -95,7 +96,7 @@ func startChainWith(t testing.TB, cfg devchain.Config) devchain.Deployment {
 		}
 	}
 	t.Fatal("dev chain not ready within a minute")
-	return devchain.Deployment{}
+	return deployment.Deployment{}
 }
 
 // needImage returns a Docker client with the training image, building the
@@ -156,7 +157,7 @@ func startNode(t testing.TB, cfg network.Config) *network.Node {
 	return n
 }
 
-func dialEscrow(t testing.TB, dep devchain.Deployment, name string) *lease.Client {
+func dialEscrow(t testing.TB, dep deployment.Deployment, name string) *lease.Client {
 	t.Helper()
 	c, err := lease.Dial(t.Context(), dep.RPCURL, dep.Escrow, logger(t, name+"/escrow"))
 	if err != nil {
@@ -167,9 +168,9 @@ func dialEscrow(t testing.TB, dep devchain.Deployment, name string) *lease.Clien
 }
 
 // startProvider runs a provider daemon until the test ends.
-func startProvider(t testing.TB, dep devchain.Deployment, ex *executor.Executor, p providerSpec, bootstrap ...*network.Node) runningProvider {
+func startProvider(t testing.TB, dep deployment.Deployment, ex *executor.Executor, p providerSpec, bootstrap ...*network.Node) runningProvider {
 	t.Helper()
-	key := devchain.Key(p.account)
+	key := deployment.DevKey(p.account)
 	esc := dialEscrow(t, dep, p.name)
 	node := startNode(t, nodeConfig(t, esc.Domain(), p.name, bootstrap...))
 	inv, err := gpu.Open(t.Context(), gpu.Options{Simulate: p.machine})
@@ -229,20 +230,14 @@ func TestMarketEndToEnd(t *testing.T) {
 	}
 	dashboard := startBroker(t, dep, first.node)
 
-	tenantKey := devchain.Key(1)
+	tenantKey := deployment.DevKey(1)
 	esc := dialEscrow(t, dep, "tenant")
 	var boot []*network.Node
 	for _, p := range providers {
 		boot = append(boot, p.node)
 	}
 	tnode := startNode(t, nodeConfig(t, esc.Domain(), "tenant", boot...))
-	deadline := time.Now().Add(30 * time.Second)
-	for len(tnode.Peers()) < len(providers) {
-		if time.Now().After(deadline) {
-			t.Fatalf("tenant reached %d of %d providers", len(tnode.Peers()), len(providers))
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
+	waitPeers(t, tnode, len(providers))
 
 	job, err := jobspec.ReadFile("../examples/train/job.yaml", dep.TokenDecimals)
 	if err != nil {
@@ -253,7 +248,7 @@ func TestMarketEndToEnd(t *testing.T) {
 	signer := auction.NewKeySigner(tenantKey)
 	sub, err := tenant.New(tenant.Config{
 		Domain: esc.Domain(), Signer: signer, Auth: bind.NewKeyedTransactor(tenantKey, esc.ChainID()),
-		Market: tnode, Escrow: esc, PollInterval: 200 * time.Millisecond, Logger: logger(t, "tenant"),
+		Market: tenant.OnNode(tnode), Escrow: esc, PollInterval: 200 * time.Millisecond, Logger: logger(t, "tenant"),
 		Reputation: &tenant.BrokerReputation{BaseURL: dashboard},
 	})
 	if err != nil {
@@ -312,7 +307,7 @@ func TestMarketEndToEnd(t *testing.T) {
 	}
 
 	// The job ran, its logs reached the tenant, its model came back.
-	if res.ExitCode != 0 || !res.Settled {
+	if res.ExitCode != 0 || !res.Settled || res.Cancelled {
 		t.Errorf("exit code %d, settled %v; want 0, true", res.ExitCode, res.Settled)
 	}
 	if l := logs.String(); !strings.Contains(l, "epoch 40/40") || !strings.Contains(l, "done: test_accuracy=") {
@@ -340,8 +335,8 @@ func TestMarketEndToEnd(t *testing.T) {
 	secs := h.Time - l.Since
 	price := res.Winner.PricePerHour
 	want := new(big.Int).Mul(price, new(big.Int).SetUint64(secs))
-	want.Quo(want, big.NewInt(lease.SecondsPerHour))
-	deposit := tenant.Deposit(price, uint64(job.MaxDuration/time.Second))
+	want.Quo(want, big.NewInt(lease.SecondsPerHour)) // the formula, written out
+	deposit := lease.NewTerms(&res.Transcript.Order.Order, res.Winner).MaxCost()
 	t.Logf("price %s/h, billed %d s (started %d, closed %d), paid %s, refunded %s, deposit %s",
 		price, secs, l.Since, h.Time, res.Paid, res.Refunded, deposit)
 	if res.Paid.Cmp(want) != 0 {
@@ -413,7 +408,7 @@ func tarNames(t testing.TB, path string) map[string]bool {
 
 // startBroker runs a broker on a fresh PostgreSQL database, joined to the
 // market through boot, and returns its dashboard URL. It stops at cleanup.
-func startBroker(t *testing.T, dep devchain.Deployment, boot *network.Node) string {
+func startBroker(t *testing.T, dep deployment.Deployment, boot *network.Node) string {
 	t.Helper()
 	dbURL := storetest.NewDatabase(t)
 	ctx, cancel := context.WithCancel(context.Background())

@@ -11,7 +11,7 @@ import (
 
 	"github.com/tender-market/tender/internal/cli"
 	"github.com/tender-market/tender/pkg/broker"
-	"github.com/tender-market/tender/pkg/devchain"
+	"github.com/tender-market/tender/pkg/deployment"
 )
 
 // runConfig is what broker run needs.
@@ -81,7 +81,7 @@ cleanly on an interrupt.`,
 func chainTarget(cfg runConfig, startSet bool) (rpcURL string, escrowAddr common.Address, start uint64, decimals *uint8, err error) {
 	start = cfg.startBlock
 	if cfg.deployment != "" {
-		d, err := devchain.Load(cfg.deployment)
+		d, err := deployment.Load(cfg.deployment)
 		if err != nil {
 			return "", common.Address{}, 0, nil, fmt.Errorf("--deployment: %w", err)
 		}

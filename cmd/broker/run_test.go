@@ -18,13 +18,14 @@ import (
 	"github.com/tender-market/tender/internal/cli"
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store/storetest"
 )
 
 // startDevchain runs a dev chain over HTTP on a free port until t ends.
-func startDevchain(t *testing.T) (devchain.Deployment, string) {
+func startDevchain(t *testing.T) (deployment.Deployment, string) {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	state := filepath.Join(t.TempDir(), "deployment.json")
@@ -40,7 +41,7 @@ func startDevchain(t *testing.T) (devchain.Deployment, string) {
 	})
 	deadline := time.After(60 * time.Second)
 	for {
-		if d, err := devchain.Load(state); err == nil {
+		if d, err := deployment.Load(state); err == nil {
 			return d, state
 		}
 		select {

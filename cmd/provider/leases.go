@@ -2,10 +2,9 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"math/big"
+	"os"
 	"text/tabwriter"
 	"time"
 
@@ -15,24 +14,25 @@ import (
 	"github.com/tender-market/tender/pkg/connect"
 	"github.com/tender-market/tender/pkg/jobspec"
 	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/provider"
 )
 
 // leaseRow is one lease as provider leases prints it: the daemon's record
 // joined with the escrow's state.
 type leaseRow struct {
-	Lease        string   `json:"lease"`
-	Tenant       string   `json:"tenant"`
-	Provider     string   `json:"provider"`
-	Image        string   `json:"image"`
-	GPUs         int      `json:"gpus"`
-	PricePerHour *big.Int `json:"pricePerHour"`
-	State        string   `json:"state"`
-	Detail       string   `json:"detail,omitempty"`
-	ExitCode     *int     `json:"exitCode,omitempty"`
-	Chain        string   `json:"chainState,omitempty"`
-	Deposit      *big.Int `json:"deposit,omitempty"`
-	Paid         *big.Int `json:"paid,omitempty"`
+	Lease        string           `json:"lease"`
+	Tenant       string           `json:"tenant"`
+	Provider     string           `json:"provider"`
+	Image        string           `json:"image"`
+	GPUs         int              `json:"gpus"`
+	PricePerHour *big.Int         `json:"pricePerHour"`
+	State        network.JobState `json:"state"`
+	Detail       string           `json:"detail,omitempty"`
+	ExitCode     *lease.ExitCode  `json:"exitCode,omitempty"`
+	Chain        string           `json:"chainState,omitempty"`
+	Deposit      *big.Int         `json:"deposit,omitempty"`
+	Paid         *big.Int         `json:"paid,omitempty"`
 	// Accrued is what a running lease has earned and not yet been paid.
 	Accrued *big.Int  `json:"accrued,omitempty"`
 	Updated time.Time `json:"updated"`
@@ -40,10 +40,10 @@ type leaseRow struct {
 
 // earnings sums the rows.
 type earnings struct {
-	Leases  int            `json:"leases"`
-	ByState map[string]int `json:"byState"`
-	Paid    *big.Int       `json:"paid"`
-	Accrued *big.Int       `json:"accrued"`
+	Leases  int                      `json:"leases"`
+	ByState map[network.JobState]int `json:"byState"`
+	Paid    *big.Int                 `json:"paid"`
+	Accrued *big.Int                 `json:"accrued"`
 	// ChainError says why the chain was not read (the numbers are then
 	// the daemon's records only).
 	ChainError string `json:"chainError,omitempty"`
@@ -52,22 +52,19 @@ type earnings struct {
 type leaseSettings struct {
 	market  connect.Settings
 	workDir string
-	output  string
+	output  cli.Output
 }
 
 func (s *leaseSettings) addFlags(cmd *cobra.Command) {
 	f := cmd.Flags()
-	s.market.AddFlags(f, nil)
+	cli.AddChainFlags(f, &s.market)
 	f.StringVar(&s.workDir, "work-dir", defaultWorkDir(), "the daemon's work directory (provider run --work-dir)")
-	f.StringVarP(&s.output, "output", "o", "text", "output format: text or json")
+	cli.AddOutputFlag(f, &s.output, "")
 }
 
 // rows reads the daemon's records and, when the chain can be reached,
 // each lease's state and money on chain.
 func (s *leaseSettings) rows(ctx context.Context, env *cli.Env) ([]leaseRow, uint8, error, error) {
-	if s.output != "text" && s.output != "json" {
-		return nil, 0, nil, fmt.Errorf("--output %q: want text or json", s.output)
-	}
 	recs, err := provider.ReadLeases(s.workDir)
 	if err != nil {
 		return nil, 0, nil, err
@@ -80,11 +77,12 @@ func (s *leaseSettings) rows(ctx context.Context, env *cli.Env) ([]leaseRow, uin
 			State: r.State, Detail: r.Detail, ExitCode: r.ExitCode, Updated: r.Updated,
 		})
 	}
-	esc, decimals, chainErr := s.market.DialEscrow(ctx, env.Logger)
+	conn, chainErr := s.market.Dial(ctx, os.Getenv, env.Logger)
 	if chainErr != nil {
 		return rows, s.market.TokenDecimals, chainErr, nil
 	}
-	defer esc.Disconnect()
+	defer conn.Close()
+	esc, decimals := conn.Escrow, conn.TokenDecimals
 	for i := range rows {
 		r := &recs[i]
 		l, err := esc.Lease(ctx, r.LeaseID)
@@ -124,8 +122,8 @@ withdrawal. Without a chain it prints the records alone.`,
 			if chainErr != nil {
 				env.Logger.Warn("chain not read; printing the records alone", "err", chainErr)
 			}
-			if s.output == "json" {
-				return writeJSON(env.Stdout, rows)
+			if s.output.JSON() {
+				return cli.WriteJSON(env.Stdout, rows)
 			}
 			tw := tabwriter.NewWriter(env.Stdout, 0, 4, 2, ' ', 0)
 			fmt.Fprintln(tw, "LEASE\tSTATE\tCHAIN\tIMAGE\tGPUS\tPRICE/H\tPAID\tACCRUED\tUPDATED")
@@ -155,7 +153,7 @@ and sums what they paid and have accrued on chain (with --deployment, or
 			if err != nil {
 				return err
 			}
-			e := earnings{Leases: len(rows), ByState: map[string]int{}, Paid: new(big.Int), Accrued: new(big.Int)}
+			e := earnings{Leases: len(rows), ByState: map[network.JobState]int{}, Paid: new(big.Int), Accrued: new(big.Int)}
 			if chainErr != nil {
 				e.ChainError = chainErr.Error()
 			}
@@ -168,11 +166,11 @@ and sums what they paid and have accrued on chain (with --deployment, or
 					e.Accrued.Add(e.Accrued, r.Accrued)
 				}
 			}
-			if s.output == "json" {
-				return writeJSON(env.Stdout, e)
+			if s.output.JSON() {
+				return cli.WriteJSON(env.Stdout, e)
 			}
 			fmt.Fprintf(env.Stdout, "leases   %d", e.Leases)
-			for _, st := range []string{provider.StateRunning, provider.StateAwaitingSecrets, provider.StateStarting, provider.StateExited, provider.StateClosed, provider.StateFailed} {
+			for _, st := range []network.JobState{network.JobRunning, network.JobAwaitingSecrets, network.JobStarting, network.JobExited, network.JobClosed, network.JobFailed} {
 				if n := e.ByState[st]; n > 0 {
 					fmt.Fprintf(env.Stdout, ", %d %s", n, st)
 				}
@@ -188,12 +186,6 @@ and sums what they paid and have accrued on chain (with --deployment, or
 	}
 	s.addFlags(cmd)
 	return cmd
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(v)
 }
 
 func dash(s string) string {

@@ -89,7 +89,7 @@ The price list (--prices) is YAML:
 		},
 	}
 	f := cmd.Flags()
-	s.market.AddFlags(f, []string{"/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1"})
+	cli.AddMarketFlags(f, &s.market, []string{"/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1"})
 	addGPUSimFlag(cmd, &s.sim)
 	f.StringVar(&s.prices, "prices", "", "price list file (YAML, see above); required")
 	f.StringVar(&s.cpu, "cpu", fmt.Sprint(runtime.NumCPU()), `CPU to rent out in all: cores ("8") or millicores ("7500m")`)

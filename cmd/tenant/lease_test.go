@@ -57,7 +57,7 @@ func TestLeaseCommandsRefuse(t *testing.T) {
 		{"status without lease", []string{"status"}, 2, "accepts 1 arg"},
 		{"topup without amount", []string{"topup", someLease}, 2, "accepts 2 arg"},
 		{"bad lease", []string{"cancel", "0x12", "--lease-dir", dir}, 1, "want 0x and 64 hex digits"},
-		{"bad output", []string{"status", someLease, "-o", "yaml", "--lease-dir", dir}, 1, "want text or json"},
+		{"bad output", []string{"status", someLease, "-o", "yaml", "--lease-dir", dir}, 2, "want text or json"},
 		{"bad amount", []string{"topup", someLease, "lots", "--lease-dir", dir}, 1, "AMOUNT"},
 		{"no chain", []string{"reclaim", someLease, "--lease-dir", dir}, 1, "--rpc-url is not set"},
 		{"bad deposit", []string{"submit", "../../examples/train/job.yaml", "--deposit", "x"}, 1, "--deposit"},

@@ -2,15 +2,16 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"math/big"
 	"net/url"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/cobra"
 
 	"github.com/tender-market/tender/internal/cli"
@@ -24,7 +25,7 @@ type submitSettings struct {
 	input       string
 	detach      bool
 	results     string
-	output      string
+	output      cli.Output
 	leaseWindow time.Duration
 	peerTimeout time.Duration
 	leaseDir    string
@@ -70,7 +71,9 @@ func newSubmitCommand(env *cli.Env) *cobra.Command {
      secrets;
   6. it follows status and logs until the lease closes (--detach returns
      here), then downloads /output (--results) and checks its SHA-256
-     against the hash the provider committed on chain.
+     against the hash the provider committed on chain: bytes arrive in
+     FILE.partial, renamed to FILE once they match (a FILE already there is
+     replaced).
 
 You pay price x seconds the job ran; the rest of the deposit comes back when
 the lease closes.
@@ -121,13 +124,13 @@ standard error.
 		},
 	}
 	f := cmd.Flags()
-	s.market.AddFlags(f, []string{"/ip4/0.0.0.0/tcp/0", "/ip4/0.0.0.0/udp/0/quic-v1"})
+	cli.AddMarketFlags(f, &s.market, []string{"/ip4/0.0.0.0/tcp/0", "/ip4/0.0.0.0/udp/0/quic-v1"})
 	f.StringVar(&s.input, "input", "", "directory sent to the job as /input")
 	f.BoolVar(&s.detach, "detach", false, "return once the job is handed to the provider")
 	f.StringVar(&s.results, "results", "output.tar", "file for the job's /output archive (empty: do not download)")
-	f.StringVarP(&s.output, "output", "o", "text", "summary format: text or json")
+	cli.AddOutputFlag(f, &s.output, "summary format: text or json")
 	f.DurationVar(&s.leaseWindow, "lease-window", 10*time.Minute, "how long after the bid window the order may still open its lease")
-	f.DurationVar(&s.peerTimeout, "peer-timeout", 30*time.Second, "how long to wait for a market peer before publishing")
+	f.DurationVar(&s.peerTimeout, "peer-timeout", 30*time.Second, "how long to wait for a market peer before publishing, and to keep trying to reach the winner")
 	addLeaseDirFlag(f, &s.leaseDir)
 	f.StringVar(&s.deposit, "deposit", "", `deposit instead of price x maxDuration ("1.5 tokens" or base units); the lease is overdrawn, and closed, when it is spent`)
 	f.Var(&s.broker, "broker", "broker whose provider reputations break price ties (e.g. http://127.0.0.1:8080); without it every bidder counts 0")
@@ -135,9 +138,6 @@ standard error.
 }
 
 func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath string) error {
-	if s.output != "text" && s.output != "json" {
-		return fmt.Errorf("--output %q: want text or json", s.output)
-	}
 	if s.input != "" {
 		if st, err := os.Stat(s.input); err != nil || !st.IsDir() {
 			return fmt.Errorf("--input %q is not a directory", s.input)
@@ -162,69 +162,57 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 		return err
 	}
 	defer conn.Close()
-	if err := waitPeer(ctx, conn, s.peerTimeout); err != nil {
-		return err
-	}
 	cfg := tenant.Config{
 		Domain: conn.Domain, Signer: conn.Signer, Auth: conn.Auth,
-		Market: conn.Node, Escrow: conn.Escrow, LeaseWindow: s.leaseWindow,
-		Records:      tenant.NewLeaseDir(s.leaseDir),
+		Market: tenant.OnNode(conn.Node), Escrow: conn.Escrow, LeaseWindow: s.leaseWindow,
+		Records: tenant.NewLeaseDir(s.leaseDir), DeployedAt: conn.DeployedAt, PeerTimeout: s.peerTimeout,
 		PollInterval: s.market.PollInterval, Logger: env.Logger,
 	}
 	if s.broker != "" {
 		cfg.Reputation = &tenant.BrokerReputation{BaseURL: string(s.broker)}
 	}
-	sub, err := tenant.New(cfg)
+	t, err := tenant.New(cfg)
 	if err != nil {
 		return err
 	}
-	progress := env.Stderr
 	var logs io.Writer = env.Stdout
-	if s.output == "json" {
+	if s.output.JSON() {
 		logs = env.Stderr
 	}
-	res, err := sub.Submit(ctx, job, tenant.Options{
+	res, err := t.Submit(ctx, job, tenant.Options{
 		InputDir: s.input, Detach: s.detach, Logs: logs, OutputFile: s.results, Deposit: deposit,
-		Progress: func(p tenant.Progress) { printProgress(progress, p, conn.TokenDecimals) },
+		Progress: func(p tenant.Progress) { printProgress(env.Stderr, p, conn.TokenDecimals) },
 	})
-	if s.output == "json" && res != nil {
-		enc := json.NewEncoder(env.Stdout)
-		enc.SetIndent("", "  ")
-		if jerr := enc.Encode(res); jerr != nil && err == nil {
+	if s.output.JSON() && res != nil {
+		if jerr := cli.WriteJSON(env.Stdout, res); jerr != nil && err == nil {
 			err = jerr
 		}
 	}
 	if err != nil {
+		if res != nil && res.LeaseID != (common.Hash{}) {
+			err = fmt.Errorf("lease %s: %w", res.LeaseID.Hex(), err)
+		}
 		return err
 	}
-	if s.output == "text" {
-		printSummary(env.Stdout, res, conn.TokenDecimals)
+	if !s.output.JSON() {
+		printSummary(env.Stdout, res, conn.TokenDecimals, memory(job))
 	}
 	return nil
 }
 
-func waitPeer(ctx context.Context, conn *connect.Conn, timeout time.Duration) error {
-	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(100 * time.Millisecond)
-	defer tick.Stop()
-	for len(conn.Node.Peers()) == 0 {
-		if time.Now().After(deadline) {
-			return errors.New("no market peer reached: name one with --bootstrap (a provider's or broker's multiaddr)")
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-tick.C:
-		}
+// memory is the job's memory limit as its spec wrote it ("" if none).
+func memory(job *jobspec.Job) string {
+	if job.Requirements.MemoryMiB == 0 {
+		return ""
 	}
-	return nil
+	return jobspec.FormatSize(job.Requirements.MemoryMiB)
 }
 
 func printProgress(w io.Writer, p tenant.Progress, decimals uint8) {
 	switch p.Step {
 	case tenant.StepWindow:
 		fmt.Fprintf(w, "bid window: %s left\n", p.Remaining)
-	case tenant.StepReputation:
+	case tenant.StepReputation, tenant.StepDownloading:
 		fmt.Fprintln(w, p.Message)
 	case tenant.StepBid:
 		b := p.Bid.Bid.Bid
@@ -238,7 +226,7 @@ func printProgress(w io.Writer, p tenant.Progress, decimals uint8) {
 	}
 }
 
-func printSummary(w io.Writer, r *tenant.Result, decimals uint8) {
+func printSummary(w io.Writer, r *tenant.Result, decimals uint8, memory string) {
 	fmt.Fprintf(w, "order    %s\n", r.OrderHash.Hex())
 	fmt.Fprintf(w, "lease    %s\n", r.LeaseID.Hex())
 	if r.Winner != nil {
@@ -249,10 +237,15 @@ func printSummary(w io.Writer, r *tenant.Result, decimals uint8) {
 		fmt.Fprintln(w, "running  (detached)")
 		return
 	}
-	fmt.Fprintf(w, "exit     %d\n", r.ExitCode)
-	if r.Paid != nil {
-		fmt.Fprintf(w, "paid     %s tokens, refunded %s\n", jobspec.FormatTokens(r.Paid, decimals), jobspec.FormatTokens(r.Refunded, decimals))
+	switch {
+	case r.Cancelled:
+		fmt.Fprintf(w, "ended    cancelled, exit %s\n", r.ExitCode.Describe(memory))
+	case r.Ending == "Closed":
+		fmt.Fprintf(w, "exit     %s\n", r.ExitCode.Describe(memory))
+	default:
+		fmt.Fprintf(w, "ended    %s\n", strings.ToLower(r.Ending))
 	}
+	fmt.Fprintf(w, "paid     %s tokens, refunded %s\n", jobspec.FormatTokens(r.Paid, decimals), jobspec.FormatTokens(r.Refunded, decimals))
 	if r.OutputFile != "" {
 		fmt.Fprintf(w, "output   %s (%d bytes, SHA-256 %s matches the chain)\n", r.OutputFile, r.OutputSize, r.ResultHash.Hex())
 	}

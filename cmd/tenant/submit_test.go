@@ -25,8 +25,9 @@ func TestSubmitRefuses(t *testing.T) {
 		{"no spec", []string{"submit"}, 2, "accepts 1 arg"},
 		{"unknown field", []string{"submit", bad}, 1, "resources.gpu: line 5: unknown field"},
 		{"missing file", []string{"submit", filepath.Join(dir, "none.yaml")}, 1, "no such file"},
-		{"bad output", []string{"submit", bad, "-o", "yaml"}, 1, "want text or json"},
-		{"no chain", []string{"submit", "../../examples/train/job.yaml"}, 1, "--rpc-url is not set"},
+		{"bad output", []string{"submit", bad, "-o", "yaml"}, 2, "want text or json"},
+		{"no key", []string{"submit", "../../examples/train/job.yaml"}, 1, "no key: give --key-file"},
+		{"no chain", []string{"submit", "../../examples/train/job.yaml", "--dev-account", "1"}, 1, "--rpc-url is not set"},
 		{"broker without scheme", []string{"submit", bad, "--broker", "127.0.0.1:8080"}, 2, `invalid argument "127.0.0.1:8080" for "--broker" flag: want the broker's http or https URL`},
 		{"broker without host", []string{"submit", bad, "--broker", "http:///api"}, 2, "want the broker's http or https URL"},
 	}

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
@@ -15,7 +14,7 @@ import (
 
 func newVerifyCommand(env *cli.Env) *cobra.Command {
 	var market cli.Market
-	var output string
+	var output cli.Output
 	cmd := &cobra.Command{
 		Use:   "verify TRANSCRIPT",
 		Short: "Re-check an auction transcript from its signed messages",
@@ -30,9 +29,6 @@ must name the market the auction ran in.`,
   curl -s $BROKER/api/v1/transcripts/$ORDER | tenant verify - -o json`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if output != "text" && output != "json" {
-				return fmt.Errorf("--output %q: want text or json", output)
-			}
 			domain, err := market.Domain()
 			if err != nil {
 				return err
@@ -49,14 +45,14 @@ must name the market the auction ran in.`,
 			if err != nil {
 				return fmt.Errorf("transcript does not verify: %w", err)
 			}
-			if output == "json" {
+			if output.JSON() {
 				return writeVerdictJSON(env.Stdout, &tr, &order, winner)
 			}
 			return writeVerdict(env.Stdout, &tr, &order, winner)
 		},
 	}
 	market.AddFlags(cmd.Flags())
-	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json")
+	cli.AddOutputFlag(cmd.Flags(), &output, "")
 	return cmd
 }
 
@@ -125,7 +121,5 @@ func writeVerdictJSON(w io.Writer, tr *auction.Transcript, order *auction.Verifi
 	for _, e := range tr.Entries {
 		out.Bids = append(out.Bids, bid{e.Bid.Bid.Provider.Hex(), e.Bid.Bid.PricePerHour.String(), e.Reason})
 	}
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	return enc.Encode(out)
+	return cli.WriteJSON(w, out)
 }

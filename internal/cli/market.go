@@ -2,11 +2,13 @@ package cli
 
 import (
 	"fmt"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/pflag"
 
 	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/connect"
 )
 
 // Market holds the settings that say which deployment of the market a
@@ -31,4 +33,29 @@ func (m *Market) Domain() (auction.Domain, error) {
 		return auction.Domain{}, fmt.Errorf("--escrow %q is not an address: want 0x and 40 hex digits (env %s)", m.Escrow, EnvName("escrow"))
 	}
 	return auction.NewDomain(m.ChainID, common.HexToAddress(m.Escrow)), nil
+}
+
+// AddChainFlags registers the flags that say where the chain and its escrow
+// are, and whose key signs: what every command that reads or pays through
+// the escrow takes.
+func AddChainFlags(fs *pflag.FlagSet, s *connect.Settings) {
+	fs.StringVar(&s.Deployment, "deployment", "", "the market's deployment file (broker devchain writes .devnet/deployment.json): sets the RPC URL, escrow, chain ID, token decimals and the block events begin at")
+	fs.StringVar(&s.RPCURL, "rpc-url", "", "JSON-RPC endpoint of the chain (http, ws or ipc)")
+	fs.StringVar(&s.Escrow, "escrow", "", "address of the market's escrow contract (0x...)")
+	fs.Uint64Var(&s.ChainID, "chain-id", 0, "expected chain ID; the command refuses a chain with another (0: take the chain's)")
+	fs.Uint8Var(&s.TokenDecimals, "token-decimals", 6, "decimals of the payment token, for prices written in whole tokens")
+	fs.StringVar(&s.KeyFile, "key-file", "", "the account's key: a go-ethereum keystore file or a file holding the key as hex (or set "+connect.KeyEnv+" to the hex key)")
+	fs.StringVar(&s.KeyPasswordFile, "key-password-file", "", "file holding the keystore's password")
+	fs.IntVar(&s.DevAccount, "dev-account", -1, "use dev chain account N's public test key (local markets only)")
+	fs.DurationVar(&s.PollInterval, "poll-interval", 2*time.Second, "how often to poll the chain for escrow events")
+}
+
+// AddMarketFlags registers the chain flags and those of the libp2p market
+// node; listen is the default listen address list.
+func AddMarketFlags(fs *pflag.FlagSet, s *connect.Settings, listen []string) {
+	AddChainFlags(fs, s)
+	fs.StringSliceVar(&s.Listen, "listen", listen, "libp2p multiaddrs to listen on")
+	fs.StringSliceVar(&s.Bootstrap, "bootstrap", nil, "market peers to join through, as multiaddrs ending in /p2p/<peer ID>")
+	fs.StringVar(&s.IdentityFile, "identity-file", "", "file keeping this node's libp2p identity (created if missing; empty: a new identity each run)")
+	fs.BoolVar(&s.MDNS, "mdns", false, "find market peers on the local network by multicast DNS")
 }

@@ -1,5 +1,6 @@
-// Package testenv lets tests demand the real services they need, and
-// watch what those services print.
+// Package testenv lets tests demand the real services they need, watch
+// what those services print, and wait for what they do (Eventually: one
+// way to poll with a deadline, never a fixed sleep).
 //
 // When a service is missing, a test run by a developer skips with a note that
 // says how to start it; under CI (CI=true) the same test fails, because a
@@ -11,6 +12,7 @@ import (
 	"os"
 	"sync"
 	"testing"
+	"time"
 )
 
 // InCI reports whether the tests run under CI (the CI variable is "true").
@@ -47,4 +49,35 @@ func (b *Buffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// Poll is how often Eventually looks.
+const Poll = 50 * time.Millisecond
+
+// Eventually calls check every Poll until it reports done, and fails the
+// test when within passes first, or when check fails. what says what is
+// awaited, for the failure message; check's last note (any string it
+// returns) says how far things got.
+func Eventually(t testing.TB, within time.Duration, what string, check func() (done bool, note string, err error)) {
+	t.Helper()
+	deadline := time.Now().Add(within)
+	tick := time.NewTicker(Poll)
+	defer tick.Stop()
+	for {
+		done, note, err := check()
+		if err != nil {
+			t.Fatalf("waiting for %s: %v", what, err)
+		}
+		if done {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s: not within %s (%s)", what, within, note)
+		}
+		select {
+		case <-t.Context().Done():
+			t.Fatalf("%s: the test ended first (%s)", what, note)
+		case <-tick.C:
+		}
+	}
 }

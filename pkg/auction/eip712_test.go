@@ -29,6 +29,7 @@ var publishedTypes = apitypes.Types{
 	"GPU":             {{Name: "model", Type: "string"}, {Name: "vramMiB", Type: "uint64"}, {Name: "computeCapability", Type: "uint32"}, {Name: "count", Type: "uint32"}},
 	"Transcript":      {{Name: "orderHash", Type: "bytes32"}, {Name: "rule", Type: "string"}, {Name: "closedAt", Type: "uint64"}, {Name: "entries", Type: "TranscriptEntry[]"}, {Name: "winner", Type: "bytes32"}},
 	"TranscriptEntry": {{Name: "bidHash", Type: "bytes32"}, {Name: "arrival", Type: "uint64"}, {Name: "reputation", Type: "uint64"}},
+	"LeaseAccess":     {{Name: "leaseId", Type: "bytes32"}, {Name: "provider", Type: "string"}, {Name: "op", Type: "string"}, {Name: "challenge", Type: "bytes32"}},
 }
 
 var publishedDomain = apitypes.TypedDataDomain{
@@ -109,6 +110,7 @@ func TestKnownAnswer(t *testing.T) {
 	orderHash := testDomain.OrderHash(&o)
 	b := sampleBid(orderHash, addr(provider), 3_500_000)
 	b.Offer.Simulated = true
+	access := LeaseAccess{LeaseID: testDomain.BidHash(&b), Provider: b.PeerID, Op: "status", Challenge: [32]byte{1, 2, 3}}
 
 	cases := []struct {
 		name   string
@@ -119,6 +121,9 @@ func TestKnownAnswer(t *testing.T) {
 		{"order", orderHash, referenceDigest(t, "Order", orderMsg(&o)), "0x5f47bd6b709b5dc693ce4ac17d89f054a37e139a03b48492e92f5d3254b0d0c7"},
 		{"cpu-only order", testDomain.OrderHash(&cpuOnly), referenceDigest(t, "Order", orderMsg(&cpuOnly)), ""},
 		{"bid", testDomain.BidHash(&b), referenceDigest(t, "Bid", bidMsg(&b)), "0x24da1a6df43d6fe89c40f0c9191c41449f21290c0257a02493ab42497d1a51ea"},
+		{"lease access", testDomain.LeaseAccessHash(&access), referenceDigest(t, "LeaseAccess", apitypes.TypedDataMessage{
+			"leaseId": access.LeaseID.Hex(), "provider": access.Provider, "op": access.Op, "challenge": hexutil.Encode(access.Challenge[:]),
+		}), ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

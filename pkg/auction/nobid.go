@@ -121,9 +121,4 @@ func (d Domain) ReadNoBid(data []byte, order *VerifiedOrder, now time.Time) (Sig
 	return env.SignedNoBid, nil
 }
 
-// Digest is the EIP-712 digest of a message of another type in this domain,
-// given its hashStruct (for protocols built on the market, such as a lease
-// stream's access challenge).
-func (d Domain) Digest(structHash common.Hash) common.Hash { return d.digest(structHash) }
-
 func (e *noBidEnvelope) version() int { return e.V }

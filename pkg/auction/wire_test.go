@@ -221,7 +221,7 @@ func TestDocsPublishSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ty := range []string{domainType, orderType, requirementsType, attributeType, jobType, envVarType, bidType, offerType, gpuType, transcriptType, entryType, noBidType} {
+	for _, ty := range []string{domainType, orderType, requirementsType, attributeType, jobType, envVarType, bidType, offerType, gpuType, transcriptType, entryType, noBidType, leaseAccessType} {
 		if !bytes.Contains(doc, []byte(ty)) {
 			t.Errorf("docs/eip712.md does not publish %s", ty)
 		}

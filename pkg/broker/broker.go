@@ -15,7 +15,6 @@ import (
 	"net/http"
 	"time"
 
-	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -28,7 +27,6 @@ import (
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/indexer"
 	"github.com/tender-market/tender/pkg/lease"
-	"github.com/tender-market/tender/pkg/lease/escrow"
 	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/store"
 )
@@ -90,7 +88,7 @@ func Run(ctx context.Context, cfg Config) error {
 
 	chainID := client.ChainID()
 	chain, err := indexer.NewChain(client, ec, st, indexer.ChainConfig{
-		Name: fmt.Sprintf("%s/%s", chainID, escrowAddr.Hex()), ChainID: chainID, StartBlock: start,
+		Name: fmt.Sprintf("%s/%s", chainID, escrowAddr.Hex()), StartBlock: start,
 		Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval, Logger: log,
 	})
 	if err != nil {
@@ -110,7 +108,7 @@ func Run(ctx context.Context, cfg Config) error {
 	market := indexer.NewMarket(client.Domain(), st, nil, log)
 	apiCfg := api.Config{
 		Store: st, Ingest: market, Domain: client.Domain(),
-		Token: readToken(ctx, ec, client.Token(), decimals, log), Registry: reg, Logger: log,
+		Token: readToken(ctx, client, decimals, log), Registry: reg, Logger: log,
 	}
 	var node *network.Node
 	var p2pAddrs []string
@@ -171,20 +169,17 @@ func Run(ctx context.Context, cfg Config) error {
 
 // readToken asks the payment token for its symbol and decimals; the
 // deployment's decimals (or none) stand in when it does not answer.
-func readToken(ctx context.Context, ec *ethclient.Client, addr common.Address, decimals *uint8, log *slog.Logger) api.Token {
-	abi := escrow.NewTestToken()
-	c := abi.Instance(ec, addr)
-	opts := &bind.CallOpts{Context: ctx}
+func readToken(ctx context.Context, c *lease.Client, decimals *uint8, log *slog.Logger) api.Token {
 	tok := api.Token{}
 	if decimals != nil {
 		tok.Decimals = *decimals
 	}
-	if d, err := bind.Call(c, opts, abi.PackDecimals(), abi.UnpackDecimals); err == nil {
+	if d, err := c.TokenDecimals(ctx); err == nil {
 		tok.Decimals = d
 	} else {
-		log.Warn("the payment token does not say its decimals; amounts show in base units unless the deployment says", "token", addr, "err", err)
+		log.Warn("the payment token does not say its decimals; amounts show in base units unless the deployment says", "token", c.Token(), "err", err)
 	}
-	if s, err := bind.Call(c, opts, abi.PackSymbol(), abi.UnpackSymbol); err == nil && len(s) <= 16 {
+	if s, err := c.TokenSymbol(ctx); err == nil && len(s) <= 16 {
 		tok.Symbol = s
 	}
 	return tok

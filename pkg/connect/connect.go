@@ -19,11 +19,10 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/libp2p/go-libp2p/core/peer"
-	"github.com/spf13/pflag"
 
 	"github.com/tender-market/tender/pkg/account"
 	"github.com/tender-market/tender/pkg/auction"
-	"github.com/tender-market/tender/pkg/devchain"
+	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/network"
 )
@@ -33,7 +32,8 @@ import (
 // every user of the machine.
 const KeyEnv = "TENDER_KEY"
 
-// Settings are the flags that say how to reach the market.
+// Settings say how to reach the market; internal/cli registers them as
+// flags.
 type Settings struct {
 	Deployment      string
 	RPCURL          string
@@ -50,24 +50,6 @@ type Settings struct {
 	PollInterval    time.Duration
 }
 
-// AddFlags registers the settings' flags; listen is the default listen
-// address list.
-func (s *Settings) AddFlags(fs *pflag.FlagSet, listen []string) {
-	fs.StringVar(&s.Deployment, "deployment", "", "a dev chain's deployment file (broker devchain writes .devnet/deployment.json): sets the RPC URL, escrow, chain ID and token decimals")
-	fs.StringVar(&s.RPCURL, "rpc-url", "", "JSON-RPC endpoint of the chain (http, ws or ipc)")
-	fs.StringVar(&s.Escrow, "escrow", "", "address of the market's escrow contract (0x...)")
-	fs.Uint64Var(&s.ChainID, "chain-id", 0, "expected chain ID; the command refuses a chain with another (0: take the chain's)")
-	fs.Uint8Var(&s.TokenDecimals, "token-decimals", 6, "decimals of the payment token, for prices written in whole tokens")
-	fs.StringVar(&s.KeyFile, "key-file", "", "the account's key: a go-ethereum keystore file or a file holding the key as hex (or set "+KeyEnv+" to the hex key)")
-	fs.StringVar(&s.KeyPasswordFile, "key-password-file", "", "file holding the keystore's password")
-	fs.IntVar(&s.DevAccount, "dev-account", -1, "use dev chain account N's public test key (local markets only)")
-	fs.StringSliceVar(&s.Listen, "listen", listen, "libp2p multiaddrs to listen on")
-	fs.StringSliceVar(&s.Bootstrap, "bootstrap", nil, "market peers to join through, as multiaddrs ending in /p2p/<peer ID>")
-	fs.StringVar(&s.IdentityFile, "identity-file", "", "file keeping this node's libp2p identity (created if missing; empty: a new identity each run)")
-	fs.BoolVar(&s.MDNS, "mdns", false, "find market peers on the local network by multicast DNS")
-	fs.DurationVar(&s.PollInterval, "poll-interval", 2*time.Second, "how often to poll the chain for escrow events")
-}
-
 // Conn is a command's way into the market. Close releases it.
 type Conn struct {
 	Escrow        *lease.Client
@@ -77,6 +59,9 @@ type Conn struct {
 	Signer        *auction.KeySigner
 	Auth          *bind.TransactOpts
 	TokenDecimals uint8
+	// DeployedAt is the escrow's deployment block as the deployment file
+	// says (0 without one): scans for a lease's events begin there.
+	DeployedAt uint64
 	// RPCURL is the chain endpoint in use.
 	RPCURL string
 }
@@ -113,7 +98,7 @@ func (s *Settings) Decimals() (uint8, error) {
 	if s.Deployment == "" {
 		return s.TokenDecimals, nil
 	}
-	dep, err := devchain.Load(s.Deployment)
+	dep, err := deployment.Load(s.Deployment)
 	if err != nil {
 		return 0, err
 	}
@@ -146,39 +131,44 @@ func (s *Settings) Open(ctx context.Context, getenv func(string) string, log *sl
 // OpenChain connects to the chain and loads the key, without a market
 // node: for commands that only transact with the escrow.
 func (s *Settings) OpenChain(ctx context.Context, getenv func(string) string, log *slog.Logger) (*Conn, error) {
+	if !s.KeyGiven(getenv) {
+		return nil, errors.New("no key: give --key-file (a keystore or a hex key file), set " + KeyEnv + ", or on a dev chain --dev-account N")
+	}
+	return s.Dial(ctx, getenv, log)
+}
+
+// KeyGiven reports whether the settings name a key.
+func (s *Settings) KeyGiven(getenv func(string) string) bool {
+	return s.DevAccount >= 0 || s.KeyFile != "" || getenv(KeyEnv) != ""
+}
+
+// Dial connects to the chain and its escrow, and loads the key when the
+// settings name one: for commands that read, and sign only if they can.
+func (s *Settings) Dial(ctx context.Context, getenv func(string) string, log *slog.Logger) (*Conn, error) {
 	t, err := s.chain()
 	if err != nil {
 		return nil, err
 	}
-	key, err := s.key(getenv, t.dep)
-	if err != nil {
-		return nil, err
+	var key *ecdsa.PrivateKey
+	if s.KeyGiven(getenv) {
+		if key, err = s.key(getenv, t.dep); err != nil {
+			return nil, err
+		}
 	}
 	esc, err := lease.Dial(ctx, t.rpcURL, t.escrow, log)
 	if err != nil {
 		return nil, err
 	}
-	c := &Conn{Escrow: esc, Domain: esc.Domain(), Key: key, Signer: auction.NewKeySigner(key), TokenDecimals: t.decimals, RPCURL: t.rpcURL}
+	c := &Conn{Escrow: esc, Domain: esc.Domain(), TokenDecimals: t.decimals, DeployedAt: t.dep.DeployedAt, RPCURL: t.rpcURL}
 	if s.ChainID != 0 && s.ChainID != c.Domain.ChainID {
 		c.Close()
 		return nil, fmt.Errorf("--chain-id %d, but %s serves chain %d", s.ChainID, t.rpcURL, c.Domain.ChainID)
 	}
-	c.Auth = bind.NewKeyedTransactor(key, new(big.Int).SetUint64(c.Domain.ChainID))
+	if key != nil {
+		c.Key, c.Signer = key, auction.NewKeySigner(key)
+		c.Auth = bind.NewKeyedTransactor(key, new(big.Int).SetUint64(c.Domain.ChainID))
+	}
 	return c, nil
-}
-
-// DialEscrow connects to the chain's escrow without a key, for commands
-// that only read it.
-func (s *Settings) DialEscrow(ctx context.Context, log *slog.Logger) (*lease.Client, uint8, error) {
-	t, err := s.chain()
-	if err != nil {
-		return nil, 0, err
-	}
-	esc, err := lease.Dial(ctx, t.rpcURL, t.escrow, log)
-	if err != nil {
-		return nil, 0, err
-	}
-	return esc, t.decimals, nil
 }
 
 // chainTarget is where the chain and its escrow are, as the settings say.
@@ -186,7 +176,7 @@ type chainTarget struct {
 	rpcURL   string
 	escrow   common.Address
 	decimals uint8
-	dep      devchain.Deployment // zero without --deployment
+	dep      deployment.Deployment // zero without --deployment
 }
 
 // chain resolves the chain from --rpc-url and --escrow, filling what they
@@ -196,7 +186,7 @@ func (s *Settings) chain() (chainTarget, error) {
 	escrowAddr := s.Escrow
 	if s.Deployment != "" {
 		var err error
-		if t.dep, err = devchain.Load(s.Deployment); err != nil {
+		if t.dep, err = deployment.Load(s.Deployment); err != nil {
 			return chainTarget{}, err
 		}
 		if t.rpcURL == "" {
@@ -217,7 +207,7 @@ func (s *Settings) chain() (chainTarget, error) {
 	return t, nil
 }
 
-func (s *Settings) key(getenv func(string) string, dep devchain.Deployment) (*ecdsa.PrivateKey, error) {
+func (s *Settings) key(getenv func(string) string, dep deployment.Deployment) (*ecdsa.PrivateKey, error) {
 	if s.DevAccount >= 0 {
 		if s.KeyFile != "" || getenv(KeyEnv) != "" {
 			return nil, fmt.Errorf("--dev-account and --key-file/%s: choose one", KeyEnv)
@@ -225,7 +215,7 @@ func (s *Settings) key(getenv func(string) string, dep devchain.Deployment) (*ec
 		if len(dep.Accounts) > 0 {
 			return dep.Key(s.DevAccount)
 		}
-		return devchain.Key(s.DevAccount), nil
+		return deployment.DevKey(s.DevAccount), nil
 	}
 	src := account.Source{Hex: getenv(KeyEnv), File: s.KeyFile}
 	if s.KeyPasswordFile != "" {

@@ -6,13 +6,11 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strconv"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/node"
@@ -40,21 +38,6 @@ var (
 	devEther  = new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(params.Ether))
 	devTokens = big.NewInt(1_000_000 * 1_000_000)
 )
-
-// Key returns the private key of dev account n: keccak256("tender dev key n").
-// These keys are public: never hold anything of value with them.
-func Key(n int) *ecdsa.PrivateKey {
-	k, err := crypto.ToECDSA(crypto.Keccak256([]byte("tender dev key " + strconv.Itoa(n))))
-	if err != nil {
-		// A keccak256 output is a valid secp256k1 key unless it is zero or
-		// at least the curve order, which no known input produces.
-		panic(fmt.Sprintf("dev key %d: %v", n, err))
-	}
-	return k
-}
-
-// Address returns the address of dev account n.
-func Address(n int) common.Address { return crypto.PubkeyToAddress(Key(n).PublicKey) }
 
 // ChainConfig returns the dev chain's rules: every fork up to Osaka (what
 // Ethereum mainnet runs), so gas measured here is gas on mainnet. The

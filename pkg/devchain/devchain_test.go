@@ -16,16 +16,16 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
-	"github.com/tender-market/tender/pkg/lease/escrow"
 )
 
 const testPeer = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
 
 // startChain runs a dev chain on a free loopback port and returns its
 // deployment once the state file appears. The chain stops at cleanup.
-func startChain(t *testing.T, cfg devchain.Config) devchain.Deployment {
+func startChain(t *testing.T, cfg devchain.Config) deployment.Deployment {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	cfg.Addr = "127.0.0.1:0"
@@ -50,7 +50,7 @@ func startChain(t *testing.T, cfg devchain.Config) devchain.Deployment {
 
 	deadline := time.After(60 * time.Second)
 	for {
-		if d, err := devchain.Load(cfg.StateFile); err == nil {
+		if d, err := deployment.Load(cfg.StateFile); err == nil {
 			return d
 		}
 		select {
@@ -101,10 +101,10 @@ func watch(t *testing.T, ctx context.Context, c *lease.Client, opts lease.WatchO
 //
 //	TENDER_DEPLOYMENT=$PWD/.devnet/deployment.json go test ./pkg/devchain -run TestLeaseOverJSONRPC -v
 func TestLeaseOverJSONRPC(t *testing.T) {
-	var d devchain.Deployment
+	var d deployment.Deployment
 	if path := os.Getenv("TENDER_DEPLOYMENT"); path != "" {
 		var err error
-		if d, err = devchain.Load(path); err != nil {
+		if d, err = deployment.Load(path); err != nil {
 			t.Fatalf("TENDER_DEPLOYMENT: %v", err)
 		}
 		t.Logf("using the running chain at %s", d.RPCURL)
@@ -197,13 +197,13 @@ func TestLeaseOverJSONRPC(t *testing.T) {
 				t.Fatalf("event %d: %s of lease %s, want %s of %s", i, ev.Kind, ev.LeaseID.Hex(), kind, id.Hex())
 			}
 			switch p := ev.Payload.(type) {
-			case *escrow.EscrowLeaseOpened:
+			case *lease.Opened:
 				if got, _ := ev.Terms(); got.Hash() != terms.Hash() {
 					t.Errorf("LeaseOpened terms %+v, want %+v", got, terms)
 				}
-			case *escrow.EscrowWithdrawn:
+			case *lease.Withdrawn:
 				withdrawn = p.Amount
-			case *escrow.EscrowClosed:
+			case *lease.Closed:
 				if p.ResultHash != resultHash || p.ExitCode != 0 {
 					t.Errorf("Closed: exit %d, result %x; want 0, %x", p.ExitCode, p.ResultHash, resultHash)
 				}
@@ -328,11 +328,11 @@ func TestKeysAreFixed(t *testing.T) {
 		{9, "0x803EB2C5c073f13D438178a64A023cd5410Cc436"},
 	}
 	for _, tt := range tests {
-		if got := devchain.Address(tt.n); got != common.HexToAddress(tt.want) {
+		if got := deployment.DevAddress(tt.n); got != common.HexToAddress(tt.want) {
 			t.Errorf("Address(%d) = %s, want %s", tt.n, got.Hex(), tt.want)
 		}
 	}
-	deployer := devchain.Address(0)
+	deployer := deployment.DevAddress(0)
 	if got, want := crypto.CreateAddress(deployer, 0), common.HexToAddress(tokenAddress); got != want {
 		t.Errorf("token address = %s, want %s", got.Hex(), want.Hex())
 	}
@@ -346,39 +346,3 @@ const (
 	tokenAddress  = "0x75E275bcab594Da273C103abF43c17B4aCD958d3"
 	escrowAddress = "0xD1573096b4cBb1c8226C362070e847F7096aD9a9"
 )
-
-func TestLoad(t *testing.T) {
-	dir := t.TempDir()
-	good := devchain.Deployment{ChainID: 31337, RPCURL: "http://127.0.0.1:8545", Escrow: common.HexToAddress("0x01"), Token: common.HexToAddress("0x02")}
-	goodPath := filepath.Join(dir, "good.json")
-	if err := good.Save(goodPath); err != nil {
-		t.Fatal(err)
-	}
-	write := func(name, data string) string {
-		p := filepath.Join(dir, name)
-		if err := os.WriteFile(p, []byte(data), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return p
-	}
-	tests := []struct {
-		name, path string
-		ok         bool
-	}{
-		{"saved", goodPath, true},
-		{"missing", filepath.Join(dir, "nope.json"), false},
-		{"not json", write("bad.json", "{"), false},
-		{"no escrow", write("partial.json", `{"chainId":31337,"rpcUrl":"http://127.0.0.1:8545"}`), false},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			d, err := devchain.Load(tt.path)
-			if (err == nil) != tt.ok {
-				t.Fatalf("Load error = %v, want ok=%v", err, tt.ok)
-			}
-			if tt.ok && (d.Escrow != good.Escrow || d.RPCURL != good.RPCURL) {
-				t.Errorf("Load = %+v, want %+v", d, good)
-			}
-		})
-	}
-}

@@ -1,9 +1,10 @@
 // Package devchain runs a local Ethereum chain for development and tests:
 // go-ethereum's simulated backend serving JSON-RPC (HTTP and WebSocket) on a
 // loopback address, with funded dev accounts whose keys are fixed and public
-// (account n's key is keccak256("tender dev key n")), a mintable test token
-// (TestToken, six decimals) and the Tender escrow deployed, and the result
-// written to a JSON state file that other commands Load.
+// (account n's key is deployment.DevKey(n), keccak256("tender dev key n")), a
+// mintable test token (TestToken, six decimals) and the Tender escrow
+// deployed, and the result written to a deployment file (package deployment)
+// that other commands load.
 //
 // Addresses are fixed too: account 0 (0xcE9990669d8909b6f3a07AD4448eaF097C4e1AA6)
 // deploys the token at 0x75E275bcab594Da273C103abF43c17B4aCD958d3 and the

@@ -15,6 +15,8 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/node"
 	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/tender-market/tender/pkg/deployment"
 )
 
 // DefaultAddr is where a dev chain serves JSON-RPC unless told otherwise.
@@ -34,7 +36,7 @@ type Config struct {
 	// clock. Block timestamps stay on the wall clock: transactions arriving
 	// within one second share a block.
 	BlockPeriod time.Duration
-	// Accounts is how many dev accounts to fund (Key(0) ... Key(n-1)).
+	// Accounts is how many dev accounts to fund (deployment.DevKey(0) ... DevKey(n-1)).
 	// Default DefaultAccounts. Account 0 deploys the contracts.
 	Accounts int
 	// StartWindow is how long a provider has to start a lease. Default
@@ -70,11 +72,11 @@ func Run(ctx context.Context, cfg Config) error {
 		return err
 	}
 
-	accounts := make([]Account, cfg.Accounts)
+	accounts := make([]deployment.Account, cfg.Accounts)
 	holders := make([]common.Address, cfg.Accounts)
 	for i := range accounts {
-		k := Key(i)
-		accounts[i] = Account{Address: crypto.PubkeyToAddress(k.PublicKey), PrivateKey: crypto.FromECDSA(k)}
+		k := deployment.DevKey(i)
+		accounts[i] = deployment.Account{Address: crypto.PubkeyToAddress(k.PublicKey), PrivateKey: crypto.FromECDSA(k)}
 		holders[i] = accounts[i].Address
 	}
 	sim, err := newServingBackend(holders, host, port)
@@ -83,12 +85,12 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	defer sim.Close()
 
-	contracts, err := Deploy(ctx, sim, Key(0), cfg.StartWindow, holders, devTokens)
+	contracts, err := Deploy(ctx, sim, deployment.DevKey(0), cfg.StartWindow, holders, devTokens)
 	if err != nil {
 		return fmt.Errorf("dev chain: %w", err)
 	}
 	hostPort := net.JoinHostPort(host, strconv.Itoa(port))
-	d := Deployment{
+	d := deployment.Deployment{
 		ChainID:            ChainID,
 		RPCURL:             "http://" + hostPort,
 		WSURL:              "ws://" + hostPort,

@@ -9,11 +9,9 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/tender-market/tender/pkg/lease"
-	"github.com/tender-market/tender/pkg/lease/escrow"
 	"github.com/tender-market/tender/pkg/store"
 )
 
@@ -24,11 +22,10 @@ type Escrow interface {
 
 var _ Escrow = (*lease.Client)(nil)
 
-// ChainReader reads what events do not carry: block times and who sent a
-// transaction (an ethclient.Client or a simulated backend's client).
+// ChainReader reads what events do not carry: block times (an
+// ethclient.Client or a simulated backend's client).
 type ChainReader interface {
 	HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error)
-	TransactionByHash(ctx context.Context, hash common.Hash) (*types.Transaction, bool, error)
 }
 
 // EventStore is where Chain writes events and its cursor.
@@ -44,8 +41,6 @@ type ChainConfig struct {
 	// Name keys the cursor in the store: one per chain and escrow, such as
 	// "31337/0xD157...". Required.
 	Name string
-	// ChainID is the chain's ID, to recover transaction senders. Required.
-	ChainID *big.Int
 	// StartBlock is where to begin when the store holds no cursor (the
 	// escrow's deployment block).
 	StartBlock uint64
@@ -68,7 +63,6 @@ type Chain struct {
 	reader ChainReader
 	store  EventStore
 	cfg    ChainConfig
-	signer types.Signer
 	log    *slog.Logger
 
 	block   atomic.Uint64 // next block to index, as stored
@@ -79,9 +73,6 @@ type Chain struct {
 func NewChain(e Escrow, r ChainReader, s EventStore, cfg ChainConfig) (*Chain, error) {
 	if cfg.Name == "" {
 		return nil, errors.New("chain indexer: no cursor name")
-	}
-	if cfg.ChainID == nil || cfg.ChainID.Sign() <= 0 {
-		return nil, errors.New("chain indexer: no chain ID")
 	}
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = 2 * time.Second
@@ -98,8 +89,7 @@ func NewChain(e Escrow, r ChainReader, s EventStore, cfg ChainConfig) (*Chain, e
 	}
 	return &Chain{
 		escrow: e, reader: r, store: s, cfg: cfg,
-		signer: types.LatestSignerForChainID(cfg.ChainID),
-		log:    log.With("indexer", cfg.Name),
+		log: log.With("indexer", cfg.Name),
 	}, nil
 }
 
@@ -151,6 +141,7 @@ func (c *Chain) RunOnce(ctx context.Context) error {
 		From:          lease.Cursor{Block: pos.Block, Index: pos.LogIndex},
 		Confirmations: c.cfg.Confirmations,
 		PollInterval:  c.cfg.PollInterval,
+		Senders:       true,
 		// Watch cannot take an error here: a failed write stops it.
 		Scanned: func(cur lease.Cursor) {
 			if err := b.flush(ctx, position(cur)); err != nil {
@@ -207,8 +198,8 @@ func (b *batch) flush(ctx context.Context, next store.ChainPosition) error {
 	return nil
 }
 
-// convert flattens an escrow event and adds its block's time and, for the
-// events that end a lease, who sent the transaction.
+// convert flattens an escrow event and adds its block's time (Watch has
+// looked up who sent the transactions that end a lease).
 func (c *Chain) convert(ctx context.Context, ev lease.Event, header **types.Header) (store.ChainEvent, error) {
 	l := ev.Log
 	if *header == nil || (*header).Number.Uint64() != l.BlockNumber {
@@ -223,36 +214,27 @@ func (c *Chain) convert(ctx context.Context, ev lease.Event, header **types.Head
 		BlockTime: time.Unix(int64((*header).Time), 0).UTC(), TxHash: l.TxHash, LogIndex: l.Index,
 	}
 	switch p := ev.Payload.(type) {
-	case *escrow.EscrowLeaseOpened:
+	case *lease.Opened:
 		e.Tenant, e.Provider, e.OrderHash = p.Tenant, p.Provider, p.OrderHash
 		e.PricePerHour, e.MaxDuration, e.Deposit = p.PricePerHour, p.MaxDuration, p.Deposit
-	case *escrow.EscrowStarted:
+	case *lease.Started:
 		e.StartedAt = time.Unix(int64(p.StartedAt), 0).UTC()
-	case *escrow.EscrowWithdrawn:
+	case *lease.Withdrawn:
 		e.Amount = p.Amount
-	case *escrow.EscrowToppedUp:
+	case *lease.ToppedUp:
 		e.Amount, e.Deposit = p.Amount, p.Deposit
-	case *escrow.EscrowClosed:
-		e.ExitCode, e.ResultHash, e.Paid, e.Refunded = p.ExitCode, p.ResultHash, p.Paid, p.Refunded
-	case *escrow.EscrowOverdrawn:
-		e.Paid = p.Paid
-	case *escrow.EscrowReclaimed:
+	case *lease.Closed:
+		e.ExitCode, e.ResultHash, e.Paid, e.Refunded, e.TxFrom = int32(p.ExitCode), p.ResultHash, p.Paid, p.Refunded, p.By
+	case *lease.Overdrawn:
+		e.Paid, e.TxFrom = p.Paid, p.By
+	case *lease.Reclaimed:
 		e.Refunded = p.Refunded
-	case *escrow.EscrowPaymentDeferred:
+	case *lease.PaymentDeferred:
 		e.Account, e.Amount = p.Account, p.Amount
-	case *escrow.EscrowClaimed:
+	case *lease.Claimed:
 		e.Account, e.Recipient, e.Amount = p.Account, p.To, p.Amount
 	default:
 		return store.ChainEvent{}, fmt.Errorf("escrow event %s at block %d: unexpected payload %T", ev.Kind, l.BlockNumber, ev.Payload)
-	}
-	if ev.Kind == lease.EventClosed || ev.Kind == lease.EventOverdrawn {
-		tx, _, err := c.reader.TransactionByHash(ctx, l.TxHash)
-		if err != nil {
-			return store.ChainEvent{}, fmt.Errorf("transaction %s: %w", l.TxHash.Hex(), err)
-		}
-		if e.TxFrom, err = types.Sender(c.signer, tx); err != nil {
-			return store.ChainEvent{}, fmt.Errorf("sender of transaction %s: %w", l.TxHash.Hex(), err)
-		}
 	}
 	return e, nil
 }

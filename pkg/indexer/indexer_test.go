@@ -49,7 +49,7 @@ func runChain(t *testing.T, c *chaintest.Chain, s indexer.EventStore, cfg indexe
 	if cfg.Name == "" {
 		cfg.Name = "escrow"
 	}
-	cfg.ChainID, cfg.StartBlock, cfg.PollInterval, cfg.RetryDelay = c.ChainID, c.Contracts.Block, 20*time.Millisecond, 20*time.Millisecond
+	cfg.StartBlock, cfg.PollInterval, cfg.RetryDelay = c.Contracts.Block, 20*time.Millisecond, 20*time.Millisecond
 	ix, err := indexer.NewChain(c.Client, c.Backend, s, cfg)
 	if err != nil {
 		t.Fatal(err)

@@ -193,3 +193,15 @@ func TestFormatTokens(t *testing.T) {
 		})
 	}
 }
+
+func TestFormatSize(t *testing.T) {
+	for _, s := range []string{"256Mi", "16Gi", "1Ti", "1536Mi"} {
+		mib, err := ParseSize(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := FormatSize(mib); got != s {
+			t.Errorf("FormatSize(ParseSize(%q)) = %q", s, got)
+		}
+	}
+}

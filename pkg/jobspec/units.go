@@ -188,6 +188,17 @@ func ParseSize(s string) (uint64, error) {
 	return v, p.first()
 }
 
+// FormatSize writes MiB as a job spec would: "256Mi", "16Gi", "1Ti".
+func FormatSize(mib uint64) string {
+	switch {
+	case mib != 0 && mib%(1<<20) == 0:
+		return fmt.Sprintf("%dTi", mib>>20)
+	case mib != 0 && mib%(1<<10) == 0:
+		return fmt.Sprintf("%dGi", mib>>10)
+	}
+	return fmt.Sprintf("%dMi", mib)
+}
+
 // ParseCPU reads CPU as cores ("2", "0.5") or millicores ("1500m").
 func ParseCPU(s string) (uint64, error) {
 	var p problems

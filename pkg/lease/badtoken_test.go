@@ -202,7 +202,7 @@ func TestFalseToken(t *testing.T) {
 		refund := diff(pay, deposit)
 		h.wantMoved(t, before, map[common.Address]*big.Int{h.tenant.addr: refund, h.escrowC.Address(): neg(refund)})
 		wantAmount(t, "owed to the provider", h.owed(h.provider.addr), pay)
-		ev := eventOf[escrow.EscrowPaymentDeferred](t, h, r, lease.EventPaymentDeferred)
+		ev := payloadOf[*lease.PaymentDeferred](t, h, r)
 		if ev.Account != h.provider.addr || ev.Amount.Cmp(pay) != 0 {
 			t.Errorf("PaymentDeferred = %+v, want %s to the provider", ev, pay)
 		}
@@ -215,7 +215,7 @@ func TestFalseToken(t *testing.T) {
 		before = h.snapshot()
 		c := h.mustSend(h.provider, h.escrowC, h.escrow.PackClaim(h.stranger.addr))
 		h.wantMoved(t, before, map[common.Address]*big.Int{h.stranger.addr: pay, h.escrowC.Address(): neg(pay)})
-		cl := eventOf[escrow.EscrowClaimed](t, h, c, lease.EventClaimed)
+		cl := payloadOf[*lease.Claimed](t, h, c)
 		if cl.Account != h.provider.addr || cl.To != h.stranger.addr || cl.Amount.Cmp(pay) != 0 {
 			t.Errorf("Claimed = %+v, want %s from the provider to the stranger", cl, pay)
 		}

@@ -24,6 +24,7 @@ type Backend interface {
 	bind.DeployBackend
 	ethereum.ChainIDReader
 	ethereum.BlockNumberReader
+	ethereum.TransactionReader
 }
 
 var _ Backend = (*ethclient.Client)(nil)
@@ -47,6 +48,7 @@ type Client struct {
 	errs        errorDecoder
 	domain      auction.Domain
 	chainID     *big.Int
+	signer      types.Signer
 	startWindow uint64
 	minDuration uint64
 	maxDeposit  *big.Int
@@ -77,6 +79,7 @@ func New(ctx context.Context, backend Backend, address common.Address, logger *s
 		return nil, fmt.Errorf("escrow client: chain ID: %w", err)
 	}
 	c.chainID = chainID
+	c.signer = types.LatestSignerForChainID(chainID)
 	if !chainID.IsUint64() {
 		return nil, fmt.Errorf("escrow client: chain ID %s does not fit 64 bits", chainID)
 	}
@@ -206,6 +209,24 @@ func (c *Client) Owed(ctx context.Context, account common.Address) (*big.Int, er
 	return v, nil
 }
 
+// TokenDecimals asks the payment token for its decimals.
+func (c *Client) TokenDecimals(ctx context.Context) (uint8, error) {
+	d, err := bind.Call(c.token, &bind.CallOpts{Context: ctx}, c.tokenABI.PackDecimals(), c.tokenABI.UnpackDecimals)
+	if err != nil {
+		return 0, fmt.Errorf("decimals of token %s: %w", c.token.Address().Hex(), err)
+	}
+	return d, nil
+}
+
+// TokenSymbol asks the payment token for its symbol.
+func (c *Client) TokenSymbol(ctx context.Context) (string, error) {
+	s, err := bind.Call(c.token, &bind.CallOpts{Context: ctx}, c.tokenABI.PackSymbol(), c.tokenABI.UnpackSymbol)
+	if err != nil {
+		return "", fmt.Errorf("symbol of token %s: %w", c.token.Address().Hex(), err)
+	}
+	return s, nil
+}
+
 // Balance is account's balance of the payment token.
 func (c *Client) Balance(ctx context.Context, account common.Address) (*big.Int, error) {
 	v, err := bind.Call(c.token, &bind.CallOpts{Context: ctx}, c.tokenABI.PackBalanceOf(account), c.tokenABI.UnpackBalanceOf)
@@ -221,7 +242,7 @@ func (c *Client) Balance(ctx context.Context, account common.Address) (*big.Int,
 // not used, the tenant's balance) and, when the escrow's allowance is lower
 // than deposit, sets it to exactly deposit first. It returns the lease ID (the bid's hash) and the
 // openLease receipt.
-func (c *Client) Open(ctx context.Context, auth *bind.TransactOpts, order *auction.Order, bid *auction.SignedBid, deposit *big.Int) (common.Hash, *types.Receipt, error) {
+func (c *Client) Open(ctx context.Context, auth *bind.TransactOpts, order *auction.Order, bid *auction.SignedBid, deposit *big.Int) (common.Hash, *Receipt, error) {
 	id := c.domain.BidHash(&bid.Bid)
 	if err := c.checkOpen(ctx, auth.From, order, bid, deposit, id); err != nil {
 		return common.Hash{}, nil, fmt.Errorf("open lease: %w", err)
@@ -265,7 +286,7 @@ func (c *Client) checkOpen(ctx context.Context, from common.Address, order *auct
 	if deposit == nil || deposit.Sign() <= 0 {
 		return fmt.Errorf("%w: deposit %s", ErrDepositTooSmall, amountText(deposit))
 	}
-	if m := MinimumDeposit(b.PricePerHour, order.MaxDuration, c.minDuration); deposit.Cmp(m) < 0 {
+	if m := NewTerms(order, b).MinimumDeposit(c.minDuration); deposit.Cmp(m) < 0 {
 		return fmt.Errorf("%w: deposit %s, need at least %s (%d seconds at %s per hour)",
 			ErrDepositTooSmall, deposit, m, min(order.MaxDuration, c.minDuration), b.PricePerHour)
 	}
@@ -316,7 +337,7 @@ func (c *Client) approve(ctx context.Context, auth *bind.TransactOpts, amount *b
 
 // Start starts an open lease as its provider: billing runs from the block
 // that includes it. Only before the start deadline.
-func (c *Client) Start(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms) (*types.Receipt, error) {
+func (c *Client) Start(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms) (*Receipt, error) {
 	l, err := c.check(ctx, auth.From, id, t, ActionStart)
 	if err != nil {
 		return nil, fmt.Errorf("start lease %s: %w", id.Hex(), err)
@@ -333,7 +354,7 @@ func (c *Client) Start(ctx context.Context, auth *bind.TransactOpts, id common.H
 
 // Withdraw pays the provider (auth.From) what its running lease has earned
 // since the last withdrawal.
-func (c *Client) Withdraw(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms) (*types.Receipt, error) {
+func (c *Client) Withdraw(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms) (*Receipt, error) {
 	if _, err := c.check(ctx, auth.From, id, t, ActionWithdraw); err != nil {
 		return nil, fmt.Errorf("withdraw from lease %s: %w", id.Hex(), err)
 	}
@@ -342,7 +363,7 @@ func (c *Client) Withdraw(ctx context.Context, auth *bind.TransactOpts, id commo
 
 // TopUp adds amount to the deposit of an open or running lease, as its
 // tenant; it approves the escrow for amount when the allowance is lower.
-func (c *Client) TopUp(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms, amount *big.Int) (*types.Receipt, error) {
+func (c *Client) TopUp(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms, amount *big.Int) (*Receipt, error) {
 	if _, err := c.check(ctx, auth.From, id, t, ActionTopUp); err != nil {
 		return nil, fmt.Errorf("top up lease %s: %w", id.Hex(), err)
 	}
@@ -365,16 +386,16 @@ func (c *Client) TopUp(ctx context.Context, auth *bind.TransactOpts, id common.H
 // Close ends an open or running lease as its provider (the job exited with
 // exitCode; resultHash is the hash of the result archive) or its tenant (to
 // cancel). The provider is paid what accrued, the tenant refunded the rest.
-func (c *Client) Close(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms, exitCode int32, resultHash common.Hash) (*types.Receipt, error) {
+func (c *Client) Close(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms, exitCode ExitCode, resultHash common.Hash) (*Receipt, error) {
 	if _, err := c.check(ctx, auth.From, id, t, ActionClose); err != nil {
 		return nil, fmt.Errorf("close lease %s: %w", id.Hex(), err)
 	}
-	return c.transact(ctx, auth, "close lease", id, c.abi.PackClose(id, t.Args(), exitCode, resultHash))
+	return c.transact(ctx, auth, "close lease", id, c.abi.PackClose(id, t.Args(), int32(exitCode), resultHash))
 }
 
 // CloseOverdrawn closes a running lease whose deposit has run out; anyone
 // may. The provider gets the rest of the deposit.
-func (c *Client) CloseOverdrawn(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms) (*types.Receipt, error) {
+func (c *Client) CloseOverdrawn(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms) (*Receipt, error) {
 	if _, err := c.check(ctx, auth.From, id, t, ActionCloseOverdrawn); err != nil {
 		return nil, fmt.Errorf("close overdrawn lease %s: %w", id.Hex(), err)
 	}
@@ -383,7 +404,7 @@ func (c *Client) CloseOverdrawn(ctx context.Context, auth *bind.TransactOpts, id
 
 // Reclaim takes the whole deposit of an open lease back, as its tenant, once
 // the provider's start deadline has passed.
-func (c *Client) Reclaim(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms) (*types.Receipt, error) {
+func (c *Client) Reclaim(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms) (*Receipt, error) {
 	l, err := c.check(ctx, auth.From, id, t, ActionReclaim)
 	if err != nil {
 		return nil, fmt.Errorf("reclaim lease %s: %w", id.Hex(), err)
@@ -400,7 +421,7 @@ func (c *Client) Reclaim(ctx context.Context, auth *bind.TransactOpts, id common
 
 // Claim sends what the escrow holds for auth.From (payments the token
 // refused) to `to`.
-func (c *Client) Claim(ctx context.Context, auth *bind.TransactOpts, to common.Address) (*types.Receipt, error) {
+func (c *Client) Claim(ctx context.Context, auth *bind.TransactOpts, to common.Address) (*Receipt, error) {
 	r, err := c.send(ctx, auth, c.contract, c.abi.PackClaim(to))
 	if err != nil {
 		return r, fmt.Errorf("claim for %s: %w", auth.From.Hex(), err)
@@ -432,7 +453,7 @@ func (c *Client) check(ctx context.Context, from common.Address, id common.Hash,
 	return l, Check(l.State, a, roles...)
 }
 
-func (c *Client) transact(ctx context.Context, auth *bind.TransactOpts, what string, id common.Hash, data []byte) (*types.Receipt, error) {
+func (c *Client) transact(ctx context.Context, auth *bind.TransactOpts, what string, id common.Hash, data []byte) (*Receipt, error) {
 	r, err := c.send(ctx, auth, c.contract, data)
 	if err != nil {
 		return r, fmt.Errorf("%s %s: %w", what, id.Hex(), err)
@@ -443,7 +464,7 @@ func (c *Client) transact(ctx context.Context, auth *bind.TransactOpts, what str
 
 // send signs and sends data to contract, waits until it is mined and turns a
 // revert into an error a user can act on.
-func (c *Client) send(ctx context.Context, auth *bind.TransactOpts, contract *bind.BoundContract, data []byte) (*types.Receipt, error) {
+func (c *Client) send(ctx context.Context, auth *bind.TransactOpts, contract *bind.BoundContract, data []byte) (*Receipt, error) {
 	opts := *auth
 	opts.Context = ctx
 	if opts.GasLimit == 0 {
@@ -467,9 +488,9 @@ func (c *Client) send(ctx context.Context, auth *bind.TransactOpts, contract *bi
 		return nil, fmt.Errorf("wait for transaction %s: %w", tx.Hash().Hex(), err)
 	}
 	if r.Status != types.ReceiptStatusSuccessful {
-		return r, c.whyReverted(ctx, opts.From, contract.Address(), data, tx, r)
+		return &Receipt{Receipt: r}, c.whyReverted(ctx, opts.From, contract.Address(), data, tx, r)
 	}
-	return r, nil
+	return &Receipt{Receipt: r, Events: c.events(r, opts.From)}, nil
 }
 
 // whyReverted replays a transaction that was mined but reverted on the state

@@ -217,7 +217,7 @@ func TestRevertOnChainIsExplained(t *testing.T) {
 func TestAccruedAndEvents(t *testing.T) {
 	h := newHarness(t, plainToken)
 	l := h.open(1, price, deposit)
-	evs := h.client.Events(l.receipt)
+	evs := l.receipt.Events
 	if len(evs) != 1 || evs[0].Kind != lease.EventOpened || evs[0].LeaseID != l.id {
 		t.Fatalf("events of openLease: %+v, want one LeaseOpened", evs)
 	}

@@ -15,26 +15,32 @@ import (
 
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/lease"
-	"github.com/tender-market/tender/pkg/lease/escrow"
 )
 
-// eventOf returns the one escrow event of kind in r.
-func eventOf[T any](t *testing.T, h *harness, r *types.Receipt, kind lease.EventKind) *T {
+// eventOf returns the one escrow event in r whose payload is a T, and the
+// payload.
+func eventOf[T lease.Payload](t *testing.T, h *harness, r *types.Receipt) (lease.Event, T) {
 	t.Helper()
-	var found *T
+	var found lease.Event
+	var p T
+	n := 0
 	for _, ev := range h.client.Events(r) {
-		if ev.Kind != kind {
-			continue
+		if q, ok := ev.Payload.(T); ok {
+			found, p = ev, q
+			n++
 		}
-		if found != nil {
-			t.Fatalf("two %s events in one transaction", kind)
-		}
-		found = ev.Payload.(*T)
 	}
-	if found == nil {
-		t.Fatalf("no %s event in the transaction", kind)
+	if n != 1 {
+		t.Fatalf("%d %T events in the transaction, want 1", n, p)
 	}
-	return found
+	return found, p
+}
+
+// payloadOf returns the payload of the one T event in r.
+func payloadOf[T lease.Payload](t *testing.T, h *harness, r *types.Receipt) T {
+	t.Helper()
+	_, p := eventOf[T](t, h, r)
+	return p
 }
 
 // snapshot records the token balances a test watches.
@@ -74,8 +80,8 @@ func TestOpenLease(t *testing.T) {
 	r := h.mustSend(h.tenant, h.escrowC, h.openData(&o, &sb, deposit))
 
 	id := h.domain.BidHash(&sb.Bid)
-	ev := eventOf[escrow.EscrowLeaseOpened](t, h, r, lease.EventOpened)
-	if ev.LeaseId != id || ev.Tenant != h.tenant.addr || ev.Provider != h.provider.addr ||
+	e, ev := eventOf[*lease.Opened](t, h, r)
+	if e.LeaseID != id || ev.Tenant != h.tenant.addr || ev.Provider != h.provider.addr ||
 		ev.OrderHash != h.domain.OrderHash(&o) || ev.PricePerHour.Cmp(price) != 0 || ev.MaxDuration != o.MaxDuration || ev.Deposit.Cmp(deposit) != 0 {
 		t.Errorf("LeaseOpened = %+v, want lease %s, tenant, provider, order %s, price %s, max duration %d, deposit %s",
 			ev, id.Hex(), h.domain.OrderHash(&o).Hex(), price, o.MaxDuration, deposit)
@@ -104,7 +110,7 @@ func TestOpenLeaseMinimumDeposit(t *testing.T) {
 	for i, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			h := h.on(t)
-			if got := lease.MinimumDeposit(tt.price, tt.maxDuration, h.client.MinDuration()); got.Cmp(tt.want) != 0 {
+			if got := (lease.Terms{PricePerHour: tt.price, MaxDuration: tt.maxDuration}).MinimumDeposit(h.client.MinDuration()); got.Cmp(tt.want) != 0 {
 				t.Fatalf("MinimumDeposit = %s, want %s", got, tt.want)
 			}
 			o := h.order(uint64(100 + i))
@@ -231,10 +237,10 @@ func TestStart(t *testing.T) {
 	h.advance(startWindow - time.Second) // the start block lands on the deadline itself
 	r := h.mustSend(h.provider, h.escrowC, h.escrow.PackStart(l.id, l.terms.Args()))
 	at := h.blockTime(r)
-	if deadline := h.client.StartDeadline(lease.Lease{Since: h.blockTime(l.receipt)}); at != deadline {
+	if deadline := h.client.StartDeadline(lease.Lease{Since: h.blockTime(l.receipt.Receipt)}); at != deadline {
 		t.Fatalf("started at %d, want exactly the deadline %d", at, deadline)
 	}
-	if ev := eventOf[escrow.EscrowStarted](t, h, r, lease.EventStarted); ev.LeaseId != l.id || ev.StartedAt != at {
+	if e, ev := eventOf[*lease.Started](t, h, r); e.LeaseID != l.id || ev.StartedAt != at {
 		t.Errorf("Started = %+v, want lease %s at %d", ev, l.id.Hex(), at)
 	}
 	if got := h.lease(l.id); got.State != lease.StateRunning || got.Since != at || got.Deposit.Cmp(deposit) != 0 {
@@ -293,7 +299,7 @@ func TestWithdraw(t *testing.T) {
 	before := h.snapshot()
 	r := h.mustSend(h.provider, h.escrowC, h.escrow.PackWithdraw(l.id, l.terms.Args()))
 	first := earned(price, h.blockTime(r)-started)
-	wantAmount(t, "Withdrawn amount", eventOf[escrow.EscrowWithdrawn](t, h, r, lease.EventWithdrawn).Amount, first)
+	wantAmount(t, "Withdrawn amount", payloadOf[*lease.Withdrawn](t, h, r).Amount, first)
 	h.wantMoved(t, before, map[common.Address]*big.Int{h.provider.addr: first, h.escrowC.Address(): neg(first)})
 
 	// A second withdrawal pays only what accrued since the first.
@@ -301,7 +307,7 @@ func TestWithdraw(t *testing.T) {
 	before = h.snapshot()
 	r = h.mustSend(h.provider, h.escrowC, h.escrow.PackWithdraw(l.id, l.terms.Args()))
 	second := diff(first, earned(price, h.blockTime(r)-started))
-	wantAmount(t, "second Withdrawn amount", eventOf[escrow.EscrowWithdrawn](t, h, r, lease.EventWithdrawn).Amount, second)
+	wantAmount(t, "second Withdrawn amount", payloadOf[*lease.Withdrawn](t, h, r).Amount, second)
 	h.wantMoved(t, before, map[common.Address]*big.Int{h.provider.addr: second, h.escrowC.Address(): neg(second)})
 	wantAmount(t, "paid", h.lease(l.id).Paid, new(big.Int).Add(first, second))
 
@@ -384,7 +390,7 @@ func TestTopUp(t *testing.T) {
 	before := h.snapshot()
 	r := h.mustSend(h.tenant, h.escrowC, h.escrow.PackTopUp(l.id, l.terms.Args(), deposit))
 	total := new(big.Int).Add(deposit, deposit)
-	ev := eventOf[escrow.EscrowToppedUp](t, h, r, lease.EventToppedUp)
+	ev := payloadOf[*lease.ToppedUp](t, h, r)
 	wantAmount(t, "ToppedUp amount", ev.Amount, deposit)
 	wantAmount(t, "ToppedUp deposit", ev.Deposit, total)
 	wantAmount(t, "lease deposit", h.lease(l.id).Deposit, total)
@@ -433,7 +439,7 @@ func TestClose(t *testing.T) {
 		by       func(h *harness) party
 		start    bool
 		run      time.Duration
-		exitCode int32
+		exitCode lease.ExitCode
 	}{
 		{"provider, job done", func(h *harness) party { return h.provider }, true, 20 * time.Minute, 0},
 		{"provider, job failed", func(h *harness) party { return h.provider }, true, 20 * time.Minute, 137},
@@ -455,7 +461,7 @@ func TestClose(t *testing.T) {
 			}
 			paidBefore := h.lease(l.id).Paid
 			before := h.snapshot()
-			r := h.mustSend(tt.by(h), h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), tt.exitCode, resultHash))
+			r := h.mustSend(tt.by(h), h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), int32(tt.exitCode), resultHash))
 
 			total := new(big.Int)
 			if tt.start {
@@ -463,7 +469,7 @@ func TestClose(t *testing.T) {
 			}
 			refund := diff(total, deposit)
 			pay := diff(paidBefore, total)
-			ev := eventOf[escrow.EscrowClosed](t, h, r, lease.EventClosed)
+			ev := payloadOf[*lease.Closed](t, h, r)
 			if ev.ExitCode != tt.exitCode || ev.ResultHash != resultHash || ev.Paid.Cmp(total) != 0 || ev.Refunded.Cmp(refund) != 0 {
 				t.Errorf("Closed = %+v, want exit %d, result %s, paid %s, refunded %s", ev, tt.exitCode, resultHash.Hex(), total, refund)
 			}
@@ -506,7 +512,7 @@ func TestCloseOverdrawn(t *testing.T) {
 	h.advance(time.Second)
 	before := h.snapshot()
 	r := h.mustSend(h.stranger, h.escrowC, h.escrow.PackCloseOverdrawn(l.id, l.terms.Args()))
-	wantAmount(t, "Overdrawn paid", eventOf[escrow.EscrowOverdrawn](t, h, r, lease.EventOverdrawn).Paid, deposit)
+	wantAmount(t, "Overdrawn paid", payloadOf[*lease.Overdrawn](t, h, r).Paid, deposit)
 	rest := diff(withdrawn, deposit)
 	h.wantMoved(t, before, map[common.Address]*big.Int{h.provider.addr: rest, h.escrowC.Address(): neg(rest)})
 	if got := h.lease(l.id); got.State != lease.StateOverdrawn || got.Paid.Cmp(deposit) != 0 {
@@ -535,7 +541,7 @@ func TestReclaim(t *testing.T) {
 	wantErr(t, err, lease.ErrNotAllowed)
 	before := h.snapshot()
 	r := h.mustSend(h.tenant, h.escrowC, h.escrow.PackReclaim(l.id, l.terms.Args()))
-	wantAmount(t, "Reclaimed refunded", eventOf[escrow.EscrowReclaimed](t, h, r, lease.EventReclaimed).Refunded, deposit)
+	wantAmount(t, "Reclaimed refunded", payloadOf[*lease.Reclaimed](t, h, r).Refunded, deposit)
 	h.wantMoved(t, before, map[common.Address]*big.Int{h.tenant.addr: deposit, h.escrowC.Address(): neg(deposit)})
 	if got := h.lease(l.id).State; got != lease.StateReclaimed {
 		t.Errorf("state %s, want reclaimed", got)

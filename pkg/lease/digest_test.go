@@ -18,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/lease/escrow"
@@ -208,10 +209,10 @@ func TestPublishedVectors(t *testing.T) {
 	if got := crypto.CreateAddress(deployer, 0); got != escrowAddr {
 		t.Fatalf("the vectors' escrow %s is not the first contract of %s (%s)", escrowAddr.Hex(), deployer.Hex(), got.Hex())
 	}
-	sim := devchain.NewBackend(devchain.ChainID, []common.Address{deployer, devchain.Address(0)})
+	sim := devchain.NewBackend(devchain.ChainID, []common.Address{deployer, deployment.DevAddress(0)})
 	defer sim.Close()
 	ctx := t.Context()
-	c, err := devchain.Deploy(ctx, sim, devchain.Key(0), startWindow, nil, nil)
+	c, err := devchain.Deploy(ctx, sim, deployment.DevKey(0), startWindow, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

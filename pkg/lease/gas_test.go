@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/lease"
@@ -128,7 +127,7 @@ func measureGas(t *testing.T, h *harness) map[string]uint64 {
 		}
 		return opened{id: id, terms: lease.NewTerms(&o, &sb.Bid), order: o, bid: sb, receipt: r}
 	}
-	must := func(r *types.Receipt, err error) *types.Receipt {
+	must := func(r *lease.Receipt, err error) *lease.Receipt {
 		t.Helper()
 		if err != nil {
 			t.Fatal(err)
@@ -151,7 +150,7 @@ func measureGas(t *testing.T, h *harness) map[string]uint64 {
 	h.advance(10 * time.Minute)
 	got["closeByTenant"] = must(h.client.Close(h.ctx, h.tenant.auth, c.id, c.terms, -1, common.Hash{})).GasUsed
 
-	o := open(4, price, lease.MinimumDeposit(price, 3600, h.client.MinDuration()))
+	o := open(4, price, lease.Terms{PricePerHour: price, MaxDuration: 3600}.MinimumDeposit(h.client.MinDuration()))
 	must(h.client.Start(h.ctx, h.provider.auth, o.id, o.terms))
 	h.advance(2 * time.Minute)
 	got["closeOverdrawn"] = must(h.client.CloseOverdrawn(h.ctx, h.stranger.auth, o.id, o.terms)).GasUsed

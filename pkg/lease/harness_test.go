@@ -16,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 
 	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/lease/escrow"
@@ -102,10 +103,10 @@ func newHarness(t *testing.T, kind tokenKind) *harness {
 	t.Cleanup(cancel)
 	chainID := big.NewInt(devchain.ChainID)
 	h := &harness{t: t, ctx: ctx}
-	h.deployer = newParty(t, devchain.Key(0), chainID)
-	h.tenant = newParty(t, devchain.Key(1), chainID)
-	h.provider = newParty(t, devchain.Key(2), chainID)
-	h.stranger = newParty(t, devchain.Key(3), chainID)
+	h.deployer = newParty(t, deployment.DevKey(0), chainID)
+	h.tenant = newParty(t, deployment.DevKey(1), chainID)
+	h.provider = newParty(t, deployment.DevKey(2), chainID)
+	h.stranger = newParty(t, deployment.DevKey(3), chainID)
 	holders := []common.Address{h.deployer.addr, h.tenant.addr, h.provider.addr, h.stranger.addr}
 
 	h.sim = devchain.NewBackend(devchain.ChainID, holders)
@@ -326,7 +327,7 @@ type opened struct {
 	terms   lease.Terms
 	order   auction.Order
 	bid     auction.SignedBid
-	receipt *types.Receipt
+	receipt *lease.Receipt
 }
 
 // open opens a lease at p per hour with dep through the client.
@@ -348,7 +349,7 @@ func (h *harness) start(l opened) uint64 {
 	if err != nil {
 		h.t.Fatal(err)
 	}
-	return h.blockTime(r)
+	return h.blockTime(r.Receipt)
 }
 
 // diff is b - a.

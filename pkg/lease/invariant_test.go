@@ -195,7 +195,7 @@ func (m *model) open(t *testing.T, r *rand.Rand, nonce uint64, tenant, provider 
 	sb := h.bid(&o, p, provider.signer)
 	sb.Bid.Provider = provider.addr
 	sb = h.sign(sb.Bid, provider.signer)
-	least := lease.MinimumDeposit(p, o.MaxDuration, h.client.MinDuration())
+	least := lease.Terms{PricePerHour: p, MaxDuration: o.MaxDuration}.MinimumDeposit(h.client.MinDuration())
 	span := o.MaxDuration // deposits from the minimum to all of max duration, often a few minutes' worth
 	if r.IntN(2) == 0 {
 		span = min(span, 600)
@@ -209,7 +209,7 @@ func (m *model) open(t *testing.T, r *rand.Rand, nonce uint64, tenant, provider 
 	if err != nil {
 		t.Fatalf("open: %v", err)
 	}
-	l := &modelLease{id: id, terms: lease.NewTerms(&o, &sb.Bid), state: lease.StateOpen, deposit: dep, paid: new(big.Int), refunded: new(big.Int), since: h.blockTime(rc)}
+	l := &modelLease{id: id, terms: lease.NewTerms(&o, &sb.Bid), state: lease.StateOpen, deposit: dep, paid: new(big.Int), refunded: new(big.Int), since: h.blockTime(rc.Receipt)}
 	m.leases = append(m.leases, l)
 	m.move(tenant.addr, neg(dep))
 	m.move(h.escrowC.Address(), dep)

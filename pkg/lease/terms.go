@@ -72,17 +72,44 @@ func (t Terms) Earned(deposit *big.Int, startedAt, now uint64) (earned *big.Int,
 	return earned, false
 }
 
-// MinimumDeposit is the least deposit the escrow accepts for a lease at
-// pricePerHour: what minDuration seconds (or maxDuration, when shorter) cost,
-// rounded down, and at least 1.
-func MinimumDeposit(pricePerHour *big.Int, maxDuration, minDuration uint64) *big.Int {
-	m := new(big.Int).SetUint64(min(maxDuration, minDuration))
-	m.Mul(m, pricePerHour)
+// MinimumDeposit is the least deposit the escrow accepts for a lease on
+// these terms: what minDuration seconds (or MaxDuration, when shorter)
+// cost, rounded down, and at least 1.
+func (t Terms) MinimumDeposit(minDuration uint64) *big.Int {
+	m := new(big.Int).SetUint64(min(t.MaxDuration, minDuration))
+	m.Mul(m, t.PricePerHour)
 	m.Quo(m, big.NewInt(SecondsPerHour))
 	if m.Sign() == 0 {
 		m.SetInt64(1)
 	}
 	return m
+}
+
+// MaxCost is the most a lease on these terms can cost: PricePerHour x
+// MaxDuration / 3600, rounded up. A deposit of MaxCost pays for the whole
+// MaxDuration.
+func (t Terms) MaxCost() *big.Int {
+	v := new(big.Int).Mul(t.PricePerHour, new(big.Int).SetUint64(t.MaxDuration))
+	q, r := v.QuoRem(v, big.NewInt(SecondsPerHour), new(big.Int))
+	if r.Sign() > 0 {
+		q.Add(q, big.NewInt(1))
+	}
+	return q
+}
+
+// PaidSeconds is how many seconds of running deposit pays for at
+// PricePerHour (capped at MaxDuration): after them the lease is
+// overdrawn.
+func (t Terms) PaidSeconds(deposit *big.Int) uint64 {
+	if t.PricePerHour.Sign() == 0 {
+		return t.MaxDuration
+	}
+	s := new(big.Int).Mul(deposit, big.NewInt(SecondsPerHour))
+	s.Quo(s, t.PricePerHour)
+	if !s.IsUint64() {
+		return t.MaxDuration
+	}
+	return min(s.Uint64(), t.MaxDuration)
 }
 
 // OrderArgs is the order as the escrow takes it: its top-level fields, with

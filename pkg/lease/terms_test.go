@@ -53,7 +53,7 @@ func TestMirrorsMatchContract(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if want := lease.MinimumDeposit(p, md, h.client.MinDuration()); min.Cmp(want) != 0 {
+		if want := (lease.Terms{PricePerHour: p, MaxDuration: md}).MinimumDeposit(h.client.MinDuration()); min.Cmp(want) != 0 {
 			t.Fatalf("case %d: minimum deposit at %s for %d s: contract %s, here %s", i, p, md, min, want)
 		}
 	}
@@ -86,5 +86,67 @@ func TestEarned(t *testing.T) {
 	slow := lease.Terms{PricePerHour: big.NewInt(1000), MaxDuration: 3600}
 	if got, _ := slow.Earned(big.NewInt(1000), 0, 3); got.Sign() != 0 {
 		t.Errorf("1000 per hour for 3 s earns %s, want 0 (rounded down)", got)
+	}
+}
+
+// TestMaxCostAndPaidSeconds: a deposit of MaxCost pays for the whole
+// MaxDuration and is never overdrawn by it; one base unit less runs out
+// before MaxDuration whenever the price does not divide evenly.
+func TestMaxCostAndPaidSeconds(t *testing.T) {
+	tests := []struct {
+		price, dur, cost int64
+	}{
+		{3_600_000, 600, 600_000},
+		{2_000_000, 600, 333_334}, // 333333.33 rounds up
+		{1000, 3600, 1000},
+		{1000, 5, 2}, // 1.39 rounds up
+		{7, 1, 1},
+		{0, 3600, 0},
+	}
+	for _, tt := range tests {
+		terms := lease.Terms{PricePerHour: big.NewInt(tt.price), MaxDuration: uint64(tt.dur)}
+		if got := terms.MaxCost(); got.Int64() != tt.cost {
+			t.Errorf("MaxCost of %d/h for %d s = %s, want %d", tt.price, tt.dur, got, tt.cost)
+		}
+	}
+	r := rand.New(rand.NewPCG(3, 4))
+	for i := range 2000 {
+		terms := lease.Terms{PricePerHour: new(big.Int).Add(randAmount(r, 96), big.NewInt(1)), MaxDuration: uint64(r.Int64N(1 << 32))}
+		cost := terms.MaxCost()
+		if got, over := terms.Earned(cost, 0, terms.MaxDuration); over && got.Cmp(cost) != 0 || got.Cmp(cost) > 0 {
+			t.Fatalf("case %d: %+v: MaxCost %s, earned over MaxDuration %s (overdrawn %v)", i, terms, cost, got, over)
+		}
+		if got := terms.PaidSeconds(cost); got != terms.MaxDuration {
+			t.Fatalf("case %d: %+v: MaxCost %s pays for %d s, want %d", i, terms, cost, got, terms.MaxDuration)
+		}
+		less := new(big.Int).Sub(cost, big.NewInt(1))
+		if s := terms.PaidSeconds(less); s > terms.MaxDuration {
+			t.Fatalf("case %d: PaidSeconds %d beyond MaxDuration %d", i, s, terms.MaxDuration)
+		} else if got, _ := terms.Earned(less, 0, s); got.Cmp(less) > 0 {
+			t.Fatalf("case %d: %+v: %d paid seconds earn %s, more than the deposit %s", i, terms, s, got, less)
+		}
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	tests := []struct {
+		code   lease.ExitCode
+		status int
+		reason lease.ExitReason
+		text   string
+	}{
+		{lease.NewExitCode(0, lease.ExitedByItself), 0, lease.ExitedByItself, "0"},
+		{lease.NewExitCode(3, lease.ExitedByItself), 3, lease.ExitedByItself, "3"},
+		{lease.NewExitCode(137, lease.ExitOutOfMemory), 137, lease.ExitOutOfMemory, "137: killed, out of memory (limit 256Mi)"},
+		{lease.NewExitCode(143, lease.ExitCancelled), 143, lease.ExitCancelled, "143: cancelled by the tenant"},
+		{lease.NewExitCode(-1, lease.ExitedByItself), -1, lease.ExitedByItself, "no exit status"},
+		{lease.NewExitCode(-1, lease.ExitOutputLimit), 255, lease.ExitOutputLimit, "255: stopped, over its output limit"},
+		{lease.ExitCode(137), 137, lease.ExitedByItself, "137"},
+		{lease.NoExitCode, -1, lease.ExitedByItself, "no exit status"},
+	}
+	for _, tt := range tests {
+		if tt.code.Status() != tt.status || tt.code.Reason() != tt.reason || tt.code.Describe("256Mi") != tt.text {
+			t.Errorf("exit code %d: status %d, reason %q, %q; want %d, %q, %q", int32(tt.code), tt.code.Status(), tt.code.Reason(), tt.code.Describe("256Mi"), tt.status, tt.reason, tt.text)
+		}
 	}
 }

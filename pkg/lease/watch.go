@@ -11,8 +11,6 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
-
-	"github.com/tender-market/tender/pkg/lease/escrow"
 )
 
 // Cursor is a position in the escrow's event log: the block and log index of
@@ -26,149 +24,6 @@ type Cursor struct {
 // before reports whether the log at (block, index) comes before c.
 func (c Cursor) before(block uint64, index uint) bool {
 	return block < c.Block || (block == c.Block && index < c.Index)
-}
-
-// EventKind names an escrow event.
-type EventKind uint8
-
-// Escrow events.
-const (
-	EventOpened          EventKind = iota + 1 // LeaseOpened
-	EventStarted                              // Started
-	EventWithdrawn                            // Withdrawn
-	EventToppedUp                             // ToppedUp
-	EventClosed                               // Closed
-	EventOverdrawn                            // Overdrawn
-	EventReclaimed                            // Reclaimed
-	EventPaymentDeferred                      // PaymentDeferred (an account's, not a lease's)
-	EventClaimed                              // Claimed (an account's, not a lease's)
-)
-
-var eventNames = [...]string{"", "LeaseOpened", "Started", "Withdrawn", "ToppedUp", "Closed", "Overdrawn", "Reclaimed", "PaymentDeferred", "Claimed"}
-
-func (k EventKind) String() string {
-	if int(k) < len(eventNames) && k > 0 {
-		return eventNames[k]
-	}
-	return fmt.Sprintf("event(%d)", uint8(k))
-}
-
-// Action is the lease action the event records, zero for account events.
-func (k EventKind) Action() Action {
-	if k >= EventOpened && k <= EventReclaimed {
-		return Action(k)
-	}
-	return 0
-}
-
-// Event is one decoded escrow event.
-type Event struct {
-	Kind EventKind
-	// LeaseID is the lease the event is about (zero for account events).
-	LeaseID common.Hash
-	// Payload is the decoded event: *escrow.EscrowLeaseOpened,
-	// *escrow.EscrowStarted, *escrow.EscrowWithdrawn, *escrow.EscrowToppedUp,
-	// *escrow.EscrowClosed, *escrow.EscrowOverdrawn, *escrow.EscrowReclaimed,
-	// *escrow.EscrowPaymentDeferred or *escrow.EscrowClaimed.
-	Payload any
-	// Log is where the event is: block, transaction, index.
-	Log types.Log
-	// Next is the cursor just past this event.
-	Next Cursor
-}
-
-// Terms returns the lease terms a LeaseOpened event carries.
-func (e Event) Terms() (Terms, bool) {
-	o, ok := e.Payload.(*escrow.EscrowLeaseOpened)
-	if !ok {
-		return Terms{}, false
-	}
-	return Terms{Tenant: o.Tenant, Provider: o.Provider, PricePerHour: o.PricePerHour, MaxDuration: o.MaxDuration}, true
-}
-
-// DecodeEvent decodes one of the escrow's logs; ok is false for a log that is
-// not an escrow event.
-func (c *Client) DecodeEvent(l types.Log) (ev Event, ok bool) {
-	if l.Address != c.address || len(l.Topics) == 0 {
-		return Event{}, false
-	}
-	ev = Event{Log: l, Next: Cursor{Block: l.BlockNumber, Index: l.Index + 1}}
-	var err error
-	switch l.Topics[0] {
-	case c.abi.GetABI().Events[escrow.EscrowLeaseOpenedEventName].ID:
-		var p *escrow.EscrowLeaseOpened
-		p, err = c.abi.UnpackLeaseOpenedEvent(&l)
-		ev.Kind, ev.Payload = EventOpened, p
-		if err == nil {
-			ev.LeaseID = p.LeaseId
-		}
-	case c.abi.GetABI().Events[escrow.EscrowStartedEventName].ID:
-		var p *escrow.EscrowStarted
-		p, err = c.abi.UnpackStartedEvent(&l)
-		ev.Kind, ev.Payload = EventStarted, p
-		if err == nil {
-			ev.LeaseID = p.LeaseId
-		}
-	case c.abi.GetABI().Events[escrow.EscrowWithdrawnEventName].ID:
-		var p *escrow.EscrowWithdrawn
-		p, err = c.abi.UnpackWithdrawnEvent(&l)
-		ev.Kind, ev.Payload = EventWithdrawn, p
-		if err == nil {
-			ev.LeaseID = p.LeaseId
-		}
-	case c.abi.GetABI().Events[escrow.EscrowToppedUpEventName].ID:
-		var p *escrow.EscrowToppedUp
-		p, err = c.abi.UnpackToppedUpEvent(&l)
-		ev.Kind, ev.Payload = EventToppedUp, p
-		if err == nil {
-			ev.LeaseID = p.LeaseId
-		}
-	case c.abi.GetABI().Events[escrow.EscrowClosedEventName].ID:
-		var p *escrow.EscrowClosed
-		p, err = c.abi.UnpackClosedEvent(&l)
-		ev.Kind, ev.Payload = EventClosed, p
-		if err == nil {
-			ev.LeaseID = p.LeaseId
-		}
-	case c.abi.GetABI().Events[escrow.EscrowOverdrawnEventName].ID:
-		var p *escrow.EscrowOverdrawn
-		p, err = c.abi.UnpackOverdrawnEvent(&l)
-		ev.Kind, ev.Payload = EventOverdrawn, p
-		if err == nil {
-			ev.LeaseID = p.LeaseId
-		}
-	case c.abi.GetABI().Events[escrow.EscrowReclaimedEventName].ID:
-		var p *escrow.EscrowReclaimed
-		p, err = c.abi.UnpackReclaimedEvent(&l)
-		ev.Kind, ev.Payload = EventReclaimed, p
-		if err == nil {
-			ev.LeaseID = p.LeaseId
-		}
-	case c.abi.GetABI().Events[escrow.EscrowPaymentDeferredEventName].ID:
-		ev.Kind = EventPaymentDeferred
-		ev.Payload, err = c.abi.UnpackPaymentDeferredEvent(&l)
-	case c.abi.GetABI().Events[escrow.EscrowClaimedEventName].ID:
-		ev.Kind = EventClaimed
-		ev.Payload, err = c.abi.UnpackClaimedEvent(&l)
-	default:
-		return Event{}, false
-	}
-	if err != nil {
-		c.log.Warn("undecodable escrow log", "block", l.BlockNumber, "index", l.Index, "err", err)
-		return Event{}, false
-	}
-	return ev, true
-}
-
-// Events decodes the escrow events in a receipt.
-func (c *Client) Events(r *types.Receipt) []Event {
-	var evs []Event
-	for _, l := range r.Logs {
-		if ev, ok := c.DecodeEvent(*l); ok {
-			evs = append(evs, ev)
-		}
-	}
-	return evs
 }
 
 // WatchOptions tune Watch.
@@ -186,6 +41,9 @@ type WatchOptions struct {
 	// BlockRange is the most blocks one eth_getLogs request covers.
 	// Default 1000.
 	BlockRange uint64
+	// Senders: look up who sent the transaction of each Closed and
+	// Overdrawn event (one request each) and set their By.
+	Senders bool
 	// Scanned, when set, is told the cursor after every range of blocks
 	// searched, events or not, so a caller can persist progress through
 	// stretches without escrow events.
@@ -257,14 +115,17 @@ func (c *Client) catchUp(ctx context.Context, cur *Cursor, opts WatchOptions, ha
 		if err != nil {
 			return fmt.Errorf("watch: logs of blocks %d-%d: %w", cur.Block, to, err)
 		}
-		slices.SortFunc(logs, func(a, b types.Log) int {
-			return cmp.Or(cmp.Compare(a.BlockNumber, b.BlockNumber), cmp.Compare(a.Index, b.Index))
-		})
+		sortLogs(logs)
 		for _, l := range logs {
 			if l.Removed || cur.before(l.BlockNumber, l.Index) {
 				continue
 			}
 			if ev, ok := c.DecodeEvent(l); ok {
+				if opts.Senders {
+					if err := c.lookUpSender(ctx, &ev); err != nil {
+						return fmt.Errorf("watch: %w", err)
+					}
+				}
 				if err := handle(ev); err != nil {
 					return err
 				}
@@ -277,6 +138,13 @@ func (c *Client) catchUp(ctx context.Context, cur *Cursor, opts WatchOptions, ha
 		}
 	}
 	return nil
+}
+
+// sortLogs puts logs in chain order.
+func sortLogs(logs []types.Log) {
+	slices.SortFunc(logs, func(a, b types.Log) int {
+		return cmp.Or(cmp.Compare(a.BlockNumber, b.BlockNumber), cmp.Compare(a.Index, b.Index))
+	})
 }
 
 func drain(ch <-chan types.Log) {

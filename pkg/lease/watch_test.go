@@ -186,3 +186,43 @@ func TestWatchWaitsForConfirmations(t *testing.T) {
 		t.Errorf("got %s of %s, want LeaseOpened of %s", ev.Kind, ev.LeaseID.Hex(), l.id.Hex())
 	}
 }
+
+// TestHistory reads one lease's events by its indexed ID, among another
+// lease's, with who closed it; and finds the opening of a lease, or says
+// there is none.
+func TestHistory(t *testing.T) {
+	h := newHarness(t, plainToken)
+	a, b := h.open(1, price, deposit), h.open(2, price, deposit)
+	h.start(a)
+	h.start(b)
+	h.advance(time.Minute)
+	if _, err := h.client.Close(h.ctx, h.tenant.auth, a.id, a.terms, lease.NoExitCode, common.Hash{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.client.Close(h.ctx, h.provider.auth, b.id, b.terms, lease.NewExitCode(0, lease.ExitedByItself), common.Hash{2}); err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		l  opened
+		by common.Address
+	}{{a, h.tenant.addr}, {b, h.provider.addr}} {
+		evs, err := h.client.History(h.ctx, tt.l.id, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if want := []lease.EventKind{lease.EventOpened, lease.EventStarted, lease.EventClosed}; !sameKinds(kinds(evs), want) {
+			t.Fatalf("history of %s: %v, want %v", tt.l.id.Hex(), kinds(evs), want)
+		}
+		closed, ok := lease.Find[*lease.Closed](evs)
+		if !ok || closed.By != tt.by {
+			t.Errorf("closed by %v, want %s", closed, tt.by.Hex())
+		}
+		terms, block, err := h.client.Opening(h.ctx, tt.l.id, 0)
+		if err != nil || terms.Hash() != tt.l.terms.Hash() || block != tt.l.receipt.BlockNumber.Uint64() {
+			t.Errorf("Opening = %+v, %d, %v; want the terms opened in block %d", terms, block, err, tt.l.receipt.BlockNumber)
+		}
+	}
+	if _, _, err := h.client.Opening(h.ctx, common.Hash{9}, 0); !errors.Is(err, lease.ErrUnknownLease) {
+		t.Errorf("Opening of a lease never opened: %v, want ErrUnknownLease", err)
+	}
+}

@@ -114,7 +114,7 @@ func errorCodes() []codedError {
 		{"no_auction", ErrNoAuction},
 		{"peer_mismatch", ErrPeerMismatch},
 		{"lease_denied", ErrLeaseDenied},
-		{"unknown_lease", ErrUnknownLease},
+		{"unknown_lease", ErrLeaseNotServed},
 		{"no_lease_host", ErrNoLeaseHost},
 	}
 }

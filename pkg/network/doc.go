@@ -34,12 +34,12 @@
 //     and Transcripts yields the verified ones.
 //   - Leases: the tenant reaches the winning provider over ProtocolLease
 //     (Lease, LeaseClient): secrets, input data (streamed in chunks with a
-//     SHA-256 check), status, logs (optionally followed) and the /output
-//     archive (resumable from an offset, SHA-256 checked). Each stream is
-//     authorized by a fresh challenge the tenant signs as the EIP-712
-//     message LeaseAccessType in the market's domain; anyone but the lease's
-//     tenant is refused with ErrLeaseDenied. The provider serves lease data
-//     through the LeaseHost it passes to ServeLeases.
+//     SHA-256 check), status, logs (optionally followed), the /output
+//     archive (resumable from an offset, SHA-256 checked) and a graceful
+//     cancel. Each stream is authorized by a fresh challenge the tenant
+//     signs as an auction.LeaseAccess in the market's domain; anyone but
+//     the lease's tenant is refused with ErrLeaseDenied. The provider serves
+//     lease data through the LeaseHost it passes to ServeLeases.
 //
 // Streams carry length-prefixed messages (uvarint length, then the bytes)
 // with a hard cap per message, have a deadline, reserve their memory from

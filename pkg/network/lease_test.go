@@ -11,7 +11,6 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
-	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -39,6 +38,7 @@ type memLease struct {
 	follow    chan []byte // lines after logs, until closed
 	output    []byte
 	logsDone  chan error // what Logs returned, when follow is set
+	cancelled bool
 }
 
 var _ LeaseHost = (*memLeaseHost)(nil)
@@ -61,7 +61,7 @@ func (h *memLeaseHost) lease(op string, id common.Hash) (*memLease, error) {
 	}
 	l, ok := h.leases[id]
 	if !ok {
-		return nil, fmt.Errorf("%w %s", ErrUnknownLease, id.Hex())
+		return nil, fmt.Errorf("%w %s", ErrLeaseNotServed, id.Hex())
 	}
 	return l, nil
 }
@@ -159,6 +159,17 @@ func (h *memLeaseHost) Output(_ context.Context, id common.Hash, offset int64) (
 	return io.NopCloser(bytes.NewReader(l.output[offset:])), info, nil
 }
 
+func (h *memLeaseHost) Cancel(_ context.Context, id common.Hash) error {
+	l, err := h.lease("cancel", id)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l.cancelled = true
+	return nil
+}
+
 // leasePair is a provider serving a memLeaseHost and a tenant node.
 func leasePair(t *testing.T) (provider, tenant *Node, host *memLeaseHost) {
 	t.Helper()
@@ -177,7 +188,7 @@ func TestLeaseAccess(t *testing.T) {
 	provider, tenant, host := leasePair(t)
 	tenantKey, strangerKey := testKey(t, 1), testKey(t, 2)
 	leaseID := common.HexToHash("0x1ea5e")
-	host.add(leaseID, &memLease{tenant: addrOf(tenantKey), status: LeaseStatus{State: "running"}, output: []byte("out")})
+	host.add(leaseID, &memLease{tenant: addrOf(tenantKey), status: LeaseStatus{State: JobRunning}, output: []byte("out")})
 
 	ops := []struct {
 		op  LeaseOp
@@ -201,6 +212,7 @@ func TestLeaseAccess(t *testing.T) {
 			_, err = c.DownloadOutput(ctx, f)
 			return err
 		}},
+		{OpCancel, func(ctx context.Context, c *LeaseClient) error { return c.Cancel(ctx) }},
 	}
 	callers := []struct {
 		name    string
@@ -209,14 +221,14 @@ func TestLeaseAccess(t *testing.T) {
 		want    error
 	}{
 		{"stranger", strangerKey, leaseID, ErrLeaseDenied},
-		{"unknown lease", tenantKey, common.HexToHash("0xbad"), ErrUnknownLease},
+		{"unknown lease", tenantKey, common.HexToHash("0xbad"), ErrLeaseNotServed},
 		{"tenant", tenantKey, leaseID, nil},
 	}
 	for _, c := range callers {
 		for _, op := range ops {
 			t.Run(c.name+"/"+string(op.op), func(t *testing.T) {
 				before := host.callCount()
-				client := tenant.Lease(provider.ID(), c.leaseID, auction.NewKeySigner(c.key))
+				client := tenant.Lease(provider.AddrInfo(), c.leaseID, auction.NewKeySigner(c.key))
 				err := op.run(ctxTimeout(t, waitLong), client)
 				if !errors.Is(err, c.want) {
 					t.Fatalf("got %v, want %v", err, c.want)
@@ -229,6 +241,9 @@ func TestLeaseAccess(t *testing.T) {
 			})
 		}
 	}
+	if l, _ := host.lease("", leaseID); !l.cancelled {
+		t.Error("the tenant's cancel did not reach the lease host")
+	}
 }
 
 func TestLeaseData(t *testing.T) {
@@ -240,14 +255,14 @@ func TestLeaseData(t *testing.T) {
 	rng.Read(output)
 	lease := &memLease{
 		tenant:   addrOf(tenantKey),
-		status:   LeaseStatus{State: "running", Since: time.Unix(1_800_000_000, 0).UTC()},
+		status:   LeaseStatus{State: JobRunning, Since: time.Unix(1_800_000_000, 0).UTC()},
 		logs:     []byte("epoch 1 loss 0.9\nepoch 2 loss 0.5\n"),
 		follow:   make(chan []byte),
 		output:   output,
 		logsDone: make(chan error, 4),
 	}
 	host.add(leaseID, lease)
-	c := tenant.Lease(provider.ID(), leaseID, auction.NewKeySigner(tenantKey))
+	c := tenant.Lease(provider.AddrInfo(), leaseID, auction.NewKeySigner(tenantKey))
 
 	t.Run("secrets", func(t *testing.T) {
 		want := map[string]string{"HF_TOKEN": "hf_secret", "WANDB_KEY": "w"}
@@ -420,16 +435,4 @@ func (w *lineWriter) bytes() []byte {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return bytes.Clone(w.buf.Bytes())
-}
-
-// TestDocsPublishLeaseAccess keeps docs/eip712.md in step with the type the
-// lease streams sign.
-func TestDocsPublishLeaseAccess(t *testing.T) {
-	doc, err := os.ReadFile("../../docs/eip712.md")
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !strings.Contains(string(doc), LeaseAccessType) {
-		t.Errorf("docs/eip712.md does not publish %s", LeaseAccessType)
-	}
 }

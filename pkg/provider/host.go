@@ -30,7 +30,7 @@ func (d *Daemon) lease(id common.Hash) (*leaseRun, error) {
 	if l := d.leases[id]; l != nil {
 		return l, nil
 	}
-	return nil, fmt.Errorf("%w: %s", network.ErrUnknownLease, id.Hex())
+	return nil, fmt.Errorf("%w: %s", network.ErrLeaseNotServed, id.Hex())
 }
 
 // TenantOf is the lease's tenant. A lease of one of the provider's bids
@@ -44,14 +44,14 @@ func (d *Daemon) TenantOf(ctx context.Context, id common.Hash) (common.Address, 
 		return l.bid.order.Order.Tenant, nil
 	}
 	if b == nil {
-		return common.Address{}, fmt.Errorf("%w: %s", network.ErrUnknownLease, id.Hex())
+		return common.Address{}, fmt.Errorf("%w: %s", network.ErrLeaseNotServed, id.Hex())
 	}
 	cl, err := d.cfg.Escrow.Lease(ctx, id)
 	if err != nil {
 		return common.Address{}, err
 	}
-	if cl.State == lease.StateNone || !d.startLease(id) {
-		return common.Address{}, fmt.Errorf("%w: %s is not open on chain", network.ErrUnknownLease, id.Hex())
+	if cl.State == lease.StateNone || !d.startLease(ctx, id) {
+		return common.Address{}, fmt.Errorf("%w: %s is not open on chain", network.ErrLeaseNotServed, id.Hex())
 	}
 	return b.order.Order.Tenant, nil
 }
@@ -64,7 +64,7 @@ func (d *Daemon) PutSecrets(_ context.Context, id common.Hash, secrets map[strin
 	}
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	if l.state != StateAwaitingSecrets || l.secrets != nil {
+	if l.state != network.JobAwaitingSecrets || l.secrets != nil {
 		return fmt.Errorf("lease %s is %s: secrets are taken only before the job starts", id.Hex(), l.state)
 	}
 	l.secrets = make(map[string]string, len(secrets))
@@ -83,7 +83,7 @@ func (d *Daemon) PutInput(_ context.Context, id common.Hash, r io.Reader) error 
 		return err
 	}
 	l.mu.Lock()
-	ready := l.state == StateAwaitingSecrets && l.secrets == nil
+	ready := l.state == network.JobAwaitingSecrets && l.secrets == nil
 	l.mu.Unlock()
 	if !ready {
 		return fmt.Errorf("lease %s: input is taken only before the secrets, which start the job", id.Hex())
@@ -159,6 +159,16 @@ func untar(r io.Reader, dir string) error {
 			return fmt.Errorf("%q: only files and directories are taken (type %q)", h.Name, h.Typeflag)
 		}
 	}
+}
+
+// Cancel asks the lease's job to stop gracefully and the lease to close
+// with what the job left in /output.
+func (d *Daemon) Cancel(_ context.Context, id common.Hash) error {
+	l, err := d.lease(id)
+	if err != nil {
+		return err
+	}
+	return l.cancel()
 }
 
 // Status reports the lease's state.

@@ -17,18 +17,9 @@ import (
 	"github.com/tender-market/tender/internal/statefile"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/executor"
+	"github.com/tender-market/tender/pkg/jobspec"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/network"
-)
-
-// Lease states as the provider reports them to the tenant.
-const (
-	StateAwaitingSecrets = "awaiting-secrets" // open on chain; waiting for the tenant's secrets
-	StateStarting        = "starting"         // starting the container and the lease
-	StateRunning         = "running"          // billing runs
-	StateExited          = "exited"           // the job ended; closing the lease
-	StateClosed          = "closed"           // settled on chain; output can be downloaded
-	StateFailed          = "failed"           // the provider could not run the job
 )
 
 // leaseRun is one lease the provider serves.
@@ -42,17 +33,19 @@ type leaseRun struct {
 
 	secretsOnce sync.Once
 	secretsIn   chan struct{} // closed when the secrets arrived
+	endOnce     sync.Once
+	ended       chan struct{} // closed when the lease ended on chain early
 	cancelOnce  sync.Once
-	canceled    chan struct{} // closed when the lease ended on chain early
+	cancelled   chan struct{} // closed when the tenant asked to cancel
 
 	saveMu sync.Mutex // one record write at a time, in order
 
 	mu        sync.Mutex
 	started   bool // started on chain
-	state     string
+	state     network.JobState
 	detail    string
 	since     time.Time
-	exitCode  *int
+	exitCode  *lease.ExitCode
 	secrets   map[string]string
 	hasInput  bool
 	output    string // archive path once collected
@@ -66,16 +59,17 @@ func newLeaseRun(d *Daemon, b *bidState) *leaseRun {
 		d: d, bid: b, id: b.id, log: d.log.With("lease", b.id),
 		logs:      newLogBook(16 << 20),
 		secretsIn: make(chan struct{}),
-		canceled:  make(chan struct{}),
-		state:     StateAwaitingSecrets, since: d.cfg.Now(),
+		ended:     make(chan struct{}),
+		cancelled: make(chan struct{}),
+		state:     network.JobAwaitingSecrets, since: d.cfg.Now(),
 	}
 }
 
-func (l *leaseRun) setState(state, detail string) {
+func (l *leaseRun) setState(state network.JobState, detail string) {
 	l.mu.Lock()
 	l.state, l.detail, l.since = state, detail, l.d.cfg.Now()
 	l.mu.Unlock()
-	l.log.Info("lease "+state, "detail", detail)
+	l.log.Info("lease "+string(state), "detail", detail)
 	l.save()
 }
 
@@ -100,8 +94,24 @@ func (l *leaseRun) save() {
 }
 
 func (l *leaseRun) endOnChain(kind lease.EventKind) {
-	l.cancelOnce.Do(func() { close(l.canceled) })
+	l.endOnce.Do(func() { close(l.ended) })
 	l.log.Info("lease ended on chain", "event", kind)
+}
+
+// cancel asks the lease's job to stop gracefully; the lease then closes
+// with what the job left in /output (or with nothing, before it started).
+func (l *leaseRun) cancel() error {
+	l.mu.Lock()
+	state, detail := l.state, l.detail
+	l.mu.Unlock()
+	if state == network.JobFailed {
+		return fmt.Errorf("lease %s: the provider could not run the job (%s): close it on chain", l.id.Hex(), detail)
+	}
+	l.cancelOnce.Do(func() {
+		close(l.cancelled)
+		l.log.Info("the tenant cancels the lease", "state", state)
+	})
+	return nil
 }
 
 // run takes the lease from open to closed.
@@ -115,13 +125,13 @@ func (l *leaseRun) run(ctx context.Context) {
 	chain, err := d.cfg.Escrow.Lease(ctx, l.id)
 	if err != nil {
 		if ctx.Err() == nil {
-			l.setState(StateFailed, err.Error())
+			l.setState(network.JobFailed, err.Error())
 		}
 		return
 	}
 	if len(l.bid.gpus) > 0 {
 		if _, err := d.cfg.GPUs.Lease(l.id.Hex(), l.id.Hex()); err != nil {
-			l.setState(StateFailed, fmt.Sprintf("the GPUs bid are gone: %v", err))
+			l.setState(network.JobFailed, fmt.Sprintf("the GPUs bid are gone: %v", err))
 			return
 		}
 	}
@@ -131,15 +141,19 @@ func (l *leaseRun) run(ctx context.Context) {
 	select {
 	case <-ctx.Done():
 		return
-	case <-l.canceled:
-		l.setState(StateFailed, "the lease ended before the job started")
+	case <-l.ended:
+		l.setState(network.JobFailed, "the lease ended before the job started")
+		return
+	case <-l.cancelled:
+		l.setState(network.JobExited, "cancelled by the tenant before the job started")
+		l.closeOnChain(ctx, terms, lease.NoExitCode, common.Hash{})
 		return
 	case <-wait.C:
-		l.setState(StateFailed, fmt.Sprintf("no secrets from the tenant within %s; the tenant may reclaim the deposit", d.cfg.SecretsTimeout))
+		l.setState(network.JobFailed, fmt.Sprintf("no secrets from the tenant within %s; the tenant may reclaim the deposit", d.cfg.SecretsTimeout))
 		return
 	case <-l.secretsIn:
 	}
-	l.setState(StateStarting, "")
+	l.setState(network.JobStarting, "")
 
 	job := l.job(order, terms, chain.Deposit)
 	run, err := d.cfg.Runner.Start(ctx, job)
@@ -147,7 +161,7 @@ func (l *leaseRun) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		l.setState(StateFailed, err.Error())
+		l.setState(network.JobFailed, err.Error())
 		return
 	}
 	l.mu.Lock()
@@ -159,7 +173,7 @@ func (l *leaseRun) run(ctx context.Context) {
 			// finds out on chain and attaches to the job, or removes it.
 			return
 		}
-		l.setState(StateFailed, fmt.Sprintf("start on chain: %v", err))
+		l.setState(network.JobFailed, fmt.Sprintf("start on chain: %v", err))
 		_ = d.cfg.Runner.Cancel(context.WithoutCancel(ctx), run)
 		_, _ = d.cfg.Runner.Finish(context.WithoutCancel(ctx), run, executor.FinishOptions{})
 		return
@@ -168,7 +182,7 @@ func (l *leaseRun) run(ctx context.Context) {
 	l.mu.Lock()
 	l.started = true
 	l.mu.Unlock()
-	l.setState(StateRunning, "")
+	l.setState(network.JobRunning, "")
 	l.follow(ctx, run, terms, chain.Deposit, started)
 }
 
@@ -180,19 +194,23 @@ func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Ter
 	payCtx, stopPay := context.WithCancel(ctx)
 	var pay sync.WaitGroup
 	pay.Go(func() { l.withdrawLoop(payCtx, terms, deposit, started) })
-	stopCanceled := make(chan struct{})
+	finished := make(chan struct{})
 	pay.Go(func() {
+		why := "the lease closed on chain"
 		select {
-		case <-l.canceled:
-			if err := d.cfg.Runner.Cancel(context.WithoutCancel(ctx), run); err != nil {
-				l.log.Warn("stop the job of a lease closed on chain", "err", err)
-			}
-		case <-stopCanceled:
+		case <-l.ended:
+		case <-l.cancelled:
+			why = "the tenant cancelled"
+		case <-finished:
+			return
+		}
+		if err := d.cfg.Runner.Cancel(context.WithoutCancel(ctx), run); err != nil {
+			l.log.Warn("stop the job: "+why, "err", err)
 		}
 	})
 
 	res, err := l.finish(ctx, run)
-	close(stopCanceled)
+	close(finished)
 	stopPay()
 	pay.Wait()
 	if ctx.Err() != nil {
@@ -201,42 +219,57 @@ func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Ter
 	// A job over its output limit ended without a result: the lease closes
 	// with its exit code and a zero result hash.
 	if err != nil && !errors.Is(err, executor.ErrOutputLimit) {
-		l.setState(StateFailed, err.Error())
+		l.setState(network.JobFailed, err.Error())
 		return
 	}
-	code := res.Exit.Code
+	order := &l.bid.order.Order
+	code := exitCode(res.Exit)
 	l.mu.Lock()
 	l.exitCode = &code
 	l.mu.Unlock()
-	detail := fmt.Sprintf("exit code %d (%s)", code, res.Exit.Reason)
+	detail := "exit " + code.Describe(jobspec.FormatSize(order.Requirements.MemoryMiB))
 	if res.Exit.Message != "" {
 		detail += ": " + res.Exit.Message
 	}
-	l.setState(StateExited, detail)
+	l.setState(network.JobExited, detail)
 	l.closeOnChain(ctx, terms, code, common.HexToHash(res.Output.SHA256))
+}
+
+// exitReasons are the market's words for why the executor's jobs end.
+var exitReasons = map[executor.ExitReason]lease.ExitReason{
+	executor.ReasonExited:      lease.ExitedByItself,
+	executor.ReasonCanceled:    lease.ExitCancelled,
+	executor.ReasonDeadline:    lease.ExitOutOfTime,
+	executor.ReasonOOM:         lease.ExitOutOfMemory,
+	executor.ReasonOutputLimit: lease.ExitOutputLimit,
+}
+
+// exitCode is the exit code committed on chain for a job that ended so.
+func exitCode(x executor.Exit) lease.ExitCode {
+	return lease.NewExitCode(x.Code, exitReasons[x.Reason])
 }
 
 // closeOnChain closes the lease with the job's exit code and result hash,
 // unless it is already settled.
-func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code int, hash common.Hash) {
+func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code lease.ExitCode, hash common.Hash) {
 	d := l.d
 	now, err := d.cfg.Escrow.Lease(ctx, l.id)
 	if err == nil && now.State.Final() {
-		l.setState(StateClosed, fmt.Sprintf("the lease was already %s on chain", now.State))
+		l.setState(network.JobClosed, fmt.Sprintf("the lease was already %s on chain", now.State))
 		return
 	}
 	err = d.transact(func() error {
-		_, err := d.cfg.Escrow.Close(ctx, d.cfg.Auth, l.id, terms, int32(code), hash)
+		_, err := d.cfg.Escrow.Close(ctx, d.cfg.Auth, l.id, terms, code, hash)
 		return err
 	})
 	if ctx.Err() != nil {
 		return
 	}
 	if err != nil {
-		l.setState(StateFailed, fmt.Sprintf("close on chain: %v", err))
+		l.setState(network.JobFailed, fmt.Sprintf("close on chain: %v", err))
 		return
 	}
-	l.setState(StateClosed, fmt.Sprintf("exit code %d, result %s", code, hash.Hex()))
+	l.setState(network.JobClosed, fmt.Sprintf("exit %s, result %s", code, hash.Hex()))
 }
 
 // job is the executor's job for the lease: the order's job with its
@@ -252,10 +285,7 @@ func (l *leaseRun) job(order *auction.Order, terms lease.Terms, deposit *big.Int
 	for k, v := range l.secrets {
 		env[k] = v
 	}
-	maxDur := time.Duration(order.MaxDuration) * time.Second
-	if paid := paidSeconds(terms.PricePerHour, deposit); paid < order.MaxDuration {
-		maxDur = time.Duration(paid) * time.Second
-	}
+	maxDur := time.Duration(terms.PaidSeconds(deposit)) * time.Second
 	j := executor.Job{
 		LeaseID:       l.id.Hex(),
 		Image:         order.Job.Image,
@@ -273,19 +303,6 @@ func (l *leaseRun) job(order *auction.Order, terms lease.Terms, deposit *big.Int
 		j.InputDir = filepath.Join(l.d.leaseDir(l.id), "input")
 	}
 	return j
-}
-
-// paidSeconds is how many seconds deposit pays for at pricePerHour.
-func paidSeconds(pricePerHour, deposit *big.Int) uint64 {
-	if pricePerHour.Sign() == 0 {
-		return 1 << 62
-	}
-	s := new(big.Int).Mul(deposit, big.NewInt(lease.SecondsPerHour))
-	s.Quo(s, pricePerHour)
-	if !s.IsUint64() {
-		return 1 << 62
-	}
-	return s.Uint64()
 }
 
 // finish follows the job to its end and keeps its /output archive.
@@ -323,7 +340,7 @@ func (l *leaseRun) finish(ctx context.Context, run executor.Run) (executor.Resul
 // shortly before the deposit runs out.
 func (l *leaseRun) withdrawLoop(ctx context.Context, terms lease.Terms, deposit *big.Int, started time.Time) {
 	d := l.d
-	runsOut := started.Add(time.Duration(paidSeconds(terms.PricePerHour, deposit)) * time.Second)
+	runsOut := started.Add(time.Duration(terms.PaidSeconds(deposit)) * time.Second)
 	margin := min(d.cfg.WithdrawEvery/2, time.Minute)
 	for {
 		next := d.cfg.Now().Add(d.cfg.WithdrawEvery)
@@ -366,5 +383,10 @@ func (d *Daemon) endLease(l *leaseRun) {
 func (l *leaseRun) status() network.LeaseStatus {
 	l.mu.Lock()
 	defer l.mu.Unlock()
-	return network.LeaseStatus{State: l.state, ExitCode: l.exitCode, Detail: l.detail, Since: l.since}
+	st := network.LeaseStatus{State: l.state, Detail: l.detail, Since: l.since}
+	if l.exitCode != nil {
+		code := int32(*l.exitCode)
+		st.ExitCode = &code
+	}
+	return st
 }

@@ -27,7 +27,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/tender-market/tender/pkg/auction"
@@ -50,9 +49,9 @@ type Market interface {
 // Escrow is what the daemon needs from the escrow (*lease.Client).
 type Escrow interface {
 	Lease(ctx context.Context, id common.Hash) (lease.Lease, error)
-	Start(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*types.Receipt, error)
-	Withdraw(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*types.Receipt, error)
-	Close(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms, exitCode int32, resultHash common.Hash) (*types.Receipt, error)
+	Start(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*lease.Receipt, error)
+	Withdraw(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*lease.Receipt, error)
+	Close(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms, exitCode lease.ExitCode, resultHash common.Hash) (*lease.Receipt, error)
 	Watch(ctx context.Context, opts lease.WatchOptions, handle func(lease.Event) error) error
 }
 
@@ -128,7 +127,11 @@ type Daemon struct {
 	bids   map[common.Hash]*bidState // by bid hash, the lease ID to be
 	leases map[common.Hash]*leaseRun
 	wg     sync.WaitGroup
-	life   context.Context // Run's context, for goroutines started by callbacks
+	// launch hands Run the leases to run: a lease may be found by a
+	// callback (a tenant's stream) that has no life of its own.
+	launch chan *leaseRun
+	// stopped is closed when Run stops taking leases.
+	stopped chan struct{}
 }
 
 type bidState struct {
@@ -173,21 +176,21 @@ func New(cfg Config) (*Daemon, error) {
 	}
 	return &Daemon{
 		cfg: cfg, log: cfg.Logger,
-		bids:   make(map[common.Hash]*bidState),
-		leases: make(map[common.Hash]*leaseRun),
+		bids:    make(map[common.Hash]*bidState),
+		leases:  make(map[common.Hash]*leaseRun),
+		launch:  make(chan *leaseRun),
+		stopped: make(chan struct{}),
 	}, nil
 }
 
 // Run serves the market until ctx is done: it bids on orders, watches the
 // escrow for its leases and runs them. It returns once every goroutine it
 // started has ended. A job still running when ctx ends keeps running in
-// its container.
+// its container. A Daemon runs once.
 func (d *Daemon) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	d.mu.Lock()
-	d.life = ctx
-	d.mu.Unlock()
+	defer close(d.stopped)
 	if err := d.resume(ctx); err != nil {
 		return err
 	}
@@ -211,6 +214,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 			if ok {
 				d.onTranscript(t)
 			}
+		case l := <-d.launch:
+			d.wg.Go(func() { l.run(ctx) })
 		}
 	}
 	d.wg.Wait()
@@ -228,7 +233,8 @@ func (d *Daemon) watch(ctx context.Context) {
 			Scanned: func(c lease.Cursor) { from = c },
 		}, func(ev lease.Event) error {
 			from = ev.Next
-			return d.onEvent(ev)
+			d.onEvent(ctx, ev)
+			return nil
 		})
 		if ctx.Err() != nil {
 			return
@@ -434,15 +440,13 @@ func (d *Daemon) onTranscript(t network.VerifiedTranscript) {
 
 // onEvent follows the escrow: a LeaseOpened naming one of the provider's
 // bids starts the lease; a lease closed by someone else stops its job.
-func (d *Daemon) onEvent(ev lease.Event) error {
-	switch ev.Kind {
-	case lease.EventOpened:
-		terms, _ := ev.Terms()
-		if terms.Provider != d.cfg.Signer.Address() {
-			return nil
+func (d *Daemon) onEvent(ctx context.Context, ev lease.Event) {
+	switch {
+	case ev.Kind == lease.EventOpened:
+		if terms, _ := ev.Terms(); terms.Provider == d.cfg.Signer.Address() {
+			d.startLease(ctx, ev.LeaseID)
 		}
-		d.startLease(ev.LeaseID)
-	case lease.EventClosed, lease.EventOverdrawn, lease.EventReclaimed:
+	case ev.Kind.Settles():
 		d.mu.Lock()
 		l := d.leases[ev.LeaseID]
 		d.mu.Unlock()
@@ -450,26 +454,38 @@ func (d *Daemon) onEvent(ev lease.Event) error {
 			l.endOnChain(ev.Kind)
 		}
 	}
-	return nil
 }
 
-// startLease begins serving the lease of one of the provider's bids, once.
-// It reports whether the provider has (or now has) the lease.
-func (d *Daemon) startLease(id common.Hash) bool {
+// startLease begins serving the lease of one of the provider's bids, once:
+// Run starts its life. It reports whether the provider has (or now has)
+// the lease; ctx bounds only the hand-over to Run.
+func (d *Daemon) startLease(ctx context.Context, id common.Hash) bool {
 	d.mu.Lock()
-	defer d.mu.Unlock()
 	if _, ok := d.leases[id]; ok {
+		d.mu.Unlock()
 		return true
 	}
 	b, ok := d.bids[id]
-	if !ok || d.life == nil || d.life.Err() != nil {
+	if !ok {
+		d.mu.Unlock()
 		return false
 	}
 	b.leased = true
 	l := newLeaseRun(d, b)
 	d.leases[id] = l
-	d.wg.Go(func() { l.run(d.life) })
-	return true
+	d.mu.Unlock()
+	select {
+	case d.launch <- l:
+		return true
+	case <-ctx.Done():
+	case <-d.stopped:
+	}
+	// Not run: forget it, so a later sighting starts it.
+	d.mu.Lock()
+	delete(d.leases, id)
+	b.leased = false
+	d.mu.Unlock()
+	return false
 }
 
 func (d *Daemon) leaseDir(id common.Hash) string {

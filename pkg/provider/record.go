@@ -10,6 +10,7 @@ import (
 	"github.com/tender-market/tender/internal/statefile"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
 )
 
 // LeaseRecord is what the daemon keeps on disk about one of its leases,
@@ -21,12 +22,12 @@ type LeaseRecord struct {
 	Order     auction.Order     `json:"order"`
 	Bid       auction.SignedBid `json:"bid"`
 	GPUs      []string          `json:"gpus,omitempty"`
-	State     string            `json:"state"`
+	State     network.JobState  `json:"state"`
 	Detail    string            `json:"detail,omitempty"`
 	HasInput  bool              `json:"hasInput,omitempty"`
 	// Started: the lease was started on chain (billing runs).
-	Started  bool `json:"started,omitempty"`
-	ExitCode *int `json:"exitCode,omitempty"`
+	Started  bool            `json:"started,omitempty"`
+	ExitCode *lease.ExitCode `json:"exitCode,omitempty"`
 	// OutputSHA256 and OutputSize describe the /output archive once
 	// collected (output.tar in the lease's directory).
 	OutputSHA256 *common.Hash `json:"outputSha256,omitempty"`

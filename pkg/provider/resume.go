@@ -12,6 +12,7 @@ import (
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/executor"
 	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
 )
 
 // resume takes up the leases a previous run of the daemon left: it
@@ -27,7 +28,7 @@ func (d *Daemon) resume(ctx context.Context) error {
 	settled := make(map[string]bool)
 	for i := range recs {
 		r := &recs[i]
-		if r.State == StateClosed {
+		if r.State == network.JobClosed {
 			settled[r.LeaseID.Hex()] = true
 			continue
 		}
@@ -52,7 +53,7 @@ func (d *Daemon) resume(ctx context.Context) error {
 }
 
 // resumeLease registers one recorded lease and, when its job may still be
-// followed, starts following it.
+// followed, starts following it for as long as ctx (Run's) lasts.
 func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Lease) {
 	b := &bidState{
 		order:  auction.VerifiedOrder{SignedOrder: auction.SignedOrder{Order: r.Order}, Hash: r.OrderHash},
@@ -69,17 +70,16 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 	d.mu.Lock()
 	d.leases[r.LeaseID] = l
 	d.bids[r.LeaseID] = b
-	life := d.life
 	d.mu.Unlock()
 	log := l.log.With("chain", chain.State)
 
 	switch {
 	case chain.State.Final():
 		l.logs.end()
-		l.setState(StateClosed, fmt.Sprintf("the lease was %s on chain", chain.State))
+		l.setState(network.JobClosed, fmt.Sprintf("the lease was %s on chain", chain.State))
 		d.endLease(l)
 		return
-	case r.State == StateFailed && chain.State == lease.StateOpen:
+	case r.State == network.JobFailed && chain.State == lease.StateOpen:
 		l.logs.end()
 		d.endLease(l)
 		return
@@ -90,7 +90,7 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 			_ = d.cfg.Runner.Cancel(ctx, run)
 			_, _ = d.cfg.Runner.Finish(ctx, run, executor.FinishOptions{})
 		}
-		l.setState(StateFailed, "the provider restarted before the job started; the tenant may reclaim the deposit after the start deadline")
+		l.setState(network.JobFailed, "the provider restarted before the job started; the tenant may reclaim the deposit after the start deadline")
 		d.endLease(l)
 		return
 	}
@@ -110,11 +110,11 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 		l.mu.Lock()
 		l.container = &run
 		l.mu.Unlock()
-		l.setState(StateRunning, "re-attached after a restart")
+		l.setState(network.JobRunning, "re-attached after a restart")
 		d.wg.Go(func() {
 			defer l.logs.end()
 			defer d.endLease(l)
-			l.follow(life, run, terms, chain.Deposit, started)
+			l.follow(ctx, run, terms, chain.Deposit, started)
 		})
 	case errors.Is(err, executor.ErrNoContainer) && r.OutputSHA256 != nil && r.ExitCode != nil:
 		// The job ended and its output was kept; the lease was not closed.
@@ -122,15 +122,15 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 		code, hash := *r.ExitCode, *r.OutputSHA256
 		d.wg.Go(func() {
 			defer d.endLease(l)
-			l.closeOnChain(life, terms, code, hash)
+			l.closeOnChain(ctx, terms, code, hash)
 		})
 	case errors.Is(err, executor.ErrNoContainer):
 		// The job is gone without a result: close with what accrued.
 		l.logs.end()
 		d.wg.Go(func() {
 			defer d.endLease(l)
-			l.setState(StateExited, "the job's container is gone; closing with what accrued")
-			l.closeOnChain(life, terms, -1, common.Hash{})
+			l.setState(network.JobExited, "the job's container is gone; closing with what accrued")
+			l.closeOnChain(ctx, terms, lease.NoExitCode, common.Hash{})
 		})
 	default:
 		log.Warn("job not re-attached; will not bill it until the next start", "err", err)

@@ -8,13 +8,11 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-
-	"github.com/tender-market/tender/pkg/network"
 )
 
 // sendInput streams dir to the provider as a tar archive of its regular
 // files and directories.
-func sendInput(ctx context.Context, lc *network.LeaseClient, dir string) error {
+func sendInput(ctx context.Context, lc LeaseConn, dir string) error {
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {

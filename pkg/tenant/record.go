@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/tender-market/tender/internal/statefile"
 	"github.com/tender-market/tender/pkg/auction"
@@ -39,21 +40,39 @@ type LeaseRecord struct {
 // Terms are the lease's terms.
 func (r *LeaseRecord) Terms() lease.Terms { return lease.NewTerms(&r.Order, &r.Bid.Bid) }
 
-// LeaseRecorder keeps lease records (*LeaseDir).
-type LeaseRecorder interface {
-	Save(r *LeaseRecord) error
+// lease is the lease the record describes.
+func (r *LeaseRecord) lease() (*Lease, error) {
+	l := &Lease{ID: r.LeaseID, Terms: r.Terms(), OpenedBlock: r.OpenedBlock, Record: r}
+	var err error
+	if l.Provider.ID, err = peer.Decode(r.ProviderPeer); err != nil {
+		return nil, fmt.Errorf("lease record %s: provider peer: %w", r.LeaseID.Hex(), err)
+	}
+	for _, s := range r.ProviderAddrs {
+		ai, err := peer.AddrInfoFromString(s)
+		if err != nil || ai.ID != l.Provider.ID {
+			continue // a stale or foreign address is no reason to fail
+		}
+		l.Provider.Addrs = append(l.Provider.Addrs, ai.Addrs...)
+	}
+	return l, nil
 }
 
 // LeaseDir keeps one record per lease as <dir>/<lease ID>.json, each
 // written atomically.
 type LeaseDir struct{ dir string }
 
-var _ LeaseRecorder = (*LeaseDir)(nil)
-
 // NewLeaseDir keeps records in dir.
 func NewLeaseDir(dir string) *LeaseDir { return &LeaseDir{dir: dir} }
 
 func (d *LeaseDir) path(id common.Hash) string { return filepath.Join(d.dir, id.Hex()+".json") }
+
+// save is Save, doing nothing without a directory.
+func (d *LeaseDir) save(r *LeaseRecord) error {
+	if d == nil {
+		return nil
+	}
+	return d.Save(r)
+}
 
 // Save writes r.
 func (d *LeaseDir) Save(r *LeaseRecord) error {
@@ -66,8 +85,12 @@ func (d *LeaseDir) Save(r *LeaseRecord) error {
 // ErrNoRecord says this machine keeps no record of a lease.
 var ErrNoRecord = errors.New("no local record of the lease")
 
-// Load reads the record of lease id; it wraps ErrNoRecord when there is none.
+// Load reads the record of lease id; it wraps ErrNoRecord when there is
+// none (or no directory).
 func (d *LeaseDir) Load(id common.Hash) (*LeaseRecord, error) {
+	if d == nil {
+		return nil, ErrNoRecord
+	}
 	var r LeaseRecord
 	err := statefile.Read(d.path(id), &r)
 	if errors.Is(err, fs.ErrNotExist) {

@@ -18,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 
+	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
 )
@@ -66,11 +67,11 @@ func New(t testing.TB) *Chain {
 	defer cancel()
 	chainID := big.NewInt(devchain.ChainID)
 	party := func(n int) Party {
-		k := devchain.Key(n)
+		k := deployment.DevKey(n)
 		return Party{Key: k, Addr: crypto.PubkeyToAddress(k.PublicKey), Auth: bind.NewKeyedTransactor(k, chainID)}
 	}
 	c := &Chain{ChainID: chainID, Tenant: party(1), Providers: []Party{party(2), party(3), party(4)}}
-	holders := []common.Address{devchain.Address(0), c.Tenant.Addr}
+	holders := []common.Address{deployment.DevAddress(0), c.Tenant.Addr}
 	for _, p := range c.Providers {
 		holders = append(holders, p.Addr)
 	}
@@ -78,7 +79,7 @@ func New(t testing.TB) *Chain {
 	t.Cleanup(func() { c.Sim.Close() })
 	c.Backend = Backend{Client: c.Sim.Client(), sim: c.Sim}
 	var err error
-	c.Contracts, err = devchain.Deploy(ctx, c.Sim, devchain.Key(0), StartWindow, holders, big.NewInt(1_000_000_000_000))
+	c.Contracts, err = devchain.Deploy(ctx, c.Sim, deployment.DevKey(0), StartWindow, holders, big.NewInt(1_000_000_000_000))
 	if err != nil {
 		t.Fatalf("deploy contracts: %v", err)
 	}

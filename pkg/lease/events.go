@@ -1,0 +1,385 @@
+package lease
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/tender-market/tender/pkg/lease/escrow"
+)
+
+// EventKind names an escrow event.
+type EventKind uint8
+
+// Escrow events.
+const (
+	EventOpened          EventKind = iota + 1 // LeaseOpened
+	EventStarted                              // Started
+	EventWithdrawn                            // Withdrawn
+	EventToppedUp                             // ToppedUp
+	EventClosed                               // Closed
+	EventOverdrawn                            // Overdrawn
+	EventReclaimed                            // Reclaimed
+	EventPaymentDeferred                      // PaymentDeferred (an account's, not a lease's)
+	EventClaimed                              // Claimed (an account's, not a lease's)
+)
+
+var eventNames = [...]string{"", "LeaseOpened", "Started", "Withdrawn", "ToppedUp", "Closed", "Overdrawn", "Reclaimed", "PaymentDeferred", "Claimed"}
+
+func (k EventKind) String() string {
+	if int(k) < len(eventNames) && k > 0 {
+		return eventNames[k]
+	}
+	return fmt.Sprintf("event(%d)", uint8(k))
+}
+
+// Action is the lease action the event records, zero for account events.
+func (k EventKind) Action() Action {
+	if k >= EventOpened && k <= EventReclaimed {
+		return Action(k)
+	}
+	return 0
+}
+
+// Settles reports whether the event ends its lease (Closed, Overdrawn or
+// Reclaimed): after it the lease never changes again.
+func (k EventKind) Settles() bool {
+	return k == EventClosed || k == EventOverdrawn || k == EventReclaimed
+}
+
+// Payload is what an event says: one of *Opened, *Started, *Withdrawn,
+// *ToppedUp, *Closed, *Overdrawn, *Reclaimed, *PaymentDeferred, *Claimed.
+type Payload interface {
+	Kind() EventKind
+}
+
+// Opened: the tenant opened a lease from a provider's bid and deposited.
+type Opened struct {
+	Tenant       common.Address
+	Provider     common.Address
+	OrderHash    common.Hash
+	PricePerHour *big.Int
+	MaxDuration  uint64
+	Deposit      *big.Int
+}
+
+// Terms are the lease's terms.
+func (o *Opened) Terms() Terms {
+	return Terms{Tenant: o.Tenant, Provider: o.Provider, PricePerHour: o.PricePerHour, MaxDuration: o.MaxDuration}
+}
+
+// Started: the provider started the lease; billing runs from StartedAt
+// (unix seconds).
+type Started struct{ StartedAt uint64 }
+
+// Withdrawn: the provider was paid Amount of what accrued.
+type Withdrawn struct{ Amount *big.Int }
+
+// ToppedUp: the tenant added Amount; Deposit is the new total.
+type ToppedUp struct{ Amount, Deposit *big.Int }
+
+// Closed: the provider or the tenant closed the lease. Paid is the
+// provider's total over the lease, Refunded what the tenant got back
+// (Paid + Refunded = the deposit).
+type Closed struct {
+	ExitCode   ExitCode
+	ResultHash common.Hash
+	Paid       *big.Int
+	Refunded   *big.Int
+	// By sent the closing transaction (the tenant or the provider); zero
+	// when it was not looked up (see WatchOptions.Senders).
+	By common.Address
+}
+
+// Overdrawn: someone closed a lease whose deposit ran out; the provider
+// was paid the whole deposit.
+type Overdrawn struct {
+	Paid *big.Int
+	// By sent the closing transaction; zero when it was not looked up.
+	By common.Address
+}
+
+// Reclaimed: the provider never started; the tenant took the deposit back.
+type Reclaimed struct{ Refunded *big.Int }
+
+// PaymentDeferred: the token refused to pay Account; the escrow owes it
+// Amount, to be claimed.
+type PaymentDeferred struct {
+	Account common.Address
+	Amount  *big.Int
+}
+
+// Claimed: Account collected Amount it was owed, paid to To.
+type Claimed struct {
+	Account, To common.Address
+	Amount      *big.Int
+}
+
+// Kind is EventOpened.
+func (*Opened) Kind() EventKind { return EventOpened }
+
+// Kind is EventStarted.
+func (*Started) Kind() EventKind { return EventStarted }
+
+// Kind is EventWithdrawn.
+func (*Withdrawn) Kind() EventKind { return EventWithdrawn }
+
+// Kind is EventToppedUp.
+func (*ToppedUp) Kind() EventKind { return EventToppedUp }
+
+// Kind is EventClosed.
+func (*Closed) Kind() EventKind { return EventClosed }
+
+// Kind is EventOverdrawn.
+func (*Overdrawn) Kind() EventKind { return EventOverdrawn }
+
+// Kind is EventReclaimed.
+func (*Reclaimed) Kind() EventKind { return EventReclaimed }
+
+// Kind is EventPaymentDeferred.
+func (*PaymentDeferred) Kind() EventKind { return EventPaymentDeferred }
+
+// Kind is EventClaimed.
+func (*Claimed) Kind() EventKind { return EventClaimed }
+
+// Event is one decoded escrow event.
+type Event struct {
+	Kind EventKind
+	// LeaseID is the lease the event is about (zero for account events).
+	LeaseID common.Hash
+	// Payload is what the event says; its concrete type follows Kind.
+	Payload Payload
+	// Log is where the event is: block, transaction, index.
+	Log types.Log
+	// Next is the cursor just past this event.
+	Next Cursor
+}
+
+// Terms returns the lease terms a LeaseOpened event carries.
+func (e Event) Terms() (Terms, bool) {
+	o, ok := e.Payload.(*Opened)
+	if !ok {
+		return Terms{}, false
+	}
+	return o.Terms(), true
+}
+
+// Find returns the payload of the first of events whose payload is a T.
+func Find[T Payload](events []Event) (T, bool) {
+	for _, ev := range events {
+		if p, ok := ev.Payload.(T); ok {
+			return p, true
+		}
+	}
+	var zero T
+	return zero, false
+}
+
+// decoder turns one kind of escrow log into its payload and lease ID.
+type decoder struct {
+	kind   EventKind
+	decode func(l *types.Log) (Payload, common.Hash, error)
+}
+
+// decoders is the one table of escrow events, by topic: how each log
+// becomes this package's event.
+var decoders = func() map[common.Hash]decoder {
+	e := escrow.NewEscrow()
+	events := e.GetABI().Events
+	return map[common.Hash]decoder{
+		events[escrow.EscrowLeaseOpenedEventName].ID: {EventOpened, func(l *types.Log) (Payload, common.Hash, error) {
+			p, err := e.UnpackLeaseOpenedEvent(l)
+			if err != nil {
+				return nil, common.Hash{}, err
+			}
+			return &Opened{Tenant: p.Tenant, Provider: p.Provider, OrderHash: p.OrderHash, PricePerHour: p.PricePerHour, MaxDuration: p.MaxDuration, Deposit: p.Deposit}, p.LeaseId, nil
+		}},
+		events[escrow.EscrowStartedEventName].ID: {EventStarted, func(l *types.Log) (Payload, common.Hash, error) {
+			p, err := e.UnpackStartedEvent(l)
+			if err != nil {
+				return nil, common.Hash{}, err
+			}
+			return &Started{StartedAt: p.StartedAt}, p.LeaseId, nil
+		}},
+		events[escrow.EscrowWithdrawnEventName].ID: {EventWithdrawn, func(l *types.Log) (Payload, common.Hash, error) {
+			p, err := e.UnpackWithdrawnEvent(l)
+			if err != nil {
+				return nil, common.Hash{}, err
+			}
+			return &Withdrawn{Amount: p.Amount}, p.LeaseId, nil
+		}},
+		events[escrow.EscrowToppedUpEventName].ID: {EventToppedUp, func(l *types.Log) (Payload, common.Hash, error) {
+			p, err := e.UnpackToppedUpEvent(l)
+			if err != nil {
+				return nil, common.Hash{}, err
+			}
+			return &ToppedUp{Amount: p.Amount, Deposit: p.Deposit}, p.LeaseId, nil
+		}},
+		events[escrow.EscrowClosedEventName].ID: {EventClosed, func(l *types.Log) (Payload, common.Hash, error) {
+			p, err := e.UnpackClosedEvent(l)
+			if err != nil {
+				return nil, common.Hash{}, err
+			}
+			return &Closed{ExitCode: ExitCode(p.ExitCode), ResultHash: p.ResultHash, Paid: p.Paid, Refunded: p.Refunded}, p.LeaseId, nil
+		}},
+		events[escrow.EscrowOverdrawnEventName].ID: {EventOverdrawn, func(l *types.Log) (Payload, common.Hash, error) {
+			p, err := e.UnpackOverdrawnEvent(l)
+			if err != nil {
+				return nil, common.Hash{}, err
+			}
+			return &Overdrawn{Paid: p.Paid}, p.LeaseId, nil
+		}},
+		events[escrow.EscrowReclaimedEventName].ID: {EventReclaimed, func(l *types.Log) (Payload, common.Hash, error) {
+			p, err := e.UnpackReclaimedEvent(l)
+			if err != nil {
+				return nil, common.Hash{}, err
+			}
+			return &Reclaimed{Refunded: p.Refunded}, p.LeaseId, nil
+		}},
+		events[escrow.EscrowPaymentDeferredEventName].ID: {EventPaymentDeferred, func(l *types.Log) (Payload, common.Hash, error) {
+			p, err := e.UnpackPaymentDeferredEvent(l)
+			if err != nil {
+				return nil, common.Hash{}, err
+			}
+			return &PaymentDeferred{Account: p.Account, Amount: p.Amount}, common.Hash{}, nil
+		}},
+		events[escrow.EscrowClaimedEventName].ID: {EventClaimed, func(l *types.Log) (Payload, common.Hash, error) {
+			p, err := e.UnpackClaimedEvent(l)
+			if err != nil {
+				return nil, common.Hash{}, err
+			}
+			return &Claimed{Account: p.Account, To: p.To, Amount: p.Amount}, common.Hash{}, nil
+		}},
+	}
+}()
+
+// leaseTopics are the topics of the events that name a lease as their
+// first indexed argument.
+var leaseTopics = func() []common.Hash {
+	var out []common.Hash
+	for topic, d := range decoders {
+		if d.kind.Action() != 0 {
+			out = append(out, topic)
+		}
+	}
+	return out
+}()
+
+// DecodeEvent decodes one of the escrow's logs; ok is false for a log that is
+// not an escrow event.
+func (c *Client) DecodeEvent(l types.Log) (ev Event, ok bool) {
+	if l.Address != c.address || len(l.Topics) == 0 {
+		return Event{}, false
+	}
+	d, known := decoders[l.Topics[0]]
+	if !known {
+		return Event{}, false
+	}
+	p, id, err := d.decode(&l)
+	if err != nil {
+		c.log.Warn("undecodable escrow log", "block", l.BlockNumber, "index", l.Index, "err", err)
+		return Event{}, false
+	}
+	return Event{Kind: d.kind, LeaseID: id, Payload: p, Log: l, Next: Cursor{Block: l.BlockNumber, Index: l.Index + 1}}, true
+}
+
+// Events decodes the escrow events in a receipt; Closed and Overdrawn have
+// no sender (By). The client's own transactions return a Receipt with them.
+func (c *Client) Events(r *types.Receipt) []Event { return c.events(r, common.Address{}) }
+
+// events decodes the escrow events in a receipt of a transaction sent by
+// from.
+func (c *Client) events(r *types.Receipt, from common.Address) []Event {
+	var evs []Event
+	for _, l := range r.Logs {
+		if ev, ok := c.DecodeEvent(*l); ok {
+			setSender(&ev, from)
+			evs = append(evs, ev)
+		}
+	}
+	return evs
+}
+
+// setSender records who sent the transaction of the events that say so.
+func setSender(ev *Event, from common.Address) {
+	switch p := ev.Payload.(type) {
+	case *Closed:
+		p.By = from
+	case *Overdrawn:
+		p.By = from
+	}
+}
+
+// lookUpSender fills in the sender of a Closed or Overdrawn event from its
+// transaction.
+func (c *Client) lookUpSender(ctx context.Context, ev *Event) error {
+	if ev.Kind != EventClosed && ev.Kind != EventOverdrawn {
+		return nil
+	}
+	tx, _, err := c.backend.TransactionByHash(ctx, ev.Log.TxHash)
+	if err != nil {
+		return fmt.Errorf("transaction %s: %w", ev.Log.TxHash.Hex(), err)
+	}
+	from, err := types.Sender(c.signer, tx)
+	if err != nil {
+		return fmt.Errorf("sender of transaction %s: %w", ev.Log.TxHash.Hex(), err)
+	}
+	setSender(ev, from)
+	return nil
+}
+
+// Receipt is a mined escrow transaction with the events it emitted (their
+// senders filled in).
+type Receipt struct {
+	*types.Receipt
+	Events []Event
+}
+
+// History returns the events of lease id from block from to the chain's
+// head, in chain order, with the senders of Closed and Overdrawn. It asks
+// the endpoint for the logs whose indexed lease ID is id, so it reads only
+// that lease's events however far back from is (give the escrow's
+// deployment block, or 0).
+func (c *Client) History(ctx context.Context, id common.Hash, from uint64) ([]Event, error) {
+	logs, err := c.backend.FilterLogs(ctx, ethereum.FilterQuery{
+		FromBlock: new(big.Int).SetUint64(from),
+		Addresses: []common.Address{c.address},
+		Topics:    [][]common.Hash{leaseTopics, {id}},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("events of lease %s: %w", id.Hex(), err)
+	}
+	sortLogs(logs)
+	var out []Event
+	for _, l := range logs {
+		ev, ok := c.DecodeEvent(l)
+		if l.Removed || !ok || ev.LeaseID != id {
+			continue
+		}
+		if err := c.lookUpSender(ctx, &ev); err != nil {
+			return nil, fmt.Errorf("events of lease %s: %w", id.Hex(), err)
+		}
+		out = append(out, ev)
+	}
+	return out, nil
+}
+
+// Opening returns the terms of lease id and the block it opened in, from
+// its LeaseOpened event at or after block from; ErrUnknownLease when there
+// is none.
+func (c *Client) Opening(ctx context.Context, id common.Hash, from uint64) (Terms, uint64, error) {
+	evs, err := c.History(ctx, id, from)
+	if err != nil {
+		return Terms{}, 0, err
+	}
+	for _, ev := range evs {
+		if t, ok := ev.Terms(); ok {
+			return t, ev.Log.BlockNumber, nil
+		}
+	}
+	return Terms{}, 0, fmt.Errorf("lease %s: %w (no LeaseOpened event from block %d on)", id.Hex(), ErrUnknownLease, from)
+}

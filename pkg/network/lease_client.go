@@ -1,0 +1,321 @@
+package network
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/libp2p/go-libp2p/core/network"
+	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/libp2p/go-libp2p/core/peerstore"
+
+	"github.com/tender-market/tender/pkg/auction"
+)
+
+// LeaseClient is a tenant's handle on one lease at its provider.
+type LeaseClient struct {
+	n        *Node
+	provider peer.ID
+	leaseID  common.Hash
+	tenant   auction.Signer
+}
+
+// Lease returns a client for the lease leaseID at provider (its peer ID
+// and the addresses known for it, if any); tenant signs its access
+// challenges and must be the lease's tenant.
+func (n *Node) Lease(provider peer.AddrInfo, leaseID common.Hash, tenant auction.Signer) *LeaseClient {
+	if len(provider.Addrs) > 0 {
+		n.host.Peerstore().AddAddrs(provider.ID, provider.Addrs, peerstore.AddressTTL)
+	}
+	return &LeaseClient{n: n, provider: provider.ID, leaseID: leaseID, tenant: tenant}
+}
+
+// open opens an authorized lease stream for req.
+func (c *LeaseClient) open(ctx context.Context, req leaseRequest) (*leaseConn, error) {
+	n := c.n
+	req.LeaseID = c.leaseID
+	sctx, cancel := context.WithTimeout(ctx, n.cfg.StreamTimeout)
+	defer cancel()
+	s, err := n.openStream(sctx, c.provider, ProtocolLease)
+	if err != nil {
+		return nil, fmt.Errorf("lease %s: %w %s: %w", c.leaseID.Hex(), ErrUnreachable, c.provider, err)
+	}
+	g, err := guardStream(s, leaseStreamMem, n.cfg.StreamTimeout)
+	if err != nil {
+		return nil, err
+	}
+	lc := &leaseConn{s: s, g: g, fr: newFrameReader(s), stop: context.AfterFunc(ctx, func() { s.Reset() })}
+	if err := c.handshake(lc, req); err != nil {
+		lc.close(false)
+		return nil, fmt.Errorf("lease %s %s: %w", c.leaseID.Hex(), req.Op, ctxErr(ctx, err))
+	}
+	return lc, nil
+}
+
+func (c *LeaseClient) handshake(lc *leaseConn, req leaseRequest) error {
+	if err := writeJSON(lc.s, req); err != nil {
+		return err
+	}
+	msg, err := lc.fr.next(32)
+	if err != nil {
+		return fmt.Errorf("read challenge: %w", err)
+	}
+	if len(msg) != 32 {
+		return fmt.Errorf("challenge is %d bytes, want 32", len(msg))
+	}
+	sig, err := c.tenant.SignHash(accessDigest(c.n.domain, c.leaseID, c.provider, req.Op, [32]byte(msg)))
+	if err != nil {
+		return err
+	}
+	if err := writeFrame(lc.s, sig[:]); err != nil {
+		return err
+	}
+	return lc.reply(nil)
+}
+
+// leaseConn is the tenant's side of a lease stream.
+type leaseConn struct {
+	s    network.Stream
+	g    *streamGuard
+	fr   *frameReader
+	stop func() bool
+}
+
+// reply reads a reply; a refusal becomes a *RemoteError.
+func (lc *leaseConn) reply(r *reply) error {
+	var got reply
+	if err := lc.fr.nextJSON(maxReplyBytes, &got); err != nil {
+		return fmt.Errorf("read provider's reply: %w", err)
+	}
+	if r != nil {
+		*r = got
+	}
+	return got.err()
+}
+
+// close closes the stream cleanly when ok, else resets it.
+func (lc *leaseConn) close(ok bool) {
+	lc.stop()
+	if ok {
+		lc.s.Close()
+	} else {
+		lc.s.Reset()
+	}
+	lc.g.release()
+}
+
+// PutSecrets sends the job's secrets to the provider.
+func (c *LeaseClient) PutSecrets(ctx context.Context, secrets map[string]string) error {
+	msg, err := json.Marshal(secrets)
+	if err == nil && len(msg) > maxSecretsBytes {
+		err = fmt.Errorf("secrets encode to %d bytes, at most %d", len(msg), maxSecretsBytes)
+	}
+	if err != nil {
+		return fmt.Errorf("lease %s: put secrets: %w", c.leaseID.Hex(), err)
+	}
+	lc, err := c.open(ctx, leaseRequest{Op: OpSecrets})
+	if err != nil {
+		return err
+	}
+	err = writeFrame(lc.s, msg)
+	if err == nil {
+		err = lc.reply(nil)
+	}
+	lc.close(err == nil)
+	if err != nil {
+		return fmt.Errorf("lease %s: put secrets: %w", c.leaseID.Hex(), ctxErr(ctx, err))
+	}
+	return nil
+}
+
+// PutInput streams the job's input from r to the provider, which checks it
+// against the SHA-256 sent at the end, and returns the bytes sent. r is
+// read in chunks, never held whole.
+func (c *LeaseClient) PutInput(ctx context.Context, r io.Reader) (int64, error) {
+	lc, err := c.open(ctx, leaseRequest{Op: OpInput})
+	if err != nil {
+		return 0, err
+	}
+	n, err := c.sendInput(lc, r)
+	lc.close(err == nil)
+	if err != nil {
+		return n, fmt.Errorf("lease %s: put input: %w", c.leaseID.Hex(), ctxErr(ctx, err))
+	}
+	return n, nil
+}
+
+func (c *LeaseClient) sendInput(lc *leaseConn, r io.Reader) (int64, error) {
+	lc.s.SetDeadline(time.Time{})
+	cw := newChunkWriter(lc.s, c.n.cfg.LeaseIdleTimeout)
+	h := sha256.New()
+	buf := make([]byte, maxChunk)
+	var sent int64
+	for {
+		k, rerr := r.Read(buf)
+		if k > 0 {
+			h.Write(buf[:k])
+			if _, err := cw.Write(buf[:k]); err != nil {
+				// The provider may have stopped reading to refuse the
+				// input: its reply says why.
+				lc.s.SetReadDeadline(time.Now().Add(c.n.cfg.StreamTimeout))
+				if rerr := lc.reply(nil); rerr != nil {
+					return sent, rerr
+				}
+				return sent, err
+			}
+			sent += int64(k)
+		}
+		if errors.Is(rerr, io.EOF) {
+			break
+		}
+		if rerr != nil {
+			cw.end(chunkTrailer{Error: "the tenant could not read its input"})
+			return sent, fmt.Errorf("read input: %w", rerr)
+		}
+	}
+	if err := cw.end(chunkTrailer{Size: sent, SHA256: hex.EncodeToString(h.Sum(nil))}); err != nil {
+		return sent, err
+	}
+	if err := lc.s.CloseWrite(); err != nil {
+		return sent, err
+	}
+	lc.s.SetReadDeadline(time.Now().Add(c.n.cfg.LeaseIdleTimeout))
+	var rep reply
+	if err := lc.reply(&rep); err != nil {
+		return sent, err
+	}
+	if rep.Size != sent {
+		return sent, fmt.Errorf("%w: the provider took %d bytes of %d", ErrCorrupt, rep.Size, sent)
+	}
+	return sent, nil
+}
+
+// Cancel asks the provider to stop the job gracefully and to close the
+// lease with what the job left in /output. It returns once the provider
+// has taken the request; the lease closes on chain later.
+func (c *LeaseClient) Cancel(ctx context.Context) error {
+	lc, err := c.open(ctx, leaseRequest{Op: OpCancel})
+	if err != nil {
+		return err
+	}
+	err = lc.reply(nil)
+	lc.close(err == nil)
+	if err != nil {
+		return fmt.Errorf("lease %s: cancel: %w", c.leaseID.Hex(), ctxErr(ctx, err))
+	}
+	return nil
+}
+
+// Status asks the provider for the lease's status.
+func (c *LeaseClient) Status(ctx context.Context) (LeaseStatus, error) {
+	lc, err := c.open(ctx, leaseRequest{Op: OpStatus})
+	if err != nil {
+		return LeaseStatus{}, err
+	}
+	var rep reply
+	err = lc.reply(&rep)
+	if err == nil && rep.Status == nil {
+		err = errors.New("the provider's reply holds no status")
+	}
+	lc.close(err == nil)
+	if err != nil {
+		return LeaseStatus{}, fmt.Errorf("lease %s: status: %w", c.leaseID.Hex(), ctxErr(ctx, err))
+	}
+	return *rep.Status, nil
+}
+
+// Logs copies the job's logs to w. With follow it keeps copying until the
+// job ends or ctx is done (then it returns ctx's error).
+func (c *LeaseClient) Logs(ctx context.Context, follow bool, w io.Writer) error {
+	lc, err := c.open(ctx, leaseRequest{Op: OpLogs, Follow: follow})
+	if err != nil {
+		return err
+	}
+	err = c.receive(lc, w)
+	lc.close(err == nil)
+	if err != nil {
+		return fmt.Errorf("lease %s: logs: %w", c.leaseID.Hex(), ctxErr(ctx, err))
+	}
+	return nil
+}
+
+// receive copies a chunk stream's body to w and reports the trailer's
+// error, if any.
+func (c *LeaseClient) receive(lc *leaseConn, w io.Writer) error {
+	lc.s.SetDeadline(time.Time{})
+	lc.s.CloseWrite()
+	cr := newChunkReader(lc.fr, lc.s, c.n.cfg.LeaseIdleTimeout)
+	if _, err := io.CopyBuffer(w, cr, make([]byte, maxChunk)); err != nil {
+		return err
+	}
+	if cr.trailer.Error != "" {
+		return &RemoteError{Msg: cr.trailer.Error}
+	}
+	return nil
+}
+
+// DownloadOutput fetches the lease's /output archive into dst. It resumes
+// after the bytes dst already holds (its size), so an interrupted download
+// continues where it stopped; when the archive is complete it checks the
+// SHA-256 of all of dst against the provider's and returns ErrCorrupt on a
+// mismatch (then start again with an empty dst).
+func (c *LeaseClient) DownloadOutput(ctx context.Context, dst io.ReadWriteSeeker) (OutputInfo, error) {
+	info, err := c.download(ctx, dst)
+	if err != nil {
+		return info, fmt.Errorf("lease %s: download output: %w", c.leaseID.Hex(), ctxErr(ctx, err))
+	}
+	return info, nil
+}
+
+func (c *LeaseClient) download(ctx context.Context, dst io.ReadWriteSeeker) (OutputInfo, error) {
+	offset, err := dst.Seek(0, io.SeekEnd)
+	if err != nil {
+		return OutputInfo{}, err
+	}
+	h := sha256.New()
+	if offset > 0 {
+		if _, err := dst.Seek(0, io.SeekStart); err != nil {
+			return OutputInfo{}, err
+		}
+		if _, err := io.CopyN(h, dst, offset); err != nil {
+			return OutputInfo{}, fmt.Errorf("hash the %d bytes already downloaded: %w", offset, err)
+		}
+	}
+	lc, err := c.open(ctx, leaseRequest{Op: OpOutput, Offset: offset})
+	if err != nil {
+		return OutputInfo{}, err
+	}
+	var rep reply
+	info, err := c.outputHeader(lc, &rep)
+	if err == nil {
+		err = c.receive(lc, io.MultiWriter(dst, h))
+	}
+	lc.close(err == nil)
+	if err != nil {
+		return info, err
+	}
+	if got, err := dst.Seek(0, io.SeekCurrent); err != nil || got != info.Size {
+		return info, fmt.Errorf("%w: have %d bytes, the archive has %d", ErrCorrupt, got, info.Size)
+	}
+	if [32]byte(h.Sum(nil)) != info.SHA256 {
+		return info, fmt.Errorf("%w: the archive's SHA-256 is %x, the download's %x", ErrCorrupt, info.SHA256, h.Sum(nil))
+	}
+	return info, nil
+}
+
+func (c *LeaseClient) outputHeader(lc *leaseConn, rep *reply) (OutputInfo, error) {
+	if err := lc.reply(rep); err != nil {
+		return OutputInfo{}, err
+	}
+	sum, err := hex.DecodeString(rep.SHA256)
+	if err != nil || len(sum) != sha256.Size {
+		return OutputInfo{}, fmt.Errorf("the provider sent a malformed SHA-256 %q", rep.SHA256)
+	}
+	return OutputInfo{Size: rep.Size, SHA256: [32]byte(sum)}, nil
+}

@@ -1,0 +1,468 @@
+package tenant
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/jobspec"
+	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
+)
+
+// Options are one submission's choices.
+type Options struct {
+	// InputDir, when set, is sent as the job's /input.
+	InputDir string
+	// Detach returns once the job was handed to the provider.
+	Detach bool
+	// Logs receives the job's logs while it runs (nil: not followed).
+	Logs io.Writer
+	// OutputFile receives the /output archive (empty: not downloaded).
+	OutputFile string
+	// Progress is told what happens; it must not block.
+	Progress func(Progress)
+	// Deposit, when set, is deposited instead of price x max duration; the
+	// lease is overdrawn when the job runs longer than it pays for.
+	Deposit *big.Int
+}
+
+// Progress is one step of a submission.
+type Progress struct {
+	Step Step
+	// Remaining is the time left in the bid window (StepWindow).
+	Remaining time.Duration
+	// Bid is a bid that arrived (StepBid).
+	Bid *network.BidReceipt
+	// Status is the provider's report (StepStatus).
+	Status *network.LeaseStatus
+	// Received is how many bytes of /output are here (StepDownloading).
+	Received int64
+	// LeaseID is the lease opened (StepLeaseOpened).
+	LeaseID common.Hash
+	// Message says the step in words.
+	Message string
+}
+
+// Step names a Progress.
+type Step string
+
+// Steps of a submission, in order.
+const (
+	StepPublished   Step = "published"
+	StepWindow      Step = "window"
+	StepBid         Step = "bid"
+	StepReputation  Step = "reputation"
+	StepClosed      Step = "closed"
+	StepLeaseOpened Step = "lease-opened"
+	StepHandedOver  Step = "handed-over"
+	StepStatus      Step = "status"
+	StepSettled     Step = "settled"
+	StepDownloading Step = "downloading"
+	StepDownloaded  Step = "downloaded"
+)
+
+// Result is what a submission did.
+type Result struct {
+	OrderHash  common.Hash        `json:"orderHash"`
+	Transcript auction.Transcript `json:"-"`
+	Winner     *auction.Bid       `json:"winner,omitempty"`
+	// NoBids are the providers' signed reasons for not bidding.
+	NoBids  []auction.SignedNoBid `json:"noBids,omitempty"`
+	LeaseID common.Hash           `json:"leaseId"`
+	Deposit *big.Int              `json:"deposit"`
+	// Settlement, once the lease settled (not when detached).
+	Settled bool `json:"settled"`
+	// Ending is how the lease settled: Closed, Overdrawn or Reclaimed.
+	Ending string `json:"ending,omitempty"`
+	// ExitCode is the job's exit status and why it ended, as its provider
+	// committed it (Closed only).
+	ExitCode lease.ExitCode `json:"exitCode"`
+	// Cancelled: the tenant cancelled the lease (through the provider, or
+	// by closing it on chain itself).
+	Cancelled  bool        `json:"cancelled,omitempty"`
+	ResultHash common.Hash `json:"resultHash"`
+	Paid       *big.Int    `json:"paid,omitempty"`
+	// SettledBlock is the block of the settling event.
+	SettledBlock uint64   `json:"settledBlock,omitempty"`
+	Refunded     *big.Int `json:"refunded,omitempty"`
+	// OutputFile holds the /output archive, its SHA-256 checked against
+	// ResultHash.
+	OutputFile string `json:"outputFile,omitempty"`
+	OutputSize int64  `json:"outputSize,omitempty"`
+}
+
+// NoWinnerError says why an auction ended without a winner: the bids and
+// why each could not win, and the providers' signed reasons for not
+// bidding.
+type NoWinnerError struct {
+	Entries []auction.Entry
+	NoBids  []auction.SignedNoBid
+}
+
+func (e *NoWinnerError) Error() string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "no provider won the order: %d bids qualified none", len(e.Entries))
+	for _, en := range e.Entries {
+		fmt.Fprintf(&b, "\n  bid from %s at %s per hour: %s", en.Bid.Bid.Provider.Hex(), en.Bid.Bid.PricePerHour, en.Reason)
+	}
+	if len(e.NoBids) == 0 && len(e.Entries) == 0 {
+		b.WriteString("; no provider answered (none saw the order, or none is online)")
+	}
+	for _, nb := range e.NoBids {
+		fmt.Fprintf(&b, "\n  %s did not bid: %s: %s", nb.NoBid.Provider.Hex(), nb.NoBid.Reason, nb.NoBid.Detail)
+	}
+	return b.String()
+}
+
+// ErrNoPeer: no market peer was reached before publishing.
+var ErrNoPeer = errors.New("no market peer reached: name one with --bootstrap (a provider's or broker's multiaddr)")
+
+// Submit runs job on the market, from order to results. On failure after
+// the lease opened, the Result names the lease.
+func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*Result, error) {
+	if err := c.needMarket(); err != nil {
+		return nil, err
+	}
+	report := opts.Progress
+	if report == nil {
+		report = func(Progress) {}
+	}
+	if err := c.waitPeer(ctx); err != nil {
+		return nil, err
+	}
+	var nonce [8]byte
+	rand.Read(nonce[:])
+	order := job.Order(c.cfg.Signer.Address(), c.cfg.Market.ID().String(), c.cfg.Now(), binary.BigEndian.Uint64(nonce[:]), c.cfg.LeaseWindow)
+	so, err := c.cfg.Domain.SignOrder(order, c.cfg.Signer)
+	if err != nil {
+		return nil, err
+	}
+	vo, err := c.cfg.Domain.VerifyOrder(so)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{OrderHash: vo.Hash}
+	win, srv, err := c.auction(ctx, so, vo, res, report)
+	if srv != nil {
+		defer srv.Stop()
+	}
+	if err != nil {
+		return res, err
+	}
+	res.Winner = &win.Bid
+	providerPeer, err := peer.Decode(win.Bid.PeerID)
+	if err != nil {
+		return res, fmt.Errorf("winner's peer ID: %w", err)
+	}
+
+	res.Deposit = lease.NewTerms(&order, &win.Bid).MaxCost()
+	if opts.Deposit != nil {
+		res.Deposit = new(big.Int).Set(opts.Deposit)
+	}
+	rec := &LeaseRecord{
+		LeaseID: c.cfg.Domain.BidHash(&win.Bid), OrderHash: vo.Hash, Order: order, Bid: *win,
+		ProviderPeer: providerPeer.String(), Deposit: res.Deposit, Created: c.cfg.Now().UTC(),
+	}
+	for _, a := range c.cfg.Market.PeerAddrs(providerPeer) {
+		rec.ProviderAddrs = append(rec.ProviderAddrs, a.String())
+	}
+	// Saved before the deposit moves: a crash after opening loses nothing.
+	if err := c.cfg.Records.save(rec); err != nil {
+		return res, err
+	}
+	id, receipt, err := c.cfg.Escrow.Open(ctx, c.cfg.Auth, &order, win, res.Deposit)
+	if err != nil {
+		return res, err
+	}
+	res.LeaseID = id
+	rec.OpenedBlock = receipt.BlockNumber.Uint64()
+	if err := c.cfg.Records.save(rec); err != nil {
+		c.log.Warn("lease record not updated with its block", "lease", id, "err", err)
+	}
+	report(Progress{Step: StepLeaseOpened, LeaseID: id, Message: fmt.Sprintf("lease %s opened with %s from %s at %s per hour, deposit %s", id.Hex(), win.Bid.Provider.Hex(), providerPeer, win.Bid.PricePerHour, res.Deposit)})
+
+	l := &Lease{ID: id, Terms: rec.Terms(), OpenedBlock: rec.OpenedBlock, Provider: c.peerInfo(providerPeer), Record: rec}
+	lc := c.conn(l)
+	if opts.InputDir != "" {
+		if err := c.reach(ctx, func(ctx context.Context) error { return sendInput(ctx, lc, opts.InputDir) }); err != nil {
+			return res, fmt.Errorf("send input: %w", err)
+		}
+	}
+	if err := c.reach(ctx, func(ctx context.Context) error { return lc.PutSecrets(ctx, job.Secrets) }); err != nil {
+		return res, fmt.Errorf("send secrets: %w", err)
+	}
+	report(Progress{Step: StepHandedOver, Message: "job handed to the provider"})
+	if opts.Detach {
+		return res, nil
+	}
+	ev, err := c.follow(ctx, l, lc, receipt.BlockNumber.Uint64(), opts.Logs, report)
+	if err != nil {
+		return res, err
+	}
+	res.settle(ev, c.cfg.Signer.Address())
+	report(Progress{Step: StepSettled, Message: settledText(res)})
+	if opts.OutputFile == "" || ev.Kind != lease.EventClosed {
+		return res, nil
+	}
+	if res.ResultHash == (common.Hash{}) {
+		report(Progress{Step: StepDownloaded, Message: "no output: the lease closed with no result"})
+		return res, nil
+	}
+	info, err := c.download(ctx, lc, res.ResultHash, opts.OutputFile, report)
+	if err != nil {
+		return res, err
+	}
+	res.OutputFile, res.OutputSize = opts.OutputFile, info.Size
+	report(Progress{Step: StepDownloaded, Message: fmt.Sprintf("output: %s (%d bytes, SHA-256 matches the chain)", opts.OutputFile, info.Size)})
+	return res, nil
+}
+
+// peerInfo is p with the addresses the node knows for it.
+func (c *Client) peerInfo(p peer.ID) peer.AddrInfo {
+	ai := peer.AddrInfo{ID: p}
+	for _, a := range c.cfg.Market.PeerAddrs(p) {
+		if info, err := peer.AddrInfoFromP2pAddr(a); err == nil && info.ID == p {
+			ai.Addrs = append(ai.Addrs, info.Addrs...)
+		}
+	}
+	return ai
+}
+
+// waitPeer waits up to PeerTimeout for a first market peer.
+func (c *Client) waitPeer(ctx context.Context) error {
+	deadline := time.Now().Add(c.cfg.PeerTimeout)
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for len(c.cfg.Market.Peers()) == 0 {
+		if time.Now().After(deadline) {
+			return ErrNoPeer
+		}
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-tick.C:
+		}
+	}
+	return nil
+}
+
+// auction publishes the order, collects bids until the window closes,
+// scores the bidders, closes the auction and returns the winning bid. The
+// caller stops the returned auctioneer.
+func (c *Client) auction(ctx context.Context, so auction.SignedOrder, vo auction.VerifiedOrder, res *Result, report func(Progress)) (*auction.SignedBid, Auctioneer, error) {
+	var bids bidders
+	var reputation func(common.Address) uint64
+	if c.cfg.Reputation != nil {
+		reputation = bids.score
+	}
+	a, err := auction.NewAuction(c.cfg.Domain, vo, reputation)
+	if err != nil {
+		return nil, nil, err
+	}
+	srv, err := c.cfg.Market.ServeAuction(a, func(r network.BidReceipt) {
+		bids.add(r.Bid.Bid.Provider)
+		report(Progress{Step: StepBid, Bid: &r, Message: fmt.Sprintf("bid from %s: %s per hour", r.Bid.Bid.Provider.Hex(), r.Bid.Bid.PricePerHour)})
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := c.cfg.Market.PublishOrder(ctx, so); err != nil {
+		return nil, srv, err
+	}
+	deadline := time.Unix(int64(so.Order.BidDeadline), 0)
+	report(Progress{Step: StepPublished, Remaining: deadline.Sub(c.cfg.Now()), Message: "order " + vo.Hash.Hex() + " published"})
+	if err := c.waitWindow(ctx, deadline, report); err != nil {
+		return nil, srv, err
+	}
+	if c.cfg.Reputation != nil {
+		if n, err := bids.rate(ctx, c.cfg.Reputation); err != nil {
+			report(Progress{Step: StepReputation, Message: fmt.Sprintf("reputation from broker unavailable: %v; ties go by arrival", err)})
+		} else if n > 0 {
+			report(Progress{Step: StepReputation, Message: fmt.Sprintf("reputation of %d bidders from the broker; price ties go to the higher score", n)})
+		}
+	}
+	t, err := srv.Close(ctx, c.cfg.Now(), c.cfg.Signer)
+	if err != nil && t.Signature == (auction.Signature{}) {
+		return nil, srv, fmt.Errorf("close the auction: %w", err)
+	}
+	if err != nil {
+		c.log.Warn("transcript not published", "err", err)
+	}
+	res.Transcript, res.NoBids = t, srv.NoBids()
+	report(Progress{Step: StepClosed, Message: fmt.Sprintf("window closed: %d bids, %d no-bids", len(t.Entries), len(res.NoBids))})
+	for i := range t.Entries {
+		if t.Winner != (common.Hash{}) && c.cfg.Domain.BidHash(&t.Entries[i].Bid.Bid) == t.Winner {
+			return &t.Entries[i].Bid, srv, nil
+		}
+	}
+	return nil, srv, &NoWinnerError{Entries: t.Entries, NoBids: res.NoBids}
+}
+
+// waitWindow waits for the bid deadline, reporting the time left each
+// second.
+func (c *Client) waitWindow(ctx context.Context, deadline time.Time, report func(Progress)) error {
+	tick := time.NewTicker(time.Second)
+	defer tick.Stop()
+	// Bids must arrive before the deadline second; close just after it.
+	end := time.NewTimer(time.Until(deadline) + 100*time.Millisecond)
+	defer end.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-end.C:
+			return nil
+		case <-tick.C:
+			report(Progress{Step: StepWindow, Remaining: max(deadline.Sub(c.cfg.Now()), 0).Round(time.Second)})
+		}
+	}
+}
+
+// follow streams the logs and status of lease l until it settles on chain
+// (watching from block from) and returns the settling event; it returns
+// early, with an error, when the provider reports it could not run the
+// job. Every goroutine it starts has ended when it returns.
+func (c *Client) follow(ctx context.Context, l *Lease, lc LeaseConn, from uint64, logs io.Writer, report func(Progress)) (lease.Event, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	var wg sync.WaitGroup
+	defer func() {
+		cancel()
+		wg.Wait()
+	}()
+	logsDone := make(chan struct{})
+	if logs != nil {
+		wg.Go(func() {
+			defer close(logsDone)
+			c.followLogs(ctx, lc, logs)
+		})
+	} else {
+		close(logsDone)
+	}
+	failed := make(chan string, 1)
+	wg.Go(func() { c.reportStatus(ctx, lc, report, failed) })
+	settled := make(chan lease.Event, 1)
+	watchErr := make(chan error, 1)
+	wg.Go(func() {
+		ev, err := c.waitSettled(ctx, l.ID, from)
+		if err != nil {
+			watchErr <- err
+			return
+		}
+		settled <- ev
+	})
+	var ev lease.Event
+	select {
+	case <-ctx.Done():
+		return lease.Event{}, ctx.Err()
+	case err := <-watchErr:
+		return lease.Event{}, fmt.Errorf("watch the escrow: %w", err)
+	case why := <-failed:
+		return lease.Event{}, fmt.Errorf("the provider could not run the job: %s (the deposit comes back with tenant cancel %s, or tenant reclaim after the start deadline)", why, l.ID.Hex())
+	case ev = <-settled:
+	}
+	// Give the log stream a moment to deliver its tail.
+	t := time.NewTimer(5 * time.Second)
+	defer t.Stop()
+	select {
+	case <-logsDone:
+	case <-t.C:
+	}
+	return ev, nil
+}
+
+// followLogs copies the job's logs to w until ctx is done or the job's
+// log ends, reconnecting when the stream breaks.
+func (c *Client) followLogs(ctx context.Context, lc LeaseConn, w io.Writer) {
+	for ctx.Err() == nil {
+		err := lc.Logs(ctx, true, w)
+		if err == nil || ctx.Err() != nil {
+			return
+		}
+		c.log.Debug("log stream ended; reconnecting", "err", err)
+		t := time.NewTimer(c.cfg.PollInterval)
+		select {
+		case <-ctx.Done():
+		case <-t.C:
+		}
+		t.Stop()
+	}
+}
+
+// waitSettled watches the escrow from block from until lease id settles,
+// and returns the settling event (with who sent it).
+func (c *Client) waitSettled(ctx context.Context, id common.Hash, from uint64) (lease.Event, error) {
+	var got lease.Event
+	err := c.cfg.Escrow.Watch(ctx, lease.WatchOptions{From: lease.Cursor{Block: from}, PollInterval: c.cfg.PollInterval, Senders: true}, func(ev lease.Event) error {
+		if ev.LeaseID == id && ev.Kind.Settles() {
+			got = ev
+			return errSettled
+		}
+		return nil
+	})
+	if errors.Is(err, errSettled) {
+		return got, nil
+	}
+	return lease.Event{}, err
+}
+
+var errSettled = errors.New("lease settled")
+
+// reportStatus reports the provider's status as it changes until ctx is
+// done, and says on failed when the provider gave the job up.
+func (c *Client) reportStatus(ctx context.Context, lc LeaseConn, report func(Progress), failed chan<- string) {
+	var last string
+	tick := time.NewTicker(c.cfg.PollInterval)
+	defer tick.Stop()
+	for {
+		st, err := lc.Status(ctx)
+		if err == nil && string(st.State)+st.Detail != last {
+			last = string(st.State) + st.Detail
+			report(Progress{Step: StepStatus, Status: &st, Message: strings.TrimSpace(string(st.State) + " " + st.Detail)})
+			if st.State == network.JobFailed {
+				failed <- st.Detail
+				return
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+	}
+}
+
+// settle fills in how the lease settled from its settling event.
+func (r *Result) settle(ev lease.Event, tenant common.Address) {
+	r.Settled, r.Ending, r.SettledBlock = true, ev.Kind.String(), ev.Log.BlockNumber
+	switch p := ev.Payload.(type) {
+	case *lease.Closed:
+		r.ExitCode, r.ResultHash, r.Paid, r.Refunded = p.ExitCode, p.ResultHash, p.Paid, p.Refunded
+		r.Cancelled = p.By == tenant || p.ExitCode.Reason() == lease.ExitCancelled
+	case *lease.Overdrawn:
+		r.Paid, r.Refunded = p.Paid, new(big.Int)
+	case *lease.Reclaimed:
+		r.Paid, r.Refunded = new(big.Int), p.Refunded
+	}
+}
+
+func settledText(r *Result) string {
+	switch {
+	case r.Cancelled:
+		return fmt.Sprintf("cancelled: exit %s, paid %s, refunded %s", r.ExitCode, r.Paid, r.Refunded)
+	case r.Ending == lease.EventClosed.String():
+		return fmt.Sprintf("closed: exit %s, paid %s, refunded %s", r.ExitCode, r.Paid, r.Refunded)
+	}
+	return fmt.Sprintf("%s: paid %s, refunded %s", strings.ToLower(r.Ending), r.Paid, r.Refunded)
+}
