@@ -15,7 +15,7 @@ import (
 
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/indexer"
-	"github.com/tender-market/tender/pkg/indexer/chaintest"
+	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store"
 	"github.com/tender-market/tender/pkg/store/storetest"

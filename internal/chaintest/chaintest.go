@@ -1,4 +1,4 @@
-// Package chaintest runs a real EVM in process for the broker's tests:
+// Package chaintest runs a real EVM in process for tests:
 // go-ethereum's simulated backend with the test token and the escrow
 // deployed (package devchain), funded dev accounts, and a lease client that
 // seals a block after every transaction.
@@ -7,7 +7,11 @@ package chaintest
 import (
 	"context"
 	"crypto/ecdsa"
+	"errors"
+	"fmt"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +22,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
@@ -133,4 +138,44 @@ func (c *Chain) Now(t testing.TB) time.Time {
 		t.Fatal(err)
 	}
 	return time.Unix(int64(h.Time), 0).UTC()
+}
+
+// Serve runs a dev chain (package devchain) serving JSON-RPC on a free
+// loopback port until t ends, and returns its deployment and the file it
+// wrote it to, once written. cfg's address and state file are set here.
+// At cleanup it checks that the chain stopped cleanly and removed its file.
+func Serve(t testing.TB, cfg devchain.Config) (deployment.Deployment, string) {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	cfg.Addr = "127.0.0.1:0"
+	cfg.StateFile = filepath.Join(t.TempDir(), "deployment.json")
+	done := make(chan error, 1)
+	go func() { done <- devchain.Run(ctx, cfg) }()
+	t.Cleanup(func() {
+		cancel()
+		select {
+		case err := <-done:
+			if err != nil {
+				t.Errorf("dev chain: %v", err)
+			}
+		case <-time.After(30 * time.Second):
+			t.Error("dev chain did not stop within 30 s")
+		}
+		if _, err := os.Stat(cfg.StateFile); !errors.Is(err, os.ErrNotExist) {
+			t.Errorf("deployment file after the chain stopped: stat error %v, want not exist", err)
+		}
+	})
+	var d deployment.Deployment
+	testenv.Eventually(t, time.Minute, "the dev chain's deployment file", func() (bool, string, error) {
+		select {
+		case err := <-done:
+			done <- err // for the cleanup
+			return false, "", fmt.Errorf("dev chain stopped: %v", err)
+		default:
+		}
+		var err error
+		d, err = deployment.Load(cfg.StateFile)
+		return err == nil, fmt.Sprint(err), nil
+	})
+	return d, cfg.StateFile
 }

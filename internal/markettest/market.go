@@ -1,0 +1,265 @@
+package markettest
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"os"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"go.uber.org/goleak"
+
+	"github.com/tender-market/tender/internal/chaintest"
+	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/gpu"
+	"github.com/tender-market/tender/pkg/jobspec"
+	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
+	"github.com/tender-market/tender/pkg/pricing"
+	"github.com/tender-market/tender/pkg/provider"
+	"github.com/tender-market/tender/pkg/tenant"
+)
+
+// IgnoreChain are the goroutines of the simulated chain that outlive it,
+// for goleak: go-ethereum's process-wide transaction sender cache (started
+// when its core package loads), and the drain of the in-memory node
+// database its simulated backend opens and does not close. Neither is the
+// market's code.
+func IgnoreChain() []goleak.Option {
+	return []goleak.Option{
+		goleak.IgnoreTopFunction("github.com/ethereum/go-ethereum/core.(*txSenderCacher).cache"),
+		goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"),
+	}
+}
+
+// Market is a chain with the escrow, for providers and tenants to meet on.
+type Market struct {
+	t     testing.TB
+	Chain *chaintest.Chain
+}
+
+// New starts a market for t; everything it starts stops when t ends.
+func New(t testing.TB) *Market {
+	t.Helper()
+	return &Market{t: t, Chain: chaintest.New(t)}
+}
+
+// Domain is the market's EIP-712 domain.
+func (m *Market) Domain() auction.Domain { return m.Chain.Client.Domain() }
+
+// Logger logs for name when TENDER_TEST_LOG names a level; it discards
+// otherwise.
+func Logger(t testing.TB, name string) *slog.Logger {
+	level := os.Getenv("TENDER_TEST_LOG")
+	if level == "" {
+		return slog.New(slog.DiscardHandler)
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		t.Fatalf("TENDER_TEST_LOG=%q: %v", level, err)
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})).With("who", name)
+}
+
+// Node starts a libp2p node on loopback, with the identity kept in
+// keyFile (empty: a new one), joined through boot; it closes when the test
+// ends.
+func (m *Market) Node(name, keyFile string, boot ...*network.Node) *network.Node {
+	t := m.t
+	t.Helper()
+	cfg := network.Config{
+		Domain: m.Domain(), KeyFile: keyFile, ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"},
+		BootstrapInterval: 200 * time.Millisecond, DiscoveryInterval: time.Second,
+		StreamTimeout: 10 * time.Second, Logger: Logger(t, name+"/p2p"),
+	}
+	for _, b := range boot {
+		cfg.Bootstrap = append(cfg.Bootstrap, b.AddrInfo())
+	}
+	n, err := network.New(context.Background(), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { n.Close() })
+	return n
+}
+
+// ProviderSpec says what a provider rents out and for how much.
+type ProviderSpec struct {
+	// Name names it in logs.
+	Name string
+	// Party is which of the chain's providers it is (0 to 2).
+	Party int
+	// Machine is a simulated machine of package gpu ("dgxh100").
+	Machine string
+	// Model is priced at PricePerHour base units per GPU hour.
+	Model, PricePerHour string
+	// SecretsTimeout is how long it waits for a tenant's secrets (0: the
+	// daemon's default).
+	SecretsTimeout time.Duration
+}
+
+// Provider is a provider daemon that a test may stop and start again on
+// the same work directory and identity, as a machine that restarts. Its
+// jobs run in Runner, which outlives the daemon as containers do.
+type Provider struct {
+	m       *Market
+	Spec    ProviderSpec
+	Party   chaintest.Party
+	Runner  *Runner
+	WorkDir string
+	Inv     *gpu.Inventory
+	Node    *network.Node
+	cancel  context.CancelFunc
+	done    chan error
+}
+
+// NewProvider returns a provider that is not running yet.
+func (m *Market) NewProvider(spec ProviderSpec) *Provider {
+	t := m.t
+	t.Helper()
+	inv, err := gpu.Open(t.Context(), gpu.Options{Simulate: spec.Machine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { inv.Close() })
+	p := &Provider{m: m, Spec: spec, Party: m.Chain.Providers[spec.Party], Runner: NewRunner(), WorkDir: t.TempDir(), Inv: inv}
+	t.Cleanup(p.Runner.Close)
+	t.Cleanup(p.Stop)
+	return p
+}
+
+// Start runs the daemon, joined through boot; it takes up what a previous
+// run left.
+func (p *Provider) Start(boot ...*network.Node) {
+	t := p.m.t
+	t.Helper()
+	prices, err := pricing.New(pricing.Config{GPUs: []pricing.GPUPrice{{Model: p.Spec.Model, PricePerHour: p.Spec.PricePerHour}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	node := p.m.Node(p.Spec.Name, filepath.Join(p.WorkDir, "node.key"), boot...)
+	d, err := provider.New(provider.Config{
+		Domain: p.m.Domain(), Signer: auction.NewKeySigner(p.Party.Key), Auth: p.Party.Auth,
+		Market: node, Escrow: p.m.Chain.Client, Runner: p.Runner, Pricer: prices,
+		GPUs: gpu.NewAllocator(p.Inv, nil), Inventory: p.Inv,
+		CPUMillis: 4000, MemoryMiB: 8192, DiskMiB: 10240,
+		WorkDir: p.WorkDir, PollInterval: 50 * time.Millisecond, WithdrawEvery: time.Second,
+		SecretsTimeout: p.Spec.SecretsTimeout, Logger: Logger(t, p.Spec.Name),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	p.Node, p.cancel, p.done = node, cancel, make(chan error, 1)
+	go func() { p.done <- d.Run(ctx) }()
+}
+
+// Stop ends the daemon and closes its node, leaving its jobs running.
+func (p *Provider) Stop() {
+	if p.cancel == nil {
+		return
+	}
+	p.cancel()
+	select {
+	case err := <-p.done:
+		if err != nil {
+			p.m.t.Errorf("provider %s: %v", p.Spec.Name, err)
+		}
+	case <-time.After(30 * time.Second):
+		p.m.t.Errorf("provider %s did not stop", p.Spec.Name)
+	}
+	p.Node.Close()
+	p.cancel = nil
+}
+
+// Records are the daemon's lease records.
+func (p *Provider) Records() []provider.LeaseRecord {
+	recs, err := provider.ReadLeases(p.WorkDir)
+	if err != nil {
+		p.m.t.Fatal(err)
+	}
+	return recs
+}
+
+// Tenant is dev account 1 as a tenant, with its own node joined to the
+// given peers and lease records in a directory of its own.
+type Tenant struct {
+	*tenant.Client
+	Node    *network.Node
+	Records *tenant.LeaseDir
+}
+
+// TenantOptions change a tenant's Config.
+type TenantOptions func(*tenant.Config)
+
+// NewTenant starts a tenant whose node joins through boot, and waits
+// until it is connected to each of them.
+func (m *Market) NewTenant(name string, records *tenant.LeaseDir, boot []*network.Node, opts ...TenantOptions) *Tenant {
+	t := m.t
+	t.Helper()
+	node := m.Node(name, "", boot...)
+	testenv.Eventually(t, 30*time.Second, name+" reaches its peers", func() (bool, string, error) {
+		return len(node.Peers()) >= len(boot), fmt.Sprintf("%d of %d", len(node.Peers()), len(boot)), nil
+	})
+	if records == nil {
+		records = tenant.NewLeaseDir(t.TempDir())
+	}
+	party := m.Chain.Tenant
+	cfg := tenant.Config{
+		Domain: m.Domain(), Escrow: m.Chain.Client, Market: tenant.OnNode(node),
+		Signer: auction.NewKeySigner(party.Key), Auth: party.Auth, Records: records,
+		DeployedAt: m.Chain.Contracts.Block, PollInterval: 50 * time.Millisecond,
+		PeerTimeout: 5 * time.Second, CancelGrace: 10 * time.Second, Logger: Logger(t, name),
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	c, err := tenant.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Tenant{Client: c, Node: node, Records: records}
+}
+
+// Job is a job spec for the Runner: one H100 (simulated GPUs allowed) for
+// at most maxDuration at up to 5 tokens per hour, a one-second bid window,
+// and command's words (see Runner).
+func Job(t testing.TB, maxDuration string, command ...string) *jobspec.Job {
+	t.Helper()
+	spec := jobspec.Spec{
+		Image: "tender/fake:dev", Command: command,
+		Resources:   jobspec.Resources{GPUs: 1, GPUModels: []string{"H100"}, CPU: "500m", Memory: "256Mi", AllowSimulated: true},
+		MaxDuration: maxDuration, MaxPricePerHour: "5 tokens/h", BidWindow: "1s",
+	}
+	job, err := spec.Check(6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return job
+}
+
+// Lease waits until lease id is in state want on chain, and returns it.
+func (m *Market) Lease(id [32]byte, want lease.State, within time.Duration) lease.Lease {
+	t := m.t
+	t.Helper()
+	var l lease.Lease
+	testenv.Eventually(t, within, fmt.Sprintf("lease %x %s", id, want), func() (bool, string, error) {
+		var err error
+		l, err = m.Chain.Client.Lease(t.Context(), id)
+		return l.State == want, "it is " + l.State.String(), err
+	})
+	return l
+}
+
+// Balance is a's token balance.
+func (m *Market) Balance(a [20]byte) *big.Int {
+	b, err := m.Chain.Client.Balance(m.t.Context(), a)
+	if err != nil {
+		m.t.Fatal(err)
+	}
+	return b
+}
