@@ -26,6 +26,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/broker"
@@ -65,38 +66,12 @@ func startChain(t testing.TB) deployment.Deployment {
 	return startChainWith(t, devchain.Config{})
 }
 
-// startChainWith runs a dev chain configured by cfg (its address, state
-// file and logger are set here) until the test ends.
+// startChainWith runs a dev chain configured by cfg until the test ends.
 func startChainWith(t testing.TB, cfg devchain.Config) deployment.Deployment {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	state := filepath.Join(t.TempDir(), "deployment.json")
-	cfg.Addr, cfg.StateFile, cfg.Logger = "127.0.0.1:0", state, logger(t, "chain")
-	done := make(chan error, 1)
-	go func() {
-		done <- devchain.Run(ctx, cfg)
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("dev chain did not stop")
-		}
-	})
-	deadline := time.Now().Add(time.Minute)
-	for time.Now().Before(deadline) {
-		if d, err := deployment.Load(state); err == nil {
-			return d
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("dev chain stopped: %v", err)
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-	t.Fatal("dev chain not ready within a minute")
-	return deployment.Deployment{}
+	cfg.Logger = logger(t, "chain")
+	d, _ := chaintest.Serve(t, cfg)
+	return d
 }
 
 // needImage returns a Docker client with the training image, building the

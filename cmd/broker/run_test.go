@@ -15,51 +15,21 @@ import (
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/cli"
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
-	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store/storetest"
 )
-
-// startDevchain runs a dev chain over HTTP on a free port until t ends.
-func startDevchain(t *testing.T) (deployment.Deployment, string) {
-	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	state := filepath.Join(t.TempDir(), "deployment.json")
-	done := make(chan error, 1)
-	go func() { done <- devchain.Run(ctx, devchain.Config{Addr: "127.0.0.1:0", StateFile: state}) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			t.Error("dev chain did not stop within 30 s")
-		}
-	})
-	deadline := time.After(60 * time.Second)
-	for {
-		if d, err := deployment.Load(state); err == nil {
-			return d, state
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("dev chain stopped: %v", err)
-		case <-deadline:
-			t.Fatal("dev chain not ready within 60 s")
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
-}
 
 // TestRunIndexesDevchain runs 'broker run' against a dev chain over HTTP
 // JSON-RPC and a real PostgreSQL, drives a lease through the escrow, and
 // reads it back from the broker's API; then interrupts the broker.
 func TestRunIndexesDevchain(t *testing.T) {
 	dbURL := storetest.NewDatabase(t)
-	d, state := startDevchain(t)
+	d, state := chaintest.Serve(t, devchain.Config{})
 
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()

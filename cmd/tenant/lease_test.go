@@ -8,38 +8,93 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/cli"
 	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/deployment"
+	"github.com/tender-market/tender/pkg/devchain"
+	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/tenant"
 )
 
 const someLease = "0x3f6c0000000000000000000000000000000000000000000000000000000000e1"
 
-func TestLeaseCommandsHelp(t *testing.T) {
-	tests := []struct {
-		cmd  string
-		says []string
-	}{
-		{"status", []string{"deadline", "--lease-dir", "--output", "--provider-peer"}},
-		{"logs", []string{"-f, --follow", "--provider-peer"}},
-		{"results", []string{"--out", "SHA-256", "on chain"}},
-		{"cancel", []string{"price x seconds", "refunds", "--output"}},
-		{"topup", []string{"AMOUNT", "0.5 tokens", "--output"}},
-		{"reclaim", []string{"start deadline", "--output"}},
-		{"leases", []string{"--lease-dir", "--output"}},
-		{"submit", []string{"--deposit", "--lease-dir"}},
+// run runs the tenant command with args and returns its exit code and what
+// it printed.
+func run(args ...string) (int, string, string) {
+	var stdout, stderr bytes.Buffer
+	code := cli.Main(newRoot, args, &stdout, &stderr)
+	return code, stdout.String(), stderr.String()
+}
+
+// TestLeaseCommands drives the lease commands against a dev chain over
+// JSON-RPC, on a lease this machine keeps no record of (opened straight
+// through the escrow): status reads it with no key, topup adds to it,
+// another account cannot touch it, cancel settles it on chain when the
+// provider cannot be asked, and the commands that need the provider say
+// how to name it.
+func TestLeaseCommands(t *testing.T) {
+	dep, file := chaintest.Serve(t, devchain.Config{})
+	ctx := t.Context()
+	esc, err := lease.Dial(ctx, dep.RPCURL, dep.Escrow, nil)
+	if err != nil {
+		t.Fatal(err)
 	}
-	for _, tt := range tests {
-		t.Run(tt.cmd, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			if code := cli.Main(newRoot, []string{tt.cmd, "--help"}, &stdout, &stderr); code != 0 {
-				t.Fatalf("exit %d: %s", code, stderr.String())
+	defer esc.Disconnect()
+	tenantKey, providerKey := deployment.DevKey(1), deployment.DevKey(2)
+	now := uint64(time.Now().Unix())
+	order := auction.Order{
+		Tenant: deployment.DevAddress(1), Auctioneer: "12D3KooWH3uVF6wv47WnArKHk5p6cvgCJEb74UTmxztmQDc298L3", MaxPricePerHour: big.NewInt(3_600_000),
+		MaxDuration: 3600, BidDeadline: now + 60, Expiry: now + 3600, Nonce: 1,
+		Requirements: auction.Requirements{CPUMillis: 500, MemoryMiB: 256}, Job: auction.Job{Image: "tender/fake:dev"},
+	}
+	bid, err := esc.Domain().SignBid(auction.Bid{
+		OrderHash: esc.Domain().OrderHash(&order), Provider: deployment.DevAddress(2), PeerID: order.Auctioneer,
+		PricePerHour: big.NewInt(3_600_000), Offer: auction.Offer{CPUMillis: 500, MemoryMiB: 256}, Expiry: now + 600, Nonce: 1,
+	}, auction.NewKeySigner(providerKey))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _, err := esc.Open(ctx, bind.NewKeyedTransactor(tenantKey, esc.ChainID()), &order, &bid, big.NewInt(1_000_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lid, dir := id.Hex(), t.TempDir()
+	chain := []string{"--deployment", file, "--lease-dir", dir}
+	steps := []struct {
+		name string
+		args []string
+		code int
+		out  []string // in standard output (or error, for failures)
+	}{
+		{"status without a key", []string{"status", lid}, 0, []string{"state     open", "deposit   1 tokens", "start by", "not asked"}},
+		{"status as json", []string{"status", lid, "-o", "json"}, 0, []string{`"state": "open"`, `"deposit": 1000000`}},
+		{"topup", []string{"topup", lid, "0.5 tokens", "--dev-account", "1"}, 0, []string{"event    ToppedUp", "added    0.5 tokens; deposit now 1.5 tokens"}},
+		{"topup by another account", []string{"topup", lid, "1", "--dev-account", "3"}, 1, []string{"belongs to another tenant"}},
+		{"logs, provider unknown", []string{"logs", lid, "--dev-account", "1", "--listen", "/ip4/127.0.0.1/tcp/0"}, 1, []string{"name it with --provider-peer"}},
+		{"results before the end", []string{"results", lid, "--dev-account", "1", "--listen", "/ip4/127.0.0.1/tcp/0"}, 1, []string{"name it with --provider-peer"}},
+		{"cancel", []string{"cancel", lid, "--dev-account", "1", "--listen", "/ip4/127.0.0.1/tcp/0"}, 0, []string{"event    Closed", "exit     no exit status (closed by the tenant)", "refunded 1.5 tokens"}},
+		{"status after", []string{"status", lid}, 0, []string{"state     closed", "exit      no exit status, closed by the tenant"}},
+		{"cancel again", []string{"cancel", lid, "--dev-account", "1", "--listen", "/ip4/127.0.0.1/tcp/0"}, 1, []string{"settled"}},
+		{"reclaim a closed lease", []string{"reclaim", lid, "--dev-account", "1"}, 1, []string{"cannot reclaim a lease that is closed"}},
+		{"a lease never opened", []string{"status", someLease}, 1, []string{"no LeaseOpened event"}},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			code, stdout, stderr := run(append(st.args, chain...)...)
+			text := stdout
+			if st.code != 0 {
+				text = stderr
 			}
-			for _, want := range tt.says {
-				if !strings.Contains(stdout.String(), want) {
-					t.Errorf("%s --help lacks %q", tt.cmd, want)
+			if code != st.code {
+				t.Fatalf("exit %d, want %d\nstdout:\n%s\nstderr:\n%s", code, st.code, stdout, stderr)
+			}
+			for _, want := range st.out {
+				if !strings.Contains(text, want) {
+					t.Errorf("output lacks %q:\n%s", want, text)
 				}
 			}
 		})
@@ -58,6 +113,7 @@ func TestLeaseCommandsRefuse(t *testing.T) {
 		{"topup without amount", []string{"topup", someLease}, 2, "accepts 2 arg"},
 		{"bad lease", []string{"cancel", "0x12", "--lease-dir", dir}, 1, "want 0x and 64 hex digits"},
 		{"bad output", []string{"status", someLease, "-o", "yaml", "--lease-dir", dir}, 2, "want text or json"},
+		{"bad provider peer", []string{"status", someLease, "--provider-peer", "/ip4/127.0.0.1/tcp/1", "--lease-dir", dir}, 1, "--provider-peer"},
 		{"bad amount", []string{"topup", someLease, "lots", "--lease-dir", dir}, 1, "AMOUNT"},
 		{"no chain", []string{"reclaim", someLease, "--lease-dir", dir}, 1, "--rpc-url is not set"},
 		{"bad deposit", []string{"submit", "../../examples/train/job.yaml", "--deposit", "x"}, 1, "--deposit"},

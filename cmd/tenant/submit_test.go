@@ -42,18 +42,6 @@ func TestSubmitRefuses(t *testing.T) {
 	}
 }
 
-func TestSubmitHelp(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	if code := cli.Main(newRoot, []string{"submit", "--help"}, &stdout, &stderr); code != 0 {
-		t.Fatalf("exit %d: %s", code, stderr.String())
-	}
-	for _, want := range []string{"maxPricePerHour", "--detach", "--results", "--input", "TENDER_KEY", "--broker URL"} {
-		if !strings.Contains(stdout.String(), want) {
-			t.Errorf("help lacks %q", want)
-		}
-	}
-}
-
 func TestSubmitBrokerFromEnvironment(t *testing.T) {
 	t.Setenv("TENDER_BROKER", "ftp://127.0.0.1:8080")
 	var stdout, stderr bytes.Buffer

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 	"math/big"
 	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 
+	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
@@ -24,43 +24,12 @@ import (
 const testPeer = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
 
 // startChain runs a dev chain on a free loopback port and returns its
-// deployment once the state file appears. The chain stops at cleanup.
+// deployment; the chain stops at cleanup.
 func startChain(t *testing.T, cfg devchain.Config) deployment.Deployment {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
-	cfg.Addr = "127.0.0.1:0"
-	cfg.StateFile = filepath.Join(t.TempDir(), "devchain.json")
 	cfg.Logger = slog.New(slog.NewTextHandler(t.Output(), &slog.HandlerOptions{Level: slog.LevelInfo}))
-	done := make(chan error, 1)
-	go func() { done <- devchain.Run(ctx, cfg) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("Run: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("Run did not return within 30 s of cancellation")
-		}
-		if _, err := os.Stat(cfg.StateFile); !errors.Is(err, os.ErrNotExist) {
-			t.Errorf("state file after stop: stat error %v, want not exist", err)
-		}
-	})
-
-	deadline := time.After(60 * time.Second)
-	for {
-		if d, err := deployment.Load(cfg.StateFile); err == nil {
-			return d
-		}
-		select {
-		case err := <-done:
-			t.Fatalf("Run returned before the chain was ready: %v", err)
-		case <-deadline:
-			t.Fatal("no state file within 60 s")
-		case <-time.After(50 * time.Millisecond):
-		}
-	}
+	d, _ := chaintest.Serve(t, cfg)
+	return d
 }
 
 // watch runs c.Watch in the background; stop cancels it and waits (bounded)

@@ -31,7 +31,8 @@ type Options struct {
 	Logs io.Writer
 	// OutputFile receives the /output archive (empty: not downloaded).
 	OutputFile string
-	// Progress is told what happens; it must not block.
+	// Progress is told what happens, one call at a time; it must not
+	// block.
 	Progress func(Progress)
 	// Deposit, when set, is deposited instead of price x max duration; the
 	// lease is overdrawn when the job runs longer than it pays for.
@@ -135,9 +136,14 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 	if err := c.needMarket(); err != nil {
 		return nil, err
 	}
-	report := opts.Progress
-	if report == nil {
-		report = func(Progress) {}
+	report := func(Progress) {}
+	if opts.Progress != nil {
+		var mu sync.Mutex
+		report = func(p Progress) {
+			mu.Lock()
+			defer mu.Unlock()
+			opts.Progress(p)
+		}
 	}
 	if err := c.waitPeer(ctx); err != nil {
 		return nil, err
