@@ -17,7 +17,8 @@ import (
 
 type leaseJSON struct {
 	ID, State, GPUModel, Provider, Tenant, Deposit, Paid, Refunded, ClosedBy string
-	UpdatedAt                                                                string
+	UpdatedAt, ExitReason                                                    string
+	ExitStatus                                                               *int
 }
 
 type leasePage struct {
@@ -102,6 +103,9 @@ func TestLeasesAPI(t *testing.T) {
 		b.getJSON("/api/v1/leases/"+id.Hex(), &d)
 		if d.Lease.State != "closed" || d.Lease.ClosedBy != "provider" || d.Lease.Paid != "1250000" || d.Lease.Refunded != "3750000" {
 			t.Errorf("lease %+v; want closed by provider, paid 1250000, refunded 3750000", d.Lease)
+		}
+		if d.Lease.ExitStatus == nil || *d.Lease.ExitStatus != 137 || d.Lease.ExitReason != "killed, out of memory" {
+			t.Errorf("lease exit %v, %q; want 137, killed, out of memory", d.Lease.ExitStatus, d.Lease.ExitReason)
 		}
 		if d.Order == nil || d.Order.Hash != sd.orders[2].Hash.Hex() {
 			t.Errorf("order %+v, want %s", d.Order, sd.orders[2].Hash.Hex())
@@ -400,7 +404,7 @@ func TestDashboardPages(t *testing.T) {
 		{"/leases", 200, []string{"Leases", "running", "NVIDIA H100 80GB HBM3", "3.1 tUSD", `data-live="/api/v1/leases"`}},
 		{"/leases?state=closed", 200, []string{"closed"}},
 		{"/leases?gpu=" + url.QueryEscape("' OR 1=1 --"), 400, []string{"a GPU model has at most 128 letters"}},
-		{"/leases/" + sd.leases[1].Hex(), 200, []string{"Lowest price among 2 eligible bids", "price above max", "Settlement (escrow to provider)", "0.75 tUSD", "Refund (escrow to tenant)", "3.75 tUSD", "REAL"}},
+		{"/leases/" + sd.leases[1].Hex(), 200, []string{"Lowest price among 2 eligible bids", "price above max", "Settlement (escrow to provider)", "0.75 tUSD", "Refund (escrow to tenant)", "3.75 tUSD", "REAL", "exit 137: killed, out of memory (limit 1Gi)"}},
 		{"/leases/" + sd.leases[0].Hex(), 200, []string{"SIMULATED", "data-live=\"/api/v1/leases/" + sd.leases[0].Hex()}},
 		{"/leases/0x" + strings.Repeat("00", 32), 404, []string{"not found"}},
 		{"/providers", 200, []string{"SIMULATED", "REAL", "Reputation"}},

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/tender-market/tender/pkg/jobspec"
+	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store"
 )
 
@@ -246,12 +248,22 @@ func (s *Server) pageLease(w http.ResponseWriter, r *http.Request) {
 		store.LeaseDetail
 		WhyWinner string
 		Escrowed  *big.Int
+		// Exit says how the job ended, with its memory limit when
+		// memory killed it and the order is known.
+		Exit string
 	}
 	out := data{page: page{Title: "Lease " + shortHex(d.Lease.ID.Hex()), Nav: "leases"}, LeaseDetail: d}
 	if d.Transcript != nil {
 		out.WhyWinner = whyWinner(*d.Transcript, s.formatAmount)
 	}
 	l := d.Lease
+	if l.ExitCode != nil {
+		var memory string
+		if d.Order != nil && d.Order.Signed.Order.Requirements.MemoryMiB > 0 {
+			memory = jobspec.FormatSize(d.Order.Signed.Order.Requirements.MemoryMiB)
+		}
+		out.Exit = lease.ExitCode(*l.ExitCode).Describe(memory)
+	}
 	out.Escrowed = new(big.Int).Sub(l.Deposit, l.Paid)
 	out.Escrowed.Sub(out.Escrowed, l.Refunded)
 	if l.State == "open" || l.State == "running" {

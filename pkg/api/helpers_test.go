@@ -19,6 +19,7 @@ import (
 	"github.com/tender-market/tender/pkg/api"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/indexer"
+	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store"
 	"github.com/tender-market/tender/pkg/store/storetest"
 )
@@ -161,7 +162,7 @@ func (b *broker) seed(n int) seeded {
 
 // lifecycle makes the escrow events of a lease opened at block from the
 // winning bid: stage 0 stays open, 1 runs and has paid out once, 2 is
-// closed by the provider.
+// closed by the provider, its job killed for its memory.
 func lifecycle(id common.Hash, o auction.VerifiedOrder, bid auction.VerifiedBid, block uint64, stage int, at time.Time) []store.ChainEvent {
 	ev := func(i int, kind string) store.ChainEvent {
 		return store.ChainEvent{
@@ -183,6 +184,7 @@ func lifecycle(id common.Hash, o auction.VerifiedOrder, bid auction.VerifiedBid,
 	if stage >= 2 {
 		c := ev(3, store.KindClosed)
 		c.TxFrom, c.Paid, c.Refunded, c.ResultHash = bid.Bid.Provider, big.NewInt(1_250_000), big.NewInt(3_750_000), common.Hash{0xab}
+		c.ExitCode = int32(lease.NewExitCode(137, lease.ExitOutOfMemory))
 		evs = append(evs, c)
 	}
 	return evs

@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store"
 )
 
@@ -42,9 +43,14 @@ type leaseJSON struct {
 	StartedAt    *time.Time `json:"startedAt,omitempty"`
 	EndedAt      *time.Time `json:"endedAt,omitempty"`
 	ExitCode     *int32     `json:"exitCode,omitempty"`
-	ResultHash   string     `json:"resultHash,omitempty"`
-	ClosedBy     string     `json:"closedBy,omitempty"`
-	UpdatedAt    time.Time  `json:"updatedAt"`
+	// ExitStatus and ExitReason are ExitCode read (package lease's
+	// ExitCode): the job's exit status (-1: none) and why it ended, empty
+	// when it ended by itself.
+	ExitStatus *int      `json:"exitStatus,omitempty"`
+	ExitReason string    `json:"exitReason,omitempty"`
+	ResultHash string    `json:"resultHash,omitempty"`
+	ClosedBy   string    `json:"closedBy,omitempty"`
+	UpdatedAt  time.Time `json:"updatedAt"`
 }
 
 func amount(v *big.Int) string {
@@ -72,6 +78,11 @@ func leaseOut(l store.Lease) leaseJSON {
 	}
 	if l.ResultHash != nil {
 		out.ResultHash = l.ResultHash.Hex()
+	}
+	if l.ExitCode != nil {
+		code := lease.ExitCode(*l.ExitCode)
+		status := code.Status()
+		out.ExitStatus, out.ExitReason = &status, code.Reason().String()
 	}
 	return out
 }
