@@ -100,17 +100,13 @@ func (c *Chain) Advance(t testing.TB, d time.Duration) {
 	t.Helper()
 	// The pool drops mined transactions in the background; until it has,
 	// AdjustTime sees them as pending and refuses.
-	for range 400 {
+	testenv.Eventually(t, 2*time.Second, "the transaction pool empty, to move chain time", func() (bool, string, error) {
 		err := c.Sim.AdjustTime(d)
-		if err == nil {
-			return
+		if err != nil && strings.Contains(err.Error(), "non-empty block") {
+			return false, err.Error(), nil
 		}
-		if !strings.Contains(err.Error(), "non-empty block") {
-			t.Fatal(err)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	t.Fatal("AdjustTime: the transaction pool still holds pending transactions after 2 s")
+		return err == nil, "", err
+	})
 }
 
 // Commit seals n empty blocks.

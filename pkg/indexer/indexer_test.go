@@ -13,9 +13,10 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/tender-market/tender/internal/chaintest"
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/indexer"
-	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store"
 	"github.com/tender-market/tender/pkg/store/storetest"
@@ -85,14 +86,9 @@ func runChain(t *testing.T, c *chaintest.Chain, s indexer.EventStore, cfg indexe
 // waitIndexed waits until ix has indexed every block up to block.
 func waitIndexed(t *testing.T, ix *indexer.Chain, block uint64) {
 	t.Helper()
-	deadline := time.After(30 * time.Second)
-	for ix.NextBlock() <= block {
-		select {
-		case <-deadline:
-			t.Fatalf("indexer at block %d after 30 s, want past %d", ix.NextBlock(), block)
-		case <-time.After(10 * time.Millisecond):
-		}
-	}
+	testenv.Eventually(t, 30*time.Second, fmt.Sprintf("the indexer past block %d", block), func() (bool, string, error) {
+		return ix.NextBlock() > block, fmt.Sprintf("at block %d", ix.NextBlock()), nil
+	})
 }
 
 func TestChainIngest(t *testing.T) {
@@ -324,8 +320,9 @@ func TestChainConfirmations(t *testing.T) {
 		t.Fatal(err)
 	}
 	orphan := r.BlockHash
+	// Past head-3, the indexer has seen the head that holds the opening
+	// and stopped at the confirmation depth: the lease must be absent.
 	waitIndexed(t, ix, c.Head(t)-3)
-	time.Sleep(100 * time.Millisecond) // a few polls
 	if _, err := s.Lease(ctx, id); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("lease in an unconfirmed block: got %v, want ErrNotFound", err)
 	}

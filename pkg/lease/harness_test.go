@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
@@ -221,17 +222,13 @@ func (h *harness) advance(d time.Duration) {
 	h.t.Helper()
 	// The pool drops mined transactions in the background; until it has,
 	// AdjustTime sees them as pending and refuses.
-	for range 400 {
+	testenv.Eventually(h.t, 2*time.Second, "the transaction pool empty, to move chain time", func() (bool, string, error) {
 		err := h.sim.AdjustTime(d)
-		if err == nil {
-			return
+		if err != nil && strings.Contains(err.Error(), "non-empty block") {
+			return false, err.Error(), nil
 		}
-		if !strings.Contains(err.Error(), "non-empty block") {
-			h.t.Fatal(err)
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
-	h.t.Fatal("AdjustTime: the transaction pool still holds pending transactions after 2 s")
+		return err == nil, "", err
+	})
 }
 
 func (h *harness) balance(a common.Address) *big.Int {
