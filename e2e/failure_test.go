@@ -83,7 +83,7 @@ func (p *daemon) start(bootstrap ...*network.Node) {
 		WorkDir:       p.workDir,
 		PollInterval:  200 * time.Millisecond,
 		WithdrawEvery: 2 * time.Second,
-		Logger:        logger(t, p.spec.name),
+		Logger:        testenv.Logger(t, p.spec.name),
 	})
 	if err != nil {
 		node.Close()
@@ -139,7 +139,7 @@ func newTenant(t testing.TB, dep deployment.Deployment, esc *lease.Client, node 
 	c, err := tenant.New(tenant.Config{
 		Domain: esc.Domain(), Signer: key, Auth: auth, Market: tenant.OnNode(node), Escrow: esc,
 		Records: records, DeployedAt: dep.DeployedAt, CancelGrace: 45 * time.Second,
-		PollInterval: 200 * time.Millisecond, Logger: logger(t, "tenant"),
+		PollInterval: 200 * time.Millisecond, Logger: testenv.Logger(t, "tenant"),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -248,12 +248,37 @@ func earned(terms lease.Terms, deposit *big.Int, secs uint64) *big.Int {
 	return e
 }
 
-// checkMoved checks that each account's token balance moved by want.
-func checkMoved(t testing.TB, names []string, before, after []*big.Int, want ...*big.Int) {
+// scene is a dev chain, one provider daemon running in Docker and a
+// tenant joined to it, with the token balances of the tenant, the provider
+// and the escrow before anything happened.
+type scene struct {
+	ex       *executor.Executor
+	dep      deployment.Deployment
+	p        *daemon
+	ts       *tenantSide
+	accounts []common.Address
+	before   []*big.Int
+}
+
+func newScene(t testing.TB, chain devchain.Config, spec providerSpec) *scene {
 	t.Helper()
-	for i := range names {
-		if got := new(big.Int).Sub(after[i], before[i]); got.Cmp(want[i]) != 0 {
-			t.Errorf("%s's balance moved by %s, want %s", names[i], got, want[i])
+	sc := &scene{ex: needImage(t), dep: startChainWith(t, chain)}
+	sc.p = newDaemon(t, sc.dep, sc.ex, spec)
+	sc.p.start()
+	sc.ts = newTenantSide(t, sc.dep, sc.p.node)
+	sc.accounts = []common.Address{sc.ts.key.Address(), sc.p.addr, sc.dep.Escrow}
+	sc.before = balances(t, sc.ts.esc, sc.accounts)
+	return sc
+}
+
+// checkMoved checks that the tenant's, the provider's and the escrow's
+// token balances moved by exactly want.
+func (sc *scene) checkMoved(t testing.TB, want ...*big.Int) {
+	t.Helper()
+	after := balances(t, sc.ts.esc, sc.accounts)
+	for i, name := range []string{"tenant", "provider", "escrow"} {
+		if got := new(big.Int).Sub(after[i], sc.before[i]); got.Cmp(want[i]) != 0 {
+			t.Errorf("%s's balance moved by %s, want %s", name, got, want[i])
 		}
 	}
 }
@@ -276,14 +301,8 @@ func waitNoContainer(t testing.TB, ex *executor.Executor, id common.Hash, within
 // starts the lease; after the start deadline the tenant takes the whole
 // deposit back, and no token moved anywhere else.
 func TestReclaimWhenProviderNeverStarts(t *testing.T) {
-	ex := needImage(t)
-	dep := startChainWith(t, devchain.Config{StartWindow: 3 * time.Second})
-	p := newDaemon(t, dep, ex, h100)
-	p.start()
-	ts := newTenantSide(t, dep, p.node)
-	names := []string{"tenant", "provider", "escrow"}
-	accounts := []common.Address{ts.key.Address(), p.addr, dep.Escrow}
-	before := balances(t, ts.esc, accounts)
+	sc := newScene(t, devchain.Config{StartWindow: 3 * time.Second}, h100)
+	dep, p, ts := sc.dep, sc.p, sc.ts
 
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
@@ -311,7 +330,7 @@ func TestReclaimWhenProviderNeverStarts(t *testing.T) {
 	if r.Event != "Reclaimed" || r.Refunded.Cmp(res.Deposit) != 0 {
 		t.Errorf("reclaim: %s, refunded %s; want Reclaimed, the whole deposit %s", r.Event, r.Refunded, res.Deposit)
 	}
-	checkMoved(t, names, before, balances(t, ts.esc, accounts), new(big.Int), new(big.Int), new(big.Int))
+	sc.checkMoved(t, new(big.Int), new(big.Int), new(big.Int))
 }
 
 // TestTenantCancelsMidJob: while tenant submit follows a training job, the
@@ -321,14 +340,8 @@ func TestReclaimWhenProviderNeverStarts(t *testing.T) {
 // since the start / 3600 and gets the rest back; submit reports the lease
 // cancelled and downloads the partial output, checked against the chain.
 func TestTenantCancelsMidJob(t *testing.T) {
-	ex := needImage(t)
-	dep := startChain(t)
-	p := newDaemon(t, dep, ex, h100)
-	p.start()
-	ts := newTenantSide(t, dep, p.node)
-	names := []string{"tenant", "provider", "escrow"}
-	accounts := []common.Address{ts.key.Address(), p.addr, dep.Escrow}
-	before := balances(t, ts.esc, accounts)
+	sc := newScene(t, devchain.Config{}, h100)
+	ex, dep, p, ts := sc.ex, sc.dep, sc.p, sc.ts
 
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
@@ -385,7 +398,7 @@ func TestTenantCancelsMidJob(t *testing.T) {
 	if got := new(big.Int).Add(st.Paid, st.Refunded); got.Cmp(running.Deposit) != 0 {
 		t.Errorf("paid + refunded = %s, want the deposit %s", got, running.Deposit)
 	}
-	checkMoved(t, names, before, balances(t, ts.esc, accounts), new(big.Int).Neg(st.Paid), st.Paid, new(big.Int))
+	sc.checkMoved(t, new(big.Int).Neg(st.Paid), st.Paid, new(big.Int))
 
 	var s submitted
 	select {
@@ -409,14 +422,8 @@ func TestTenantCancelsMidJob(t *testing.T) {
 // comes back; it re-attaches, the job finishes, the lease closes with the
 // job's result, and the provider is paid exactly once for every second.
 func TestProviderRestartsMidJob(t *testing.T) {
-	ex := needImage(t)
-	dep := startChain(t)
-	p := newDaemon(t, dep, ex, h100)
-	p.start()
-	ts := newTenantSide(t, dep, p.node)
-	names := []string{"tenant", "provider", "escrow"}
-	accounts := []common.Address{ts.key.Address(), p.addr, dep.Escrow}
-	before := balances(t, ts.esc, accounts)
+	sc := newScene(t, devchain.Config{}, h100)
+	dep, p, ts := sc.dep, sc.p, sc.ts
 
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
 	defer cancel()
@@ -454,7 +461,7 @@ func TestProviderRestartsMidJob(t *testing.T) {
 	if closed.Paid.Cmp(want) != 0 || l.Paid.Cmp(want) != 0 {
 		t.Errorf("paid %s (lease says %s), want %s for %d s", closed.Paid, l.Paid, want, secs)
 	}
-	checkMoved(t, names, before, balances(t, ts.esc, accounts), new(big.Int).Neg(closed.Paid), closed.Paid, new(big.Int))
+	sc.checkMoved(t, new(big.Int).Neg(closed.Paid), closed.Paid, new(big.Int))
 
 	// The restarted provider still serves the output it committed to.
 	found, err := ts.client.Find(ctx, res.LeaseID, nil)
@@ -478,17 +485,11 @@ func TestProviderRestartsMidJob(t *testing.T) {
 // its provider is gone; anyone closes the overdrawn lease, the provider
 // gets the whole deposit, and the provider, back, removes the container.
 func TestDepositRunsOut(t *testing.T) {
-	ex := needImage(t)
-	dep := startChain(t)
 	spec := h100
 	spec.price = "3600000" // 1000 base units a second
-	p := newDaemon(t, dep, ex, spec)
-	p.start()
-	ts := newTenantSide(t, dep, p.node)
+	sc := newScene(t, devchain.Config{}, spec)
+	ex, dep, p, ts := sc.ex, sc.dep, sc.p, sc.ts
 	anyone := deployment.DevKey(5)
-	names := []string{"tenant", "provider", "escrow"}
-	accounts := []common.Address{ts.key.Address(), p.addr, dep.Escrow}
-	before := balances(t, ts.esc, accounts)
 
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
@@ -521,7 +522,7 @@ func TestDepositRunsOut(t *testing.T) {
 	if l.State != lease.StateOverdrawn || l.Paid.Cmp(res.Deposit) != 0 {
 		t.Errorf("lease %s, paid %s; want overdrawn, paid the deposit %s", l.State, l.Paid, res.Deposit)
 	}
-	checkMoved(t, names, before, balances(t, ts.esc, accounts), new(big.Int).Neg(res.Deposit), res.Deposit, new(big.Int))
+	sc.checkMoved(t, new(big.Int).Neg(res.Deposit), res.Deposit, new(big.Int))
 
 	p.start(ts.node)
 	waitNoContainer(t, ex, res.LeaseID, 30*time.Second)
@@ -538,11 +539,7 @@ func TestDepositRunsOut(t *testing.T) {
 // same file, as two tenant submits in one directory do; both download and
 // check, the second replacing the first.
 func TestTwoJobsOneDirectory(t *testing.T) {
-	ex := needImage(t)
-	dep := startChain(t)
-	p := newDaemon(t, dep, ex, h100)
-	p.start()
-	ts := newTenantSide(t, dep, p.node)
+	ts := newScene(t, devchain.Config{}, h100).ts
 	out := filepath.Join(t.TempDir(), "output.tar")
 	var hashes []common.Hash
 	for i, epochs := range []int{3, 5} {

@@ -10,7 +10,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"math/big"
 	"net/http"
 	"os"
@@ -48,18 +47,6 @@ const (
 	dockerHow  = "run scripts/setup.d/20-docker.sh, which installs docker.io and starts dockerd"
 )
 
-func logger(t testing.TB, name string) *slog.Logger {
-	level := os.Getenv("TENDER_TEST_LOG")
-	if level == "" {
-		return slog.New(slog.DiscardHandler)
-	}
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		t.Fatalf("TENDER_TEST_LOG=%q: %v", level, err)
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})).With("who", name)
-}
-
 // startChain runs a dev chain on a free loopback port until the test ends.
 func startChain(t testing.TB) deployment.Deployment {
 	t.Helper()
@@ -69,7 +56,7 @@ func startChain(t testing.TB) deployment.Deployment {
 // startChainWith runs a dev chain configured by cfg until the test ends.
 func startChainWith(t testing.TB, cfg devchain.Config) deployment.Deployment {
 	t.Helper()
-	cfg.Logger = logger(t, "chain")
+	cfg.Logger = testenv.Logger(t, "chain")
 	d, _ := chaintest.Serve(t, cfg)
 	return d
 }
@@ -114,7 +101,7 @@ func nodeConfig(t testing.TB, d auction.Domain, name string, bootstrap ...*netwo
 		BootstrapInterval: 200 * time.Millisecond,
 		DiscoveryInterval: time.Second,
 		StreamTimeout:     10 * time.Second,
-		Logger:            logger(t, name+"/p2p"),
+		Logger:            testenv.Logger(t, name+"/p2p"),
 	}
 	for _, b := range bootstrap {
 		cfg.Bootstrap = append(cfg.Bootstrap, b.AddrInfo())
@@ -134,7 +121,7 @@ func startNode(t testing.TB, cfg network.Config) *network.Node {
 
 func dialEscrow(t testing.TB, dep deployment.Deployment, name string) *lease.Client {
 	t.Helper()
-	c, err := lease.Dial(t.Context(), dep.RPCURL, dep.Escrow, logger(t, name+"/escrow"))
+	c, err := lease.Dial(t.Context(), dep.RPCURL, dep.Escrow, testenv.Logger(t, name+"/escrow"))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -166,7 +153,7 @@ func startProvider(t testing.TB, dep deployment.Deployment, ex *executor.Executo
 		WorkDir:       t.TempDir(),
 		PollInterval:  200 * time.Millisecond,
 		WithdrawEvery: 2 * time.Second,
-		Logger:        logger(t, p.name),
+		Logger:        testenv.Logger(t, p.name),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -223,7 +210,7 @@ func TestMarketEndToEnd(t *testing.T) {
 	signer := auction.NewKeySigner(tenantKey)
 	sub, err := tenant.New(tenant.Config{
 		Domain: esc.Domain(), Signer: signer, Auth: bind.NewKeyedTransactor(tenantKey, esc.ChainID()),
-		Market: tenant.OnNode(tnode), Escrow: esc, PollInterval: 200 * time.Millisecond, Logger: logger(t, "tenant"),
+		Market: tenant.OnNode(tnode), Escrow: esc, PollInterval: 200 * time.Millisecond, Logger: testenv.Logger(t, "tenant"),
 		Reputation: &tenant.BrokerReputation{BaseURL: dashboard},
 	})
 	if err != nil {
@@ -394,7 +381,7 @@ func startBroker(t *testing.T, dep deployment.Deployment, boot *network.Node) st
 			DatabaseURL: dbURL, Listen: "127.0.0.1:0", RPCURL: dep.RPCURL, Escrow: dep.Escrow,
 			StartBlock: dep.DeployedAt, Confirmations: 1, PollInterval: 100 * time.Millisecond,
 			P2PListen: []string{"/ip4/127.0.0.1/tcp/0"}, Bootstrap: []peer.AddrInfo{boot.AddrInfo()},
-			Logger: logger(t, "broker"),
+			Logger: testenv.Logger(t, "broker"),
 			Ready:  func(dashboard string, _ []string) { ready <- dashboard },
 		})
 	}()

@@ -30,6 +30,16 @@ func run(args ...string) (int, string, string) {
 	return code, stdout.String(), stderr.String()
 }
 
+// wantFailure runs the command with args and wants it to exit with code
+// saying says on standard error.
+func wantFailure(t *testing.T, args []string, code int, says string) {
+	t.Helper()
+	got, _, stderr := run(args...)
+	if got != code || !strings.Contains(stderr, says) {
+		t.Errorf("exit %d, stderr %q; want exit %d saying %q", got, stderr, code, says)
+	}
+}
+
 // TestLeaseCommands drives the lease commands against a dev chain over
 // JSON-RPC, on a lease this machine keeps no record of (opened straight
 // through the escrow): status reads it with no key, topup adds to it,
@@ -119,13 +129,7 @@ func TestLeaseCommandsRefuse(t *testing.T) {
 		{"bad deposit", []string{"submit", "../../examples/train/job.yaml", "--deposit", "x"}, 1, "--deposit"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := cli.Main(newRoot, tt.args, &stdout, &stderr)
-			if code != tt.code || !strings.Contains(stderr.String(), tt.says) {
-				t.Errorf("exit %d, stderr %q; want exit %d saying %q", code, stderr.String(), tt.code, tt.says)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantFailure(t, tt.args, tt.code, tt.says) })
 	}
 }
 

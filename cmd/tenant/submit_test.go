@@ -1,13 +1,9 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
-	"strings"
 	"testing"
-
-	"github.com/tender-market/tender/internal/cli"
 )
 
 func TestSubmitRefuses(t *testing.T) {
@@ -32,21 +28,11 @@ func TestSubmitRefuses(t *testing.T) {
 		{"broker without host", []string{"submit", bad, "--broker", "http:///api"}, 2, "want the broker's http or https URL"},
 	}
 	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := cli.Main(newRoot, tt.args, &stdout, &stderr)
-			if code != tt.code || !strings.Contains(stderr.String(), tt.says) {
-				t.Errorf("exit %d, stderr %q; want exit %d saying %q", code, stderr.String(), tt.code, tt.says)
-			}
-		})
+		t.Run(tt.name, func(t *testing.T) { wantFailure(t, tt.args, tt.code, tt.says) })
 	}
 }
 
 func TestSubmitBrokerFromEnvironment(t *testing.T) {
 	t.Setenv("TENDER_BROKER", "ftp://127.0.0.1:8080")
-	var stdout, stderr bytes.Buffer
-	code := cli.Main(newRoot, []string{"submit", "../../examples/train/job.yaml"}, &stdout, &stderr)
-	if want := `TENDER_BROKER="ftp://127.0.0.1:8080": want the broker's http or https URL`; code != 1 || !strings.Contains(stderr.String(), want) {
-		t.Errorf("exit %d, stderr %q; want exit 1 saying %q", code, stderr.String(), want)
-	}
+	wantFailure(t, []string{"submit", "../../examples/train/job.yaml"}, 1, `TENDER_BROKER="ftp://127.0.0.1:8080": want the broker's http or https URL`)
 }

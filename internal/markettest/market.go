@@ -3,9 +3,7 @@ package markettest
 import (
 	"context"
 	"fmt"
-	"log/slog"
 	"math/big"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -51,20 +49,6 @@ func New(t testing.TB) *Market {
 // Domain is the market's EIP-712 domain.
 func (m *Market) Domain() auction.Domain { return m.Chain.Client.Domain() }
 
-// Logger logs for name when TENDER_TEST_LOG names a level; it discards
-// otherwise.
-func Logger(t testing.TB, name string) *slog.Logger {
-	level := os.Getenv("TENDER_TEST_LOG")
-	if level == "" {
-		return slog.New(slog.DiscardHandler)
-	}
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		t.Fatalf("TENDER_TEST_LOG=%q: %v", level, err)
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})).With("who", name)
-}
-
 // Node starts a libp2p node on loopback, with the identity kept in
 // keyFile (empty: a new one), joined through boot; it closes when the test
 // ends.
@@ -74,7 +58,7 @@ func (m *Market) Node(name, keyFile string, boot ...*network.Node) *network.Node
 	cfg := network.Config{
 		Domain: m.Domain(), KeyFile: keyFile, ListenAddrs: []string{"/ip4/127.0.0.1/tcp/0"},
 		BootstrapInterval: 200 * time.Millisecond, DiscoveryInterval: time.Second,
-		StreamTimeout: 10 * time.Second, Logger: Logger(t, name+"/p2p"),
+		StreamTimeout: 10 * time.Second, Logger: testenv.Logger(t, name+"/p2p"),
 	}
 	for _, b := range boot {
 		cfg.Bootstrap = append(cfg.Bootstrap, b.AddrInfo())
@@ -148,7 +132,7 @@ func (p *Provider) Start(boot ...*network.Node) {
 		GPUs: gpu.NewAllocator(p.Inv, nil), Inventory: p.Inv,
 		CPUMillis: 4000, MemoryMiB: 8192, DiskMiB: 10240,
 		WorkDir: p.WorkDir, PollInterval: 50 * time.Millisecond, WithdrawEvery: time.Second,
-		SecretsTimeout: p.Spec.SecretsTimeout, Logger: Logger(t, p.Spec.Name),
+		SecretsTimeout: p.Spec.SecretsTimeout, Logger: testenv.Logger(t, p.Spec.Name),
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -213,7 +197,7 @@ func (m *Market) NewTenant(name string, records *tenant.LeaseDir, boot []*networ
 		Domain: m.Domain(), Escrow: m.Chain.Client, Market: tenant.OnNode(node),
 		Signer: auction.NewKeySigner(party.Key), Auth: party.Auth, Records: records,
 		DeployedAt: m.Chain.Contracts.Block, PollInterval: 50 * time.Millisecond,
-		PeerTimeout: 5 * time.Second, CancelGrace: 10 * time.Second, Logger: Logger(t, name),
+		PeerTimeout: 5 * time.Second, CancelGrace: 10 * time.Second, Logger: testenv.Logger(t, name),
 	}
 	for _, o := range opts {
 		o(&cfg)

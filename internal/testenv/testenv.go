@@ -9,6 +9,7 @@ package testenv
 
 import (
 	"bytes"
+	"log/slog"
 	"os"
 	"sync"
 	"testing"
@@ -49,6 +50,21 @@ func (b *Buffer) String() string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
 	return b.buf.String()
+}
+
+// Logger is a logger for the part of a test called name: it writes to
+// standard error at the level TENDER_TEST_LOG names (debug, info, warn,
+// error) and discards everything when the variable is unset.
+func Logger(t testing.TB, name string) *slog.Logger {
+	level := os.Getenv("TENDER_TEST_LOG")
+	if level == "" {
+		return slog.New(slog.DiscardHandler)
+	}
+	var l slog.Level
+	if err := l.UnmarshalText([]byte(level)); err != nil {
+		t.Fatalf("TENDER_TEST_LOG=%q: %v", level, err)
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})).With("who", name)
 }
 
 // Poll is how often Eventually looks.

@@ -14,6 +14,7 @@ import (
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 )
 
@@ -70,7 +71,7 @@ func TestCheckOrder(t *testing.T) {
 		t.Fatal(err)
 	}
 	now := time.Unix(1_800_000_000, 0)
-	n := &Node{domain: testDomain, now: func() time.Time { return now }, store: newOrderStore(16), log: testLogger(t, "checker")}
+	n := &Node{domain: testDomain, now: func() time.Time { return now }, store: newOrderStore(16), log: testenv.Logger(t, "checker")}
 	encode := func(o auction.Order) []byte {
 		data, err := auction.EncodeOrder(signOrder(t, o, tenant))
 		if err != nil {
@@ -200,7 +201,7 @@ func TestCheckTranscript(t *testing.T) {
 	wrongWinner.Winner = common.Hash{1}
 	signedByOther := tr
 	signedByOther.Signature[5] ^= 1
-	n := &Node{domain: testDomain, seenResults: newSeenSet(16), log: testLogger(t, "checker")}
+	n := &Node{domain: testDomain, seenResults: newSeenSet(16), log: testenv.Logger(t, "checker")}
 	tests := []struct {
 		name string
 		data []byte

@@ -6,6 +6,8 @@ import (
 	"testing"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
+
+	"github.com/tender-market/tender/internal/testenv"
 )
 
 func TestLoadIdentity(t *testing.T) {
@@ -27,7 +29,7 @@ func TestLoadIdentity(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			key, err := LoadIdentity(path, testLogger(t, "identity"))
+			key, err := LoadIdentity(path, testenv.Logger(t, "identity"))
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("LoadIdentity: got error %v, want error: %v", err, tt.wantErr)
 			}

@@ -4,10 +4,8 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"fmt"
-	"log/slog"
 	"math/big"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,6 +15,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"go.uber.org/goleak"
 
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 )
 
@@ -41,18 +40,6 @@ func testKey(t testing.TB, n int) *ecdsa.PrivateKey {
 
 func addrOf(k *ecdsa.PrivateKey) common.Address { return crypto.PubkeyToAddress(k.PublicKey) }
 
-func testLogger(t testing.TB, name string) *slog.Logger {
-	level := os.Getenv("TENDER_TEST_LOG")
-	if level == "" {
-		return slog.New(slog.DiscardHandler)
-	}
-	var l slog.Level
-	if err := l.UnmarshalText([]byte(level)); err != nil {
-		t.Fatalf("TENDER_TEST_LOG=%q: %v", level, err)
-	}
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: l})).With("node", name)
-}
-
 // testConfig is a node on loopback with short periods.
 func testConfig(t testing.TB, name string, bootstrap ...*Node) Config {
 	cfg := Config{
@@ -63,7 +50,7 @@ func testConfig(t testing.TB, name string, bootstrap ...*Node) Config {
 		DiscoveryInterval: time.Second,
 		StreamTimeout:     10 * time.Second,
 		ScoreInterval:     100 * time.Millisecond,
-		Logger:            testLogger(t, name),
+		Logger:            testenv.Logger(t, name),
 	}
 	for _, b := range bootstrap {
 		cfg.Bootstrap = append(cfg.Bootstrap, b.AddrInfo())
