@@ -13,6 +13,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -31,19 +32,35 @@ import (
 // StartWindow is how long providers have to start a lease on this chain.
 const StartWindow = 10 * time.Minute
 
-// Backend sends like the simulated client and seals a block holding each
-// transaction right after it, so lease.Client's calls return at once.
+// Backend sends like the simulated client and seals blocks until one
+// holds the transaction, so lease.Client's calls return at once. Any
+// number of goroutines may send at once, and seal (Chain.Commit) between.
 type Backend struct {
 	simulated.Client
-	sim *simulated.Backend
+	c *Chain
 }
 
-// SendTransaction sends tx and seals the block that holds it.
+// SendTransaction sends tx and seals blocks until its receipt is there.
 func (b Backend) SendTransaction(ctx context.Context, tx *types.Transaction) error {
 	if err := b.Client.SendTransaction(ctx, tx); err != nil {
 		return err
 	}
-	return devchain.Mine(ctx, b.sim, tx.Hash())
+	// The pool admits a transaction in the background: a block sealed at
+	// once may miss it.
+	for range 100 {
+		b.c.Commit(1)
+		if _, err := b.Client.TransactionReceipt(ctx, tx.Hash()); err == nil {
+			return nil
+		}
+		t := time.NewTimer(5 * time.Millisecond)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		case <-t.C:
+		}
+	}
+	return fmt.Errorf("transaction %s not mined after 100 blocks", tx.Hash().Hex())
 }
 
 // Party is a funded dev account.
@@ -56,6 +73,9 @@ type Party struct {
 // Chain is a simulated chain with the market's contracts. Dev account 1 is
 // the tenant, accounts 2 to 4 are providers.
 type Chain struct {
+	// seal guards sealing: the simulated beacon is not safe for
+	// concurrent use.
+	seal      sync.Mutex
 	Sim       *simulated.Backend
 	Backend   Backend
 	Client    *lease.Client
@@ -82,7 +102,7 @@ func New(t testing.TB) *Chain {
 	}
 	c.Sim = devchain.NewBackend(devchain.ChainID, holders)
 	t.Cleanup(func() { c.Sim.Close() })
-	c.Backend = Backend{Client: c.Sim.Client(), sim: c.Sim}
+	c.Backend = Backend{Client: c.Sim.Client(), c: c}
 	var err error
 	c.Contracts, err = devchain.Deploy(ctx, c.Sim, deployment.DevKey(0), StartWindow, holders, big.NewInt(1_000_000_000_000))
 	if err != nil {
@@ -101,7 +121,9 @@ func (c *Chain) Advance(t testing.TB, d time.Duration) {
 	// The pool drops mined transactions in the background; until it has,
 	// AdjustTime sees them as pending and refuses.
 	testenv.Eventually(t, 2*time.Second, "the transaction pool empty, to move chain time", func() (bool, string, error) {
+		c.seal.Lock()
 		err := c.Sim.AdjustTime(d)
+		c.seal.Unlock()
 		if err != nil && strings.Contains(err.Error(), "non-empty block") {
 			return false, err.Error(), nil
 		}
@@ -109,11 +131,43 @@ func (c *Chain) Advance(t testing.TB, d time.Duration) {
 	})
 }
 
-// Commit seals n empty blocks.
+// Commit seals n blocks.
 func (c *Chain) Commit(n int) {
+	c.seal.Lock()
+	defer c.seal.Unlock()
 	for range n {
 		c.Sim.Commit()
 	}
+}
+
+// SealEvery seals a block every period until t ends or stop is called, as
+// a chain does: a running lease accrues pay only as blocks pass (the
+// simulated chain seals none by itself). Chain time then runs ahead of
+// the wall clock, at least a second a block.
+func (c *Chain) SealEvery(t testing.TB, period time.Duration) (stop func()) {
+	done, stopped := make(chan struct{}), make(chan struct{})
+	go func() {
+		defer close(stopped)
+		tick := time.NewTicker(period)
+		defer tick.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-tick.C:
+				c.Commit(1)
+			}
+		}
+	}()
+	var once sync.Once
+	stop = func() {
+		once.Do(func() {
+			close(done)
+			<-stopped
+		})
+	}
+	t.Cleanup(stop)
+	return stop
 }
 
 // Head is the latest block's number.

@@ -2,13 +2,19 @@ package markettest
 
 import (
 	"context"
+	"crypto/sha256"
 	"fmt"
 	"math/big"
+	"os"
 	"path/filepath"
+	"slices"
+	"sync"
 	"testing"
 	"time"
 
 	"go.uber.org/goleak"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/testenv"
@@ -86,6 +92,27 @@ type ProviderSpec struct {
 	SecretsTimeout time.Duration
 }
 
+// Clock is a daemon's clock: the wall clock, moved on by what a test
+// adds.
+type Clock struct {
+	mu    sync.Mutex
+	ahead time.Duration
+}
+
+// Now is the wall clock's time, plus what was added.
+func (c *Clock) Now() time.Time {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return time.Now().Add(c.ahead)
+}
+
+// Advance moves the clock on by d.
+func (c *Clock) Advance(d time.Duration) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.ahead += d
+}
+
 // Provider is a provider daemon that a test may stop and start again on
 // the same work directory and identity, as a machine that restarts. Its
 // jobs run in Runner, which outlives the daemon as containers do.
@@ -96,9 +123,14 @@ type Provider struct {
 	Runner  *Runner
 	WorkDir string
 	Inv     *gpu.Inventory
-	Node    *network.Node
-	cancel  context.CancelFunc
-	done    chan error
+	// Clock is the daemon's.
+	Clock *Clock
+	// GPUs and Node are the current run's: each run has an allocator of
+	// its own, as a new process has.
+	GPUs   *gpu.Allocator
+	Node   *network.Node
+	cancel context.CancelFunc
+	done   chan error
 }
 
 // NewProvider returns a provider that is not running yet.
@@ -110,7 +142,7 @@ func (m *Market) NewProvider(spec ProviderSpec) *Provider {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { inv.Close() })
-	p := &Provider{m: m, Spec: spec, Party: m.Chain.Providers[spec.Party], Runner: NewRunner(), WorkDir: t.TempDir(), Inv: inv}
+	p := &Provider{m: m, Spec: spec, Party: m.Chain.Providers[spec.Party], Runner: NewRunner(), WorkDir: t.TempDir(), Inv: inv, Clock: &Clock{}}
 	t.Cleanup(p.Runner.Close)
 	t.Cleanup(p.Stop)
 	return p
@@ -126,19 +158,20 @@ func (p *Provider) Start(boot ...*network.Node) {
 		t.Fatal(err)
 	}
 	node := p.m.Node(p.Spec.Name, filepath.Join(p.WorkDir, "node.key"), boot...)
+	alloc := gpu.NewAllocator(p.Inv, nil)
 	d, err := provider.New(provider.Config{
 		Domain: p.m.Domain(), Signer: auction.NewKeySigner(p.Party.Key), Auth: p.Party.Auth,
 		Market: node, Escrow: p.m.Chain.Client, Runner: p.Runner, Pricer: prices,
-		GPUs: gpu.NewAllocator(p.Inv, nil), Inventory: p.Inv,
+		GPUs: alloc, Inventory: p.Inv,
 		CPUMillis: 4000, MemoryMiB: 8192, DiskMiB: 10240,
 		WorkDir: p.WorkDir, PollInterval: 50 * time.Millisecond, WithdrawEvery: time.Second,
-		SecretsTimeout: p.Spec.SecretsTimeout, Logger: testenv.Logger(t, p.Spec.Name),
+		SecretsTimeout: p.Spec.SecretsTimeout, Logger: testenv.Logger(t, p.Spec.Name), Now: p.Clock.Now,
 	})
 	if err != nil {
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	p.Node, p.cancel, p.done = node, cancel, make(chan error, 1)
+	p.GPUs, p.Node, p.cancel, p.done = alloc, node, cancel, make(chan error, 1)
 	go func() { p.done <- d.Run(ctx) }()
 }
 
@@ -167,6 +200,61 @@ func (p *Provider) Records() []provider.LeaseRecord {
 		p.m.t.Fatal(err)
 	}
 	return recs
+}
+
+// Record is the daemon's record of lease id, if it has one.
+func (p *Provider) Record(id common.Hash) (provider.LeaseRecord, bool) {
+	recs := p.Records()
+	i := slices.IndexFunc(recs, func(r provider.LeaseRecord) bool { return r.LeaseID == id })
+	if i < 0 {
+		return provider.LeaseRecord{}, false
+	}
+	return recs[i], true
+}
+
+// WaitState waits until the daemon's record of lease id is in state
+// want, and returns it.
+func (p *Provider) WaitState(id common.Hash, want network.JobState) provider.LeaseRecord {
+	t := p.m.t
+	t.Helper()
+	var r provider.LeaseRecord
+	testenv.Eventually(t, 20*time.Second, fmt.Sprintf("the record of lease %s %s", id.Hex(), want), func() (bool, string, error) {
+		var ok bool
+		if r, ok = p.Record(id); !ok {
+			return false, "no record", nil
+		}
+		return r.State == want, fmt.Sprintf("it is %s: %s", r.State, r.Detail), nil
+	})
+	return r
+}
+
+// Free is how many of the current run's GPUs nobody holds.
+func (p *Provider) Free() int { return len(p.GPUs.Free()) }
+
+// WaitFree waits until want GPUs are free.
+func (p *Provider) WaitFree(want int) {
+	t := p.m.t
+	t.Helper()
+	testenv.Eventually(t, 20*time.Second, fmt.Sprintf("%d free GPUs", want), func() (bool, string, error) {
+		n := p.Free()
+		return n == want, fmt.Sprintf("%d free, claims %+v", n, p.GPUs.Claims()), nil
+	})
+}
+
+// Output is the SHA-256 of the /output archive the daemon kept for lease
+// id, and the files in it.
+func (p *Provider) Output(id common.Hash) (common.Hash, map[string]string) {
+	t := p.m.t
+	t.Helper()
+	data, err := os.ReadFile(filepath.Join(p.WorkDir, "leases", id.Hex(), "output.tar"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := Files(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return sha256.Sum256(data), files
 }
 
 // Tenant is dev account 1 as a tenant, with its own node joined to the
@@ -225,6 +313,12 @@ func Job(t testing.TB, maxDuration string, command ...string) *jobspec.Job {
 	}
 	return job
 }
+
+// SealBlocks seals a block every 300 ms until the test ends or stop is
+// called, as a chain does: a running lease accrues pay, and its provider
+// withdraws, only as blocks pass. Chain time then runs ahead of the wall
+// clock, a second a block.
+func (m *Market) SealBlocks() (stop func()) { return m.Chain.SealEvery(m.t, 300*time.Millisecond) }
 
 // Lease waits until lease id is in state want on chain, and returns it.
 func (m *Market) Lease(id [32]byte, want lease.State, within time.Duration) lease.Lease {

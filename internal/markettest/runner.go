@@ -32,6 +32,7 @@ import (
 //	out=NAME:TEXT  leaves /output/NAME holding TEXT when it exits by itself
 //	ckpt=NAME:TEXT leaves /output/NAME holding TEXT when stopped (SIGTERM)
 //	oom            is killed for its memory at once (status 137)
+//	lost           ends, but its /output cannot be collected (Finish fails)
 //
 // A job runs at most MaxDuration (then it is killed, status 137). Like the
 // executor, Finish removes a finished job's "container", and a job whose
@@ -63,7 +64,7 @@ type script struct {
 	exit      int
 	logs      []string
 	out, ckpt map[string]string
-	oom       bool
+	oom, lost bool
 }
 
 func parseScript(cmd []string) (script, error) {
@@ -86,6 +87,8 @@ func parseScript(cmd []string) (script, error) {
 			map[string]map[string]string{"out": s.out, "ckpt": s.ckpt}[k][name] = text
 		case "oom":
 			s.oom = true
+		case "lost":
+			s.lost = true
 		default:
 			err = fmt.Errorf("unknown word")
 		}
@@ -207,6 +210,9 @@ func (r *Runner) Finish(ctx context.Context, run executor.Run, opts executor.Fin
 	case <-ctx.Done():
 		return executor.Result{}, ctx.Err()
 	case <-j.done:
+	}
+	if j.script.lost {
+		return executor.Result{Exit: j.exit}, fmt.Errorf("collect the output of lease %s: the job's output is lost", run.LeaseID)
 	}
 	archive, err := tarOf(j.outputs)
 	if err != nil {

@@ -142,7 +142,7 @@ func (l *leaseRun) run(ctx context.Context) {
 	case <-ctx.Done():
 		return
 	case <-l.ended:
-		l.setState(network.JobFailed, "the lease ended before the job started")
+		l.setState(network.JobClosed, "the lease was settled on chain before the job started")
 		return
 	case <-l.cancelled:
 		l.setState(network.JobExited, "cancelled by the tenant before the job started")
@@ -219,7 +219,9 @@ func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Ter
 	// A job over its output limit ended without a result: the lease closes
 	// with its exit code and a zero result hash.
 	if err != nil && !errors.Is(err, executor.ErrOutputLimit) {
-		l.setState(network.JobFailed, err.Error())
+		// The job's end or its output is lost: stop billing for it.
+		l.setState(network.JobExited, "the job's result could not be collected: "+err.Error())
+		l.closeOnChain(ctx, terms, lease.NoExitCode, common.Hash{})
 		return
 	}
 	order := &l.bid.order.Order
@@ -250,27 +252,47 @@ func exitCode(x executor.Exit) lease.ExitCode {
 }
 
 // closeOnChain closes the lease with the job's exit code and result hash,
-// unless it is already settled.
+// unless it is already settled. A failed close is tried again, after 1 s,
+// then twice as long each time, for as long as closeTries allows: until
+// the lease is closed the tenant pays for a job that has ended.
 func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code lease.ExitCode, hash common.Hash) {
 	d := l.d
-	now, err := d.cfg.Escrow.Lease(ctx, l.id)
-	if err == nil && now.State.Final() {
-		l.setState(network.JobClosed, fmt.Sprintf("the lease was already %s on chain", now.State))
-		return
+	delay := time.Second
+	for try := 1; ; try++ {
+		now, err := d.cfg.Escrow.Lease(ctx, l.id)
+		if err == nil && now.State.Final() {
+			l.setState(network.JobClosed, fmt.Sprintf("the lease was already %s on chain", now.State))
+			return
+		}
+		err = d.transact(func() error {
+			_, err := d.cfg.Escrow.Close(ctx, d.cfg.Auth, l.id, terms, code, hash)
+			return err
+		})
+		if ctx.Err() != nil {
+			return
+		}
+		if err == nil {
+			l.setState(network.JobClosed, fmt.Sprintf("exit %s, result %s", code.Describe(jobspec.FormatSize(l.bid.order.Order.Requirements.MemoryMiB)), hash.Hex()))
+			return
+		}
+		if try == closeTries {
+			l.setState(network.JobFailed, fmt.Sprintf("close on chain: %v", err))
+			return
+		}
+		l.log.Warn("close on chain failed; trying again", "in", delay, "err", err)
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return
+		case <-t.C:
+		}
+		delay = min(2*delay, time.Minute)
 	}
-	err = d.transact(func() error {
-		_, err := d.cfg.Escrow.Close(ctx, d.cfg.Auth, l.id, terms, code, hash)
-		return err
-	})
-	if ctx.Err() != nil {
-		return
-	}
-	if err != nil {
-		l.setState(network.JobFailed, fmt.Sprintf("close on chain: %v", err))
-		return
-	}
-	l.setState(network.JobClosed, fmt.Sprintf("exit %s, result %s", code, hash.Hex()))
 }
+
+// closeTries is how many times closeOnChain tries (over about 4 minutes).
+const closeTries = 8
 
 // job is the executor's job for the lease: the order's job with its
 // secrets, the GPUs bid, a limit of what the deposit pays for, and the
@@ -347,7 +369,7 @@ func (l *leaseRun) withdrawLoop(ctx context.Context, terms lease.Terms, deposit 
 		if last := runsOut.Add(-margin); last.After(d.cfg.Now()) && last.Before(next) {
 			next = last
 		}
-		t := time.NewTimer(time.Until(next))
+		t := time.NewTimer(next.Sub(d.cfg.Now()))
 		select {
 		case <-ctx.Done():
 			t.Stop()

@@ -211,9 +211,11 @@ func (d *Daemon) Run(ctx context.Context) error {
 			}
 			d.wg.Go(func() { d.handleOrder(ctx, o) })
 		case t, ok := <-transcripts:
-			if ok {
-				d.onTranscript(t)
+			if !ok {
+				transcripts = nil // the node closed; orders end too
+				continue
 			}
+			d.onTranscript(t)
 		case l := <-d.launch:
 			d.wg.Go(func() { l.run(ctx) })
 		}
@@ -317,18 +319,17 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder) (*bidState, error) {
 	c.CPUMillis = sub(d.cfg.CPUMillis, cpu)
 	c.MemoryMiB = sub(d.cfg.MemoryMiB, mem)
 	c.DiskMiB = sub(d.cfg.DiskMiB, disk)
-	unpriced := 0
 	for _, g := range d.cfg.GPUs.Free() {
 		if !d.cfg.Pricer.Priced(g.Model) {
-			unpriced++
 			continue
 		}
 		c.GPUs = append(c.GPUs, auction.Device{UUID: g.UUID, Model: g.Model, VRAMMiB: g.MemoryTotalMiB, ComputeCapability: uint32(max(g.ComputeCapability, 0))})
 	}
 	offer, uuids, err := auction.Match(&o.Order.Requirements, &c)
 	if err != nil {
+		// Too few free GPUs on a machine that has enough: busy.
 		var m *auction.Mismatch
-		if errors.As(err, &m) && m.Reason == auction.ReasonGPUCount && len(c.GPUs)+unpriced >= int(o.Order.Requirements.GPUCount) {
+		if errors.As(err, &m) && m.Reason == auction.ReasonGPUCount && len(snap.Devices) >= int(o.Order.Requirements.GPUCount) {
 			m.Reason, m.Detail = auction.ReasonBusy, m.Detail+" (the others are leased, held for other bids or not for rent)"
 		}
 		return nil, err

@@ -29,7 +29,13 @@ func (d *Daemon) resume(ctx context.Context) error {
 	for i := range recs {
 		r := &recs[i]
 		if r.State == network.JobClosed {
+			// Settled: served still, for its status and output.
 			settled[r.LeaseID.Hex()] = true
+			l := d.leaseFromRecord(r)
+			l.logs.end()
+			d.mu.Lock()
+			d.leases[r.LeaseID] = l
+			d.mu.Unlock()
 			continue
 		}
 		chain, err := d.cfg.Escrow.Lease(ctx, r.LeaseID)
@@ -55,21 +61,10 @@ func (d *Daemon) resume(ctx context.Context) error {
 // resumeLease registers one recorded lease and, when its job may still be
 // followed, starts following it for as long as ctx (Run's) lasts.
 func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Lease) {
-	b := &bidState{
-		order:  auction.VerifiedOrder{SignedOrder: auction.SignedOrder{Order: r.Order}, Hash: r.OrderHash},
-		bid:    r.Bid,
-		id:     r.LeaseID,
-		gpus:   r.GPUs,
-		leased: true,
-	}
-	l := newLeaseRun(d, b)
-	l.state, l.detail, l.hasInput, l.started, l.exitCode = r.State, r.Detail, r.HasInput, r.Started, r.ExitCode
-	if r.OutputSHA256 != nil {
-		l.output, l.outputSHA, l.outputLen = filepath.Join(d.leaseDir(r.LeaseID), "output.tar"), *r.OutputSHA256, r.OutputSize
-	}
+	l := d.leaseFromRecord(r)
 	d.mu.Lock()
 	d.leases[r.LeaseID] = l
-	d.bids[r.LeaseID] = b
+	d.bids[r.LeaseID] = l.bid
 	d.mu.Unlock()
 	log := l.log.With("chain", chain.State)
 
@@ -136,4 +131,21 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 		log.Warn("job not re-attached; will not bill it until the next start", "err", err)
 		d.endLease(l)
 	}
+}
+
+// leaseFromRecord is the lease r records, as it was when r was written.
+func (d *Daemon) leaseFromRecord(r *LeaseRecord) *leaseRun {
+	b := &bidState{
+		order:  auction.VerifiedOrder{SignedOrder: auction.SignedOrder{Order: r.Order}, Hash: r.OrderHash},
+		bid:    r.Bid,
+		id:     r.LeaseID,
+		gpus:   r.GPUs,
+		leased: true,
+	}
+	l := newLeaseRun(d, b)
+	l.state, l.detail, l.since, l.hasInput, l.started, l.exitCode = r.State, r.Detail, r.Updated, r.HasInput, r.Started, r.ExitCode
+	if r.OutputSHA256 != nil {
+		l.output, l.outputSHA, l.outputLen = filepath.Join(d.leaseDir(r.LeaseID), "output.tar"), *r.OutputSHA256, r.OutputSize
+	}
+	return l
 }

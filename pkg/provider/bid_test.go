@@ -1,0 +1,160 @@
+package provider_test
+
+import (
+	"crypto/rand"
+	"fmt"
+	"math/big"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/jobspec"
+)
+
+// TestBid: the provider answers an order it can serve with a bid signed by
+// its account, from its peer, at its price, offering the GPU it holds for
+// the bid.
+func TestBid(t *testing.T) {
+	m, p, ten := setUp(t, 0)
+	o := publish(t, m, ten.Node, testJob(t), 10*time.Minute)
+	r := o.Bid()
+	b := r.Bid.Bid
+	if r.Verdict.Reason != auction.ReasonEligible {
+		t.Errorf("verdict %+v, want the bid eligible", r.Verdict)
+	}
+	if b.Provider != p.Party.Addr || b.PeerID != p.Node.ID().String() || b.OrderHash != o.Order.Hash || b.Expiry != o.Order.Order.Expiry {
+		t.Errorf("bid from %s at peer %s for order %s expiring %d; want %s at %s for %s expiring %d",
+			b.Provider.Hex(), b.PeerID, b.OrderHash.Hex(), b.Expiry, p.Party.Addr.Hex(), p.Node.ID(), o.Order.Hash.Hex(), o.Order.Order.Expiry)
+	}
+	if b.PricePerHour.Cmp(big.NewInt(price)) != 0 {
+		t.Errorf("bid at %s per hour, want %d (one H100)", b.PricePerHour, price)
+	}
+	signer, err := auction.Recover(m.Domain().BidHash(&b), r.Bid.Signature)
+	if err != nil || signer != p.Party.Addr {
+		t.Errorf("the bid's signature recovers %s, %v; want the provider %s", signer.Hex(), err, p.Party.Addr.Hex())
+	}
+	if n := b.Offer.GPUCount(); n != 1 || !strings.Contains(b.Offer.GPUs[0].Model, "H100") || !b.Offer.Simulated {
+		t.Errorf("offer %+v, want one simulated H100", b.Offer)
+	}
+	// The GPU offered is held for the bid, under the bid's hash.
+	claims := p.GPUs.Claims()
+	if len(claims) != 1 || claims[0].BidID != m.Domain().BidHash(&b).Hex() {
+		t.Errorf("claims %+v, want one GPU held for bid %s", claims, m.Domain().BidHash(&b).Hex())
+	}
+}
+
+// TestNoBid: an order the provider cannot serve gets a signed no-bid that
+// says why, and leaves no GPU held.
+func TestNoBid(t *testing.T) {
+	tests := []struct {
+		name string
+		job  func(*jobspec.Job)
+		// holdAll holds every GPU for another bid first.
+		holdAll    bool
+		want       auction.Reason
+		wantDetail string
+	}{
+		{"another GPU model", func(j *jobspec.Job) { j.Requirements.GPUModels = []string{"A100"} }, false,
+			auction.ReasonGPUModel, "has 0 free GPUs of model A100, the order needs 1"},
+		{"price above the order's max", func(j *jobspec.Job) { j.MaxPricePerHour = big.NewInt(price - 1) }, false,
+			auction.ReasonPriceBelowFloor, fmt.Sprintf("asks %d per hour, the order pays at most %d", price, price-1)},
+		{"more GPUs than the machine has", func(j *jobspec.Job) { j.Requirements.GPUCount = gpus + 1 }, false,
+			auction.ReasonGPUCount, "has 8 free GPUs, the order needs 9"},
+		{"every GPU held", func(*jobspec.Job) {}, true,
+			auction.ReasonBusy, "has 0 free GPUs, the order needs 1 (the others are leased, held for other bids or not for rent)"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, p, ten := setUp(t, 0)
+			free := gpus
+			if tt.holdAll {
+				var all []string
+				for _, d := range p.GPUs.Free() {
+					all = append(all, d.UUID)
+				}
+				if err := p.GPUs.Reserve("another bid", all, time.Now().Add(time.Hour)); err != nil {
+					t.Fatal(err)
+				}
+				free = 0
+			}
+			job := testJob(t)
+			tt.job(job)
+			o := publish(t, m, ten.Node, job, 10*time.Minute)
+			nb := o.NoBid()
+			if nb.Reason != tt.want || nb.Detail != tt.wantDetail {
+				t.Errorf("no-bid %s: %q; want %s: %q", nb.Reason, nb.Detail, tt.want, tt.wantDetail)
+			}
+			if nb.Provider != p.Party.Addr || nb.PeerID != p.Node.ID().String() || nb.OrderHash != o.Order.Hash {
+				t.Errorf("no-bid from %s at %s for %s, want %s at %s for %s", nb.Provider.Hex(), nb.PeerID, nb.OrderHash.Hex(), p.Party.Addr.Hex(), p.Node.ID(), o.Order.Hash.Hex())
+			}
+			// The no-bid is sent after anything held for the order is
+			// let go.
+			if got := p.Free(); got != free {
+				t.Errorf("%d GPUs free after the no-bid, want %d", got, free)
+			}
+		})
+	}
+}
+
+// TestLostBidReleasesGPUs: when the auction's transcript names another
+// provider's bid, the GPU held for the provider's bid is free again.
+func TestLostBidReleasesGPUs(t *testing.T) {
+	m, p, ten := setUp(t, 0)
+	o := publish(t, m, ten.Node, testJob(t), 10*time.Minute)
+	mine := o.Bid()
+	if got := p.Free(); got != gpus-1 {
+		t.Fatalf("%d GPUs free after the bid, want %d", got, gpus-1)
+	}
+	// A cheaper bid from another provider, for the same offer, wins.
+	key, _, err := crypto.GenerateEd25519Key(rand.Reader)
+	if err != nil {
+		t.Fatal(err)
+	}
+	otherPeer, err := peer.IDFromPrivateKey(key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	other := mine.Bid.Bid
+	other.Provider, other.PeerID, other.PricePerHour = m.Chain.Providers[1].Addr, otherPeer.String(), big.NewInt(price/2)
+	sb, err := m.Domain().SignBid(other, auction.NewKeySigner(m.Chain.Providers[1].Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := o.Auction.Add(sb, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	tr, err := o.Srv.Close(timeout(t, 10*time.Second), time.Now(), auction.NewKeySigner(m.Chain.Tenant.Key))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Winner != m.Domain().BidHash(&other) {
+		t.Fatalf("the transcript names %s as the winner, want the cheaper bid %s", tr.Winner.Hex(), m.Domain().BidHash(&other).Hex())
+	}
+	p.WaitFree(gpus)
+}
+
+// TestLapsedOrderReleasesGPUs: what the provider held for an order that
+// never got a transcript nor a lease is let go once the order lapses; the
+// provider finds out when the next order comes.
+func TestLapsedOrderReleasesGPUs(t *testing.T) {
+	m, p, ten := setUp(t, 0)
+	first := publish(t, m, ten.Node, testJob(t), time.Second)
+	first.Bid()
+	if got := p.Free(); got != gpus-1 {
+		t.Fatalf("%d GPUs free after the first bid, want %d", got, gpus-1)
+	}
+	// The first order lapses (a minute of grace after its expiry) on the
+	// daemon's clock; the allocator's own hold on the GPU lasts as long on
+	// the wall clock, which does not move.
+	p.Clock.Advance(time.Until(time.Unix(int64(first.Order.Order.Expiry), 0)) + 2*time.Minute)
+	second := publish(t, m, ten.Node, testJob(t), 10*time.Minute)
+	b := second.Bid()
+	claims := p.GPUs.Claims()
+	if len(claims) != 1 || claims[0].BidID != m.Domain().BidHash(&b.Bid.Bid).Hex() {
+		t.Errorf("GPUs held %+v, want one, for the second order's bid only", claims)
+	}
+}

@@ -1,0 +1,207 @@
+package provider_test
+
+import (
+	"context"
+	"fmt"
+	"math/big"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/tender-market/tender/internal/markettest"
+	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/gpu"
+	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
+	"github.com/tender-market/tender/pkg/tenant"
+)
+
+// restart stops the daemon, checks that its lease id was left running on
+// chain, runs between (the time the daemon is down) and starts it again.
+func restart(t *testing.T, m *markettest.Market, p *markettest.Provider, id common.Hash, between func()) {
+	t.Helper()
+	p.Stop()
+	l, err := m.Chain.Client.Lease(t.Context(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.State != lease.StateRunning {
+		t.Fatalf("the lease is %s once the daemon stopped, want running", l.State)
+	}
+	between()
+	p.Start()
+}
+
+// TestRestartReattaches: a daemon that restarts while a job runs takes
+// the job up again: it claims its GPU again, bills it and, when the job
+// exits, closes the lease with its result. The provider is paid for each
+// second of the lease once, however many daemons withdrew.
+func TestRestartReattaches(t *testing.T) {
+	m, p, ten := setUp(t, 0)
+	providerBefore := m.Balance(p.Party.Addr)
+	res := submitRunning(t, m, p, ten, "run=5s", "out=model.json:weights")
+	id := res.LeaseID
+	defer m.SealBlocks()()
+	// The first daemon withdraws once before it stops.
+	testenv.Eventually(t, 20*time.Second, "a withdrawal", func() (bool, string, error) {
+		l, err := m.Chain.Client.Lease(t.Context(), id)
+		return l.Paid.Sign() > 0, "nothing paid yet", err
+	})
+	restart(t, m, p, id, func() {})
+	testenv.Eventually(t, 20*time.Second, "the job's GPU claimed again", func() (bool, string, error) {
+		c := p.GPUs.Claims()
+		return len(c) == 1 && c[0].State == gpu.StateLeased && c[0].LeaseID == id.Hex(), "", nil
+	})
+	testenv.Eventually(t, 20*time.Second, "the lease re-attached", func() (bool, string, error) {
+		r, _ := p.Record(id)
+		return r.State == network.JobRunning && r.Detail == "re-attached after a restart", fmt.Sprintf("%s: %q", r.State, r.Detail), nil
+	})
+	s := settled(t, m, id)
+	if s.Closed.ExitCode != 0 || s.Closed.By != p.Party.Addr {
+		t.Errorf("closed with exit %s by %s, want 0 by the provider", s.Closed.ExitCode, s.Closed.By.Hex())
+	}
+	sum, files := p.Output(id)
+	if s.Closed.ResultHash != sum || files["model.json"] != "weights" {
+		t.Errorf("result %s, output %v; want the job's archive %s", s.Closed.ResultHash.Hex(), files, sum.Hex())
+	}
+	if len(s.Withdrawn) < 2 {
+		t.Errorf("withdrawals %v, want one before the restart and one after at least", s.Withdrawn)
+	}
+	checkPaid(t, s, res.Deposit)
+	if got := new(big.Int).Sub(m.Balance(p.Party.Addr), providerBefore); got.Cmp(s.Closed.Paid) != 0 {
+		t.Errorf("the provider's balance rose by %s, want what the lease paid, %s", got, s.Closed.Paid)
+	}
+	if n := len(p.Runner.Started()); n != 1 {
+		t.Errorf("the job was started %d times, want once", n)
+	}
+	p.WaitState(id, network.JobClosed)
+	p.WaitFree(gpus)
+}
+
+// TestRestartAfterTheJob: a daemon that restarts to find its running
+// lease's job ended while it was down closes the lease: with the job's
+// exit code and result when the job is there to collect, with no exit
+// status and no result when its container is gone.
+func TestRestartAfterTheJob(t *testing.T) {
+	tests := []struct {
+		name  string
+		words []string
+		// down is what happens while the daemon is down.
+		down       func(t *testing.T, p *markettest.Provider, id common.Hash)
+		want       lease.ExitCode
+		wantResult bool
+		wantDetail string
+	}{
+		{"the job exited", []string{"run=3s", "exit=7", "out=a.txt:b"}, func(t *testing.T, p *markettest.Provider, id common.Hash) {
+			testenv.Eventually(t, 20*time.Second, "the job exited", func() (bool, string, error) {
+				return !p.Runner.Running(id.Hex()), "", nil
+			})
+		}, lease.NewExitCode(7, lease.ExitedByItself), true, "exit 7"},
+		{"the container is gone", nil, func(t *testing.T, p *markettest.Provider, id common.Hash) {
+			removed, err := p.Runner.Cleanup(context.Background(), func(string) bool { return true })
+			if err != nil || len(removed) != 1 || removed[0] != id.Hex() {
+				t.Fatalf("removed %v, %v; want the lease's container", removed, err)
+			}
+		}, lease.NoExitCode, false, "exit no exit status"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			m, p, ten := setUp(t, 0)
+			res := submitRunning(t, m, p, ten, tt.words...)
+			id := res.LeaseID
+			restart(t, m, p, id, func() { tt.down(t, p, id) })
+			s := settled(t, m, id)
+			if s.Closed.ExitCode != tt.want || s.Closed.By != p.Party.Addr {
+				t.Errorf("closed with exit %s by %s, want %s by the provider", s.Closed.ExitCode, s.Closed.By.Hex(), tt.want)
+			}
+			want := common.Hash{}
+			if tt.wantResult {
+				want, _ = p.Output(id)
+			}
+			if s.Closed.ResultHash != want {
+				t.Errorf("result %s, want %s", s.Closed.ResultHash.Hex(), want.Hex())
+			}
+			checkPaid(t, s, res.Deposit)
+			if r := p.WaitState(id, network.JobClosed); !strings.HasPrefix(r.Detail, tt.wantDetail) {
+				t.Errorf("closed: %q, want it to begin %q", r.Detail, tt.wantDetail)
+			}
+			if n := len(p.Runner.Started()); n != 1 {
+				t.Errorf("the job was started %d times, want once", n)
+			}
+			p.WaitFree(gpus)
+		})
+	}
+}
+
+// TestRestartBeforeTheJobStarts: the secrets are never written down, so a
+// daemon that restarts before the job started cannot start it: the lease
+// fails, and what it held is free for the next order.
+func TestRestartBeforeTheJobStarts(t *testing.T) {
+	m, p, ten := setUp(t, 0)
+	ctx := timeout(t, time.Minute)
+	o := publish(t, m, ten.Node, testJob(t), 10*time.Minute)
+	id, _ := o.Open(o.Bid().Bid, nil)
+	p.WaitState(id, network.JobAwaitingSecrets)
+	// The restarted daemon would get the order again while its window is
+	// open, and bid again, holding a GPU until the auctioneer refuses.
+	o.WaitClosed()
+	p.Stop()
+	p.Start()
+	rec := p.WaitState(id, network.JobFailed)
+	if !strings.Contains(rec.Detail, "restarted before the job started") {
+		t.Errorf("failed: %q, want it to say the provider restarted before the job started", rec.Detail)
+	}
+	lc := ten.Node.Lease(p.Node.AddrInfo(), id, auction.NewKeySigner(m.Chain.Tenant.Key))
+	if err := lc.PutSecrets(ctx, map[string]string{"X": "y"}); err == nil {
+		t.Error("the secrets were taken for a lease the provider gave up")
+	}
+	if n := len(p.Runner.Started()); n != 0 {
+		t.Errorf("%d jobs started, want none", n)
+	}
+	m.Lease(id, lease.StateOpen, time.Second)
+	p.WaitFree(gpus)
+	bidOnEverything(t, m, p, ten)
+}
+
+// TestRestartServesClosedLeases: a lease that closed before the daemon
+// restarted is still served: the tenant can read its status and download
+// its /output.
+func TestRestartServesClosedLeases(t *testing.T) {
+	_, p, ten := setUp(t, 0)
+	ctx := timeout(t, time.Minute)
+	res, err := ten.Submit(ctx, testJob(t, "out=model.json:weights", "run=100ms"), tenant.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := p.WaitState(res.LeaseID, network.JobClosed)
+	p.Stop()
+	p.Start()
+	ai := p.Node.AddrInfo()
+	l, err := ten.Find(ctx, res.LeaseID, &ai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := ten.Status(ctx, l, 10*time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Job == nil || st.Job.State != network.JobClosed || st.Job.Detail != before.Detail {
+		t.Errorf("the provider's status %+v (%s), want closed: %q", st.Job, st.JobError, before.Detail)
+	}
+	out := filepath.Join(t.TempDir(), "output.tar")
+	if _, err := ten.Results(ctx, l, out, nil); err != nil {
+		t.Fatalf("results after the provider restarted: %v", err)
+	}
+	data, err := os.ReadFile(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if files, err := markettest.Files(data); err != nil || files["model.json"] != "weights" {
+		t.Errorf("output %v, %v; want model.json", files, err)
+	}
+}
