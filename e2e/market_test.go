@@ -32,12 +32,9 @@ import (
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/executor"
-	"github.com/tender-market/tender/pkg/gpu"
 	"github.com/tender-market/tender/pkg/jobspec"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/network"
-	"github.com/tender-market/tender/pkg/pricing"
-	"github.com/tender-market/tender/pkg/provider"
 	"github.com/tender-market/tender/pkg/store/storetest"
 	"github.com/tender-market/tender/pkg/tenant"
 )
@@ -88,12 +85,6 @@ type providerSpec struct {
 	account                     int
 }
 
-type runningProvider struct {
-	providerSpec
-	addr common.Address
-	node *network.Node
-}
-
 func nodeConfig(t testing.TB, d auction.Domain, name string, bootstrap ...*network.Node) network.Config {
 	cfg := network.Config{
 		Domain:            d,
@@ -130,49 +121,11 @@ func dialEscrow(t testing.TB, dep deployment.Deployment, name string) *lease.Cli
 }
 
 // startProvider runs a provider daemon until the test ends.
-func startProvider(t testing.TB, dep deployment.Deployment, ex *executor.Executor, p providerSpec, bootstrap ...*network.Node) runningProvider {
+func startProvider(t testing.TB, dep deployment.Deployment, ex *executor.Executor, p providerSpec, bootstrap ...*network.Node) *daemon {
 	t.Helper()
-	key := deployment.DevKey(p.account)
-	esc := dialEscrow(t, dep, p.name)
-	node := startNode(t, nodeConfig(t, esc.Domain(), p.name, bootstrap...))
-	inv, err := gpu.Open(t.Context(), gpu.Options{Simulate: p.machine})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { inv.Close() })
-	prices, err := pricing.New(pricing.Config{GPUs: []pricing.GPUPrice{{Model: p.model, PricePerHour: p.price}}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	signer := auction.NewKeySigner(key)
-	d, err := provider.New(provider.Config{
-		Domain: esc.Domain(), Signer: signer, Auth: bind.NewKeyedTransactor(key, esc.ChainID()),
-		Market: node, Escrow: esc, Runner: ex, Pricer: prices,
-		GPUs: gpu.NewAllocator(inv, nil), Inventory: inv,
-		CPUMillis: 4000, MemoryMiB: 8192, DiskMiB: 10240,
-		WorkDir:       t.TempDir(),
-		PollInterval:  200 * time.Millisecond,
-		WithdrawEvery: 2 * time.Second,
-		Logger:        testenv.Logger(t, p.name),
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ctx, cancel := context.WithCancel(context.Background())
-	done := make(chan error, 1)
-	go func() { done <- d.Run(ctx) }()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("provider %s: %v", p.name, err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Errorf("provider %s did not stop", p.name)
-		}
-	})
-	return runningProvider{providerSpec: p, addr: signer.Address(), node: node}
+	d := newDaemon(t, dep, ex, p)
+	d.start(bootstrap...)
+	return d
 }
 
 func TestMarketEndToEnd(t *testing.T) {
@@ -186,7 +139,7 @@ func TestMarketEndToEnd(t *testing.T) {
 		{name: "a100", machine: "dgxa100", model: "A100", price: "500000", account: 4},
 	}
 	first := startProvider(t, dep, ex, specs[0])
-	providers := []runningProvider{first}
+	providers := []*daemon{first}
 	for _, s := range specs[1:] {
 		providers = append(providers, startProvider(t, dep, ex, s, first.node))
 	}

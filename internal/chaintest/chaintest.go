@@ -22,12 +22,25 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
+	"go.uber.org/goleak"
 
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
 )
+
+// IgnoreLeaks are the goroutines of the simulated chain that outlive it,
+// for goleak: go-ethereum's process-wide transaction sender cache (started
+// when its core package loads), and the drain of the in-memory node
+// database its simulated backend opens and does not close. Neither is the
+// market's code.
+func IgnoreLeaks() []goleak.Option {
+	return []goleak.Option{
+		goleak.IgnoreTopFunction("github.com/ethereum/go-ethereum/core.(*txSenderCacher).cache"),
+		goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"),
+	}
+}
 
 // StartWindow is how long providers have to start a lease on this chain.
 const StartWindow = 10 * time.Minute

@@ -12,8 +12,6 @@ import (
 	"testing"
 	"time"
 
-	"go.uber.org/goleak"
-
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/tender-market/tender/internal/chaintest"
@@ -27,18 +25,6 @@ import (
 	"github.com/tender-market/tender/pkg/provider"
 	"github.com/tender-market/tender/pkg/tenant"
 )
-
-// IgnoreChain are the goroutines of the simulated chain that outlive it,
-// for goleak: go-ethereum's process-wide transaction sender cache (started
-// when its core package loads), and the drain of the in-memory node
-// database its simulated backend opens and does not close. Neither is the
-// market's code.
-func IgnoreChain() []goleak.Option {
-	return []goleak.Option{
-		goleak.IgnoreTopFunction("github.com/ethereum/go-ethereum/core.(*txSenderCacher).cache"),
-		goleak.IgnoreTopFunction("github.com/syndtr/goleveldb/leveldb.(*DB).mpoolDrain"),
-	}
-}
 
 // Market is a chain with the escrow, for providers and tenants to meet on.
 type Market struct {

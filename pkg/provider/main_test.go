@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"go.uber.org/goleak"
 
+	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/markettest"
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
@@ -27,8 +28,8 @@ import (
 // TENDER_TEST_LOG=debug to see what each part does.
 
 // TestMain checks that no goroutine outlives the tests. The simulated
-// chain leaves two that are not the market's (see markettest.IgnoreChain).
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m, markettest.IgnoreChain()...) }
+// chain leaves two that are not the market's (see chaintest.IgnoreLeaks).
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, chaintest.IgnoreLeaks()...) }
 
 const (
 	// price is what the provider asks per H100 hour, in base units.

@@ -17,6 +17,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 	"go.uber.org/goleak"
 
+	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/markettest"
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
@@ -30,7 +31,7 @@ import (
 // simulated GPUs whose jobs run in an in-memory runner. Set
 // TENDER_TEST_LOG=debug to see what each part does.
 
-func TestMain(m *testing.M) { goleak.VerifyTestMain(m, markettest.IgnoreChain()...) }
+func TestMain(m *testing.M) { goleak.VerifyTestMain(m, chaintest.IgnoreLeaks()...) }
 
 var h100 = markettest.ProviderSpec{Name: "h100", Party: 0, Machine: "dgxh100", Model: "H100", PricePerHour: "2000000"}
 
