@@ -43,9 +43,8 @@ type daemon struct {
 	addr    common.Address
 	peer    peer.ID
 
-	node   *network.Node
-	cancel context.CancelFunc
-	done   chan error
+	node *network.Node
+	run  *testenv.Task
 }
 
 func newDaemon(t testing.TB, dep deployment.Deployment, ex *executor.Executor, spec providerSpec) *daemon {
@@ -89,27 +88,18 @@ func (p *daemon) start(bootstrap ...*network.Node) {
 		node.Close()
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	p.node, p.peer, p.cancel, p.done = node, node.ID(), cancel, make(chan error, 1)
-	go func() { p.done <- d.Run(ctx) }()
+	p.node, p.peer = node, node.ID()
+	p.run = testenv.Background(t, "provider "+p.spec.name, d.Run)
 }
 
 // stop ends the daemon and closes its node, leaving its jobs running.
 func (p *daemon) stop() {
-	if p.cancel == nil {
+	if p.run == nil {
 		return
 	}
-	p.cancel()
-	select {
-	case err := <-p.done:
-		if err != nil {
-			p.t.Errorf("provider %s: %v", p.spec.name, err)
-		}
-	case <-time.After(30 * time.Second):
-		p.t.Errorf("provider %s did not stop", p.spec.name)
-	}
+	p.run.Stop()
 	p.node.Close()
-	p.cancel = nil
+	p.run = nil
 }
 
 // tenantSide is a tenant with its node joined to the providers.

@@ -326,34 +326,21 @@ func tarNames(t testing.TB, path string) map[string]bool {
 func startBroker(t *testing.T, dep deployment.Deployment, boot *network.Node) string {
 	t.Helper()
 	dbURL := storetest.NewDatabase(t)
-	ctx, cancel := context.WithCancel(context.Background())
 	ready := make(chan string, 1)
-	done := make(chan error, 1)
-	go func() {
-		done <- broker.Run(ctx, broker.Config{
+	b := testenv.Background(t, "broker", func(ctx context.Context) error {
+		return broker.Run(ctx, broker.Config{
 			DatabaseURL: dbURL, Listen: "127.0.0.1:0", RPCURL: dep.RPCURL, Escrow: dep.Escrow,
 			StartBlock: dep.DeployedAt, Confirmations: 1, PollInterval: 100 * time.Millisecond,
 			P2PListen: []string{"/ip4/127.0.0.1/tcp/0"}, Bootstrap: []peer.AddrInfo{boot.AddrInfo()},
 			Logger: testenv.Logger(t, "broker"),
 			Ready:  func(dashboard string, _ []string) { ready <- dashboard },
 		})
-	}()
-	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("broker: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("broker did not stop within 30 s")
-		}
 	})
 	select {
 	case url := <-ready:
 		return url
-	case err := <-done:
-		t.Fatalf("broker stopped before serving: %v", err)
+	case <-b.Done():
+		t.Fatalf("broker stopped before serving: %v", b.Err())
 	case <-time.After(60 * time.Second):
 		t.Fatal("broker did not serve within 60 s")
 	}

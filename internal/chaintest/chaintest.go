@@ -158,29 +158,18 @@ func (c *Chain) Commit(n int) {
 // simulated chain seals none by itself). Chain time then runs ahead of
 // the wall clock, at least a second a block.
 func (c *Chain) SealEvery(t testing.TB, period time.Duration) (stop func()) {
-	done, stopped := make(chan struct{}), make(chan struct{})
-	go func() {
-		defer close(stopped)
+	return testenv.Background(t, "sealer", func(ctx context.Context) error {
 		tick := time.NewTicker(period)
 		defer tick.Stop()
 		for {
 			select {
-			case <-done:
-				return
+			case <-ctx.Done():
+				return nil
 			case <-tick.C:
 				c.Commit(1)
 			}
 		}
-	}()
-	var once sync.Once
-	stop = func() {
-		once.Do(func() {
-			close(done)
-			<-stopped
-		})
-	}
-	t.Cleanup(stop)
-	return stop
+	}).Stop
 }
 
 // Head is the latest block's number.
@@ -209,31 +198,19 @@ func (c *Chain) Now(t testing.TB) time.Time {
 // At cleanup it checks that the chain stopped cleanly and removed its file.
 func Serve(t testing.TB, cfg devchain.Config) (deployment.Deployment, string) {
 	t.Helper()
-	ctx, cancel := context.WithCancel(context.Background())
 	cfg.Addr = "127.0.0.1:0"
 	cfg.StateFile = filepath.Join(t.TempDir(), "deployment.json")
-	done := make(chan error, 1)
-	go func() { done <- devchain.Run(ctx, cfg) }()
 	t.Cleanup(func() {
-		cancel()
-		select {
-		case err := <-done:
-			if err != nil {
-				t.Errorf("dev chain: %v", err)
-			}
-		case <-time.After(30 * time.Second):
-			t.Error("dev chain did not stop within 30 s")
-		}
 		if _, err := os.Stat(cfg.StateFile); !errors.Is(err, os.ErrNotExist) {
 			t.Errorf("deployment file after the chain stopped: stat error %v, want not exist", err)
 		}
 	})
+	chain := testenv.Background(t, "dev chain", func(ctx context.Context) error { return devchain.Run(ctx, cfg) })
 	var d deployment.Deployment
 	testenv.Eventually(t, time.Minute, "the dev chain's deployment file", func() (bool, string, error) {
 		select {
-		case err := <-done:
-			done <- err // for the cleanup
-			return false, "", fmt.Errorf("dev chain stopped: %v", err)
+		case <-chain.Done():
+			return false, "", fmt.Errorf("dev chain stopped: %v", chain.Err())
 		default:
 		}
 		var err error

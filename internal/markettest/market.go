@@ -113,10 +113,9 @@ type Provider struct {
 	Clock *Clock
 	// GPUs and Node are the current run's: each run has an allocator of
 	// its own, as a new process has.
-	GPUs   *gpu.Allocator
-	Node   *network.Node
-	cancel context.CancelFunc
-	done   chan error
+	GPUs *gpu.Allocator
+	Node *network.Node
+	run  *testenv.Task
 }
 
 // NewProvider returns a provider that is not running yet.
@@ -156,27 +155,18 @@ func (p *Provider) Start(boot ...*network.Node) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	p.GPUs, p.Node, p.cancel, p.done = alloc, node, cancel, make(chan error, 1)
-	go func() { p.done <- d.Run(ctx) }()
+	p.GPUs, p.Node = alloc, node
+	p.run = testenv.Background(t, "provider "+p.Spec.Name, d.Run)
 }
 
 // Stop ends the daemon and closes its node, leaving its jobs running.
 func (p *Provider) Stop() {
-	if p.cancel == nil {
+	if p.run == nil {
 		return
 	}
-	p.cancel()
-	select {
-	case err := <-p.done:
-		if err != nil {
-			p.m.t.Errorf("provider %s: %v", p.Spec.Name, err)
-		}
-	case <-time.After(30 * time.Second):
-		p.m.t.Errorf("provider %s did not stop", p.Spec.Name)
-	}
+	p.run.Stop()
 	p.Node.Close()
-	p.cancel = nil
+	p.run = nil
 }
 
 // Records are the daemon's lease records.

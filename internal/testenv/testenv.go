@@ -1,6 +1,7 @@
-// Package testenv lets tests demand the real services they need, watch
-// what those services print, and wait for what they do (Eventually: one
-// way to poll with a deadline, never a fixed sleep).
+// Package testenv lets tests demand the real services they need, run
+// parts in the background (Background), watch what they print, and wait
+// for what they do (Eventually: one way to poll with a deadline, never a
+// fixed sleep).
 //
 // When a service is missing, a test run by a developer skips with a note that
 // says how to start it; under CI (CI=true) the same test fails, because a
@@ -9,6 +10,8 @@ package testenv
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"log/slog"
 	"os"
 	"sync"
@@ -96,4 +99,52 @@ func Eventually(t testing.TB, within time.Duration, what string, check func() (d
 		case <-tick.C:
 		}
 	}
+}
+
+// Task is a part of the system under test (a daemon, a chain, a broker)
+// running in the background: Background starts it.
+type Task struct {
+	t      testing.TB
+	name   string
+	cancel context.CancelFunc
+	done   chan struct{}
+	err    error
+	once   sync.Once
+}
+
+// Background runs run in a goroutine until Stop is called or the test
+// ends. run must return soon after ctx is done; nil or ctx's error is a
+// clean stop.
+func Background(t testing.TB, name string, run func(ctx context.Context) error) *Task {
+	ctx, cancel := context.WithCancel(context.Background())
+	k := &Task{t: t, name: name, cancel: cancel, done: make(chan struct{})}
+	go func() {
+		defer close(k.done)
+		k.err = run(ctx)
+	}()
+	t.Cleanup(k.Stop)
+	return k
+}
+
+// Done is closed when the task has returned.
+func (k *Task) Done() <-chan struct{} { return k.done }
+
+// Err is what the task returned, once Done is closed.
+func (k *Task) Err() error { return k.err }
+
+// Stop cancels the task and waits for it, failing the test when it does
+// not return within 30 s or returns an error. Calls after the first do
+// nothing.
+func (k *Task) Stop() {
+	k.once.Do(func() {
+		k.cancel()
+		select {
+		case <-k.done:
+			if k.err != nil && !errors.Is(k.err, context.Canceled) {
+				k.t.Errorf("%s: %v", k.name, k.err)
+			}
+		case <-time.After(30 * time.Second):
+			k.t.Errorf("%s did not stop within 30 s", k.name)
+		}
+	})
 }
