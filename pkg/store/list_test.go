@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store"
 	"github.com/tender-market/tender/pkg/store/storetest"
 )
@@ -128,7 +129,10 @@ func TestReputation(t *testing.T) {
 	evs = append(evs, lifecycle(common.Hash{3}, tenant, good, 30, store.KindOverdrawn, tenant)...)
 	evs = append(evs, lifecycle(common.Hash{4}, tenant, bad, 40, store.KindReclaimed, tenant)...)
 	evs = append(evs, lifecycle(common.Hash{5}, tenant, bad, 50, store.KindClosed, bad)...)
-	if _, err := s.ApplyChainEvents(ctx, "escrow", evs, store.ChainPosition{Block: 60}); err != nil {
+	// Closed by the provider when its tenant asked to cancel: a
+	// cancellation, not a completed job.
+	evs = append(evs, lifecycleExit(common.Hash{6}, tenant, good, 60, store.KindClosed, good, lease.NewExitCode(143, lease.ExitCancelled))...)
+	if _, err := s.ApplyChainEvents(ctx, "escrow", evs, store.ChainPosition{Block: 70}); err != nil {
 		t.Fatal(err)
 	}
 	reps, err := s.Reputations(ctx)
@@ -136,8 +140,8 @@ func TestReputation(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := reps[good]
-	if g.Leases != 3 || g.Completed != 1 || g.ClosedByTenant != 1 || g.Overdrawn != 1 || g.Reclaimed != 0 || g.Earned.String() != "2300000" {
-		t.Errorf("good provider: %+v; want 3 leases, 1 completed, 1 closed by tenant, 1 overdrawn, earned 2300000", g)
+	if g.Leases != 4 || g.Completed != 1 || g.ClosedByTenant != 2 || g.Overdrawn != 1 || g.Reclaimed != 0 || g.Earned.String() != "2700000" {
+		t.Errorf("good provider: %+v; want 4 leases, 1 completed, 2 cancelled by the tenant, 1 overdrawn, earned 2700000", g)
 	}
 	score, err := s.ReputationFunc(ctx)
 	if err != nil {
@@ -146,7 +150,7 @@ func TestReputation(t *testing.T) {
 	tests := []struct {
 		who  common.Address
 		want uint64
-	}{{good, 17}, {bad, 0}, {storetest.Address(8), 0}}
+	}{{good, 19}, {bad, 0}, {storetest.Address(8), 0}}
 	for _, tt := range tests {
 		if got := score(tt.who); got != tt.want {
 			t.Errorf("score(%s) = %d, want %d", tt.who.Hex(), got, tt.want)

@@ -19,9 +19,12 @@ type Reputation struct {
 	Leases uint64
 	// Running leases are open or running now.
 	Running uint64
-	// Completed leases were closed by the provider: the job ended.
+	// Completed leases were closed by the provider because the job ended,
+	// not because its tenant cancelled it.
 	Completed uint64
-	// ClosedByTenant leases were cancelled by their tenant.
+	// ClosedByTenant leases were cancelled by their tenant: closed on
+	// chain by the tenant, or by the provider with an exit code that says
+	// the tenant cancelled (package lease's ExitCode).
 	ClosedByTenant uint64
 	// Reclaimed leases were never started: the tenant took the deposit back.
 	Reclaimed uint64
@@ -33,7 +36,7 @@ type Reputation struct {
 
 // Score is the reputation the auction's tie-break uses: ten points per
 // completed lease, five per overdrawn one (the provider served until the
-// money ran out), two per lease its tenant closed, less twenty per lease the
+// money ran out), two per lease its tenant cancelled, less twenty per lease the
 // provider never started; never below zero.
 func (r Reputation) Score() uint64 {
 	plus := 10*r.Completed + 5*r.Overdrawn + 2*r.ClosedByTenant
@@ -44,11 +47,16 @@ func (r Reputation) Score() uint64 {
 	return plus - minus
 }
 
+// cancelledExit is true for a lease whose exit code says its tenant
+// cancelled it: package lease's ExitCode with reason ExitCancelled (1) in
+// its second byte. TestReputation keeps the two in step.
+const cancelledExit = `coalesce(exit_code >= 0 AND (exit_code >> 8) & 255 = 1, false)`
+
 const reputationColumns = `
 count(*),
 count(*) FILTER (WHERE state IN ('open', 'running')),
-count(*) FILTER (WHERE state = 'closed' AND closed_by = 'provider'),
-count(*) FILTER (WHERE state = 'closed' AND closed_by = 'tenant'),
+count(*) FILTER (WHERE state = 'closed' AND closed_by = 'provider' AND NOT ` + cancelledExit + `),
+count(*) FILTER (WHERE state = 'closed' AND (closed_by = 'tenant' OR ` + cancelledExit + `)),
 count(*) FILTER (WHERE state = 'reclaimed'),
 count(*) FILTER (WHERE state = 'overdrawn'),
 coalesce(sum(paid), 0)`

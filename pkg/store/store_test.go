@@ -12,6 +12,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store"
 	"github.com/tender-market/tender/pkg/store/storetest"
 )
@@ -149,6 +150,11 @@ func TestSaveTranscript(t *testing.T) {
 // started, withdrawn, topped up, then ended by end (Closed, Overdrawn or
 // Reclaimed; Reclaimed skips the start).
 func lifecycle(id common.Hash, tenant, provider common.Address, b uint64, end string, closer common.Address) []store.ChainEvent {
+	return lifecycleExit(id, tenant, provider, b, end, closer, 3)
+}
+
+// lifecycleExit is lifecycle with the exit code of a Closed end.
+func lifecycleExit(id common.Hash, tenant, provider common.Address, b uint64, end string, closer common.Address, exit lease.ExitCode) []store.ChainEvent {
 	at := func(i uint64) (uint64, time.Time, common.Hash) {
 		return b + i, t0.Add(time.Duration(b+i) * time.Second), crypto.Keccak256Hash(id[:], big.NewInt(int64(i)).Bytes())
 	}
@@ -176,7 +182,7 @@ func lifecycle(id common.Hash, tenant, provider common.Address, b uint64, end st
 	e.TxFrom = closer
 	switch end {
 	case store.KindClosed:
-		e.Paid, e.Refunded, e.ExitCode, e.ResultHash = big.NewInt(400_000), big.NewInt(1_100_000), 3, common.Hash{0xaa}
+		e.Paid, e.Refunded, e.ExitCode, e.ResultHash = big.NewInt(400_000), big.NewInt(1_100_000), int32(exit), common.Hash{0xaa}
 	case store.KindOverdrawn:
 		e.Paid = big.NewInt(1_500_000)
 	}
