@@ -27,7 +27,7 @@ const (
 	bidType          = "Bid(bytes32 orderHash,address provider,string peerId,uint256 pricePerHour,Offer offer,uint64 expiry,uint64 nonce)"
 	offerType        = "Offer(GPU[] gpus,uint32 cudaVersion,uint64 cpuMillis,uint64 memoryMiB,uint64 diskMiB,Attribute[] attributes,bool simulated)"
 	gpuType          = "GPU(string model,uint64 vramMiB,uint32 computeCapability,uint32 count)"
-	transcriptType   = "Transcript(bytes32 orderHash,string rule,uint64 closedAt,TranscriptEntry[] entries,bytes32 winner)"
+	transcriptType   = "Transcript(bytes32 orderHash,string rule,uint64 closedAt,TranscriptEntry[] entries,bytes32 winner,uint32 omitted)"
 	entryType        = "TranscriptEntry(bytes32 bidHash,uint64 arrival,uint64 reputation)"
 )
 

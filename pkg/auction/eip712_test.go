@@ -27,7 +27,7 @@ var publishedTypes = apitypes.Types{
 	"Offer": {{Name: "gpus", Type: "GPU[]"}, {Name: "cudaVersion", Type: "uint32"}, {Name: "cpuMillis", Type: "uint64"}, {Name: "memoryMiB", Type: "uint64"},
 		{Name: "diskMiB", Type: "uint64"}, {Name: "attributes", Type: "Attribute[]"}, {Name: "simulated", Type: "bool"}},
 	"GPU":             {{Name: "model", Type: "string"}, {Name: "vramMiB", Type: "uint64"}, {Name: "computeCapability", Type: "uint32"}, {Name: "count", Type: "uint32"}},
-	"Transcript":      {{Name: "orderHash", Type: "bytes32"}, {Name: "rule", Type: "string"}, {Name: "closedAt", Type: "uint64"}, {Name: "entries", Type: "TranscriptEntry[]"}, {Name: "winner", Type: "bytes32"}},
+	"Transcript":      {{Name: "orderHash", Type: "bytes32"}, {Name: "rule", Type: "string"}, {Name: "closedAt", Type: "uint64"}, {Name: "entries", Type: "TranscriptEntry[]"}, {Name: "winner", Type: "bytes32"}, {Name: "omitted", Type: "uint32"}},
 	"TranscriptEntry": {{Name: "bidHash", Type: "bytes32"}, {Name: "arrival", Type: "uint64"}, {Name: "reputation", Type: "uint64"}},
 	"LeaseAccess":     {{Name: "leaseId", Type: "bytes32"}, {Name: "provider", Type: "string"}, {Name: "op", Type: "string"}, {Name: "challenge", Type: "bytes32"}},
 }

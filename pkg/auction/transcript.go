@@ -10,10 +10,13 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// Transcript is the public record of one auction: the signed order, every
-// recorded bid with its arrival and the reputation used, the rule and the
-// winner, signed by the auctioneer (the order's tenant). Anyone can re-check
-// it with Verify from the signed messages alone.
+// Transcript is the public record of one auction: the signed order, the
+// recorded bids with their arrival and the reputation used, the rule and
+// the winner, signed by the auctioneer (the order's tenant). Anyone can
+// re-check it with Verify from the signed messages alone. It holds at most
+// MaxTranscriptBids bids: of more, the best under the rule (the winner
+// first), and Omitted counts the others, each of which the rule ranks
+// below every bid listed.
 type Transcript struct {
 	Rule     string      `json:"rule"`
 	Order    SignedOrder `json:"order"`
@@ -21,8 +24,10 @@ type Transcript struct {
 	Entries  []Entry     `json:"entries"`
 	// Winner is the winning bid's hash (the lease ID), zero when no bid
 	// qualified.
-	Winner    common.Hash `json:"winner"`
-	Signature Signature   `json:"signature"`
+	Winner common.Hash `json:"winner"`
+	// Omitted is how many recorded bids the transcript leaves out.
+	Omitted   uint32    `json:"omitted,omitempty"`
+	Signature Signature `json:"signature"`
 }
 
 // Entry is one bid in a transcript.
@@ -43,14 +48,12 @@ var (
 )
 
 // NewTranscript runs the winner rule over cands and returns the transcript
-// signed by auctioneer, who must be the order's tenant. Entries are ordered
-// by arrival, then bid hash.
+// signed by auctioneer, who must be the order's tenant. Of more than
+// MaxTranscriptBids candidates it keeps the best under the rule (see
+// Transcript). Entries are ordered by arrival, then bid hash.
 func (d Domain) NewTranscript(order *VerifiedOrder, cands []Candidate, closedAt time.Time, auctioneer Signer) (Transcript, error) {
 	if !order.ok {
 		return Transcript{}, errors.New("transcript: order is not verified")
-	}
-	if len(cands) > MaxTranscriptBids {
-		return Transcript{}, fmt.Errorf("%w: %d bids, a transcript holds at most %d", ErrTooLarge, len(cands), MaxTranscriptBids)
 	}
 	cands = slices.Clone(cands)
 	for i := range cands {
@@ -59,15 +62,19 @@ func (d Domain) NewTranscript(order *VerifiedOrder, cands []Candidate, closedAt 
 		}
 		cands[i].Arrival = cands[i].Arrival.Round(0).UTC()
 	}
+	closedAt = closedAt.Round(0).UTC()
+	var omitted int
+	if len(cands) > MaxTranscriptBids {
+		cands, omitted = best(order, cands, closedAt, MaxTranscriptBids)
+	}
 	slices.SortFunc(cands, func(a, b Candidate) int {
 		if c := a.Arrival.Compare(b.Arrival); c != 0 {
 			return c
 		}
 		return bytes.Compare(a.Bid.Hash[:], b.Bid.Hash[:])
 	})
-	closedAt = closedAt.Round(0).UTC()
 	out := SelectWinner(order, cands, closedAt)
-	t := Transcript{Rule: RuleLowestPrice, Order: order.SignedOrder, ClosedAt: closedAt, Entries: make([]Entry, len(cands))}
+	t := Transcript{Rule: RuleLowestPrice, Order: order.SignedOrder, ClosedAt: closedAt, Entries: make([]Entry, len(cands)), Omitted: uint32(omitted)}
 	for i, c := range cands {
 		t.Entries[i] = Entry{Bid: c.Bid.SignedBid, Arrival: c.Arrival, Reputation: c.Reputation, Reason: out.Reasons[i]}
 	}
@@ -182,7 +189,46 @@ func (d Domain) transcriptHash(t *Transcript, orderHash common.Hash, bidHashes [
 	e.uint(uint64(t.ClosedAt.UnixNano()))
 	e.hash(entries.sum())
 	e.hash(t.Winner)
+	e.uint(uint64(t.Omitted))
 	return d.digest(e.sum()), nil
+}
+
+// best returns the n best of cands under the rule when the window closed
+// at closedAt (those that can win, best first, then those that cannot, by
+// arrival) and how many it left out.
+func best(order *VerifiedOrder, cands []Candidate, closedAt time.Time, n int) ([]Candidate, int) {
+	o := &order.Order
+	closeUnix := unixNow(closedAt)
+	eligible := make([]bool, len(cands))
+	for i := range cands {
+		eligible[i] = eligibility(o, order.Hash, closeUnix, &cands[i]) == ReasonEligible
+	}
+	idx := make([]int, len(cands))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(i, j int) int {
+		switch {
+		case eligible[i] != eligible[j]:
+			if eligible[i] {
+				return -1
+			}
+			return 1
+		case eligible[i] && better(&cands[i], &cands[j]):
+			return -1
+		case eligible[i] && better(&cands[j], &cands[i]):
+			return 1
+		}
+		if c := cands[i].Arrival.Compare(cands[j].Arrival); c != 0 {
+			return c
+		}
+		return bytes.Compare(cands[i].Bid.Hash[:], cands[j].Bid.Hash[:])
+	})
+	out := make([]Candidate, n)
+	for k := range n {
+		out[k] = cands[idx[k]]
+	}
+	return out, len(cands) - n
 }
 
 func inRange(t time.Time) bool { return !t.Before(minTime) && !t.After(maxTime) }

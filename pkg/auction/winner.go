@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"slices"
 	"sync"
 	"time"
 
@@ -22,6 +23,9 @@ type Candidate struct {
 	// Reputation is the provider's standing as the auctioneer saw it when the
 	// window closed; higher wins ties.
 	Reputation uint64
+	// eligible is what the auction saw when the bid arrived: its price
+	// and offer can win.
+	eligible bool
 }
 
 // Outcome is the result of the winner rule.
@@ -100,6 +104,9 @@ var (
 	ErrReplayed  = errors.New("bid already received")
 	ErrDuplicate = errors.New("provider already bid on this order")
 	ErrClosed    = errors.New("auction closed")
+	// ErrAuctionFull: the auction holds MaxAuctionBids bids and the bid
+	// beats none of them.
+	ErrAuctionFull = errors.New("auction full")
 )
 
 // Verdict is the auctioneer's answer to a recorded bid: Reason is
@@ -145,6 +152,10 @@ func (a *Auction) Order() *VerifiedOrder { return &a.order }
 // without recording it, a bid that is malformed, badly signed, for another
 // order, late, expired, replayed, a provider's second bid, or after Close.
 // Otherwise the bid is recorded and the verdict says whether it can win.
+// An auction keeps at most MaxAuctionBids bids: when full, it drops a bid
+// that cannot win, else the dearest, for a new bid that can win and asks
+// less; any other bid is refused with ErrAuctionFull. A bid that can win
+// is dropped only for a cheaper one.
 func (a *Auction) Add(sb SignedBid, arrival time.Time) (Verdict, error) {
 	arrival = arrival.Round(0).UTC()
 	b := &sb.Bid
@@ -174,10 +185,41 @@ func (a *Auction) Add(sb SignedBid, arrival time.Time) (Verdict, error) {
 	case a.providers[b.Provider]:
 		return Verdict{}, fmt.Errorf("%w: %s", ErrDuplicate, b.Provider.Hex())
 	}
+	v := verdict(&a.order.Order, b)
+	if len(a.cands) >= MaxAuctionBids {
+		i := a.dropFor(b, v)
+		if i < 0 {
+			return Verdict{}, fmt.Errorf("%w: it holds %d bids and %s beats none of them", ErrAuctionFull, len(a.cands), b.PricePerHour)
+		}
+		a.cands = slices.Delete(a.cands, i, i+1)
+	}
 	a.seen[vb.Hash] = true
 	a.providers[b.Provider] = true
-	a.cands = append(a.cands, Candidate{Bid: vb, Arrival: arrival})
-	return verdict(&a.order.Order, b), nil
+	a.cands = append(a.cands, Candidate{Bid: vb, Arrival: arrival, eligible: v.Reason == ReasonEligible})
+	return v, nil
+}
+
+// dropFor picks the bid to drop for b, with verdict v, in a full auction:
+// one that cannot win, else the dearest if b can win and asks less; -1
+// when b beats none.
+func (a *Auction) dropFor(b *Bid, v Verdict) int {
+	if v.Reason != ReasonEligible {
+		return -1
+	}
+	dearest := -1
+	for i := range a.cands {
+		c := &a.cands[i]
+		if !c.eligible {
+			return i
+		}
+		if dearest < 0 || c.Bid.Bid.PricePerHour.Cmp(a.cands[dearest].Bid.Bid.PricePerHour) > 0 {
+			dearest = i
+		}
+	}
+	if b.PricePerHour.Cmp(a.cands[dearest].Bid.Bid.PricePerHour) < 0 {
+		return dearest
+	}
+	return -1
 }
 
 func verdict(o *Order, b *Bid) Verdict {

@@ -19,6 +19,10 @@ const (
 	MaxBidBytes        = 8 << 10
 	MaxTranscriptBids  = 256
 	MaxTranscriptBytes = 4 << 20
+	// MaxAuctionBids is the most bids an auction keeps while its window
+	// is open; beyond it a bid is kept only if it can win and undercuts the
+	// dearest one kept (see Auction.Add).
+	MaxAuctionBids = 4096
 )
 
 // Errors a decoder returns, wrapped with details.

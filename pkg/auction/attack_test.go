@@ -1,0 +1,125 @@
+package auction
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// TestAttackJammedAuction: throwaway keys flood an auction with valid bids
+// (more than a transcript can list) to make it fail to close. It closes
+// anyway, on the rule's winner, with a transcript that lists the best bids,
+// counts the rest and verifies.
+func TestAttackJammedAuction(t *testing.T) {
+	tenant := testKey(t, 1)
+	order := mustSignOrder(t, sampleOrder(addr(tenant)), tenant)
+	a, err := NewAuction(testDomain, order, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const n = MaxTranscriptBids + 44
+	var cheapest Bid
+	for i := range n {
+		k, err := crypto.GenerateKey() // a throwaway key
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The honest cheapest bid arrives last; a third of the flood cannot win.
+		price := int64(3_000_000 - i)
+		b := sampleBid(order.Hash, addr(k), price)
+		if i%3 == 0 {
+			b.Offer.GPUs[0].Count = 1
+		}
+		if i == n-1 {
+			cheapest = b
+		}
+		sb, err := testDomain.SignBid(b, NewKeySigner(k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Add(sb, t0.Add(time.Duration(i)*time.Millisecond)); err != nil {
+			t.Fatalf("bid %d: %v", i, err)
+		}
+	}
+	tr, err := a.Close(t0.Add(30*time.Second), NewKeySigner(tenant))
+	if err != nil {
+		t.Fatalf("an auction of %d bids does not close: %v", n, err)
+	}
+	if tr.Winner != testDomain.BidHash(&cheapest) {
+		t.Errorf("winner %s, want the cheapest bid %s", tr.Winner.Hex(), testDomain.BidHash(&cheapest).Hex())
+	}
+	if len(tr.Entries) != MaxTranscriptBids || int(tr.Omitted) != n-MaxTranscriptBids {
+		t.Errorf("transcript lists %d bids and omits %d, want %d and %d", len(tr.Entries), tr.Omitted, MaxTranscriptBids, n-MaxTranscriptBids)
+	}
+	eligible := 0
+	for _, e := range tr.Entries {
+		if e.Reason == ReasonEligible {
+			eligible++
+		}
+	}
+	if want := n - (n+2)/3; eligible != want {
+		t.Errorf("the transcript lists %d of the %d bids that can win, want all", eligible, want)
+	}
+	data, err := EncodeTranscript(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeTranscript(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, winner, err := testDomain.Verify(&back); err != nil || winner == nil || winner.Hash != tr.Winner {
+		t.Errorf("the transcript does not verify on its winner: %v, %v", winner, err)
+	}
+	back.Omitted++ // the count is signed
+	if _, _, err := testDomain.Verify(&back); err == nil {
+		t.Error("a transcript with its omitted count changed verifies")
+	}
+}
+
+// TestAttackAuctionMemory: a flood beyond what an auction keeps is refused
+// unless a bid undercuts the dearest kept, and the cheapest still wins.
+func TestAttackAuctionMemory(t *testing.T) {
+	tenant := testKey(t, 1)
+	order := mustSignOrder(t, sampleOrder(addr(tenant)), tenant)
+	a, err := NewAuction(testDomain, order, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var last SignedBid
+	add := func(price int64) error {
+		k, err := crypto.GenerateKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		if last, err = testDomain.SignBid(sampleBid(order.Hash, addr(k), price), NewKeySigner(k)); err != nil {
+			t.Fatal(err)
+		}
+		_, err = a.Add(last, t0)
+		return err
+	}
+	for i := range MaxAuctionBids {
+		if err := add(2_000_000 + int64(i)); err != nil {
+			t.Fatalf("bid %d: %v", i, err)
+		}
+	}
+	if err := add(3_000_000); !errors.Is(err, ErrAuctionFull) {
+		t.Errorf("a dearer bid to a full auction: %v, want ErrAuctionFull", err)
+	}
+	if err := add(1_000_000); err != nil {
+		t.Errorf("a cheaper bid to a full auction: %v, want it kept", err)
+	}
+	cheapest := testDomain.BidHash(&last.Bid)
+	if a.Len() != MaxAuctionBids {
+		t.Errorf("the auction holds %d bids, want %d", a.Len(), MaxAuctionBids)
+	}
+	tr, err := a.Close(t0.Add(30*time.Second), NewKeySigner(tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Winner != cheapest || int(tr.Omitted) != MaxAuctionBids-MaxTranscriptBids {
+		t.Errorf("winner %s, %d omitted; want the cheapest bid %s and %d omitted", tr.Winner.Hex(), tr.Omitted, cheapest.Hex(), MaxAuctionBids-MaxTranscriptBids)
+	}
+}
