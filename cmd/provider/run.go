@@ -34,6 +34,7 @@ type runSettings struct {
 	workDir        string
 	withdrawEvery  time.Duration
 	secretsTimeout time.Duration
+	bidHold        time.Duration
 	fromBlock      int64
 }
 
@@ -100,6 +101,7 @@ The price list (--prices) is YAML:
 	f.StringVar(&s.workDir, "work-dir", defaultWorkDir(), "directory for the leases' input, logs and output archives")
 	f.DurationVar(&s.withdrawEvery, "withdraw-every", 10*time.Minute, "how often to withdraw a running lease's accrued pay")
 	f.DurationVar(&s.secretsTimeout, "secrets-timeout", 2*time.Minute, "how long to wait for a tenant's secrets after its lease opens")
+	f.DurationVar(&s.bidHold, "bid-hold", provider.DefaultBidHold, "how long after an order's bid deadline a bid (and the GPUs it holds) stays valid for the tenant to open the lease")
 	f.Int64Var(&s.fromBlock, "from-block", -1, "block to start reading escrow events from (-1: the chain's head at start)")
 	return cmd
 }
@@ -186,7 +188,7 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 		GPUs: gpu.NewAllocator(inv, nil), Inventory: inv,
 		CPUMillis: cpu, MemoryMiB: mem, DiskMiB: disk, Attributes: attrs,
 		WorkDir: s.workDir, WatchFrom: from, PollInterval: s.market.PollInterval,
-		WithdrawEvery: s.withdrawEvery, SecretsTimeout: s.secretsTimeout,
+		WithdrawEvery: s.withdrawEvery, SecretsTimeout: s.secretsTimeout, BidHold: s.bidHold,
 		Logger: log,
 	})
 	if err != nil {

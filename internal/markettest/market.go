@@ -76,6 +76,9 @@ type ProviderSpec struct {
 	// SecretsTimeout is how long it waits for a tenant's secrets (0: the
 	// daemon's default).
 	SecretsTimeout time.Duration
+	// BidHold is how long its bids stay valid after an order's bid
+	// deadline (0: the daemon's default).
+	BidHold time.Duration
 }
 
 // Clock is a daemon's clock: the wall clock, moved on by what a test
@@ -150,7 +153,7 @@ func (p *Provider) Start(boot ...*network.Node) {
 		GPUs: alloc, Inventory: p.Inv,
 		CPUMillis: 4000, MemoryMiB: 8192, DiskMiB: 10240,
 		WorkDir: p.WorkDir, PollInterval: 50 * time.Millisecond, WithdrawEvery: time.Second,
-		SecretsTimeout: p.Spec.SecretsTimeout, Logger: testenv.Logger(t, p.Spec.Name), Now: p.Clock.Now,
+		SecretsTimeout: p.Spec.SecretsTimeout, BidHold: p.Spec.BidHold, Logger: testenv.Logger(t, p.Spec.Name), Now: p.Clock.Now,
 	})
 	if err != nil {
 		t.Fatal(err)

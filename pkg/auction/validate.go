@@ -22,6 +22,11 @@ const (
 	MaxTextLen       = 4096           // one command argument or env value
 	MaxImageLen      = 512            // image reference
 	MaxDurationLimit = 30 * 24 * 3600 // longest job an order may ask for, seconds
+	// MaxLeaseWindow is the most an order's expiry may follow its bid
+	// deadline, in seconds: how long it may wait for its lease to open.
+	// Nodes drop a longer-lived order, so nobody can make providers hold
+	// GPUs for it.
+	MaxLeaseWindow = 3600
 )
 
 // ErrInvalid marks an order, bid or transcript that breaks the rules of its
@@ -67,6 +72,8 @@ func (o *Order) Validate() error {
 	}
 	if o.Expiry <= o.BidDeadline {
 		p.add("expiry", "is %d, must be after bidDeadline %d", o.Expiry, o.BidDeadline)
+	} else if w := o.Expiry - o.BidDeadline; w > MaxLeaseWindow {
+		p.add("expiry", "is %d s after bidDeadline, at most %d s (the longest an order may wait for its lease to open)", w, MaxLeaseWindow)
 	}
 	o.Requirements.validate(&p, "requirements.")
 	o.Job.validate(&p, "job.")

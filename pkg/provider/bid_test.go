@@ -13,6 +13,7 @@ import (
 
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/jobspec"
+	"github.com/tender-market/tender/pkg/provider"
 )
 
 // TestBid: the provider answers an order it can serve with a bid signed by
@@ -26,9 +27,10 @@ func TestBid(t *testing.T) {
 	if r.Verdict.Reason != auction.ReasonEligible {
 		t.Errorf("verdict %+v, want the bid eligible", r.Verdict)
 	}
-	if b.Provider != p.Party.Addr || b.PeerID != p.Node.ID().String() || b.OrderHash != o.Order.Hash || b.Expiry != o.Order.Order.Expiry {
+	expiry := min(o.Order.Order.Expiry, o.Order.Order.BidDeadline+uint64(provider.DefaultBidHold/time.Second))
+	if b.Provider != p.Party.Addr || b.PeerID != p.Node.ID().String() || b.OrderHash != o.Order.Hash || b.Expiry != expiry {
 		t.Errorf("bid from %s at peer %s for order %s expiring %d; want %s at %s for %s expiring %d",
-			b.Provider.Hex(), b.PeerID, b.OrderHash.Hex(), b.Expiry, p.Party.Addr.Hex(), p.Node.ID(), o.Order.Hash.Hex(), o.Order.Order.Expiry)
+			b.Provider.Hex(), b.PeerID, b.OrderHash.Hex(), b.Expiry, p.Party.Addr.Hex(), p.Node.ID(), o.Order.Hash.Hex(), expiry)
 	}
 	if b.PricePerHour.Cmp(big.NewInt(price)) != 0 {
 		t.Errorf("bid at %s per hour, want %d (one H100)", b.PricePerHour, price)

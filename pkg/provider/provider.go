@@ -111,10 +111,23 @@ type Config struct {
 	// SecretsTimeout is how long to wait for the tenant's secrets after the
 	// lease opens before giving the lease up. Default 2m.
 	SecretsTimeout time.Duration
+	// BidHold is how long after an order's bid deadline a bid stays valid
+	// for its tenant to open the lease: the bid's expiry, which the escrow
+	// enforces. The GPUs and the rest a bid holds are free again a minute
+	// after it, whatever the tenant does. Default DefaultBidHold.
+	BidHold time.Duration
 	Logger         *slog.Logger
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 }
+
+// DefaultBidHold is how long after an order's bid deadline the provider's
+// bid stays valid by default: ample for a tenant to open the lease.
+const DefaultBidHold = 5 * time.Minute
+
+// holdGrace is how long past a bid's expiry the provider still keeps what
+// the bid holds, for a lease opened at the last moment to be seen.
+const holdGrace = time.Minute
 
 // Daemon is a running provider. Run it with Run.
 type Daemon struct {
@@ -164,6 +177,9 @@ func New(cfg Config) (*Daemon, error) {
 	}
 	if cfg.SecretsTimeout <= 0 {
 		cfg.SecretsTimeout = 2 * time.Minute
+	}
+	if cfg.BidHold <= 0 {
+		cfg.BidHold = DefaultBidHold
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
@@ -340,14 +356,14 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder) (*bidState, error) {
 		order: *o,
 		bid: auction.SignedBid{Bid: auction.Bid{
 			OrderHash: o.Hash, Provider: d.cfg.Signer.Address(), PeerID: d.cfg.Market.ID().String(),
-			Offer: offer, Expiry: o.Order.Expiry, Nonce: binary.BigEndian.Uint64(nonce),
+			Offer: offer, Expiry: min(o.Order.Expiry, o.Order.BidDeadline+uint64(d.cfg.BidHold/time.Second)), Nonce: binary.BigEndian.Uint64(nonce),
 		}},
 		gpus: uuids,
 	}
 	// Until the bid is signed its hash is unknown: hold under the nonce.
 	b.id = common.BytesToHash(append([]byte("pending"), nonce...))
 	if len(uuids) > 0 {
-		if err := d.cfg.GPUs.Reserve(b.id.Hex(), uuids, time.Unix(int64(o.Order.Expiry), 0).Add(time.Minute)); err != nil {
+		if err := d.cfg.GPUs.Reserve(b.id.Hex(), uuids, b.holdUntil()); err != nil {
 			return nil, fmt.Errorf("reserve GPUs: %w", err)
 		}
 	}
@@ -364,7 +380,7 @@ func (d *Daemon) rekey(b *bidState, id common.Hash, sb auction.SignedBid) bool {
 	b.id, b.bid = id, sb
 	if len(b.gpus) > 0 {
 		d.cfg.GPUs.Release(old.Hex())
-		if err := d.cfg.GPUs.Reserve(id.Hex(), b.gpus, time.Unix(int64(b.order.Order.Expiry), 0).Add(time.Minute)); err != nil {
+		if err := d.cfg.GPUs.Reserve(id.Hex(), b.gpus, b.holdUntil()); err != nil {
 			return false
 		}
 	}
@@ -384,11 +400,17 @@ func (d *Daemon) release(id common.Hash) {
 	}
 }
 
-// pruneLocked forgets bids whose order lapsed without a lease.
+// holdUntil is when what the bid holds is free again, leased or not: a
+// minute after the bid's expiry, past which no lease can open from it.
+func (b *bidState) holdUntil() time.Time {
+	return time.Unix(int64(b.bid.Bid.Expiry), 0).Add(holdGrace)
+}
+
+// pruneLocked forgets bids that lapsed without a lease.
 func (d *Daemon) pruneLocked() {
-	now := uint64(d.cfg.Now().Unix())
+	now := d.cfg.Now()
 	for id, b := range d.bids {
-		if !b.leased && now > b.order.Order.Expiry+60 {
+		if !b.leased && now.After(b.holdUntil()) {
 			delete(d.bids, id)
 			if len(b.gpus) > 0 {
 				d.cfg.GPUs.Release(id.Hex())

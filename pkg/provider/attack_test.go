@@ -1,0 +1,48 @@
+package provider_test
+
+import (
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/provider"
+)
+
+// TestAttackGPUFreeze: a throwaway tenant posts an order that may wait as
+// long as the market allows for its lease, collects the bids and never
+// opens a lease, to keep the providers' GPUs held. The provider's bid is
+// valid only BidHold past the bid deadline, the escrow refuses to open a
+// lease from it later, and a minute after, the GPUs are free again for the
+// next order.
+func TestAttackGPUFreeze(t *testing.T) {
+	m, p, ten := setUp(t, 0)
+	frozen := publish(t, m, ten.Node, testJob(t), auction.MaxLeaseWindow*time.Second)
+	bid := frozen.Bid().Bid
+	deadline := frozen.Order.Order.BidDeadline
+	if hold := uint64(provider.DefaultBidHold / time.Second); bid.Bid.Expiry != deadline+hold {
+		t.Errorf("the bid expires %d s after the bid deadline, want %d", bid.Bid.Expiry-deadline, hold)
+	}
+	if got := p.Free(); got != gpus-1 {
+		t.Fatalf("%d GPUs free after the bid, want %d", got, gpus-1)
+	}
+
+	// The tenant never opens its lease. Past the bid's expiry the escrow
+	// refuses it anyway.
+	frozen.WaitClosed()
+	m.Chain.Advance(t, provider.DefaultBidHold+time.Minute)
+	if _, _, err := m.Chain.Client.Open(timeout(t, time.Minute), m.Chain.Tenant.Auth, &frozen.Order.Order, &bid, lease.NewTerms(&frozen.Order.Order, &bid.Bid).MaxCost()); !errors.Is(err, lease.ErrBidExpired) {
+		t.Errorf("opening a lease from the expired bid: %v, want ErrBidExpired", err)
+	}
+
+	// A minute past the bid's expiry, on the provider's clock, the next
+	// order finds every GPU but the one its own bid holds free.
+	p.Clock.Advance(time.Until(time.Unix(int64(bid.Bid.Expiry), 0)) + 2*time.Minute)
+	next := publish(t, m, ten.Node, testJob(t), 10*time.Minute)
+	b := next.Bid()
+	claims := p.GPUs.Claims()
+	if len(claims) != 1 || claims[0].BidID != m.Domain().BidHash(&b.Bid.Bid).Hex() {
+		t.Errorf("GPUs held %+v, want one, for the next order's bid only", claims)
+	}
+}
