@@ -129,7 +129,7 @@ standard error.
 	f.BoolVar(&s.detach, "detach", false, "return once the job is handed to the provider")
 	f.StringVar(&s.results, "results", "output.tar", "file for the job's /output archive (empty: do not download)")
 	cli.AddOutputFlag(f, &s.output, "summary format: text or json")
-	f.DurationVar(&s.leaseWindow, "lease-window", 10*time.Minute, "how long after the bid window the order may still open its lease")
+	f.DurationVar(&s.leaseWindow, "lease-window", 10*time.Minute, "how long after the bid window the order may still open its lease (at most 1h; providers keep their bids valid for less, 5m by default)")
 	f.DurationVar(&s.peerTimeout, "peer-timeout", 30*time.Second, "how long to wait for a market peer before publishing, and to keep trying to reach the winner")
 	addLeaseDirFlag(f, &s.leaseDir)
 	f.StringVar(&s.deposit, "deposit", "", `deposit instead of price x maxDuration ("1.5 tokens" or base units); the lease is overdrawn, and closed, when it is spent`)

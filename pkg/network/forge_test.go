@@ -58,9 +58,58 @@ func forgeries() []forgery {
 			data := encode(t, signOrder(t, testOrder(t, tenant, a, now, time.Minute), tenant))
 			return data[:len(data)/2]
 		}},
+		{"waits too long for its lease", func(t testing.TB, tenant *ecdsa.PrivateKey, a peer.ID, now time.Time) []byte {
+			return encode(t, longLived(t, tenant, a, now))
+		}},
 		{"oversize", func(t testing.TB, tenant *ecdsa.PrivateKey, a peer.ID, now time.Time) []byte {
 			return []byte(fmt.Sprintf(`{"v":1,"nonce":%d,"pad":"%s"}`, rand.Uint64(), strings.Repeat("x", auction.MaxOrderBytes)))
 		}},
+	}
+}
+
+// longLived is an order, signed, that may wait a year for its lease: what
+// a throwaway tenant would post to make providers hold their GPUs. Our own
+// SignOrder refuses it, so it is signed by hand.
+func longLived(t testing.TB, tenant *ecdsa.PrivateKey, a peer.ID, now time.Time) auction.SignedOrder {
+	t.Helper()
+	o := testOrder(t, tenant, a, now, time.Minute)
+	o.Expiry = o.BidDeadline + 365*24*3600
+	sig, err := auction.NewKeySigner(tenant).SignHash(testDomain.OrderHash(&o))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auction.SignedOrder{Order: o, Signature: sig}
+}
+
+// TestAttackLongLivedOrder: an order that may wait far longer than the
+// market allows for its lease is dropped by the first node it reaches, with
+// the reason, and costs its sender score; providers never see it.
+func TestAttackLongLivedOrder(t *testing.T) {
+	relay := startNode(t, testConfig(t, "relay"))
+	forger := newRawPeer(t)
+	forger.connect(t, relay)
+	tenant := testKey(t, 1)
+	now := time.Now()
+	so := longLived(t, tenant, relay.ID(), now)
+	if _, err := testDomain.SignOrder(so.Order, auction.NewKeySigner(tenant)); err == nil || !strings.Contains(err.Error(), "expiry") {
+		t.Errorf("SignOrder of a year-long order: %v, want it refused for its expiry", err)
+	}
+	data, err := auction.EncodeOrder(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, res, err := relay.checkOrder(data, true); res != pubsub.ValidationReject || err == nil || !strings.Contains(err.Error(), "at most 3600 s") {
+		t.Errorf("the validator says %v, %v; want a rejection naming the maximum", res, err)
+	}
+	if err := forger.topic.Publish(ctxTimeout(t, waitLong), data); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, waitLong, "the forger's score to sink", func() bool {
+		s, ok := relay.PeerScore(forger.h.ID())
+		return ok && s < 0
+	})
+	if open := relay.store.open(now); len(open) != 0 {
+		t.Errorf("the relay holds %d orders, want none", len(open))
 	}
 }
 

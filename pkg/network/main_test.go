@@ -76,15 +76,7 @@ func startNode(t testing.TB, cfg Config) *Node {
 // waitFor polls cond until it holds, failing the test after timeout.
 func waitFor(t testing.TB, timeout time.Duration, what string, cond func() bool) {
 	t.Helper()
-	deadline := time.Now().Add(timeout)
-	tick := time.NewTicker(20 * time.Millisecond)
-	defer tick.Stop()
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatalf("after %s: still waiting for %s", timeout, what)
-		}
-		<-tick.C
-	}
+	testenv.Eventually(t, timeout, what, func() (bool, string, error) { return cond(), "", nil })
 }
 
 // recv reads one value from ch, failing the test after timeout.
