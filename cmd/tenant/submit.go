@@ -31,6 +31,7 @@ type submitSettings struct {
 	leaseDir    string
 	deposit     string
 	broker      brokerURL
+	queue       time.Duration
 }
 
 // brokerURL is --broker: a broker's http or https URL, checked when set.
@@ -64,7 +65,9 @@ func newSubmitCommand(env *cli.Env) *cobra.Command {
      lowest qualifying price; among equal prices the higher reputation,
      read from --broker, then the earlier bid) and publishes the signed
      transcript; with no winner it says why, with every provider's reason
-     for not bidding;
+     for not bidding, and while providers are only busy (or none answered)
+     it auctions the job again, waiting longer each round, until
+     --queue-timeout;
   4. it opens the lease in escrow with a deposit of price x maxDuration
      (approving the token first when needed);
   5. it sends the winner the input (--input DIR, unpacked at /input) and the
@@ -133,6 +136,7 @@ standard error.
 	f.DurationVar(&s.peerTimeout, "peer-timeout", 30*time.Second, "how long to wait for a market peer before publishing, and to keep trying to reach the winner")
 	addLeaseDirFlag(f, &s.leaseDir)
 	f.StringVar(&s.deposit, "deposit", "", `deposit instead of price x maxDuration ("1.5 tokens" or base units); the lease is overdrawn, and closed, when it is spent`)
+	f.DurationVar(&s.queue, "queue-timeout", 10*time.Minute, "while providers are busy (or silent), auction the job again, waiting longer each round, for up to this long (0: once)")
 	f.Var(&s.broker, "broker", "broker whose provider reputations break price ties (e.g. http://127.0.0.1:8080); without it every bidder counts 0")
 	return cmd
 }
@@ -180,7 +184,7 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 		logs = env.Stderr
 	}
 	res, err := t.Submit(ctx, job, tenant.Options{
-		InputDir: s.input, Detach: s.detach, Logs: logs, OutputFile: s.results, Deposit: deposit,
+		InputDir: s.input, Detach: s.detach, Logs: logs, OutputFile: s.results, Deposit: deposit, QueueTimeout: s.queue,
 		Progress: func(p tenant.Progress) { printProgress(env.Stderr, p, conn.TokenDecimals) },
 	})
 	if s.output.JSON() && res != nil {

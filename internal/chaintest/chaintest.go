@@ -84,7 +84,8 @@ type Party struct {
 }
 
 // Chain is a simulated chain with the market's contracts. Dev account 1 is
-// the tenant, accounts 2 to 4 are providers.
+// the tenant, accounts 2 to 4 are providers, and accounts 5 to 12 more
+// tenants.
 type Chain struct {
 	// seal guards sealing: the simulated beacon is not safe for
 	// concurrent use.
@@ -96,6 +97,8 @@ type Chain struct {
 	ChainID   *big.Int
 	Tenant    Party
 	Providers []Party
+	// Tenants are Tenant and eight more.
+	Tenants []Party
 }
 
 // New starts a chain for t; it stops when t ends.
@@ -109,8 +112,12 @@ func New(t testing.TB) *Chain {
 		return Party{Key: k, Addr: crypto.PubkeyToAddress(k.PublicKey), Auth: bind.NewKeyedTransactor(k, chainID)}
 	}
 	c := &Chain{ChainID: chainID, Tenant: party(1), Providers: []Party{party(2), party(3), party(4)}}
-	holders := []common.Address{deployment.DevAddress(0), c.Tenant.Addr}
-	for _, p := range c.Providers {
+	c.Tenants = []Party{c.Tenant}
+	for n := 5; n <= 12; n++ {
+		c.Tenants = append(c.Tenants, party(n))
+	}
+	holders := []common.Address{deployment.DevAddress(0)}
+	for _, p := range append(c.Tenants, c.Providers...) {
 		holders = append(holders, p.Addr)
 	}
 	c.Sim = devchain.NewBackend(devchain.ChainID, holders)

@@ -1,6 +1,7 @@
 package markettest
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"fmt"
@@ -79,6 +80,8 @@ type ProviderSpec struct {
 	// BidHold is how long its bids stay valid after an order's bid
 	// deadline (0: the daemon's default).
 	BidHold time.Duration
+	// CPUMillis is the CPU it rents out in all (0: 4000).
+	CPUMillis uint64
 }
 
 // Clock is a daemon's clock: the wall clock, moved on by what a test
@@ -151,7 +154,7 @@ func (p *Provider) Start(boot ...*network.Node) {
 		Domain: p.m.Domain(), Signer: auction.NewKeySigner(p.Party.Key), Auth: p.Party.Auth,
 		Market: node, Escrow: p.m.Chain.Client, Runner: p.Runner, Pricer: prices,
 		GPUs: alloc, Inventory: p.Inv,
-		CPUMillis: 4000, MemoryMiB: 8192, DiskMiB: 10240,
+		CPUMillis: cmp.Or(p.Spec.CPUMillis, 4000), MemoryMiB: 8192, DiskMiB: 10240,
 		WorkDir: p.WorkDir, PollInterval: 50 * time.Millisecond, WithdrawEvery: time.Second,
 		SecretsTimeout: p.Spec.SecretsTimeout, BidHold: p.Spec.BidHold, Logger: testenv.Logger(t, p.Spec.Name), Now: p.Clock.Now,
 	})
@@ -246,6 +249,11 @@ type Tenant struct {
 
 // TenantOptions change a tenant's Config.
 type TenantOptions func(*tenant.Config)
+
+// As makes the tenant party p instead of dev account 1.
+func As(p chaintest.Party) TenantOptions {
+	return func(c *tenant.Config) { c.Signer, c.Auth = auction.NewKeySigner(p.Key), p.Auth }
+}
 
 // NewTenant starts a tenant whose node joins through boot, and waits
 // until it is connected to each of them.

@@ -67,7 +67,7 @@ func TestNoBid(t *testing.T) {
 		{"more GPUs than the machine has", func(j *jobspec.Job) { j.Requirements.GPUCount = gpus + 1 }, false,
 			auction.ReasonGPUCount, "has 8 free GPUs, the order needs 9"},
 		{"every GPU held", func(*jobspec.Job) {}, true,
-			auction.ReasonBusy, "has 0 free GPUs, the order needs 1 (the others are leased, held for other bids or not for rent)"},
+			auction.ReasonBusy, "has 0 free GPUs, the order needs 1 (the rest is leased, held for other bids or not for rent)"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

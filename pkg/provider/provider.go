@@ -343,10 +343,10 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder) (*bidState, error) {
 	}
 	offer, uuids, err := auction.Match(&o.Order.Requirements, &c)
 	if err != nil {
-		// Too few free GPUs on a machine that has enough: busy.
+		// Too little free on a machine that has enough: busy, for now.
 		var m *auction.Mismatch
-		if errors.As(err, &m) && m.Reason == auction.ReasonGPUCount && len(snap.Devices) >= int(o.Order.Requirements.GPUCount) {
-			m.Reason, m.Detail = auction.ReasonBusy, m.Detail+" (the others are leased, held for other bids or not for rent)"
+		if errors.As(err, &m) && d.busy(m.Reason, &o.Order.Requirements, len(snap.Devices)) {
+			m.Reason, m.Detail = auction.ReasonBusy, m.Detail+" (the rest is leased, held for other bids or not for rent)"
 		}
 		return nil, err
 	}
@@ -398,6 +398,23 @@ func (d *Daemon) release(id common.Hash) {
 			d.cfg.GPUs.Release(id.Hex())
 		}
 	}
+}
+
+// busy reports whether a mismatch for reason is only for now: the
+// provider has enough of what r asks for in all (devices GPUs), but it is
+// leased or held for other bids.
+func (d *Daemon) busy(reason auction.Reason, r *auction.Requirements, devices int) bool {
+	switch reason {
+	case auction.ReasonGPUCount:
+		return devices >= int(r.GPUCount)
+	case auction.ReasonCPU:
+		return d.cfg.CPUMillis >= r.CPUMillis
+	case auction.ReasonMemory:
+		return d.cfg.MemoryMiB >= r.MemoryMiB
+	case auction.ReasonDisk:
+		return d.cfg.DiskMiB >= r.DiskMiB
+	}
+	return false
 }
 
 // holdUntil is when what the bid holds is free again, leased or not: a

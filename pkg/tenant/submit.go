@@ -37,6 +37,10 @@ type Options struct {
 	// Deposit, when set, is deposited instead of price x max duration; the
 	// lease is overdrawn when the job runs longer than it pays for.
 	Deposit *big.Int
+	// QueueTimeout is how long to keep auctioning the job again while no
+	// bid wins for now (providers busy or silent); 0 auctions it once. A
+	// job no provider can ever serve fails at once.
+	QueueTimeout time.Duration
 }
 
 // Progress is one step of a submission.
@@ -66,6 +70,7 @@ const (
 	StepBid         Step = "bid"
 	StepReputation  Step = "reputation"
 	StepClosed      Step = "closed"
+	StepQueued      Step = "queued"
 	StepLeaseOpened Step = "lease-opened"
 	StepHandedOver  Step = "handed-over"
 	StepStatus      Step = "status"
@@ -76,7 +81,9 @@ const (
 
 // Result is what a submission did.
 type Result struct {
+	// OrderHash is the order that won; Rounds how many auctions it took.
 	OrderHash  common.Hash        `json:"orderHash"`
+	Rounds     int                `json:"rounds"`
 	Transcript auction.Transcript `json:"-"`
 	Winner     *auction.Bid       `json:"winner,omitempty"`
 	// NoBids are the providers' signed reasons for not bidding.
@@ -127,6 +134,25 @@ func (e *NoWinnerError) Error() string {
 	return b.String()
 }
 
+// ForNow reports whether the auction may well be won later: no provider
+// answered, or some said they are busy, or bid too late.
+func (e *NoWinnerError) ForNow() bool {
+	if len(e.Entries) == 0 && len(e.NoBids) == 0 {
+		return true
+	}
+	for _, nb := range e.NoBids {
+		if nb.NoBid.Reason == auction.ReasonBusy {
+			return true
+		}
+	}
+	for _, en := range e.Entries {
+		if en.Reason == auction.ReasonLate || en.Reason == auction.ReasonBidExpired {
+			return true
+		}
+	}
+	return false
+}
+
 // ErrNoPeer: no market peer was reached before publishing.
 var ErrNoPeer = errors.New("no market peer reached: name one with --bootstrap (a provider's or broker's multiaddr)")
 
@@ -148,22 +174,8 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 	if err := c.waitPeer(ctx); err != nil {
 		return nil, err
 	}
-	var nonce [8]byte
-	rand.Read(nonce[:])
-	order := job.Order(c.cfg.Signer.Address(), c.cfg.Market.ID().String(), c.cfg.Now(), binary.BigEndian.Uint64(nonce[:]), c.cfg.LeaseWindow)
-	so, err := c.cfg.Domain.SignOrder(order, c.cfg.Signer)
-	if err != nil {
-		return nil, err
-	}
-	vo, err := c.cfg.Domain.VerifyOrder(so)
-	if err != nil {
-		return nil, err
-	}
-	res := &Result{OrderHash: vo.Hash}
-	win, srv, err := c.auction(ctx, so, vo, res, report)
-	if srv != nil {
-		defer srv.Stop()
-	}
+	res := &Result{}
+	order, win, err := c.queue(ctx, job, opts.QueueTimeout, res, report)
 	if err != nil {
 		return res, err
 	}
@@ -178,7 +190,7 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 		res.Deposit = new(big.Int).Set(opts.Deposit)
 	}
 	rec := &LeaseRecord{
-		LeaseID: c.cfg.Domain.BidHash(&win.Bid), OrderHash: vo.Hash, Order: order, Bid: *win,
+		LeaseID: c.cfg.Domain.BidHash(&win.Bid), OrderHash: res.OrderHash, Order: order, Bid: *win,
 		ProviderPeer: providerPeer.String(), Deposit: res.Deposit, Created: c.cfg.Now().UTC(),
 	}
 	for _, a := range c.cfg.Market.PeerAddrs(providerPeer) {
@@ -244,6 +256,47 @@ func (c *Client) peerInfo(p peer.ID) peer.AddrInfo {
 		}
 	}
 	return ai
+}
+
+// queue auctions job until a bid wins, again and again while every bid
+// failed for now (providers busy, no answer, bids late) and queueTimeout
+// allows, waiting 2 s between rounds, then twice as long each time, up to
+// 30 s. It returns the order that was won and the winning bid.
+func (c *Client) queue(ctx context.Context, job *jobspec.Job, queueTimeout time.Duration, res *Result, report func(Progress)) (auction.Order, *auction.SignedBid, error) {
+	giveUp := c.cfg.Now().Add(queueTimeout)
+	delay := 2 * time.Second
+	for {
+		res.Rounds++
+		var nonce [8]byte
+		rand.Read(nonce[:])
+		order := job.Order(c.cfg.Signer.Address(), c.cfg.Market.ID().String(), c.cfg.Now(), binary.BigEndian.Uint64(nonce[:]), c.cfg.LeaseWindow)
+		so, err := c.cfg.Domain.SignOrder(order, c.cfg.Signer)
+		if err != nil {
+			return order, nil, err
+		}
+		vo, err := c.cfg.Domain.VerifyOrder(so)
+		if err != nil {
+			return order, nil, err
+		}
+		res.OrderHash = vo.Hash
+		win, srv, err := c.auction(ctx, so, vo, res, report)
+		if srv != nil {
+			srv.Stop()
+		}
+		var none *NoWinnerError
+		if !errors.As(err, &none) || !none.ForNow() || !c.cfg.Now().Add(delay).Before(giveUp) {
+			return order, win, err
+		}
+		report(Progress{Step: StepQueued, Message: fmt.Sprintf("round %d: %v; auctioning again in %s", res.Rounds, err, delay)})
+		t := time.NewTimer(delay)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return order, nil, ctx.Err()
+		case <-t.C:
+		}
+		delay = min(2*delay, 30*time.Second)
+	}
 }
 
 // waitPeer waits up to PeerTimeout for a first market peer.
