@@ -119,6 +119,8 @@ func (n *Node) authorize(ctx context.Context, s network.Stream, fr *frameReader,
 	if _, err := rand.Read(challenge[:]); err != nil {
 		return fmt.Errorf("make challenge: %w", err)
 	}
+	// A stranger gets HandshakeTimeout to answer, not the stream's time.
+	s.SetReadDeadline(time.Now().Add(min(n.cfg.HandshakeTimeout, n.cfg.StreamTimeout)))
 	if err := writeFrame(s, challenge[:]); err != nil {
 		return err
 	}
@@ -126,18 +128,21 @@ func (n *Node) authorize(ctx context.Context, s network.Stream, fr *frameReader,
 	if err != nil {
 		return err
 	}
+	s.SetReadDeadline(time.Now().Add(n.cfg.StreamTimeout))
 	var sig auction.Signature
 	if len(msg) != len(sig) {
 		return fmt.Errorf("signature is %d bytes, want %d", len(msg), len(sig))
 	}
 	copy(sig[:], msg)
-	tenant, err := host.TenantOf(ctx, req.LeaseID)
-	if err != nil {
-		return refusedError{fmt.Errorf("lease %s: %w", req.LeaseID.Hex(), err)}
-	}
+	// The signature first: a bad one costs the host nothing (TenantOf may
+	// ask the chain).
 	signer, err := auction.Recover(accessDigest(n.domain, req.LeaseID, n.host.ID(), req.Op, challenge), sig)
 	if err != nil {
 		return refusedError{fmt.Errorf("%w: lease %s: %w", ErrLeaseDenied, req.LeaseID.Hex(), err)}
+	}
+	tenant, err := host.TenantOf(ctx, req.LeaseID)
+	if err != nil {
+		return refusedError{fmt.Errorf("lease %s: %w", req.LeaseID.Hex(), err)}
 	}
 	if signer != tenant {
 		return refusedError{fmt.Errorf("%w: lease %s: the request is signed by %s, who is not the lease's tenant", ErrLeaseDenied, req.LeaseID.Hex(), signer.Hex())}

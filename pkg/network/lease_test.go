@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -22,10 +23,11 @@ import (
 
 // memLeaseHost is a provider's lease data held in memory.
 type memLeaseHost struct {
-	mu      sync.Mutex
-	leases  map[common.Hash]*memLease
-	calls   []string // data calls made, "op lease"
-	offsets []int64  // offsets Output was asked for
+	mu       sync.Mutex
+	tenantOf int // TenantOf calls
+	leases   map[common.Hash]*memLease
+	calls    []string // data calls made, "op lease"
+	offsets  []int64  // offsets Output was asked for
 }
 
 type memLease struct {
@@ -73,6 +75,9 @@ func (h *memLeaseHost) callCount() int {
 }
 
 func (h *memLeaseHost) TenantOf(_ context.Context, id common.Hash) (common.Address, error) {
+	h.mu.Lock()
+	h.tenantOf++
+	h.mu.Unlock()
 	l, err := h.lease("", id)
 	if err != nil {
 		return common.Address{}, err
@@ -435,4 +440,69 @@ func (w *lineWriter) bytes() []byte {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	return bytes.Clone(w.buf.Bytes())
+}
+
+// TestAttackLeaseStreamSquat: a stranger opens lease streams and never
+// answers the access challenge, or answers with garbage, to hold the
+// provider's lease-stream slots and make it ask the chain. The provider
+// drops a silent opener after HandshakeTimeout, not the stream's full
+// timeout, refuses garbage without asking the host who the tenant is, and
+// the tenant is served meanwhile.
+func TestAttackLeaseStreamSquat(t *testing.T) {
+	cfg := testConfig(t, "provider")
+	cfg.HandshakeTimeout = 300 * time.Millisecond
+	provider := startNode(t, cfg)
+	tenant := startNode(t, testConfig(t, "tenant", provider))
+	stranger := startNode(t, testConfig(t, "stranger", provider))
+	host := newMemLeaseHost()
+	provider.ServeLeases(host)
+	tenantKey := testKey(t, 1)
+	leaseID := common.HexToHash("0x1ea5e")
+	host.add(leaseID, &memLease{tenant: addrOf(tenantKey), status: LeaseStatus{State: JobRunning}})
+
+	open := func() (io.Writer, *frameReader, func()) {
+		s, err := stranger.openStream(ctxTimeout(t, waitLong), provider.ID(), ProtocolLease)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writeJSON(s, leaseRequest{LeaseID: leaseID, Op: OpStatus}); err != nil {
+			t.Fatal(err)
+		}
+		fr := newFrameReader(s)
+		if _, err := fr.next(32); err != nil {
+			t.Fatalf("read challenge: %v", err)
+		}
+		return s, fr, func() { s.Reset() }
+	}
+	// Silent: dropped after the handshake timeout.
+	_, fr, reset := open()
+	defer reset()
+	start := time.Now()
+	if _, err := fr.next(maxReplyBytes); err == nil {
+		t.Fatal("the provider answered a stream that never proved anything")
+	}
+	if took := time.Since(start); took > 5*cfg.HandshakeTimeout {
+		t.Errorf("a silent opener held its stream %s, want about the handshake timeout %s", took, cfg.HandshakeTimeout)
+	}
+	// Garbage: refused, and the host never asked.
+	w, fr, reset2 := open()
+	defer reset2()
+	garbage := make([]byte, 65)
+	if err := writeFrame(w, garbage); err != nil {
+		t.Fatal(err)
+	}
+	var rep reply
+	if err := fr.nextJSON(maxReplyBytes, &rep); err != nil || rep.err() == nil || !strings.Contains(rep.err().Error(), ErrLeaseDenied.Error()) {
+		t.Errorf("garbage signature: %v, %v; want access denied", err, rep.err())
+	}
+	host.mu.Lock()
+	asked := host.tenantOf
+	host.mu.Unlock()
+	if asked != 0 {
+		t.Errorf("the host was asked for the tenant %d times by strangers, want 0", asked)
+	}
+	// The tenant is served.
+	if st, err := tenant.Lease(provider.AddrInfo(), leaseID, auction.NewKeySigner(tenantKey)).Status(ctxTimeout(t, waitLong)); err != nil || st.State != JobRunning {
+		t.Errorf("tenant's status: %+v, %v", st, err)
+	}
 }

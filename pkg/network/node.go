@@ -71,6 +71,10 @@ type Config struct {
 	// StreamTimeout bounds every request/response stream (bids, no-bids,
 	// order sync, lease handshakes). Default 30s.
 	StreamTimeout time.Duration
+	// HandshakeTimeout is how long a lease stream's opener has to answer
+	// the access challenge: a stranger cannot hold a stream long without
+	// proving it is a tenant. Default 5s.
+	HandshakeTimeout time.Duration
 	// LeaseIdleTimeout is how long a lease data stream (input, logs,
 	// output) may go without a message. Default 1m.
 	LeaseIdleTimeout time.Duration
@@ -102,6 +106,7 @@ func (c Config) withDefaults() Config {
 	setDefault(&c.DiscoveryInterval, time.Minute)
 	setDefault(&c.StreamTimeout, 30*time.Second)
 	setDefault(&c.LeaseIdleTimeout, time.Minute)
+	setDefault(&c.HandshakeTimeout, 5*time.Second)
 	setDefault(&c.ScoreInterval, 10*time.Second)
 	if c.MaxOpenOrders <= 0 {
 		c.MaxOpenOrders = 4096
