@@ -124,6 +124,9 @@ type leaseRequest struct {
 	Op      LeaseOp     `json:"op"`
 	Follow  bool        `json:"follow,omitempty"`
 	Offset  int64       `json:"offset,omitempty"`
+	// Size is what the input's files hold in all (OpInput), so that the
+	// provider can refuse too much before any of it travels.
+	Size int64 `json:"size,omitempty"`
 }
 
 const (

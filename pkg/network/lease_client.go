@@ -1,6 +1,7 @@
 package network
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -135,10 +136,11 @@ func (c *LeaseClient) PutSecrets(ctx context.Context, secrets map[string]string)
 }
 
 // PutInput streams the job's input from r to the provider, which checks it
-// against the SHA-256 sent at the end, and returns the bytes sent. r is
-// read in chunks, never held whole.
-func (c *LeaseClient) PutInput(ctx context.Context, r io.Reader) (int64, error) {
-	lc, err := c.open(ctx, leaseRequest{Op: OpInput})
+// against the SHA-256 sent at the end, and returns the bytes sent. size is
+// what the input's files hold in all, so the provider can refuse too much
+// at once (0: not said). r is read in chunks, never held whole.
+func (c *LeaseClient) PutInput(ctx context.Context, size int64, r io.Reader) (int64, error) {
+	lc, err := c.open(ctx, leaseRequest{Op: OpInput, Size: size})
 	if err != nil {
 		return 0, err
 	}
@@ -152,11 +154,35 @@ func (c *LeaseClient) PutInput(ctx context.Context, r io.Reader) (int64, error) 
 
 func (c *LeaseClient) sendInput(lc *leaseConn, r io.Reader) (int64, error) {
 	lc.s.SetDeadline(time.Time{})
+	// The provider answers once, at the end, or as soon as it refuses the
+	// input: listen while sending, so a refusal stops the sending at once.
+	type answer struct {
+		rep reply
+		err error
+	}
+	answered := make(chan answer, 1)
+	go func() {
+		var a answer
+		a.err = lc.reply(&a.rep)
+		answered <- a
+		lc.s.SetWriteDeadline(time.Now()) // stop a write the provider no longer reads
+	}()
+	refused := func() (answer, bool) {
+		select {
+		case a := <-answered:
+			return a, true
+		default:
+			return answer{}, false
+		}
+	}
 	cw := newChunkWriter(lc.s, c.n.cfg.LeaseIdleTimeout)
 	h := sha256.New()
 	buf := make([]byte, maxChunk)
 	var sent int64
 	for {
+		if a, ok := refused(); ok {
+			return sent, cmp.Or(a.err, errors.New("the provider answered before the input's end"))
+		}
 		k, rerr := r.Read(buf)
 		if k > 0 {
 			h.Write(buf[:k])
@@ -164,8 +190,8 @@ func (c *LeaseClient) sendInput(lc *leaseConn, r io.Reader) (int64, error) {
 				// The provider may have stopped reading to refuse the
 				// input: its reply says why.
 				lc.s.SetReadDeadline(time.Now().Add(c.n.cfg.StreamTimeout))
-				if rerr := lc.reply(nil); rerr != nil {
-					return sent, rerr
+				if a := <-answered; a.err != nil {
+					return sent, a.err
 				}
 				return sent, err
 			}
@@ -186,12 +212,12 @@ func (c *LeaseClient) sendInput(lc *leaseConn, r io.Reader) (int64, error) {
 		return sent, err
 	}
 	lc.s.SetReadDeadline(time.Now().Add(c.n.cfg.LeaseIdleTimeout))
-	var rep reply
-	if err := lc.reply(&rep); err != nil {
-		return sent, err
+	a := <-answered
+	if a.err != nil {
+		return sent, a.err
 	}
-	if rep.Size != sent {
-		return sent, fmt.Errorf("%w: the provider took %d bytes of %d", ErrCorrupt, rep.Size, sent)
+	if a.rep.Size != sent {
+		return sent, fmt.Errorf("%w: the provider took %d bytes of %d", ErrCorrupt, a.rep.Size, sent)
 	}
 	return sent, nil
 }

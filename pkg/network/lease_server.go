@@ -27,10 +27,12 @@ type LeaseHost interface {
 	TenantOf(ctx context.Context, leaseID common.Hash) (common.Address, error)
 	// PutSecrets stores the job's secrets.
 	PutSecrets(ctx context.Context, leaseID common.Hash, secrets map[string]string) error
-	// PutInput consumes the job's input from r. r returns io.EOF only when
-	// the input arrived whole and matches the SHA-256 the tenant sent;
-	// otherwise an error (ErrCorrupt, or the stream's).
-	PutInput(ctx context.Context, leaseID common.Hash, r io.Reader) error
+	// PutInput consumes the job's input from r, whose files the tenant says
+	// hold size bytes in all (0: not said); it may refuse before reading.
+	// r returns io.EOF only when the input arrived whole and matches the
+	// SHA-256 the tenant sent; otherwise an error (ErrCorrupt, or the
+	// stream's).
+	PutInput(ctx context.Context, leaseID common.Hash, size int64, r io.Reader) error
 	// Status reports the lease's status.
 	Status(ctx context.Context, leaseID common.Hash) (LeaseStatus, error)
 	// Logs writes the job's logs to w; with follow, it keeps writing new
@@ -203,7 +205,7 @@ func (l *leaseStream) status(ctx context.Context) {
 func (l *leaseStream) input(ctx context.Context) {
 	l.s.SetDeadline(time.Time{}) // the chunk reader sets idle deadlines
 	in := &checkedInput{cr: newChunkReader(l.fr, l.s, l.n.cfg.LeaseIdleTimeout), h: sha256.New()}
-	err := l.host.PutInput(ctx, l.req.LeaseID, in)
+	err := l.host.PutInput(ctx, l.req.LeaseID, l.req.Size, in)
 	if err == nil && !in.done {
 		err = errors.New("the lease host stopped reading before the end of the input")
 	}

@@ -96,7 +96,7 @@ func (h *memLeaseHost) PutSecrets(_ context.Context, id common.Hash, secrets map
 	return nil
 }
 
-func (h *memLeaseHost) PutInput(_ context.Context, id common.Hash, r io.Reader) error {
+func (h *memLeaseHost) PutInput(_ context.Context, id common.Hash, _ int64, r io.Reader) error {
 	l, err := h.lease("input", id)
 	if err != nil {
 		return err
@@ -203,7 +203,7 @@ func TestLeaseAccess(t *testing.T) {
 			return c.PutSecrets(ctx, map[string]string{"HF_TOKEN": "hf_secret"})
 		}},
 		{OpInput, func(ctx context.Context, c *LeaseClient) error {
-			_, err := c.PutInput(ctx, bytes.NewReader([]byte("input")))
+			_, err := c.PutInput(ctx, 5, bytes.NewReader([]byte("input")))
 			return err
 		}},
 		{OpStatus, func(ctx context.Context, c *LeaseClient) error { _, err := c.Status(ctx); return err }},
@@ -286,7 +286,7 @@ func TestLeaseData(t *testing.T) {
 		src := io.LimitReader(rand.NewChaCha8([32]byte{9}), size)
 		wantSum := sha256.New()
 		io.Copy(wantSum, io.LimitReader(rand.NewChaCha8([32]byte{9}), size))
-		n, err := c.PutInput(ctxTimeout(t, waitLong), src)
+		n, err := c.PutInput(ctxTimeout(t, waitLong), 0, src)
 		if err != nil {
 			t.Fatalf("PutInput: %v", err)
 		}

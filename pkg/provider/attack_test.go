@@ -2,12 +2,16 @@ package provider_test
 
 import (
 	"errors"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/provider"
+	"github.com/tender-market/tender/pkg/tenant"
 )
 
 // TestAttackGPUFreeze: a throwaway tenant posts an order that may wait as
@@ -44,5 +48,34 @@ func TestAttackGPUFreeze(t *testing.T) {
 	claims := p.GPUs.Claims()
 	if len(claims) != 1 || claims[0].BidID != m.Domain().BidHash(&b.Bid.Bid).Hex() {
 		t.Errorf("GPUs held %+v, want one, for the next order's bid only", claims)
+	}
+}
+
+// TestAttackInputBeyondDisk: a tenant whose order asks for 1 MiB of disk
+// uploads more input than that, before billing starts, to fill the
+// provider's disk for free. The provider refuses it and keeps none of it.
+func TestAttackInputBeyondDisk(t *testing.T) {
+	_, p, ten := setUp(t, 0)
+	in := t.TempDir()
+	if err := os.WriteFile(filepath.Join(in, "data.bin"), make([]byte, 2<<20), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	job := testJob(t, "run=100ms")
+	job.Requirements.DiskMiB = 1
+	res, err := ten.Submit(timeout(t, time.Minute), job, tenant.Options{InputDir: in, Detach: true})
+	if err == nil || !strings.Contains(err.Error(), "the order's disk") {
+		t.Fatalf("Submit with 2 MiB of input for 1 MiB of disk: %v, want it refused", err)
+	}
+	if n := len(p.Runner.Started()); n != 0 {
+		t.Errorf("%d jobs started, want none", n)
+	}
+	left, err := os.ReadDir(filepath.Join(p.WorkDir, "leases", res.LeaseID.Hex()))
+	if err != nil && !errors.Is(err, os.ErrNotExist) {
+		t.Fatal(err)
+	}
+	for _, e := range left {
+		if strings.HasPrefix(e.Name(), "input") {
+			t.Errorf("the refused input left %s behind", e.Name())
+		}
 	}
 }

@@ -18,7 +18,8 @@ import (
 	"github.com/tender-market/tender/pkg/network"
 )
 
-// MaxInputBytes caps a lease's input.
+// MaxInputBytes caps a lease's input; an order that asks for disk caps it
+// lower, at its disk (input and /output share it).
 const MaxInputBytes = 4 << 30
 
 var _ network.LeaseHost = (*Daemon)(nil)
@@ -76,11 +77,15 @@ func (d *Daemon) PutSecrets(_ context.Context, id common.Hash, secrets map[strin
 }
 
 // PutInput takes the job's input, a tar archive unpacked at /input. It must
-// come before the secrets, which start the job.
-func (d *Daemon) PutInput(_ context.Context, id common.Hash, r io.Reader) error {
+// come before the secrets, which start the job, and hold no more than the
+// order's disk (refused before any of it is read when size says so).
+func (d *Daemon) PutInput(_ context.Context, id common.Hash, size int64, r io.Reader) error {
 	l, err := d.lease(id)
 	if err != nil {
 		return err
+	}
+	if limit := l.inputLimit(); size > limit {
+		return fmt.Errorf("lease %s: input of %d bytes is over %d bytes, the most this lease takes (the order's disk)", id.Hex(), size, limit)
 	}
 	l.mu.Lock()
 	ready := l.state == network.JobAwaitingSecrets && l.secrets == nil
@@ -94,7 +99,9 @@ func (d *Daemon) PutInput(_ context.Context, id common.Hash, r io.Reader) error 
 	}
 	partial, final := filepath.Join(dir, "input.partial"), filepath.Join(dir, "input")
 	os.RemoveAll(partial)
-	if err := untar(io.LimitReader(r, MaxInputBytes+1), partial); err != nil {
+	limit := l.inputLimit()
+	got, err := untar(io.LimitReader(r, limit+1), partial, limit)
+	if err != nil {
 		os.RemoveAll(partial)
 		return fmt.Errorf("input: %w", err)
 	}
@@ -103,17 +110,27 @@ func (d *Daemon) PutInput(_ context.Context, id common.Hash, r io.Reader) error 
 		return fmt.Errorf("input: %w", err)
 	}
 	l.mu.Lock()
-	l.hasInput = true
+	l.hasInput, l.inputBytes = true, got
 	l.mu.Unlock()
 	return nil
 }
 
+// inputLimit is the most input the lease takes: the order's disk, if it
+// asks for some, at most MaxInputBytes.
+func (l *leaseRun) inputLimit() int64 {
+	if disk := l.bid.order.Order.Requirements.DiskMiB; disk > 0 && disk < MaxInputBytes>>20 {
+		return int64(disk) << 20
+	}
+	return MaxInputBytes
+}
+
 // untar unpacks regular files and directories of a tar stream into dir,
-// readable by the job's user; anything else, and any path leaving dir, is
+// readable by the job's user, and returns the bytes of the files: anything
+// else, any path leaving dir and files over limit bytes in all are
 // refused. It reads r to its end so the stream's checksum is checked.
-func untar(r io.Reader, dir string) error {
+func untar(r io.Reader, dir string, limit int64) (int64, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
+		return 0, err
 	}
 	var total int64
 	tr := tar.NewReader(r)
@@ -121,42 +138,42 @@ func untar(r io.Reader, dir string) error {
 		h, err := tr.Next()
 		if errors.Is(err, io.EOF) {
 			_, err = io.Copy(io.Discard, r)
-			return err
+			return total, err
 		}
 		if err != nil {
-			return err
+			return total, err
 		}
 		name := filepath.Clean(h.Name)
 		if filepath.IsAbs(name) || name == ".." || strings.HasPrefix(name, "../") {
-			return fmt.Errorf("%q leaves the input directory", h.Name)
+			return total, fmt.Errorf("%q leaves the input directory", h.Name)
 		}
 		path := filepath.Join(dir, name)
 		switch h.Typeflag {
 		case tar.TypeDir:
 			if err := os.MkdirAll(path, 0o755); err != nil {
-				return err
+				return total, err
 			}
 		case tar.TypeReg:
 			total += h.Size
-			if total > MaxInputBytes {
-				return fmt.Errorf("input is over %d bytes", int64(MaxInputBytes))
+			if total > limit {
+				return total, fmt.Errorf("input is over %d bytes, the most this lease takes (the order's disk)", limit)
 			}
 			if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-				return err
+				return total, err
 			}
 			f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o644)
 			if err != nil {
-				return err
+				return total, err
 			}
 			_, err = io.Copy(f, tr)
 			if cerr := f.Close(); err == nil {
 				err = cerr
 			}
 			if err != nil {
-				return err
+				return total, err
 			}
 		default:
-			return fmt.Errorf("%q: only files and directories are taken (type %q)", h.Name, h.Typeflag)
+			return total, fmt.Errorf("%q: only files and directories are taken (type %q)", h.Name, h.Typeflag)
 		}
 	}
 }

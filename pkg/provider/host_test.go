@@ -62,7 +62,7 @@ func TestUntar(t *testing.T) {
 			}
 			tw.Close()
 			dir := filepath.Join(t.TempDir(), "in")
-			err := untar(&buf, dir)
+			_, err := untar(&buf, dir, MaxInputBytes)
 			if tt.err != "" {
 				if err == nil || !strings.Contains(err.Error(), tt.err) {
 					t.Fatalf("untar error = %v, want %q", err, tt.err)

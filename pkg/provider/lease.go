@@ -48,6 +48,9 @@ type leaseRun struct {
 	exitCode  *lease.ExitCode
 	secrets   map[string]string
 	hasInput  bool
+	// inputBytes is what the input's files hold: /output may use the rest
+	// of the order's disk.
+	inputBytes int64
 	output    string // archive path once collected
 	outputSHA [32]byte
 	outputLen int64
@@ -318,13 +321,22 @@ func (l *leaseRun) job(order *auction.Order, terms lease.Terms, deposit *big.Int
 		CPUMillicores: int64(order.Requirements.CPUMillis),
 		MemoryBytes:   int64(order.Requirements.MemoryMiB) << 20,
 		MaxDuration:   maxDur,
-		OutputLimit:   int64(min(order.Requirements.DiskMiB, math.MaxInt64>>20)) << 20,
+		OutputLimit:   outputLimit(order.Requirements.DiskMiB, l.inputBytes),
 		AllowNetwork:  order.Job.Network,
 	}
 	if l.hasInput {
 		j.InputDir = filepath.Join(l.d.leaseDir(l.id), "input")
 	}
 	return j
+}
+
+// outputLimit is what a job may write to /output: the order's disk less
+// its input; 0 (the executor's default) when the order asks for no disk.
+func outputLimit(diskMiB uint64, input int64) int64 {
+	if diskMiB == 0 {
+		return 0
+	}
+	return max(int64(min(diskMiB, math.MaxInt64>>20))<<20-input, 1)
 }
 
 // finish follows the job to its end and keeps its /output archive.

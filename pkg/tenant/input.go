@@ -13,6 +13,10 @@ import (
 // sendInput streams dir to the provider as a tar archive of its regular
 // files and directories.
 func sendInput(ctx context.Context, lc LeaseConn, dir string) error {
+	size, err := filesSize(dir)
+	if err != nil {
+		return fmt.Errorf("input: %w", err)
+	}
 	pr, pw := io.Pipe()
 	done := make(chan error, 1)
 	go func() {
@@ -20,12 +24,26 @@ func sendInput(ctx context.Context, lc LeaseConn, dir string) error {
 		pw.CloseWithError(err)
 		done <- err
 	}()
-	_, err := lc.PutInput(ctx, pr)
+	_, err = lc.PutInput(ctx, size, pr)
 	pr.CloseWithError(io.ErrClosedPipe)
 	if terr := <-done; terr != nil && err == nil {
 		err = terr
 	}
 	return err
+}
+
+// filesSize is what the regular files under dir hold in all.
+func filesSize(dir string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, e fs.DirEntry, err error) error {
+		if err != nil || !e.Type().IsRegular() {
+			return err
+		}
+		info, err := e.Info()
+		n += info.Size()
+		return err
+	})
+	return n, err
 }
 
 func writeTar(w io.Writer, dir string) error {

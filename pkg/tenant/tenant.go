@@ -62,7 +62,7 @@ type Auctioneer interface {
 // LeaseConn reaches one lease at its provider (*network.LeaseClient).
 type LeaseConn interface {
 	PutSecrets(ctx context.Context, secrets map[string]string) error
-	PutInput(ctx context.Context, r io.Reader) (int64, error)
+	PutInput(ctx context.Context, size int64, r io.Reader) (int64, error)
 	Status(ctx context.Context) (network.LeaseStatus, error)
 	Logs(ctx context.Context, follow bool, w io.Writer) error
 	DownloadOutput(ctx context.Context, dst io.ReadWriteSeeker) (network.OutputInfo, error)
