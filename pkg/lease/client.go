@@ -32,6 +32,12 @@ var _ Backend = (*ethclient.Client)(nil)
 // gasMarginDivisor sets the margin added to gas estimates: 1/4.
 const gasMarginDivisor = 4
 
+// payoutGas is the gas a token payment may need beyond an estimate: an
+// estimate runs on the latest block, where a lease may have accrued
+// nothing yet (no payment at all), and a first payment to an empty
+// balance costs ~22k more than one to a funded account.
+const payoutGas = 40_000
+
 // Client drives one escrow deployment: it opens and moves leases, reads
 // them and watches their events. Transactions are signed by the
 // bind.TransactOpts each call takes (bind.NewKeyedTransactor makes one from a
@@ -251,7 +257,7 @@ func (c *Client) Open(ctx context.Context, auth *bind.TransactOpts, order *aucti
 		return common.Hash{}, nil, fmt.Errorf("open lease: %w", err)
 	}
 	data := c.abi.PackOpenLease(OrderArgs(order), BidArgs(&bid.Bid), bid.Signature[:], deposit)
-	r, err := c.send(ctx, auth, c.contract, data)
+	r, err := c.send(ctx, auth, c.contract, data, 0)
 	if err != nil {
 		return common.Hash{}, r, fmt.Errorf("open lease %s: %w", id.Hex(), err)
 	}
@@ -329,7 +335,7 @@ func (c *Client) approve(ctx context.Context, auth *bind.TransactOpts, amount *b
 	if allowed.Cmp(amount) >= 0 {
 		return nil
 	}
-	if _, err := c.send(ctx, auth, c.token, c.tokenABI.PackApprove(c.address, amount)); err != nil {
+	if _, err := c.send(ctx, auth, c.token, c.tokenABI.PackApprove(c.address, amount), 0); err != nil {
 		return fmt.Errorf("approve %s for the escrow: %w", amount, err)
 	}
 	return nil
@@ -349,7 +355,7 @@ func (c *Client) Start(ctx context.Context, auth *bind.TransactOpts, id common.H
 	if d := c.StartDeadline(l); now > d {
 		return nil, fmt.Errorf("start lease %s: %w at unix %d (chain time is %d)", id.Hex(), ErrStartDeadlinePassed, d, now)
 	}
-	return c.transact(ctx, auth, "start lease", id, c.abi.PackStart(id, t.Args()))
+	return c.transact(ctx, auth, "start lease", id, c.abi.PackStart(id, t.Args()), 0)
 }
 
 // Withdraw pays the provider (auth.From) what its running lease has earned
@@ -358,7 +364,7 @@ func (c *Client) Withdraw(ctx context.Context, auth *bind.TransactOpts, id commo
 	if _, err := c.check(ctx, auth.From, id, t, ActionWithdraw); err != nil {
 		return nil, fmt.Errorf("withdraw from lease %s: %w", id.Hex(), err)
 	}
-	return c.transact(ctx, auth, "withdraw from lease", id, c.abi.PackWithdraw(id, t.Args()))
+	return c.transact(ctx, auth, "withdraw from lease", id, c.abi.PackWithdraw(id, t.Args()), 1)
 }
 
 // TopUp adds amount to the deposit of an open or running lease, as its
@@ -380,7 +386,7 @@ func (c *Client) TopUp(ctx context.Context, auth *bind.TransactOpts, id common.H
 	if err := c.approve(ctx, auth, amount); err != nil {
 		return nil, fmt.Errorf("top up lease %s: %w", id.Hex(), err)
 	}
-	return c.transact(ctx, auth, "top up lease", id, c.abi.PackTopUp(id, t.Args(), amount))
+	return c.transact(ctx, auth, "top up lease", id, c.abi.PackTopUp(id, t.Args(), amount), 0)
 }
 
 // Close ends an open or running lease as its provider (the job exited with
@@ -390,7 +396,7 @@ func (c *Client) Close(ctx context.Context, auth *bind.TransactOpts, id common.H
 	if _, err := c.check(ctx, auth.From, id, t, ActionClose); err != nil {
 		return nil, fmt.Errorf("close lease %s: %w", id.Hex(), err)
 	}
-	return c.transact(ctx, auth, "close lease", id, c.abi.PackClose(id, t.Args(), int32(exitCode), resultHash))
+	return c.transact(ctx, auth, "close lease", id, c.abi.PackClose(id, t.Args(), int32(exitCode), resultHash), 2)
 }
 
 // CloseOverdrawn closes a running lease whose deposit has run out; anyone
@@ -399,7 +405,7 @@ func (c *Client) CloseOverdrawn(ctx context.Context, auth *bind.TransactOpts, id
 	if _, err := c.check(ctx, auth.From, id, t, ActionCloseOverdrawn); err != nil {
 		return nil, fmt.Errorf("close overdrawn lease %s: %w", id.Hex(), err)
 	}
-	return c.transact(ctx, auth, "close overdrawn lease", id, c.abi.PackCloseOverdrawn(id, t.Args()))
+	return c.transact(ctx, auth, "close overdrawn lease", id, c.abi.PackCloseOverdrawn(id, t.Args()), 1)
 }
 
 // Reclaim takes the whole deposit of an open lease back, as its tenant, once
@@ -416,13 +422,13 @@ func (c *Client) Reclaim(ctx context.Context, auth *bind.TransactOpts, id common
 	if d := c.StartDeadline(l); now <= d {
 		return nil, fmt.Errorf("reclaim lease %s: %w: the provider may start until unix %d (chain time is %d)", id.Hex(), ErrStartDeadlineNotPassed, d, now)
 	}
-	return c.transact(ctx, auth, "reclaim lease", id, c.abi.PackReclaim(id, t.Args()))
+	return c.transact(ctx, auth, "reclaim lease", id, c.abi.PackReclaim(id, t.Args()), 1)
 }
 
 // Claim sends what the escrow holds for auth.From (payments the token
 // refused) to `to`.
 func (c *Client) Claim(ctx context.Context, auth *bind.TransactOpts, to common.Address) (*Receipt, error) {
-	r, err := c.send(ctx, auth, c.contract, c.abi.PackClaim(to))
+	r, err := c.send(ctx, auth, c.contract, c.abi.PackClaim(to), 1)
 	if err != nil {
 		return r, fmt.Errorf("claim for %s: %w", auth.From.Hex(), err)
 	}
@@ -453,8 +459,8 @@ func (c *Client) check(ctx context.Context, from common.Address, id common.Hash,
 	return l, Check(l.State, a, roles...)
 }
 
-func (c *Client) transact(ctx context.Context, auth *bind.TransactOpts, what string, id common.Hash, data []byte) (*Receipt, error) {
-	r, err := c.send(ctx, auth, c.contract, data)
+func (c *Client) transact(ctx context.Context, auth *bind.TransactOpts, what string, id common.Hash, data []byte, payouts uint64) (*Receipt, error) {
+	r, err := c.send(ctx, auth, c.contract, data, payouts)
 	if err != nil {
 		return r, fmt.Errorf("%s %s: %w", what, id.Hex(), err)
 	}
@@ -463,8 +469,9 @@ func (c *Client) transact(ctx context.Context, auth *bind.TransactOpts, what str
 }
 
 // send signs and sends data to contract, waits until it is mined and turns a
-// revert into an error a user can act on.
-func (c *Client) send(ctx context.Context, auth *bind.TransactOpts, contract *bind.BoundContract, data []byte) (*Receipt, error) {
+// revert into an error a user can act on. payouts is how many token
+// payments the call may make (each gets payoutGas beyond the estimate).
+func (c *Client) send(ctx context.Context, auth *bind.TransactOpts, contract *bind.BoundContract, data []byte, payouts uint64) (*Receipt, error) {
 	opts := *auth
 	opts.Context = ctx
 	if opts.GasLimit == 0 {
@@ -477,7 +484,7 @@ func (c *Client) send(ctx context.Context, auth *bind.TransactOpts, contract *bi
 		// later one, where timestamps and balances differ and so may the
 		// gas (an SSTORE's cost depends on the value it replaces). Only
 		// gas used is paid for.
-		opts.GasLimit = est + est/gasMarginDivisor
+		opts.GasLimit = est + est/gasMarginDivisor + payouts*payoutGas
 	}
 	tx, err := bind.Transact(contract, &opts, data)
 	if err != nil {
