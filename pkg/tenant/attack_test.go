@@ -1,13 +1,20 @@
 package tenant_test
 
 import (
+	"context"
+	"errors"
 	"fmt"
 	"math/big"
 	"sync"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/libp2p/go-libp2p/core/peer"
+
 	"github.com/tender-market/tender/internal/markettest"
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/tenant"
 )
@@ -80,4 +87,51 @@ func TestAttackBurst(t *testing.T) {
 		}
 	}
 	t.Logf("%d of %d jobs won at their first auction; %d queued", jobs-queued, jobs, queued)
+}
+
+// endedConn is a provider's line that says the job has ended, whatever it
+// does: a provider that stops the job but never closes the lease.
+type endedConn struct{ tenant.LeaseConn }
+
+func (endedConn) Status(context.Context) (network.LeaseStatus, error) {
+	return network.LeaseStatus{State: network.JobExited, Detail: "exit 0"}, nil
+}
+
+type endedMarket struct{ tenant.Market }
+
+func (m endedMarket) Lease(p peer.AddrInfo, id common.Hash, s auction.Signer) tenant.LeaseConn {
+	return endedConn{m.Market.Lease(p, id, s)}
+}
+
+// TestAttackBillingAfterTheJob: the provider says the job ended but never
+// closes the lease, to bill on. Submit closes it itself a grace period
+// after, paying only for the seconds until then. A provider that gives the
+// job up has its lease closed at once, the deposit back.
+func TestAttackBillingAfterTheJob(t *testing.T) {
+	t.Run("ended, not closed", func(t *testing.T) {
+		m, _, ten := setUp(t, func(c *tenant.Config) {
+			c.Market = endedMarket{c.Market}
+			c.CancelGrace = 2 * time.Second
+		})
+		res, err := ten.Submit(timeout(t, time.Minute), markettest.Job(t, "10m"), tenant.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Ending != "Closed" || !res.Cancelled || res.ExitCode != lease.NoExitCode {
+			t.Errorf("result %+v, want the lease closed by the tenant", res)
+		}
+		if l := m.Lease(res.LeaseID, lease.StateClosed, 10*time.Second); new(big.Int).Add(res.Paid, res.Refunded).Cmp(l.Deposit) != 0 {
+			t.Errorf("paid %s + refunded %s, want the deposit %s", res.Paid, res.Refunded, l.Deposit)
+		}
+	})
+	t.Run("given up", func(t *testing.T) {
+		_, _, ten := setUp(t)
+		res, err := ten.Submit(timeout(t, time.Minute), markettest.Job(t, "10m", "no-such-word"), tenant.Options{})
+		if !errors.Is(err, tenant.ErrProviderFailed) {
+			t.Fatalf("Submit: %v, want ErrProviderFailed", err)
+		}
+		if !res.Settled || res.Paid.Sign() != 0 || res.Refunded.Cmp(res.Deposit) != 0 {
+			t.Errorf("result %+v, want the lease closed with the whole deposit back", res)
+		}
+	})
 }

@@ -324,17 +324,31 @@ func (c *Client) Cancel(ctx context.Context, l *Lease, progress func(string)) (*
 			progress(fmt.Sprintf("the provider did not take the cancel (%v): closing the lease on chain", err))
 		}
 	}
-	r, err := c.cfg.Escrow.Close(ctx, c.cfg.Auth, l.ID, l.Terms, lease.NoExitCode, common.Hash{})
-	if errors.Is(err, lease.ErrIllegalTransition) {
-		// The provider closed it meanwhile.
-		ev, werr := c.waitSettled(ctx, l.ID, l.OpenedBlock)
-		if werr != nil {
-			return nil, err
-		}
-		return settlement(l, ev), nil
-	}
+	ev, err := c.closeOnChain(ctx, l)
 	if err != nil {
 		return nil, err
 	}
-	return transacted(l, r)
+	return settlement(l, ev), nil
+}
+
+// closeOnChain closes lease l as its tenant, with no result, and returns
+// the settling event; when the lease settled meanwhile, it returns that.
+func (c *Client) closeOnChain(ctx context.Context, l *Lease) (lease.Event, error) {
+	r, err := c.cfg.Escrow.Close(ctx, c.cfg.Auth, l.ID, l.Terms, lease.NoExitCode, common.Hash{})
+	if errors.Is(err, lease.ErrIllegalTransition) {
+		// Someone closed it meanwhile.
+		if ev, werr := c.waitSettled(ctx, l.ID, l.OpenedBlock); werr == nil {
+			return ev, nil
+		}
+		return lease.Event{}, err
+	}
+	if err != nil {
+		return lease.Event{}, err
+	}
+	for _, ev := range r.Events {
+		if ev.LeaseID == l.ID && ev.Kind.Settles() {
+			return ev, nil
+		}
+	}
+	return lease.Event{}, fmt.Errorf("lease %s: the close emitted no settling event", l.ID.Hex())
 }

@@ -153,6 +153,10 @@ func (e *NoWinnerError) ForNow() bool {
 	return false
 }
 
+// ErrProviderFailed: the provider gave the job up; the tenant closed the
+// lease.
+var ErrProviderFailed = errors.New("the provider could not run the job")
+
 // ErrNoPeer: no market peer was reached before publishing.
 var ErrNoPeer = errors.New("no market peer reached: name one with --bootstrap (a provider's or broker's multiaddr)")
 
@@ -226,10 +230,12 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 		return res, nil
 	}
 	ev, err := c.follow(ctx, l, lc, receipt.BlockNumber.Uint64(), opts.Logs, report)
+	if ev.Payload != nil {
+		res.settle(ev, c.cfg.Signer.Address())
+	}
 	if err != nil {
 		return res, err
 	}
-	res.settle(ev, c.cfg.Signer.Address())
 	report(Progress{Step: StepSettled, Message: settledText(res)})
 	if opts.OutputFile == "" || ev.Kind != lease.EventClosed {
 		return res, nil
@@ -409,8 +415,8 @@ func (c *Client) follow(ctx context.Context, l *Lease, lc LeaseConn, from uint64
 	} else {
 		close(logsDone)
 	}
-	failed := make(chan string, 1)
-	wg.Go(func() { c.reportStatus(ctx, lc, report, failed) })
+	failed, ended := make(chan string, 1), make(chan struct{}, 1)
+	wg.Go(func() { c.reportStatus(ctx, lc, report, failed, ended) })
 	settled := make(chan lease.Event, 1)
 	watchErr := make(chan error, 1)
 	wg.Go(func() {
@@ -422,14 +428,36 @@ func (c *Client) follow(ctx context.Context, l *Lease, lc LeaseConn, from uint64
 		settled <- ev
 	})
 	var ev lease.Event
-	select {
-	case <-ctx.Done():
-		return lease.Event{}, ctx.Err()
-	case err := <-watchErr:
-		return lease.Event{}, fmt.Errorf("watch the escrow: %w", err)
-	case why := <-failed:
-		return lease.Event{}, fmt.Errorf("the provider could not run the job: %s (the deposit comes back with tenant cancel %s, or tenant reclaim after the start deadline)", why, l.ID.Hex())
-	case ev = <-settled:
+	var stale <-chan time.Time // the provider said the job ended
+wait:
+	for {
+		select {
+		case <-ctx.Done():
+			return lease.Event{}, ctx.Err()
+		case err := <-watchErr:
+			return lease.Event{}, fmt.Errorf("watch the escrow: %w", err)
+		case why := <-failed:
+			// Stop paying for a job that will not run.
+			ev, err := c.closeOnChain(ctx, l)
+			if err != nil {
+				return lease.Event{}, fmt.Errorf("the provider could not run the job: %s; closing the lease failed, close it with tenant cancel %s: %w", why, l.ID.Hex(), err)
+			}
+			report(Progress{Step: StepSettled, Message: "the provider could not run the job; the lease is closed"})
+			return ev, fmt.Errorf("%w: %s (the lease is closed, its deposit back but for the seconds it ran)", ErrProviderFailed, why)
+		case <-ended:
+			t := time.NewTimer(c.cfg.CancelGrace)
+			defer t.Stop()
+			stale = t.C
+		case <-stale:
+			report(Progress{Step: StepStatus, Message: fmt.Sprintf("the job ended, but its provider has not closed the lease within %s: closing it", c.cfg.CancelGrace)})
+			var err error
+			if ev, err = c.closeOnChain(ctx, l); err != nil {
+				return lease.Event{}, fmt.Errorf("close the lease of a job that ended: %w", err)
+			}
+			break wait
+		case ev = <-settled:
+			break wait
+		}
 	}
 	// Give the log stream a moment to deliver its tail.
 	t := time.NewTimer(5 * time.Second)
@@ -479,8 +507,9 @@ func (c *Client) waitSettled(ctx context.Context, id common.Hash, from uint64) (
 var errSettled = errors.New("lease settled")
 
 // reportStatus reports the provider's status as it changes until ctx is
-// done, and says on failed when the provider gave the job up.
-func (c *Client) reportStatus(ctx context.Context, lc LeaseConn, report func(Progress), failed chan<- string) {
+// done, says on failed when the provider gave the job up, and on ended
+// when the job has ended.
+func (c *Client) reportStatus(ctx context.Context, lc LeaseConn, report func(Progress), failed chan<- string, ended chan<- struct{}) {
 	var last string
 	tick := time.NewTicker(c.cfg.PollInterval)
 	defer tick.Stop()
@@ -492,6 +521,12 @@ func (c *Client) reportStatus(ctx context.Context, lc LeaseConn, report func(Pro
 			if st.State == network.JobFailed {
 				failed <- st.Detail
 				return
+			}
+			if st.State == network.JobExited || st.State == network.JobClosed {
+				select {
+				case ended <- struct{}{}:
+				default:
+				}
 			}
 		}
 		select {
