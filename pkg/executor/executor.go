@@ -624,7 +624,9 @@ type FinishOptions struct {
 // attached to again. When collecting fails, the container is kept so it can
 // be retried, except when /output is over the job's limit: then the output
 // is lost, the container and its output are removed, and Finish returns the
-// job's exit with an error wrapping ErrOutputLimit.
+// job's exit with an error wrapping ErrOutputLimit. A removal that fails
+// after the output was collected is logged, not returned: the job's result
+// stands (Cleanup retries the removal later).
 func (e *Executor) Finish(ctx context.Context, run Run, opts FinishOptions) (Result, error) {
 	logCtx, stopLogs := context.WithCancel(ctx)
 	defer stopLogs()
@@ -668,8 +670,10 @@ func (e *Executor) Finish(ctx context.Context, run Run, opts FinishOptions) (Res
 	if err != nil {
 		return Result{Exit: exit}, err
 	}
+	// The result is whole: a clean-up that fails is the provider's to
+	// mend, not the job's end.
 	if err := e.Remove(ctx, run); err != nil {
-		return Result{Exit: exit, Output: out}, err
+		e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "job finished but not cleaned up", slog.String("lease", run.LeaseID), slog.Any("err", err))
 	}
 	return Result{Exit: exit, Output: out}, nil
 }

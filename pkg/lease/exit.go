@@ -36,10 +36,13 @@ const (
 	// ExitOutputLimit: it wrote more to /output than its limit; it has no
 	// result.
 	ExitOutputLimit
+	// ExitProviderFailure: the provider lost the job's end or its result
+	// (the job's status, if any, follows; billing stopped at the close).
+	ExitProviderFailure
 	exitReasons
 )
 
-var exitReasonText = [...]string{"", "cancelled by the tenant", "killed, out of time", "killed, out of memory", "stopped, over its output limit"}
+var exitReasonText = [...]string{"", "cancelled by the tenant", "killed, out of time", "killed, out of memory", "stopped, over its output limit", "the provider failed"}
 
 func (r ExitReason) String() string {
 	if r < exitReasons {
@@ -49,10 +52,11 @@ func (r ExitReason) String() string {
 }
 
 // NewExitCode is the exit code of a job whose process exited with status
-// (-1: none) for reason.
+// (-1: none) for reason. A job with no status keeps only a provider
+// failure for its reason (status 255 then); otherwise it has none.
 func NewExitCode(status int, reason ExitReason) ExitCode {
 	if status < 0 || status > 255 {
-		if reason == ExitedByItself {
+		if reason != ExitProviderFailure {
 			return NoExitCode
 		}
 		status = 255
@@ -89,6 +93,9 @@ func (c ExitCode) Describe(memoryLimit string) string {
 		return "no exit status"
 	}
 	r := c.Reason()
+	if r == ExitProviderFailure {
+		return r.String()
+	}
 	s := fmt.Sprint(c.Status())
 	if r != ExitedByItself {
 		s += ": " + r.String()

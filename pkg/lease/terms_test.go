@@ -140,7 +140,8 @@ func TestExitCode(t *testing.T) {
 		{lease.NewExitCode(137, lease.ExitOutOfMemory), 137, lease.ExitOutOfMemory, "137: killed, out of memory (limit 256Mi)"},
 		{lease.NewExitCode(143, lease.ExitCancelled), 143, lease.ExitCancelled, "143: cancelled by the tenant"},
 		{lease.NewExitCode(-1, lease.ExitedByItself), -1, lease.ExitedByItself, "no exit status"},
-		{lease.NewExitCode(-1, lease.ExitOutputLimit), 255, lease.ExitOutputLimit, "255: stopped, over its output limit"},
+		{lease.NewExitCode(-1, lease.ExitOutputLimit), -1, lease.ExitedByItself, "no exit status"},
+		{lease.NewExitCode(-1, lease.ExitProviderFailure), 255, lease.ExitProviderFailure, "the provider failed"},
 		{lease.ExitCode(137), 137, lease.ExitedByItself, "137"},
 		{lease.NoExitCode, -1, lease.ExitedByItself, "no exit status"},
 	}

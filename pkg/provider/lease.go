@@ -224,7 +224,7 @@ func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Ter
 	if err != nil && !errors.Is(err, executor.ErrOutputLimit) {
 		// The job's end or its output is lost: stop billing for it.
 		l.setState(network.JobExited, "the job's result could not be collected: "+err.Error())
-		l.closeOnChain(ctx, terms, lease.NoExitCode, common.Hash{})
+		l.closeOnChain(ctx, terms, lease.NewExitCode(-1, lease.ExitProviderFailure), common.Hash{})
 		return
 	}
 	order := &l.bid.order.Order

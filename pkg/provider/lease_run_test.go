@@ -388,14 +388,14 @@ func TestOtherProvidersLease(t *testing.T) {
 }
 
 // TestOutputLost: when a job's end or output cannot be collected, the
-// provider still closes the lease (with no exit status and no result), so
-// the tenant stops paying for a job that has ended.
+// provider still closes the lease (saying the provider failed, with no
+// result), so the tenant stops paying for a job that has ended.
 func TestOutputLost(t *testing.T) {
 	m, p, ten := setUp(t, 0)
 	res := submitRunning(t, m, p, ten, "run=1s", "lost")
 	s := settled(t, m, res.LeaseID)
-	if s.Closed.By != p.Party.Addr || s.Closed.ExitCode != lease.NoExitCode || s.Closed.ResultHash != (common.Hash{}) {
-		t.Errorf("closed by %s with exit %s, result %s; want the provider, no exit status, no result", s.Closed.By.Hex(), s.Closed.ExitCode, s.Closed.ResultHash.Hex())
+	if s.Closed.By != p.Party.Addr || s.Closed.ExitCode.Reason() != lease.ExitProviderFailure || s.Closed.ResultHash != (common.Hash{}) {
+		t.Errorf("closed by %s with exit %s, result %s; want the provider, a provider failure, no result", s.Closed.By.Hex(), s.Closed.ExitCode, s.Closed.ResultHash.Hex())
 	}
 	checkPaid(t, s, res.Deposit)
 	p.WaitState(res.LeaseID, network.JobClosed)

@@ -107,7 +107,7 @@ func TestRestartAfterTheJob(t *testing.T) {
 			if err != nil || len(removed) != 1 || removed[0] != id.Hex() {
 				t.Fatalf("removed %v, %v; want the lease's container", removed, err)
 			}
-		}, lease.NoExitCode, false, "exit no exit status"},
+		}, lease.NewExitCode(-1, lease.ExitProviderFailure), false, "exit the provider failed"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -125,7 +125,7 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 		d.wg.Go(func() {
 			defer d.endLease(l)
 			l.setState(network.JobExited, "the job's container is gone; closing with what accrued")
-			l.closeOnChain(ctx, terms, lease.NoExitCode, common.Hash{})
+			l.closeOnChain(ctx, terms, lease.NewExitCode(-1, lease.ExitProviderFailure), common.Hash{})
 		})
 	default:
 		log.Warn("job not re-attached; will not bill it until the next start", "err", err)

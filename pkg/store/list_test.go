@@ -132,7 +132,9 @@ func TestReputation(t *testing.T) {
 	// Closed by the provider when its tenant asked to cancel: a
 	// cancellation, not a completed job.
 	evs = append(evs, lifecycleExit(common.Hash{6}, tenant, good, 60, store.KindClosed, good, lease.NewExitCode(143, lease.ExitCancelled))...)
-	if _, err := s.ApplyChainEvents(ctx, "escrow", evs, store.ChainPosition{Block: 70}); err != nil {
+	// Closed by the provider that lost the job: no credit.
+	evs = append(evs, lifecycleExit(common.Hash{7}, tenant, good, 70, store.KindClosed, good, lease.NewExitCode(-1, lease.ExitProviderFailure))...)
+	if _, err := s.ApplyChainEvents(ctx, "escrow", evs, store.ChainPosition{Block: 80}); err != nil {
 		t.Fatal(err)
 	}
 	reps, err := s.Reputations(ctx)
@@ -140,8 +142,8 @@ func TestReputation(t *testing.T) {
 		t.Fatal(err)
 	}
 	g := reps[good]
-	if g.Leases != 4 || g.Completed != 1 || g.ClosedByTenant != 2 || g.Overdrawn != 1 || g.Reclaimed != 0 || g.Earned.String() != "2700000" {
-		t.Errorf("good provider: %+v; want 4 leases, 1 completed, 2 cancelled by the tenant, 1 overdrawn, earned 2700000", g)
+	if g.Leases != 5 || g.Completed != 1 || g.ClosedByTenant != 2 || g.Overdrawn != 1 || g.Reclaimed != 0 || g.Earned.String() != "3100000" {
+		t.Errorf("good provider: %+v; want 5 leases, 1 completed, 2 cancelled by the tenant, 1 overdrawn, earned 3100000", g)
 	}
 	score, err := s.ReputationFunc(ctx)
 	if err != nil {

@@ -20,7 +20,7 @@ type Reputation struct {
 	// Running leases are open or running now.
 	Running uint64
 	// Completed leases were closed by the provider because the job ended,
-	// not because its tenant cancelled it.
+	// not because its tenant cancelled it or the provider failed it.
 	Completed uint64
 	// ClosedByTenant leases were cancelled by their tenant: closed on
 	// chain by the tenant, or by the provider with an exit code that says
@@ -49,13 +49,17 @@ func (r Reputation) Score() uint64 {
 
 // cancelledExit is true for a lease whose exit code says its tenant
 // cancelled it: package lease's ExitCode with reason ExitCancelled (1) in
-// its second byte. TestReputation keeps the two in step.
-const cancelledExit = `coalesce(exit_code >= 0 AND (exit_code >> 8) & 255 = 1, false)`
+// its second byte; failedExit for one whose provider failed it
+// (ExitProviderFailure, 5). TestReputation keeps them in step.
+const (
+	cancelledExit = `coalesce(exit_code >= 0 AND (exit_code >> 8) & 255 = 1, false)`
+	failedExit    = `coalesce(exit_code >= 0 AND (exit_code >> 8) & 255 = 5, false)`
+)
 
 const reputationColumns = `
 count(*),
 count(*) FILTER (WHERE state IN ('open', 'running')),
-count(*) FILTER (WHERE state = 'closed' AND closed_by = 'provider' AND NOT ` + cancelledExit + `),
+count(*) FILTER (WHERE state = 'closed' AND closed_by = 'provider' AND NOT ` + cancelledExit + ` AND NOT ` + failedExit + `),
 count(*) FILTER (WHERE state = 'closed' AND (closed_by = 'tenant' OR ` + cancelledExit + `)),
 count(*) FILTER (WHERE state = 'reclaimed'),
 count(*) FILTER (WHERE state = 'overdrawn'),
