@@ -32,6 +32,7 @@ type submitSettings struct {
 	deposit     string
 	broker      brokerURL
 	queue       time.Duration
+	start       time.Duration
 }
 
 // brokerURL is --broker: a broker's http or https URL, checked when set.
@@ -71,7 +72,10 @@ func newSubmitCommand(env *cli.Env) *cobra.Command {
   4. it opens the lease in escrow with a deposit of price x maxDuration
      (approving the token first when needed);
   5. it sends the winner the input (--input DIR, unpacked at /input) and the
-     secrets;
+     secrets, and waits for it to start the lease on chain; a winner that
+     cannot be reached or does not start within --start-timeout has its
+     lease closed (the deposit comes back) and the next qualifying bid of
+     the auction gets the lease instead;
   6. it follows status and logs until the lease closes (--detach returns
      here), then downloads /output (--results) and checks its SHA-256
      against the hash the provider committed on chain: bytes arrive in
@@ -136,6 +140,7 @@ standard error.
 	f.DurationVar(&s.peerTimeout, "peer-timeout", 30*time.Second, "how long to wait for a market peer before publishing, and to keep trying to reach the winner")
 	addLeaseDirFlag(f, &s.leaseDir)
 	f.StringVar(&s.deposit, "deposit", "", `deposit instead of price x maxDuration ("1.5 tokens" or base units); the lease is overdrawn, and closed, when it is spent`)
+	f.DurationVar(&s.start, "start-timeout", 2*time.Minute, "how long the winner has to start the job once handed it; one that does not (or cannot be reached) has its lease closed, the deposit back, and the next qualifying bid is opened instead (0: no wait)")
 	f.DurationVar(&s.queue, "queue-timeout", 10*time.Minute, "while providers are busy (or silent), auction the job again, waiting longer each round, for up to this long (0: once)")
 	f.Var(&s.broker, "broker", "broker whose provider reputations break price ties (e.g. http://127.0.0.1:8080); without it every bidder counts 0")
 	return cmd
@@ -184,7 +189,7 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 		logs = env.Stderr
 	}
 	res, err := t.Submit(ctx, job, tenant.Options{
-		InputDir: s.input, Detach: s.detach, Logs: logs, OutputFile: s.results, Deposit: deposit, QueueTimeout: s.queue,
+		InputDir: s.input, Detach: s.detach, Logs: logs, OutputFile: s.results, Deposit: deposit, QueueTimeout: s.queue, StartTimeout: s.start,
 		Progress: func(p tenant.Progress) { printProgress(env.Stderr, p, conn.TokenDecimals) },
 	})
 	if s.output.JSON() && res != nil {

@@ -82,6 +82,8 @@ type ProviderSpec struct {
 	BidHold time.Duration
 	// CPUMillis is the CPU it rents out in all (0: 4000).
 	CPUMillis uint64
+	// Stall: it takes jobs and never starts them (Runner.Stall).
+	Stall bool
 }
 
 // Clock is a daemon's clock: the wall clock, moved on by what a test
@@ -134,6 +136,7 @@ func (m *Market) NewProvider(spec ProviderSpec) *Provider {
 	}
 	t.Cleanup(func() { inv.Close() })
 	p := &Provider{m: m, Spec: spec, Party: m.Chain.Providers[spec.Party], Runner: NewRunner(), WorkDir: t.TempDir(), Inv: inv, Clock: &Clock{}}
+	p.Runner.Stall = spec.Stall
 	t.Cleanup(p.Runner.Close)
 	t.Cleanup(p.Stop)
 	return p

@@ -39,6 +39,10 @@ import (
 // Finish was interrupted can be attached to again. It is safe for
 // concurrent use.
 type Runner struct {
+	// Stall makes Start hang until its context ends: a provider that takes
+	// jobs and never starts them. Set it before the runner is used.
+	Stall bool
+
 	mu   sync.Mutex
 	runs map[string]*job // by lease ID
 	// Started are the jobs started, in order.
@@ -123,7 +127,11 @@ func (r *Runner) Running(id string) bool {
 }
 
 // Start starts the job.
-func (r *Runner) Start(_ context.Context, spec executor.Job) (executor.Run, error) {
+func (r *Runner) Start(ctx context.Context, spec executor.Job) (executor.Run, error) {
+	if r.Stall {
+		<-ctx.Done()
+		return executor.Run{}, ctx.Err()
+	}
 	s, err := parseScript(spec.Command)
 	if err != nil {
 		return executor.Run{}, err

@@ -73,6 +73,15 @@ func TestAttackJammedAuction(t *testing.T) {
 	if _, winner, err := testDomain.Verify(&back); err != nil || winner == nil || winner.Hash != tr.Winner {
 		t.Errorf("the transcript does not verify on its winner: %v, %v", winner, err)
 	}
+	ranked, err := testDomain.Ranked(&tr)
+	if err != nil || len(ranked) == 0 || testDomain.BidHash(&ranked[0].Bid) != tr.Winner {
+		t.Fatalf("Ranked: %d bids, %v; want the winner first", len(ranked), err)
+	}
+	for i := 1; i < len(ranked); i++ {
+		if ranked[i].Bid.PricePerHour.Cmp(ranked[i-1].Bid.PricePerHour) < 0 {
+			t.Fatalf("Ranked: bid %d asks %s, less than the one before it", i, ranked[i].Bid.PricePerHour)
+		}
+	}
 	back.Omitted++ // the count is signed
 	if _, _, err := testDomain.Verify(&back); err == nil {
 		t.Error("a transcript with its omitted count changed verifies")

@@ -157,6 +157,37 @@ func (d Domain) Verify(t *Transcript) (VerifiedOrder, *VerifiedBid, error) {
 	return order, winner, nil
 }
 
+// Ranked returns the bids of t that can win, best first under the rule:
+// the winner, then those the auctioneer may fall back on. It verifies
+// each bid's signature.
+func (d Domain) Ranked(t *Transcript) ([]SignedBid, error) {
+	var cands []Candidate
+	for i, e := range t.Entries {
+		if e.Reason != ReasonEligible {
+			continue
+		}
+		vb, err := d.VerifyBid(e.Bid)
+		if err != nil {
+			return nil, fmt.Errorf("transcript entry %d: %w", i, err)
+		}
+		cands = append(cands, Candidate{Bid: vb, Arrival: e.Arrival, Reputation: e.Reputation})
+	}
+	slices.SortFunc(cands, func(a, b Candidate) int {
+		switch {
+		case better(&a, &b):
+			return -1
+		case better(&b, &a):
+			return 1
+		}
+		return 0
+	})
+	out := make([]SignedBid, len(cands))
+	for i := range cands {
+		out[i] = cands[i].Bid.SignedBid
+	}
+	return out, nil
+}
+
 // TranscriptHash is the EIP-712 digest the auctioneer signs.
 func (d Domain) TranscriptHash(t *Transcript) (common.Hash, error) {
 	hashes := make([]common.Hash, len(t.Entries))

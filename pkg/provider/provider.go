@@ -153,6 +153,10 @@ type bidState struct {
 	id     common.Hash
 	gpus   []string
 	leased bool
+	// lost: the transcript named another winner. The bid holds nothing
+	// any more but stays valid until it expires: the tenant may still
+	// open it when its winner never starts.
+	lost bool
 }
 
 // New checks cfg and returns a daemon.
@@ -329,6 +333,9 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder) (*bidState, error) {
 	}
 	var cpu, mem, disk uint64
 	for _, b := range d.bids {
+		if b.lost {
+			continue
+		}
 		r := &b.order.Order.Requirements
 		cpu, mem, disk = cpu+r.CPUMillis, mem+r.MemoryMiB, disk+r.DiskMiB
 	}
@@ -394,7 +401,7 @@ func (d *Daemon) release(id common.Hash) {
 	defer d.mu.Unlock()
 	if b, ok := d.bids[id]; ok && !b.leased {
 		delete(d.bids, id)
-		if len(b.gpus) > 0 {
+		if len(b.gpus) > 0 && !b.lost {
 			d.cfg.GPUs.Release(id.Hex())
 		}
 	}
@@ -429,7 +436,7 @@ func (d *Daemon) pruneLocked() {
 	for id, b := range d.bids {
 		if !b.leased && now.After(b.holdUntil()) {
 			delete(d.bids, id)
-			if len(b.gpus) > 0 {
+			if len(b.gpus) > 0 && !b.lost {
 				d.cfg.GPUs.Release(id.Hex())
 			}
 		}
@@ -462,19 +469,19 @@ func (d *Daemon) noBid(ctx context.Context, o *auction.VerifiedOrder, r auction.
 	log.Info("no bid", "reason", r, "detail", detail)
 }
 
-// onTranscript releases what the provider held for bids that lost.
+// onTranscript releases what the provider held for bids that lost; they
+// stay valid, holding nothing, for the tenant to fall back on.
 func (d *Daemon) onTranscript(t network.VerifiedTranscript) {
 	d.mu.Lock()
-	var lost []common.Hash
+	defer d.mu.Unlock()
 	for id, b := range d.bids {
-		if b.order.Hash == t.Order.Hash && !b.leased && t.Transcript.Winner != id {
-			lost = append(lost, id)
+		if b.order.Hash == t.Order.Hash && !b.leased && !b.lost && t.Transcript.Winner != id {
+			b.lost = true
+			if len(b.gpus) > 0 {
+				d.cfg.GPUs.Release(id.Hex())
+			}
+			d.log.Info("bid lost; released its GPUs", "bid", id, "order", t.Order.Hash, "winner", t.Transcript.Winner)
 		}
-	}
-	d.mu.Unlock()
-	for _, id := range lost {
-		d.log.Info("bid lost; released its GPUs", "bid", id, "order", t.Order.Hash, "winner", t.Transcript.Winner)
-		d.release(id)
 	}
 }
 
@@ -509,6 +516,16 @@ func (d *Daemon) startLease(ctx context.Context, id common.Hash) bool {
 	if !ok {
 		d.mu.Unlock()
 		return false
+	}
+	if b.lost {
+		// The tenant fell back on it: hold its GPUs again, if they are
+		// free (if not, the lease fails and the tenant closes it).
+		b.lost = false
+		if len(b.gpus) > 0 {
+			if err := d.cfg.GPUs.Reserve(id.Hex(), b.gpus, b.holdUntil()); err != nil {
+				d.log.Warn("a lost bid's lease opened, but its GPUs are taken", "lease", id, "err", err)
+			}
+		}
 	}
 	b.leased = true
 	l := newLeaseRun(d, b)

@@ -25,7 +25,8 @@ import (
 type Options struct {
 	// InputDir, when set, is sent as the job's /input.
 	InputDir string
-	// Detach returns once the job was handed to the provider.
+	// Detach returns once the job was handed to the provider (and, with
+	// StartTimeout, started).
 	Detach bool
 	// Logs receives the job's logs while it runs (nil: not followed).
 	Logs io.Writer
@@ -41,6 +42,12 @@ type Options struct {
 	// bid wins for now (providers busy or silent); 0 auctions it once. A
 	// job no provider can ever serve fails at once.
 	QueueTimeout time.Duration
+	// StartTimeout is how long the winner has, once handed the job, to
+	// start the lease on chain. A winner that cannot be reached, or does
+	// not start in time, has its lease closed (the deposit comes back) and
+	// the next qualifying bid of the auction is opened instead. 0: no
+	// wait (and no fallback past the hand-over).
+	StartTimeout time.Duration
 }
 
 // Progress is one step of a submission.
@@ -73,6 +80,7 @@ const (
 	StepQueued      Step = "queued"
 	StepLeaseOpened Step = "lease-opened"
 	StepHandedOver  Step = "handed-over"
+	StepFallback    Step = "fallback"
 	StepStatus      Step = "status"
 	StepSettled     Step = "settled"
 	StepDownloading Step = "downloading"
@@ -183,53 +191,29 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 	if err != nil {
 		return res, err
 	}
-	res.Winner = &win.Bid
-	providerPeer, err := peer.Decode(win.Bid.PeerID)
-	if err != nil {
-		return res, fmt.Errorf("winner's peer ID: %w", err)
+	// The winner first, then the runners-up, should it not start.
+	bids, err := c.cfg.Domain.Ranked(&res.Transcript)
+	if err != nil || len(bids) == 0 {
+		bids = []auction.SignedBid{*win}
 	}
-
-	res.Deposit = lease.NewTerms(&order, &win.Bid).MaxCost()
-	if opts.Deposit != nil {
-		res.Deposit = new(big.Int).Set(opts.Deposit)
-	}
-	rec := &LeaseRecord{
-		LeaseID: c.cfg.Domain.BidHash(&win.Bid), OrderHash: res.OrderHash, Order: order, Bid: *win,
-		ProviderPeer: providerPeer.String(), Deposit: res.Deposit, Created: c.cfg.Now().UTC(),
-	}
-	for _, a := range c.cfg.Market.PeerAddrs(providerPeer) {
-		rec.ProviderAddrs = append(rec.ProviderAddrs, a.String())
-	}
-	// Saved before the deposit moves: a crash after opening loses nothing.
-	if err := c.cfg.Records.save(rec); err != nil {
-		return res, err
-	}
-	id, receipt, err := c.cfg.Escrow.Open(ctx, c.cfg.Auth, &order, win, res.Deposit)
-	if err != nil {
-		return res, err
-	}
-	res.LeaseID = id
-	rec.OpenedBlock = receipt.BlockNumber.Uint64()
-	if err := c.cfg.Records.save(rec); err != nil {
-		c.log.Warn("lease record not updated with its block", "lease", id, "err", err)
-	}
-	report(Progress{Step: StepLeaseOpened, LeaseID: id, Message: fmt.Sprintf("lease %s opened with %s from %s at %s per hour, deposit %s", id.Hex(), win.Bid.Provider.Hex(), providerPeer, win.Bid.PricePerHour, res.Deposit)})
-
-	l := &Lease{ID: id, Terms: rec.Terms(), OpenedBlock: rec.OpenedBlock, Provider: c.peerInfo(providerPeer), Record: rec}
-	lc := c.conn(l)
-	if opts.InputDir != "" {
-		if err := c.reach(ctx, func(ctx context.Context) error { return sendInput(ctx, lc, opts.InputDir) }); err != nil {
-			return res, fmt.Errorf("send input: %w", err)
+	var l *Lease
+	var lc LeaseConn
+	for i := range bids {
+		l, lc, err = c.lease(ctx, job, order, &bids[i], opts, res, report)
+		if err == nil || !errors.Is(err, errNoStart) || ctx.Err() != nil {
+			break
+		}
+		if i+1 < len(bids) {
+			report(Progress{Step: StepFallback, Message: fmt.Sprintf("%v; opening the lease with the next bid, %s at %s per hour", err, bids[i+1].Bid.Provider.Hex(), bids[i+1].Bid.PricePerHour)})
 		}
 	}
-	if err := c.reach(ctx, func(ctx context.Context) error { return lc.PutSecrets(ctx, job.Secrets) }); err != nil {
-		return res, fmt.Errorf("send secrets: %w", err)
+	if err != nil {
+		return res, err
 	}
-	report(Progress{Step: StepHandedOver, Message: "job handed to the provider"})
 	if opts.Detach {
 		return res, nil
 	}
-	ev, err := c.follow(ctx, l, lc, receipt.BlockNumber.Uint64(), opts.Logs, report)
+	ev, err := c.follow(ctx, l, lc, l.OpenedBlock, opts.Logs, report)
 	if ev.Payload != nil {
 		res.settle(ev, c.cfg.Signer.Address())
 	}
@@ -262,6 +246,116 @@ func (c *Client) peerInfo(p peer.ID) peer.AddrInfo {
 		}
 	}
 	return ai
+}
+
+// errNoStart: the provider of a lease did not take the job or did not
+// start it in time; the tenant closed the lease (its deposit came back).
+var errNoStart = errors.New("the provider did not start the job")
+
+// lease opens a lease from bid (saving its record first), hands the
+// provider the job and, unless opts.StartTimeout is 0, waits for the lease
+// to start on chain. When the provider cannot be reached or does not start
+// in time, it closes the lease (the whole deposit comes back: it never
+// started) and returns an error wrapping errNoStart.
+func (c *Client) lease(ctx context.Context, job *jobspec.Job, order auction.Order, bid *auction.SignedBid, opts Options, res *Result, report func(Progress)) (*Lease, LeaseConn, error) {
+	res.Winner, res.LeaseID = &bid.Bid, common.Hash{}
+	providerPeer, err := peer.Decode(bid.Bid.PeerID)
+	if err != nil {
+		return nil, nil, fmt.Errorf("the bid's peer ID: %w", err)
+	}
+	res.Deposit = lease.NewTerms(&order, &bid.Bid).MaxCost()
+	if opts.Deposit != nil {
+		res.Deposit = new(big.Int).Set(opts.Deposit)
+	}
+	rec := &LeaseRecord{
+		LeaseID: c.cfg.Domain.BidHash(&bid.Bid), OrderHash: res.OrderHash, Order: order, Bid: *bid,
+		ProviderPeer: providerPeer.String(), Deposit: res.Deposit, Created: c.cfg.Now().UTC(),
+	}
+	for _, a := range c.cfg.Market.PeerAddrs(providerPeer) {
+		rec.ProviderAddrs = append(rec.ProviderAddrs, a.String())
+	}
+	// Saved before the deposit moves: a crash after opening loses nothing.
+	if err := c.cfg.Records.save(rec); err != nil {
+		return nil, nil, err
+	}
+	id, receipt, err := c.cfg.Escrow.Open(ctx, c.cfg.Auth, &order, bid, res.Deposit)
+	if err != nil {
+		return nil, nil, err
+	}
+	res.LeaseID = id
+	rec.OpenedBlock = receipt.BlockNumber.Uint64()
+	if err := c.cfg.Records.save(rec); err != nil {
+		c.log.Warn("lease record not updated with its block", "lease", id, "err", err)
+	}
+	report(Progress{Step: StepLeaseOpened, LeaseID: id, Message: fmt.Sprintf("lease %s opened with %s from %s at %s per hour, deposit %s", id.Hex(), bid.Bid.Provider.Hex(), providerPeer, bid.Bid.PricePerHour, res.Deposit)})
+
+	l := &Lease{ID: id, Terms: rec.Terms(), OpenedBlock: rec.OpenedBlock, Provider: c.peerInfo(providerPeer), Record: rec}
+	lc := c.conn(l)
+	handOver := func(ctx context.Context) error {
+		if opts.InputDir != "" {
+			if err := c.reach(ctx, func(ctx context.Context) error { return sendInput(ctx, lc, opts.InputDir) }); err != nil {
+				return fmt.Errorf("send input: %w", err)
+			}
+		}
+		if err := c.reach(ctx, func(ctx context.Context) error { return lc.PutSecrets(ctx, job.Secrets) }); err != nil {
+			return fmt.Errorf("send secrets: %w", err)
+		}
+		return nil
+	}
+	if err := handOver(ctx); err != nil {
+		if !retryable(err) || ctx.Err() != nil {
+			return l, lc, err
+		}
+		return l, lc, c.giveUp(ctx, l, err)
+	}
+	report(Progress{Step: StepHandedOver, Message: "job handed to the provider"})
+	if opts.StartTimeout <= 0 {
+		return l, lc, nil
+	}
+	started, err := c.waitStarted(ctx, l, opts.StartTimeout)
+	if err != nil || started {
+		return l, lc, err
+	}
+	return l, lc, c.giveUp(ctx, l, fmt.Errorf("not started on chain within %s", opts.StartTimeout))
+}
+
+// giveUp closes lease l, whose provider did not take or start the job
+// (why), and returns an error wrapping errNoStart that says so.
+func (c *Client) giveUp(ctx context.Context, l *Lease, why error) error {
+	ev, err := c.closeOnChain(ctx, l)
+	if err != nil {
+		return fmt.Errorf("lease %s: %w (%v), and closing it failed: %w", l.ID.Hex(), errNoStart, why, err)
+	}
+	refunded := "?"
+	if cl, ok := ev.Payload.(*lease.Closed); ok {
+		refunded = cl.Refunded.String()
+	}
+	return fmt.Errorf("lease %s: %w (%v); closed it, %s refunded", l.ID.Hex(), errNoStart, why, refunded)
+}
+
+// waitStarted waits up to within for lease l to start on chain; it
+// reports whether it did (or has settled meanwhile, for follow to tell).
+func (c *Client) waitStarted(ctx context.Context, l *Lease, within time.Duration) (bool, error) {
+	deadline := time.NewTimer(within)
+	defer deadline.Stop()
+	tick := time.NewTicker(c.cfg.PollInterval)
+	defer tick.Stop()
+	for {
+		on, err := c.cfg.Escrow.Lease(ctx, l.ID)
+		if err != nil {
+			return false, err
+		}
+		if on.State != lease.StateOpen {
+			return true, nil
+		}
+		select {
+		case <-ctx.Done():
+			return false, ctx.Err()
+		case <-deadline.C:
+			return false, nil
+		case <-tick.C:
+		}
+	}
 }
 
 // queue auctions job until a bid wins, again and again while every bid
