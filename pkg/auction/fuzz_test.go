@@ -64,6 +64,31 @@ func FuzzReadBid(f *testing.F) {
 	})
 }
 
+func FuzzReadNoBid(f *testing.F) {
+	tenant, provider := testKey(f, 1), testKey(f, 2)
+	order := mustSignOrder(f, sampleOrder(addr(tenant)), tenant)
+	nb, err := testDomain.SignNoBid(NoBid{OrderHash: order.Hash, Provider: addr(provider), PeerID: testPeer, Reason: ReasonBusy, Detail: "has 0 free GPUs"}, NewKeySigner(provider))
+	if err != nil {
+		f.Fatal(err)
+	}
+	data, _ := EncodeNoBid(nb)
+	f.Add(data)
+	f.Add(bytes.Replace(data, []byte(`"busy"`), []byte(`"BUSY"`), 1))
+	f.Add([]byte(`{"v":1,"noBid":{}}`))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		got, err := testDomain.ReadNoBid(data, &order, t0)
+		if err != nil {
+			return
+		}
+		if got.NoBid.OrderHash != order.Hash || len(got.NoBid.Detail) > 512 {
+			t.Fatalf("accepted a no-bid for order %s with %d bytes of detail", got.NoBid.OrderHash.Hex(), len(got.NoBid.Detail))
+		}
+		if signer, err := Recover(testDomain.NoBidHash(&got.NoBid), got.Signature); err != nil || signer != got.NoBid.Provider {
+			t.Fatalf("accepted a no-bid not signed by its provider: %s, %v", signer.Hex(), err)
+		}
+	})
+}
+
 func FuzzDecodeTranscript(f *testing.F) {
 	tr := fuzzTranscript(f)
 	data, err := EncodeTranscript(tr)

@@ -229,10 +229,20 @@ func (p *Prices) runCommand(ctx context.Context, order *auction.Order, offer *au
 	case err != nil:
 		return nil, fmt.Errorf("pricing command %s: %w: %s", p.command[0], err, strings.TrimSpace(stderr.String()))
 	}
-	out := strings.TrimSpace(stdout.String())
+	v, err := parseCommandPrice(stdout.String())
+	if err != nil {
+		return nil, fmt.Errorf("pricing command %s: %w", p.command[0], err)
+	}
+	return v, nil
+}
+
+// parseCommandPrice reads what a pricing command printed: a positive whole
+// number of base units, within 256 bits.
+func parseCommandPrice(printed string) (*big.Int, error) {
+	out := strings.TrimSpace(printed)
 	v, ok := new(big.Int).SetString(out, 10)
-	if !ok || v.Sign() <= 0 {
-		return nil, fmt.Errorf("pricing command %s: printed %q, want a positive whole number of the token's base units", p.command[0], truncate(out, 64))
+	if !ok || v.Sign() <= 0 || v.BitLen() > 256 {
+		return nil, fmt.Errorf("printed %q, want a positive whole number of the token's base units", truncate(out, 64))
 	}
 	return v, nil
 }

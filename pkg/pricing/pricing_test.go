@@ -123,3 +123,20 @@ func TestCommand(t *testing.T) {
 		})
 	}
 }
+
+// FuzzCommandPrice feeds a pricing command's output to its parser: what
+// it accepts is a positive amount that fits a uint256, printed back the same.
+func FuzzCommandPrice(f *testing.F) {
+	for _, s := range []string{"2000000\n", " 1 ", "0", "-5", "1e6", "0x10", "99999999999999999999999999999999999999999999999999999999999999999999999999999999"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, printed string) {
+		v, err := parseCommandPrice(printed)
+		if err != nil {
+			return
+		}
+		if v.Sign() <= 0 || v.BitLen() > 256 {
+			t.Fatalf("accepted %q as %s", printed, v)
+		}
+	})
+}

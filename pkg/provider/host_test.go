@@ -79,3 +79,40 @@ func TestUntar(t *testing.T) {
 		})
 	}
 }
+
+// FuzzUntar feeds a tenant's input archive to the unpacker: it must not
+// panic, write outside its directory, or take more than its limit.
+func FuzzUntar(f *testing.F) {
+	var good bytes.Buffer
+	tw := tar.NewWriter(&good)
+	tw.WriteHeader(&tar.Header{Typeflag: tar.TypeDir, Name: "d/", Mode: 0o755})
+	tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "d/f.txt", Mode: 0o644, Size: 2})
+	tw.Write([]byte("hi"))
+	tw.Close()
+	f.Add(good.Bytes())
+	var escape bytes.Buffer
+	tw = tar.NewWriter(&escape)
+	tw.WriteHeader(&tar.Header{Typeflag: tar.TypeReg, Name: "../x", Mode: 0o644, Size: 1})
+	tw.Write([]byte("x"))
+	tw.Close()
+	f.Add(escape.Bytes())
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, data []byte) {
+		root := t.TempDir()
+		dir := filepath.Join(root, "in")
+		got, err := untar(bytes.NewReader(data), dir, 64)
+		if err == nil && got > 64 {
+			t.Fatalf("took %d bytes past a limit of 64", got)
+		}
+		// Nothing may land beside the input directory.
+		entries, rerr := os.ReadDir(root)
+		if rerr != nil {
+			t.Fatal(rerr)
+		}
+		for _, e := range entries {
+			if e.Name() != "in" {
+				t.Fatalf("unpacking wrote %s outside the input directory", e.Name())
+			}
+		}
+	})
+}
