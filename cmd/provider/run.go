@@ -35,6 +35,7 @@ type runSettings struct {
 	withdrawEvery  time.Duration
 	secretsTimeout time.Duration
 	bidHold        time.Duration
+	retention      time.Duration
 	fromBlock      int64
 }
 
@@ -101,6 +102,7 @@ The price list (--prices) is YAML:
 	f.StringVar(&s.workDir, "work-dir", defaultWorkDir(), "directory for the leases' input, logs and output archives")
 	f.DurationVar(&s.withdrawEvery, "withdraw-every", 10*time.Minute, "how often to withdraw a running lease's accrued pay")
 	f.DurationVar(&s.secretsTimeout, "secrets-timeout", 2*time.Minute, "how long to wait for a tenant's secrets after its lease opens")
+	f.DurationVar(&s.retention, "retention", provider.DefaultRetention, "how long a settled lease's files (input, output, log) are kept for its tenant to fetch, then removed")
 	f.DurationVar(&s.bidHold, "bid-hold", provider.DefaultBidHold, "how long after an order's bid deadline a bid (and the GPUs it holds) stays valid for the tenant to open the lease")
 	f.Int64Var(&s.fromBlock, "from-block", -1, "block to start reading escrow events from (-1: the chain's head at start)")
 	return cmd
@@ -188,7 +190,7 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 		GPUs: gpu.NewAllocator(inv, nil), Inventory: inv,
 		CPUMillis: cpu, MemoryMiB: mem, DiskMiB: disk, Attributes: attrs,
 		WorkDir: s.workDir, WatchFrom: from, PollInterval: s.market.PollInterval,
-		WithdrawEvery: s.withdrawEvery, SecretsTimeout: s.secretsTimeout, BidHold: s.bidHold,
+		WithdrawEvery: s.withdrawEvery, SecretsTimeout: s.secretsTimeout, BidHold: s.bidHold, Retention: s.retention,
 		Logger: log,
 	})
 	if err != nil {

@@ -84,6 +84,9 @@ type ProviderSpec struct {
 	CPUMillis uint64
 	// Stall: it takes jobs and never starts them (Runner.Stall).
 	Stall bool
+	// Retention is how long it keeps settled leases' files (0: the
+	// daemon's default).
+	Retention time.Duration
 }
 
 // Clock is a daemon's clock: the wall clock, moved on by what a test
@@ -159,7 +162,7 @@ func (p *Provider) Start(boot ...*network.Node) {
 		GPUs: alloc, Inventory: p.Inv,
 		CPUMillis: cmp.Or(p.Spec.CPUMillis, 4000), MemoryMiB: 8192, DiskMiB: 10240,
 		WorkDir: p.WorkDir, PollInterval: 50 * time.Millisecond, WithdrawEvery: time.Second,
-		SecretsTimeout: p.Spec.SecretsTimeout, BidHold: p.Spec.BidHold, Logger: testenv.Logger(t, p.Spec.Name), Now: p.Clock.Now,
+		SecretsTimeout: p.Spec.SecretsTimeout, BidHold: p.Spec.BidHold, Retention: p.Spec.Retention, Logger: testenv.Logger(t, p.Spec.Name), Now: p.Clock.Now,
 	})
 	if err != nil {
 		t.Fatal(err)

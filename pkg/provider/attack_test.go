@@ -1,15 +1,22 @@
 package provider_test
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/peer"
+
+	"github.com/tender-market/tender/internal/markettest"
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/provider"
 	"github.com/tender-market/tender/pkg/tenant"
 )
@@ -77,5 +84,46 @@ func TestAttackInputBeyondDisk(t *testing.T) {
 		if strings.HasPrefix(e.Name(), "input") {
 			t.Errorf("the refused input left %s behind", e.Name())
 		}
+	}
+}
+
+// TestAttackDiskKeptForever: leases settle and their files (input, output
+// archive, log) would stay on the provider's disk for good. They stay
+// Retention for the tenant to fetch, survive a restart (log included),
+// and are then removed.
+func TestAttackDiskKeptForever(t *testing.T) {
+	m := markettest.New(t)
+	p := m.NewProvider(markettest.ProviderSpec{Name: "provider", Machine: "dgxh100", Model: "H100", PricePerHour: "2000000", Retention: time.Hour})
+	p.Start()
+	ten := m.NewTenant("tenant", nil, []*network.Node{p.Node})
+	res, err := ten.Submit(timeout(t, time.Minute), testJob(t, "run=100ms", "log=step 1", "out=model.json:w"), tenant.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(p.WorkDir, "leases", res.LeaseID.Hex())
+	p.WaitState(res.LeaseID, network.JobClosed)
+	if _, err := os.Stat(filepath.Join(dir, "logs.txt")); err != nil {
+		t.Fatalf("the settled lease's log is not kept: %v", err)
+	}
+	// A restart serves the log from its file.
+	p.Stop()
+	p.Start()
+	l, err := ten.Find(timeout(t, time.Minute), res.LeaseID, &peer.AddrInfo{ID: p.Node.ID(), Addrs: p.Node.AddrInfo().Addrs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var logs bytes.Buffer
+	if _, err := ten.Logs(timeout(t, time.Minute), l, false, &logs); err != nil || !strings.Contains(logs.String(), "step 1") {
+		t.Fatalf("logs after a restart: %q, %v; want the job's line", logs.String(), err)
+	}
+	// Past the retention, the next order sweeps it away.
+	p.Clock.Advance(2 * time.Hour)
+	publish(t, m, ten.Node, testJob(t), 10*time.Minute).Bid()
+	testenv.Eventually(t, 10*time.Second, "the settled lease's files removed", func() (bool, string, error) {
+		_, err := os.Stat(dir)
+		return errors.Is(err, os.ErrNotExist), fmt.Sprint(err), nil
+	})
+	if _, err := ten.Logs(timeout(t, time.Minute), l, false, &logs); !errors.Is(err, network.ErrLeaseNotServed) {
+		t.Errorf("logs of a swept lease: %v, want ErrLeaseNotServed", err)
 	}
 }

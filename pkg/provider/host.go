@@ -10,7 +10,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -241,67 +240,4 @@ func decodeSHA(s string) ([32]byte, error) {
 	}
 	copy(out[:], b)
 	return out, nil
-}
-
-// logBook keeps a job's recent output for any number of readers, who may
-// follow it as it grows.
-type logBook struct {
-	mu      sync.Mutex
-	buf     []byte
-	max     int
-	dropped int64 // bytes dropped from the front
-	done    bool
-	changed chan struct{}
-}
-
-func newLogBook(max int) *logBook { return &logBook{max: max, changed: make(chan struct{})} }
-
-func (b *logBook) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	b.buf = append(b.buf, p...)
-	if over := len(b.buf) - b.max; over > 0 {
-		b.buf = append(b.buf[:0], b.buf[over:]...)
-		b.dropped += int64(over)
-	}
-	close(b.changed)
-	b.changed = make(chan struct{})
-	return len(p), nil
-}
-
-// end marks the log complete: followers return once they have read it.
-func (b *logBook) end() {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if !b.done {
-		b.done = true
-		close(b.changed)
-		b.changed = make(chan struct{})
-	}
-}
-
-func (b *logBook) copyTo(ctx context.Context, w io.Writer, follow bool) error {
-	var pos int64
-	for {
-		b.mu.Lock()
-		pos = max(pos, b.dropped)
-		chunk := append([]byte(nil), b.buf[pos-b.dropped:]...)
-		done, changed := b.done, b.changed
-		b.mu.Unlock()
-		if len(chunk) > 0 {
-			if _, err := w.Write(chunk); err != nil {
-				return err
-			}
-			pos += int64(len(chunk))
-			continue
-		}
-		if !follow || done {
-			return nil
-		}
-		select {
-		case <-ctx.Done():
-			return ctx.Err()
-		case <-changed:
-		}
-	}
 }

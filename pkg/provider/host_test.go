@@ -12,7 +12,7 @@ import (
 )
 
 func TestLogBookFollow(t *testing.T) {
-	b := newLogBook(8)
+	b := newLogBook(8, "")
 	b.Write([]byte("abc"))
 	var got bytes.Buffer
 	done := make(chan error, 1)
@@ -33,6 +33,32 @@ func TestLogBookFollow(t *testing.T) {
 	var all bytes.Buffer
 	if err := b.copyTo(context.Background(), &all, false); err != nil || all.String() != "cdefghij" {
 		t.Errorf("copyTo = %q, %v; want the last 8 bytes cdefghij", all.String(), err)
+	}
+}
+
+// TestLogBookKept: an ended log moves to its file, lets its memory go,
+// serves a follower that was half-way through, and is taken up by a new
+// book (a restarted daemon) as ended.
+func TestLogBookKept(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lease", "logs.txt")
+	b := newLogBook(8, path)
+	b.Write([]byte("abcdefghij")) // "ab" dropped
+	var first bytes.Buffer
+	if err := b.copyTo(context.Background(), &first, false); err != nil || first.String() != "cdefghij" {
+		t.Fatalf("copyTo = %q, %v", first.String(), err)
+	}
+	b.end()
+	if b.buf != nil || !b.spilled {
+		t.Error("an ended log still holds its memory")
+	}
+	var all bytes.Buffer
+	if err := b.copyTo(context.Background(), &all, true); err != nil || all.String() != "cdefghij" {
+		t.Errorf("copyTo after the end = %q, %v; want the log from its file", all.String(), err)
+	}
+	again := newLogBook(8, path)
+	var later bytes.Buffer
+	if err := again.copyTo(context.Background(), &later, true); err != nil || later.String() != "cdefghij" || !again.done {
+		t.Errorf("a new book over the file: %q, %v, done %v; want the log, ended", later.String(), err, again.done)
 	}
 }
 

@@ -40,27 +40,27 @@ type leaseRun struct {
 
 	saveMu sync.Mutex // one record write at a time, in order
 
-	mu        sync.Mutex
-	started   bool // started on chain
-	state     network.JobState
-	detail    string
-	since     time.Time
-	exitCode  *lease.ExitCode
-	secrets   map[string]string
-	hasInput  bool
+	mu       sync.Mutex
+	started  bool // started on chain
+	state    network.JobState
+	detail   string
+	since    time.Time
+	exitCode *lease.ExitCode
+	secrets  map[string]string
+	hasInput bool
 	// inputBytes is what the input's files hold: /output may use the rest
 	// of the order's disk.
 	inputBytes int64
-	output    string // archive path once collected
-	outputSHA [32]byte
-	outputLen int64
-	container *executor.Run
+	output     string // archive path once collected
+	outputSHA  [32]byte
+	outputLen  int64
+	container  *executor.Run
 }
 
 func newLeaseRun(d *Daemon, b *bidState) *leaseRun {
 	return &leaseRun{
 		d: d, bid: b, id: b.id, log: d.log.With("lease", b.id),
-		logs:      newLogBook(16 << 20),
+		logs:      newLogBook(16<<20, filepath.Join(d.leaseDir(b.id), "logs.txt")),
 		secretsIn: make(chan struct{}),
 		ended:     make(chan struct{}),
 		cancelled: make(chan struct{}),

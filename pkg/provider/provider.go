@@ -111,15 +111,24 @@ type Config struct {
 	// SecretsTimeout is how long to wait for the tenant's secrets after the
 	// lease opens before giving the lease up. Default 2m.
 	SecretsTimeout time.Duration
+	// Retention is how long a settled lease's files (input, output
+	// archive, log, record) are kept for its tenant to fetch; then they
+	// are removed, and the lease is no longer served. Default
+	// DefaultRetention.
+	Retention time.Duration
 	// BidHold is how long after an order's bid deadline a bid stays valid
 	// for its tenant to open the lease: the bid's expiry, which the escrow
 	// enforces. The GPUs and the rest a bid holds are free again a minute
 	// after it, whatever the tenant does. Default DefaultBidHold.
 	BidHold time.Duration
-	Logger         *slog.Logger
+	Logger  *slog.Logger
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 }
+
+// DefaultRetention is how long a settled lease's files are kept by
+// default.
+const DefaultRetention = 7 * 24 * time.Hour
 
 // DefaultBidHold is how long after an order's bid deadline the provider's
 // bid stays valid by default: ample for a tenant to open the lease.
@@ -185,6 +194,9 @@ func New(cfg Config) (*Daemon, error) {
 	if cfg.BidHold <= 0 {
 		cfg.BidHold = DefaultBidHold
 	}
+	if cfg.Retention <= 0 {
+		cfg.Retention = DefaultRetention
+	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
@@ -219,6 +231,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 
 	orders := d.cfg.Market.Orders(ctx)
 	transcripts := d.cfg.Market.Transcripts(ctx)
+	sweep := time.NewTicker(min(d.cfg.Retention/4, time.Hour))
+	defer sweep.Stop()
 	d.wg.Go(func() { d.watch(ctx) })
 	d.log.Info("provider running", "address", d.cfg.Signer.Address(), "peer", d.cfg.Market.ID())
 	for ctx.Err() == nil {
@@ -238,6 +252,8 @@ func (d *Daemon) Run(ctx context.Context) error {
 			d.onTranscript(t)
 		case l := <-d.launch:
 			d.wg.Go(func() { l.run(ctx) })
+		case <-sweep.C:
+			d.sweep()
 		}
 	}
 	d.wg.Wait()
@@ -322,6 +338,7 @@ func (d *Daemon) handleOrder(ctx context.Context, o auction.VerifiedOrder) {
 // provisional key; the error is a *auction.Mismatch when the provider
 // cannot serve o.
 func (d *Daemon) reserve(o *auction.VerifiedOrder) (*bidState, error) {
+	d.sweep()
 	snap := d.cfg.Inventory.Snapshot()
 	d.mu.Lock()
 	defer d.mu.Unlock()
@@ -404,6 +421,32 @@ func (d *Daemon) release(id common.Hash) {
 		if len(b.gpus) > 0 && !b.lost {
 			d.cfg.GPUs.Release(id.Hex())
 		}
+	}
+}
+
+// sweep forgets the leases that ended longer than Retention ago and
+// removes their files.
+func (d *Daemon) sweep() {
+	cutoff := d.cfg.Now().Add(-d.cfg.Retention)
+	d.mu.Lock()
+	var gone []common.Hash
+	for id, l := range d.leases {
+		l.mu.Lock()
+		old := (l.state == network.JobClosed || l.state == network.JobFailed) && l.since.Before(cutoff)
+		l.mu.Unlock()
+		if old {
+			delete(d.leases, id)
+			delete(d.bids, id)
+			gone = append(gone, id)
+		}
+	}
+	d.mu.Unlock()
+	for _, id := range gone {
+		if err := os.RemoveAll(d.leaseDir(id)); err != nil {
+			d.log.Warn("files of a settled lease not removed", "lease", id, "err", err)
+			continue
+		}
+		d.log.Info("removed the files of a lease settled long ago", "lease", id, "retention", d.cfg.Retention)
 	}
 }
 

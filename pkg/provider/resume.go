@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -102,6 +103,9 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 			}
 		}
 		log.Info("re-attached to the job", "container", run.ContainerID, "state", run.State)
+		// The engine replays the job's log from its start: a fresh book.
+		os.Remove(l.logs.path)
+		l.logs = newLogBook(l.logs.max, l.logs.path)
 		l.mu.Lock()
 		l.container = &run
 		l.mu.Unlock()
