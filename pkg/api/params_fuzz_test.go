@@ -1,7 +1,7 @@
 package api
 
 import (
-	"net/http/httptest"
+	"net/http"
 	"net/url"
 	"testing"
 
@@ -27,7 +27,9 @@ func FuzzQuery(f *testing.F) {
 		if _, err := url.ParseQuery(q); err != nil {
 			return
 		}
-		r := httptest.NewRequest("GET", "/api/v1/leases?"+q, nil)
+		// Built by hand: a query may hold bytes NewRequest refuses in a
+		// request line, yet reach the handler through a proxy.
+		r := &http.Request{Method: http.MethodGet, URL: &url.URL{Path: "/api/v1/leases", RawQuery: q}}
 		if lf, err := leaseFilter(r); err == nil {
 			if lf.Limit < 0 || lf.Limit > store.MaxPageSize {
 				t.Fatalf("limit %d accepted", lf.Limit)
