@@ -87,6 +87,9 @@ type ProviderSpec struct {
 	// Retention is how long it keeps settled leases' files (0: the
 	// daemon's default).
 	Retention time.Duration
+	// Escrow, when set, stands between the daemon and the chain: it gets
+	// the chain's client and returns what the daemon uses.
+	Escrow func(provider.Escrow) provider.Escrow
 }
 
 // Clock is a daemon's clock: the wall clock, moved on by what a test
@@ -156,9 +159,13 @@ func (p *Provider) Start(boot ...*network.Node) {
 	}
 	node := p.m.Node(p.Spec.Name, filepath.Join(p.WorkDir, "node.key"), boot...)
 	alloc := gpu.NewAllocator(p.Inv, nil)
+	var escrow provider.Escrow = p.m.Chain.Client
+	if p.Spec.Escrow != nil {
+		escrow = p.Spec.Escrow(escrow)
+	}
 	d, err := provider.New(provider.Config{
 		Domain: p.m.Domain(), Signer: auction.NewKeySigner(p.Party.Key), Auth: p.Party.Auth,
-		Market: node, Escrow: p.m.Chain.Client, Runner: p.Runner, Pricer: prices,
+		Market: node, Escrow: escrow, Runner: p.Runner, Pricer: prices,
 		GPUs: alloc, Inventory: p.Inv,
 		CPUMillis: cmp.Or(p.Spec.CPUMillis, 4000), MemoryMiB: 8192, DiskMiB: 10240,
 		WorkDir: p.WorkDir, PollInterval: 50 * time.Millisecond, WithdrawEvery: time.Second,

@@ -34,18 +34,18 @@ import (
 //	oom            is killed for its memory at once (status 137)
 //	lost           ends, but its /output cannot be collected (Finish fails)
 //
-// A job runs at most MaxDuration (then it is killed, status 137). Like the
-// executor, Finish removes a finished job's "container", and a job whose
+// A job is created, then launched; it runs at most MaxDuration from its
+// launch (then it is killed, status 137). Like the executor, Finish removes a finished job's "container", and a job whose
 // Finish was interrupted can be attached to again. It is safe for
 // concurrent use.
 type Runner struct {
-	// Stall makes Start hang until its context ends: a provider that takes
+	// Stall makes Create hang until its context ends: a provider that takes
 	// jobs and never starts them. Set it before the runner is used.
 	Stall bool
 
 	mu   sync.Mutex
 	runs map[string]*job // by lease ID
-	// Started are the jobs started, in order.
+	// Started are the jobs launched, in order.
 	started []executor.Job
 }
 
@@ -103,7 +103,7 @@ func parseScript(cmd []string) (script, error) {
 	return s, nil
 }
 
-// Started returns the jobs started so far.
+// Started returns the jobs launched so far.
 func (r *Runner) Started() []executor.Job {
 	r.mu.Lock()
 	defer r.mu.Unlock()
@@ -126,8 +126,8 @@ func (r *Runner) Running(id string) bool {
 	}
 }
 
-// Start starts the job.
-func (r *Runner) Start(ctx context.Context, spec executor.Job) (executor.Run, error) {
+// Create makes the job's "container", not running yet.
+func (r *Runner) Create(ctx context.Context, spec executor.Job) (executor.Run, error) {
 	if r.Stall {
 		<-ctx.Done()
 		return executor.Run{}, ctx.Err()
@@ -141,11 +141,37 @@ func (r *Runner) Start(ctx context.Context, spec executor.Job) (executor.Run, er
 	if _, ok := r.runs[spec.LeaseID]; ok {
 		return executor.Run{}, executor.ErrLeaseHasContainer
 	}
-	j := &job{spec: spec, script: s, started: time.Now(), stop: make(chan executor.ExitReason, 1), done: make(chan struct{})}
+	j := &job{spec: spec, script: s, stop: make(chan executor.ExitReason, 1), done: make(chan struct{})}
 	r.runs[spec.LeaseID] = j
-	r.started = append(r.started, spec)
+	return j.run(), nil
+}
+
+// Launch starts a created job.
+func (r *Runner) Launch(_ context.Context, run executor.Run) (executor.Run, error) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	j := r.runs[run.LeaseID]
+	if j == nil || !j.started.IsZero() {
+		return executor.Run{}, fmt.Errorf("launch lease %s: no created job", run.LeaseID)
+	}
+	j.started = time.Now()
+	r.started = append(r.started, j.spec)
 	go j.play()
 	return j.run(), nil
+}
+
+// Remove removes the job, stopping it if it runs.
+func (r *Runner) Remove(_ context.Context, run executor.Run) error {
+	r.mu.Lock()
+	j := r.runs[run.LeaseID]
+	launched := j != nil && !j.started.IsZero()
+	delete(r.runs, run.LeaseID)
+	r.mu.Unlock()
+	if launched {
+		j.stopOnce.Do(func() { j.stop <- executor.ReasonCanceled })
+		<-j.done
+	}
+	return nil
 }
 
 // play runs the job's script until it exits or is stopped.
@@ -183,6 +209,9 @@ func (j *job) run() executor.Run {
 	case <-j.done:
 		state = "exited"
 	default:
+		if j.started.IsZero() {
+			state = "created"
+		}
 	}
 	return executor.Run{
 		ContainerID: "fake-" + j.spec.LeaseID, LeaseID: j.spec.LeaseID, Image: j.spec.Image,
@@ -191,23 +220,27 @@ func (j *job) run() executor.Run {
 	}
 }
 
-func (r *Runner) job(id string) (*job, error) {
+// job is lease id's job, and whether it was launched.
+func (r *Runner) job(id string) (*job, bool, error) {
 	r.mu.Lock()
 	defer r.mu.Unlock()
 	j := r.runs[id]
 	if j == nil {
-		return nil, fmt.Errorf("lease %s: %w", id, executor.ErrNoContainer)
+		return nil, false, fmt.Errorf("lease %s: %w", id, executor.ErrNoContainer)
 	}
-	return j, nil
+	return j, !j.started.IsZero(), nil
 }
 
 // Finish writes the job's log, waits for it to end, writes its /output
 // archive and removes it. When ctx is done first it leaves the job as it
 // is and returns ctx's error.
 func (r *Runner) Finish(ctx context.Context, run executor.Run, opts executor.FinishOptions) (executor.Result, error) {
-	j, err := r.job(run.LeaseID)
+	j, launched, err := r.job(run.LeaseID)
 	if err != nil {
 		return executor.Result{}, err
+	}
+	if !launched {
+		return executor.Result{}, fmt.Errorf("lease %s: %w", run.LeaseID, executor.ErrNeverStarted)
 	}
 	if opts.Stdout != nil {
 		for _, l := range j.script.logs {
@@ -240,7 +273,7 @@ func (r *Runner) Finish(ctx context.Context, run executor.Run, opts executor.Fin
 
 // Cancel stops the job as SIGTERM would: it leaves its checkpoint files.
 func (r *Runner) Cancel(_ context.Context, run executor.Run) error {
-	j, err := r.job(run.LeaseID)
+	j, _, err := r.job(run.LeaseID)
 	if err != nil {
 		return err
 	}
@@ -250,9 +283,11 @@ func (r *Runner) Cancel(_ context.Context, run executor.Run) error {
 
 // Attach finds lease id's job after a restart.
 func (r *Runner) Attach(_ context.Context, id string) (executor.Run, error) {
-	j, err := r.job(id)
-	if err != nil {
-		return executor.Run{}, err
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	j := r.runs[id]
+	if j == nil {
+		return executor.Run{}, fmt.Errorf("lease %s: %w", id, executor.ErrNoContainer)
 	}
 	return j.run(), nil
 }
@@ -276,7 +311,12 @@ func (r *Runner) Cleanup(_ context.Context, closed func(id string) bool) ([]stri
 // Close stops every job still running and waits until each has ended.
 func (r *Runner) Close() {
 	r.mu.Lock()
-	jobs := slices.Collect(maps.Values(r.runs))
+	var jobs []*job
+	for _, j := range r.runs {
+		if !j.started.IsZero() {
+			jobs = append(jobs, j)
+		}
+	}
 	r.mu.Unlock()
 	for _, j := range jobs {
 		j.stopOnce.Do(func() { j.stop <- executor.ReasonCanceled })

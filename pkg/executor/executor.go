@@ -186,6 +186,10 @@ type Run struct {
 	OutputLimit int64
 }
 
+// Created reports whether the run's container was created and never
+// launched.
+func (r Run) Created() bool { return r.State == string(container.StateCreated) }
+
 // Deadline is when the job is stopped for running too long; zero if never.
 func (r Run) Deadline() time.Time {
 	if r.MaxDuration <= 0 || r.StartedAt.IsZero() {
@@ -234,10 +238,22 @@ type Result struct {
 }
 
 // Start creates the lease's container and starts it, returning once the
-// job's process runs. The image must be on this machine unless
-// Config.PullImages is set. A lease that already has a container is refused
-// with ErrLeaseHasContainer.
+// job's process runs: Create, then Launch.
 func (e *Executor) Start(ctx context.Context, job Job) (Run, error) {
+	run, err := e.Create(ctx, job)
+	if err != nil {
+		return Run{}, err
+	}
+	return e.Launch(ctx, run)
+}
+
+// Create makes the lease's container, pulling its image first when
+// Config.PullImages is set (else the image must be on this machine), and
+// leaves it created, not running: Launch starts it. A provider creates
+// before billing starts and launches once it has, so neither side gets
+// time from the other. A lease that already has a container is refused
+// with ErrLeaseHasContainer.
+func (e *Executor) Create(ctx context.Context, job Job) (Run, error) {
 	job = job.withDefaults(e.cfg)
 	if err := job.validate(); err != nil {
 		return Run{}, err
@@ -265,36 +281,39 @@ func (e *Executor) Start(ctx context.Context, job Job) (Run, error) {
 	for _, w := range created.Warnings {
 		e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "docker warning", slog.String("lease", job.LeaseID), slog.String("warning", w))
 	}
-
-	if _, err := e.engine.ContainerStart(ctx, created.ID, client.ContainerStartOptions{}); err != nil {
-		cleanup := context.WithoutCancel(ctx)
-		if _, rmErr := e.engine.ContainerRemove(cleanup, created.ID, client.ContainerRemoveOptions{Force: true}); rmErr != nil {
-			e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "remove container that did not start", slog.String("container", created.ID), slog.Any("err", rmErr))
-		}
-		_ = os.RemoveAll(outputDir)
-		return Run{}, fmt.Errorf("start lease %s: start container: %w%s", job.LeaseID, err, startHint(err, job))
-	}
-	run := Run{
+	return Run{
 		ContainerID:   created.ID,
 		LeaseID:       job.LeaseID,
 		Image:         job.Image,
 		GPUUUIDs:      job.GPUUUIDs,
 		SimulatedGPUs: job.SimulatedGPUs,
-		State:         string(container.StateRunning),
-		StartedAt:     time.Now(),
+		State:         string(container.StateCreated),
 		MaxDuration:   job.MaxDuration,
 		OutputDir:     outputDir,
 		OutputLimit:   job.OutputLimit,
+	}, nil
+}
+
+// Launch starts a created container, returning once the job's process
+// runs; its deadline counts from now. A container that does not start is
+// removed, with its output directory.
+func (e *Executor) Launch(ctx context.Context, run Run) (Run, error) {
+	if _, err := e.engine.ContainerStart(ctx, run.ContainerID, client.ContainerStartOptions{}); err != nil {
+		if rmErr := e.Remove(context.WithoutCancel(ctx), run); rmErr != nil {
+			e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "remove container that did not start", slog.String("container", run.ContainerID), slog.Any("err", rmErr))
+		}
+		return Run{}, fmt.Errorf("start lease %s: start container: %w%s", run.LeaseID, err, startHint(err, len(run.GPUUUIDs) > 0 && !run.SimulatedGPUs))
 	}
-	e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "job started", slog.String("lease", job.LeaseID),
-		slog.String("container", shortID(created.ID)), slog.String("image", job.Image),
-		slog.Int("gpus", len(job.GPUUUIDs)), slog.Bool("simulatedGPUs", job.SimulatedGPUs))
+	run.State, run.StartedAt = string(container.StateRunning), time.Now()
+	e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "job started", slog.String("lease", run.LeaseID),
+		slog.String("container", shortID(run.ContainerID)), slog.String("image", run.Image),
+		slog.Int("gpus", len(run.GPUUUIDs)), slog.Bool("simulatedGPUs", run.SimulatedGPUs))
 	return run, nil
 }
 
 // startHint adds a next step to a start failure where one is known.
-func startHint(err error, job Job) string {
-	if len(job.GPUUUIDs) > 0 && !job.SimulatedGPUs && strings.Contains(err.Error(), "device driver") {
+func startHint(err error, realGPUs bool) string {
+	if realGPUs && strings.Contains(err.Error(), "device driver") {
 		return " (GPU jobs need the NVIDIA Container Toolkit configured for this Docker Engine)"
 	}
 	return ""

@@ -569,26 +569,51 @@ func TestOneContainerPerLease(t *testing.T) {
 	}
 }
 
-func TestNeverStartedContainer(t *testing.T) {
+// TestCreateThenLaunch: a created container does not run, survives a
+// provider restart as created, and runs once launched; one removed before
+// its launch leaves nothing behind.
+func TestCreateThenLaunch(t *testing.T) {
 	cli := needDocker(t)
 	ex := newExecutor(t, cli, Config{})
 	lease := leaseID(t, cli)
-	// As if the provider stopped between create and start.
-	job := Job{LeaseID: lease, Image: probeImage, Command: []string{"exit", "0"}}.withDefaults(ex.cfg)
-	if _, err := cli.ContainerCreate(t.Context(), createOptions(job, ex.cfg, t.TempDir())); err != nil {
-		t.Fatal(err)
+	created, err := ex.Create(t.Context(), Job{LeaseID: lease, Image: probeImage, Command: []string{"exit", "3"}})
+	if err != nil {
+		t.Fatalf("Create() error = %v", err)
 	}
+	// As if the provider restarted between create and launch.
 	run, err := ex.Attach(t.Context(), lease)
 	if err != nil {
 		t.Fatalf("Attach() error = %v", err)
 	}
-	if run.State != "created" {
-		t.Errorf("State = %q, want created", run.State)
+	if !run.Created() || run.OutputDir != created.OutputDir {
+		t.Errorf("attached State = %q, output %q; want created, %q", run.State, run.OutputDir, created.OutputDir)
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 30*time.Second)
 	defer cancel()
 	if _, err := ex.Wait(ctx, run); !errors.Is(err, ErrNeverStarted) {
-		t.Errorf("Wait() error = %v, want ErrNeverStarted", err)
+		t.Errorf("Wait() on a created container: %v, want ErrNeverStarted", err)
+	}
+	if run, err = ex.Launch(ctx, run); err != nil {
+		t.Fatalf("Launch() error = %v", err)
+	}
+	res, err := ex.Finish(ctx, run, FinishOptions{})
+	if err != nil || res.Exit.Code != 3 {
+		t.Errorf("Finish() = exit %d, %v; want exit 3", res.Exit.Code, err)
+	}
+
+	other := leaseID(t, cli)
+	unlaunched, err := ex.Create(t.Context(), Job{LeaseID: other, Image: probeImage, Command: []string{"exit", "0"}})
+	if err != nil {
+		t.Fatalf("Create() error = %v", err)
+	}
+	if err := ex.Remove(ctx, unlaunched); err != nil {
+		t.Fatalf("Remove() error = %v", err)
+	}
+	if _, err := ex.Attach(ctx, other); !errors.Is(err, ErrNoContainer) {
+		t.Errorf("Attach() after Remove: %v, want ErrNoContainer", err)
+	}
+	if _, err := os.Stat(unlaunched.OutputDir); !errors.Is(err, os.ErrNotExist) {
+		t.Errorf("the removed job's output directory: %v, want it gone", err)
 	}
 }
 

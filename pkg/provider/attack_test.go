@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"os"
@@ -10,11 +11,14 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/tender-market/tender/internal/markettest"
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/executor"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/provider"
@@ -125,5 +129,48 @@ func TestAttackDiskKeptForever(t *testing.T) {
 	})
 	if _, err := ten.Logs(timeout(t, time.Minute), l, false, &logs); !errors.Is(err, network.ErrLeaseNotServed) {
 		t.Errorf("logs of a swept lease: %v, want ErrLeaseNotServed", err)
+	}
+}
+
+// frontRun is the chain as a tenant that front-runs its provider sees it:
+// the tenant's close of the lease lands just before the provider's start.
+type frontRun struct {
+	provider.Escrow
+	tenant *bind.TransactOpts
+}
+
+func (f frontRun) Start(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*lease.Receipt, error) {
+	if _, err := f.Escrow.Close(ctx, f.tenant, id, t, lease.NoExitCode, common.Hash{}); err != nil {
+		return nil, fmt.Errorf("the tenant's close: %w", err)
+	}
+	return f.Escrow.Start(ctx, auth, id, t)
+}
+
+// TestAttackFrontRunStart: a tenant sends its secrets and closes its lease
+// in the same breath, so that its close is mined before the provider's
+// start: a lease never started costs nothing, so every second the job ran
+// was free. The provider launches the job only once its start is mined;
+// here it never does, and the created container is removed.
+func TestAttackFrontRunStart(t *testing.T) {
+	m := markettest.New(t)
+	p := m.NewProvider(markettest.ProviderSpec{
+		Name: "provider", Machine: "dgxh100", Model: "H100", PricePerHour: fmt.Sprint(price),
+		Escrow: func(e provider.Escrow) provider.Escrow { return frontRun{Escrow: e, tenant: m.Chain.Tenant.Auth} },
+	})
+	p.Start()
+	ten := m.NewTenant("tenant", nil, []*network.Node{p.Node})
+	res, err := ten.Submit(timeout(t, time.Minute), testJob(t, "run=1h"), tenant.Options{})
+	if res == nil {
+		t.Fatalf("Submit: %v, want the lease it opened", err)
+	}
+	p.WaitState(res.LeaseID, network.JobFailed)
+	if n := len(p.Runner.Started()); n != 0 {
+		t.Errorf("the job ran %d times though its lease closed before it started", n)
+	}
+	if _, err := p.Runner.Attach(timeout(t, time.Minute), res.LeaseID.Hex()); !errors.Is(err, executor.ErrNoContainer) {
+		t.Errorf("the job's container after its start failed: %v, want it removed", err)
+	}
+	if s := settled(t, m, res.LeaseID); s.Started != nil || s.Closed.Paid.Sign() != 0 {
+		t.Errorf("the front-run lease started %v and paid %s, want neither", s.Started != nil, s.Closed.Paid)
 	}
 }

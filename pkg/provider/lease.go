@@ -158,8 +158,11 @@ func (l *leaseRun) run(ctx context.Context) {
 	}
 	l.setState(network.JobStarting, "")
 
+	// The container is made first (the image pulled: the provider's time),
+	// and started only once start is mined: a tenant that closes the lease
+	// before then gets no second of the job.
 	job := l.job(order, terms, chain.Deposit)
-	run, err := d.cfg.Runner.Start(ctx, job)
+	run, err := d.cfg.Runner.Create(ctx, job)
 	if err != nil {
 		if ctx.Err() != nil {
 			return
@@ -173,20 +176,38 @@ func (l *leaseRun) run(ctx context.Context) {
 	if err := d.transact(func() error { _, err := d.cfg.Escrow.Start(ctx, d.cfg.Auth, l.id, terms); return err }); err != nil {
 		if ctx.Err() != nil {
 			// The daemon stops; the start may be mined. A restarted daemon
-			// finds out on chain and attaches to the job, or removes it.
+			// finds out on chain and launches the job, or removes it.
 			return
 		}
 		l.setState(network.JobFailed, fmt.Sprintf("start on chain: %v", err))
-		_ = d.cfg.Runner.Cancel(context.WithoutCancel(ctx), run)
-		_, _ = d.cfg.Runner.Finish(context.WithoutCancel(ctx), run, executor.FinishOptions{})
+		l.remove(ctx, run)
 		return
 	}
+	if run, err = d.cfg.Runner.Launch(ctx, run); err != nil {
+		if ctx.Err() != nil {
+			return
+		}
+		// Billing started and the job did not: close at once.
+		l.setState(network.JobExited, "the job's container did not start: "+err.Error())
+		l.closeOnChain(ctx, terms, lease.NewExitCode(-1, lease.ExitProviderFailure), common.Hash{})
+		return
+	}
+	l.mu.Lock()
+	l.container = &run
+	l.mu.Unlock()
 	started := d.cfg.Now()
 	l.mu.Lock()
 	l.started = true
 	l.mu.Unlock()
 	l.setState(network.JobRunning, "")
 	l.follow(ctx, run, terms, chain.Deposit, started)
+}
+
+// remove removes a job that will not run, whatever ctx does.
+func (l *leaseRun) remove(ctx context.Context, run executor.Run) {
+	if err := l.d.cfg.Runner.Remove(context.WithoutCancel(ctx), run); err != nil {
+		l.log.Warn("remove the job's container", "err", err)
+	}
 }
 
 // follow takes a running lease's job to its end and closes the lease. When

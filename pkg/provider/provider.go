@@ -57,7 +57,13 @@ type Escrow interface {
 
 // Runner runs a lease's container (*executor.Executor).
 type Runner interface {
-	Start(ctx context.Context, job executor.Job) (executor.Run, error)
+	// Create makes the job's container without starting it (the image
+	// pulled, the input in place): the provider's time, not billed.
+	Create(ctx context.Context, job executor.Job) (executor.Run, error)
+	// Launch starts a created container, once billing has started.
+	Launch(ctx context.Context, run executor.Run) (executor.Run, error)
+	// Remove removes a job's container, started or not, and its output.
+	Remove(ctx context.Context, run executor.Run) error
 	Finish(ctx context.Context, run executor.Run, opts executor.FinishOptions) (executor.Result, error)
 	Cancel(ctx context.Context, run executor.Run) error
 	// Attach finds a lease's container after a restart.

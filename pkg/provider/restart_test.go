@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/tender-market/tender/internal/markettest"
@@ -18,6 +19,7 @@ import (
 	"github.com/tender-market/tender/pkg/gpu"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/network"
+	"github.com/tender-market/tender/pkg/provider"
 	"github.com/tender-market/tender/pkg/tenant"
 )
 
@@ -166,6 +168,65 @@ func TestRestartBeforeTheJobStarts(t *testing.T) {
 	m.Lease(id, lease.StateOpen, time.Second)
 	p.WaitFree(gpus)
 	bidOnEverything(t, m, p, ten)
+}
+
+// stopsAfterStart is a chain on which the provider's start is mined and
+// the daemon stops before it hears so.
+type stopsAfterStart struct {
+	provider.Escrow
+	mined chan<- struct{}
+}
+
+func (s stopsAfterStart) Start(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*lease.Receipt, error) {
+	if _, err := s.Escrow.Start(ctx, auth, id, t); err != nil {
+		return nil, err
+	}
+	close(s.mined)
+	<-ctx.Done()
+	return nil, ctx.Err()
+}
+
+// TestRestartBetweenStartAndLaunch: the daemon stops after its start was
+// mined and before it launched the job's container. The restarted daemon
+// finds the lease running on chain and the container created: it launches
+// the job, follows it to its end and closes the lease with its result.
+func TestRestartBetweenStartAndLaunch(t *testing.T) {
+	m := markettest.New(t)
+	mined := make(chan struct{})
+	p := m.NewProvider(markettest.ProviderSpec{
+		Name: "provider", Machine: "dgxh100", Model: "H100", PricePerHour: fmt.Sprint(price),
+		Escrow: func(e provider.Escrow) provider.Escrow { return stopsAfterStart{Escrow: e, mined: mined} },
+	})
+	p.Start()
+	ten := m.NewTenant("tenant", nil, []*network.Node{p.Node})
+	o := publish(t, m, ten.Node, testJob(t, "run=1s", "out=a.txt:b"), 10*time.Minute)
+	id, terms := o.Open(o.Bid().Bid, nil)
+	p.WaitState(id, network.JobAwaitingSecrets)
+	lc := ten.Node.Lease(p.Node.AddrInfo(), id, auction.NewKeySigner(m.Chain.Tenant.Key))
+	if err := lc.PutSecrets(timeout(t, time.Minute), map[string]string{"X": "y"}); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case <-mined:
+	case <-timeout(t, time.Minute).Done():
+		t.Fatal("the provider's start was not mined")
+	}
+	if n := len(p.Runner.Started()); n != 0 {
+		t.Fatalf("%d jobs launched before the daemon heard its start was mined, want none", n)
+	}
+	restart(t, m, p, id, func() { p.Spec.Escrow = nil })
+	s := settled(t, m, id)
+	if s.Closed.ExitCode != 0 || s.Closed.By != p.Party.Addr {
+		t.Errorf("closed with exit %s by %s, want 0 by the provider", s.Closed.ExitCode, s.Closed.By.Hex())
+	}
+	if sum, files := p.Output(id); s.Closed.ResultHash != sum || files["a.txt"] != "b" {
+		t.Errorf("result %s, output %v; want the job's archive %s", s.Closed.ResultHash.Hex(), files, sum.Hex())
+	}
+	checkPaid(t, s, terms.MaxCost())
+	if n := len(p.Runner.Started()); n != 1 {
+		t.Errorf("the job was launched %d times, want once", n)
+	}
+	p.WaitFree(gpus)
 }
 
 // TestRestartServesClosedLeases: a lease that closed before the daemon

@@ -83,8 +83,7 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 		// Its secrets were never written down: the job cannot start.
 		l.logs.end()
 		if run, err := d.cfg.Runner.Attach(ctx, r.LeaseID.Hex()); err == nil {
-			_ = d.cfg.Runner.Cancel(ctx, run)
-			_, _ = d.cfg.Runner.Finish(ctx, run, executor.FinishOptions{})
+			l.remove(ctx, run)
 		}
 		l.setState(network.JobFailed, "the provider restarted before the job started; the tenant may reclaim the deposit after the start deadline")
 		d.endLease(l)
@@ -95,6 +94,13 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 	terms := r.Terms()
 	started := time.Unix(int64(chain.Since), 0)
 	run, err := d.cfg.Runner.Attach(ctx, r.LeaseID.Hex())
+	if err == nil && run.Created() {
+		// The daemon stopped between start and launch.
+		if run, err = d.cfg.Runner.Launch(ctx, run); err != nil {
+			log.Warn("the job's container did not start", "err", err)
+			err = executor.ErrNoContainer
+		}
+	}
 	switch {
 	case err == nil:
 		if len(r.GPUs) > 0 {
