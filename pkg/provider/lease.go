@@ -240,6 +240,8 @@ func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Ter
 	if ctx.Err() != nil {
 		return // the daemon stops; the job runs on
 	}
+	// The job's log is whole: on disk before the lease settles.
+	l.logs.end()
 	// A job over its output limit ended without a result: the lease closes
 	// with its exit code and a zero result hash.
 	if err != nil && !errors.Is(err, executor.ErrOutputLimit) {
