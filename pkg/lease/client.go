@@ -60,6 +60,7 @@ type Client struct {
 	maxDeposit  *big.Int
 	log         *slog.Logger
 	disconnect  func()
+	nonces      nonces
 }
 
 // New returns a client of the escrow at address, reached through backend.
@@ -486,10 +487,11 @@ func (c *Client) send(ctx context.Context, auth *bind.TransactOpts, contract *bi
 		// gas used is paid for.
 		opts.GasLimit = est + est/gasMarginDivisor + payouts*payoutGas
 	}
-	tx, err := bind.Transact(contract, &opts, data)
+	tx, done, err := c.nonces.transact(ctx, c.backend, contract, &opts, data)
 	if err != nil {
 		return nil, c.errs.explain(err)
 	}
+	defer done()
 	r, err := bind.WaitMined(ctx, c.backend, tx.Hash())
 	if err != nil {
 		return nil, fmt.Errorf("wait for transaction %s: %w", tx.Hash().Hex(), err)

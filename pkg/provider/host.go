@@ -13,6 +13,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/tender-market/tender/internal/statefile"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/network"
 )
@@ -26,8 +27,19 @@ var _ network.LeaseHost = (*Daemon)(nil)
 // lease returns the lease the provider serves as id.
 func (d *Daemon) lease(id common.Hash) (*leaseRun, error) {
 	d.mu.Lock()
-	defer d.mu.Unlock()
-	if l := d.leases[id]; l != nil {
+	l := d.leases[id]
+	_, ended := d.ended[id]
+	d.mu.Unlock()
+	switch {
+	case l != nil:
+		return l, nil
+	case ended:
+		var r LeaseRecord
+		if err := statefile.Read(recordPath(d.cfg.WorkDir, id), &r); err != nil {
+			return nil, fmt.Errorf("%w: %s: its record: %v", network.ErrLeaseNotServed, id.Hex(), err)
+		}
+		l := d.leaseFromRecord(&r)
+		l.logs.seal()
 		return l, nil
 	}
 	return nil, fmt.Errorf("%w: %s", network.ErrLeaseNotServed, id.Hex())
@@ -38,9 +50,9 @@ func (d *Daemon) lease(id common.Hash) (*leaseRun, error) {
 // before the escrow watcher has seen it open.
 func (d *Daemon) TenantOf(ctx context.Context, id common.Hash) (common.Address, error) {
 	d.mu.Lock()
-	l, b := d.leases[id], d.bids[id]
+	b := d.bids[id]
 	d.mu.Unlock()
-	if l != nil {
+	if l, err := d.lease(id); err == nil {
 		return l.bid.order.Order.Tenant, nil
 	}
 	if b == nil {

@@ -120,8 +120,8 @@ func (l *leaseRun) cancel() error {
 // run takes the lease from open to closed.
 func (l *leaseRun) run(ctx context.Context) {
 	d := l.d
-	defer l.logs.end()
 	defer d.endLease(l)
+	defer l.logs.end()
 	l.save()
 	order := &l.bid.order.Order
 	terms := lease.NewTerms(order, &l.bid.bid.Bid)
@@ -173,7 +173,7 @@ func (l *leaseRun) run(ctx context.Context) {
 	l.mu.Lock()
 	l.container = &run
 	l.mu.Unlock()
-	if err := d.transact(func() error { _, err := d.cfg.Escrow.Start(ctx, d.cfg.Auth, l.id, terms); return err }); err != nil {
+	if _, err := d.cfg.Escrow.Start(ctx, d.cfg.Auth, l.id, terms); err != nil {
 		if ctx.Err() != nil {
 			// The daemon stops; the start may be mined. A restarted daemon
 			// finds out on chain and launches the job, or removes it.
@@ -290,10 +290,7 @@ func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code lea
 			l.setState(network.JobClosed, fmt.Sprintf("the lease was already %s on chain", now.State))
 			return
 		}
-		err = d.transact(func() error {
-			_, err := d.cfg.Escrow.Close(ctx, d.cfg.Auth, l.id, terms, code, hash)
-			return err
-		})
+		_, err = d.cfg.Escrow.Close(ctx, d.cfg.Auth, l.id, terms, code, hash)
 		if ctx.Err() != nil {
 			return
 		}
@@ -411,7 +408,7 @@ func (l *leaseRun) withdrawLoop(ctx context.Context, terms lease.Terms, deposit 
 			return
 		case <-t.C:
 		}
-		err := d.transact(func() error { _, err := d.cfg.Escrow.Withdraw(ctx, d.cfg.Auth, l.id, terms); return err })
+		_, err := d.cfg.Escrow.Withdraw(ctx, d.cfg.Auth, l.id, terms)
 		switch {
 		case errors.Is(err, lease.ErrNothingToWithdraw), ctx.Err() != nil:
 		case err != nil:
@@ -433,6 +430,14 @@ func (d *Daemon) endLease(l *leaseRun) {
 	if len(l.bid.gpus) > 0 {
 		_ = d.cfg.GPUs.EndLease(l.id.Hex())
 		_ = d.cfg.GPUs.Release(l.id.Hex())
+	}
+	l.mu.Lock()
+	state, since := l.state, l.since
+	l.mu.Unlock()
+	if state == network.JobClosed || state == network.JobFailed {
+		// Nothing more happens to it: from now on it is served from disk.
+		delete(d.leases, l.id)
+		d.ended[l.id] = since
 	}
 }
 

@@ -69,6 +69,18 @@ func (b *logBook) end() {
 	b.changed = make(chan struct{})
 }
 
+// seal marks the log complete as it stands, writing nothing: the book of
+// a lease read back from disk, whose log (if any) is in its file.
+func (b *logBook) seal() {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	if !b.done {
+		b.done = true
+		close(b.changed)
+		b.changed = make(chan struct{})
+	}
+}
+
 // writeFile writes data to path through a temporary file.
 func writeFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {

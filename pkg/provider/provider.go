@@ -46,7 +46,9 @@ type Market interface {
 	ServeLeases(h network.LeaseHost)
 }
 
-// Escrow is what the daemon needs from the escrow (*lease.Client).
+// Escrow is what the daemon needs from the escrow (*lease.Client). Its
+// leases send their transactions at once: it must be safe for concurrent
+// use and keep the account's nonces in order (lease.Client does both).
 type Escrow interface {
 	Lease(ctx context.Context, id common.Hash) (lease.Lease, error)
 	Start(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*lease.Receipt, error)
@@ -149,11 +151,12 @@ type Daemon struct {
 	cfg Config
 	log *slog.Logger
 
-	txMu sync.Mutex // one escrow transaction at a time: they share a nonce
-
 	mu     sync.Mutex
 	bids   map[common.Hash]*bidState // by bid hash, the lease ID to be
-	leases map[common.Hash]*leaseRun
+	leases map[common.Hash]*leaseRun // the leases still going
+	// ended are the leases that ended, with when: their records and files
+	// are on disk only, so that memory does not grow with them.
+	ended map[common.Hash]time.Time
 	wg     sync.WaitGroup
 	// launch hands Run the leases to run: a lease may be found by a
 	// callback (a tenant's stream) that has no life of its own.
@@ -216,6 +219,7 @@ func New(cfg Config) (*Daemon, error) {
 		cfg: cfg, log: cfg.Logger,
 		bids:    make(map[common.Hash]*bidState),
 		leases:  make(map[common.Hash]*leaseRun),
+		ended:   make(map[common.Hash]time.Time),
 		launch:  make(chan *leaseRun),
 		stopped: make(chan struct{}),
 	}, nil
@@ -436,13 +440,9 @@ func (d *Daemon) sweep() {
 	cutoff := d.cfg.Now().Add(-d.cfg.Retention)
 	d.mu.Lock()
 	var gone []common.Hash
-	for id, l := range d.leases {
-		l.mu.Lock()
-		old := (l.state == network.JobClosed || l.state == network.JobFailed) && l.since.Before(cutoff)
-		l.mu.Unlock()
-		if old {
-			delete(d.leases, id)
-			delete(d.bids, id)
+	for id, at := range d.ended {
+		if at.Before(cutoff) {
+			delete(d.ended, id)
 			gone = append(gone, id)
 		}
 	}
@@ -598,9 +598,3 @@ func (d *Daemon) leaseDir(id common.Hash) string {
 	return filepath.Join(d.cfg.WorkDir, "leases", id.Hex())
 }
 
-// transact sends one escrow transaction at a time.
-func (d *Daemon) transact(f func() error) error {
-	d.txMu.Lock()
-	defer d.txMu.Unlock()
-	return f()
-}

@@ -30,12 +30,10 @@ func (d *Daemon) resume(ctx context.Context) error {
 	for i := range recs {
 		r := &recs[i]
 		if r.State == network.JobClosed {
-			// Settled: served still, for its status and output.
+			// Settled: served still, from disk, for its status and output.
 			settled[r.LeaseID.Hex()] = true
-			l := d.leaseFromRecord(r)
-			l.logs.end()
 			d.mu.Lock()
-			d.leases[r.LeaseID] = l
+			d.ended[r.LeaseID] = r.Updated
 			d.mu.Unlock()
 			continue
 		}
