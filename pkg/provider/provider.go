@@ -157,7 +157,7 @@ type Daemon struct {
 	// ended are the leases that ended, with when: their records and files
 	// are on disk only, so that memory does not grow with them.
 	ended map[common.Hash]time.Time
-	wg     sync.WaitGroup
+	wg    sync.WaitGroup
 	// launch hands Run the leases to run: a lease may be found by a
 	// callback (a tenant's stream) that has no life of its own.
 	launch chan *leaseRun
@@ -597,4 +597,3 @@ func (d *Daemon) startLease(ctx context.Context, id common.Hash) bool {
 func (d *Daemon) leaseDir(id common.Hash) string {
 	return filepath.Join(d.cfg.WorkDir, "leases", id.Hex())
 }
-
