@@ -170,6 +170,7 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     error StartDeadlineNotPassed(uint256 deadline);
     error NothingToWithdraw(bytes32 leaseId);
     error NotOverdrawn(bytes32 leaseId, uint256 earned, uint256 deposit);
+    error DepositExhausted(bytes32 leaseId);
     error NothingToClaim();
     error ZeroAddress();
     error TransferOutOfGas();
@@ -245,11 +246,18 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     }
 
     /// @notice The tenant adds to the deposit of an open or running lease
-    /// (approve it first).
+    /// (approve it first), before the deposit runs out: a running lease whose
+    /// deposit is spent can only be closed.
     function topUp(bytes32 leaseId, Terms calldata terms, uint256 amount) external nonReentrant {
         Status memory s = _load(leaseId, terms);
         if (msg.sender != terms.tenant) revert NotTenant(msg.sender, terms.tenant);
         if (s.state != State.Open && s.state != State.Running) revert WrongState(leaseId, s.state);
+        if (s.state == State.Running) {
+            // Once the deposit has run out the provider stops the job: a
+            // top-up then would pay for seconds nobody ran.
+            (, bool exhausted) = _earned(s, terms);
+            if (exhausted) revert DepositExhausted(leaseId);
+        }
         if (amount == 0) revert ZeroAmount();
         if (amount > MAX_DEPOSIT - s.deposit) revert DepositTooLarge(uint256(s.deposit) + amount, MAX_DEPOSIT);
         uint256 deposit = uint256(s.deposit) + amount;

@@ -123,14 +123,19 @@ func newTenantSide(t testing.TB, dep deployment.Deployment, providers ...*networ
 	return ts
 }
 
-// newTenant is a tenant client over esc and node.
-func newTenant(t testing.TB, dep deployment.Deployment, esc *lease.Client, node *network.Node, key *auction.KeySigner, auth *bind.TransactOpts, records *tenant.LeaseDir) *tenant.Client {
+// newTenant is a tenant client over esc and node; opts change its
+// configuration.
+func newTenant(t testing.TB, dep deployment.Deployment, esc *lease.Client, node *network.Node, key *auction.KeySigner, auth *bind.TransactOpts, records *tenant.LeaseDir, opts ...func(*tenant.Config)) *tenant.Client {
 	t.Helper()
-	c, err := tenant.New(tenant.Config{
+	cfg := tenant.Config{
 		Domain: esc.Domain(), Signer: key, Auth: auth, Market: tenant.OnNode(node), Escrow: esc,
 		Records: records, DeployedAt: dep.DeployedAt, CancelGrace: 45 * time.Second,
 		PollInterval: 200 * time.Millisecond, Logger: testenv.Logger(t, "tenant"),
-	})
+	}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	c, err := tenant.New(cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -524,6 +529,55 @@ func TestDepositRunsOut(t *testing.T) {
 		}
 		return recs[0].State == network.JobClosed, string(recs[0].State) + ": " + recs[0].Detail, err
 	})
+}
+
+// TestTopUpExtendsTheJob: a job needs longer than its first deposit pays
+// for (80 s of training, 60 s paid); its tenant tops the deposit up while
+// it runs, and the provider, following the top-up, lets it run to its
+// end. The lease settles to the base unit: price x seconds from the start
+// block to the closing block, the rest of both deposits back.
+func TestTopUpExtendsTheJob(t *testing.T) {
+	spec := h100
+	spec.price = "3600000" // 1000 base units a second
+	sc := newScene(t, devchain.Config{}, spec)
+	ts := sc.ts
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
+	defer cancel()
+	first := big.NewInt(60_000) // the least a lease takes: 60 s
+	res, err := ts.client.Submit(ctx, trainJob(t, 800, "5m"), tenant.Options{Detach: true, Deposit: first})
+	if err != nil {
+		t.Fatal(err)
+	}
+	running := waitLease(t, ts.esc, res.LeaseID, lease.StateRunning, 30*time.Second)
+	ai := sc.p.node.AddrInfo()
+	l, err := ts.client.Find(ctx, res.LeaseID, &ai)
+	if err != nil {
+		t.Fatal(err)
+	}
+	more := big.NewInt(60_000)
+	if _, err := ts.client.TopUp(ctx, l, more); err != nil {
+		t.Fatal(err)
+	}
+	ev := settledEvent(t, ts.esc, res.LeaseID, 0, 3*time.Minute)
+	closed, ok := ev.Payload.(*lease.Closed)
+	if !ok {
+		t.Fatalf("the lease ended with %s, want closed", ev.Kind)
+	}
+	at := blockTime(t, sc.dep, ev.Log.BlockNumber)
+	ran := at - running.Since
+	t.Logf("deposit %s + top-up %s at 1000/s; started %d, closed at %d (%d s) with exit %s, paid %s", first, more, running.Since, at, ran, closed.ExitCode, closed.Paid)
+	if closed.ExitCode != 0 {
+		t.Errorf("closed with exit %s, want 0: the job ran to its end", closed.ExitCode)
+	}
+	if ran <= 60 {
+		t.Errorf("the lease ran %d s, want past the 60 s its first deposit paid for", ran)
+	}
+	paid := new(big.Int).Mul(big.NewInt(1000), new(big.Int).SetUint64(ran))
+	total := new(big.Int).Add(first, more)
+	if closed.Paid.Cmp(paid) != 0 || new(big.Int).Add(closed.Paid, closed.Refunded).Cmp(total) != 0 {
+		t.Errorf("paid %s, refunded %s; want %s for %d s, the rest of %s back", closed.Paid, closed.Refunded, paid, ran, total)
+	}
+	sc.checkMoved(t, new(big.Int).Neg(paid), paid, new(big.Int))
 }
 
 // TestTwoJobsOneDirectory: two jobs in a row write their results to the

@@ -207,7 +207,10 @@ func newTopUpCommand(env *cli.Env) *cobra.Command {
 		Long: `topup adds AMOUNT to the deposit of an open or running lease, approving the
 escrow for it first when needed. AMOUNT is base units of the token
 ("500000") or whole tokens ("0.5 tokens"). What is not spent comes back when
-the lease closes.
+the lease closes. The provider follows the top-up and lets the job run until
+the new deposit runs out (at most the order's max duration). A running
+lease whose deposit has already run out cannot be topped up: its job was
+stopped, and the lease can only be closed.
 
 ` + leaseHelp + `.
 

@@ -57,6 +57,7 @@ type job struct {
 	script   script
 	started  time.Time
 	stop     chan executor.ExitReason // a reason to stop, once
+	message  string                   // the exit's message, set before stop
 	stopOnce sync.Once
 	done     chan struct{}
 	exit     executor.Exit
@@ -198,7 +199,7 @@ func (j *job) play() {
 	case <-deadline:
 		j.exit, j.outputs = executor.Exit{Code: 137, Reason: executor.ReasonDeadline}, map[string]string{}
 	case why := <-j.stop:
-		j.exit, j.outputs = executor.Exit{Code: 143, Reason: why}, j.script.ckpt
+		j.exit, j.outputs = executor.Exit{Code: 143, Reason: why, Message: j.message}, j.script.ckpt
 	}
 	j.exit.StartedAt, j.exit.FinishedAt = j.started, time.Now()
 }
@@ -278,6 +279,22 @@ func (r *Runner) Cancel(_ context.Context, run executor.Run) error {
 		return err
 	}
 	j.stopOnce.Do(func() { j.stop <- executor.ReasonCanceled })
+	return nil
+}
+
+// Expire stops the job as its deadline would, with why as its exit
+// message.
+func (r *Runner) Expire(_ context.Context, run executor.Run, why string) error {
+	j, _, err := r.job(run.LeaseID)
+	if err != nil {
+		return err
+	}
+	j.stopOnce.Do(func() {
+		r.mu.Lock()
+		j.message = why
+		r.mu.Unlock()
+		j.stop <- executor.ReasonDeadline
+	})
 	return nil
 }
 

@@ -503,6 +503,13 @@ func (e *Executor) Cancel(ctx context.Context, run Run) error {
 	return e.stop(ctx, run, ReasonCanceled, "")
 }
 
+// Expire stops the job because its paid time is up, as its deadline
+// would: SIGTERM, then SIGKILL after Config.StopGrace. A Wait in progress
+// returns with ReasonDeadline and why as the exit's message.
+func (e *Executor) Expire(ctx context.Context, run Run, why string) error {
+	return e.stop(ctx, run, ReasonDeadline, why)
+}
+
 func (e *Executor) stop(ctx context.Context, run Run, reason ExitReason, message string) error {
 	e.mu.Lock()
 	if _, ok := e.stopReasons[run.ContainerID]; !ok {

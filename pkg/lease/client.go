@@ -369,10 +369,19 @@ func (c *Client) Withdraw(ctx context.Context, auth *bind.TransactOpts, id commo
 }
 
 // TopUp adds amount to the deposit of an open or running lease, as its
-// tenant; it approves the escrow for amount when the allowance is lower.
+// tenant, before the deposit runs out (then ErrDepositExhausted); it
+// approves the escrow for amount when the allowance is lower.
 func (c *Client) TopUp(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms, amount *big.Int) (*Receipt, error) {
-	if _, err := c.check(ctx, auth.From, id, t, ActionTopUp); err != nil {
+	l, err := c.check(ctx, auth.From, id, t, ActionTopUp)
+	if err != nil {
 		return nil, fmt.Errorf("top up lease %s: %w", id.Hex(), err)
+	}
+	if l.State == StateRunning {
+		if _, spent, err := c.Accrued(ctx, id, t); err != nil {
+			return nil, fmt.Errorf("top up lease %s: %w", id.Hex(), err)
+		} else if spent {
+			return nil, fmt.Errorf("top up lease %s: %w", id.Hex(), ErrDepositExhausted)
+		}
 	}
 	if amount == nil || amount.Sign() <= 0 {
 		return nil, fmt.Errorf("top up lease %s: %w", id.Hex(), ErrZeroAmount)

@@ -4,6 +4,7 @@ package lease_test
 // movements, and every revert, sent without the client's checks.
 
 import (
+	"errors"
 	"math/big"
 	"strings"
 	"testing"
@@ -381,11 +382,35 @@ func TestWithdrawRefusals(t *testing.T) {
 	}
 }
 
+// TestAttackTopUpAfterExhaustion: a top-up that lands after the deposit
+// ran out would pay the provider at once for the seconds since, during
+// which its daemon had already stopped the job. The escrow refuses it; the
+// lease can only be closed, for what the deposit paid.
+func TestAttackTopUpAfterExhaustion(t *testing.T) {
+	h := newHarness(t, plainToken)
+	l := h.open(1, price, deposit)
+	h.start(l)
+	h.advance(2 * time.Hour) // the deposit bought one
+	h.approve(h.tenant, deposit)
+	before := h.snapshot()
+	_, err := h.send(h.tenant, h.escrowC, h.escrow.PackTopUp(l.id, l.terms.Args(), deposit))
+	wantErr(t, err, lease.ErrDepositExhausted)
+	h.wantMoved(t, before, nil)
+	if _, err := h.client.TopUp(h.ctx, h.tenant.auth, l.id, l.terms, deposit); !errors.Is(err, lease.ErrDepositExhausted) {
+		t.Errorf("client TopUp of a spent lease: %v, want ErrDepositExhausted", err)
+	}
+	r, err := h.client.CloseOverdrawn(h.ctx, h.stranger.auth, l.id, l.terms)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantAmount(t, "paid", payloadOf[*lease.Overdrawn](t, h, r.Receipt).Paid, deposit)
+}
+
 func TestTopUp(t *testing.T) {
 	h := newHarness(t, plainToken)
 	l := h.open(1, price, deposit)
 	h.start(l)
-	h.advance(2 * time.Hour) // overdrawn: a top-up revives it
+	h.advance(30 * time.Minute) // half the deposit spent: a top-up extends it
 	h.approve(h.tenant, deposit)
 	before := h.snapshot()
 	r := h.mustSend(h.tenant, h.escrowC, h.escrow.PackTopUp(l.id, l.terms.Args(), deposit))

@@ -35,6 +35,7 @@ var (
 	ErrStartDeadlineNotPassed = errors.New("start deadline not passed yet")
 	ErrNothingToWithdraw      = errors.New("nothing to withdraw yet")
 	ErrNotOverdrawn           = errors.New("lease is not overdrawn")
+	ErrDepositExhausted       = errors.New("the deposit has run out: the lease can only be closed")
 	ErrNothingToClaim         = errors.New("nothing to claim")
 	ErrAllowanceTooLow        = errors.New("token allowance too low")
 	ErrBalanceTooLow          = errors.New("token balance too low")
@@ -142,6 +143,8 @@ func escrowError(v any) error {
 		return fmt.Errorf("%w: lease %s", ErrNothingToWithdraw, hexHash(e.LeaseId))
 	case *escrow.EscrowNotOverdrawn:
 		return fmt.Errorf("%w: earned %s of deposit %s", ErrNotOverdrawn, e.Earned, e.Deposit)
+	case *escrow.EscrowDepositExhausted:
+		return fmt.Errorf("%w: lease %s", ErrDepositExhausted, hexHash(e.LeaseId))
 	case *escrow.EscrowNothingToClaim:
 		return ErrNothingToClaim
 	case *escrow.EscrowZeroAddress:

@@ -327,6 +327,9 @@ func (m *model) apply(l *modelLease, name string, caller common.Address, amount 
 		if caller != t.Tenant || !live || amount.Sign() == 0 || m.refused[t.Tenant] {
 			return false
 		}
+		if _, spent := earnedNow(); l.state == lease.StateRunning && spent {
+			return false // no top-up pays for seconds after the deposit ran out
+		}
 		l.deposit = new(big.Int).Add(l.deposit, amount)
 		m.move(t.Tenant, neg(amount))
 		m.move(m.h.escrowC.Address(), amount)

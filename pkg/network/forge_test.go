@@ -190,6 +190,29 @@ func TestOrderStoreBounded(t *testing.T) {
 	}
 }
 
+// TestOrderStoreForgetsExpired: a store far from full still forgets the
+// orders that expired, so that it holds what is alive, not all it saw.
+func TestOrderStoreForgetsExpired(t *testing.T) {
+	tenant := testKey(t, 1)
+	auctioneer, err := peer.Decode("12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN")
+	if err != nil {
+		t.Fatal(err)
+	}
+	now := time.Unix(1_800_000_000, 0)
+	s := newOrderStore(1000)
+	for range 10 {
+		s.record(verifyOrder(t, signOrder(t, testOrder(t, tenant, auctioneer, now, time.Minute), tenant)), nil, now, true)
+	}
+	now = now.Add(2 * time.Hour) // past any order's expiry
+	s.record(verifyOrder(t, signOrder(t, testOrder(t, tenant, auctioneer, now, time.Minute), tenant)), nil, now, true)
+	s.mu.Lock()
+	n := len(s.m)
+	s.mu.Unlock()
+	if n != 1 {
+		t.Errorf("the store holds %d orders, want 1: the 10 expired ones forgotten", n)
+	}
+}
+
 // TestOrderStoreRecord: an order known by sync is still relayed when it
 // comes by gossip, but handed to subscribers once.
 func TestOrderStoreRecord(t *testing.T) {

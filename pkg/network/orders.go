@@ -167,7 +167,14 @@ type orderStore struct {
 
 	mu sync.Mutex
 	m  map[common.Hash]*storedOrder
+	// pruned is when expired orders were last forgotten: record does it
+	// at most every pruneEvery, so that memory follows the orders alive,
+	// not all those ever seen.
+	pruned time.Time
 }
+
+// pruneEvery is how often record forgets expired orders.
+const pruneEvery = time.Minute
 
 type storedOrder struct {
 	order auction.VerifiedOrder
@@ -203,8 +210,9 @@ func (s *orderStore) record(o auction.VerifiedOrder, raw []byte, now time.Time, 
 		}
 		return false, false
 	}
-	if len(s.m) >= s.max {
+	if len(s.m) >= s.max || now.Sub(s.pruned) >= pruneEvery {
 		s.pruneLocked(func(o *auction.Order) bool { return o.CheckLive(now) != nil })
+		s.pruned = now
 	}
 	if len(s.m) >= s.max {
 		s.pruneLocked(func(o *auction.Order) bool { return !windowOpen(o, now) })

@@ -9,6 +9,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"strings"
 	"sync"
 	"time"
 
@@ -37,6 +38,7 @@ type leaseRun struct {
 	ended       chan struct{} // closed when the lease ended on chain early
 	cancelOnce  sync.Once
 	cancelled   chan struct{} // closed when the tenant asked to cancel
+	topUps      chan *big.Int // the deposit after the latest top-up
 
 	saveMu sync.Mutex // one record write at a time, in order
 
@@ -64,6 +66,7 @@ func newLeaseRun(d *Daemon, b *bidState) *leaseRun {
 		secretsIn: make(chan struct{}),
 		ended:     make(chan struct{}),
 		cancelled: make(chan struct{}),
+		topUps:    make(chan *big.Int, 1),
 		state:     network.JobAwaitingSecrets, since: d.cfg.Now(),
 	}
 }
@@ -217,7 +220,7 @@ func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Ter
 	d := l.d
 	payCtx, stopPay := context.WithCancel(ctx)
 	var pay sync.WaitGroup
-	pay.Go(func() { l.withdrawLoop(payCtx, terms, deposit, started) })
+	pay.Go(func() { l.meter(payCtx, run, terms, deposit, started) })
 	finished := make(chan struct{})
 	pay.Go(func() {
 		why := "the lease closed on chain"
@@ -295,7 +298,13 @@ func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code lea
 			return
 		}
 		if err == nil {
-			l.setState(network.JobClosed, fmt.Sprintf("exit %s, result %s", code.Describe(jobspec.FormatSize(l.bid.order.Order.Requirements.MemoryMiB)), hash.Hex()))
+			detail := "exit " + code.Describe(jobspec.FormatSize(l.bid.order.Order.Requirements.MemoryMiB))
+			l.mu.Lock()
+			if l.state == network.JobExited && strings.HasPrefix(l.detail, "exit ") {
+				detail = l.detail // with the job's exit message
+			}
+			l.mu.Unlock()
+			l.setState(network.JobClosed, detail+", result "+hash.Hex())
 			return
 		}
 		if try == closeTries {
@@ -330,7 +339,10 @@ func (l *leaseRun) job(order *auction.Order, terms lease.Terms, deposit *big.Int
 	for k, v := range l.secrets {
 		env[k] = v
 	}
-	maxDur := time.Duration(terms.PaidSeconds(deposit)) * time.Second
+	// The order's own limit: the meter stops the job earlier when the
+	// deposit runs out, and follows top-ups (it may run longer than its
+	// deposit paid for at the start).
+	maxDur := time.Duration(terms.MaxDuration) * time.Second
 	j := executor.Job{
 		LeaseID:       l.id.Hex(),
 		Image:         order.Job.Image,
@@ -390,34 +402,80 @@ func (l *leaseRun) finish(ctx context.Context, run executor.Run) (executor.Resul
 	return res, nil
 }
 
-// withdrawLoop withdraws what accrued every WithdrawEvery, and once more
-// shortly before the deposit runs out.
-func (l *leaseRun) withdrawLoop(ctx context.Context, terms lease.Terms, deposit *big.Int, started time.Time) {
-	d := l.d
-	runsOut := started.Add(time.Duration(terms.PaidSeconds(deposit)) * time.Second)
-	margin := min(d.cfg.WithdrawEvery/2, time.Minute)
+// toppedUp hands the lease's meter the deposit after a top-up.
+func (l *leaseRun) toppedUp(deposit *big.Int) {
 	for {
-		next := d.cfg.Now().Add(d.cfg.WithdrawEvery)
-		if last := runsOut.Add(-margin); last.After(d.cfg.Now()) && last.Before(next) {
+		select {
+		case l.topUps <- deposit:
+			return
+		default:
+			select { // replace an older one not taken yet
+			case <-l.topUps:
+			default:
+			}
+		}
+	}
+}
+
+// meter bills the running job until ctx ends: it withdraws what accrued
+// every WithdrawEvery, and once more shortly before the deposit runs out;
+// when the deposit has run out it stops the job (out of time). A top-up
+// moves that moment on; one that comes after the job was stopped is
+// refunded when the lease closes. It looks at the clock at least every
+// PollInterval.
+func (l *leaseRun) meter(ctx context.Context, run executor.Run, terms lease.Terms, deposit *big.Int, started time.Time) {
+	d := l.d
+	margin := min(d.cfg.WithdrawEvery/2, time.Minute)
+	nextWithdraw := d.cfg.Now().Add(d.cfg.WithdrawEvery)
+	paidUntil := func() time.Time { return started.Add(time.Duration(terms.PaidSeconds(deposit)) * time.Second) }
+	// lastDone: the withdrawal shortly before the deposit runs out (none
+	// when the lease is that short).
+	lastDone := !paidUntil().Add(-margin).After(d.cfg.Now())
+	for {
+		now := d.cfg.Now()
+		runsOut := paidUntil()
+		last := runsOut.Add(-margin)
+		if !now.Before(runsOut) {
+			why := fmt.Sprintf("its deposit of %s ran out at %s", deposit, runsOut.UTC().Format(time.RFC3339))
+			l.log.Info("stopping the job: " + why)
+			if err := d.cfg.Runner.Expire(context.WithoutCancel(ctx), run, why); err != nil {
+				l.log.Warn("stop the job whose deposit ran out", "err", err)
+			}
+			return
+		}
+		if !now.Before(nextWithdraw) || !lastDone && !now.Before(last) {
+			lastDone = lastDone || !now.Before(last)
+			nextWithdraw = now.Add(d.cfg.WithdrawEvery)
+			_, err := d.cfg.Escrow.Withdraw(ctx, d.cfg.Auth, l.id, terms)
+			switch {
+			case errors.Is(err, lease.ErrNothingToWithdraw), ctx.Err() != nil:
+			case err != nil:
+				l.log.Warn("withdraw", "err", err)
+			default:
+				l.log.Info("withdrew accrued pay")
+			}
+			continue
+		}
+		next := nextWithdraw
+		if !lastDone && last.Before(next) {
 			next = last
 		}
-		t := time.NewTimer(next.Sub(d.cfg.Now()))
+		if runsOut.Before(next) {
+			next = runsOut
+		}
+		t := time.NewTimer(min(next.Sub(now), d.cfg.PollInterval))
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return
+		case dep := <-l.topUps:
+			t.Stop()
+			if dep.Cmp(deposit) > 0 {
+				deposit = dep
+				lastDone = !paidUntil().Add(-margin).After(d.cfg.Now())
+				l.setState(network.JobRunning, fmt.Sprintf("topped up to %s: paid until %s", dep, paidUntil().UTC().Format(time.RFC3339)))
+			}
 		case <-t.C:
-		}
-		_, err := d.cfg.Escrow.Withdraw(ctx, d.cfg.Auth, l.id, terms)
-		switch {
-		case errors.Is(err, lease.ErrNothingToWithdraw), ctx.Err() != nil:
-		case err != nil:
-			l.log.Warn("withdraw", "err", err)
-		default:
-			l.log.Info("withdrew accrued pay")
-		}
-		if !d.cfg.Now().Before(runsOut) {
-			return
 		}
 	}
 }

@@ -22,7 +22,7 @@ import (
 
 // TestLeaseRunsToItsEnd: once the lease opens and the secrets arrive, the
 // provider starts the job with them, on the GPU it bid, for no longer than
-// the deposit pays for; starts the lease on chain; withdraws while the job
+// the order allows; starts the lease on chain; withdraws while the job
 // runs; and closes the lease with the job's exit code and the SHA-256 of
 // its /output archive, paid to the base unit for the seconds it ran.
 func TestLeaseRunsToItsEnd(t *testing.T) {
@@ -56,8 +56,8 @@ func TestLeaseRunsToItsEnd(t *testing.T) {
 	if j.LeaseID != id.Hex() || j.Env["API_TOKEN"] != "s3cret" || j.Image != job.Job.Image {
 		t.Errorf("job started for lease %s, image %s, env %v; want lease %s, image %s, with the secret", j.LeaseID, j.Image, j.Env, id.Hex(), job.Job.Image)
 	}
-	if j.MaxDuration != 300*time.Second {
-		t.Errorf("the job may run %s, want 5m0s: what the deposit pays for, not the order's 10m", j.MaxDuration)
+	if j.MaxDuration != 10*time.Minute {
+		t.Errorf("the job may run %s, want the order's 10m (the deposit's end is the provider's to enforce: top-ups move it)", j.MaxDuration)
 	}
 	if len(j.GPUUUIDs) != 1 || !j.SimulatedGPUs || len(rec.GPUs) != 1 || j.GPUUUIDs[0] != rec.GPUs[0] {
 		t.Errorf("the job has GPUs %v (simulated %t), the lease record %v; want the one GPU bid, simulated", j.GPUUUIDs, j.SimulatedGPUs, rec.GPUs)
@@ -91,6 +91,43 @@ func TestLeaseRunsToItsEnd(t *testing.T) {
 		t.Errorf("record %+v, want started, exit %s, output %s", rec, want, sum.Hex())
 	}
 	p.WaitFree(gpus)
+}
+
+// TestTopUpMovesTheEnd: the provider stops a job when its deposit runs
+// out, on its own clock, and follows a top-up that lands while the job
+// runs: the job outlives its first deposit and is stopped, out of time,
+// when the topped-up deposit runs out.
+func TestTopUpMovesTheEnd(t *testing.T) {
+	_, p, ten := setUp(t, 0)
+	ctx := timeout(t, time.Minute)
+	first := big.NewInt(33_334) // 60 s at 2000000 per hour
+	res, err := ten.Submit(ctx, testJob(t), tenant.Options{Deposit: first, Detach: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := res.LeaseID
+	p.WaitState(id, network.JobRunning)
+	l, err := ten.Find(ctx, id, &peer.AddrInfo{ID: p.Node.ID(), Addrs: p.Node.AddrInfo().Addrs})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ten.TopUp(ctx, l, first); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, 10*time.Second, "the provider follows the top-up", func() (bool, string, error) {
+		r, _ := p.Record(id)
+		return strings.Contains(r.Detail, "topped up to 66668"), r.Detail, nil
+	})
+	// Past both deposits on the provider's clock: the meter stops the job
+	// for the deposit it knows, the topped-up one.
+	p.Clock.Advance(121 * time.Second)
+	rec := p.WaitState(id, network.JobClosed)
+	if !rec.Started || rec.ExitCode == nil || rec.ExitCode.Reason() != lease.ExitOutOfTime || !strings.Contains(rec.Detail, "its deposit of 66668 ran out") {
+		t.Errorf("record %+v, want the job stopped out of time when the topped-up deposit ran out", rec)
+	}
+	if n := len(p.Runner.Started()); n != 1 {
+		t.Errorf("%d jobs started, want 1", n)
+	}
 }
 
 // TestSecretsNeverCome: a lease whose secrets do not come in time fails at

@@ -66,6 +66,9 @@ type Runner interface {
 	Launch(ctx context.Context, run executor.Run) (executor.Run, error)
 	// Remove removes a job's container, started or not, and its output.
 	Remove(ctx context.Context, run executor.Run) error
+	// Expire stops a job whose paid time is up: it ends out of time, with
+	// why as its exit message.
+	Expire(ctx context.Context, run executor.Run, why string) error
 	Finish(ctx context.Context, run executor.Run, opts executor.FinishOptions) (executor.Result, error)
 	Cancel(ctx context.Context, run executor.Run) error
 	// Attach finds a lease's container after a restart.
@@ -541,6 +544,13 @@ func (d *Daemon) onEvent(ctx context.Context, ev lease.Event) {
 	case ev.Kind == lease.EventOpened:
 		if terms, _ := ev.Terms(); terms.Provider == d.cfg.Signer.Address() {
 			d.startLease(ctx, ev.LeaseID)
+		}
+	case ev.Kind == lease.EventToppedUp:
+		d.mu.Lock()
+		l := d.leases[ev.LeaseID]
+		d.mu.Unlock()
+		if p, ok := ev.Payload.(*lease.ToppedUp); ok && l != nil {
+			l.toppedUp(p.Deposit)
 		}
 	case ev.Kind.Settles():
 		d.mu.Lock()
