@@ -327,7 +327,7 @@ func (s *Server) pageMarket(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	d.Prices = prices
-	sum, err := s.cfg.Store.Summary(r.Context())
+	sum, err := s.summary(r.Context())
 	if err != nil {
 		s.pageError(w, r, "market", err)
 		return

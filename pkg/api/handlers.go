@@ -193,7 +193,7 @@ func (s *Server) prices(r *http.Request) (pricesJSON, error) {
 	if err != nil {
 		return pricesJSON{}, err
 	}
-	pts, err := s.cfg.Store.WinningPrices(r.Context(), from, to, gpu)
+	pts, err := s.winningPrices(r.Context(), from, to, gpu)
 	if err != nil {
 		return pricesJSON{}, err
 	}
@@ -212,12 +212,31 @@ func (s *Server) marketSummary(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, err)
 		return
 	}
-	sum, err := s.cfg.Store.Summary(r.Context())
+	sum, err := s.summary(r.Context())
 	if err != nil {
 		s.fail(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, summaryOut(sum, s.token()))
+}
+
+// summary is the market summary, from memory when it is fresh.
+func (s *Server) summary(ctx context.Context) (store.Summary, error) {
+	v, err := s.aggregates.get(ctx, "summary", func(ctx context.Context) (any, error) { return s.cfg.Store.Summary(ctx) })
+	if err != nil {
+		return store.Summary{}, err
+	}
+	return v.(store.Summary), nil
+}
+
+// winningPrices is the price series, from memory when it is fresh.
+func (s *Server) winningPrices(ctx context.Context, from, to time.Time, gpu string) ([]store.PricePoint, error) {
+	key := fmt.Sprintf("prices %d %d %q", from.UnixNano(), to.UnixNano(), gpu)
+	v, err := s.aggregates.get(ctx, key, func(ctx context.Context) (any, error) { return s.cfg.Store.WinningPrices(ctx, from, to, gpu) })
+	if err != nil {
+		return nil, err
+	}
+	return v.([]store.PricePoint), nil
 }
 
 func summaryOut(sum store.Summary, tok tokenJSON) summaryJSON {

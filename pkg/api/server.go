@@ -77,6 +77,10 @@ type Config struct {
 	// LiveInterval is how often pages showing live leases poll for
 	// changes. Default 5 s.
 	LiveInterval time.Duration
+	// AggregateTTL is how long the market summary and price series are
+	// served from memory before they are computed again. Default
+	// DefaultAggregateTTL.
+	AggregateTTL time.Duration
 }
 
 // Server serves the API and the dashboard.
@@ -88,6 +92,8 @@ type Server struct {
 	static  fs.FS
 	router  chi.Router
 	metrics *httpMetrics
+	// aggregates keeps the answers that scan whole tables.
+	aggregates *aggregates
 }
 
 //go:embed templates/*.html
@@ -115,6 +121,10 @@ func New(cfg Config) (*Server, error) {
 	if s.now == nil {
 		s.now = time.Now
 	}
+	if cfg.AggregateTTL <= 0 {
+		cfg.AggregateTTL = DefaultAggregateTTL
+	}
+	s.aggregates = newAggregates(cfg.AggregateTTL, s.now)
 	var err error
 	if s.pages, err = parsePages(s.funcs()); err != nil {
 		return nil, err
