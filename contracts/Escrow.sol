@@ -139,11 +139,13 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     event Started(bytes32 indexed leaseId, uint64 startedAt);
     event Withdrawn(bytes32 indexed leaseId, uint256 amount);
     event ToppedUp(bytes32 indexed leaseId, uint256 amount, uint256 deposit);
-    /// @notice paid is the provider's total over the lease, refunded what the
-    /// tenant got back: paid + refunded = deposit.
-    event Closed(bytes32 indexed leaseId, int32 exitCode, bytes32 resultHash, uint256 paid, uint256 refunded);
-    /// @notice The deposit ran out: paid (the provider's total) = deposit.
-    event Overdrawn(bytes32 indexed leaseId, uint256 paid);
+    /// @notice by closed it (the tenant or the provider); paid is the
+    /// provider's total over the lease, refunded what the tenant got back:
+    /// paid + refunded = deposit.
+    event Closed(bytes32 indexed leaseId, address by, int32 exitCode, bytes32 resultHash, uint256 paid, uint256 refunded);
+    /// @notice The deposit ran out and by (anyone) closed the lease: paid (the
+    /// provider's total) = deposit.
+    event Overdrawn(bytes32 indexed leaseId, address by, uint256 paid);
     event Reclaimed(bytes32 indexed leaseId, uint256 refunded);
     event PaymentDeferred(address indexed account, uint256 amount);
     event Claimed(address indexed account, address indexed to, uint256 amount);
@@ -282,7 +284,7 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         uint256 refund = s.deposit - earned;
 
         _status[leaseId] = Status(s.deposit, uint104(earned), s.since, State.Closed);
-        emit Closed(leaseId, exitCode, resultHash, earned, refund);
+        emit Closed(leaseId, msg.sender, exitCode, resultHash, earned, refund);
         _pay(terms.provider, earned - s.paid);
         _pay(terms.tenant, refund);
     }
@@ -296,7 +298,7 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         if (!exhausted) revert NotOverdrawn(leaseId, earned, s.deposit);
 
         _status[leaseId] = Status(s.deposit, s.deposit, s.since, State.Overdrawn);
-        emit Overdrawn(leaseId, s.deposit);
+        emit Overdrawn(leaseId, msg.sender, s.deposit);
         _pay(terms.provider, s.deposit - s.paid);
     }
 

@@ -208,7 +208,7 @@ func settledEvent(t testing.TB, esc *lease.Client, id common.Hash, from uint64, 
 	defer cancel()
 	var got lease.Event
 	found := errors.New("found")
-	err := esc.Watch(ctx, lease.WatchOptions{From: lease.Cursor{Block: from}, PollInterval: 200 * time.Millisecond, Senders: true}, func(ev lease.Event) error {
+	err := esc.Watch(ctx, lease.WatchOptions{From: lease.Cursor{Block: from}, PollInterval: 200 * time.Millisecond}, func(ev lease.Event) error {
 		if ev.LeaseID == id && ev.Kind.Settles() {
 			got = ev
 			return found

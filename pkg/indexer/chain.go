@@ -141,7 +141,6 @@ func (c *Chain) RunOnce(ctx context.Context) error {
 		From:          lease.Cursor{Block: pos.Block, Index: pos.LogIndex},
 		Confirmations: c.cfg.Confirmations,
 		PollInterval:  c.cfg.PollInterval,
-		Senders:       true,
 		// Watch cannot take an error here: a failed write stops it.
 		Scanned: func(cur lease.Cursor) {
 			if err := b.flush(ctx, position(cur)); err != nil {

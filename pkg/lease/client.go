@@ -54,7 +54,6 @@ type Client struct {
 	errs        errorDecoder
 	domain      auction.Domain
 	chainID     *big.Int
-	signer      types.Signer
 	startWindow uint64
 	minDuration uint64
 	maxDeposit  *big.Int
@@ -86,7 +85,6 @@ func New(ctx context.Context, backend Backend, address common.Address, logger *s
 		return nil, fmt.Errorf("escrow client: chain ID: %w", err)
 	}
 	c.chainID = chainID
-	c.signer = types.LatestSignerForChainID(chainID)
 	if !chainID.IsUint64() {
 		return nil, fmt.Errorf("escrow client: chain ID %s does not fit 64 bits", chainID)
 	}
@@ -508,7 +506,7 @@ func (c *Client) send(ctx context.Context, auth *bind.TransactOpts, contract *bi
 	if r.Status != types.ReceiptStatusSuccessful {
 		return &Receipt{Receipt: r}, c.whyReverted(ctx, opts.From, contract.Address(), data, tx, r)
 	}
-	return &Receipt{Receipt: r, Events: c.events(r, opts.From)}, nil
+	return &Receipt{Receipt: r, Events: c.Events(r)}, nil
 }
 
 // whyReverted replays a transaction that was mined but reverted on the state

@@ -90,8 +90,8 @@ type Closed struct {
 	ResultHash common.Hash
 	Paid       *big.Int
 	Refunded   *big.Int
-	// By sent the closing transaction (the tenant or the provider); zero
-	// when it was not looked up (see WatchOptions.Senders).
+	// By closed it: the tenant or the provider (the escrow's caller, who
+	// may be a contract wallet, not the transaction's sender).
 	By common.Address
 }
 
@@ -99,7 +99,7 @@ type Closed struct {
 // was paid the whole deposit.
 type Overdrawn struct {
 	Paid *big.Int
-	// By sent the closing transaction; zero when it was not looked up.
+	// By closed it: anyone may.
 	By common.Address
 }
 
@@ -224,14 +224,14 @@ var decoders = func() map[common.Hash]decoder {
 			if err != nil {
 				return nil, common.Hash{}, err
 			}
-			return &Closed{ExitCode: ExitCode(p.ExitCode), ResultHash: p.ResultHash, Paid: p.Paid, Refunded: p.Refunded}, p.LeaseId, nil
+			return &Closed{By: p.By, ExitCode: ExitCode(p.ExitCode), ResultHash: p.ResultHash, Paid: p.Paid, Refunded: p.Refunded}, p.LeaseId, nil
 		}},
 		events[escrow.EscrowOverdrawnEventName].ID: {EventOverdrawn, func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackOverdrawnEvent(l)
 			if err != nil {
 				return nil, common.Hash{}, err
 			}
-			return &Overdrawn{Paid: p.Paid}, p.LeaseId, nil
+			return &Overdrawn{By: p.By, Paid: p.Paid}, p.LeaseId, nil
 		}},
 		events[escrow.EscrowReclaimedEventName].ID: {EventReclaimed, func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackReclaimedEvent(l)
@@ -287,60 +287,25 @@ func (c *Client) DecodeEvent(l types.Log) (ev Event, ok bool) {
 	return Event{Kind: d.kind, LeaseID: id, Payload: p, Log: l, Next: Cursor{Block: l.BlockNumber, Index: l.Index + 1}}, true
 }
 
-// Events decodes the escrow events in a receipt; Closed and Overdrawn have
-// no sender (By). The client's own transactions return a Receipt with them.
-func (c *Client) Events(r *types.Receipt) []Event { return c.events(r, common.Address{}) }
-
-// events decodes the escrow events in a receipt of a transaction sent by
-// from.
-func (c *Client) events(r *types.Receipt, from common.Address) []Event {
+// Events decodes the escrow events in a receipt.
+func (c *Client) Events(r *types.Receipt) []Event {
 	var evs []Event
 	for _, l := range r.Logs {
 		if ev, ok := c.DecodeEvent(*l); ok {
-			setSender(&ev, from)
 			evs = append(evs, ev)
 		}
 	}
 	return evs
 }
 
-// setSender records who sent the transaction of the events that say so.
-func setSender(ev *Event, from common.Address) {
-	switch p := ev.Payload.(type) {
-	case *Closed:
-		p.By = from
-	case *Overdrawn:
-		p.By = from
-	}
-}
-
-// lookUpSender fills in the sender of a Closed or Overdrawn event from its
-// transaction.
-func (c *Client) lookUpSender(ctx context.Context, ev *Event) error {
-	if ev.Kind != EventClosed && ev.Kind != EventOverdrawn {
-		return nil
-	}
-	tx, _, err := c.backend.TransactionByHash(ctx, ev.Log.TxHash)
-	if err != nil {
-		return fmt.Errorf("transaction %s: %w", ev.Log.TxHash.Hex(), err)
-	}
-	from, err := types.Sender(c.signer, tx)
-	if err != nil {
-		return fmt.Errorf("sender of transaction %s: %w", ev.Log.TxHash.Hex(), err)
-	}
-	setSender(ev, from)
-	return nil
-}
-
-// Receipt is a mined escrow transaction with the events it emitted (their
-// senders filled in).
+// Receipt is a mined escrow transaction with the events it emitted.
 type Receipt struct {
 	*types.Receipt
 	Events []Event
 }
 
 // History returns the events of lease id from block from to the chain's
-// head, in chain order, with the senders of Closed and Overdrawn. It asks
+// head, in chain order. It asks
 // the endpoint for the logs whose indexed lease ID is id, so it reads only
 // that lease's events however far back from is (give the escrow's
 // deployment block, or 0).
@@ -359,9 +324,6 @@ func (c *Client) History(ctx context.Context, id common.Hash, from uint64) ([]Ev
 		ev, ok := c.DecodeEvent(l)
 		if l.Removed || !ok || ev.LeaseID != id {
 			continue
-		}
-		if err := c.lookUpSender(ctx, &ev); err != nil {
-			return nil, fmt.Errorf("events of lease %s: %w", id.Hex(), err)
 		}
 		out = append(out, ev)
 	}

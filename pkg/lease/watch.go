@@ -41,9 +41,6 @@ type WatchOptions struct {
 	// BlockRange is the most blocks one eth_getLogs request covers.
 	// Default 1000.
 	BlockRange uint64
-	// Senders: look up who sent the transaction of each Closed and
-	// Overdrawn event (one request each) and set their By.
-	Senders bool
 	// Scanned, when set, is told the cursor after every range of blocks
 	// searched, events or not, so a caller can persist progress through
 	// stretches without escrow events.
@@ -121,11 +118,6 @@ func (c *Client) catchUp(ctx context.Context, cur *Cursor, opts WatchOptions, ha
 				continue
 			}
 			if ev, ok := c.DecodeEvent(l); ok {
-				if opts.Senders {
-					if err := c.lookUpSender(ctx, &ev); err != nil {
-						return fmt.Errorf("watch: %w", err)
-					}
-				}
 				if err := handle(ev); err != nil {
 					return err
 				}

@@ -2,6 +2,7 @@ package provider_test
 
 import (
 	"errors"
+	"fmt"
 	"math/big"
 	"strings"
 	"sync"
@@ -347,10 +348,13 @@ func TestOutOfMemory(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := ten.Status(ctx, l, 10*time.Second)
-	if err != nil {
-		t.Fatal(err)
-	}
+	// The provider marks the lease closed once it has the close's receipt,
+	// maybe after the tenant saw the event.
+	var st *tenant.Status
+	testenv.Eventually(t, 10*time.Second, "the provider's status closed", func() (bool, string, error) {
+		st, err = ten.Status(ctx, l, 10*time.Second)
+		return err == nil && st.Job != nil && st.Job.State == network.JobClosed, fmt.Sprintf("%+v", st), err
+	})
 	if st.Job == nil || st.Job.State != network.JobClosed || !strings.Contains(st.Job.Detail, "killed, out of memory (limit 256Mi)") {
 		t.Errorf("the provider's status %+v, want closed, saying the job ran out of its 256Mi", st.Job)
 	}

@@ -585,7 +585,7 @@ func (c *Client) followLogs(ctx context.Context, lc LeaseConn, w io.Writer) {
 // and returns the settling event (with who sent it).
 func (c *Client) waitSettled(ctx context.Context, id common.Hash, from uint64) (lease.Event, error) {
 	var got lease.Event
-	err := c.cfg.Escrow.Watch(ctx, lease.WatchOptions{From: lease.Cursor{Block: from}, PollInterval: c.cfg.PollInterval, Senders: true}, func(ev lease.Event) error {
+	err := c.cfg.Escrow.Watch(ctx, lease.WatchOptions{From: lease.Cursor{Block: from}, PollInterval: c.cfg.PollInterval}, func(ev lease.Event) error {
 		if ev.LeaseID == id && ev.Kind.Settles() {
 			got = ev
 			return errSettled
