@@ -10,10 +10,16 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/libp2p/go-libp2p/core/peer"
+
 	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/tenant"
@@ -26,32 +32,116 @@ import (
 func BenchmarkProviderIdleMemory(b *testing.B) {
 	needImage(b) // the daemon dials the Docker Engine at start
 	dep := startChainWith(b, devchain.Config{})
+	p := startProviderProcess(b, dep)
+	rss := steadyRSS(b, p.pid)
+	b.ReportMetric(float64(rss)/(1<<20), "MiB-rss")
+	b.ReportMetric(0, "ns/op")
+	b.Logf("provider run, idle with a simulated dgxh100 (8 GPUs): RSS %.1f MiB (target <= 80 MiB)", float64(rss)/(1<<20))
+}
+
+// BenchmarkProviderMemoryOverLeases runs `provider run` (a simulated DGX
+// H100, Docker jobs) while eight tenants settle 1,000 leases of the
+// example training job on it, eight at a time, and reports its resident
+// memory after the first 100 leases and after all 1,000, and the growth
+// per lease in between: a settled lease lives on disk, not in memory.
+func BenchmarkProviderMemoryOverLeases(b *testing.B) {
+	const leases, tenants, warm = 1000, 8, 100
+	needImage(b)
+	dep := startChainWith(b, devchain.Config{Accounts: 5 + tenants})
+	p := startProviderProcess(b, dep, "--cpu", "8")
+	var sides []*tenantSide
+	for i := range tenants {
+		sides = append(sides, newTenantAs(b, dep, 5+i, p.addr))
+	}
+	job := trainJob(b, 1, "10m")
+	job.BidWindow = time.Second
+	var (
+		mu      sync.Mutex
+		settled int
+		samples []int64 // RSS after every 100 leases
+	)
+	next := make(chan struct{}, leases)
+	for range leases {
+		next <- struct{}{}
+	}
+	close(next)
+	start := time.Now()
+	var wg sync.WaitGroup
+	for _, ts := range sides {
+		wg.Go(func() {
+			for range next {
+				ctx, cancel := context.WithTimeout(b.Context(), 5*time.Minute)
+				res, err := ts.client.Submit(ctx, job, tenant.Options{QueueTimeout: 4 * time.Minute})
+				cancel()
+				if err != nil || !res.Settled || res.ExitCode != 0 {
+					b.Errorf("lease %d: %+v, %v", settled, res, err)
+					return
+				}
+				mu.Lock()
+				settled++
+				if settled%100 == 0 {
+					samples = append(samples, vmRSS(b, p.pid))
+					b.Logf("%d leases settled in %s: provider RSS %.1f MiB", settled, time.Since(start).Round(time.Second), float64(samples[len(samples)-1])/(1<<20))
+				}
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	if b.Failed() || len(samples) < leases/100 {
+		b.FailNow()
+	}
+	first, last := samples[warm/100-1], samples[len(samples)-1]
+	perLease := float64(last-first) / float64(leases-warm) / 1024
+	b.ReportMetric(float64(first)/(1<<20), "MiB-rss-100")
+	b.ReportMetric(float64(last)/(1<<20), "MiB-rss-1000")
+	b.ReportMetric(perLease, "KiB/lease")
+	b.ReportMetric(0, "ns/op")
+	b.Logf("provider RSS after %d leases %.1f MiB, after %d %.1f MiB: %+.2f KiB per settled lease", warm, float64(first)/(1<<20), leases, float64(last)/(1<<20), perLease)
+}
+
+// providerProcess is `provider run` in a process of its own.
+type providerProcess struct {
+	pid  int
+	addr peer.AddrInfo
+}
+
+// startProviderProcess builds the provider and runs it on dep, as dev
+// account 2 with a simulated DGX H100, until b ends.
+func startProviderProcess(b *testing.B, dep deployment.Deployment, args ...string) *providerProcess {
 	dir := b.TempDir()
 	bin := filepath.Join(dir, "provider")
-	ctx, cancel := context.WithTimeout(b.Context(), 4*time.Minute)
-	defer cancel()
-	if out, err := exec.CommandContext(ctx, "go", "build", "-o", bin, "../cmd/provider").CombinedOutput(); err != nil {
+	ctx, cancel := context.WithCancel(context.Background())
+	buildCtx, stop := context.WithTimeout(b.Context(), 4*time.Minute)
+	defer stop()
+	if out, err := exec.CommandContext(buildCtx, "go", "build", "-o", bin, "../cmd/provider").CombinedOutput(); err != nil {
+		cancel()
 		b.Fatalf("build provider: %v\n%s", err, out)
 	}
 	depFile := filepath.Join(dir, "deployment.json")
 	if err := dep.Save(depFile); err != nil {
+		cancel()
 		b.Fatal(err)
 	}
 	prices := filepath.Join(dir, "prices.yaml")
 	if err := os.WriteFile(prices, []byte("gpus: [{model: H100, pricePerHour: \"2000000\"}]\n"), 0o600); err != nil {
+		cancel()
 		b.Fatal(err)
 	}
-	cmd := exec.CommandContext(ctx, bin, "run", "--deployment", depFile, "--dev-account", "2", "--gpu-sim", "dgxh100",
-		"--prices", prices, "--work-dir", filepath.Join(dir, "work"), "--listen", "/ip4/127.0.0.1/tcp/0", "--log-level", "warn")
+	cmd := exec.CommandContext(ctx, bin, append([]string{"run", "--deployment", depFile, "--dev-account", "2", "--gpu-sim", "dgxh100",
+		"--prices", prices, "--work-dir", filepath.Join(dir, "work"), "--listen", "/ip4/127.0.0.1/tcp/0", "--log-level", "warn"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {
+		cancel()
 		b.Fatal(err)
 	}
 	cmd.Stderr = os.Stderr
 	if err := cmd.Start(); err != nil {
+		cancel()
 		b.Fatal(err)
 	}
-	defer func() {
+	b.Cleanup(func() {
+		defer cancel()
 		cmd.Process.Signal(os.Interrupt)
 		done := make(chan error, 1)
 		go func() { done <- cmd.Wait() }()
@@ -62,35 +152,52 @@ func BenchmarkProviderIdleMemory(b *testing.B) {
 			<-done
 			b.Error("provider did not stop on SIGINT")
 		}
-	}()
-	ready := make(chan struct{})
+	})
+	// It prints "provider ADDRESS on chain N, peer ID", then its listen
+	// addresses, once it serves the market.
+	ready := make(chan peer.AddrInfo, 1)
 	go func() {
 		sc := bufio.NewScanner(stdout)
-		once := false
+		var id string
+		sent := false
 		for sc.Scan() {
-			if !once && strings.HasPrefix(sc.Text(), "provider ") {
-				close(ready)
-				once = true
+			line := sc.Text()
+			if _, after, ok := strings.Cut(line, ", peer "); ok && strings.HasPrefix(line, "provider ") {
+				id = after
+			}
+			if a, ok := strings.CutPrefix(strings.TrimSpace(line), "listening on "); ok && id != "" && !sent {
+				if !strings.Contains(a, "/p2p/") {
+					a += "/p2p/" + id
+				}
+				if ai, err := peer.AddrInfoFromString(a); err == nil {
+					ready <- *ai
+					sent = true
+				}
 			}
 		}
 	}()
 	select {
-	case <-ready:
+	case ai := <-ready:
+		return &providerProcess{pid: cmd.Process.Pid, addr: ai}
 	case <-time.After(time.Minute):
 		b.Fatal("provider run did not start within a minute")
 	}
+	return nil
+}
+
+// steadyRSS waits until pid's resident memory holds within 1% for two
+// seconds and returns it.
+func steadyRSS(b *testing.B, pid int) int64 {
 	var rss, last int64
 	var steadySince time.Time
 	testenv.Eventually(b, time.Minute, "the provider's memory steady", func() (bool, string, error) {
-		rss = vmRSS(b, cmd.Process.Pid)
+		rss = vmRSS(b, pid)
 		if last == 0 || rss > last+last/100 || rss < last-last/100 {
 			last, steadySince = rss, time.Now()
 		}
 		return time.Since(steadySince) >= 2*time.Second, fmt.Sprintf("RSS %d", rss), nil
 	})
-	b.ReportMetric(float64(rss)/(1<<20), "MiB-rss")
-	b.ReportMetric(0, "ns/op")
-	b.Logf("provider run, idle with a simulated dgxh100 (8 GPUs): RSS %.1f MiB (target <= 80 MiB)", float64(rss)/(1<<20))
+	return rss
 }
 
 func vmRSS(t testing.TB, pid int) int64 {
@@ -157,4 +264,22 @@ func benchPath(b *testing.B, settle bool) {
 	b.ReportMetric(float64(p50.Milliseconds()), "ms-p50")
 	b.ReportMetric(0, "ns/op")
 	b.Logf("%d runs, bid window %s: p50 %s, min %s, max %s", len(took), job.BidWindow, p50, took[0], took[len(took)-1])
+}
+
+// newTenantAs is a tenant acting as dev account n, joined to the provider
+// at addr.
+func newTenantAs(b *testing.B, dep deployment.Deployment, n int, addr peer.AddrInfo) *tenantSide {
+	key := deployment.DevKey(n)
+	name := fmt.Sprint("tenant-", n)
+	esc := dialEscrow(b, dep, name)
+	cfg := nodeConfig(b, esc.Domain(), name)
+	cfg.Bootstrap = []peer.AddrInfo{addr}
+	node := startNode(b, cfg)
+	waitPeers(b, node, 1)
+	ts := &tenantSide{esc: esc, node: node, key: auction.NewKeySigner(key), auth: bind.NewKeyedTransactor(key, esc.ChainID()), records: tenant.NewLeaseDir(b.TempDir())}
+	// Orders live a minute past their bid window, not the default ten: the
+	// nodes keep every live order, and the benchmark is after the memory of
+	// settled leases, not of orders still alive.
+	ts.client = newTenant(b, dep, esc, node, ts.key, ts.auth, ts.records, func(c *tenant.Config) { c.LeaseWindow = time.Minute })
+	return ts
 }
