@@ -238,7 +238,7 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         Status memory s = _load(leaseId, terms);
         if (msg.sender != terms.provider) revert NotProvider(msg.sender, terms.provider);
         if (s.state != State.Running) revert WrongState(leaseId, s.state);
-        (uint256 earned,) = _earned(s, terms);
+        (uint256 earned,) = _earned(s, terms, block.timestamp);
         amount = earned - s.paid;
         if (amount == 0) revert NothingToWithdraw(leaseId);
 
@@ -257,7 +257,7 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         if (s.state == State.Running) {
             // Once the deposit has run out the provider stops the job: a
             // top-up then would pay for seconds nobody ran.
-            (, bool exhausted) = _earned(s, terms);
+            (, bool exhausted) = _earned(s, terms, block.timestamp);
             if (exhausted) revert DepositExhausted(leaseId);
         }
         if (amount == 0) revert ZeroAmount();
@@ -270,14 +270,23 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     }
 
     /// @notice Ends an open or running lease: the provider when the job has
-    /// exited (exitCode, and the hash of the result archive), or the tenant to
-    /// cancel. Pays the provider what accrued and refunds the rest.
-    function close(bytes32 leaseId, Terms calldata terms, int32 exitCode, bytes32 resultHash) external nonReentrant {
+    /// exited (exitCode, the hash of the result archive, and endedAt, when
+    /// the job ended), or the tenant to cancel. Pays the provider what
+    /// accrued and refunds the rest. A provider's endedAt can only bill
+    /// less: pay accrues up to it, never past now, never before the start,
+    /// and never below what was withdrawn. A tenant's endedAt is ignored.
+    function close(bytes32 leaseId, Terms calldata terms, int32 exitCode, bytes32 resultHash, uint64 endedAt)
+        external
+        nonReentrant
+    {
         Status memory s = _load(leaseId, terms);
         if (msg.sender != terms.provider && msg.sender != terms.tenant) revert NotParty(msg.sender);
         uint256 earned;
         if (s.state == State.Running) {
-            (earned,) = _earned(s, terms);
+            uint256 until = block.timestamp;
+            if (msg.sender == terms.provider && endedAt < until) until = endedAt < s.since ? s.since : endedAt;
+            (earned,) = _earned(s, terms, until);
+            if (earned < s.paid) earned = s.paid;
         } else if (s.state != State.Open) {
             revert WrongState(leaseId, s.state);
         }
@@ -294,7 +303,7 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     function closeOverdrawn(bytes32 leaseId, Terms calldata terms) external nonReentrant {
         Status memory s = _load(leaseId, terms);
         if (s.state != State.Running) revert WrongState(leaseId, s.state);
-        (uint256 earned, bool exhausted) = _earned(s, terms);
+        (uint256 earned, bool exhausted) = _earned(s, terms, block.timestamp);
         if (!exhausted) revert NotOverdrawn(leaseId, earned, s.deposit);
 
         _status[leaseId] = Status(s.deposit, s.deposit, s.since, State.Overdrawn);
@@ -337,7 +346,7 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     /// what it was paid.
     function accrued(bytes32 leaseId, Terms calldata terms) external view returns (uint256 earned, bool overdrawn) {
         Status memory s = _load(leaseId, terms);
-        if (s.state == State.Running) return _earned(s, terms);
+        if (s.state == State.Running) return _earned(s, terms, block.timestamp);
         return (s.paid, s.state == State.Overdrawn);
     }
 
@@ -389,11 +398,15 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         return _status[leaseId];
     }
 
-    /// @dev What a running lease has earned: price x seconds since it started
-    /// (at most maxDuration) / 3600, rounded down, capped at the deposit;
-    /// exhausted when that reaches the deposit.
-    function _earned(Status memory s, Terms calldata terms) private view returns (uint256 earned, bool exhausted) {
-        uint256 elapsed = block.timestamp - s.since;
+    /// @dev What a running lease has earned by time `until`: price x seconds
+    /// from its start (at most maxDuration) / 3600, rounded down, capped at
+    /// the deposit; exhausted when that reaches the deposit.
+    function _earned(Status memory s, Terms calldata terms, uint256 until)
+        private
+        pure
+        returns (uint256 earned, bool exhausted)
+    {
+        uint256 elapsed = until - s.since;
         if (elapsed > terms.maxDuration) elapsed = terms.maxDuration;
         earned = terms.pricePerHour * elapsed / 3600;
         if (earned >= s.deposit) return (s.deposit, true);

@@ -236,8 +236,38 @@ func blockTime(t testing.TB, dep deployment.Deployment, n uint64) uint64 {
 	return h.Time
 }
 
-// earned is what terms earn over secs seconds with deposit, as the escrow
-// computes it.
+// billedSecs is how many seconds lease id, started at since and closed in
+// a block of time closedAt, was billed: up to the job's end as provider p
+// recorded it, or to the closing block when that is sooner or the end is
+// unknown; but at least up to its last withdrawal's block (what was paid
+// stays paid). It checks that the recorded end is within the lease.
+func billedSecs(t testing.TB, dep deployment.Deployment, esc *lease.Client, p *daemon, id common.Hash, since, closedAt uint64) uint64 {
+	t.Helper()
+	recs, err := provider.ReadLeases(p.workDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	until := closedAt
+	for _, r := range recs {
+		if r.LeaseID == id && r.EndedAt > 0 {
+			if r.EndedAt < since || r.EndedAt > closedAt+1 {
+				t.Errorf("the job's recorded end %d is outside the lease (started %d, closed %d)", r.EndedAt, since, closedAt)
+			}
+			until = min(until, r.EndedAt)
+		}
+	}
+	evs, err := esc.History(t.Context(), id, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ev := range evs {
+		if ev.Kind == lease.EventWithdrawn {
+			until = max(until, blockTime(t, dep, ev.Log.BlockNumber))
+		}
+	}
+	return until - since
+}
+
 func earned(terms lease.Terms, deposit *big.Int, secs uint64) *big.Int {
 	e, _ := terms.Earned(deposit, 0, secs)
 	return e
@@ -387,9 +417,10 @@ func TestTenantCancelsMidJob(t *testing.T) {
 		t.Fatalf("cancel settled %+v, want Closed by the provider, cancelled, with a result", st)
 	}
 	at := blockTime(t, dep, st.Block)
-	want := earned(l.Terms, running.Deposit, at-running.Since)
+	secs := billedSecs(t, dep, ts.esc, p, id, running.Since, at)
+	want := earned(l.Terms, running.Deposit, secs)
 	if st.Paid.Cmp(want) != 0 {
-		t.Errorf("paid %s, want %s for %d s", st.Paid, want, at-running.Since)
+		t.Errorf("paid %s, want %s for %d s", st.Paid, want, secs)
 	}
 	if got := new(big.Int).Add(st.Paid, st.Refunded); got.Cmp(running.Deposit) != 0 {
 		t.Errorf("paid + refunded = %s, want the deposit %s", got, running.Deposit)
@@ -443,7 +474,7 @@ func TestProviderRestartsMidJob(t *testing.T) {
 		t.Fatalf("lease settled by %s, want Closed", ev.Kind)
 	}
 	at := blockTime(t, dep, ev.Log.BlockNumber)
-	secs := at - running.Since
+	secs := billedSecs(t, dep, ts.esc, p, res.LeaseID, running.Since, at)
 	terms := lease.NewTerms(&res.Transcript.Order.Order, res.Winner)
 	want := earned(terms, running.Deposit, secs)
 	l, err := ts.esc.Lease(ctx, res.LeaseID)
@@ -564,7 +595,7 @@ func TestTopUpExtendsTheJob(t *testing.T) {
 		t.Fatalf("the lease ended with %s, want closed", ev.Kind)
 	}
 	at := blockTime(t, sc.dep, ev.Log.BlockNumber)
-	ran := at - running.Since
+	ran := billedSecs(t, sc.dep, ts.esc, sc.p, res.LeaseID, running.Since, at)
 	t.Logf("deposit %s + top-up %s at 1000/s; started %d, closed at %d (%d s) with exit %s, paid %s", first, more, running.Since, at, ran, closed.ExitCode, closed.Paid)
 	if closed.ExitCode != 0 {
 		t.Errorf("closed with exit %s, want 0: the job ran to its end", closed.ExitCode)

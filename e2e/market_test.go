@@ -247,7 +247,16 @@ func TestMarketEndToEnd(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	secs := h.Time - l.Since
+	var won *daemon
+	for _, p := range providers {
+		if p.addr == res.Winner.Provider {
+			won = p
+		}
+	}
+	if won == nil {
+		t.Fatalf("the winner %s is none of the providers", res.Winner.Provider.Hex())
+	}
+	secs := billedSecs(t, dep, esc, won, res.LeaseID, l.Since, h.Time)
 	price := res.Winner.PricePerHour
 	want := new(big.Int).Mul(price, new(big.Int).SetUint64(secs))
 	want.Quo(want, big.NewInt(lease.SecondsPerHour)) // the formula, written out

@@ -97,10 +97,10 @@ func TestReentrantToken(t *testing.T) {
 		l := h.open(3, price, deposit)
 		before := h.snapshot()
 		arm(nil)
-		h.mustSend(h.tenant, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), -1, common.Hash{}))
+		h.mustSend(h.tenant, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), -1, common.Hash{}, untilNow))
 		h.wantMoved(t, before, map[common.Address]*big.Int{h.tenant.addr: deposit, h.escrowC.Address(): neg(deposit)})
 	})
-	run("close during topUp", h.escrow.PackClose(victim.id, victimArgs, 0, common.Hash{}), func(t *testing.T, h *harness, arm func([]byte)) {
+	run("close during topUp", h.escrow.PackClose(victim.id, victimArgs, 0, common.Hash{}, untilNow), func(t *testing.T, h *harness, arm func([]byte)) {
 		h.approve(h.tenant, deposit)
 		before := h.snapshot()
 		arm(nil)
@@ -132,7 +132,7 @@ func TestReentrantToken(t *testing.T) {
 		h := h.on(t)
 		l := h.open(5, price, deposit)
 		h.arm(h.escrow.PackGetLease(l.id))
-		h.mustSend(h.tenant, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), -1, common.Hash{}))
+		h.mustSend(h.tenant, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), -1, common.Hash{}, untilNow))
 		a := h.lastAttack()
 		if !a.attempted || !a.succeeded {
 			t.Fatalf("callback attempted=%v succeeded=%v, want a successful read", a.attempted, a.succeeded)
@@ -197,7 +197,7 @@ func TestFalseToken(t *testing.T) {
 		h.advance(10 * time.Minute)
 		h.refuse(h.provider.addr, true)
 		before := h.snapshot()
-		r := h.mustSend(h.tenant, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), -1, common.Hash{}))
+		r := h.mustSend(h.tenant, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), -1, common.Hash{}, untilNow))
 		pay := earned(price, h.blockTime(r)-started)
 		refund := diff(pay, deposit)
 		h.wantMoved(t, before, map[common.Address]*big.Int{h.tenant.addr: refund, h.escrowC.Address(): neg(refund)})
@@ -230,7 +230,7 @@ func TestFalseToken(t *testing.T) {
 		h.advance(10 * time.Minute)
 		h.refuse(h.tenant.addr, true)
 		before := h.snapshot()
-		r := h.mustSend(h.provider, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), 0, common.Hash{}))
+		r := h.mustSend(h.provider, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), 0, common.Hash{}, untilNow))
 		pay := earned(price, h.blockTime(r)-started)
 		h.wantMoved(t, before, map[common.Address]*big.Int{h.provider.addr: pay, h.escrowC.Address(): neg(pay)})
 		wantAmount(t, "owed to the tenant", h.owed(h.tenant.addr), diff(pay, deposit))
@@ -251,7 +251,7 @@ func TestFalseToken(t *testing.T) {
 		ft := testtokens.NewFalseToken()
 		h.mustSend(h.deployer, ft.Instance(h.backend, h.tokenAdr), ft.PackSetExhaust(true))
 		before := h.snapshot()
-		_, err := h.send(h.tenant, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), -1, common.Hash{}))
+		_, err := h.send(h.tenant, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), -1, common.Hash{}, untilNow))
 		wantErr(t, err, lease.ErrTokenTransfer)
 		if !strings.Contains(err.Error(), "ran out of gas") {
 			t.Errorf("error %q, want the escrow's TransferOutOfGas", err)

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/big"
+	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -399,12 +401,26 @@ func (c *Client) TopUp(ctx context.Context, auth *bind.TransactOpts, id common.H
 
 // Close ends an open or running lease as its provider (the job exited with
 // exitCode; resultHash is the hash of the result archive) or its tenant (to
-// cancel). The provider is paid what accrued, the tenant refunded the rest.
+// cancel). The provider is paid what accrued up to the block that closes
+// it, the tenant refunded the rest.
 func (c *Client) Close(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms, exitCode ExitCode, resultHash common.Hash) (*Receipt, error) {
+	return c.CloseEnded(ctx, auth, id, t, exitCode, resultHash, time.Time{})
+}
+
+// CloseEnded is Close by a provider that says when the job ended: pay
+// accrues up to endedAt (rounded up to the second), not to the block that
+// closes the lease, so the time the close takes to land is not billed. The
+// escrow caps endedAt by that block's time and the lease's start; a zero
+// endedAt, or a tenant's, means now.
+func (c *Client) CloseEnded(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t Terms, exitCode ExitCode, resultHash common.Hash, endedAt time.Time) (*Receipt, error) {
 	if _, err := c.check(ctx, auth.From, id, t, ActionClose); err != nil {
 		return nil, fmt.Errorf("close lease %s: %w", id.Hex(), err)
 	}
-	return c.transact(ctx, auth, "close lease", id, c.abi.PackClose(id, t.Args(), int32(exitCode), resultHash), 2)
+	ended := uint64(math.MaxUint64)
+	if !endedAt.IsZero() {
+		ended = uint64(max(endedAt.Add(time.Second-1).Unix(), 0))
+	}
+	return c.transact(ctx, auth, "close lease", id, c.abi.PackClose(id, t.Args(), int32(exitCode), resultHash, ended), 2)
 }
 
 // CloseOverdrawn closes a running lease whose deposit has run out; anyone

@@ -351,7 +351,7 @@ func TestWithdrawCaps(t *testing.T) {
 		_, err = h.send(h.stranger, h.escrowC, h.escrow.PackCloseOverdrawn(l.id, l.terms.Args()))
 		wantErr(t, err, lease.ErrNotOverdrawn) // the deposit outlasts max duration
 		before = h.snapshot()
-		h.mustSend(h.tenant, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), -1, common.Hash{}))
+		h.mustSend(h.tenant, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), -1, common.Hash{}, untilNow))
 		refund := diff(capped, deposit)
 		h.wantMoved(t, before, map[common.Address]*big.Int{h.tenant.addr: refund, h.escrowC.Address(): neg(refund)})
 	})
@@ -486,7 +486,7 @@ func TestClose(t *testing.T) {
 			}
 			paidBefore := h.lease(l.id).Paid
 			before := h.snapshot()
-			r := h.mustSend(tt.by(h), h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), int32(tt.exitCode), resultHash))
+			r := h.mustSend(tt.by(h), h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), int32(tt.exitCode), resultHash, untilNow))
 
 			total := new(big.Int)
 			if tt.start {
@@ -504,19 +504,83 @@ func TestClose(t *testing.T) {
 			if got := h.lease(l.id); got.State != lease.StateClosed || got.Paid.Cmp(total) != 0 {
 				t.Errorf("lease = %+v, want closed with %s paid", got, total)
 			}
-			_, err := h.send(tt.by(h), h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), 0, resultHash))
+			_, err := h.send(tt.by(h), h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), 0, resultHash, untilNow))
 			wantErr(t, err, lease.ErrIllegalTransition)
 		})
 	}
 	t.Run("by a stranger", func(t *testing.T) {
 		h := newHarness(t, plainToken)
 		l := h.open(1, price, deposit)
-		_, err := h.send(h.stranger, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), 0, resultHash))
+		_, err := h.send(h.stranger, h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), 0, resultHash, untilNow))
 		wantErr(t, err, lease.ErrNotAllowed)
 		if !strings.Contains(err.Error(), "neither the tenant nor the provider") {
 			t.Errorf("error %q does not say who may close", err)
 		}
 	})
+}
+
+// TestAttackBillingDowntime: a provider's job ends while its daemon is
+// down; closing later would bill the downtime (pay accrued up to the
+// closing block). The provider states when the job ended and is paid up to
+// then: never past the closing block, never before the start, never less
+// than it withdrew; a tenant's stated end counts for nothing.
+func TestAttackBillingDowntime(t *testing.T) {
+	tests := []struct {
+		name string
+		by   func(h *harness) party
+		// withdrawAt and ended are seconds after the start (0: none).
+		withdrawAt, ended uint64
+		// paidUntil is seconds after the start, or 0 for the closing block.
+		paidUntil uint64
+	}{
+		{"the job ended 100 s in, closed 600 s in", func(h *harness) party { return h.provider }, 0, 100, 100},
+		{"an end after the closing block", func(h *harness) party { return h.provider }, 0, 1 << 40, 0},
+		{"an end before the start", func(h *harness) party { return h.provider }, 0, 1, 0},
+		{"an end before a withdrawal", func(h *harness) party { return h.provider }, 300, 100, 300},
+		{"the tenant's word", func(h *harness) party { return h.tenant }, 0, 100, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			h := newHarness(t, plainToken)
+			l := h.open(1, price, deposit)
+			started := h.start(l)
+			var withdrewAt uint64
+			if tt.withdrawAt > 0 {
+				h.advance(time.Duration(tt.withdrawAt-1) * time.Second)
+				withdrewAt = h.blockTime(h.mustSend(h.provider, h.escrowC, h.escrow.PackWithdraw(l.id, l.terms.Args())))
+			}
+			h.advance(10 * time.Minute)
+			ended := started + tt.ended
+			if tt.name == "an end before the start" {
+				ended = started - 1000
+			}
+			before := h.snapshot()
+			r := h.mustSend(tt.by(h), h.escrowC, h.escrow.PackClose(l.id, l.terms.Args(), 0, common.Hash{1}, ended))
+			until := h.blockTime(r)
+			switch {
+			case tt.name == "an end before the start":
+				until = started
+			case withdrewAt > 0:
+				until = withdrewAt
+			case tt.paidUntil > 0:
+				until = started + tt.paidUntil
+			}
+			total, _ := l.terms.Earned(deposit, started, until)
+			ev := payloadOf[*lease.Closed](t, h, r)
+			if ev.Paid.Cmp(total) != 0 || ev.By != tt.by(h).addr {
+				t.Errorf("paid %s by %s, want %s (up to %d s after the start) by %s", ev.Paid, ev.By.Hex(), total, until-started, tt.by(h).addr.Hex())
+			}
+			paidBefore := new(big.Int)
+			if withdrewAt > 0 {
+				paidBefore, _ = l.terms.Earned(deposit, started, withdrewAt)
+			}
+			refund := diff(total, deposit)
+			pay := diff(paidBefore, total)
+			h.wantMoved(t, before, map[common.Address]*big.Int{
+				h.provider.addr: pay, h.tenant.addr: refund, h.escrowC.Address(): neg(new(big.Int).Add(pay, refund)),
+			})
+		})
+	}
 }
 
 func TestCloseOverdrawn(t *testing.T) {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"crypto/ecdsa"
 	"errors"
+	"math"
 	"math/big"
 	"strings"
 	"testing"
@@ -35,6 +36,8 @@ var (
 )
 
 const (
+	// untilNow is close's endedAt that bills up to the closing block.
+	untilNow    = uint64(math.MaxUint64)
 	startWindow = 10 * time.Minute
 	testPeer    = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
 )

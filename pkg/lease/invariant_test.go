@@ -256,7 +256,7 @@ func (m *model) call(t *testing.T, r *rand.Rand, l *modelLease, parties []party)
 		amount = big.NewInt(r.Int64N(2_000_000))
 		name, data, caller = "topUp "+amount.String(), h.escrow.PackTopUp(l.id, args, amount), tenant
 	case k < 67:
-		name, data, caller = "close", h.escrow.PackClose(l.id, args, int32(r.IntN(256)-1), common.Hash{byte(r.Uint32())}), tenant
+		name, data, caller = "close", h.escrow.PackClose(l.id, args, int32(r.IntN(256)-1), common.Hash{byte(r.Uint32())}, untilNow), tenant
 		if r.IntN(2) == 0 {
 			caller = provider
 		}

@@ -140,7 +140,7 @@ type frontRun struct {
 }
 
 func (f frontRun) Start(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*lease.Receipt, error) {
-	if _, err := f.Escrow.Close(ctx, f.tenant, id, t, lease.NoExitCode, common.Hash{}); err != nil {
+	if _, err := f.Escrow.CloseEnded(ctx, f.tenant, id, t, lease.NoExitCode, common.Hash{}, time.Time{}); err != nil {
 		return nil, fmt.Errorf("the tenant's close: %w", err)
 	}
 	return f.Escrow.Start(ctx, auth, id, t)

@@ -48,6 +48,9 @@ type leaseRun struct {
 	detail   string
 	since    time.Time
 	exitCode *lease.ExitCode
+	// endedAt is when the job ended, in chain time (0: not known): the
+	// close bills up to it.
+	endedAt  uint64
 	secrets  map[string]string
 	hasInput bool
 	// inputBytes is what the input's files hold: /output may use the rest
@@ -87,7 +90,7 @@ func (l *leaseRun) save() {
 	r := LeaseRecord{
 		LeaseID: l.id, OrderHash: l.bid.order.Hash, Order: l.bid.order.Order, Bid: l.bid.bid,
 		GPUs: l.bid.gpus, State: l.state, Detail: l.detail, HasInput: l.hasInput, Started: l.started,
-		ExitCode: l.exitCode, Updated: l.d.cfg.Now().UTC(),
+		ExitCode: l.exitCode, EndedAt: l.endedAt, Updated: l.d.cfg.Now().UTC(),
 	}
 	if l.output != "" {
 		h := common.Hash(l.outputSHA)
@@ -176,7 +179,8 @@ func (l *leaseRun) run(ctx context.Context) {
 	l.mu.Lock()
 	l.container = &run
 	l.mu.Unlock()
-	if _, err := d.cfg.Escrow.Start(ctx, d.cfg.Auth, l.id, terms); err != nil {
+	receipt, err := d.cfg.Escrow.Start(ctx, d.cfg.Auth, l.id, terms)
+	if err != nil {
 		if ctx.Err() != nil {
 			// The daemon stops; the start may be mined. A restarted daemon
 			// finds out on chain and launches the job, or removes it.
@@ -199,11 +203,15 @@ func (l *leaseRun) run(ctx context.Context) {
 	l.container = &run
 	l.mu.Unlock()
 	started := d.cfg.Now()
+	since := uint64(started.Unix())
+	if st, ok := lease.Find[*lease.Started](receipt.Events); ok {
+		since = st.StartedAt
+	}
 	l.mu.Lock()
 	l.started = true
 	l.mu.Unlock()
 	l.setState(network.JobRunning, "")
-	l.follow(ctx, run, terms, chain.Deposit, started)
+	l.follow(ctx, run, terms, chain.Deposit, started, since)
 }
 
 // remove removes a job that will not run, whatever ctx does.
@@ -213,10 +221,11 @@ func (l *leaseRun) remove(ctx context.Context, run executor.Run) {
 	}
 }
 
-// follow takes a running lease's job to its end and closes the lease. When
-// ctx ends first (the daemon stops) the job keeps running and the record
-// stays as it is, for a restarted daemon to take up.
-func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Terms, deposit *big.Int, started time.Time) {
+// follow takes a running lease's job to its end and closes the lease,
+// billing up to the job's end: the start block's time (since) plus the
+// seconds the job ran. When ctx ends first (the daemon stops) the job keeps
+// running and the record stays as it is, for a restarted daemon to take up.
+func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Terms, deposit *big.Int, started time.Time, since uint64) {
 	d := l.d
 	payCtx, stopPay := context.WithCancel(ctx)
 	var pay sync.WaitGroup
@@ -245,6 +254,9 @@ func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Ter
 	}
 	// The job's log is whole: on disk before the lease settles.
 	l.logs.end()
+	l.mu.Lock()
+	l.endedAt = endedAt(since, res.Exit)
+	l.mu.Unlock()
 	// A job over its output limit ended without a result: the lease closes
 	// with its exit code and a zero result hash.
 	if err != nil && !errors.Is(err, executor.ErrOutputLimit) {
@@ -264,6 +276,17 @@ func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Ter
 	}
 	l.setState(network.JobExited, detail)
 	l.closeOnChain(ctx, terms, code, common.HexToHash(res.Output.SHA256))
+}
+
+// endedAt is when a job that started on chain at since and ran as x says
+// ended, in chain time: since plus the seconds it ran, rounded up. Zero
+// when x does not say (the close then bills up to its own block).
+func endedAt(since uint64, x executor.Exit) uint64 {
+	if x.StartedAt.IsZero() || x.FinishedAt.Before(x.StartedAt) {
+		return 0
+	}
+	ran := x.FinishedAt.Sub(x.StartedAt)
+	return since + uint64((ran+time.Second-1)/time.Second)
 }
 
 // exitReasons are the market's words for why the executor's jobs end.
@@ -293,7 +316,13 @@ func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code lea
 			l.setState(network.JobClosed, fmt.Sprintf("the lease was already %s on chain", now.State))
 			return
 		}
-		_, err = d.cfg.Escrow.Close(ctx, d.cfg.Auth, l.id, terms, code, hash)
+		l.mu.Lock()
+		var ended time.Time
+		if l.endedAt > 0 {
+			ended = time.Unix(int64(l.endedAt), 0)
+		}
+		l.mu.Unlock()
+		_, err = d.cfg.Escrow.CloseEnded(ctx, d.cfg.Auth, l.id, terms, code, hash, ended)
 		if ctx.Err() != nil {
 			return
 		}

@@ -84,7 +84,7 @@ func TestLeaseRunsToItsEnd(t *testing.T) {
 	if len(s.Withdrawn) == 0 {
 		t.Error("the provider withdrew nothing while the job ran 2.5 s, withdrawing every second")
 	}
-	checkPaid(t, s, deposit)
+	checkPaid(t, p, s, deposit)
 	if got := new(big.Int).Sub(m.Balance(p.Party.Addr), providerBefore); got.Cmp(s.Closed.Paid) != 0 {
 		t.Errorf("the provider's balance rose by %s, want what it was paid, %s", got, s.Closed.Paid)
 	}
@@ -213,7 +213,7 @@ func TestCancelBeforeTheJobStarts(t *testing.T) {
 	if s.Started != nil || s.Closed.ResultHash != (common.Hash{}) {
 		t.Errorf("the lease started %v, closed with result %s; want never started, no result", s.Started, s.Closed.ResultHash.Hex())
 	}
-	checkPaid(t, s, terms.MaxCost())
+	checkPaid(t, p, s, terms.MaxCost())
 	rec := p.WaitState(id, network.JobClosed)
 	if rec.Started || rec.ExitCode != nil {
 		t.Errorf("record %+v, want never started, no exit code", rec)
@@ -265,7 +265,7 @@ func TestCancelWhileTheJobRuns(t *testing.T) {
 	if s.Closed.ResultHash != sum || len(files) != 1 || files["state.bin"] != "step 42" {
 		t.Errorf("result %s, output %v; want the checkpoint's archive %s", s.Closed.ResultHash.Hex(), files, sum.Hex())
 	}
-	checkPaid(t, s, res.Deposit)
+	checkPaid(t, p, s, res.Deposit)
 	if p.Runner.Running(id.Hex()) {
 		t.Error("the job still runs")
 	}
@@ -320,7 +320,7 @@ func TestTenantClosesOnChain(t *testing.T) {
 			if s.Closed.By != m.Chain.Tenant.Addr || s.Closed.ExitCode != lease.NoExitCode {
 				t.Errorf("closed by %s with exit %s, want the tenant %s with no exit status", s.Closed.By.Hex(), s.Closed.ExitCode, m.Chain.Tenant.Addr.Hex())
 			}
-			checkPaid(t, s, deposit)
+			checkPaid(t, p, s, deposit)
 			p.WaitFree(gpus)
 		})
 	}
@@ -343,7 +343,7 @@ func TestOutOfMemory(t *testing.T) {
 	if sum, files := p.Output(res.LeaseID); s.Closed.ResultHash != sum || len(files) != 0 {
 		t.Errorf("result %s, output %v; want the empty archive's %s", s.Closed.ResultHash.Hex(), files, sum.Hex())
 	}
-	checkPaid(t, s, res.Deposit)
+	checkPaid(t, p, s, res.Deposit)
 	l, err := ten.Find(ctx, res.LeaseID, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -438,7 +438,7 @@ func TestOutputLost(t *testing.T) {
 	if s.Closed.By != p.Party.Addr || s.Closed.ExitCode.Reason() != lease.ExitProviderFailure || s.Closed.ResultHash != (common.Hash{}) {
 		t.Errorf("closed by %s with exit %s, result %s; want the provider, a provider failure, no result", s.Closed.By.Hex(), s.Closed.ExitCode, s.Closed.ResultHash.Hex())
 	}
-	checkPaid(t, s, res.Deposit)
+	checkPaid(t, p, s, res.Deposit)
 	p.WaitState(res.LeaseID, network.JobClosed)
 	p.WaitFree(gpus)
 }

@@ -169,6 +169,7 @@ func (r *auctionRun) Open(bid auction.SignedBid, deposit *big.Int) (common.Hash,
 
 // settlement is how a lease settled on chain.
 type settlement struct {
+	ID      common.Hash
 	Closed  *lease.Closed
 	Started *lease.Started // nil: never started
 	// ClosedAt is the closing block's time (unix seconds).
@@ -186,7 +187,7 @@ func settled(t *testing.T, m *markettest.Market, id common.Hash) settlement {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var s settlement
+	s := settlement{ID: id}
 	for _, ev := range evs {
 		switch p := ev.Payload.(type) {
 		case *lease.Started:
@@ -209,25 +210,33 @@ func settled(t *testing.T, m *markettest.Market, id common.Hash) settlement {
 }
 
 // checkPaid checks the money of a closed lease to the base unit: the
-// provider was paid the price for each second from the start block to
-// the closing block (nothing when it never started), in withdrawals and
-// at the close; the tenant got the rest of deposit back.
-func checkPaid(t *testing.T, s settlement, deposit *big.Int) {
+// provider was paid the price for each second from the start block to the
+// job's end as p recorded it, or to the closing block when that is sooner
+// or the end is not known (nothing when it never started), but never less
+// than it withdrew; the tenant got the rest of deposit back.
+func checkPaid(t *testing.T, p *markettest.Provider, s settlement, deposit *big.Int) {
 	t.Helper()
-	want := new(big.Int)
-	if s.Started != nil {
-		secs := int64(s.ClosedAt - s.Started.StartedAt)
-		want.Mul(big.NewInt(price), big.NewInt(secs)).Quo(want, big.NewInt(3600))
-	}
-	if s.Closed.Paid.Cmp(want) != 0 {
-		t.Errorf("paid %s, want %s (%d per hour from the start to the close)", s.Closed.Paid, want, price)
-	}
-	if sum := new(big.Int).Add(s.Closed.Paid, s.Closed.Refunded); sum.Cmp(deposit) != 0 {
-		t.Errorf("paid %s + refunded %s = %s, want the deposit %s", s.Closed.Paid, s.Closed.Refunded, sum, deposit)
-	}
 	withdrawn := new(big.Int)
 	for _, w := range s.Withdrawn {
 		withdrawn.Add(withdrawn, w)
+	}
+	want := new(big.Int)
+	if s.Started != nil {
+		until := s.ClosedAt
+		if rec, ok := p.Record(s.ID); ok && rec.EndedAt > 0 && rec.EndedAt < until {
+			until = max(rec.EndedAt, s.Started.StartedAt)
+		}
+		secs := int64(until - s.Started.StartedAt)
+		want.Mul(big.NewInt(price), big.NewInt(secs)).Quo(want, big.NewInt(3600))
+		if want.Cmp(withdrawn) < 0 {
+			want.Set(withdrawn)
+		}
+	}
+	if s.Closed.Paid.Cmp(want) != 0 {
+		t.Errorf("paid %s, want %s (%d per hour from the start to the job's end)", s.Closed.Paid, want, price)
+	}
+	if sum := new(big.Int).Add(s.Closed.Paid, s.Closed.Refunded); sum.Cmp(deposit) != 0 {
+		t.Errorf("paid %s + refunded %s = %s, want the deposit %s", s.Closed.Paid, s.Closed.Refunded, sum, deposit)
 	}
 	if withdrawn.Cmp(s.Closed.Paid) > 0 {
 		t.Errorf("withdrew %s in all, more than the %s paid", withdrawn, s.Closed.Paid)

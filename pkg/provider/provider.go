@@ -53,7 +53,7 @@ type Escrow interface {
 	Lease(ctx context.Context, id common.Hash) (lease.Lease, error)
 	Start(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*lease.Receipt, error)
 	Withdraw(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*lease.Receipt, error)
-	Close(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms, exitCode lease.ExitCode, resultHash common.Hash) (*lease.Receipt, error)
+	CloseEnded(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms, exitCode lease.ExitCode, resultHash common.Hash, endedAt time.Time) (*lease.Receipt, error)
 	Watch(ctx context.Context, opts lease.WatchOptions, handle func(lease.Event) error) error
 }
 

@@ -28,6 +28,10 @@ type LeaseRecord struct {
 	// Started: the lease was started on chain (billing runs).
 	Started  bool            `json:"started,omitempty"`
 	ExitCode *lease.ExitCode `json:"exitCode,omitempty"`
+	// EndedAt is when the job ended, in chain time: the start block's
+	// time plus the seconds the job ran, rounded up. The close bills up to
+	// it, however late it lands (0: not known; the close's own block).
+	EndedAt uint64 `json:"endedAt,omitempty"`
 	// OutputSHA256 and OutputSize describe the /output archive once
 	// collected (output.tar in the lease's directory).
 	OutputSHA256 *common.Hash `json:"outputSha256,omitempty"`

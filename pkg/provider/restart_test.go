@@ -74,7 +74,7 @@ func TestRestartReattaches(t *testing.T) {
 	if len(s.Withdrawn) < 2 {
 		t.Errorf("withdrawals %v, want one before the restart and one after at least", s.Withdrawn)
 	}
-	checkPaid(t, s, res.Deposit)
+	checkPaid(t, p, s, res.Deposit)
 	if got := new(big.Int).Sub(m.Balance(p.Party.Addr), providerBefore); got.Cmp(s.Closed.Paid) != 0 {
 		t.Errorf("the provider's balance rose by %s, want what the lease paid, %s", got, s.Closed.Paid)
 	}
@@ -128,7 +128,7 @@ func TestRestartAfterTheJob(t *testing.T) {
 			if s.Closed.ResultHash != want {
 				t.Errorf("result %s, want %s", s.Closed.ResultHash.Hex(), want.Hex())
 			}
-			checkPaid(t, s, res.Deposit)
+			checkPaid(t, p, s, res.Deposit)
 			if r := p.WaitState(id, network.JobClosed); !strings.HasPrefix(r.Detail, tt.wantDetail) {
 				t.Errorf("closed: %q, want it to begin %q", r.Detail, tt.wantDetail)
 			}
@@ -222,7 +222,7 @@ func TestRestartBetweenStartAndLaunch(t *testing.T) {
 	if sum, files := p.Output(id); s.Closed.ResultHash != sum || files["a.txt"] != "b" {
 		t.Errorf("result %s, output %v; want the job's archive %s", s.Closed.ResultHash.Hex(), files, sum.Hex())
 	}
-	checkPaid(t, s, terms.MaxCost())
+	checkPaid(t, p, s, terms.MaxCost())
 	if n := len(p.Runner.Started()); n != 1 {
 		t.Errorf("the job was launched %d times, want once", n)
 	}

@@ -117,7 +117,7 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 		d.wg.Go(func() {
 			defer l.logs.end()
 			defer d.endLease(l)
-			l.follow(ctx, run, terms, chain.Deposit, started)
+			l.follow(ctx, run, terms, chain.Deposit, started, chain.Since)
 		})
 	case errors.Is(err, executor.ErrNoContainer) && r.OutputSHA256 != nil && r.ExitCode != nil:
 		// The job ended and its output was kept; the lease was not closed.
@@ -151,7 +151,7 @@ func (d *Daemon) leaseFromRecord(r *LeaseRecord) *leaseRun {
 		leased: true,
 	}
 	l := newLeaseRun(d, b)
-	l.state, l.detail, l.since, l.hasInput, l.started, l.exitCode = r.State, r.Detail, r.Updated, r.HasInput, r.Started, r.ExitCode
+	l.state, l.detail, l.since, l.hasInput, l.started, l.exitCode, l.endedAt = r.State, r.Detail, r.Updated, r.HasInput, r.Started, r.ExitCode, r.EndedAt
 	if r.OutputSHA256 != nil {
 		l.output, l.outputSHA, l.outputLen = filepath.Join(d.leaseDir(r.LeaseID), "output.tar"), *r.OutputSHA256, r.OutputSize
 	}
