@@ -37,7 +37,7 @@ bench:
 	$(GO) test -run '^$$' -bench . -benchtime $(BENCHTIME) ./pkg/network/ ./pkg/executor/
 	$(GO) test -run '^$$' -bench Ingest -benchtime 100x ./pkg/store/
 	$(GO) test -run '^$$' -bench LeaseList -benchtime 300x ./pkg/api/
-	$(GO) test -run '^$$' -bench 'ProviderIdleMemory|ProviderMemoryOverLeases' -benchtime 1x -timeout 40m ./e2e/
+	$(GO) test -run '^$$' -bench 'ProviderIdleMemory|ProviderMemoryOverLeases|BilledSeconds' -benchtime 1x -timeout 40m ./e2e/
 
 ## fuzz: run every fuzz target for FUZZTIME each
 fuzz:

@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"context"
 	"fmt"
+	"math/big"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -16,11 +17,13 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/libp2p/go-libp2p/core/peer"
+	"github.com/moby/moby/client"
 
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
+	"github.com/tender-market/tender/pkg/executor"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/tenant"
 )
@@ -282,4 +285,96 @@ func newTenantAs(b *testing.B, dep deployment.Deployment, n int, addr peer.AddrI
 	// settled leases, not of orders still alive.
 	ts.client = newTenant(b, dep, esc, node, ts.key, ts.auth, ts.records, func(c *tenant.Config) { c.LeaseWindow = time.Minute })
 	return ts
+}
+
+// BenchmarkBilledSeconds runs `provider run` (a simulated DGX H100, Docker
+// jobs) while eight tenants each submit a 0.3-second training job at the
+// same moment, and compares what each lease paid, in seconds of its price,
+// with how long its container ran as the Docker Engine saw it (its start
+// and die events). Target: billed <= container seconds + 1 for every
+// lease, however the provider's transactions queue up.
+func BenchmarkBilledSeconds(b *testing.B) {
+	const tenants = 8
+	needImage(b)
+	cli, err := executor.Dial(b.Context())
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer cli.Close()
+	events := cli.Events(b.Context(), client.EventsListOptions{Filters: make(client.Filters).Add("type", "container")})
+	var (
+		evMu      sync.Mutex
+		ran       = map[string]time.Duration{} // container name -> start to die
+		startedAt = map[string]int64{}
+	)
+	go func() {
+		for m := range events.Messages {
+			name := m.Actor.Attributes["name"]
+			evMu.Lock()
+			switch m.Action {
+			case "start":
+				startedAt[name] = m.TimeNano
+			case "die":
+				if s, ok := startedAt[name]; ok {
+					ran[name] = time.Duration(m.TimeNano - s)
+				}
+			}
+			evMu.Unlock()
+		}
+	}()
+	dep := startChainWith(b, devchain.Config{Accounts: 5 + tenants})
+	p := startProviderProcess(b, dep, "--cpu", "8")
+	var sides []*tenantSide
+	for i := range tenants {
+		sides = append(sides, newTenantAs(b, dep, 5+i, p.addr))
+	}
+	job := trainJob(b, 3, "10m")
+	job.BidWindow = time.Second
+	results := make([]*tenant.Result, tenants)
+	b.ResetTimer()
+	var wg sync.WaitGroup
+	for i, ts := range sides {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(b.Context(), 5*time.Minute)
+			defer cancel()
+			res, err := ts.client.Submit(ctx, job, tenant.Options{QueueTimeout: 4 * time.Minute})
+			if err != nil || !res.Settled || res.ExitCode != 0 || res.Winner == nil || res.Paid == nil {
+				b.Errorf("tenant %d: %+v, %v", i, res, err)
+				return
+			}
+			results[i] = res
+		})
+	}
+	wg.Wait()
+	b.StopTimer()
+	if b.Failed() {
+		b.FailNow()
+	}
+	var worst, sum float64
+	for _, res := range results {
+		name := "tender-lease-" + res.LeaseID.Hex()
+		var d time.Duration
+		testenv.Eventually(b, 10*time.Second, "the die event of "+name, func() (bool, string, error) {
+			evMu.Lock()
+			defer evMu.Unlock()
+			var ok bool
+			d, ok = ran[name]
+			return ok, "", nil
+		})
+		// billed = paid x 3600 / price; it must be <= ran + 1 s, checked
+		// exactly in integers (nanoseconds).
+		price := res.Winner.PricePerHour
+		billedNs := new(big.Int).Mul(res.Paid, big.NewInt(3600*int64(time.Second)))
+		limit := new(big.Int).Mul(price, big.NewInt(int64(d+time.Second)))
+		over := float64(new(big.Int).Quo(billedNs, price).Int64()-int64(d)) / float64(time.Second)
+		if billedNs.Cmp(limit) > 0 {
+			b.Errorf("lease %s: paid %s at %s per hour, %.3f s more than its container's %s", res.LeaseID.Hex(), res.Paid, price, over, d)
+		}
+		worst = max(worst, over)
+		sum += over
+	}
+	b.ReportMetric(worst, "s-billed-over-ran-max")
+	b.ReportMetric(sum/tenants, "s-billed-over-ran-mean")
+	b.ReportMetric(0, "ns/op")
+	b.Logf("%d leases at once on one provider: billed minus container seconds, mean %+.3f s, max %+.3f s (target <= 1 s)", tenants, sum/tenants, worst)
 }

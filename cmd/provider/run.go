@@ -37,6 +37,8 @@ type runSettings struct {
 	bidHold        time.Duration
 	retention      time.Duration
 	fromBlock      int64
+	allowNetwork   bool
+	dockerNetNS    string
 }
 
 func newRunCommand(env *cli.Env) *cobra.Command {
@@ -50,7 +52,7 @@ For every order it sees it matches the order against the GPUs that are free
 (real ones through NVML, or a simulated machine with --gpu-sim), prices the
 offer with the price list (--prices), holds the GPUs and sends a signed
 sealed bid to the order's auctioneer, or a signed no-bid saying why not
-(gpu_model, gpu_memory, busy, price_below_floor, ...). GPUs held for a bid
+(gpu_model, gpu_memory, busy, price_below_floor, network, ...). GPUs held for a bid
 that lost are released when the auction's transcript arrives or the order
 lapses.
 
@@ -64,6 +66,16 @@ as its order's disk (--output-limit when the order asks for none); one found
 over that, on checks every few seconds, is stopped, and its lease closes with
 no result. Tenants fetch status, logs and /output over authenticated libp2p
 streams.
+
+Jobs have no network unless their order asks for it and the provider allows
+it (--allow-network; otherwise such orders get a no-bid with reason
+network). A networked job gets a Docker network of its own from which only
+public addresses are reachable: an nftables table (inet tender) in the
+Docker Engine's network namespace drops what it sends to this host, to
+private, shared and link-local ranges (the LAN, cloud metadata at
+169.254.169.254) and to other jobs. That needs root (CAP_NET_ADMIN) and
+nftables; with --allow-network the provider installs the table at start and
+refuses to start when it cannot.
 
 The account's key comes from --key-file (a go-ethereum keystore with
 --key-password-file, or a file holding the key as hex), from the
@@ -105,6 +117,8 @@ The price list (--prices) is YAML:
 	f.DurationVar(&s.retention, "retention", provider.DefaultRetention, "how long a settled lease's files (input, output, log) are kept for its tenant to fetch, then removed")
 	f.DurationVar(&s.bidHold, "bid-hold", provider.DefaultBidHold, "how long after an order's bid deadline a bid (and the GPUs it holds) stays valid for the tenant to open the lease")
 	f.Int64Var(&s.fromBlock, "from-block", -1, "block to start reading escrow events from (-1: the chain's head at start)")
+	f.BoolVar(&s.allowNetwork, "allow-network", false, "bid on jobs that ask for network access; each gets a network of its own that reaches public addresses only (needs root and nftables)")
+	f.StringVar(&s.dockerNetNS, "docker-netns", "", "network namespace of the Docker Engine, when it is not this process's (/run/netns/NAME): networked jobs are fenced in there")
 	return cmd
 }
 
@@ -166,10 +180,15 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 	defer docker.Close()
 	ex, err := executor.New(docker, executor.Config{
 		Logger: log, WorkDir: filepath.Join(s.workDir, "containers"),
-		OutputLimit: int64(outputLimit) << 20,
+		OutputLimit: int64(outputLimit) << 20, EngineNetNS: s.dockerNetNS,
 	})
 	if err != nil {
 		return err
+	}
+	if s.allowNetwork {
+		if err := ex.PrepareNetwork(ctx); err != nil {
+			return fmt.Errorf("--allow-network: %w; or leave --allow-network off", err)
+		}
 	}
 
 	conn, err := s.market.Open(ctx, os.Getenv, log)
@@ -188,7 +207,7 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 		Domain: conn.Domain, Signer: conn.Signer, Auth: conn.Auth,
 		Market: conn.Node, Escrow: conn.Escrow, Runner: ex, Pricer: prices,
 		GPUs: gpu.NewAllocator(inv, nil), Inventory: inv,
-		CPUMillis: cpu, MemoryMiB: mem, DiskMiB: disk, Attributes: attrs,
+		CPUMillis: cpu, MemoryMiB: mem, DiskMiB: disk, Attributes: attrs, AllowNetwork: s.allowNetwork,
 		WorkDir: s.workDir, WatchFrom: from, PollInterval: s.market.PollInterval,
 		WithdrawEvery: s.withdrawEvery, SecretsTimeout: s.secretsTimeout, BidHold: s.bidHold, Retention: s.retention,
 		Logger: log,

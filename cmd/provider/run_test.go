@@ -8,6 +8,8 @@ import (
 	"testing"
 
 	"github.com/tender-market/tender/internal/cli"
+	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/executor"
 )
 
 func TestRunRefuses(t *testing.T) {
@@ -71,5 +73,24 @@ func TestLeasesWithoutChain(t *testing.T) {
 				t.Errorf("stdout %q lacks %q", stdout.String(), tt.says)
 			}
 		})
+	}
+}
+
+// TestAllowNetworkNeedsTheFirewall: a provider told to offer network
+// access (here through the environment) refuses to start when it cannot
+// fence networked jobs in, and says which setting to change.
+func TestAllowNetworkNeedsTheFirewall(t *testing.T) {
+	docker, err := executor.Dial(t.Context())
+	testenv.Need(t, "Docker Engine", "run scripts/setup.d/20-docker.sh", err)
+	docker.Close()
+	prices := filepath.Join(t.TempDir(), "prices.yaml")
+	if err := os.WriteFile(prices, []byte("gpus: [{model: H100, pricePerHour: \"100\"}]\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("TENDER_ALLOW_NETWORK", "true")
+	var stdout, stderr bytes.Buffer
+	code := cli.Main(newRoot, []string{"run", "--prices", prices, "--gpu-sim", "dgxh100", "--docker-netns", "/nonexistent/netns", "--work-dir", t.TempDir()}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "--allow-network") || !strings.Contains(stderr.String(), "/nonexistent/netns") {
+		t.Errorf("exit %d, stderr %q; want exit 1 naming --allow-network and the namespace", code, stderr.String())
 	}
 }

@@ -64,18 +64,20 @@ func newSubmitCommand(env *cli.Env) *cobra.Command {
      auctioneer, counting down the bid window (bidWindow in the spec);
   3. it closes the window, picks the winner by the published rule (the
      lowest qualifying price; among equal prices the higher reputation,
-     read from --broker, then the earlier bid) and publishes the signed
-     transcript; with no winner it says why, with every provider's reason
-     for not bidding, and while providers are only busy (or none answered)
-     it auctions the job again, waiting longer each round, until
-     --queue-timeout;
+     read from --broker, then the earlier bid; with minReputation in the
+     spec, a bid from a provider whose reputation is below it does not
+     qualify) and publishes the signed transcript, floor included; with
+     no winner it says why, with every bid's reason (reputation for one
+     below the floor) and every provider's reason for not bidding, and
+     while providers are only busy (or none answered) it auctions the job
+     again, waiting longer each round, until --queue-timeout;
   4. it opens the lease in escrow with a deposit of price x maxDuration
      (approving the token first when needed);
   5. it sends the winner the input (--input DIR, unpacked at /input) and the
      secrets, and waits for it to start the lease on chain; a winner that
      cannot be reached or does not start within --start-timeout has its
      lease closed (the deposit comes back) and the next qualifying bid of
-     the auction gets the lease instead;
+     the auction (never one below minReputation) gets the lease instead;
   6. it follows status and logs until the lease closes (--detach returns
      here), then downloads /output (--results) and checks its SHA-256
      against the hash the provider committed on chain: bytes arrive in
@@ -110,6 +112,9 @@ The job spec (YAML, unknown fields are errors):
   maxDuration: 2h
   maxPricePerHour: "2.5 tokens/h" # or base units: "2500000"
   bidWindow: 30s
+  minReputation: 20               # the broker score a provider needs to win
+                                  # (default 0: none; needs --broker); your
+                                  # rule, published in the transcript
 
 The account's key comes from --key-file (a go-ethereum keystore with
 --key-password-file, or a file holding the key as hex), from the
@@ -142,7 +147,7 @@ standard error.
 	f.StringVar(&s.deposit, "deposit", "", `deposit instead of price x maxDuration ("1.5 tokens" or base units); the lease is overdrawn, and closed, when it is spent`)
 	f.DurationVar(&s.start, "start-timeout", 2*time.Minute, "how long the winner has to start the job once handed it; one that does not (or cannot be reached) has its lease closed, the deposit back, and the next qualifying bid is opened instead (0: no wait)")
 	f.DurationVar(&s.queue, "queue-timeout", 10*time.Minute, "while providers are busy (or silent), auction the job again, waiting longer each round, for up to this long (0: once)")
-	f.Var(&s.broker, "broker", "broker whose provider reputations break price ties (e.g. http://127.0.0.1:8080); without it every bidder counts 0")
+	f.Var(&s.broker, "broker", "broker whose provider reputations are held against the spec's minReputation and break price ties (e.g. http://127.0.0.1:8080); without it every bidder counts 0, and a spec with minReputation is refused")
 	return cmd
 }
 
@@ -159,6 +164,9 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 	job, err := jobspec.ReadFile(specPath, decimals)
 	if err != nil {
 		return err
+	}
+	if job.MinReputation > 0 && s.broker == "" {
+		return tenant.ErrNoReputation // before connecting to anything
 	}
 	var deposit *big.Int
 	if s.deposit != "" {

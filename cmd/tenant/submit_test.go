@@ -12,6 +12,13 @@ func TestSubmitRefuses(t *testing.T) {
 	if err := os.WriteFile(bad, []byte("image: x\nmaxDuration: 1h\nmaxPricePerHour: \"1\"\nresources:\n  gpu: 1\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	floor, badFloor := filepath.Join(dir, "floor.yaml"), filepath.Join(dir, "bad-floor.yaml")
+	if err := os.WriteFile(floor, []byte("image: x\nmaxDuration: 1h\nmaxPricePerHour: \"1\"\nminReputation: 20\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(badFloor, []byte("image: x\nmaxDuration: 1h\nmaxPricePerHour: \"1\"\nminReputation: high\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		args []string
@@ -26,6 +33,8 @@ func TestSubmitRefuses(t *testing.T) {
 		{"no chain", []string{"submit", "../../examples/train/job.yaml", "--dev-account", "1"}, 1, "--rpc-url is not set"},
 		{"broker without scheme", []string{"submit", bad, "--broker", "127.0.0.1:8080"}, 2, `invalid argument "127.0.0.1:8080" for "--broker" flag: want the broker's http or https URL`},
 		{"broker without host", []string{"submit", bad, "--broker", "http:///api"}, 2, "want the broker's http or https URL"},
+		{"floor without broker", []string{"submit", floor}, 1, "the job sets minReputation, but no broker is set"},
+		{"floor not a number", []string{"submit", badFloor}, 1, `minReputation: is "high": want a whole number`},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantFailure(t, tt.args, tt.code, tt.says) })

@@ -20,8 +20,11 @@ func newVerifyCommand(env *cli.Env) *cobra.Command {
 		Short: "Re-check an auction transcript from its signed messages",
 		Long: `verify re-checks an auction transcript (a JSON file, or - for standard input):
 the tenant's signature on the order, every provider's signature on its bid,
-that no bid appears twice, that re-running the winner rule gives the same
-reasons and winner, and that the auctioneer (the order's tenant) signed it.
+that no bid appears twice, that re-running the winner rule with the
+transcript's reputation floor (minReputation: a bid whose provider's
+recorded reputation is below it cannot win) gives the same reasons and
+winner, and that the auctioneer (the order's tenant) signed it, floor
+included.
 
 Signatures are bound to one market deployment, so --chain-id and --escrow
 must name the market the auction ran in.`,
@@ -80,6 +83,11 @@ func readInput(stdin io.Reader, path string, limit int64) ([]byte, error) {
 func writeVerdict(w io.Writer, tr *auction.Transcript, order *auction.VerifiedOrder, winner *auction.VerifiedBid) error {
 	fmt.Fprintf(w, "transcript verifies (rule %s)\n", tr.Rule)
 	fmt.Fprintf(w, "order   %s\ntenant  %s\nmax     %s per hour\nclosed  %s\n", order.Hash.Hex(), order.Order.Tenant.Hex(), order.Order.MaxPricePerHour, tr.ClosedAt.Format("2006-01-02 15:04:05.000 MST"))
+	if tr.MinReputation > 0 {
+		fmt.Fprintf(w, "floor   reputation %d or more (minReputation)\n", tr.MinReputation)
+	} else {
+		fmt.Fprintln(w, "floor   none (minReputation 0)")
+	}
 	if winner == nil {
 		fmt.Fprintln(w, "winner  none: no bid qualified")
 	} else {
@@ -102,24 +110,26 @@ func writeVerdict(w io.Writer, tr *auction.Transcript, order *auction.VerifiedOr
 
 func writeVerdictJSON(w io.Writer, tr *auction.Transcript, order *auction.VerifiedOrder, winner *auction.VerifiedBid) error {
 	type bid struct {
-		Provider string         `json:"provider"`
-		Price    string         `json:"pricePerHour"`
-		Reason   auction.Reason `json:"reason,omitempty"`
+		Provider   string         `json:"provider"`
+		Price      string         `json:"pricePerHour"`
+		Reputation uint64         `json:"reputation"`
+		Reason     auction.Reason `json:"reason,omitempty"`
 	}
 	out := struct {
-		Verified bool   `json:"verified"`
-		Rule     string `json:"rule"`
-		Order    string `json:"order"`
-		Winner   string `json:"winner,omitempty"`
-		Lease    string `json:"lease,omitempty"`
-		Price    string `json:"pricePerHour,omitempty"`
-		Bids     []bid  `json:"bids"`
-	}{Verified: true, Rule: tr.Rule, Order: order.Hash.Hex(), Bids: []bid{}}
+		Verified      bool   `json:"verified"`
+		Rule          string `json:"rule"`
+		MinReputation uint64 `json:"minReputation"`
+		Order         string `json:"order"`
+		Winner        string `json:"winner,omitempty"`
+		Lease         string `json:"lease,omitempty"`
+		Price         string `json:"pricePerHour,omitempty"`
+		Bids          []bid  `json:"bids"`
+	}{Verified: true, Rule: tr.Rule, MinReputation: tr.MinReputation, Order: order.Hash.Hex(), Bids: []bid{}}
 	if winner != nil {
 		out.Winner, out.Lease, out.Price = winner.Bid.Provider.Hex(), winner.Hash.Hex(), winner.Bid.PricePerHour.String()
 	}
 	for _, e := range tr.Entries {
-		out.Bids = append(out.Bids, bid{e.Bid.Bid.Provider.Hex(), e.Bid.Bid.PricePerHour.String(), e.Reason})
+		out.Bids = append(out.Bids, bid{e.Bid.Bid.Provider.Hex(), e.Bid.Bid.PricePerHour.String(), e.Reputation, e.Reason})
 	}
 	return cli.WriteJSON(w, out)
 }

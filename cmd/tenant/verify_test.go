@@ -19,8 +19,10 @@ import (
 
 const escrow = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
 
-// transcriptFile runs a three-bid auction and writes its transcript.
-func transcriptFile(t *testing.T, tamper func(*auction.Transcript)) string {
+// transcriptFile runs a three-bid auction under reputation floor
+// minReputation and writes its transcript. The bids ask 900, 700 (the
+// cheapest, from a provider of reputation 5) and 1200 (above the max).
+func transcriptFile(t *testing.T, minReputation uint64, tamper func(*auction.Transcript)) string {
 	t.Helper()
 	d := auction.NewDomain(31337, common.HexToAddress(escrow))
 	key := func() *auction.KeySigner {
@@ -47,9 +49,11 @@ func transcriptFile(t *testing.T, tamper func(*auction.Transcript)) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	a, _ := auction.NewAuction(d, vo, nil)
-	for _, price := range []int64{900, 700, 1200} {
+	reps := map[common.Address]uint64{}
+	a, _ := auction.NewAuction(d, vo, func(p common.Address) uint64 { return reps[p] }, auction.WithMinReputation(minReputation))
+	for i, price := range []int64{900, 700, 1200} {
 		p := key()
+		reps[p.Address()] = []uint64{20, 5, 30}[i]
 		b := auction.Bid{OrderHash: vo.Hash, Provider: p.Address(), PeerID: "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN",
 			PricePerHour: big.NewInt(price), Offer: auction.Offer{CPUMillis: 500, MemoryMiB: 256}, Expiry: o.Expiry, Nonce: 1}
 		sb, err := d.SignBid(b, p)
@@ -79,8 +83,10 @@ func transcriptFile(t *testing.T, tamper func(*auction.Transcript)) string {
 }
 
 func TestVerify(t *testing.T) {
-	good := transcriptFile(t, nil)
-	forged := transcriptFile(t, func(tr *auction.Transcript) { tr.Entries[2].Bid.Bid.PricePerHour = big.NewInt(1) })
+	good := transcriptFile(t, 0, nil)
+	forged := transcriptFile(t, 0, func(tr *auction.Transcript) { tr.Entries[2].Bid.Bid.PricePerHour = big.NewInt(1) })
+	floor := transcriptFile(t, 10, nil)
+	floorLowered := transcriptFile(t, 10, func(tr *auction.Transcript) { tr.MinReputation = 6 })
 	huge := filepath.Join(t.TempDir(), "huge.json")
 	os.WriteFile(huge, bytes.Repeat([]byte(" "), auction.MaxTranscriptBytes+1), 0o600)
 	market := []string{"--chain-id", "31337", "--escrow", escrow}
@@ -92,6 +98,10 @@ func TestVerify(t *testing.T) {
 	}{
 		{"valid", append([]string{"verify", good}, market...), 0, "winner  0x"},
 		{"valid, json", append([]string{"verify", good, "-o", "json"}, market...), 0, `"pricePerHour": "700"`},
+		{"no floor", append([]string{"verify", good}, market...), 0, "floor   none (minReputation 0)"},
+		{"floor", append([]string{"verify", floor}, market...), 0, "floor   reputation 10 or more (minReputation)"},
+		{"floor, json", append([]string{"verify", floor, "-o", "json"}, market...), 0, `"minReputation": 10`},
+		{"floor lowered", append([]string{"verify", floorLowered}, market...), 1, "transcript does not verify: transcript: bad signature"},
 		{"forged bid", append([]string{"verify", forged}, market...), 1, "bad signature"},
 		{"other deployment", []string{"verify", good, "--chain-id", "1", "--escrow", escrow}, 1, "bad signature"},
 		{"oversize", append([]string{"verify", huge}, market...), 1, "message too large"},

@@ -97,12 +97,27 @@ type Chain struct {
 	ChainID   *big.Int
 	Tenant    Party
 	Providers []Party
-	// Tenants are Tenant and eight more.
+	// Tenants are Tenant and eight more (more on a chain made with
+	// NewSized).
 	Tenants []Party
+}
+
+// Size is how many parties a chain funds beyond the defaults.
+type Size struct {
+	// Providers and Tenants are how many of each the chain has in all, at
+	// least the defaults (3 providers, 9 tenants). The parties past the
+	// defaults are dev accounts 13 and up, providers first.
+	Providers, Tenants int
 }
 
 // New starts a chain for t; it stops when t ends.
 func New(t testing.TB) *Chain {
+	t.Helper()
+	return NewSized(t, Size{})
+}
+
+// NewSized starts a chain for t with the parties size asks for.
+func NewSized(t testing.TB, size Size) *Chain {
 	t.Helper()
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
@@ -115,6 +130,15 @@ func New(t testing.TB) *Chain {
 	c.Tenants = []Party{c.Tenant}
 	for n := 5; n <= 12; n++ {
 		c.Tenants = append(c.Tenants, party(n))
+	}
+	next := 13
+	for len(c.Providers) < size.Providers {
+		c.Providers = append(c.Providers, party(next))
+		next++
+	}
+	for len(c.Tenants) < size.Tenants {
+		c.Tenants = append(c.Tenants, party(next))
+		next++
 	}
 	holders := []common.Address{deployment.DevAddress(0)}
 	for _, p := range append(c.Tenants, c.Providers...) {

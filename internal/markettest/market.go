@@ -39,6 +39,12 @@ func New(t testing.TB) *Market {
 	return &Market{t: t, Chain: chaintest.New(t)}
 }
 
+// NewSized starts a market whose chain has the parties size asks for.
+func NewSized(t testing.TB, size chaintest.Size) *Market {
+	t.Helper()
+	return &Market{t: t, Chain: chaintest.NewSized(t, size)}
+}
+
 // Domain is the market's EIP-712 domain.
 func (m *Market) Domain() auction.Domain { return m.Chain.Client.Domain() }
 
@@ -68,7 +74,8 @@ func (m *Market) Node(name, keyFile string, boot ...*network.Node) *network.Node
 type ProviderSpec struct {
 	// Name names it in logs.
 	Name string
-	// Party is which of the chain's providers it is (0 to 2).
+	// Party is which of the chain's providers it is (0 to 2, more on a
+	// chain made with NewSized).
 	Party int
 	// Machine is a simulated machine of package gpu ("dgxh100").
 	Machine string
@@ -84,12 +91,16 @@ type ProviderSpec struct {
 	CPUMillis uint64
 	// Stall: it takes jobs and never starts them (Runner.Stall).
 	Stall bool
+	// AllowNetwork: it bids on jobs that ask for network access.
+	AllowNetwork bool
 	// Retention is how long it keeps settled leases' files (0: the
 	// daemon's default).
 	Retention time.Duration
 	// Escrow, when set, stands between the daemon and the chain: it gets
 	// the chain's client and returns what the daemon uses.
 	Escrow func(provider.Escrow) provider.Escrow
+	// Market, when set, stands between the daemon and its market node.
+	Market func(provider.Market) provider.Market
 }
 
 // Clock is a daemon's clock: the wall clock, moved on by what a test
@@ -163,11 +174,15 @@ func (p *Provider) Start(boot ...*network.Node) {
 	if p.Spec.Escrow != nil {
 		escrow = p.Spec.Escrow(escrow)
 	}
+	var market provider.Market = node
+	if p.Spec.Market != nil {
+		market = p.Spec.Market(market)
+	}
 	d, err := provider.New(provider.Config{
 		Domain: p.m.Domain(), Signer: auction.NewKeySigner(p.Party.Key), Auth: p.Party.Auth,
-		Market: node, Escrow: escrow, Runner: p.Runner, Pricer: prices,
+		Market: market, Escrow: escrow, Runner: p.Runner, Pricer: prices,
 		GPUs: alloc, Inventory: p.Inv,
-		CPUMillis: cmp.Or(p.Spec.CPUMillis, 4000), MemoryMiB: 8192, DiskMiB: 10240,
+		CPUMillis: cmp.Or(p.Spec.CPUMillis, 4000), MemoryMiB: 8192, DiskMiB: 10240, AllowNetwork: p.Spec.AllowNetwork,
 		WorkDir: p.WorkDir, PollInterval: 50 * time.Millisecond, WithdrawEvery: time.Second,
 		SecretsTimeout: p.Spec.SecretsTimeout, BidHold: p.Spec.BidHold, Retention: p.Spec.Retention, Logger: testenv.Logger(t, p.Spec.Name), Now: p.Clock.Now,
 	})

@@ -143,27 +143,47 @@ func TestLeasesAPI(t *testing.T) {
 	})
 
 	t.Run("providers", func(t *testing.T) {
+		type reputation struct {
+			Rule                                      string
+			Score, Leases, Running, Completed, Credit uint64
+			PayingTenants, Penalty, Reclaimed, Failed uint64
+			Earned                                    string
+			TopTenants                                *[]struct {
+				Tenant, Paid   string
+				Leases, Credit uint64
+			}
+		}
 		var p struct {
 			Items []struct {
 				Address    string
 				Simulated  *bool
-				Reputation struct {
-					Score, Leases, Completed uint64
-					Earned                   string
-				}
+				Reputation reputation
 			}
 		}
 		b.getJSON("/api/v1/providers?simulated=true", &p)
 		if len(p.Items) != 1 || p.Items[0].Address != storetest.Address(3).Hex() || p.Items[0].Simulated == nil || !*p.Items[0].Simulated {
 			t.Fatalf("simulated providers %+v; want only %s", p.Items, storetest.Address(3).Hex())
 		}
-		if r := p.Items[0].Reputation; r.Leases != 3 || r.Completed != 1 || r.Score != 10 {
-			t.Errorf("reputation %+v; want 3 leases, 1 completed, score 10", r)
+		// Its one closed lease paid 1.25 tUSD at 3.5 tUSD an hour: 3
+		// points (floor(10 × 1.25 / 3.5)); the other two are open.
+		r := p.Items[0].Reputation
+		if r.Rule != "tender-reputation/2" || r.Score != 3 || r.Credit != 3 || r.PayingTenants != 1 || r.Penalty != 0 ||
+			r.Leases != 3 || r.Running != 2 || r.Completed != 1 || r.Earned != "1750000" || r.TopTenants != nil {
+			t.Errorf("reputation %+v; want rule tender-reputation/2, score 3 = credit 3 from 1 paying tenant, no penalty, "+
+				"3 leases (2 running, 1 completed), earned 1750000, no top tenants in a list", r)
 		}
-		var one struct{ Address string }
-		b.getJSON("/api/v1/providers/"+storetest.Address(2).Hex(), &one)
-		if one.Address != storetest.Address(2).Hex() {
-			t.Errorf("provider %s, want %s", one.Address, storetest.Address(2).Hex())
+		var one struct {
+			Address    string
+			Reputation reputation
+		}
+		b.getJSON("/api/v1/providers/"+storetest.Address(3).Hex(), &one)
+		if one.Address != storetest.Address(3).Hex() || one.Reputation.Score != 3 {
+			t.Errorf("provider %s scores %d, want %s scoring 3", one.Address, one.Reputation.Score, storetest.Address(3).Hex())
+		}
+		top := one.Reputation.TopTenants
+		if top == nil || len(*top) != 1 || (*top)[0].Tenant != storetest.Address(1).Hex() || (*top)[0].Leases != 1 ||
+			(*top)[0].Paid != "1250000" || (*top)[0].Credit != 3 {
+			t.Errorf("top tenants %+v; want %s: 1 lease paid 1250000 for 3 points", top, storetest.Address(1).Hex())
 		}
 	})
 
@@ -407,7 +427,11 @@ func TestDashboardPages(t *testing.T) {
 		{"/leases/" + sd.leases[1].Hex(), 200, []string{"Lowest price among 2 eligible bids", "price above max", "Settlement (escrow to provider)", "0.75 tUSD", "Refund (escrow to tenant)", "3.75 tUSD", "REAL", "exit 137: killed, out of memory (limit 1Gi)"}},
 		{"/leases/" + sd.leases[0].Hex(), 200, []string{"SIMULATED", "data-live=\"/api/v1/leases/" + sd.leases[0].Hex()}},
 		{"/leases/0x" + strings.Repeat("00", 32), 404, []string{"not found"}},
-		{"/providers", 200, []string{"SIMULATED", "REAL", "Reputation"}},
+		{"/providers", 200, []string{"SIMULATED", "REAL", "Reputation", "tender-reputation/2", `href="/providers/` + storetest.Address(3).Hex() + `"`}},
+		// Provider 2's closed lease paid 1.25 tUSD at 3.2 tUSD an hour.
+		{"/providers/" + storetest.Address(2).Hex(), 200, []string{"How the score was made", `<p class="big" id="score">3</p>`, "+3", "tender-reputation/2", storetest.Address(1).Hex()}},
+		{"/providers/" + storetest.Address(9).Hex(), 404, []string{"not found"}},
+		{"/providers/0x12", 400, []string{"not an address"}},
 		{"/market", 200, []string{"<svg", "<circle", "NVIDIA H100 80GB HBM3", "per GPU-hour"}},
 		{"/static/style.css", 200, []string{"font"}},
 		{"/static/live.js", 200, []string{"fingerprint"}},

@@ -15,6 +15,7 @@ import (
 
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/store"
+	"github.com/tender-market/tender/pkg/store/storetest"
 )
 
 // browser starts headless Chromium for t with the flags this project runs
@@ -211,6 +212,30 @@ func TestDashboardInBrowser(t *testing.T) {
 	)
 	if before != "0.5 tUSD" || after != "0.75 tUSD" {
 		t.Errorf("paid went from %q to %q, want 0.5 tUSD to 0.75 tUSD", before, after)
+	}
+
+	// A provider's page says how its score was made.
+	var breakdown, score string
+	var shot []byte
+	run(t, ctx, "open a provider",
+		chromedp.Navigate(b.srv.URL+"/providers"),
+		chromedp.WaitVisible("#providers", chromedp.ByID),
+		chromedp.Click(`#providers a[href="/providers/`+storetest.Address(2).Hex()+`"]`, chromedp.ByQuery),
+		chromedp.WaitVisible("#score-breakdown", chromedp.ByID),
+		chromedp.Text("#score", &score, chromedp.ByID),
+		chromedp.Text("#score-breakdown", &breakdown, chromedp.ByID),
+		chromedp.FullScreenshot(&shot, 100),
+	)
+	saveScreenshot(t, "dashboard-provider.png", shot)
+	// Two closed leases of one tenant paid 1.25 tUSD each, at 3.2 and
+	// 3.8 tUSD an hour: 3 points each.
+	if score != "6" {
+		t.Errorf("score %q, want 6", score)
+	}
+	for _, want := range []string{"Credit", "paying tenant", "Reclaimed", "Failed", "Score (never below zero)"} {
+		if !strings.Contains(breakdown, want) {
+			t.Errorf("score breakdown lacks %q:\n%s", want, breakdown)
+		}
 	}
 
 	for _, p := range []struct{ path, wait, file string }{

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/go-chi/chi/v5"
+
 	"github.com/tender-market/tender/pkg/jobspec"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store"
@@ -18,7 +20,7 @@ import (
 // parsePages parses each page template together with the layout.
 func parsePages(funcs template.FuncMap) (map[string]*template.Template, error) {
 	pages := map[string]*template.Template{}
-	for _, name := range []string{"leases", "lease", "providers", "market", "error"} {
+	for _, name := range []string{"leases", "lease", "providers", "provider", "market", "error"} {
 		t, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFiles, "templates/layout.html", "templates/"+name+".html")
 		if err != nil {
 			return nil, fmt.Errorf("api: templates: %w", err)
@@ -281,8 +283,9 @@ func (s *Server) pageProviders(w http.ResponseWriter, r *http.Request) {
 		GPU       string
 		Providers []store.Provider
 		NextURL   string
+		Rule      string
 	}
-	d := data{page: page{Title: "Providers", Nav: "providers"}, Simulated: r.URL.Query().Get("simulated"), GPU: r.URL.Query().Get("gpu")}
+	d := data{page: page{Title: "Providers", Nav: "providers"}, Rule: store.ReputationRule, Simulated: r.URL.Query().Get("simulated"), GPU: r.URL.Query().Get("gpu")}
 	f, err := providerFilter(r)
 	if err != nil {
 		code, msg := s.classify(err)
@@ -307,6 +310,34 @@ func (s *Server) pageProviders(w http.ResponseWriter, r *http.Request) {
 		d.NextURL = "/providers?" + q.Encode()
 	}
 	s.render(w, r, http.StatusOK, "providers", d)
+}
+
+// pageProvider shows one provider and how its reputation score was made.
+func (s *Server) pageProvider(w http.ResponseWriter, r *http.Request) {
+	addr, err := parseAddress("address", chi.URLParam(r, "address"))
+	if err != nil {
+		s.pageError(w, r, "providers", err)
+		return
+	}
+	p, err := s.cfg.Store.Provider(r.Context(), addr)
+	if err != nil {
+		s.pageError(w, r, "providers", err)
+		return
+	}
+	type data struct {
+		page
+		store.Provider
+		Rule                                                         string
+		PerHour, LeaseCap, TenantCap, ReclaimPenalty, FailurePenalty uint64
+		ReclaimedPenalty, FailedPenalty                              uint64
+	}
+	rep := p.Reputation
+	s.render(w, r, http.StatusOK, "provider", data{
+		page: page{Title: "Provider " + shortHex(p.Address.Hex()), Nav: "providers"}, Provider: p,
+		Rule: store.ReputationRule, PerHour: store.CreditPerHour, LeaseCap: store.LeaseCreditCap, TenantCap: store.TenantCreditCap,
+		ReclaimPenalty: store.ReclaimPenalty, FailurePenalty: store.FailurePenalty,
+		ReclaimedPenalty: store.ReclaimPenalty * rep.Reclaimed, FailedPenalty: store.FailurePenalty * rep.Failed,
+	})
 }
 
 func (s *Server) pageMarket(w http.ResponseWriter, r *http.Request) {

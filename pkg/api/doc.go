@@ -1,9 +1,9 @@
 // Package api is the broker's HTTP face: a JSON API under /api/v1 (orders,
 // auction transcripts and their bids, leases with their on-chain timeline
-// and payments, providers with reputation, market prices), order and
-// transcript submission for clients without a libp2p path, /healthz,
-// /metrics for Prometheus, and a server-rendered web dashboard with its
-// assets embedded (no external CDN).
+// and payments, providers with reputation and how each score was made,
+// market prices), order and transcript submission for clients without a
+// libp2p path, /healthz, /metrics for Prometheus, and a server-rendered web
+// dashboard with its assets embedded (no external CDN).
 //
 // docs/openapi.yaml documents every route; a test holds the two together.
 // Every error is JSON {"error": "..."} saying what was wrong. Request bodies

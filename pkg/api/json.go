@@ -220,15 +220,53 @@ type leaseDetailJSON struct {
 	Token      tokenJSON       `json:"token"`
 }
 
+// reputationJSON is a provider's score and how it was made, by the rule
+// it names (docs/reputation.md): credit from the tenants' paid leases,
+// less the penalties, never below zero.
 type reputationJSON struct {
-	Score          uint64 `json:"score"`
+	Rule  string `json:"rule"`
+	Score uint64 `json:"score"`
+	// The leases, each in one category.
 	Leases         uint64 `json:"leases"`
 	Running        uint64 `json:"running"`
 	Completed      uint64 `json:"completed"`
 	ClosedByTenant uint64 `json:"closedByTenant"`
-	Reclaimed      uint64 `json:"reclaimed"`
 	Overdrawn      uint64 `json:"overdrawn"`
-	Earned         string `json:"earned"`
+	Reclaimed      uint64 `json:"reclaimed"`
+	Declined       uint64 `json:"declined"`
+	Failed         uint64 `json:"failed"`
+	SelfDealt      uint64 `json:"selfDealt"`
+	// How the score was made: Score = max(0, Credit - Penalty).
+	Credit        uint64 `json:"credit"`
+	PayingTenants uint64 `json:"payingTenants"`
+	Penalty       uint64 `json:"penalty"`
+	Earned        string `json:"earned"`
+	// TopTenants is only in one provider's answer.
+	TopTenants *[]tenantCreditJSON `json:"topTenants,omitempty"`
+}
+
+type tenantCreditJSON struct {
+	Tenant string `json:"tenant"`
+	Leases uint64 `json:"leases"`
+	Paid   string `json:"paid"`
+	Credit uint64 `json:"credit"`
+}
+
+func reputationOut(r store.Reputation) reputationJSON {
+	out := reputationJSON{
+		Rule: store.ReputationRule, Score: r.Score(), Leases: r.Leases, Running: r.Running, Completed: r.Completed,
+		ClosedByTenant: r.ClosedByTenant, Overdrawn: r.Overdrawn, Reclaimed: r.Reclaimed, Declined: r.Declined,
+		Failed: r.Failed, SelfDealt: r.SelfDealt, Credit: r.Credit, PayingTenants: r.PayingTenants,
+		Penalty: r.Penalty(), Earned: amount(r.Earned),
+	}
+	if r.TopTenants != nil {
+		top := make([]tenantCreditJSON, len(r.TopTenants))
+		for i, t := range r.TopTenants {
+			top[i] = tenantCreditJSON{Tenant: t.Tenant.Hex(), Leases: t.Leases, Paid: amount(t.Paid), Credit: t.Credit}
+		}
+		out.TopTenants = &top
+	}
+	return out
 }
 
 type providerJSON struct {
@@ -252,14 +290,9 @@ func providerOut(p store.Provider) providerJSON {
 	if models == nil {
 		models = []string{}
 	}
-	r := p.Reputation
 	return providerJSON{
 		Address: p.Address.Hex(), PeerID: p.PeerID, GPUModels: models, GPUCount: p.GPUCount, Simulated: p.Simulated,
-		Inventory: inv, FirstSeen: p.FirstSeen.UTC(), LastSeen: p.LastSeen.UTC(),
-		Reputation: reputationJSON{
-			Score: r.Score(), Leases: r.Leases, Running: r.Running, Completed: r.Completed, ClosedByTenant: r.ClosedByTenant,
-			Reclaimed: r.Reclaimed, Overdrawn: r.Overdrawn, Earned: amount(r.Earned),
-		},
+		Inventory: inv, FirstSeen: p.FirstSeen.UTC(), LastSeen: p.LastSeen.UTC(), Reputation: reputationOut(p.Reputation),
 	}
 }
 

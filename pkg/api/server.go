@@ -180,6 +180,7 @@ func (s *Server) routes() chi.Router {
 	r.Get("/leases", s.pageLeases)
 	r.Get("/leases/{id}", s.pageLease)
 	r.Get("/providers", s.pageProviders)
+	r.Get("/providers/{address}", s.pageProvider)
 	r.Get("/market", s.pageMarket)
 	r.Get("/static/*", s.serveStatic)
 	return r

@@ -27,8 +27,11 @@ const (
 	bidType          = "Bid(bytes32 orderHash,address provider,string peerId,uint256 pricePerHour,Offer offer,uint64 expiry,uint64 nonce)"
 	offerType        = "Offer(GPU[] gpus,uint32 cudaVersion,uint64 cpuMillis,uint64 memoryMiB,uint64 diskMiB,Attribute[] attributes,bool simulated)"
 	gpuType          = "GPU(string model,uint64 vramMiB,uint32 computeCapability,uint32 count)"
-	transcriptType   = "Transcript(bytes32 orderHash,string rule,uint64 closedAt,TranscriptEntry[] entries,bytes32 winner,uint32 omitted)"
+	transcriptType   = "Transcript(bytes32 orderHash,string rule,uint64 minReputation,uint64 closedAt,TranscriptEntry[] entries,bytes32 winner,uint32 omitted)"
 	entryType        = "TranscriptEntry(bytes32 bidHash,uint64 arrival,uint64 reputation)"
+	// transcriptTypeV1 is the Transcript of RuleLowestPriceV1, which had no
+	// reputation floor: such transcripts still verify.
+	transcriptTypeV1 = "Transcript(bytes32 orderHash,string rule,uint64 closedAt,TranscriptEntry[] entries,bytes32 winner,uint32 omitted)"
 )
 
 // Type hashes: keccak256 of each struct's full encodeType.
@@ -43,6 +46,7 @@ var (
 	offerTypeHash        = crypto.Keccak256Hash([]byte(offerType + attributeType + gpuType))
 	gpuTypeHash          = crypto.Keccak256Hash([]byte(gpuType))
 	transcriptTypeHash   = crypto.Keccak256Hash([]byte(transcriptType + entryType))
+	transcriptV1TypeHash = crypto.Keccak256Hash([]byte(transcriptTypeV1 + entryType))
 	entryTypeHash        = crypto.Keccak256Hash([]byte(entryType))
 )
 

@@ -2,6 +2,7 @@ package auction
 
 import (
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
@@ -26,8 +27,9 @@ var publishedTypes = apitypes.Types{
 		{Name: "offer", Type: "Offer"}, {Name: "expiry", Type: "uint64"}, {Name: "nonce", Type: "uint64"}},
 	"Offer": {{Name: "gpus", Type: "GPU[]"}, {Name: "cudaVersion", Type: "uint32"}, {Name: "cpuMillis", Type: "uint64"}, {Name: "memoryMiB", Type: "uint64"},
 		{Name: "diskMiB", Type: "uint64"}, {Name: "attributes", Type: "Attribute[]"}, {Name: "simulated", Type: "bool"}},
-	"GPU":             {{Name: "model", Type: "string"}, {Name: "vramMiB", Type: "uint64"}, {Name: "computeCapability", Type: "uint32"}, {Name: "count", Type: "uint32"}},
-	"Transcript":      {{Name: "orderHash", Type: "bytes32"}, {Name: "rule", Type: "string"}, {Name: "closedAt", Type: "uint64"}, {Name: "entries", Type: "TranscriptEntry[]"}, {Name: "winner", Type: "bytes32"}, {Name: "omitted", Type: "uint32"}},
+	"GPU": {{Name: "model", Type: "string"}, {Name: "vramMiB", Type: "uint64"}, {Name: "computeCapability", Type: "uint32"}, {Name: "count", Type: "uint32"}},
+	"Transcript": {{Name: "orderHash", Type: "bytes32"}, {Name: "rule", Type: "string"}, {Name: "minReputation", Type: "uint64"}, {Name: "closedAt", Type: "uint64"},
+		{Name: "entries", Type: "TranscriptEntry[]"}, {Name: "winner", Type: "bytes32"}, {Name: "omitted", Type: "uint32"}},
 	"TranscriptEntry": {{Name: "bidHash", Type: "bytes32"}, {Name: "arrival", Type: "uint64"}, {Name: "reputation", Type: "uint64"}},
 	"LeaseAccess":     {{Name: "leaseId", Type: "bytes32"}, {Name: "provider", Type: "string"}, {Name: "op", Type: "string"}, {Name: "challenge", Type: "bytes32"}},
 }
@@ -86,11 +88,43 @@ func bidMsg(b *Bid) apitypes.TypedDataMessage {
 	}
 }
 
+func transcriptMsg(tr *Transcript) apitypes.TypedDataMessage {
+	entries := []any{}
+	for _, e := range tr.Entries {
+		entries = append(entries, map[string]any{"bidHash": testDomain.BidHash(&e.Bid.Bid).Hex(), "arrival": u(uint64(e.Arrival.UnixNano())), "reputation": u(e.Reputation)})
+	}
+	msg := apitypes.TypedDataMessage{
+		"orderHash": testDomain.OrderHash(&tr.Order.Order).Hex(), "rule": tr.Rule, "closedAt": u(uint64(tr.ClosedAt.UnixNano())),
+		"entries": entries, "winner": tr.Winner.Hex(), "omitted": u(uint64(tr.Omitted)),
+	}
+	if tr.Rule != RuleLowestPriceV1 {
+		msg["minReputation"] = u(tr.MinReputation)
+	}
+	return msg
+}
+
+// v1Types is the schema of RuleLowestPriceV1 transcripts: Transcript
+// without minReputation.
+func v1Types() apitypes.Types {
+	types := apitypes.Types{}
+	for k, v := range publishedTypes {
+		types[k] = v
+	}
+	types["Transcript"] = []apitypes.Type{{Name: "orderHash", Type: "bytes32"}, {Name: "rule", Type: "string"}, {Name: "closedAt", Type: "uint64"},
+		{Name: "entries", Type: "TranscriptEntry[]"}, {Name: "winner", Type: "bytes32"}, {Name: "omitted", Type: "uint32"}}
+	return types
+}
+
 func u(v uint64) string { return hexutil.EncodeUint64(v) }
 
 func referenceDigest(t *testing.T, primary string, msg apitypes.TypedDataMessage) common.Hash {
 	t.Helper()
-	h, _, err := apitypes.TypedDataAndHash(apitypes.TypedData{Types: publishedTypes, PrimaryType: primary, Domain: publishedDomain, Message: msg})
+	return referenceDigestOf(t, publishedTypes, primary, msg)
+}
+
+func referenceDigestOf(t *testing.T, types apitypes.Types, primary string, msg apitypes.TypedDataMessage) common.Hash {
+	t.Helper()
+	h, _, err := apitypes.TypedDataAndHash(apitypes.TypedData{Types: types, PrimaryType: primary, Domain: publishedDomain, Message: msg})
 	if err != nil {
 		t.Fatalf("apitypes %s: %v", primary, err)
 	}
@@ -111,6 +145,11 @@ func TestKnownAnswer(t *testing.T) {
 	b := sampleBid(orderHash, addr(provider), 3_500_000)
 	b.Offer.Simulated = true
 	access := LeaseAccess{LeaseID: testDomain.BidHash(&b), Provider: b.PeerID, Op: "status", Challenge: [32]byte{1, 2, 3}}
+	tr := vectorTranscript(t)
+	trV1 := tr
+	trV1.Rule, trV1.MinReputation = RuleLowestPriceV1, 0
+	trHash, _ := testDomain.TranscriptHash(&tr)
+	trV1Hash, _ := testDomain.TranscriptHash(&trV1)
 
 	cases := []struct {
 		name   string
@@ -124,6 +163,8 @@ func TestKnownAnswer(t *testing.T) {
 		{"lease access", testDomain.LeaseAccessHash(&access), referenceDigest(t, "LeaseAccess", apitypes.TypedDataMessage{
 			"leaseId": access.LeaseID.Hex(), "provider": access.Provider, "op": access.Op, "challenge": hexutil.Encode(access.Challenge[:]),
 		}), ""},
+		{"transcript", trHash, referenceDigest(t, "Transcript", transcriptMsg(&tr)), goldenTranscript},
+		{"transcript of rule 1", trV1Hash, referenceDigestOf(t, v1Types(), "Transcript", transcriptMsg(&trV1)), ""},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -167,5 +208,35 @@ func TestKnownAnswer(t *testing.T) {
 		if sb.Signature.String() != goldenBid {
 			t.Errorf("bid signature %s, golden %s", sb.Signature, goldenBid)
 		}
+		if tr.Signature.String() != goldenTranscriptSig {
+			t.Errorf("transcript signature %s, golden %s", tr.Signature, goldenTranscriptSig)
+		}
+		if _, w, err := testDomain.Verify(&tr); err != nil || w != nil {
+			t.Errorf("the transcript vector: Verify = %v, %v; want no winner, no error", w, err)
+		}
 	})
+}
+
+// The transcript vector of docs/eip712.md.
+const (
+	goldenTranscript    = "0x0835859e87d6964ea93115d2dd1ec2fbb983c33e2270b0f683e0e10c3dcabe3d"
+	goldenTranscriptSig = "0xea9afcb169230d4104123242ac37718aa7af86eca244b490687d7eab4d9e1e6b0734685a14a11240b2665c25d6a0c885e5d468209a924820e588c5ebbcbe06531c"
+)
+
+// vectorTranscript is the transcript docs/eip712.md publishes: the order
+// and bid vectors, the bid (simulated GPUs for an order of real ones)
+// arriving at bidDeadline-30s+1.5s from a provider of reputation 20, a
+// floor of 10, closed at bidDeadline+1s with no winner.
+func vectorTranscript(t *testing.T) Transcript {
+	t.Helper()
+	tenant, provider := testKey(t, 1), testKey(t, 2)
+	order := mustSignOrder(t, sampleOrder(addr(tenant)), tenant)
+	b := sampleBid(order.Hash, addr(provider), 3_500_000)
+	b.Offer.Simulated = true
+	cands := []Candidate{{Bid: mustSignBid(t, b, provider), Arrival: t0.Add(1500 * time.Millisecond), Reputation: 20}}
+	tr, err := testDomain.NewTranscript(&order, cands, t0.Add(31*time.Second), NewKeySigner(tenant), WithMinReputation(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
 }

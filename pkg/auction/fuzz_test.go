@@ -4,9 +4,12 @@ import (
 	"bytes"
 	"cmp"
 	"math/big"
+	"os"
 	"slices"
 	"testing"
 	"time"
+
+	"github.com/ethereum/go-ethereum/common"
 )
 
 func FuzzReadOrder(f *testing.F) {
@@ -98,6 +101,15 @@ func FuzzDecodeTranscript(f *testing.F) {
 	f.Add(data)
 	f.Add(bytes.Replace(data, []byte(`"reputation":0`), []byte(`"reputation":1`), 1))
 	f.Add([]byte(`{"v":1,"rule":"tender/lowest-price/1","entries":[{}]}`))
+	floored, err := EncodeTranscript(fuzzTranscript(f, WithMinReputation(11)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(floored)
+	f.Add(bytes.Replace(floored, []byte(`"minReputation":11`), []byte(`"minReputation":10`), 1))
+	if legacy, err := os.ReadFile("testdata/transcript-v1.json"); err == nil {
+		f.Add(legacy)
+	}
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tr, err := DecodeTranscript(data)
 		if err != nil {
@@ -113,10 +125,20 @@ func FuzzDecodeTranscript(f *testing.F) {
 	})
 }
 
-func fuzzTranscript(f *testing.F) Transcript {
+// fuzzTranscript is an auction of three bids, the cheapest from the
+// provider of the lowest reputation (10, 11, 12, dearest first).
+func fuzzTranscript(f *testing.F, opts ...RuleOption) Transcript {
 	tenant := testKey(f, 1)
 	order := mustSignOrder(f, sampleOrder(addr(tenant)), tenant)
-	a, _ := NewAuction(testDomain, order, nil)
+	reps := map[common.Address]uint64{}
+	for i := range 3 {
+		reps[addr(testKey(f, 10+i))] = uint64(12 - i)
+	}
+	rep := func(p common.Address) uint64 { return reps[p] }
+	if len(opts) == 0 {
+		rep = nil
+	}
+	a, _ := NewAuction(testDomain, order, rep, opts...)
 	for i := range 3 {
 		k := testKey(f, 10+i)
 		sb, err := testDomain.SignBid(sampleBid(order.Hash, addr(k), int64(100-i)), NewKeySigner(k))
@@ -135,9 +157,10 @@ func fuzzTranscript(f *testing.F) Transcript {
 }
 
 // FuzzSelectWinner checks the winner rule's properties on bid sets built from
-// the fuzzer's bytes, 5 bytes a bid: permuting the bids never changes the
-// winner, a forged bid never wins, the winner is eligible and no eligible bid
-// beats it, and the transcript of the auction verifies.
+// the fuzzer's bytes, 5 bytes a bid, with a reputation floor of rot>>6:
+// permuting the bids never changes the winner, a forged bid never wins, the
+// winner is eligible and no eligible bid beats it, a bid below the floor
+// is never eligible, and the transcript of the auction verifies.
 func FuzzSelectWinner(f *testing.F) {
 	tenant := testKey(f, 1)
 	order := mustSignOrder(f, sampleOrder(addr(tenant)), tenant)
@@ -146,7 +169,10 @@ func FuzzSelectWinner(f *testing.F) {
 	f.Add([]byte{0, 10, 1, 5, 0, 1, 10, 1, 5, 0, 2, 10, 1, 5, 0}, uint8(2))
 	f.Add([]byte{0, 1, 0, 0, 1, 1, 2, 0, 0, 2, 2, 3, 0, 0, 3, 3, 4, 0, 0, 4}, uint8(3))
 	f.Add([]byte{5, 255, 3, 9, 5, 4, 7, 3, 1, 6, 3, 7, 2, 1, 7}, uint8(0))
+	f.Add([]byte{0, 1, 0, 0, 0, 1, 2, 3, 0, 0, 2, 3, 2, 0, 1}, uint8(2<<6|1)) // floor 2: the cheapest (reputation 0) loses
+	f.Add([]byte{0, 1, 1, 0, 0, 1, 1, 2, 0, 0}, uint8(3<<6))                  // floor 3: nobody qualifies
 	f.Fuzz(func(t *testing.T, spec []byte, rot uint8) {
+		floor := uint64(rot >> 6)
 		if len(spec) > 5*pool {
 			spec = spec[:5*pool]
 		}
@@ -190,7 +216,7 @@ func FuzzSelectWinner(f *testing.F) {
 			cands = append(cands, Candidate{Bid: vb, Arrival: t0.Add(arrive), Reputation: rep})
 		}
 		closed := t0.Add(31 * time.Second)
-		out := SelectWinner(&order, cands, closed)
+		out := SelectWinner(&order, cands, closed, WithMinReputation(floor))
 
 		if slices.Contains(forged, out.Winner) {
 			t.Fatalf("forged bid %d won", out.Winner)
@@ -200,6 +226,9 @@ func FuzzSelectWinner(f *testing.F) {
 		for i, r := range out.Reasons {
 			if r == ReasonEligible {
 				eligible = append(eligible, i)
+			}
+			if below := cands[i].Reputation < floor; below && r == ReasonEligible || !below && r == ReasonReputation {
+				t.Fatalf("bid %d of reputation %d under floor %d: reason %q", i, cands[i].Reputation, floor, r)
 			}
 		}
 		if len(eligible) == 0 {
@@ -234,7 +263,7 @@ func FuzzSelectWinner(f *testing.F) {
 			perm = append(perm[r:], perm[:r]...)
 		}
 		slices.Reverse(perm)
-		if got := SelectWinner(&order, perm, closed); !sameWinner(cands, out.Winner, perm, got.Winner) {
+		if got := SelectWinner(&order, perm, closed, WithMinReputation(floor)); !sameWinner(cands, out.Winner, perm, got.Winner) {
 			t.Fatalf("permuted bids: winner %d, unpermuted %d", got.Winner, out.Winner)
 		}
 		// The transcript of the honest bids verifies and names the same winner.
@@ -244,7 +273,7 @@ func FuzzSelectWinner(f *testing.F) {
 				honest = append(honest, c)
 			}
 		}
-		tr, err := testDomain.NewTranscript(&order, honest, closed, NewKeySigner(tenant))
+		tr, err := testDomain.NewTranscript(&order, honest, closed, NewKeySigner(tenant), WithMinReputation(floor))
 		if err != nil {
 			t.Fatal(err)
 		}

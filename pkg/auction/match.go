@@ -29,6 +29,9 @@ const (
 	ReasonDisk              Reason = "disk"
 	ReasonPlacement         Reason = "placement" // missing or different attribute
 	ReasonSimulated         Reason = "simulated" // offers simulated GPUs to an order for real ones
+	ReasonNetwork           Reason = "network"   // the job asks for network access, which the provider does not offer
+	// The provider's reputation is below the auctioneer's floor (checked last).
+	ReasonReputation Reason = "reputation"
 )
 
 // Mismatch says which requirement an offer or a provider's capacity fails,

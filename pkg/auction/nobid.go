@@ -99,7 +99,7 @@ func EncodeNoBid(sn SignedNoBid) ([]byte, error) {
 // provider signed it.
 func (d Domain) ReadNoBid(data []byte, order *VerifiedOrder, now time.Time) (SignedNoBid, error) {
 	var env noBidEnvelope
-	if err := decode(data, &env, "no-bid", MaxNoBidBytes); err != nil {
+	if err := decode(data, &env, "no-bid", MaxNoBidBytes, WireVersion); err != nil {
 		return SignedNoBid{}, err
 	}
 	n := &env.NoBid

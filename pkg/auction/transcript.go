@@ -11,17 +11,21 @@ import (
 )
 
 // Transcript is the public record of one auction: the signed order, the
-// recorded bids with their arrival and the reputation used, the rule and
-// the winner, signed by the auctioneer (the order's tenant). Anyone can
-// re-check it with Verify from the signed messages alone. It holds at most
-// MaxTranscriptBids bids: of more, the best under the rule (the winner
-// first), and Omitted counts the others, each of which the rule ranks
-// below every bid listed.
+// recorded bids with their arrival and the reputation used, the rule with
+// its reputation floor, and the winner, signed by the auctioneer (the
+// order's tenant). Anyone can re-check it with Verify from the signed
+// messages alone. It holds at most MaxTranscriptBids bids: of more, the
+// best under the rule (the winner first), and Omitted counts the others,
+// each of which the rule ranks below every bid listed.
 type Transcript struct {
-	Rule     string      `json:"rule"`
-	Order    SignedOrder `json:"order"`
-	ClosedAt time.Time   `json:"closedAt"`
-	Entries  []Entry     `json:"entries"`
+	Rule string `json:"rule"`
+	// MinReputation is the rule's reputation floor, the auctioneer's
+	// choice: a bid whose entry's reputation is below it cannot win
+	// (ReasonReputation). 0: no floor.
+	MinReputation uint64      `json:"minReputation,omitempty"`
+	Order         SignedOrder `json:"order"`
+	ClosedAt      time.Time   `json:"closedAt"`
+	Entries       []Entry     `json:"entries"`
 	// Winner is the winning bid's hash (the lease ID), zero when no bid
 	// qualified.
 	Winner common.Hash `json:"winner"`
@@ -47,11 +51,16 @@ var (
 	maxTime = time.Unix(0, 1<<63-1)
 )
 
-// NewTranscript runs the winner rule over cands and returns the transcript
-// signed by auctioneer, who must be the order's tenant. Of more than
-// MaxTranscriptBids candidates it keeps the best under the rule (see
-// Transcript). Entries are ordered by arrival, then bid hash.
-func (d Domain) NewTranscript(order *VerifiedOrder, cands []Candidate, closedAt time.Time, auctioneer Signer) (Transcript, error) {
+// NewTranscript runs the winner rule, with the parameters opts set, over
+// cands and returns the transcript signed by auctioneer, who must be the
+// order's tenant. Of more than MaxTranscriptBids candidates it keeps the
+// best under the rule (see Transcript). Entries are ordered by arrival,
+// then bid hash.
+func (d Domain) NewTranscript(order *VerifiedOrder, cands []Candidate, closedAt time.Time, auctioneer Signer, opts ...RuleOption) (Transcript, error) {
+	return d.newTranscript(order, cands, closedAt, auctioneer, newRuleParams(opts))
+}
+
+func (d Domain) newTranscript(order *VerifiedOrder, cands []Candidate, closedAt time.Time, auctioneer Signer, rule ruleParams) (Transcript, error) {
 	if !order.ok {
 		return Transcript{}, errors.New("transcript: order is not verified")
 	}
@@ -65,7 +74,7 @@ func (d Domain) NewTranscript(order *VerifiedOrder, cands []Candidate, closedAt 
 	closedAt = closedAt.Round(0).UTC()
 	var omitted int
 	if len(cands) > MaxTranscriptBids {
-		cands, omitted = best(order, cands, closedAt, MaxTranscriptBids)
+		cands, omitted = best(order, cands, closedAt, rule, MaxTranscriptBids)
 	}
 	slices.SortFunc(cands, func(a, b Candidate) int {
 		if c := a.Arrival.Compare(b.Arrival); c != 0 {
@@ -73,8 +82,11 @@ func (d Domain) NewTranscript(order *VerifiedOrder, cands []Candidate, closedAt 
 		}
 		return bytes.Compare(a.Bid.Hash[:], b.Bid.Hash[:])
 	})
-	out := SelectWinner(order, cands, closedAt)
-	t := Transcript{Rule: RuleLowestPrice, Order: order.SignedOrder, ClosedAt: closedAt, Entries: make([]Entry, len(cands)), Omitted: uint32(omitted)}
+	out := selectWinner(order, cands, closedAt, rule)
+	t := Transcript{
+		Rule: RuleLowestPrice, MinReputation: rule.minReputation, Order: order.SignedOrder, ClosedAt: closedAt,
+		Entries: make([]Entry, len(cands)), Omitted: uint32(omitted),
+	}
 	for i, c := range cands {
 		t.Entries[i] = Entry{Bid: c.Bid.SignedBid, Arrival: c.Arrival, Reputation: c.Reputation, Reason: out.Reasons[i]}
 	}
@@ -97,12 +109,19 @@ func (d Domain) NewTranscript(order *VerifiedOrder, cands []Candidate, closedAt 
 
 // Verify re-checks a transcript from its signed messages alone: the order's
 // and every bid's signature, that no bid appears twice, that re-running the
-// rule gives the same reasons and winner, and that the order's tenant signed
-// the transcript. It returns the verified order and the winning bid (nil
-// when no bid won).
+// rule with the transcript's reputation floor gives the same reasons and
+// winner, and that the order's tenant signed the transcript (floor
+// included). It returns the verified order and the winning bid (nil when
+// no bid won). It checks transcripts of RuleLowestPriceV1 too.
 func (d Domain) Verify(t *Transcript) (VerifiedOrder, *VerifiedBid, error) {
-	if t.Rule != RuleLowestPrice {
-		return VerifiedOrder{}, nil, fmt.Errorf("%w: transcript rule %q, this build knows %q", ErrInvalid, t.Rule, RuleLowestPrice)
+	switch t.Rule {
+	case RuleLowestPrice:
+	case RuleLowestPriceV1:
+		if t.MinReputation != 0 {
+			return VerifiedOrder{}, nil, fmt.Errorf("%w: rule %q has no reputation floor, the transcript sets minReputation %d", ErrInvalid, t.Rule, t.MinReputation)
+		}
+	default:
+		return VerifiedOrder{}, nil, fmt.Errorf("%w: transcript rule %q, this build knows %q and %q", ErrInvalid, t.Rule, RuleLowestPrice, RuleLowestPriceV1)
 	}
 	if len(t.Entries) > MaxTranscriptBids {
 		return VerifiedOrder{}, nil, fmt.Errorf("%w: %d bids, a transcript holds at most %d", ErrTooLarge, len(t.Entries), MaxTranscriptBids)
@@ -132,7 +151,7 @@ func (d Domain) Verify(t *Transcript) (VerifiedOrder, *VerifiedBid, error) {
 		cands[i] = Candidate{Bid: vb, Arrival: e.Arrival, Reputation: e.Reputation}
 		hashes[i] = vb.Hash
 	}
-	out := SelectWinner(&order, cands, t.ClosedAt)
+	out := selectWinner(&order, cands, t.ClosedAt, ruleParams{minReputation: t.MinReputation})
 	for i, r := range out.Reasons {
 		if t.Entries[i].Reason != r {
 			return VerifiedOrder{}, nil, fmt.Errorf("%w: entry %d says %q, the rule says %q", ErrInvalid, i, t.Entries[i].Reason, r)
@@ -158,12 +177,13 @@ func (d Domain) Verify(t *Transcript) (VerifiedOrder, *VerifiedBid, error) {
 }
 
 // Ranked returns the bids of t that can win, best first under the rule:
-// the winner, then those the auctioneer may fall back on. It verifies
-// each bid's signature.
+// the winner, then those the auctioneer may fall back on. A bid below the
+// transcript's reputation floor is never among them. It verifies each
+// bid's signature.
 func (d Domain) Ranked(t *Transcript) ([]SignedBid, error) {
 	var cands []Candidate
 	for i, e := range t.Entries {
-		if e.Reason != ReasonEligible {
+		if e.Reason != ReasonEligible || e.Reputation < t.MinReputation {
 			continue
 		}
 		vb, err := d.VerifyBid(e.Bid)
@@ -188,7 +208,9 @@ func (d Domain) Ranked(t *Transcript) ([]SignedBid, error) {
 	return out, nil
 }
 
-// TranscriptHash is the EIP-712 digest the auctioneer signs.
+// TranscriptHash is the EIP-712 digest the auctioneer signs: of the
+// Transcript type with minReputation, or, for RuleLowestPriceV1, of the
+// type without it.
 func (d Domain) TranscriptHash(t *Transcript) (common.Hash, error) {
 	hashes := make([]common.Hash, len(t.Entries))
 	for i := range t.Entries {
@@ -214,9 +236,16 @@ func (d Domain) transcriptHash(t *Transcript, orderHash common.Hash, bidHashes [
 		entries.hash(e.sum())
 	}
 	var e encoder
-	e.hash(transcriptTypeHash)
-	e.hash(orderHash)
-	e.str(t.Rule)
+	if t.Rule == RuleLowestPriceV1 {
+		e.hash(transcriptV1TypeHash)
+		e.hash(orderHash)
+		e.str(t.Rule)
+	} else {
+		e.hash(transcriptTypeHash)
+		e.hash(orderHash)
+		e.str(t.Rule)
+		e.uint(t.MinReputation)
+	}
 	e.uint(uint64(t.ClosedAt.UnixNano()))
 	e.hash(entries.sum())
 	e.hash(t.Winner)
@@ -227,12 +256,12 @@ func (d Domain) transcriptHash(t *Transcript, orderHash common.Hash, bidHashes [
 // best returns the n best of cands under the rule when the window closed
 // at closedAt (those that can win, best first, then those that cannot, by
 // arrival) and how many it left out.
-func best(order *VerifiedOrder, cands []Candidate, closedAt time.Time, n int) ([]Candidate, int) {
+func best(order *VerifiedOrder, cands []Candidate, closedAt time.Time, rule ruleParams, n int) ([]Candidate, int) {
 	o := &order.Order
 	closeUnix := unixNow(closedAt)
 	eligible := make([]bool, len(cands))
 	for i := range cands {
-		eligible[i] = eligibility(o, order.Hash, closeUnix, &cands[i]) == ReasonEligible
+		eligible[i] = eligibility(o, order.Hash, closeUnix, rule, &cands[i]) == ReasonEligible
 	}
 	idx := make([]int, len(cands))
 	for i := range idx {
@@ -269,17 +298,22 @@ type transcriptEnvelope struct {
 	Transcript
 }
 
-// EncodeTranscript writes the transcript in the wire encoding.
+// EncodeTranscript writes the transcript in the wire encoding, version
+// TranscriptWireVersion.
 func EncodeTranscript(t Transcript) ([]byte, error) {
-	return encode(transcriptEnvelope{WireVersion, t}, "transcript", MaxTranscriptBytes)
+	return encode(transcriptEnvelope{TranscriptWireVersion, t}, "transcript", MaxTranscriptBytes)
 }
 
-// DecodeTranscript reads a transcript from the wire encoding. It checks
-// size, version and syntax only; Verify checks the rest.
+// DecodeTranscript reads a transcript from the wire encoding, version
+// TranscriptWireVersion or 1 (which has no minReputation). It checks size,
+// version and syntax only; Verify checks the rest.
 func DecodeTranscript(data []byte) (Transcript, error) {
 	var env transcriptEnvelope
-	if err := decode(data, &env, "transcript", MaxTranscriptBytes); err != nil {
+	if err := decode(data, &env, "transcript", MaxTranscriptBytes, 1, TranscriptWireVersion); err != nil {
 		return Transcript{}, err
+	}
+	if env.V == 1 && env.MinReputation != 0 {
+		return Transcript{}, fmt.Errorf("%w: transcript version 1 has no minReputation (version %d added it)", ErrMalformed, TranscriptWireVersion)
 	}
 	if n := len(env.Entries); n > MaxTranscriptBids {
 		return Transcript{}, fmt.Errorf("%w: transcript has %d bids, at most %d", ErrTooLarge, n, MaxTranscriptBids)

@@ -1,8 +1,12 @@
 package auction
 
 import (
+	"bytes"
 	"errors"
+	"fmt"
 	"math/big"
+	"os"
+	"strings"
 	"testing"
 	"time"
 
@@ -143,5 +147,210 @@ func TestTranscriptNoWinner(t *testing.T) {
 	b, _ := NewAuction(testDomain, order, nil)
 	if _, err := b.Close(t0, NewKeySigner(testKey(t, 2))); err == nil {
 		t.Error("Close signed by a key other than the tenant's succeeded")
+	}
+}
+
+// floorAuction runs an auction with a reputation floor of 10: the cheapest
+// bid comes from a provider of reputation 3, the next two qualify, the
+// dearest misses a requirement as well as the floor.
+func floorAuction(t *testing.T) (Transcript, []common.Address) {
+	t.Helper()
+	tenant := testKey(t, 1)
+	order := mustSignOrder(t, sampleOrder(addr(tenant)), tenant)
+	providers := []common.Address{addr(testKey(t, 10)), addr(testKey(t, 11)), addr(testKey(t, 12)), addr(testKey(t, 13))}
+	reps := map[common.Address]uint64{providers[0]: 3, providers[1]: 20, providers[2]: 10, providers[3]: 0}
+	a, err := NewAuction(testDomain, order, func(p common.Address) uint64 { return reps[p] }, WithMinReputation(10))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, price := range []int64{1_000_000, 2_000_000, 2_500_000, 500_000} {
+		k := testKey(t, 10+i)
+		b := sampleBid(order.Hash, addr(k), price)
+		if i == 3 {
+			b.Offer.MemoryMiB = 1
+		}
+		sb, err := testDomain.SignBid(b, NewKeySigner(k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := a.Add(sb, t0.Add(time.Duration(i)*time.Second))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 0 && v.Reason != ReasonEligible {
+			t.Errorf("verdict on arrival %+v: the floor applies at close, with the reputations of then", v)
+		}
+	}
+	tr, err := a.Close(t0.Add(31*time.Second), NewKeySigner(tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr, providers
+}
+
+func TestTranscriptMinReputation(t *testing.T) {
+	tr, providers := floorAuction(t)
+	if tr.Rule != RuleLowestPrice || tr.MinReputation != 10 {
+		t.Errorf("rule %q with floor %d, want %q with 10", tr.Rule, tr.MinReputation, RuleLowestPrice)
+	}
+	wantReasons := []Reason{ReasonReputation, "", "", ReasonMemory}
+	for i, e := range tr.Entries {
+		if e.Bid.Bid.Provider != providers[i] || e.Reason != wantReasons[i] {
+			t.Errorf("entry %d: %s %q, want %s %q", i, e.Bid.Bid.Provider.Hex(), e.Reason, providers[i].Hex(), wantReasons[i])
+		}
+	}
+	data, err := EncodeTranscript(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Contains(data, []byte(`{"v":2,`)) || !bytes.Contains(data, []byte(`"minReputation":10`)) {
+		t.Errorf("wire encoding %.80s..., want version 2 with minReputation", data)
+	}
+	back, err := DecodeTranscript(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := cmp.Diff(tr, back, bigCmp); d != "" {
+		t.Errorf("round trip (-want +got):\n%s", d)
+	}
+	_, winner, err := testDomain.Verify(&back)
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	if winner == nil || winner.Bid.Provider != providers[1] {
+		t.Fatalf("winner %v, want the cheapest bid at or above the floor, from %s", winner, providers[1].Hex())
+	}
+	// The fallback order: qualifying bids only, best first.
+	ranked, err := testDomain.Ranked(&back)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []common.Address
+	for _, b := range ranked {
+		got = append(got, b.Bid.Provider)
+	}
+	if d := cmp.Diff([]common.Address{providers[1], providers[2]}, got); d != "" {
+		t.Errorf("ranked providers (-want +got):\n%s", d)
+	}
+	// A floor of 0 is the rule without one: the cheapest bid wins.
+	tenant := testKey(t, 1)
+	order := mustSignOrder(t, sampleOrder(addr(tenant)), tenant)
+	cands := make([]Candidate, len(tr.Entries))
+	for i, e := range tr.Entries {
+		cands[i] = Candidate{Bid: mustSignBid(t, e.Bid.Bid, testKey(t, 10+i)), Arrival: e.Arrival, Reputation: e.Reputation}
+	}
+	open, err := testDomain.NewTranscript(&order, cands, tr.ClosedAt, NewKeySigner(tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, w, err := testDomain.Verify(&open); err != nil || w == nil || w.Bid.Provider != providers[0] || open.MinReputation != 0 {
+		t.Errorf("without a floor: winner %v, floor %d, %v; want %s", w, open.MinReputation, err, providers[0].Hex())
+	}
+}
+
+func TestTranscriptMinReputationTampering(t *testing.T) {
+	resign := func(tr *Transcript) {
+		h, err := testDomain.TranscriptHash(tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.Signature, err = NewKeySigner(testKey(t, 1)).SignHash(h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cases := []struct {
+		name string
+		edit func(*Transcript)
+		want error
+	}{
+		{"untouched", func(*Transcript) {}, nil},
+		{"floor lowered, same outcome: the signature covers it", func(tr *Transcript) { tr.MinReputation = 4 }, ErrBadSignature},
+		{"floor lowered past a bid", func(tr *Transcript) { tr.MinReputation = 3 }, ErrInvalid},
+		{"floor removed", func(tr *Transcript) { tr.MinReputation = 0 }, ErrInvalid},
+		{"floor raised", func(tr *Transcript) { tr.MinReputation = 21 }, ErrInvalid},
+		{"floor lowered and re-signed: the reasons no longer follow", func(tr *Transcript) { tr.MinReputation = 3; resign(tr) }, ErrInvalid},
+		{"floor lowered, reasons and winner rewritten, re-signed: it verifies as what it now says", func(tr *Transcript) {
+			tr.MinReputation = 3
+			tr.Entries[0].Reason = ReasonEligible
+			tr.Winner = testDomain.BidHash(&tr.Entries[0].Bid.Bid)
+			resign(tr)
+		}, nil},
+		{"reputation below the floor raised, still below", func(tr *Transcript) { tr.Entries[0].Reputation = 9 }, ErrBadSignature},
+		{"reputation raised to the floor", func(tr *Transcript) { tr.Entries[0].Reputation = 10 }, ErrInvalid},
+		{"reason below the floor hidden and re-signed", func(tr *Transcript) { tr.Entries[0].Reason = ReasonEligible; resign(tr) }, ErrInvalid},
+		{"floor under the old rule", func(tr *Transcript) { tr.Rule = RuleLowestPriceV1; resign(tr) }, ErrInvalid},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			tr, _ := floorAuction(t)
+			c.edit(&tr)
+			_, _, err := testDomain.Verify(&tr)
+			if c.want == nil {
+				if err != nil {
+					t.Fatalf("Verify: %v", err)
+				}
+				return
+			}
+			if !errors.Is(err, c.want) {
+				t.Fatalf("Verify error = %v, want %v", err, c.want)
+			}
+		})
+	}
+}
+
+// TestTranscriptV1 reads a transcript as this package wrote it before the
+// reputation floor (wire version 1, rule tender/lowest-price/1, hashed
+// without minReputation): it still decodes and verifies, and keeps its
+// digest.
+func TestTranscriptV1(t *testing.T) {
+	data, err := os.ReadFile("testdata/transcript-v1.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := DecodeTranscript(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Rule != RuleLowestPriceV1 || tr.MinReputation != 0 {
+		t.Fatalf("rule %q, floor %d; want %q with none", tr.Rule, tr.MinReputation, RuleLowestPriceV1)
+	}
+	_, winner, err := testDomain.Verify(&tr)
+	if err != nil || winner == nil || winner.Bid.PricePerHour.Int64() != 2_000_000 {
+		t.Fatalf("Verify = %v, %v; want the 2,000,000 bid", winner, err)
+	}
+	const golden = "0x8443f3dbd9ba36ac37614e7c78b8fd4a6db7ed144df016df28aad30b3b13607d"
+	if h, err := testDomain.TranscriptHash(&tr); err != nil || h.Hex() != golden {
+		t.Errorf("digest %s (%v), golden %s", h.Hex(), err, golden)
+	}
+	// Re-encoded, it travels as version 2 and still verifies.
+	again, err := EncodeTranscript(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	back, err := DecodeTranscript(again)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, _, err := testDomain.Verify(&back); err != nil {
+		t.Errorf("re-encoded: %v", err)
+	}
+
+	tests := []struct {
+		name string
+		data []byte
+		want error
+		says string
+	}{
+		{"version 1 with a floor", bytes.Replace(data, []byte(`"rule":`), []byte(`"minReputation":5,"rule":`), 1), ErrMalformed, "version 2 added it"},
+		{"version 3", bytes.Replace(data, []byte(`{"v":1,`), []byte(`{"v":3,`), 1), ErrUnknownVersion, "reads versions 1 and 2"},
+		{"version 0", bytes.Replace(data, []byte(`{"v":1,`), []byte(`{"v":0,`), 1), ErrUnknownVersion, "reads versions 1 and 2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			_, err := DecodeTranscript(tt.data)
+			if !errors.Is(err, tt.want) || !strings.Contains(fmt.Sprint(err), tt.says) {
+				t.Errorf("DecodeTranscript: %v, want %v saying %q", err, tt.want, tt.says)
+			}
+		})
 	}
 }

@@ -11,9 +11,42 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// RuleLowestPrice names the winner rule SelectWinner implements; transcripts
-// carry it so a verifier knows which rule to re-run.
-const RuleLowestPrice = "tender/lowest-price/1"
+// Winner rules a transcript can name, so a verifier knows which rule to
+// re-run and how the transcript is hashed.
+const (
+	// RuleLowestPrice is the rule SelectWinner implements, with its
+	// reputation floor (Transcript.MinReputation). Every new transcript
+	// names it.
+	RuleLowestPrice = "tender/lowest-price/2"
+	// RuleLowestPriceV1 is the rule before the reputation floor. Verify
+	// still checks transcripts that name it (as RuleLowestPrice with no
+	// floor, hashed without minReputation); nothing writes it any more.
+	RuleLowestPriceV1 = "tender/lowest-price/1"
+)
+
+// RuleOption sets a parameter of the winner rule.
+type RuleOption func(*ruleParams)
+
+// ruleParams are the winner rule's parameters: the auctioneer's choices,
+// published in the transcript.
+type ruleParams struct {
+	minReputation uint64
+}
+
+// WithMinReputation sets the rule's reputation floor: a bid whose
+// provider's reputation is below n cannot win (ReasonReputation). Without
+// it, or with 0, there is no floor.
+func WithMinReputation(n uint64) RuleOption {
+	return func(p *ruleParams) { p.minReputation = n }
+}
+
+func newRuleParams(opts []RuleOption) ruleParams {
+	var p ruleParams
+	for _, o := range opts {
+		o(&p)
+	}
+	return p
+}
 
 // Candidate is a verified bid as the auctioneer received it.
 type Candidate struct {
@@ -21,7 +54,8 @@ type Candidate struct {
 	// Arrival is when the auctioneer received the bid.
 	Arrival time.Time
 	// Reputation is the provider's standing as the auctioneer saw it when the
-	// window closed; higher wins ties.
+	// window closed: below the rule's floor the bid cannot win, and higher
+	// wins ties.
 	Reputation uint64
 	// eligible is what the auction saw when the bid arrived: its price
 	// and offer can win.
@@ -39,11 +73,16 @@ type Outcome struct {
 // SelectWinner applies RuleLowestPrice to the candidates of order when the
 // window closed at closedAt. A candidate can win only if its bid was verified,
 // names the order, arrived before the bid deadline, had not expired at
-// closedAt, asks at most the order's max price and meets every requirement.
-// Among those the lowest price wins; ties go to the higher reputation, the
-// earlier arrival, the lower provider address, then the lower bid hash. The
-// result does not depend on the candidates' order.
-func SelectWinner(order *VerifiedOrder, cands []Candidate, closedAt time.Time) Outcome {
+// closedAt, asks at most the order's max price, meets every requirement and
+// comes from a provider whose reputation is at least the floor (see
+// WithMinReputation). Among those the lowest price wins; ties go to the
+// higher reputation, the earlier arrival, the lower provider address, then
+// the lower bid hash. The result does not depend on the candidates' order.
+func SelectWinner(order *VerifiedOrder, cands []Candidate, closedAt time.Time, opts ...RuleOption) Outcome {
+	return selectWinner(order, cands, closedAt, newRuleParams(opts))
+}
+
+func selectWinner(order *VerifiedOrder, cands []Candidate, closedAt time.Time, rule ruleParams) Outcome {
 	out := Outcome{Winner: -1, Reasons: make([]Reason, len(cands))}
 	if !order.ok {
 		for i := range out.Reasons {
@@ -55,7 +94,7 @@ func SelectWinner(order *VerifiedOrder, cands []Candidate, closedAt time.Time) O
 	closeUnix := unixNow(closedAt)
 	for i := range cands {
 		c := &cands[i]
-		r := eligibility(o, order.Hash, closeUnix, c)
+		r := eligibility(o, order.Hash, closeUnix, rule, c)
 		out.Reasons[i] = r
 		if r == ReasonEligible && (out.Winner < 0 || better(c, &cands[out.Winner])) {
 			out.Winner = i
@@ -64,7 +103,9 @@ func SelectWinner(order *VerifiedOrder, cands []Candidate, closedAt time.Time) O
 	return out
 }
 
-func eligibility(o *Order, orderHash common.Hash, closeUnix uint64, c *Candidate) Reason {
+// eligibility says why c cannot win, ReasonEligible if it can. The floor
+// comes last: a bid that also misses a requirement is told that first.
+func eligibility(o *Order, orderHash common.Hash, closeUnix uint64, rule ruleParams, c *Candidate) Reason {
 	b := &c.Bid.Bid
 	switch {
 	case !c.Bid.ok:
@@ -78,7 +119,13 @@ func eligibility(o *Order, orderHash common.Hash, closeUnix uint64, c *Candidate
 	case b.PricePerHour.Cmp(o.MaxPricePerHour) > 0:
 		return ReasonPriceAboveMax
 	}
-	return offerReason(&o.Requirements, &b.Offer)
+	if r := offerReason(&o.Requirements, &b.Offer); r != ReasonEligible {
+		return r
+	}
+	if c.Reputation < rule.minReputation {
+		return ReasonReputation
+	}
+	return ReasonEligible
 }
 
 // better reports whether a beats b under RuleLowestPrice.
@@ -122,6 +169,7 @@ type Auction struct {
 	domain     Domain
 	order      VerifiedOrder
 	reputation func(common.Address) uint64
+	rule       ruleParams
 
 	mu        sync.Mutex
 	cands     []Candidate
@@ -131,8 +179,9 @@ type Auction struct {
 }
 
 // NewAuction starts collecting bids for order. reputation gives a provider's
-// standing when the window closes (nil: everyone 0).
-func NewAuction(d Domain, order VerifiedOrder, reputation func(common.Address) uint64) (*Auction, error) {
+// standing when the window closes (nil: everyone 0); opts set the rule's
+// parameters (WithMinReputation), which the transcript publishes.
+func NewAuction(d Domain, order VerifiedOrder, reputation func(common.Address) uint64, opts ...RuleOption) (*Auction, error) {
 	if !order.ok {
 		return nil, errors.New("auction: order is not verified")
 	}
@@ -140,7 +189,7 @@ func NewAuction(d Domain, order VerifiedOrder, reputation func(common.Address) u
 		reputation = func(common.Address) uint64 { return 0 }
 	}
 	return &Auction{
-		domain: d, order: order, reputation: reputation,
+		domain: d, order: order, reputation: reputation, rule: newRuleParams(opts),
 		seen: make(map[common.Hash]bool), providers: make(map[common.Address]bool),
 	}, nil
 }
@@ -151,7 +200,9 @@ func (a *Auction) Order() *VerifiedOrder { return &a.order }
 // Add takes a bid that arrived at arrival. It refuses, with an error and
 // without recording it, a bid that is malformed, badly signed, for another
 // order, late, expired, replayed, a provider's second bid, or after Close.
-// Otherwise the bid is recorded and the verdict says whether it can win.
+// Otherwise the bid is recorded and the verdict says whether its price and
+// offer can win; the reputation floor is applied at Close, with the
+// reputations of then.
 // An auction keeps at most MaxAuctionBids bids: when full, it drops a bid
 // that cannot win, else the dearest, for a new bid that can win and asks
 // less; any other bid is refused with ErrAuctionFull. A bid that can win
@@ -255,5 +306,5 @@ func (a *Auction) Close(closedAt time.Time, auctioneer Signer) (Transcript, erro
 	for i := range cands {
 		cands[i].Reputation = a.reputation(cands[i].Bid.Bid.Provider)
 	}
-	return a.domain.NewTranscript(&a.order, cands, closedAt, auctioneer)
+	return a.domain.newTranscript(&a.order, cands, closedAt, auctioneer, a.rule)
 }

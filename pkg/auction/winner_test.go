@@ -49,6 +49,7 @@ func TestSelectWinner(t *testing.T) {
 		bids    []bidSpec
 		winner  int // index, -1 for none
 		reasons map[int]Reason
+		floor   uint64 // WithMinReputation
 	}{
 		{name: "lowest price wins", bids: []bidSpec{{key: 10, price: 3_000_000}, {key: 11, price: 2_000_000}, {key: 12, price: 2_500_000}}, winner: 1},
 		{name: "price equal to max qualifies", bids: []bidSpec{{key: 10, price: max}}, winner: 0},
@@ -73,11 +74,20 @@ func TestSelectWinner(t *testing.T) {
 			reasons: map[int]Reason{0: ReasonGPUModel}},
 		{name: "simulated offer on a real order loses", bids: []bidSpec{{key: 10, price: 1, edit: func(b *Bid) { b.Offer.Simulated = true }}}, winner: -1,
 			reasons: map[int]Reason{0: ReasonSimulated}},
+		{name: "below the floor loses even when cheapest", bids: []bidSpec{{key: 10, price: 1, rep: 9}, {key: 11, price: 3, rep: 50}, {key: 12, price: 2, rep: 10}}, floor: 10, winner: 2,
+			reasons: map[int]Reason{0: ReasonReputation}},
+		{name: "at the floor qualifies", bids: []bidSpec{{key: 10, price: 1, rep: 10}}, floor: 10, winner: 0},
+		{name: "everyone below the floor: no winner", bids: []bidSpec{{key: 10, price: 1}, {key: 11, price: 2, rep: 1}}, floor: 2, winner: -1,
+			reasons: map[int]Reason{0: ReasonReputation, 1: ReasonReputation}},
+		{name: "a missed requirement is told before the floor", bids: []bidSpec{{key: 10, price: 1, edit: func(b *Bid) { b.Offer.DiskMiB = 1 }}, {key: 11, price: max + 1}}, floor: 1, winner: -1,
+			reasons: map[int]Reason{0: ReasonDisk, 1: ReasonPriceAboveMax}},
+		{name: "the floor is the largest uint64", bids: []bidSpec{{key: 10, price: 2, rep: 1<<64 - 2}, {key: 11, price: 3, rep: 1<<64 - 1}}, floor: 1<<64 - 1, winner: 1,
+			reasons: map[int]Reason{0: ReasonReputation}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			cands := candidates(t, &order, c.bids)
-			out := SelectWinner(&order, cands, closed)
+			out := SelectWinner(&order, cands, closed, WithMinReputation(c.floor))
 			if out.Winner != c.winner {
 				t.Fatalf("winner %d, want %d (reasons %q)", out.Winner, c.winner, out.Reasons)
 			}
@@ -90,7 +100,7 @@ func TestSelectWinner(t *testing.T) {
 			// Same bids in reverse order: same winning bid.
 			rev := slices.Clone(cands)
 			slices.Reverse(rev)
-			if got := SelectWinner(&order, rev, closed); !sameWinner(cands, out.Winner, rev, got.Winner) {
+			if got := SelectWinner(&order, rev, closed, WithMinReputation(c.floor)); !sameWinner(cands, out.Winner, rev, got.Winner) {
 				t.Errorf("reversed input changed the winner: %d vs %d", out.Winner, got.Winner)
 			}
 		})

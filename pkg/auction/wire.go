@@ -7,11 +7,20 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
+	"strconv"
+	"strings"
 )
 
-// WireVersion is the version of the JSON encoding this package reads and
-// writes. Every message carries it as "v"; other versions are refused.
-const WireVersion = 1
+// Versions of the JSON encoding this package reads and writes. Every
+// message carries its version as "v"; other versions are refused.
+const (
+	// WireVersion is the version of orders, bids and no-bids.
+	WireVersion = 1
+	// TranscriptWireVersion is the version of transcripts: version 2 added
+	// minReputation. DecodeTranscript still reads version 1.
+	TranscriptWireVersion = 2
+)
 
 // Size caps of encoded messages. Decoders refuse larger input before parsing.
 const (
@@ -63,7 +72,7 @@ func EncodeOrder(so SignedOrder) ([]byte, error) {
 // version and syntax only; VerifyOrder checks the rest.
 func DecodeOrder(data []byte) (SignedOrder, error) {
 	var env orderEnvelope
-	err := decode(data, &env, "order", MaxOrderBytes)
+	err := decode(data, &env, "order", MaxOrderBytes, WireVersion)
 	return env.SignedOrder, err
 }
 
@@ -76,7 +85,7 @@ func EncodeBid(sb SignedBid) ([]byte, error) {
 // version and syntax only; VerifyBid checks the rest.
 func DecodeBid(data []byte) (SignedBid, error) {
 	var env bidEnvelope
-	err := decode(data, &env, "bid", MaxBidBytes)
+	err := decode(data, &env, "bid", MaxBidBytes, WireVersion)
 	return env.SignedBid, err
 }
 
@@ -95,15 +104,16 @@ func encode(v any, what string, limit int) ([]byte, error) {
 type envelope interface{ version() int }
 
 // decode checks the size cap, parses strictly (unknown fields and trailing
-// data are errors) and checks the version. Well-formed input is parsed once;
-// only input that fails is read again, to tell another version (whose fields
-// this build does not know) or a missing version from garbage.
-func decode(data []byte, v envelope, what string, limit int) error {
+// data are errors) and checks the version is one of versions. Well-formed
+// input is parsed once; only input that fails is read again, to tell
+// another version (whose fields this build does not know) or a missing
+// version from garbage.
+func decode(data []byte, v envelope, what string, limit int, versions ...int) error {
 	if len(data) > limit {
 		return fmt.Errorf("%w: %s is %d bytes, at most %d", ErrTooLarge, what, len(data), limit)
 	}
 	err := strictJSON(data, v)
-	if err == nil && v.version() == WireVersion {
+	if err == nil && slices.Contains(versions, v.version()) {
 		return nil
 	}
 	var head struct {
@@ -114,10 +124,22 @@ func decode(data []byte, v envelope, what string, limit int) error {
 		return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
 	case head.V == nil:
 		return fmt.Errorf("%w: %s has no version field \"v\"", ErrMalformed, what)
-	case *head.V != WireVersion:
-		return fmt.Errorf("%w: %s is version %d, this build reads version %d", ErrUnknownVersion, what, *head.V, WireVersion)
+	case !slices.Contains(versions, *head.V):
+		return fmt.Errorf("%w: %s is version %d, this build reads %s", ErrUnknownVersion, what, *head.V, versionsText(versions))
 	}
 	return fmt.Errorf("%w: %s: %v", ErrMalformed, what, err)
+}
+
+// versionsText says versions in words: "version 1", "versions 1 and 2".
+func versionsText(versions []int) string {
+	words := make([]string, len(versions))
+	for i, v := range versions {
+		words[i] = strconv.Itoa(v)
+	}
+	if len(words) == 1 {
+		return "version " + words[0]
+	}
+	return "versions " + strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 func (e *orderEnvelope) version() int { return e.V }

@@ -221,12 +221,12 @@ func TestDocsPublishSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ty := range []string{domainType, orderType, requirementsType, attributeType, jobType, envVarType, bidType, offerType, gpuType, transcriptType, entryType, noBidType, leaseAccessType} {
+	for _, ty := range []string{domainType, orderType, requirementsType, attributeType, jobType, envVarType, bidType, offerType, gpuType, transcriptType, entryType, transcriptTypeV1, noBidType, leaseAccessType} {
 		if !bytes.Contains(doc, []byte(ty)) {
 			t.Errorf("docs/eip712.md does not publish %s", ty)
 		}
 	}
-	for _, v := range []string{"0x5f47bd6b709b5dc693ce4ac17d89f054a37e139a03b48492e92f5d3254b0d0c7", "0x24da1a6df43d6fe89c40f0c9191c41449f21290c0257a02493ab42497d1a51ea", testDomain.Separator().Hex(), RuleLowestPrice} {
+	for _, v := range []string{"0x5f47bd6b709b5dc693ce4ac17d89f054a37e139a03b48492e92f5d3254b0d0c7", "0x24da1a6df43d6fe89c40f0c9191c41449f21290c0257a02493ab42497d1a51ea", testDomain.Separator().Hex(), RuleLowestPrice, RuleLowestPriceV1, goldenTranscript, goldenTranscriptSig} {
 		if !bytes.Contains(doc, []byte(v)) {
 			t.Errorf("docs/eip712.md lacks %s", v)
 		}

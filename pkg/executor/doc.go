@@ -10,6 +10,16 @@
 // by UUID through a device request, and only those; GPUs of a simulated
 // inventory are never attached.
 //
+// A job that allows network gets a Docker network of its own, created with
+// its container (in Create) and removed with it (in Remove, and by Cleanup
+// after a restart): a bridge named tnd-<hash of the lease>, with no traffic
+// between containers. The firewall of package firewall, installed in the
+// Docker Engine's network namespace (Config.EngineNetNS) before such a job
+// is created or re-attached, lets it reach public addresses only: not the
+// host, its LAN, private, shared or link-local ranges (cloud metadata at
+// 169.254.169.254), nor other jobs. Where the firewall cannot be installed
+// (not root, no nftables), a networked job is refused.
+//
 // Use:
 //
 //	cli, err := executor.Dial(ctx)             // or any Engine

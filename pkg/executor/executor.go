@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
@@ -19,6 +20,7 @@ import (
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/api/pkg/stdcopy"
 	"github.com/moby/moby/api/types/container"
+	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/client"
 )
 
@@ -53,9 +55,11 @@ type Config struct {
 	// User runs the job's processes, as "uid:gid". Default "65534:65534"
 	// (nobody).
 	User string
-	// Network is the Docker network of jobs that allow network access.
-	// Default "bridge". Jobs that do not allow it get no network at all.
-	Network string
+	// EngineNetNS is the network namespace of the Docker Engine, as a path
+	// (/run/netns/NAME, /proc/PID/ns/net), when it is not this process's:
+	// the firewall that fences networked jobs in goes there. Empty means
+	// this process's.
+	EngineNetNS string
 	// DefaultCPUMillicores, DefaultMemoryBytes and DefaultPidsLimit apply to
 	// jobs that leave the limit at zero. Defaults: 1000 (one CPU), 1 GiB,
 	// 512.
@@ -97,9 +101,6 @@ func (c Config) withDefaults() Config {
 	if c.User == "" {
 		c.User = "65534:65534"
 	}
-	if c.Network == "" {
-		c.Network = "bridge"
-	}
 	if c.DefaultCPUMillicores == 0 {
 		c.DefaultCPUMillicores = 1000
 	}
@@ -140,6 +141,9 @@ type Executor struct {
 
 	mu          sync.Mutex
 	stopReasons map[string]stopNote // container ID -> why this executor stopped it
+
+	// netMu serializes installing the firewall.
+	netMu sync.Mutex
 }
 
 // stopNote is why the executor stopped a container.
@@ -184,6 +188,9 @@ type Run struct {
 	// OutputLimit is the most the job may write to /output, in bytes; zero
 	// means Config.OutputLimit.
 	OutputLimit int64
+	// Network is the Docker network of the lease, for a job that allows
+	// network; empty for one that has none.
+	Network string
 }
 
 // Created reports whether the run's container was created and never
@@ -252,12 +259,41 @@ func (e *Executor) Start(ctx context.Context, job Job) (Run, error) {
 // leaves it created, not running: Launch starts it. A provider creates
 // before billing starts and launches once it has, so neither side gets
 // time from the other. A lease that already has a container is refused
-// with ErrLeaseHasContainer.
+// with ErrLeaseHasContainer. A job that allows network gets its network
+// here, once the firewall is in place (see PrepareNetwork); where the
+// firewall cannot be installed, the job is refused.
 func (e *Executor) Create(ctx context.Context, job Job) (Run, error) {
 	job = job.withDefaults(e.cfg)
 	if err := job.validate(); err != nil {
 		return Run{}, err
 	}
+	var network string
+	if job.AllowNetwork {
+		if err := e.PrepareNetwork(ctx); err != nil {
+			return Run{}, fmt.Errorf("start lease %s: %w", job.LeaseID, err)
+		}
+		var err error
+		if network, err = e.createNetwork(ctx, job.LeaseID); err != nil {
+			return Run{}, err
+		}
+	}
+	run, err := e.createContainer(ctx, job)
+	if err != nil {
+		// A lease that has a container keeps its network.
+		if network != "" && !errors.Is(err, ErrLeaseHasContainer) {
+			if rmErr := e.removeNetwork(context.WithoutCancel(ctx), job.LeaseID, network); rmErr != nil {
+				e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "network of a job not created is left", slog.String("lease", job.LeaseID), slog.Any("err", rmErr))
+			}
+		}
+		return Run{}, err
+	}
+	run.Network = network
+	return run, nil
+}
+
+// createContainer creates the job's container and its output directory,
+// pulling its image when it is missing and Config.PullImages allows.
+func (e *Executor) createContainer(ctx context.Context, job Job) (Run, error) {
 	outputDir, err := e.makeOutputDir(job.LeaseID)
 	if err != nil {
 		return Run{}, err
@@ -265,7 +301,7 @@ func (e *Executor) Create(ctx context.Context, job Job) (Run, error) {
 	opts := createOptions(job, e.cfg, outputDir)
 
 	created, err := e.engine.ContainerCreate(ctx, opts)
-	if cerrdefs.IsNotFound(err) {
+	if cerrdefs.IsNotFound(err) && !e.networkGone(ctx, job) {
 		err = e.imageMissing(ctx, job.Image, err)
 		if err == nil {
 			created, err = e.engine.ContainerCreate(ctx, opts)
@@ -277,6 +313,10 @@ func (e *Executor) Create(ctx context.Context, job Job) (Run, error) {
 			return Run{}, fmt.Errorf("start lease %s: %w (container %s): attach to it or remove it", job.LeaseID, ErrLeaseHasContainer, opts.Name)
 		}
 		return Run{}, fmt.Errorf("start lease %s: create container: %w", job.LeaseID, err)
+	}
+	if created, err = e.fenceVolumes(ctx, created, opts); err != nil {
+		_ = os.RemoveAll(outputDir)
+		return Run{}, fmt.Errorf("start lease %s: %w", job.LeaseID, err)
 	}
 	for _, w := range created.Warnings {
 		e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "docker warning", slog.String("lease", job.LeaseID), slog.String("warning", w))
@@ -292,6 +332,61 @@ func (e *Executor) Create(ctx context.Context, job Job) (Run, error) {
 		OutputDir:     outputDir,
 		OutputLimit:   job.OutputLimit,
 	}, nil
+}
+
+// fenceVolumes keeps the job off the provider's disk outside /output. An
+// image's VOLUMEs would be anonymous volumes on the provider's disk,
+// writable however read-only the container's root is, and neither
+// measured nor capped. The container created has them: it is made again
+// with a tmpfs at each instead, sized as /tmp, and charged, as /tmp is,
+// to the job's memory.
+func (e *Executor) fenceVolumes(ctx context.Context, created client.ContainerCreateResult, opts client.ContainerCreateOptions) (client.ContainerCreateResult, error) {
+	for try := 0; ; try++ {
+		info, err := e.engine.ContainerInspect(ctx, created.ID, client.ContainerInspectOptions{})
+		if err != nil {
+			e.removeCreated(ctx, created.ID)
+			return created, fmt.Errorf("inspect the created container: %w", err)
+		}
+		var volumes []string
+		for _, m := range info.Container.Mounts {
+			if m.Type == mount.TypeVolume {
+				volumes = append(volumes, m.Destination)
+			}
+		}
+		if len(volumes) == 0 {
+			return created, nil
+		}
+		e.removeCreated(ctx, created.ID)
+		if try > 0 {
+			return created, fmt.Errorf("the image's volumes %v are still volumes with a tmpfs over each", volumes)
+		}
+		hc := *opts.HostConfig
+		hc.Tmpfs = maps.Clone(hc.Tmpfs)
+		for _, v := range volumes {
+			hc.Tmpfs[v] = tmpfsOptions(e.cfg.TmpfsBytes)
+		}
+		opts.HostConfig = &hc
+		if created, err = e.engine.ContainerCreate(ctx, opts); err != nil {
+			return created, fmt.Errorf("create container with the image's volumes in memory: %w", err)
+		}
+	}
+}
+
+// removeCreated removes a container never started, with its volumes.
+func (e *Executor) removeCreated(ctx context.Context, id string) {
+	if _, err := e.engine.ContainerRemove(context.WithoutCancel(ctx), id, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true}); err != nil {
+		e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "remove a created container", slog.String("container", id), slog.Any("err", err))
+	}
+}
+
+// networkGone reports whether a networked job's network is missing, which
+// the engine reports as "not found" as it does a missing image.
+func (e *Executor) networkGone(ctx context.Context, job Job) bool {
+	if !job.AllowNetwork {
+		return false
+	}
+	_, err := e.engine.NetworkInspect(ctx, networkName(job.LeaseID), client.NetworkInspectOptions{})
+	return cerrdefs.IsNotFound(err)
 }
 
 // Launch starts a created container, returning once the job's process
@@ -604,22 +699,27 @@ func (e *Executor) Collect(ctx context.Context, run Run, w io.Writer) (Output, e
 // limit.
 func tarAllowance(limit int64) int64 { return 1<<20 + limit/64 }
 
-// Remove deletes the job's container (killing it if it still runs) and its
-// output directory. A container that is already gone is not an error.
+// Remove deletes the job's container (killing it if it still runs), its
+// network and its output directory. A container or network that is already
+// gone is not an error.
 func (e *Executor) Remove(ctx context.Context, run Run) error {
 	_, err := e.engine.ContainerRemove(ctx, run.ContainerID, client.ContainerRemoveOptions{Force: true, RemoveVolumes: true})
 	if err != nil && !cerrdefs.IsNotFound(err) {
 		return fmt.Errorf("remove container of lease %s: %w", run.LeaseID, err)
+	}
+	var netErr error
+	if run.Network != "" {
+		netErr = e.removeNetwork(ctx, run.LeaseID, run.Network)
 	}
 	e.mu.Lock()
 	delete(e.stopReasons, run.ContainerID)
 	e.mu.Unlock()
 	if run.OutputDir != "" {
 		if err := e.removeOutputDir(run.OutputDir); err != nil {
-			return fmt.Errorf("remove output of lease %s: %w", run.LeaseID, err)
+			return errors.Join(netErr, fmt.Errorf("remove output of lease %s: %w", run.LeaseID, err))
 		}
 	}
-	return nil
+	return netErr
 }
 
 // removeOutputDir deletes an output directory, but only one inside WorkDir:

@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -391,35 +390,6 @@ func TestMemoryLimitKillsJob(t *testing.T) {
 	}
 	if strings.Contains(stdout, "survived") {
 		t.Errorf("the probe held 1 GiB under a 64 MiB limit:\n%s", stdout)
-	}
-}
-
-func TestNetworkWhenAllowed(t *testing.T) {
-	cli := needDocker(t)
-	// A network of our own with no way out, so the job sends nothing
-	// anywhere.
-	name := fmt.Sprintf("tender-test-%d", os.Getpid())
-	if _, err := cli.NetworkCreate(t.Context(), name, client.NetworkCreateOptions{Driver: "bridge", Internal: true}); err != nil {
-		t.Fatalf("create network: %v", err)
-	}
-	t.Cleanup(func() {
-		if _, err := cli.NetworkRemove(context.Background(), name, client.NetworkRemoveOptions{}); err != nil {
-			t.Logf("remove network %s: %v", name, err)
-		}
-	})
-	ex := newExecutor(t, cli, Config{Network: name})
-	_, stdout, _ := runProbe(t, ex, Job{
-		LeaseID:      leaseID(t, cli),
-		Image:        probeImage,
-		Command:      []string{"check"},
-		AllowNetwork: true,
-	}, nil)
-	var r report
-	if err := json.Unmarshal([]byte(stdout), &r); err != nil {
-		t.Fatalf("probe report %q: %v", stdout, err)
-	}
-	if diff := cmp.Diff([]string{"eth0", "lo"}, r.Interfaces); diff != "" {
-		t.Errorf("interfaces with network allowed mismatch (-want +got):\n%s", diff)
 	}
 }
 

@@ -29,7 +29,10 @@ import (
 // Images the tests build from this repository's sources, from scratch.
 const (
 	probeImage = "tender/executor-probe:test"
-	trainImage = "tender/example-train:test"
+	// probeVolumeImage is the probe on an image that declares VOLUME /data,
+	// a directory anyone may write to.
+	probeVolumeImage = "tender/executor-probe-volume:test"
+	trainImage       = "tender/example-train:test"
 )
 
 const dockerHow = "run scripts/setup.d/20-docker.sh, which installs docker.io and starts dockerd"
@@ -77,17 +80,33 @@ func needDocker(t testing.TB) *client.Client {
 	return docker.cli
 }
 
+// testImages are built from scratch by the tests, each from one package.
+var testImages = []struct{ pkg, bin, tag, dockerfile string }{
+	{"./internal/probe", "probe", probeImage, "FROM scratch\nCOPY probe /probe\nENTRYPOINT [\"/probe\"]\n"},
+	{"./internal/probe", "probe", probeVolumeImage, "FROM scratch\nCOPY probe /probe\nCOPY rootfs /\nVOLUME /data\nENTRYPOINT [\"/probe\"]\n"},
+	{"../../examples/train", "train", trainImage, "FROM scratch\nCOPY train /train\nENTRYPOINT [\"/train\"]\nCMD [\"-out\", \"/output\"]\n"},
+}
+
 func buildTestImages(ctx context.Context, cli *client.Client) error {
-	images := []struct{ pkg, bin, tag, dockerfile string }{
-		{"./internal/probe", "probe", probeImage, "FROM scratch\nCOPY probe /probe\nENTRYPOINT [\"/probe\"]\n"},
-		{"../../examples/train", "train", trainImage, "FROM scratch\nCOPY train /train\nENTRYPOINT [\"/train\"]\nCMD [\"-out\", \"/output\"]\n"},
-	}
-	for _, img := range images {
-		if err := buildScratchImage(ctx, cli, img.pkg, img.bin, img.tag, img.dockerfile); err != nil {
-			return fmt.Errorf("%s: %w", img.tag, err)
+	for _, img := range testImages {
+		if err := buildTestImage(ctx, cli, img.tag); err != nil {
+			return err
 		}
 	}
 	return nil
+}
+
+// buildTestImage builds the test image tag on cli's engine.
+func buildTestImage(ctx context.Context, cli *client.Client, tag string) error {
+	for _, img := range testImages {
+		if img.tag == tag {
+			if err := buildScratchImage(ctx, cli, img.pkg, img.bin, img.tag, img.dockerfile); err != nil {
+				return fmt.Errorf("%s: %w", img.tag, err)
+			}
+			return nil
+		}
+	}
+	return fmt.Errorf("no test image %s", tag)
 }
 
 // buildScratchImage compiles pkg as a static binary and builds an image from
@@ -125,6 +144,11 @@ func buildScratchImage(ctx context.Context, cli *client.Client, pkg, bin, tag, d
 		if _, err := tw.Write(f.data); err != nil {
 			return err
 		}
+	}
+	// A directory anyone may write to, for images that make it theirs
+	// (COPY rootfs /).
+	if err := tw.WriteHeader(&tar.Header{Name: "rootfs/data/", Typeflag: tar.TypeDir, Mode: 0o1777}); err != nil {
+		return err
 	}
 	if err := tw.Close(); err != nil {
 		return err

@@ -53,8 +53,11 @@ type Job struct {
 	// found over it is stopped (ReasonOutputLimit) and its output is not
 	// collected. Zero means Config.OutputLimit.
 	OutputLimit int64
-	// AllowNetwork attaches the job to Config.Network; otherwise it has no
-	// network at all.
+	// AllowNetwork gives the job a Docker network of its own, created with
+	// its container and removed with it, from which only public addresses
+	// are reachable: not the host, not its LAN, not private, shared or
+	// link-local ranges (cloud metadata), not other jobs (see package
+	// firewall). Otherwise the job has no network at all.
 	AllowNetwork bool
 }
 
@@ -66,6 +69,7 @@ const (
 	labelMaxDuration = "tender.max-duration"
 	labelOutputDir   = "tender.output-dir"
 	labelOutputLimit = "tender.output-limit"
+	labelNetwork     = "tender.network"
 
 	containerPrefix = "tender-lease-"
 	inputPath       = "/input"
@@ -144,6 +148,12 @@ func (j Job) withDefaults(cfg Config) Job {
 // containerName is the one container a lease may have.
 func containerName(leaseID string) string { return containerPrefix + leaseID }
 
+// tmpfsOptions are the mount options of a job's writable tmpfs of size
+// bytes, which counts against its memory.
+func tmpfsOptions(size int64) string {
+	return fmt.Sprintf("rw,nosuid,nodev,size=%d,mode=1777", size)
+}
+
 // createOptions is the hardened container for job, writing to outputDir on
 // the host. It is a pure function of its arguments.
 func createOptions(job Job, cfg Config, outputDir string) client.ContainerCreateOptions {
@@ -188,7 +198,8 @@ func createOptions(job Job, cfg Config, outputDir string) client.ContainerCreate
 
 	network := container.NetworkMode("none")
 	if job.AllowNetwork {
-		network = container.NetworkMode(cfg.Network)
+		network = container.NetworkMode(networkName(job.LeaseID))
+		labels[labelNetwork] = string(network)
 	}
 
 	resources := container.Resources{
@@ -224,7 +235,7 @@ func createOptions(job Job, cfg Config, outputDir string) client.ContainerCreate
 			CapDrop:        []string{"ALL"},
 			SecurityOpt:    []string{"no-new-privileges"},
 			ReadonlyRootfs: true,
-			Tmpfs:          map[string]string{"/tmp": fmt.Sprintf("rw,nosuid,nodev,size=%d,mode=1777", cfg.TmpfsBytes)},
+			Tmpfs:          map[string]string{"/tmp": tmpfsOptions(cfg.TmpfsBytes)},
 			Mounts:         mounts,
 			IpcMode:        container.IPCModePrivate,
 			Resources:      resources,

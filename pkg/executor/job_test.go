@@ -13,7 +13,7 @@ import (
 )
 
 func TestCreateOptions(t *testing.T) {
-	cfg := Config{Network: "tenant-net", Init: true}.withDefaults()
+	cfg := Config{Init: true}.withDefaults()
 	gpus := []string{"GPU-aaaa", "GPU-bbbb"}
 	base := Job{
 		LeaseID:       "0xabc",
@@ -67,7 +67,7 @@ func TestCreateOptions(t *testing.T) {
 				j.SimulatedGPUs = true
 				return j
 			},
-			wantNetwork: "tenant-net",
+			wantNetwork: "tender-lease-0xabc",
 			wantCmd:     []string{"-epochs", "3"},
 			wantMounts:  2,
 			wantSimEnv:  "true",
@@ -121,6 +121,7 @@ func TestCreateOptions(t *testing.T) {
 				{"lease label", o.Config.Labels[labelLease], "0xabc"},
 				{"output label", o.Config.Labels[labelOutputDir], "/var/lib/tender/output-1"},
 				{"max-duration label", o.Config.Labels[labelMaxDuration], "1h0m0s"},
+				{"network label", o.Config.Labels[labelNetwork], map[bool]string{true: "tender-lease-0xabc"}[job.AllowNetwork]},
 				{"output-limit label", o.Config.Labels[labelOutputLimit], "1073741824"},
 				{"env", o.Config.Env, []string{"A=1", "B=2", "TENDER_LEASE_ID=0xabc",
 					"TENDER_GPU_UUIDS=" + strings.Join(job.GPUUUIDs, ","), "TENDER_GPUS_SIMULATED=" + tt.wantSimEnv}},
@@ -138,6 +139,18 @@ func TestCreateOptions(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+func TestBridgeName(t *testing.T) {
+	a, b := bridgeName("0x"+strings.Repeat("a", 64)), bridgeName("0x"+strings.Repeat("b", 64))
+	for _, n := range []string{a, b} {
+		if len(n) != 15 || !strings.HasPrefix(n, "tnd-") {
+			t.Errorf("bridge name %q: want 15 bytes starting with tnd- (the firewall matches tnd-*; Linux allows 15)", n)
+		}
+	}
+	if a == b {
+		t.Errorf("two leases share the bridge name %q", a)
 	}
 }
 

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/api/types/mount"
 	"github.com/moby/moby/client"
 )
 
@@ -158,5 +159,45 @@ func TestOutputLimit(t *testing.T) {
 				t.Errorf("output directory: stat error = %v, want not exist", err)
 			}
 		})
+	}
+}
+
+// TestAttackImageVolume: an image that declares a VOLUME gets an anonymous
+// volume on the provider's disk, writable under the read-only root and
+// measured by nothing: the job fills the disk there. Each VOLUME is a
+// tmpfs instead, charged to the job's memory: a write past its size fails,
+// and no volume is made.
+func TestAttackImageVolume(t *testing.T) {
+	cli := needDocker(t)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	ex := newExecutor(t, cli, Config{WorkDir: t.TempDir(), TmpfsBytes: 8 << 20})
+	run, err := ex.Start(ctx, Job{
+		LeaseID: leaseID(t, cli),
+		Image:   probeVolumeImage,
+		Command: []string{"fill", "16384", "0s", "/data/fill"},
+	})
+	if err != nil {
+		t.Fatalf("Start() error = %v", err)
+	}
+	info, err := cli.ContainerInspect(ctx, run.ContainerID, client.ContainerInspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range info.Container.Mounts {
+		if m.Type == mount.TypeVolume {
+			t.Errorf("the job has volume %s at %s, on the provider's disk", m.Name, m.Destination)
+		}
+	}
+	if got := info.Container.HostConfig.Tmpfs["/data"]; !strings.Contains(got, "size=8388608") {
+		t.Errorf("tmpfs at /data: %q, want one of 8 MiB", got)
+	}
+	var logs bytes.Buffer
+	res, err := ex.Finish(ctx, run, FinishOptions{Stdout: &logs, Stderr: &logs})
+	if err != nil {
+		t.Fatalf("Finish() error = %v", err)
+	}
+	if res.Code == 0 {
+		t.Errorf("the job wrote 16 MiB into its image's volume (exit 0, %q), want the write refused past 8 MiB", logs.String())
 	}
 }

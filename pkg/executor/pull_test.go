@@ -33,6 +33,11 @@ func (e *registryEngine) ContainerCreate(_ context.Context, o client.ContainerCr
 	return client.ContainerCreateResult{ID: "0123456789abcdef"}, nil
 }
 
+// ContainerInspect shows a created container with no volumes.
+func (e *registryEngine) ContainerInspect(context.Context, string, client.ContainerInspectOptions) (client.ContainerInspectResult, error) {
+	return client.ContainerInspectResult{}, nil
+}
+
 func (e *registryEngine) ContainerStart(context.Context, string, client.ContainerStartOptions) (client.ContainerStartResult, error) {
 	return client.ContainerStartResult{}, nil
 }

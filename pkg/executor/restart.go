@@ -57,6 +57,12 @@ func (e *Executor) Attach(ctx context.Context, leaseID string) (Run, error) {
 		run.State = string(c.State.Status)
 		run.StartedAt = parseTime(c.State.StartedAt)
 	}
+	if run.Network != "" {
+		// The firewall goes with the job; it may have gone since.
+		if err := e.PrepareNetwork(ctx); err != nil {
+			return Run{}, fmt.Errorf("attach to lease %s: %w", leaseID, err)
+		}
+	}
 	e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "attached to job", slog.String("lease", leaseID),
 		slog.String("container", shortID(run.ContainerID)), slog.String("state", run.State))
 	return run, nil
@@ -77,13 +83,19 @@ func runFromLabels(labels map[string]string) Run {
 	if n, err := strconv.ParseInt(labels[labelOutputLimit], 10, 64); err == nil && n > 0 {
 		run.OutputLimit = n
 	}
+	// Only the lease's own network: a label must not steer a removal.
+	if n := labels[labelNetwork]; n != "" && n == networkName(run.LeaseID) {
+		run.Network = n
+	}
 	return run
 }
 
-// Cleanup removes the containers, and their output directories, of every
-// lease closed reports as closed, stopping those still running. It returns
-// the lease IDs it cleaned up; failures are joined into the error and the
-// rest carry on.
+// Cleanup removes the containers, and their networks and output
+// directories, of every lease closed reports as closed, stopping those
+// still running. It also removes lease networks left without a container
+// (by a Create that stopped half-way; a Create running at the same time
+// may fail). It returns the lease IDs whose container it removed; failures
+// are joined into the error and the rest carry on.
 func (e *Executor) Cleanup(ctx context.Context, closed func(leaseID string) bool) ([]string, error) {
 	runs, err := e.List(ctx)
 	if err != nil {
@@ -91,8 +103,10 @@ func (e *Executor) Cleanup(ctx context.Context, closed func(leaseID string) bool
 	}
 	var removed []string
 	var errs []error
+	kept := make(map[string]bool)
 	for _, run := range runs {
 		if !closed(run.LeaseID) {
+			kept[run.LeaseID] = true
 			continue
 		}
 		if err := e.Remove(ctx, run); err != nil {
@@ -102,6 +116,9 @@ func (e *Executor) Cleanup(ctx context.Context, closed func(leaseID string) bool
 		e.cfg.Logger.LogAttrs(ctx, slog.LevelInfo, "removed container of closed lease",
 			slog.String("lease", run.LeaseID), slog.String("state", run.State))
 		removed = append(removed, run.LeaseID)
+	}
+	if err := e.cleanupNetworks(ctx, closed, func(id string) bool { return kept[id] }); err != nil {
+		errs = append(errs, err)
 	}
 	return removed, errors.Join(errs...)
 }

@@ -141,6 +141,17 @@ func TestChainIngest(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	// Lease 4: declined by the provider before it started, because its
+	// tenant sent no job.
+	o4, b4 := auctioned(t, c, m, 4)
+	id4, _, err := c.Client.Open(ctx, tenant.Auth, &o4.Order, &b4.SignedBid, deposit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Client.Close(ctx, provider.Auth, id4, lease.NewTerms(&o4.Order, &b4.Bid), lease.NewExitCode(-1, lease.ExitNoJob), common.Hash{}); err != nil {
+		t.Fatal(err)
+	}
+
 	ix, _ := runChain(t, c, s, indexer.ChainConfig{})
 	waitIndexed(t, ix, c.Head(t))
 
@@ -153,6 +164,7 @@ func TestChainIngest(t *testing.T) {
 		{id1, "closed", "provider", 4, []string{"deposit", "withdrawal", "settlement", "refund"}},
 		{id2, "closed", "tenant", 3, []string{"deposit", "top_up", "settlement", "refund"}},
 		{id3, "reclaimed", "tenant", 2, []string{"deposit", "refund"}},
+		{id4, "closed", "provider", 2, []string{"deposit", "settlement", "refund"}},
 	}
 	earned := new(big.Int)
 	for i, tt := range tests {
@@ -197,8 +209,12 @@ func TestChainIngest(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := reps[provider.Addr]; r.Completed != 1 || r.ClosedByTenant != 1 || r.Reclaimed != 1 || r.Earned.Cmp(earned) != 0 || earned.Sign() == 0 {
-		t.Errorf("reputation %+v; want 1 completed, 1 closed by tenant, 1 reclaimed, earned %s (> 0)", r, earned)
+	// Lease 1 paid 15 minutes at 3.6 tUSD an hour: 2 points (2.5 rounded
+	// down); the reclaimed lease takes 20; the declined one neither.
+	if r := reps[provider.Addr]; r.Completed != 1 || r.ClosedByTenant != 1 || r.Reclaimed != 1 || r.Declined != 1 ||
+		r.Credit != 2 || r.PayingTenants != 1 || r.Penalty() != 20 || r.Score() != 0 || r.Earned.Cmp(earned) != 0 || earned.Sign() == 0 {
+		t.Errorf("reputation %+v; want 1 completed, 1 closed by tenant, 1 reclaimed, 1 declined, credit 2 from 1 tenant, "+
+			"penalty 20, score 0, earned %s (> 0)", r, earned)
 	}
 }
 

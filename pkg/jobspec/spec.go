@@ -54,6 +54,11 @@ type Spec struct {
 	MaxPricePerHour string `yaml:"maxPricePerHour"`
 	// BidWindow is how long providers may bid ("30s", the default).
 	BidWindow string `yaml:"bidWindow"`
+	// MinReputation is the lowest reputation score (as a broker rates
+	// providers), a whole number, a bid's provider needs to win; 0, the
+	// default, sets no floor. It is the tenant's own auction rule,
+	// published in the transcript, not part of the signed order.
+	MinReputation string `yaml:"minReputation"`
 }
 
 // Resources is what the job needs from a provider.
@@ -89,6 +94,9 @@ type Job struct {
 	MaxDuration     time.Duration
 	MaxPricePerHour *big.Int
 	BidWindow       time.Duration
+	// MinReputation is the auction's reputation floor (0: none); see
+	// auction.WithMinReputation.
+	MinReputation uint64
 }
 
 // ReadFile parses the job spec at path; see Parse.
@@ -183,6 +191,14 @@ func (s *Spec) Check(tokenDecimals uint8) (*Job, error) {
 			}
 			j.BidWindow = d
 		}
+	}
+	if s.MinReputation != "" {
+		// Read as text: YAML would turn 2.5 into 2 on its way to an integer.
+		n, err := strconv.ParseUint(s.MinReputation, 10, 64)
+		if err != nil {
+			p.add("minReputation", "is %q: want a whole number, 0 or more (a broker's reputation score, e.g. 50; 0 sets no floor)", s.MinReputation)
+		}
+		j.MinReputation = n
 	}
 	if s.MaxPricePerHour == "" {
 		p.add("maxPricePerHour", `is required: the most you pay per hour, in the token's base units ("2500000") or whole tokens ("2.5 tokens/h")`)

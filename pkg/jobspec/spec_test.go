@@ -33,6 +33,7 @@ network: true
 maxDuration: 2h
 maxPricePerHour: 1.5 tokens/h
 bidWindow: 3s
+minReputation: 50
 `
 
 func TestParseFull(t *testing.T) {
@@ -54,6 +55,7 @@ func TestParseFull(t *testing.T) {
 		MaxDuration:     2 * time.Hour,
 		MaxPricePerHour: big.NewInt(1_500_000),
 		BidWindow:       3 * time.Second,
+		MinReputation:   50,
 	}
 	if d := cmp.Diff(want, j, cmp.Comparer(func(a, b *big.Int) bool { return a.Cmp(b) == 0 })); d != "" {
 		t.Errorf("Parse (-want +got):\n%s", d)
@@ -70,6 +72,35 @@ func TestParseFull(t *testing.T) {
 	}
 	if err := o.Validate(); err != nil {
 		t.Errorf("order does not validate: %v", err)
+	}
+	// The floor is the tenant's auction rule, not part of the signed order.
+	noFloor := *j
+	noFloor.MinReputation = 0
+	if got := noFloor.Order(common.Address{7}, "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN", now, 9, 10*time.Minute); !cmp.Equal(o, got, cmp.Comparer(func(a, b *big.Int) bool { return a.Cmp(b) == 0 })) {
+		t.Errorf("minReputation changed the order: %+v vs %+v", o, got)
+	}
+}
+
+func TestParseMinReputation(t *testing.T) {
+	const base = "image: x\nmaxDuration: 1h\nmaxPricePerHour: \"100\"\n"
+	tests := []struct {
+		spec string
+		want uint64
+	}{
+		{base, 0},
+		{base + "minReputation: 0\n", 0},
+		{base + "minReputation: 30\n", 30},
+		{base + "minReputation: 18446744073709551615\n", 1<<64 - 1},
+		{base + "minReputation: \"7\"\n", 7},
+	}
+	for _, tt := range tests {
+		j, err := Parse([]byte(tt.spec), 6)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.spec, err)
+		}
+		if j.MinReputation != tt.want {
+			t.Errorf("Parse(%q): minReputation %d, want %d", tt.spec, j.MinReputation, tt.want)
+		}
 	}
 }
 
@@ -111,6 +142,12 @@ func TestParseBad(t *testing.T) {
 		{"cuda minor", base + "resources:\n  gpus: 1\n  minCuda: \"12.100\"\n", "resources.minCuda", "major.minor"},
 		{"gpu requirement without gpus", base + "resources:\n  gpuModels: [H100]\n", "resources.gpuModels", "resources.gpus"},
 		{"gpus kind", base + "resources:\n  gpus: two\n", "resources.gpus", "whole number"},
+		{"negative reputation floor", base + "minReputation: -1\n", "minReputation", `is "-1": want a whole number, 0 or more`},
+		{"fractional reputation floor", base + "minReputation: 2.5\n", "minReputation", "whole number"},
+		{"reputation floor in words", base + "minReputation: high\n", "minReputation", "whole number"},
+		{"reputation floor as a list", base + "minReputation: [5]\n", "minReputation", "plain value"},
+		{"reputation floor over uint64", base + "minReputation: 18446744073709551616\n", "minReputation", "whole number"},
+		{"reputation floor under resources", base + "resources:\n  minReputation: 5\n", "resources.minReputation", "allows gpus"},
 		{"env name", base + "env: {\"1X\": y}\n", "env.1X", "variable name"},
 		{"secret in env", base + "env: {K: v}\nsecrets: {K: w}\n", "secrets.K", "not both"},
 		{"reserved", base + "secrets: {TENDER_LEASE_ID: w}\n", "secrets.TENDER_LEASE_ID", "TENDER_"},

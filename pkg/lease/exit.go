@@ -39,10 +39,14 @@ const (
 	// ExitProviderFailure: the provider lost the job's end or its result
 	// (the job's status, if any, follows; billing stopped at the close).
 	ExitProviderFailure
+	// ExitNoJob: the provider closed the lease before starting it because
+	// its tenant never sent the job (its secrets) in time; nothing was
+	// billed.
+	ExitNoJob
 	exitReasons
 )
 
-var exitReasonText = [...]string{"", "cancelled by the tenant", "killed, out of time", "killed, out of memory", "stopped, over its output limit", "the provider failed"}
+var exitReasonText = [...]string{"", "cancelled by the tenant", "killed, out of time", "killed, out of memory", "stopped, over its output limit", "the provider failed", "never started, the tenant sent no job"}
 
 func (r ExitReason) String() string {
 	if r < exitReasons {
@@ -53,10 +57,11 @@ func (r ExitReason) String() string {
 
 // NewExitCode is the exit code of a job whose process exited with status
 // (-1: none) for reason. A job with no status keeps only a provider
-// failure for its reason (status 255 then); otherwise it has none.
+// failure or no job for its reason (status 255 then); otherwise it has
+// none.
 func NewExitCode(status int, reason ExitReason) ExitCode {
 	if status < 0 || status > 255 {
-		if reason != ExitProviderFailure {
+		if reason != ExitProviderFailure && reason != ExitNoJob {
 			return NoExitCode
 		}
 		status = 255
@@ -93,7 +98,7 @@ func (c ExitCode) Describe(memoryLimit string) string {
 		return "no exit status"
 	}
 	r := c.Reason()
-	if r == ExitProviderFailure {
+	if r == ExitProviderFailure || r == ExitNoJob {
 		return r.String()
 	}
 	s := fmt.Sprint(c.Status())

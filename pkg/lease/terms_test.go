@@ -142,6 +142,7 @@ func TestExitCode(t *testing.T) {
 		{lease.NewExitCode(-1, lease.ExitedByItself), -1, lease.ExitedByItself, "no exit status"},
 		{lease.NewExitCode(-1, lease.ExitOutputLimit), -1, lease.ExitedByItself, "no exit status"},
 		{lease.NewExitCode(-1, lease.ExitProviderFailure), 255, lease.ExitProviderFailure, "the provider failed"},
+		{lease.NewExitCode(-1, lease.ExitNoJob), 255, lease.ExitNoJob, "never started, the tenant sent no job"},
 		{lease.ExitCode(137), 137, lease.ExitedByItself, "137"},
 		{lease.NoExitCode, -1, lease.ExitedByItself, "no exit status"},
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"slices"
 	"sync"
 	"time"
 
@@ -80,7 +81,10 @@ func (n *Node) handleLease(ctx context.Context, s network.Stream) {
 		n.finish(s, refusal(ErrNoLeaseHost))
 		return
 	}
-	if err := n.authorize(ctx, s, fr, host, &req); err != nil {
+	n.handshakes.enter(s)
+	err = n.authorize(ctx, s, fr, host, &req)
+	n.handshakes.leave(s)
+	if err != nil {
 		var refused refusedError
 		if errors.As(err, &refused) {
 			n.log.Debug("lease stream refused", "peer", from, "lease", req.LeaseID, "op", req.Op, "err", err)
@@ -105,6 +109,44 @@ func (n *Node) handleLease(ctx context.Context, s network.Stream) {
 		ls.output(ctx)
 	case OpCancel:
 		ls.cancel(ctx)
+	}
+}
+
+// maxHandshakes is how many lease streams may wait for their opener to
+// prove who it is, from all peers together: past it, the oldest waiting
+// is reset for the newcomer. Strangers who never answer can so hold at
+// most this many of the protocol's streams (128), however many peer IDs
+// they make, and the rest stay free for tenants, whose own handshake
+// takes a round trip.
+const maxHandshakes = 32
+
+// handshakes are the lease streams in their handshake, oldest first.
+type handshakes struct {
+	mu      sync.Mutex
+	streams []network.Stream
+}
+
+// enter adds s, resetting the oldest stream in its handshake when
+// maxHandshakes are already.
+func (h *handshakes) enter(s network.Stream) {
+	h.mu.Lock()
+	var evict network.Stream
+	if len(h.streams) >= maxHandshakes {
+		evict, h.streams = h.streams[0], h.streams[1:]
+	}
+	h.streams = append(h.streams, s)
+	h.mu.Unlock()
+	if evict != nil {
+		evict.Reset()
+	}
+}
+
+// leave drops s, its handshake over.
+func (h *handshakes) leave(s network.Stream) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if i := slices.Index(h.streams, s); i >= 0 {
+		h.streams = slices.Delete(h.streams, i, i+1)
 	}
 }
 

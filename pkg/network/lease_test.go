@@ -506,3 +506,52 @@ func TestAttackLeaseStreamSquat(t *testing.T) {
 		t.Errorf("tenant's status: %+v, %v", st, err)
 	}
 }
+
+// TestAttackLeaseStreamFlood: strangers under eight peer IDs open the lease
+// protocol's whole budget of streams (128) and never answer the challenge,
+// with a handshake timeout far longer than the test. The waiting ones are
+// capped (maxHandshakes, the oldest reset for the newest), so the tenant is
+// still served.
+func TestAttackLeaseStreamFlood(t *testing.T) {
+	cfg := testConfig(t, "provider")
+	cfg.HandshakeTimeout = time.Hour
+	provider := startNode(t, cfg)
+	host := newMemLeaseHost()
+	provider.ServeLeases(host)
+	tenantKey := testKey(t, 1)
+	leaseID := common.HexToHash("0x1ea5e")
+	host.add(leaseID, &memLease{tenant: addrOf(tenantKey), status: LeaseStatus{State: JobRunning}})
+
+	const strangers, each = 8, 16
+	opened := 0
+	for i := range strangers {
+		stranger := startNode(t, testConfig(t, fmt.Sprint("stranger-", i), provider))
+		for range each {
+			s, err := stranger.openStream(ctxTimeout(t, waitLong), provider.ID(), ProtocolLease)
+			if err != nil {
+				t.Fatal(err)
+			}
+			t.Cleanup(func() { s.Reset() })
+			if err := writeJSON(s, leaseRequest{LeaseID: leaseID, Op: OpStatus}); err != nil {
+				t.Fatal(err)
+			}
+			// The challenge came: the provider holds the stream, waiting.
+			if _, err := newFrameReader(s).next(32); err == nil {
+				opened++
+			}
+		}
+	}
+	if opened < maxHandshakes {
+		t.Fatalf("%d of %d silent streams got a challenge, want at least %d", opened, strangers*each, maxHandshakes)
+	}
+	provider.handshakes.mu.Lock()
+	waiting := len(provider.handshakes.streams)
+	provider.handshakes.mu.Unlock()
+	if waiting > maxHandshakes {
+		t.Errorf("%d streams wait in their handshake, want at most %d", waiting, maxHandshakes)
+	}
+	tenant := startNode(t, testConfig(t, "tenant", provider))
+	if st, err := tenant.Lease(provider.AddrInfo(), leaseID, auction.NewKeySigner(tenantKey)).Status(ctxTimeout(t, waitLong)); err != nil || st.State != JobRunning {
+		t.Errorf("tenant's status with %d silent streams open: %+v, %v; want it served", opened, st, err)
+	}
+}

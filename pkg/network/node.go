@@ -151,6 +151,9 @@ type Node struct {
 
 	leaseMu   sync.Mutex
 	leaseHost LeaseHost
+	// handshakes are the lease streams whose opener has not yet proved
+	// who it is.
+	handshakes handshakes
 
 	scoresMu sync.Mutex
 	scores   map[peer.ID]float64

@@ -1,6 +1,7 @@
 package provider_test
 
 import (
+	"context"
 	"crypto/rand"
 	"fmt"
 	"math/big"
@@ -11,9 +12,12 @@ import (
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/tender-market/tender/internal/markettest"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/jobspec"
+	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/provider"
+	"github.com/tender-market/tender/pkg/tenant"
 )
 
 // TestBid: the provider answers an order it can serve with a bid signed by
@@ -159,4 +163,35 @@ func TestLapsedOrderReleasesGPUs(t *testing.T) {
 	if len(claims) != 1 || claims[0].BidID != m.Domain().BidHash(&b.Bid.Bid).Hex() {
 		t.Errorf("GPUs held %+v, want one, for the second order's bid only", claims)
 	}
+}
+
+// TestBidWithItsVerdictLost: the auctioneer takes the provider's bid, but
+// the verdict never reaches the provider (the stream dies, the deadline
+// passes while the auctioneer is busy). The bid may win, so the provider
+// keeps what it holds for it and serves the lease when it opens.
+func TestBidWithItsVerdictLost(t *testing.T) {
+	m := markettest.New(t)
+	p := m.NewProvider(markettest.ProviderSpec{
+		Name: "provider", Machine: "dgxh100", Model: "H100", PricePerHour: fmt.Sprint(price),
+		Market: func(mk provider.Market) provider.Market { return verdictLost{mk} },
+	})
+	p.Start()
+	ten := m.NewTenant("tenant", nil, []*network.Node{p.Node})
+	res, err := ten.Submit(timeout(t, time.Minute), testJob(t, "run=100ms"), tenant.Options{})
+	if err != nil || !res.Settled || res.ExitCode != 0 {
+		t.Fatalf("submit: %+v, %v; want the job run and settled by the provider whose verdict was lost", res, err)
+	}
+	if n := len(p.Runner.Started()); n != 1 {
+		t.Errorf("%d jobs started, want 1", n)
+	}
+}
+
+// verdictLost sends bids and reports that no verdict came.
+type verdictLost struct{ provider.Market }
+
+func (v verdictLost) SendBid(ctx context.Context, o *auction.VerifiedOrder, sb auction.SignedBid) (auction.Verdict, error) {
+	if _, err := v.Market.SendBid(ctx, o, sb); err != nil {
+		return auction.Verdict{}, err
+	}
+	return auction.Verdict{}, fmt.Errorf("send bid: read auctioneer's reply: %w", context.DeadlineExceeded)
 }

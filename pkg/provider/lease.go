@@ -140,7 +140,8 @@ func (l *leaseRun) run(ctx context.Context) {
 	}
 	if len(l.bid.gpus) > 0 {
 		if _, err := d.cfg.GPUs.Lease(l.id.Hex(), l.id.Hex()); err != nil {
-			l.setState(network.JobFailed, fmt.Sprintf("the GPUs bid are gone: %v", err))
+			l.setState(network.JobExited, fmt.Sprintf("the GPUs bid are gone: %v", err))
+			l.closeUnstarted(ctx, terms, lease.ExitProviderFailure)
 			return
 		}
 	}
@@ -158,7 +159,12 @@ func (l *leaseRun) run(ctx context.Context) {
 		l.closeOnChain(ctx, terms, lease.NoExitCode, common.Hash{})
 		return
 	case <-wait.C:
-		l.setState(network.JobFailed, fmt.Sprintf("no secrets from the tenant within %s; the tenant may reclaim the deposit", d.cfg.SecretsTimeout))
+		// Declined on chain, not left for a reclaim: the chain then shows
+		// that the provider never got the job, so a tenant that opens a
+		// lease and withholds the job cannot make the provider look like
+		// one that never starts.
+		l.setState(network.JobExited, fmt.Sprintf("no secrets from the tenant within %s: the lease is declined, the deposit goes back", d.cfg.SecretsTimeout))
+		l.closeUnstarted(ctx, terms, lease.ExitNoJob)
 		return
 	case <-l.secretsIn:
 	}
@@ -173,7 +179,10 @@ func (l *leaseRun) run(ctx context.Context) {
 		if ctx.Err() != nil {
 			return
 		}
-		l.setState(network.JobFailed, err.Error())
+		// The order's image, say, does not exist: the job cannot be run
+		// here, and nothing ran.
+		l.setState(network.JobExited, "the job cannot be created: "+err.Error())
+		l.closeUnstarted(ctx, terms, lease.ExitNoJob)
 		return
 	}
 	l.mu.Lock()
@@ -186,17 +195,18 @@ func (l *leaseRun) run(ctx context.Context) {
 			// finds out on chain and launches the job, or removes it.
 			return
 		}
-		l.setState(network.JobFailed, fmt.Sprintf("start on chain: %v", err))
+		l.setState(network.JobExited, fmt.Sprintf("start on chain: %v", err))
 		l.remove(ctx, run)
+		l.closeUnstarted(ctx, terms, lease.ExitProviderFailure)
 		return
 	}
 	if run, err = d.cfg.Runner.Launch(ctx, run); err != nil {
 		if ctx.Err() != nil {
 			return
 		}
-		// Billing started and the job did not: close at once.
+		// Billing started and the job did not: close at once, for nothing.
 		l.setState(network.JobExited, "the job's container did not start: "+err.Error())
-		l.closeOnChain(ctx, terms, lease.NewExitCode(-1, lease.ExitProviderFailure), common.Hash{})
+		l.closeUnstarted(ctx, terms, lease.ExitProviderFailure)
 		return
 	}
 	l.mu.Lock()
@@ -307,6 +317,22 @@ func exitCode(x executor.Exit) lease.ExitCode {
 // unless it is already settled. A failed close is tried again, after 1 s,
 // then twice as long each time, for as long as closeTries allows: until
 // the lease is closed the tenant pays for a job that has ended.
+// closeUnstarted closes a lease whose job never ran, for reason, billing
+// nothing: the end it names is before any start, which the escrow raises
+// to the start.
+func (l *leaseRun) closeUnstarted(ctx context.Context, terms lease.Terms, reason lease.ExitReason) {
+	code := lease.NewExitCode(-1, reason)
+	l.mu.Lock()
+	l.endedAt, l.exitCode = neverRan, &code
+	l.mu.Unlock()
+	l.save() // a restart closes it the same way
+	l.closeOnChain(ctx, terms, code, common.Hash{})
+}
+
+// neverRan is the end time of a job that never ran: the escrow's first
+// second, which it raises to the lease's start.
+const neverRan = 1
+
 func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code lease.ExitCode, hash common.Hash) {
 	d := l.d
 	delay := time.Second

@@ -109,6 +109,11 @@ type Config struct {
 	CPUMillis, MemoryMiB, DiskMiB uint64
 	// Attributes are the provider's properties (region=eu-west).
 	Attributes []auction.Attribute
+	// AllowNetwork lets the provider bid on jobs that ask for network
+	// access; each then gets a network of its own that reaches public
+	// addresses only (see package executor). Off, such orders get a
+	// no-bid with reason "network".
+	AllowNetwork bool
 	// WorkDir holds each lease's input, logs and output archive.
 	WorkDir string
 	// WatchFrom is where to start reading escrow events.
@@ -303,7 +308,9 @@ func (d *Daemon) watch(ctx context.Context) {
 // handleOrder bids on o, or says why not.
 func (d *Daemon) handleOrder(ctx context.Context, o auction.VerifiedOrder) {
 	log := d.log.With("order", o.Hash)
-	ctx, cancel := context.WithDeadline(ctx, time.Unix(int64(o.Order.BidDeadline), 0))
+	// A bid that arrives by the deadline counts; its verdict may come a
+	// moment later.
+	ctx, cancel := context.WithDeadline(ctx, time.Unix(int64(o.Order.BidDeadline), 0).Add(verdictGrace))
 	defer cancel()
 	b, err := d.reserve(&o)
 	if err != nil {
@@ -339,18 +346,34 @@ func (d *Daemon) handleOrder(ctx context.Context, o auction.VerifiedOrder) {
 		return
 	}
 	verdict, err := d.cfg.Market.SendBid(ctx, &o, sb)
-	if err != nil {
+	var refused *network.RemoteError
+	switch {
+	case errors.As(err, &refused):
 		d.release(id)
-		log.Warn("bid not taken", "err", err)
+		log.Info("bid refused", "err", err)
+		return
+	case err != nil:
+		// The auctioneer may have taken the bid without the provider
+		// hearing so: what it holds stays held until the outcome is known
+		// or the bid's hold ends, so that a bid that wins is served.
+		log.Warn("bid sent, no verdict heard; holding its capacity until the outcome", "err", err)
 		return
 	}
 	log.Info("bid sent", "bid", id, "price", price, "gpus", len(b.gpus), "verdict", verdict.Reason, "detail", verdict.Detail)
 }
 
+// verdictGrace is how long past an order's bid deadline the provider
+// waits for the verdict on a bid it sent in time.
+const verdictGrace = 5 * time.Second
+
 // reserve matches o against free capacity and holds what it needs under a
 // provisional key; the error is a *auction.Mismatch when the provider
 // cannot serve o.
 func (d *Daemon) reserve(o *auction.VerifiedOrder) (*bidState, error) {
+	if o.Order.Job.Network && !d.cfg.AllowNetwork {
+		return nil, &auction.Mismatch{Reason: auction.ReasonNetwork,
+			Detail: "the job asks for network access, which this provider does not offer (its owner may allow it with provider run --allow-network)"}
+	}
 	d.sweep()
 	snap := d.cfg.Inventory.Snapshot()
 	d.mu.Lock()

@@ -154,9 +154,9 @@ func TestRestartBeforeTheJobStarts(t *testing.T) {
 	o.WaitClosed()
 	p.Stop()
 	p.Start()
-	rec := p.WaitState(id, network.JobFailed)
-	if !strings.Contains(rec.Detail, "restarted before the job started") {
-		t.Errorf("failed: %q, want it to say the provider restarted before the job started", rec.Detail)
+	rec := p.WaitState(id, network.JobClosed)
+	if rec.ExitCode == nil || rec.ExitCode.Reason() != lease.ExitProviderFailure {
+		t.Errorf("record %+v, want the lease declined as the provider's failure", rec)
 	}
 	lc := ten.Node.Lease(p.Node.AddrInfo(), id, auction.NewKeySigner(m.Chain.Tenant.Key))
 	if err := lc.PutSecrets(ctx, map[string]string{"X": "y"}); err == nil {
@@ -165,7 +165,9 @@ func TestRestartBeforeTheJobStarts(t *testing.T) {
 	if n := len(p.Runner.Started()); n != 0 {
 		t.Errorf("%d jobs started, want none", n)
 	}
-	m.Lease(id, lease.StateOpen, time.Second)
+	if s := settled(t, m, id); s.Started != nil || s.Closed.Paid.Sign() != 0 || s.Closed.By != p.Party.Addr {
+		t.Errorf("settled %+v, want closed by the provider before any start, nothing paid", s.Closed)
+	}
 	p.WaitFree(gpus)
 	bidOnEverything(t, m, p, ten)
 }

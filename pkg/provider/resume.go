@@ -73,18 +73,24 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 		l.setState(network.JobClosed, fmt.Sprintf("the lease was %s on chain", chain.State))
 		d.endLease(l)
 		return
-	case r.State == network.JobFailed && chain.State == lease.StateOpen:
-		l.logs.end()
-		d.endLease(l)
-		return
 	case chain.State == lease.StateOpen:
-		// Its secrets were never written down: the job cannot start.
+		// Its secrets were never written down: the job cannot start. The
+		// lease is declined for nothing, for the reason it was already
+		// being declined, else as the provider's failure.
 		l.logs.end()
 		if run, err := d.cfg.Runner.Attach(ctx, r.LeaseID.Hex()); err == nil {
 			l.remove(ctx, run)
 		}
-		l.setState(network.JobFailed, "the provider restarted before the job started; the tenant may reclaim the deposit after the start deadline")
-		d.endLease(l)
+		reason, detail := lease.ExitProviderFailure, "the provider restarted before the job started: the lease is declined, the deposit goes back"
+		if r.ExitCode != nil && !r.Started {
+			reason, detail = r.ExitCode.Reason(), r.Detail
+		}
+		terms := r.Terms()
+		d.wg.Go(func() {
+			defer d.endLease(l)
+			l.setState(network.JobExited, detail)
+			l.closeUnstarted(ctx, terms, reason)
+		})
 		return
 	}
 

@@ -1,7 +1,8 @@
 // Package store is the broker's PostgreSQL index of the market: orders, bids
 // and auction transcripts from the network, leases, escrow events and
 // payments from the chain, and providers with reputation figures derived
-// from those events.
+// from those events (the rule ReputationRule, docs/reputation.md, computed
+// when asked).
 //
 // Ingest is idempotent: every record has a natural key (an order's or bid's
 // EIP-712 hash, a transcript's signed digest, an event's block and log

@@ -9,7 +9,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store"
 	"github.com/tender-market/tender/pkg/store/storetest"
 )
@@ -115,47 +114,6 @@ func TestListBadInput(t *testing.T) {
 	for _, c := range []string{"!!", "AAAA", "' OR 1=1 --", string(make([]byte, 300))} {
 		if _, err := store.ParseCursor(c, 32); !errors.Is(err, store.ErrBadCursor) {
 			t.Errorf("ParseCursor(%q): got %v, want ErrBadCursor", c, err)
-		}
-	}
-}
-
-func TestReputation(t *testing.T) {
-	ctx := testContext(t)
-	s, _ := storetest.New(t)
-	tenant, good, bad := storetest.Address(1), storetest.Address(2), storetest.Address(3)
-	var evs []store.ChainEvent
-	evs = append(evs, lifecycle(common.Hash{1}, tenant, good, 10, store.KindClosed, good)...)
-	evs = append(evs, lifecycle(common.Hash{2}, tenant, good, 20, store.KindClosed, tenant)...)
-	evs = append(evs, lifecycle(common.Hash{3}, tenant, good, 30, store.KindOverdrawn, tenant)...)
-	evs = append(evs, lifecycle(common.Hash{4}, tenant, bad, 40, store.KindReclaimed, tenant)...)
-	evs = append(evs, lifecycle(common.Hash{5}, tenant, bad, 50, store.KindClosed, bad)...)
-	// Closed by the provider when its tenant asked to cancel: a
-	// cancellation, not a completed job.
-	evs = append(evs, lifecycleExit(common.Hash{6}, tenant, good, 60, store.KindClosed, good, lease.NewExitCode(143, lease.ExitCancelled))...)
-	// Closed by the provider that lost the job: no credit.
-	evs = append(evs, lifecycleExit(common.Hash{7}, tenant, good, 70, store.KindClosed, good, lease.NewExitCode(-1, lease.ExitProviderFailure))...)
-	if _, err := s.ApplyChainEvents(ctx, "escrow", evs, store.ChainPosition{Block: 80}); err != nil {
-		t.Fatal(err)
-	}
-	reps, err := s.Reputations(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	g := reps[good]
-	if g.Leases != 5 || g.Completed != 1 || g.ClosedByTenant != 2 || g.Overdrawn != 1 || g.Reclaimed != 0 || g.Earned.String() != "3100000" {
-		t.Errorf("good provider: %+v; want 5 leases, 1 completed, 2 cancelled by the tenant, 1 overdrawn, earned 3100000", g)
-	}
-	score, err := s.ReputationFunc(ctx)
-	if err != nil {
-		t.Fatal(err)
-	}
-	tests := []struct {
-		who  common.Address
-		want uint64
-	}{{good, 19}, {bad, 0}, {storetest.Address(8), 0}}
-	for _, tt := range tests {
-		if got := score(tt.who); got != tt.want {
-			t.Errorf("score(%s) = %d, want %d", tt.who.Hex(), got, tt.want)
 		}
 	}
 }

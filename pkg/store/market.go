@@ -13,121 +13,6 @@ import (
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
-// Reputation is a provider's record, derived from the escrow's events.
-type Reputation struct {
-	// Leases is how many leases the provider won and the tenant opened.
-	Leases uint64
-	// Running leases are open or running now.
-	Running uint64
-	// Completed leases were closed by the provider because the job ended,
-	// not because its tenant cancelled it or the provider failed it.
-	Completed uint64
-	// ClosedByTenant leases were cancelled by their tenant: closed on
-	// chain by the tenant, or by the provider with an exit code that says
-	// the tenant cancelled (package lease's ExitCode).
-	ClosedByTenant uint64
-	// Reclaimed leases were never started: the tenant took the deposit back.
-	Reclaimed uint64
-	// Overdrawn leases ran until the deposit was spent.
-	Overdrawn uint64
-	// Earned is all the provider was paid, in token base units.
-	Earned *big.Int
-}
-
-// Score is the reputation the auction's tie-break uses: ten points per
-// completed lease, five per overdrawn one (the provider served until the
-// money ran out), two per lease its tenant cancelled, less twenty per lease the
-// provider never started; never below zero.
-func (r Reputation) Score() uint64 {
-	plus := 10*r.Completed + 5*r.Overdrawn + 2*r.ClosedByTenant
-	minus := 20 * r.Reclaimed
-	if minus >= plus {
-		return 0
-	}
-	return plus - minus
-}
-
-// cancelledExit is true for a lease whose exit code says its tenant
-// cancelled it: package lease's ExitCode with reason ExitCancelled (1) in
-// its second byte; failedExit for one whose provider failed it
-// (ExitProviderFailure, 5). TestReputation keeps them in step.
-const (
-	cancelledExit = `coalesce(exit_code >= 0 AND (exit_code >> 8) & 255 = 1, false)`
-	failedExit    = `coalesce(exit_code >= 0 AND (exit_code >> 8) & 255 = 5, false)`
-)
-
-const reputationColumns = `
-count(*),
-count(*) FILTER (WHERE state IN ('open', 'running')),
-count(*) FILTER (WHERE state = 'closed' AND closed_by = 'provider' AND NOT ` + cancelledExit + ` AND NOT ` + failedExit + `),
-count(*) FILTER (WHERE state = 'closed' AND (closed_by = 'tenant' OR ` + cancelledExit + `)),
-count(*) FILTER (WHERE state = 'reclaimed'),
-count(*) FILTER (WHERE state = 'overdrawn'),
-coalesce(sum(paid), 0)`
-
-// reputationTargets are scan targets for reputationColumns.
-type reputationTargets struct {
-	n      [6]int64
-	earned pgtype.Numeric
-}
-
-func (t *reputationTargets) dests() []any {
-	return []any{&t.n[0], &t.n[1], &t.n[2], &t.n[3], &t.n[4], &t.n[5], &t.earned}
-}
-
-func (t *reputationTargets) value() (Reputation, error) {
-	earned, err := toBig(t.earned)
-	if err != nil {
-		return Reputation{}, err
-	}
-	return Reputation{
-		Leases: uint64(t.n[0]), Running: uint64(t.n[1]), Completed: uint64(t.n[2]),
-		ClosedByTenant: uint64(t.n[3]), Reclaimed: uint64(t.n[4]), Overdrawn: uint64(t.n[5]), Earned: bigOrZero(earned),
-	}, nil
-}
-
-// Reputations returns every provider's figures that has a lease.
-func (s *Store) Reputations(ctx context.Context) (map[common.Address]Reputation, error) {
-	rows, err := s.pool.Query(ctx, "SELECT provider, "+reputationColumns+" FROM leases GROUP BY provider")
-	if err != nil {
-		return nil, fmt.Errorf("reputations: %w", err)
-	}
-	defer rows.Close()
-	out := map[common.Address]Reputation{}
-	for rows.Next() {
-		var (
-			addr []byte
-			t    reputationTargets
-		)
-		if err := rows.Scan(append([]any{&addr}, t.dests()...)...); err != nil {
-			return nil, fmt.Errorf("reputations: %w", err)
-		}
-		r, err := t.value()
-		if err != nil {
-			return nil, fmt.Errorf("reputations: %w", err)
-		}
-		out[common.BytesToAddress(addr)] = r
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reputations: %w", err)
-	}
-	return out, nil
-}
-
-// ReputationFunc returns a snapshot of every provider's Score in the form
-// auction.NewAuction takes (providers without leases score 0).
-func (s *Store) ReputationFunc(ctx context.Context) (func(common.Address) uint64, error) {
-	all, err := s.Reputations(ctx)
-	if err != nil {
-		return nil, err
-	}
-	scores := make(map[common.Address]uint64, len(all))
-	for a, r := range all {
-		scores[a] = r.Score()
-	}
-	return func(a common.Address) uint64 { return scores[a] }, nil
-}
-
 // Provider is a provider as the index knows it: its latest offer (a
 // snapshot of what it rents out) and its reputation.
 type Provider struct {
@@ -162,13 +47,25 @@ type ProviderPage struct {
 	Next      Cursor
 }
 
-const providerSelect = `
+const (
+	providerColumns = `
 SELECT p.address, coalesce(p.peer_id, ''), p.inventory, p.gpu_models, p.gpu_count, p.simulated, p.first_seen,
-       p.last_seen, r.*
+       p.last_seen, r.*`
+	providerSelect = providerColumns + `
 FROM providers p
-CROSS JOIN LATERAL (SELECT ` + reputationColumns + ` FROM leases WHERE provider = p.address) r`
+CROSS JOIN LATERAL (` + providerReputationSQL + `) r`
+	// oneProviderSQL reads provider $1 with its $2 top tenants, rating
+	// its leases once.
+	oneProviderSQL = `
+WITH t AS (` + perTenantSQL + ratedLeasesSQL + `
+WHERE l.provider = $1` + perTenantEndSQL + `)` + providerColumns + `, top.*
+FROM providers p, (SELECT ` + reputationColumns + ` FROM t) r, (` + topTenantsColumns + `) top
+WHERE p.address = $1`
+)
 
-func scanProvider(row pgx.Row) (Provider, error) {
+// scanProvider scans a row of providerSelect, or of oneProviderSQL when
+// top is not nil.
+func scanProvider(row pgx.Row, top *topTenantsTargets) (Provider, error) {
 	var (
 		p    Provider
 		addr []byte
@@ -177,6 +74,9 @@ func scanProvider(row pgx.Row) (Provider, error) {
 		t    reputationTargets
 	)
 	dests := append([]any{&addr, &p.PeerID, &inv, &p.GPUModels, &gpus, &p.Simulated, &p.FirstSeen, &p.LastSeen}, t.dests()...)
+	if top != nil {
+		dests = append(dests, top.dests()...)
+	}
 	if err := row.Scan(dests...); err != nil {
 		return Provider{}, err
 	}
@@ -185,7 +85,10 @@ func scanProvider(row pgx.Row) (Provider, error) {
 		p.Inventory = inv
 	}
 	var err error
-	p.Reputation, err = t.value()
+	if p.Reputation, err = t.value(); err != nil || top == nil {
+		return p, err
+	}
+	p.Reputation.TopTenants, err = top.value()
 	return p, err
 }
 
@@ -209,7 +112,7 @@ func (s *Store) Providers(ctx context.Context, f ProviderFilter) (ProviderPage, 
 	if err != nil {
 		return ProviderPage{}, fmt.Errorf("list providers: %w", err)
 	}
-	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Provider, error) { return scanProvider(r) })
+	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Provider, error) { return scanProvider(r, nil) })
 	if err != nil {
 		return ProviderPage{}, fmt.Errorf("list providers: %w", err)
 	}
@@ -222,9 +125,10 @@ func (s *Store) Providers(ctx context.Context, f ProviderFilter) (ProviderPage, 
 	return page, nil
 }
 
-// Provider reads one provider, or ErrNotFound.
+// Provider reads one provider, or ErrNotFound. Its reputation lists the
+// tenants that added most to its score (TopTenants, never nil).
 func (s *Store) Provider(ctx context.Context, addr common.Address) (Provider, error) {
-	p, err := scanProvider(s.pool.QueryRow(ctx, providerSelect+" WHERE p.address = $1", addr.Bytes()))
+	p, err := scanProvider(s.pool.QueryRow(ctx, oneProviderSQL, addr.Bytes(), TopTenantsShown), &topTenantsTargets{})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Provider{}, fmt.Errorf("provider %s: %w", addr.Hex(), ErrNotFound)
 	}

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -182,4 +183,106 @@ func TestAttackWinnerNeverStarts(t *testing.T) {
 			}
 		})
 	}
+}
+
+// scores is a broker at a true edge: fixed reputation scores, 0 for a
+// provider it does not know.
+type scores map[common.Address]uint64
+
+var _ tenant.Reputation = scores(nil)
+
+func (s scores) Scores(_ context.Context, providers []common.Address) (map[common.Address]uint64, error) {
+	out := make(map[common.Address]uint64, len(providers))
+	for _, p := range providers {
+		out[p] = s[p]
+	}
+	return out, nil
+}
+
+// TestAttackNewcomerUndercuts: a provider with no record (reputation 0)
+// bids the lowest price, as a throwaway key that would never start the job
+// does. The job's minReputation keeps it from winning: the tenant leases
+// from the qualifying provider, never falls back on the newcomer, and the
+// transcript publishes the floor so anyone re-checks the winner with it.
+// With the floor above everyone, no bid wins and the error says why; a
+// floor without a broker to read scores from is refused before anything
+// is published.
+func TestAttackNewcomerUndercuts(t *testing.T) {
+	m := markettest.New(t)
+	newcomer := m.NewProvider(markettest.ProviderSpec{Name: "newcomer", Party: 0, Machine: "dgxh100", Model: "H100", PricePerHour: "1000000"})
+	newcomer.Start()
+	veteran := m.NewProvider(markettest.ProviderSpec{Name: "veteran", Party: 1, Machine: "dgxh100", Model: "H100", PricePerHour: "2000000"})
+	veteran.Start(newcomer.Node)
+	nodes := []*network.Node{newcomer.Node, veteran.Node}
+	broker := scores{veteran.Party.Addr: 30}
+	ten := m.NewTenant("tenant", nil, nodes, func(c *tenant.Config) { c.Reputation = broker })
+
+	t.Run("floor above everyone", func(t *testing.T) {
+		job := markettest.Job(t, "10m")
+		job.MinReputation = 50
+		_, err := ten.Submit(timeout(t, time.Minute), job, tenant.Options{})
+		var nw *tenant.NoWinnerError
+		if !errors.As(err, &nw) {
+			t.Fatalf("Submit: %v, want a NoWinnerError", err)
+		}
+		if nw.ForNow() || nw.MinReputation != 50 || len(nw.Entries) != 2 {
+			t.Errorf("no winner: %+v (for now: %v), want both bids refused for good under floor 50", nw, nw.ForNow())
+		}
+		for _, want := range []string{"reputation (score 30, the job's minReputation is 50)", "reputation (score 0, the job's minReputation is 50)", "2 of 2 bids are from providers below minReputation 50"} {
+			if !strings.Contains(err.Error(), want) {
+				t.Errorf("error %q does not say %q", err, want)
+			}
+		}
+	})
+
+	t.Run("floor keeps the newcomer out", func(t *testing.T) {
+		job := markettest.Job(t, "10m", "run=200ms", "out=r.txt:done")
+		job.MinReputation = 20
+		var fellBack bool
+		res, err := ten.Submit(timeout(t, 2*time.Minute), job, tenant.Options{
+			StartTimeout: 10 * time.Second,
+			Progress: func(pr tenant.Progress) {
+				if pr.Step == tenant.StepFallback {
+					fellBack = true
+				}
+			},
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if fellBack || res.Winner.Provider != veteran.Party.Addr || !res.Settled || res.ExitCode != 0 {
+			t.Fatalf("result %+v (fell back: %v), want the job run by the veteran at once", res, fellBack)
+		}
+		tr := &res.Transcript
+		if tr.MinReputation != 20 || len(tr.Entries) != 2 {
+			t.Fatalf("transcript floor %d with %d bids, want 20 with 2", tr.MinReputation, len(tr.Entries))
+		}
+		for _, e := range tr.Entries {
+			want := auction.ReasonEligible
+			if e.Bid.Bid.Provider == newcomer.Party.Addr {
+				want = auction.ReasonReputation
+			}
+			if e.Reason != want {
+				t.Errorf("%s's bid: reason %q, want %q", e.Bid.Bid.Provider.Hex(), e.Reason, want)
+			}
+		}
+		if _, w, err := m.Domain().Verify(tr); err != nil || w == nil || w.Bid.Provider != veteran.Party.Addr {
+			t.Errorf("the transcript re-checks to %v, %v; want the veteran's bid", w, err)
+		}
+		ranked, err := m.Domain().Ranked(tr)
+		if err != nil || len(ranked) != 1 || ranked[0].Bid.Provider != veteran.Party.Addr {
+			t.Errorf("fallback order %v, %v; want the veteran's bid alone", ranked, err)
+		}
+	})
+
+	t.Run("floor without a broker", func(t *testing.T) {
+		alone := m.NewTenant("no-broker", nil, nodes)
+		job := markettest.Job(t, "10m")
+		job.MinReputation = 1
+		var steps []tenant.Step
+		_, err := alone.Submit(timeout(t, time.Minute), job, tenant.Options{Progress: func(pr tenant.Progress) { steps = append(steps, pr.Step) }})
+		if !errors.Is(err, tenant.ErrNoReputation) || len(steps) != 0 {
+			t.Errorf("Submit: %v after %v, want ErrNoReputation before anything", err, steps)
+		}
+	})
 }

@@ -15,9 +15,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 )
 
-// Reputation scores providers for the auction's tie-break: among bids at
-// the lowest price, the higher score wins (*BrokerReputation asks a
-// broker).
+// Reputation scores providers for the auction: a bid from a provider
+// below the job's minReputation cannot win, and among bids at the lowest
+// price the higher score wins (*BrokerReputation asks a broker).
 type Reputation interface {
 	Scores(ctx context.Context, providers []common.Address) (map[common.Address]uint64, error)
 }

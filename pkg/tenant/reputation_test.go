@@ -24,7 +24,7 @@ import (
 var testDomain = storetest.Domain
 
 // newBroker serves the broker's API over a fresh database in which
-// provider completed one lease.
+// provider completed one lease, paid for a whole hour: a score of 10.
 func newBroker(t *testing.T, tenant, provider common.Address) string {
 	t.Helper()
 	s, _ := storetest.New(t)
@@ -42,7 +42,7 @@ func newBroker(t *testing.T, tenant, provider common.Address) string {
 	started := ev(1, store.KindStarted)
 	started.StartedAt = started.BlockTime
 	closed := ev(2, store.KindClosed)
-	closed.TxFrom, closed.Paid, closed.Refunded, closed.ResultHash = provider, big.NewInt(60_000), big.NewInt(3_540_000), common.Hash{0xaa}
+	closed.TxFrom, closed.Paid, closed.Refunded, closed.ResultHash = provider, big.NewInt(3_600_000), big.NewInt(0), common.Hash{0xaa}
 	if _, err := s.ApplyChainEvents(t.Context(), "escrow", []store.ChainEvent{opened, started, closed}, store.ChainPosition{Block: 13}); err != nil {
 		t.Fatal(err)
 	}

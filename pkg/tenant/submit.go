@@ -125,13 +125,29 @@ type Result struct {
 type NoWinnerError struct {
 	Entries []auction.Entry
 	NoBids  []auction.SignedNoBid
+	// MinReputation is the job's reputation floor (0: none).
+	MinReputation uint64
+	// Unrated, when set, is why the bidders' reputations could not be
+	// read: each counted 0.
+	Unrated error
 }
 
 func (e *NoWinnerError) Error() string {
 	var b strings.Builder
 	fmt.Fprintf(&b, "no provider won the order: %d bids qualified none", len(e.Entries))
+	below := 0
 	for _, en := range e.Entries {
 		fmt.Fprintf(&b, "\n  bid from %s at %s per hour: %s", en.Bid.Bid.Provider.Hex(), en.Bid.Bid.PricePerHour, en.Reason)
+		if en.Reason == auction.ReasonReputation {
+			below++
+			fmt.Fprintf(&b, " (score %d, the job's minReputation is %d)", en.Reputation, e.MinReputation)
+		}
+	}
+	if below > 0 {
+		fmt.Fprintf(&b, "\n  %d of %d bids are from providers below minReputation %d: lower it in the job spec, or wait for providers with a record", below, len(e.Entries), e.MinReputation)
+		if e.Unrated != nil {
+			fmt.Fprintf(&b, "; the broker's reputations were unavailable, so every bidder counted 0: %v", e.Unrated)
+		}
 	}
 	if len(e.NoBids) == 0 && len(e.Entries) == 0 {
 		b.WriteString("; no provider answered (none saw the order, or none is online)")
@@ -165,6 +181,10 @@ func (e *NoWinnerError) ForNow() bool {
 // lease.
 var ErrProviderFailed = errors.New("the provider could not run the job")
 
+// ErrNoReputation: the job sets a reputation floor, but the tenant has no
+// Reputation source (Config.Reputation) to score bidders against it.
+var ErrNoReputation = errors.New("the job sets minReputation, but no broker is set to read providers' reputations from: give tenant submit --broker URL (Config.Reputation), or drop minReputation from the job spec")
+
 // ErrNoPeer: no market peer was reached before publishing.
 var ErrNoPeer = errors.New("no market peer reached: name one with --bootstrap (a provider's or broker's multiaddr)")
 
@@ -173,6 +193,9 @@ var ErrNoPeer = errors.New("no market peer reached: name one with --bootstrap (a
 func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*Result, error) {
 	if err := c.needMarket(); err != nil {
 		return nil, err
+	}
+	if job.MinReputation > 0 && c.cfg.Reputation == nil {
+		return nil, ErrNoReputation
 	}
 	report := func(Progress) {}
 	if opts.Progress != nil {
@@ -219,6 +242,11 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 	}
 	if err != nil {
 		return res, err
+	}
+	if cl, ok := ev.Payload.(*lease.Closed); ok && cl.By == l.Terms.Provider {
+		if r := cl.ExitCode.Reason(); r == lease.ExitNoJob || r == lease.ExitProviderFailure {
+			return res, fmt.Errorf("%w: %s (the lease is closed, its deposit back but for the seconds it ran)", ErrProviderFailed, cl.ExitCode.Describe(""))
+		}
 	}
 	report(Progress{Step: StepSettled, Message: settledText(res)})
 	if opts.OutputFile == "" || ev.Kind != lease.EventClosed {
@@ -313,10 +341,37 @@ func (c *Client) lease(ctx context.Context, job *jobspec.Job, order auction.Orde
 		return l, lc, nil
 	}
 	started, err := c.waitStarted(ctx, l, opts.StartTimeout)
-	if err != nil || started {
+	if err != nil {
 		return l, lc, err
 	}
-	return l, lc, c.giveUp(ctx, l, fmt.Errorf("not started on chain within %s", opts.StartTimeout))
+	if !started {
+		return l, lc, c.giveUp(ctx, l, fmt.Errorf("not started on chain within %s", opts.StartTimeout))
+	}
+	return l, lc, c.declined(ctx, l)
+}
+
+// declined returns an error wrapping errNoStart when the provider of lease
+// l, no longer open, closed it without starting it: it declined the job
+// (it never came, cannot be created here, or the provider failed), and
+// the whole deposit came back.
+func (c *Client) declined(ctx context.Context, l *Lease) error {
+	evs, err := c.cfg.Escrow.History(ctx, l.ID, l.OpenedBlock)
+	if err != nil {
+		return nil // follow reads the lease's end itself
+	}
+	var closed *lease.Closed
+	for _, ev := range evs {
+		switch p := ev.Payload.(type) {
+		case *lease.Started:
+			return nil
+		case *lease.Closed:
+			closed = p
+		}
+	}
+	if closed == nil || closed.By != l.Terms.Provider {
+		return nil
+	}
+	return fmt.Errorf("lease %s: %w: the provider declined it, %s; %s refunded", l.ID.Hex(), errNoStart, closed.ExitCode.Describe(""), closed.Refunded)
 }
 
 // giveUp closes lease l, whose provider did not take or start the job
@@ -379,7 +434,7 @@ func (c *Client) queue(ctx context.Context, job *jobspec.Job, queueTimeout time.
 			return order, nil, err
 		}
 		res.OrderHash = vo.Hash
-		win, srv, err := c.auction(ctx, so, vo, res, report)
+		win, srv, err := c.auction(ctx, so, vo, job.MinReputation, res, report)
 		if srv != nil {
 			srv.Stop()
 		}
@@ -418,15 +473,16 @@ func (c *Client) waitPeer(ctx context.Context) error {
 }
 
 // auction publishes the order, collects bids until the window closes,
-// scores the bidders, closes the auction and returns the winning bid. The
-// caller stops the returned auctioneer.
-func (c *Client) auction(ctx context.Context, so auction.SignedOrder, vo auction.VerifiedOrder, res *Result, report func(Progress)) (*auction.SignedBid, Auctioneer, error) {
+// scores the bidders, closes the auction under the reputation floor
+// minReputation and returns the winning bid. The caller stops the returned
+// auctioneer.
+func (c *Client) auction(ctx context.Context, so auction.SignedOrder, vo auction.VerifiedOrder, minReputation uint64, res *Result, report func(Progress)) (*auction.SignedBid, Auctioneer, error) {
 	var bids bidders
 	var reputation func(common.Address) uint64
 	if c.cfg.Reputation != nil {
 		reputation = bids.score
 	}
-	a, err := auction.NewAuction(c.cfg.Domain, vo, reputation)
+	a, err := auction.NewAuction(c.cfg.Domain, vo, reputation, auction.WithMinReputation(minReputation))
 	if err != nil {
 		return nil, nil, err
 	}
@@ -445,10 +501,18 @@ func (c *Client) auction(ctx context.Context, so auction.SignedOrder, vo auction
 	if err := c.waitWindow(ctx, deadline, report); err != nil {
 		return nil, srv, err
 	}
+	var unrated error
 	if c.cfg.Reputation != nil {
-		if n, err := bids.rate(ctx, c.cfg.Reputation); err != nil {
+		n, err := bids.rate(ctx, c.cfg.Reputation)
+		switch {
+		case err != nil && minReputation > 0:
+			unrated = err
+			report(Progress{Step: StepReputation, Message: fmt.Sprintf("reputation from broker unavailable: %v; every bidder counts 0, below minReputation %d", err, minReputation)})
+		case err != nil:
 			report(Progress{Step: StepReputation, Message: fmt.Sprintf("reputation from broker unavailable: %v; ties go by arrival", err)})
-		} else if n > 0 {
+		case n > 0 && minReputation > 0:
+			report(Progress{Step: StepReputation, Message: fmt.Sprintf("reputation of %d bidders from the broker; bids from providers below minReputation %d cannot win, price ties go to the higher score", n, minReputation)})
+		case n > 0:
 			report(Progress{Step: StepReputation, Message: fmt.Sprintf("reputation of %d bidders from the broker; price ties go to the higher score", n)})
 		}
 	}
@@ -466,7 +530,7 @@ func (c *Client) auction(ctx context.Context, so auction.SignedOrder, vo auction
 			return &t.Entries[i].Bid, srv, nil
 		}
 	}
-	return nil, srv, &NoWinnerError{Entries: t.Entries, NoBids: res.NoBids}
+	return nil, srv, &NoWinnerError{Entries: t.Entries, NoBids: res.NoBids, MinReputation: t.MinReputation, Unrated: unrated}
 }
 
 // waitWindow waits for the bid deadline, reporting the time left each

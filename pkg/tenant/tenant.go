@@ -96,9 +96,11 @@ type Config struct {
 	Signer auction.Signer
 	Auth   *bind.TransactOpts
 	// Reputation, when set, scores the bidders once the bid window
-	// closes, and the auction breaks price ties by the higher score; when
-	// it fails, or is nil, every bidder scores 0 and ties go by arrival.
-	// It is given at most 5 s: it never holds a job up.
+	// closes: a bid from a provider below the job's minReputation cannot
+	// win, and the auction breaks price ties by the higher score. When it
+	// fails, or is nil, every bidder scores 0 and ties go by arrival (and
+	// no bid passes a floor: Submit refuses a job with minReputation when
+	// it is nil). It is given at most 5 s: it never holds a job up.
 	Reputation Reputation
 	// Records, when set, keeps a record of each lease, saved before the
 	// lease is opened on chain, and Find reads them.

@@ -1,6 +1,8 @@
 package tenant
 
 import (
+	"errors"
+	"math/big"
 	"strings"
 	"testing"
 
@@ -16,5 +18,25 @@ func TestNoWinnerError(t *testing.T) {
 	}
 	if s := (&NoWinnerError{}).Error(); !strings.Contains(s, "no provider answered") {
 		t.Errorf("error %q does not say nobody answered", s)
+	}
+	below := &NoWinnerError{
+		Entries: []auction.Entry{
+			{Bid: auction.SignedBid{Bid: auction.Bid{Provider: common.Address{2}, PricePerHour: big.NewInt(100)}}, Reason: auction.ReasonReputation},
+			{Bid: auction.SignedBid{Bid: auction.Bid{Provider: common.Address{3}, PricePerHour: big.NewInt(200)}}, Reason: auction.ReasonGPUModel},
+		},
+		MinReputation: 10,
+		Unrated:       errors.New("GET http://broker/api/v1/providers/0x02: connection refused"),
+	}
+	for _, want := range []string{
+		"per hour: reputation (score 0, the job's minReputation is 10)", "per hour: gpu_model",
+		"1 of 2 bids are from providers below minReputation 10: lower it in the job spec",
+		"reputations were unavailable, so every bidder counted 0: GET http://broker/api/v1/providers/0x02: connection refused",
+	} {
+		if s := below.Error(); !strings.Contains(s, want) {
+			t.Errorf("error %q does not say %q", s, want)
+		}
+	}
+	if below.ForNow() {
+		t.Error("bids below the floor count as a failure for now, want for good")
 	}
 }

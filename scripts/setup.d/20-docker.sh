@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Docker Engine: the executor's tests run real containers. Installs Debian's
-# docker.io when dockerd is missing, starts dockerd in the background when the
-# engine does not answer, waits (bounded) until it answers, then builds the
-# example job images tender/example-train:dev and tender/example-infer:dev.
+# docker.io when dockerd is missing (and util-linux for nsenter), starts
+# dockerd in the background when the engine does not answer, waits
+# (bounded) until it answers, then builds the example job images
+# tender/example-train:dev and tender/example-infer:dev.
 # No registry is needed: the images are built from scratch here. (The tests
 # build the images they use themselves.)
 set -euo pipefail
@@ -11,6 +12,12 @@ cd "$(dirname "$0")/../.."
 
 if ! command -v dockerd >/dev/null 2>&1; then
 	apt_install docker.io
+fi
+# The networked-job tests (pkg/executor) start a dockerd of their own in a
+# network namespace of their own with nsenter; the firewall they check needs
+# nftables in the kernel, which the Go code drives without the nft command.
+if ! command -v nsenter >/dev/null 2>&1; then
+	apt_install util-linux
 fi
 
 if ! as_root docker info >/dev/null 2>&1; then

@@ -8,14 +8,23 @@
 //	probe forkbomb           create processes until the kernel refuses; print how many
 //	probe oom MIB            allocate and touch MIB mebibytes, 16 MiB at a time
 //	probe ticker INTERVAL N  print "tick i" every INTERVAL, N times (0: forever)
-//	probe fill KIB HOLD      write KIB kibibytes to /output/fill, then wait HOLD or until SIGTERM
+//	probe fill KIB HOLD [PATH]  write KIB kibibytes to PATH (/output/fill), then wait HOLD or until SIGTERM
 //	probe exit CODE          exit with CODE at once
+//	probe connect TIMEOUT ADDR:PORT...
+//	                         open a TCP connection to each address at once, each within TIMEOUT,
+//	                         read what the listener says first; print one JSON Verdict a line, in order.
+//	                         The host "gateway" is the default route's gateway.
+//	probe serve PORT GREETING
+//	                         listen on TCP PORT (all addresses), print "listening", answer each
+//	                         connection with GREETING and a newline, until SIGTERM
 package main
 
 import (
+	"bufio"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"os"
 	"os/signal"
@@ -30,7 +39,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: probe check|forkbomb|oom MIB|ticker INTERVAL N|fill KIB HOLD|exit CODE")
+		fmt.Fprintln(os.Stderr, "usage: probe check|forkbomb|oom MIB|ticker INTERVAL N|fill KIB HOLD [PATH]|exit CODE|connect TIMEOUT ADDR:PORT...|serve PORT GREETING")
 		os.Exit(2)
 	}
 	var err error
@@ -45,6 +54,10 @@ func main() {
 		err = ticker(os.Args[2:])
 	case "fill":
 		err = fill(os.Args[2:])
+	case "connect":
+		err = connect(os.Args[2:])
+	case "serve":
+		err = serve(os.Args[2:])
 	case "exit":
 		code, convErr := strconv.Atoi(arg(os.Args[2:], 0))
 		if convErr != nil {
@@ -232,7 +245,11 @@ func fill(args []string) error {
 	if err != nil {
 		return fmt.Errorf("fill hold: %w", err)
 	}
-	f, err := os.Create("/output/fill")
+	path := "/output/fill"
+	if len(args) > 2 {
+		path = args[2]
+	}
+	f, err := os.Create(path)
 	if err != nil {
 		return err
 	}
@@ -257,4 +274,114 @@ func fill(args []string) error {
 	case <-time.After(hold):
 		return nil
 	}
+}
+
+// Verdict is what connect prints for one address.
+type Verdict struct {
+	Addr string `json:"addr"`
+	// Reached: a connection opened.
+	Reached bool `json:"reached"`
+	// Greeting is the first line the listener sent, if any.
+	Greeting string `json:"greeting,omitempty"`
+	Error    string `json:"error,omitempty"`
+}
+
+func connect(args []string) error {
+	timeout, err := time.ParseDuration(arg(args, 0))
+	if err != nil || len(args) < 2 {
+		return fmt.Errorf("connect wants a timeout and addresses, got %q", args)
+	}
+	addrs := args[1:]
+	verdicts := make([]Verdict, len(addrs))
+	done := make(chan struct{})
+	for i, a := range addrs {
+		go func() {
+			defer func() { done <- struct{}{} }()
+			verdicts[i] = dial(a, timeout)
+		}()
+	}
+	for range addrs {
+		<-done
+	}
+	enc := json.NewEncoder(os.Stdout)
+	for _, v := range verdicts {
+		if err := enc.Encode(v); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func dial(addr string, timeout time.Duration) Verdict {
+	v := Verdict{Addr: addr}
+	if port, ok := strings.CutPrefix(addr, "gateway:"); ok {
+		gw, err := defaultGateway()
+		if err != nil {
+			v.Error = err.Error()
+			return v
+		}
+		addr = net.JoinHostPort(gw.String(), port)
+	}
+	c, err := net.DialTimeout("tcp", addr, timeout)
+	if err != nil {
+		v.Error = err.Error()
+		return v
+	}
+	defer c.Close()
+	v.Reached = true
+	_ = c.SetReadDeadline(time.Now().Add(timeout))
+	line, err := bufio.NewReader(io.LimitReader(c, 256)).ReadString('\n')
+	v.Greeting = strings.TrimSpace(line)
+	if err != nil {
+		v.Error = "read: " + err.Error()
+	}
+	return v
+}
+
+func serve(args []string) error {
+	port, err := strconv.Atoi(arg(args, 0))
+	if err != nil || port <= 0 || len(args) < 2 {
+		return fmt.Errorf("serve wants a port and a greeting, got %q", args)
+	}
+	greeting := args[1]
+	l, err := net.Listen("tcp", fmt.Sprintf(":%d", port))
+	if err != nil {
+		return err
+	}
+	term := make(chan os.Signal, 1)
+	signal.Notify(term, syscall.SIGTERM)
+	go func() {
+		<-term
+		l.Close()
+	}()
+	fmt.Println("listening")
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			return nil // closed on SIGTERM
+		}
+		fmt.Fprintf(c, "%s\n", greeting)
+		c.Close()
+	}
+}
+
+// defaultGateway reads the default route's gateway from /proc/net/route.
+func defaultGateway() (net.IP, error) {
+	b, err := os.ReadFile("/proc/net/route")
+	if err != nil {
+		return nil, err
+	}
+	for _, line := range strings.Split(string(b), "\n")[1:] {
+		f := strings.Fields(line)
+		if len(f) < 3 || f[1] != "00000000" {
+			continue
+		}
+		gw, err := strconv.ParseUint(f[2], 16, 32)
+		if err != nil {
+			return nil, fmt.Errorf("/proc/net/route gateway %q: %w", f[2], err)
+		}
+		// Written in the host's byte order, little-endian here.
+		return net.IPv4(byte(gw), byte(gw>>8), byte(gw>>16), byte(gw>>24)), nil
+	}
+	return nil, errors.New("no default route")
 }
