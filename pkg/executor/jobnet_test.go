@@ -8,7 +8,6 @@ import (
 	"encoding/json"
 	"errors"
 	"net"
-	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -176,27 +175,16 @@ func serveJob(ctx context.Context, t *testing.T, ex *Executor, e *isolatedEngine
 // hears.
 func dialIn(t *testing.T, ns netns.NsHandle, addr string) string {
 	t.Helper()
-	c := func() net.Conn {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		orig, err := netns.Get()
-		if err != nil {
-			t.Fatal(err)
+	var c net.Conn
+	inNamespace(t, ns, func() {
+		var err error
+		if c, err = net.DialTimeout("tcp", addr, 5*time.Second); err != nil {
+			t.Errorf("dial %s: %v", addr, err)
 		}
-		defer orig.Close()
-		if err := netns.Set(ns); err != nil {
-			t.Fatal(err)
-		}
-		c, derr := net.DialTimeout("tcp", addr, 5*time.Second)
-		if err := netns.Set(orig); err != nil {
-			runtime.LockOSThread()
-			t.Fatalf("back to the test's network namespace: %v", err)
-		}
-		if derr != nil {
-			t.Fatalf("dial %s: %v", addr, derr)
-		}
-		return c
-	}()
+	})
+	if c == nil {
+		t.FailNow()
+	}
 	defer c.Close()
 	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	b := make([]byte, 256)

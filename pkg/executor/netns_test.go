@@ -244,32 +244,42 @@ func (e *isolatedEngine) startDockerd(t *testing.T) {
 	})
 }
 
+// inNamespace runs f on a thread inside the network namespace ns, then
+// brings the thread back. f must not end the goroutine (no t.Fatal).
+func inNamespace(t *testing.T, ns netns.NsHandle, f func()) {
+	t.Helper()
+	runtime.LockOSThread()
+	defer runtime.UnlockOSThread()
+	orig, err := netns.Get()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer orig.Close()
+	if err := netns.Set(ns); err != nil {
+		t.Fatalf("enter a test namespace: %v", err)
+	}
+	f()
+	if err := netns.Set(orig); err != nil {
+		runtime.LockOSThread() // the thread is lost; let it end
+		t.Fatalf("back to the test's network namespace: %v", err)
+	}
+}
+
 // listen opens a TCP listener at addr inside the namespace ns, answering
 // every connection with greeting; it is closed when the test ends.
 func listen(t *testing.T, ns netns.NsHandle, addr, greeting string) {
 	t.Helper()
-	l := func() net.Listener {
-		runtime.LockOSThread()
-		defer runtime.UnlockOSThread()
-		orig, err := netns.Get()
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer orig.Close()
-		if err := netns.Set(ns); err != nil {
-			t.Fatalf("enter a test namespace: %v", err)
-		}
+	var l net.Listener
+	inNamespace(t, ns, func() {
 		// The socket stays in the namespace it was made in.
-		l, lerr := net.Listen("tcp", addr)
-		if err := netns.Set(orig); err != nil {
-			runtime.LockOSThread() // the thread is lost; let it end
-			t.Fatalf("back to the test's network namespace: %v", err)
+		var err error
+		if l, err = net.Listen("tcp", addr); err != nil {
+			t.Errorf("listen on %s in a test namespace: %v", addr, err)
 		}
-		if lerr != nil {
-			t.Fatalf("listen on %s in a test namespace: %v", addr, lerr)
-		}
-		return l
-	}()
+	})
+	if l == nil {
+		t.FailNow()
+	}
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
