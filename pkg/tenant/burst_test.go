@@ -19,9 +19,6 @@ import (
 // orders without a single bid; now every order gets bids, as rounds go,
 // and every job settles.
 func TestAttackBurstAtScale(t *testing.T) {
-	if testing.Short() {
-		t.Skip("thirty market nodes: not in -short")
-	}
 	const providers, jobs = 14, 16
 	m := markettest.NewSized(t, chaintest.Size{Providers: providers, Tenants: jobs})
 	var nodes []*network.Node
