@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"time"
 
@@ -31,6 +32,7 @@ type submitSettings struct {
 	leaseDir    string
 	deposit     string
 	broker      brokerURL
+	trusted     []string
 	queue       time.Duration
 	start       time.Duration
 }
@@ -147,6 +149,7 @@ standard error.
 	f.StringVar(&s.deposit, "deposit", "", `deposit instead of price x maxDuration ("1.5 tokens" or base units); the lease is overdrawn, and closed, when it is spent`)
 	f.DurationVar(&s.start, "start-timeout", 2*time.Minute, "how long the winner has to start the job once handed it; one that does not (or cannot be reached) has its lease closed, the deposit back, and the next qualifying bid is opened instead (0: no wait)")
 	f.DurationVar(&s.queue, "queue-timeout", 10*time.Minute, "while providers are busy (or silent), auction the job again, waiting longer each round, for up to this long (0: once)")
+	f.StringSliceVar(&s.trusted, "trusted-tenants", nil, "with --broker: count only these tenants' leases (and your own) in providers' reputations, at most 63 addresses, comma-separated; fresh keys a provider funds to lease from itself then count for nothing")
 	f.Var(&s.broker, "broker", "broker whose provider reputations are held against the spec's minReputation and break price ties (e.g. http://127.0.0.1:8080); without it every bidder counts 0, and a spec with minReputation is refused")
 	return cmd
 }
@@ -168,6 +171,10 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 	if job.MinReputation > 0 && s.broker == "" {
 		return tenant.ErrNoReputation // before connecting to anything
 	}
+	trusted, err := trustedTenants(s.trusted, s.broker)
+	if err != nil {
+		return err
+	}
 	var deposit *big.Int
 	if s.deposit != "" {
 		if deposit, err = jobspec.ParsePrice(s.deposit, decimals); err != nil {
@@ -186,7 +193,10 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 		PollInterval: s.market.PollInterval, Logger: env.Logger,
 	}
 	if s.broker != "" {
-		cfg.Reputation = &tenant.BrokerReputation{BaseURL: string(s.broker)}
+		if len(trusted) > 0 && !slices.Contains(trusted, conn.Signer.Address()) {
+			trusted = append(trusted, conn.Signer.Address())
+		}
+		cfg.Reputation = &tenant.BrokerReputation{BaseURL: string(s.broker), Trusted: trusted}
 	}
 	t, err := tenant.New(cfg)
 	if err != nil {
@@ -267,3 +277,30 @@ func printSummary(w io.Writer, r *tenant.Result, decimals uint8, memory string) 
 		fmt.Fprintf(w, "output   %s (%d bytes, SHA-256 %s matches the chain)\n", r.OutputFile, r.OutputSize, r.ResultHash.Hex())
 	}
 }
+
+// trustedTenants reads --trusted-tenants, which needs --broker.
+func trustedTenants(list []string, broker brokerURL) ([]common.Address, error) {
+	if len(list) == 0 {
+		return nil, nil
+	}
+	if broker == "" {
+		return nil, errors.New("--trusted-tenants counts leases in the broker's reputations: give --broker too")
+	}
+	if len(list) > maxTrusted-1 {
+		return nil, fmt.Errorf("--trusted-tenants lists %d addresses, at most %d (your own is added)", len(list), maxTrusted-1)
+	}
+	out := make([]common.Address, 0, len(list))
+	for _, v := range list {
+		v = strings.TrimSpace(v)
+		if !strings.HasPrefix(v, "0x") || !common.IsHexAddress(v) {
+			return nil, fmt.Errorf("--trusted-tenants: %q is not an address (0x and 40 hex digits)", v)
+		}
+		if a := common.HexToAddress(v); !slices.Contains(out, a) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}
+
+// maxTrusted is how many trusted tenants a broker takes (its MaxTrusted).
+const maxTrusted = 64

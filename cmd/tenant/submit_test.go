@@ -3,6 +3,7 @@ package main
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -35,6 +36,9 @@ func TestSubmitRefuses(t *testing.T) {
 		{"broker without host", []string{"submit", bad, "--broker", "http:///api"}, 2, "want the broker's http or https URL"},
 		{"floor without broker", []string{"submit", floor}, 1, "the job sets minReputation, but no broker is set"},
 		{"floor not a number", []string{"submit", badFloor}, 1, `minReputation: is "high": want a whole number`},
+		{"trusted tenants without broker", []string{"submit", "../../examples/train/job.yaml", "--trusted-tenants", "0x" + strings.Repeat("ab", 20)}, 1, "give --broker too"},
+		{"trusted tenant not an address", []string{"submit", "../../examples/train/job.yaml", "--broker", "http://127.0.0.1:8080", "--trusted-tenants", "0x12"}, 1, `--trusted-tenants: "0x12" is not an address`},
+		{"too many trusted tenants", []string{"submit", "../../examples/train/job.yaml", "--broker", "http://127.0.0.1:8080", "--trusted-tenants", strings.Repeat("0x"+strings.Repeat("ab", 20)+",", 63) + "0x" + strings.Repeat("cd", 20)}, 1, "at most 63"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { wantFailure(t, tt.args, tt.code, tt.says) })

@@ -185,6 +185,22 @@ func TestLeasesAPI(t *testing.T) {
 			(*top)[0].Paid != "1250000" || (*top)[0].Credit != 3 {
 			t.Errorf("top tenants %+v; want %s: 1 lease paid 1250000 for 3 points", top, storetest.Address(1).Hex())
 		}
+		// As tenants who never leased from it see it: nothing counted.
+		var seen struct {
+			Reputation struct {
+				Score, Leases uint64
+				Trusted       []string
+			}
+		}
+		others := storetest.Address(7).Hex() + "," + storetest.Address(8).Hex()
+		b.getJSON("/api/v1/providers/"+storetest.Address(3).Hex()+"?trusted="+others, &seen)
+		if r := seen.Reputation; r.Score != 0 || r.Leases != 0 || strings.Join(r.Trusted, ",") != others {
+			t.Errorf("reputation as %s see it: %+v; want no lease counted, score 0, the trusted named", others, r)
+		}
+		b.getJSON("/api/v1/providers/"+storetest.Address(3).Hex()+"?trusted="+storetest.Address(1).Hex(), &seen)
+		if r := seen.Reputation; r.Score != 3 || r.Leases != 3 {
+			t.Errorf("reputation as %s sees it: %+v; want its 3 leases, score 3", storetest.Address(1).Hex(), r)
+		}
 	})
 
 	t.Run("market", func(t *testing.T) {
@@ -359,6 +375,9 @@ func TestBadRequests(t *testing.T) {
 		{"inverted range", "GET", "/api/v1/leases?from=2026-02-01&to=2026-01-01", "", nil, 400, "not before"},
 		{"bad boolean", "GET", "/api/v1/providers?simulated=maybe", "", nil, 400, "true or false"},
 		{"bad address", "GET", "/api/v1/providers/0x12", "", nil, 400, "not an address"},
+		{"bad trusted tenant", "GET", "/api/v1/providers/" + storetest.Address(3).Hex() + "?trusted=0x12", "", nil, 400, "not an address"},
+		{"too many trusted tenants", "GET", "/api/v1/providers/" + storetest.Address(3).Hex() + "?trusted=" + strings.Repeat(storetest.Address(1).Hex()+",", 64) + storetest.Address(1).Hex(), "", nil, 400, "at most 64"},
+		{"a trusted tenant twice", "GET", "/api/v1/providers/" + storetest.Address(3).Hex() + "?trusted=" + storetest.Address(1).Hex() + "," + storetest.Address(1).Hex(), "", nil, 400, "twice"},
 		{"price window too long", "GET", "/api/v1/market/prices?from=2020-01-01&to=2026-01-01", "", nil, 400, "366 days"},
 		{"unknown lease", "GET", "/api/v1/leases/0x" + strings.Repeat("ab", 32), "", nil, 404, "not found"},
 		{"unknown endpoint", "GET", "/api/v1/nothing", "", nil, 404, "no such"},

@@ -168,11 +168,26 @@ func (s *Server) listProviders(r *http.Request) (any, error) {
 	return pageOf(page.Providers, page.Next, providerOut), nil
 }
 
+// getProvider answers one provider; with ?trusted=0x..,0x.. its
+// reputation counts only those tenants' leases.
 func (s *Server) getProvider(r *http.Request) (any, error) {
-	address := func(r *http.Request) (common.Address, error) {
-		return parseAddress("address", chi.URLParam(r, "address"))
+	p, err := readParams(r, "trusted")
+	if err != nil {
+		return nil, err
 	}
-	return one(r, address, s.cfg.Store.Provider, providerOut)
+	addr, err := parseAddress("address", chi.URLParam(r, "address"))
+	if err != nil {
+		return nil, err
+	}
+	trusted, err := p.addresses("trusted", store.MaxTrusted)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.cfg.Store.Provider(r.Context(), addr, trusted...)
+	if err != nil {
+		return nil, err
+	}
+	return providerOut(v), nil
 }
 
 // hashParam reads the hash in the path parameter name.

@@ -243,6 +243,8 @@ type reputationJSON struct {
 	Earned        string `json:"earned"`
 	// TopTenants is only in one provider's answer.
 	TopTenants *[]tenantCreditJSON `json:"topTenants,omitempty"`
+	// Trusted are the only tenants whose leases were counted, when asked.
+	Trusted []string `json:"trusted,omitempty"`
 }
 
 type tenantCreditJSON struct {
@@ -265,6 +267,9 @@ func reputationOut(r store.Reputation) reputationJSON {
 			top[i] = tenantCreditJSON{Tenant: t.Tenant.Hex(), Leases: t.Leases, Paid: amount(t.Paid), Credit: t.Credit}
 		}
 		out.TopTenants = &top
+	}
+	for _, t := range r.Trusted {
+		out.Trusted = append(out.Trusted, t.Hex())
 	}
 	return out
 }

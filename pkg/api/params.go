@@ -78,6 +78,31 @@ func (p params) address(name string) (*common.Address, error) {
 	return &a, nil
 }
 
+// addresses reads the parameter name as a comma-separated list of at most
+// limit distinct addresses (none when absent).
+func (p params) addresses(name string, limit int) ([]common.Address, error) {
+	v := p.get(name)
+	if v == "" {
+		return nil, nil
+	}
+	parts := strings.Split(v, ",")
+	if len(parts) > limit {
+		return nil, invalid("%s lists %d addresses, at most %d", name, len(parts), limit)
+	}
+	out := make([]common.Address, 0, len(parts))
+	for _, s := range parts {
+		a, err := parseAddress(name, strings.TrimSpace(s))
+		if err != nil {
+			return nil, err
+		}
+		if slices.Contains(out, a) {
+			return nil, invalid("%s lists %s twice", name, a.Hex())
+		}
+		out = append(out, a)
+	}
+	return out, nil
+}
+
 func parseAddress(name, v string) (common.Address, error) {
 	if !strings.HasPrefix(v, "0x") || !common.IsHexAddress(v) {
 		return common.Address{}, invalid("%s %q is not an address: want 0x and 40 hex digits", name, clip(v))

@@ -31,7 +31,7 @@ type Store interface {
 	Transcripts(ctx context.Context, f store.TranscriptFilter) (store.TranscriptPage, error)
 	Transcript(ctx context.Context, hash common.Hash) (store.Transcript, error)
 	Providers(ctx context.Context, f store.ProviderFilter) (store.ProviderPage, error)
-	Provider(ctx context.Context, addr common.Address) (store.Provider, error)
+	Provider(ctx context.Context, addr common.Address, trusted ...common.Address) (store.Provider, error)
 	WinningPrices(ctx context.Context, from, to time.Time, gpuModel string) ([]store.PricePoint, error)
 	Summary(ctx context.Context) (store.Summary, error)
 	Ping(ctx context.Context) error

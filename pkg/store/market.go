@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -55,10 +56,11 @@ SELECT p.address, coalesce(p.peer_id, ''), p.inventory, p.gpu_models, p.gpu_coun
 FROM providers p
 CROSS JOIN LATERAL (` + providerReputationSQL + `) r`
 	// oneProviderSQL reads provider $1 with its $2 top tenants, rating
-	// its leases once.
+	// its leases once: all of them, or only those of the tenants in $3
+	// when it is not empty.
 	oneProviderSQL = `
 WITH t AS (` + perTenantSQL + ratedLeasesSQL + `
-WHERE l.provider = $1` + perTenantEndSQL + `)` + providerColumns + `, top.*
+WHERE l.provider = $1 AND (cardinality($3::bytea[]) = 0 OR l.tenant = ANY ($3::bytea[]))` + perTenantEndSQL + `)` + providerColumns + `, top.*
 FROM providers p, (SELECT ` + reputationColumns + ` FROM t) r, (` + topTenantsColumns + `) top
 WHERE p.address = $1`
 )
@@ -126,14 +128,27 @@ func (s *Store) Providers(ctx context.Context, f ProviderFilter) (ProviderPage, 
 }
 
 // Provider reads one provider, or ErrNotFound. Its reputation lists the
-// tenants that added most to its score (TopTenants, never nil).
-func (s *Store) Provider(ctx context.Context, addr common.Address) (Provider, error) {
-	p, err := scanProvider(s.pool.QueryRow(ctx, oneProviderSQL, addr.Bytes(), TopTenantsShown), &topTenantsTargets{})
+// tenants that added most to its score (TopTenants, never nil). With
+// trusted tenants (at most MaxTrusted), its reputation counts only their
+// leases: the score as they see it, which no key they do not know of can
+// raise or lower.
+func (s *Store) Provider(ctx context.Context, addr common.Address, trusted ...common.Address) (Provider, error) {
+	if len(trusted) > MaxTrusted {
+		return Provider{}, fmt.Errorf("provider %s: %d trusted tenants, at most %d", addr.Hex(), len(trusted), MaxTrusted)
+	}
+	among := make([][]byte, len(trusted))
+	for i, t := range trusted {
+		among[i] = t.Bytes()
+	}
+	p, err := scanProvider(s.pool.QueryRow(ctx, oneProviderSQL, addr.Bytes(), TopTenantsShown, among), &topTenantsTargets{})
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Provider{}, fmt.Errorf("provider %s: %w", addr.Hex(), ErrNotFound)
 	}
 	if err != nil {
 		return Provider{}, fmt.Errorf("read provider %s: %w", addr.Hex(), err)
+	}
+	if len(trusted) > 0 {
+		p.Reputation.Trusted = slices.Clone(trusted)
 	}
 	return p, nil
 }

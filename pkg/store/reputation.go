@@ -73,7 +73,14 @@ type Reputation struct {
 	// TopTenants are the tenants that contributed most to Credit, most
 	// first (at most TopTenantsShown); only Store.Provider fills it.
 	TopTenants []TenantCredit
+	// Trusted are the only tenants whose leases were counted, when the
+	// score was asked for as they see it (Store.Provider's trusted);
+	// nil when every tenant's were.
+	Trusted []common.Address
 }
+
+// MaxTrusted is how many trusted tenants a score may be asked for with.
+const MaxTrusted = 64
 
 // TenantCredit is what one tenant's leases added to a provider's score.
 type TenantCredit struct {

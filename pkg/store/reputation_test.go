@@ -3,6 +3,7 @@ package store_test
 import (
 	"fmt"
 	"math/big"
+	"slices"
 	"testing"
 	"time"
 
@@ -192,6 +193,41 @@ func TestAttackReputationFarming(t *testing.T) {
 		}
 		if r := reputationOf(t, s, honest); r.PayingTenants != 6 || r.Credit != 55 || len(r.TopTenants) != store.TopTenantsShown {
 			t.Errorf("reputation %+v; want credit 55 from 6 paying tenants, the top %d listed", r, store.TopTenantsShown)
+		}
+	})
+
+	// Fresh keys that each pay a whole hour do raise the score that counts
+	// every tenant; the score as trusted tenants see it counts only their
+	// leases, which the farmer's keys are not.
+	t.Run("fresh keys paying whole hours, as trusted tenants see it", func(t *testing.T) {
+		s, _ := storetest.New(t)
+		var c ledger
+		for i := range 10 {
+			c.add(life{tenant: freshKey("farmer", i), provider: farmer, price: price, ran: time.Hour, end: store.KindClosed, closer: farmer})
+		}
+		customers := []common.Address{freshKey("customer", 0), freshKey("customer", 1)}
+		c.add(life{tenant: customers[0], provider: honest, price: price, ran: time.Hour, end: store.KindClosed, closer: honest})
+		// A griefer the customers do not know reclaims a lease of the
+		// honest provider: as they see it, that costs nothing either.
+		c.add(life{tenant: freshKey("griefer", 0), provider: honest, price: price, end: store.KindReclaimed})
+		c.apply(t, s)
+		if got := scoreOf(t, s, farmer); got != 100 {
+			t.Errorf("score counting every tenant after 10 fresh keys paid an hour each: %d, want 100", got)
+		}
+		for _, tt := range []struct {
+			who  common.Address
+			want uint64
+		}{{farmer, 0}, {honest, 10}} {
+			p, err := s.Provider(testContext(t), tt.who, customers...)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got := p.Reputation.Score(); got != tt.want || !slices.Equal(p.Reputation.Trusted, customers) {
+				t.Errorf("%s as the customers see it: score %d, trusted %v; want %d, counted among %v", tt.who.Hex(), got, p.Reputation.Trusted, tt.want, customers)
+			}
+		}
+		if _, err := s.Provider(testContext(t), honest, make([]common.Address, store.MaxTrusted+1)...); err == nil {
+			t.Errorf("a score asked for with %d trusted tenants was given, want it refused", store.MaxTrusted+1)
 		}
 	})
 }

@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 
@@ -42,6 +43,10 @@ type BrokerReputation struct {
 	BaseURL string
 	// Client sends the requests (nil: http.DefaultClient).
 	Client *http.Client
+	// Trusted, when set, are the only tenants whose leases count (at most
+	// 64): each provider's score as they see it, which keys they do not
+	// know of cannot raise (docs/reputation.md).
+	Trusted []common.Address
 }
 
 // Scores asks the broker for each provider's score, a few at once. A
@@ -96,6 +101,13 @@ func (b *BrokerReputation) score(ctx context.Context, p common.Address) (uint64,
 	u, err := url.JoinPath(b.BaseURL, "api/v1/providers", p.Hex())
 	if err != nil {
 		return 0, fmt.Errorf("broker URL %q: %w", b.BaseURL, err)
+	}
+	if len(b.Trusted) > 0 {
+		list := make([]string, len(b.Trusted))
+		for i, t := range b.Trusted {
+			list[i] = t.Hex()
+		}
+		u += "?" + url.Values{"trusted": {strings.Join(list, ",")}}.Encode()
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {

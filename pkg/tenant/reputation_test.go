@@ -69,6 +69,13 @@ func TestBrokerReputation(t *testing.T) {
 	if d := cmp.Diff(want, got); d != "" {
 		t.Errorf("scores (-want +got):\n%s", d)
 	}
+	// As tenants see it: the one that paid, and one that never did.
+	for trusted, score := range map[common.Address]uint64{tenant: 10, unknown: 0} {
+		seen := &BrokerReputation{BaseURL: rep.BaseURL, Trusted: []common.Address{trusted}}
+		if got, err := seen.Scores(ctx, []common.Address{rated}); err != nil || got[rated] != score {
+			t.Errorf("%s's score as %s sees it: %v, %v; want %d", rated.Hex(), trusted.Hex(), got, err, score)
+		}
+	}
 
 	// The tie-break: two bids at one price, the unrated provider's first.
 	down := httptest.NewServer(http.NotFoundHandler())
