@@ -289,8 +289,16 @@ func (m *Market) NewTenant(name string, records *tenant.LeaseDir, boot []*networ
 	t := m.t
 	t.Helper()
 	node := m.Node(name, "", boot...)
+	// Its orders reach them: each has been seen to take orders.
 	testenv.Eventually(t, 30*time.Second, name+" reaches its peers", func() (bool, string, error) {
-		return len(node.Peers()) >= len(boot), fmt.Sprintf("%d of %d", len(node.Peers()), len(boot)), nil
+		taking := node.OrderPeers()
+		n := 0
+		for _, b := range boot {
+			if slices.Contains(taking, b.ID()) {
+				n++
+			}
+		}
+		return n == len(boot), fmt.Sprintf("%d of %d take its orders", n, len(boot)), nil
 	})
 	if records == nil {
 		records = tenant.NewLeaseDir(t.TempDir())

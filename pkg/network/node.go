@@ -465,6 +465,10 @@ func (n *Node) PeerAddrs(p peer.ID) []ma.Multiaddr {
 // Peers are the peers the node is connected to.
 func (n *Node) Peers() []peer.ID { return n.host.Network().Peers() }
 
+// OrderPeers are the peers the node knows to take orders: those subscribed
+// to the orders topic, whom an order it publishes reaches.
+func (n *Node) OrderPeers() []peer.ID { return n.orders.ListPeers() }
+
 // PeerScore is the gossip score the node last computed for p (refreshed
 // every ScoreInterval); false if it holds none.
 func (n *Node) PeerScore(p peer.ID) (float64, bool) {

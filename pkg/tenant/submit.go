@@ -454,12 +454,13 @@ func (c *Client) queue(ctx context.Context, job *jobspec.Job, queueTimeout time.
 	}
 }
 
-// waitPeer waits up to PeerTimeout for a first market peer.
+// waitPeer waits up to PeerTimeout for a first market peer that takes
+// orders, so that the first auction is not lost to an empty topic.
 func (c *Client) waitPeer(ctx context.Context) error {
 	deadline := time.Now().Add(c.cfg.PeerTimeout)
 	tick := time.NewTicker(100 * time.Millisecond)
 	defer tick.Stop()
-	for len(c.cfg.Market.Peers()) == 0 {
+	for len(c.cfg.Market.OrderPeers()) == 0 {
 		if time.Now().After(deadline) {
 			return ErrNoPeer
 		}

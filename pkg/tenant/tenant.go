@@ -40,7 +40,9 @@ import (
 // a *network.Node).
 type Market interface {
 	ID() peer.ID
-	Peers() []peer.ID
+	// OrderPeers are the peers known to take orders: an order published
+	// reaches them.
+	OrderPeers() []peer.ID
 	PublishOrder(ctx context.Context, so auction.SignedOrder) error
 	ServeAuction(a *auction.Auction, onBid func(network.BidReceipt)) (Auctioneer, error)
 	// Lease is the tenant's line to its lease at provider (its peer ID and
