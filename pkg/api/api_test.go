@@ -6,6 +6,7 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strings"
 	"testing"
 
@@ -197,6 +198,19 @@ func TestLeasesAPI(t *testing.T) {
 		if r := seen.Reputation; r.Score != 0 || r.Leases != 0 || strings.Join(r.Trusted, ",") != others {
 			t.Errorf("reputation as %s see it: %+v; want no lease counted, score 0, the trusted named", others, r)
 		}
+		var q struct {
+			Min       uint64
+			Providers []string
+			More      bool
+		}
+		b.getJSON("/api/v1/providers/qualified?min=3", &q)
+		if q.Min != 3 || !slices.Contains(q.Providers, storetest.Address(3).Hex()) || q.More {
+			t.Errorf("qualified at 3: %+v; want %s among them", q, storetest.Address(3).Hex())
+		}
+		b.getJSON("/api/v1/providers/qualified?min=3&trusted="+others, &q)
+		if len(q.Providers) != 0 {
+			t.Errorf("qualified at 3 as %s see it: %+v; want none", others, q)
+		}
 		b.getJSON("/api/v1/providers/"+storetest.Address(3).Hex()+"?trusted="+storetest.Address(1).Hex(), &seen)
 		if r := seen.Reputation; r.Score != 3 || r.Leases != 3 {
 			t.Errorf("reputation as %s sees it: %+v; want its 3 leases, score 3", storetest.Address(1).Hex(), r)
@@ -375,6 +389,9 @@ func TestBadRequests(t *testing.T) {
 		{"inverted range", "GET", "/api/v1/leases?from=2026-02-01&to=2026-01-01", "", nil, 400, "not before"},
 		{"bad boolean", "GET", "/api/v1/providers?simulated=maybe", "", nil, 400, "true or false"},
 		{"bad address", "GET", "/api/v1/providers/0x12", "", nil, 400, "not an address"},
+		{"qualified without a floor", "GET", "/api/v1/providers/qualified", "", nil, 400, "want the reputation floor"},
+		{"qualified at zero", "GET", "/api/v1/providers/qualified?min=0", "", nil, 400, "at least 1"},
+		{"qualified at a negative floor", "GET", "/api/v1/providers/qualified?min=-1", "", nil, 400, "at least 1"},
 		{"bad trusted tenant", "GET", "/api/v1/providers/" + storetest.Address(3).Hex() + "?trusted=0x12", "", nil, 400, "not an address"},
 		{"too many trusted tenants", "GET", "/api/v1/providers/" + storetest.Address(3).Hex() + "?trusted=" + strings.Repeat(storetest.Address(1).Hex()+",", 64) + storetest.Address(1).Hex(), "", nil, 400, "at most 64"},
 		{"a trusted tenant twice", "GET", "/api/v1/providers/" + storetest.Address(3).Hex() + "?trusted=" + storetest.Address(1).Hex() + "," + storetest.Address(1).Hex(), "", nil, 400, "twice"},

@@ -8,6 +8,7 @@ import (
 	"math/big"
 	"mime"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -188,6 +189,58 @@ func (s *Server) getProvider(r *http.Request) (any, error) {
 		return nil, err
 	}
 	return providerOut(v), nil
+}
+
+// MaxQualified is how many providers GET /api/v1/providers/qualified
+// lists; more says when others qualify too.
+const MaxQualified = 10_000
+
+// qualifiedJSON is the providers at a reputation floor.
+type qualifiedJSON struct {
+	Rule      string   `json:"rule"`
+	Min       uint64   `json:"min"`
+	Trusted   []string `json:"trusted,omitempty"`
+	Providers []string `json:"providers"`
+	// More: other providers qualify too, past MaxQualified.
+	More bool `json:"more"`
+}
+
+// qualified answers the providers whose score is at least ?min= (as the
+// ?trusted= tenants see it, when given), highest first. Like the market
+// aggregates it scores every provider, so it is computed once per TTL per
+// question, a few at a time.
+func (s *Server) qualified(r *http.Request) (any, error) {
+	p, err := readParams(r, "min", "trusted")
+	if err != nil {
+		return nil, err
+	}
+	min, err := strconv.ParseUint(p.get("min"), 10, 64)
+	if err != nil || min == 0 {
+		return nil, invalid("min %q: want the reputation floor, a whole number of at least 1", clip(p.get("min")))
+	}
+	trusted, err := p.addresses("trusted", store.MaxTrusted)
+	if err != nil {
+		return nil, err
+	}
+	key := fmt.Sprint("qualified|", min, "|", trusted)
+	v, err := s.aggregates.get(r.Context(), key, func(ctx context.Context) (any, error) {
+		addrs, more, err := s.cfg.Store.Qualified(ctx, min, trusted, MaxQualified)
+		if err != nil {
+			return nil, err
+		}
+		out := qualifiedJSON{Rule: store.ReputationRule, Min: min, Providers: make([]string, len(addrs)), More: more}
+		for i, a := range addrs {
+			out.Providers[i] = a.Hex()
+		}
+		for _, t := range trusted {
+			out.Trusted = append(out.Trusted, t.Hex())
+		}
+		return out, nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return v, nil
 }
 
 // hashParam reads the hash in the path parameter name.

@@ -32,6 +32,7 @@ type Store interface {
 	Transcript(ctx context.Context, hash common.Hash) (store.Transcript, error)
 	Providers(ctx context.Context, f store.ProviderFilter) (store.ProviderPage, error)
 	Provider(ctx context.Context, addr common.Address, trusted ...common.Address) (store.Provider, error)
+	Qualified(ctx context.Context, min uint64, trusted []common.Address, limit int) ([]common.Address, bool, error)
 	WinningPrices(ctx context.Context, from, to time.Time, gpuModel string) ([]store.PricePoint, error)
 	Summary(ctx context.Context) (store.Summary, error)
 	Ping(ctx context.Context) error
@@ -171,6 +172,7 @@ func (s *Server) routes() chi.Router {
 		r.Get("/leases", s.handle(s.listLeases))
 		r.Get("/leases/{id}", s.handle(s.getLease))
 		r.Get("/providers", s.handle(s.listProviders))
+		r.Get("/providers/qualified", s.handle(s.qualified))
 		r.Get("/providers/{address}", s.handle(s.getProvider))
 		r.Get("/market/prices", s.handle(func(r *http.Request) (any, error) { return s.prices(r) }))
 		r.Get("/market/summary", s.marketSummary)

@@ -5,6 +5,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 )
 
@@ -130,5 +131,66 @@ func TestAttackAuctionMemory(t *testing.T) {
 	}
 	if tr.Winner != cheapest || int(tr.Omitted) != MaxAuctionBids-MaxTranscriptBids {
 		t.Errorf("winner %s, %d omitted; want the cheapest bid %s and %d omitted", tr.Winner.Hex(), tr.Omitted, cheapest.Hex(), MaxAuctionBids-MaxTranscriptBids)
+	}
+}
+
+// TestAttackFloorCrowdOut: with a reputation floor, throwaway keys fill an
+// auction with bids under every qualifying provider's price. Kept by price
+// alone, they push the qualifying bid out (it is refused: the auction is
+// full of cheaper bids) and the auction ends without a winner. An auction
+// that admits the providers known to reach the floor drops a throwaway
+// bid for the qualifying one, and refuses more throwaway bids once full.
+func TestAttackFloorCrowdOut(t *testing.T) {
+	tenant, good := testKey(t, 1), testKey(t, 2)
+	order := mustSignOrder(t, sampleOrder(addr(tenant)), tenant)
+	const floor = 20
+	scores := map[common.Address]uint64{addr(good): 30}
+	junk := func(t *testing.T, a *Auction, price int64) error {
+		k, err := crypto.GenerateKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		sb, err := testDomain.SignBid(sampleBid(order.Hash, addr(k), price), NewKeySigner(k))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = a.Add(sb, t0)
+		return err
+	}
+	run := func(t *testing.T, admitted bool) (Transcript, error) {
+		a, err := NewAuction(testDomain, order, func(p common.Address) uint64 { return scores[p] }, WithMinReputation(floor))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if admitted {
+			a.AdmitOnly(func(p common.Address) bool { return scores[p] >= floor })
+		}
+		for i := range MaxAuctionBids {
+			if err := junk(t, a, 1_000_000+int64(i)); err != nil {
+				t.Fatalf("throwaway bid %d: %v", i, err)
+			}
+		}
+		qualifying, err := testDomain.SignBid(sampleBid(order.Hash, addr(good), 3_000_000), NewKeySigner(good))
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, addErr := a.Add(qualifying, t0)
+		if admitted {
+			if err := junk(t, a, 500_000); !errors.Is(err, ErrNotAdmitted) {
+				t.Errorf("a throwaway bid to a full auction: %v, want ErrNotAdmitted", err)
+			}
+		}
+		tr, err := a.Close(t0.Add(30*time.Second), NewKeySigner(tenant))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tr, addErr
+	}
+	want := sampleBid(order.Hash, addr(good), 3_000_000)
+	if tr, err := run(t, true); err != nil || tr.Winner != testDomain.BidHash(&want) {
+		t.Errorf("admitting the providers at the floor: the qualifying bid %v, winner %s; want it kept and winning", err, tr.Winner.Hex())
+	}
+	if tr, err := run(t, false); err == nil || tr.Winner != (common.Hash{}) {
+		t.Errorf("admitting everyone: the qualifying bid %v, winner %s; the test no longer shows the crowd-out it guards against", err, tr.Winner.Hex())
 	}
 }

@@ -154,6 +154,9 @@ var (
 	// ErrAuctionFull: the auction holds MaxAuctionBids bids and the bid
 	// beats none of them.
 	ErrAuctionFull = errors.New("auction full")
+	// ErrNotAdmitted: the auction takes bids only from the providers its
+	// auctioneer admits (AdmitOnly).
+	ErrNotAdmitted = errors.New("provider not admitted")
 )
 
 // Verdict is the auctioneer's answer to a recorded bid: Reason is
@@ -170,6 +173,8 @@ type Auction struct {
 	order      VerifiedOrder
 	reputation func(common.Address) uint64
 	rule       ruleParams
+	// admit, when set, is the only providers whose bids Add takes.
+	admit func(common.Address) bool
 
 	mu        sync.Mutex
 	cands     []Candidate
@@ -196,6 +201,15 @@ func NewAuction(d Domain, order VerifiedOrder, reputation func(common.Address) u
 
 // Order is the order under auction.
 func (a *Auction) Order() *VerifiedOrder { return &a.order }
+
+// AdmitOnly ranks the bids of providers admit says no to last for the
+// auction's MaxAuctionBids places: once the auction is full, such a bid
+// is dropped for any other, and a new one is refused (ErrNotAdmitted).
+// With a reputation floor, admitting the providers known to reach it keeps
+// throwaway keys from crowding the qualifying bids out, while an auction
+// that is not full records every bid and its fate as before. It is called
+// before any bid arrives.
+func (a *Auction) AdmitOnly(admit func(common.Address) bool) { a.admit = admit }
 
 // Add takes a bid that arrived at arrival. It refuses, with an error and
 // without recording it, a bid that is malformed, badly signed, for another
@@ -238,6 +252,9 @@ func (a *Auction) Add(sb SignedBid, arrival time.Time) (Verdict, error) {
 	}
 	v := verdict(&a.order.Order, b)
 	if len(a.cands) >= MaxAuctionBids {
+		if a.admit != nil && !a.admit(b.Provider) {
+			return Verdict{}, fmt.Errorf("%w: the auction is full, and takes more bids only from providers known to reach the reputation floor %d; %s is not one", ErrNotAdmitted, a.rule.minReputation, b.Provider.Hex())
+		}
 		i := a.dropFor(b, v)
 		if i < 0 {
 			return Verdict{}, fmt.Errorf("%w: it holds %d bids and %s beats none of them", ErrAuctionFull, len(a.cands), b.PricePerHour)
@@ -256,6 +273,13 @@ func (a *Auction) Add(sb SignedBid, arrival time.Time) (Verdict, error) {
 func (a *Auction) dropFor(b *Bid, v Verdict) int {
 	if v.Reason != ReasonEligible {
 		return -1
+	}
+	if a.admit != nil {
+		for i := range a.cands {
+			if !a.admit(a.cands[i].Bid.Bid.Provider) {
+				return i
+			}
+		}
 	}
 	dearest := -1
 	for i := range a.cands {

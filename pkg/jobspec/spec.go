@@ -274,10 +274,16 @@ func (r *Resources) check(p *problems, req *auction.Requirements) {
 }
 
 // Order is the job as an order from tenant, auctioned by auctioneer (a
-// libp2p peer ID), whose bid window opens at now. leaseWindow is how long
-// after the window closes the order stays valid for opening its lease.
+// libp2p peer ID), whose bid window opens at now. Its bid deadline is a
+// whole second, rounded up: the window is at least BidWindow long.
+// leaseWindow is how long after the window closes the order stays valid
+// for opening its lease.
 func (j *Job) Order(tenant common.Address, auctioneer string, now time.Time, nonce uint64, leaseWindow time.Duration) auction.Order {
-	deadline := uint64(now.Add(j.BidWindow).Unix())
+	end := now.Add(j.BidWindow)
+	deadline := uint64(end.Unix())
+	if end.Nanosecond() > 0 {
+		deadline++
+	}
 	return auction.Order{
 		Tenant:          tenant,
 		Auctioneer:      auctioneer,

@@ -65,6 +65,11 @@ func TestParseFull(t *testing.T) {
 	if o.BidDeadline != 1_000_003 || o.Expiry != 1_000_603 || o.MaxDuration != 7200 || o.Nonce != 9 {
 		t.Errorf("order times: deadline %d expiry %d maxDuration %d nonce %d", o.BidDeadline, o.Expiry, o.MaxDuration, o.Nonce)
 	}
+	// Within a second, the deadline rounds up: the window is never shorter
+	// than asked.
+	if o := j.Order(common.Address{7}, "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN", now.Add(900*time.Millisecond), 9, 10*time.Minute); o.BidDeadline != 1_000_004 {
+		t.Errorf("order at 1000000.9 with a 3 s window: deadline %d, want 1000004", o.BidDeadline)
+	}
 	for _, e := range o.Job.Env {
 		if e.Name == "API_KEY" {
 			t.Error("a secret is in the public order")

@@ -6,6 +6,7 @@ import (
 	"math/big"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
 )
 
@@ -180,6 +181,46 @@ const (
 	providerReputationSQL = `SELECT ` + reputationColumns + ` FROM (` + perTenantSQL + ratedLeasesSQL + `
 WHERE l.provider = p.address` + perTenantEndSQL + `) t`
 )
+
+// qualifiedSQL is the providers whose score is at least $2 (at least 1),
+// counting the leases of the tenants in $1 only when it is not empty: the
+// highest score first, at most $3 of them.
+var qualifiedSQL = fmt.Sprintf(`SELECT provider FROM (%s%s
+WHERE cardinality($1::bytea[]) = 0 OR l.tenant = ANY ($1::bytea[])%s) t
+GROUP BY provider
+HAVING sum(credit) - %d * sum(reclaimed) - %d * sum(failed) >= $2
+ORDER BY sum(credit) - %d * sum(reclaimed) - %d * sum(failed) DESC, provider
+LIMIT $3`, perTenantSQL, ratedLeasesSQL, perTenantEndSQL, ReclaimPenalty, FailurePenalty, ReclaimPenalty, FailurePenalty)
+
+// Qualified lists the providers whose Score is at least min (at least 1),
+// as the trusted tenants see it when any are given (at most MaxTrusted):
+// the highest first, at most limit of them; more tells that others
+// qualify too.
+func (s *Store) Qualified(ctx context.Context, min uint64, trusted []common.Address, limit int) (providers []common.Address, more bool, err error) {
+	if min == 0 || limit <= 0 || len(trusted) > MaxTrusted {
+		return nil, false, fmt.Errorf("qualified providers: want a floor of at least 1, a positive limit and at most %d trusted tenants", MaxTrusted)
+	}
+	among := make([][]byte, len(trusted))
+	for i, t := range trusted {
+		among[i] = t.Bytes()
+	}
+	rows, err := s.pool.Query(ctx, qualifiedSQL, among, min, limit+1)
+	if err != nil {
+		return nil, false, fmt.Errorf("qualified providers: %w", err)
+	}
+	addrs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (common.Address, error) {
+		var b []byte
+		err := r.Scan(&b)
+		return common.BytesToAddress(b), err
+	})
+	if err != nil {
+		return nil, false, fmt.Errorf("qualified providers: %w", err)
+	}
+	if len(addrs) > limit {
+		return addrs[:limit], true, nil
+	}
+	return addrs, false, nil
+}
 
 // reputationTargets are scan targets for reputationColumns.
 type reputationTargets struct {

@@ -226,6 +226,23 @@ func TestAttackReputationFarming(t *testing.T) {
 				t.Errorf("%s as the customers see it: score %d, trusted %v; want %d, counted among %v", tt.who.Hex(), got, p.Reputation.Trusted, tt.want, customers)
 			}
 		}
+		// The providers at a floor of 10, counting every tenant and as the
+		// customers see it.
+		for _, tt := range []struct {
+			trusted []common.Address
+			limit   int
+			want    []common.Address
+			more    bool
+		}{
+			{nil, 10, []common.Address{farmer}, false}, // the griefer's reclaim counts
+			{customers, 10, []common.Address{honest}, false},
+			{append(slices.Clone(customers), freshKey("farmer", 0), freshKey("farmer", 1)), 1, []common.Address{farmer}, true},
+		} {
+			got, more, err := s.Qualified(testContext(t), 10, tt.trusted, tt.limit)
+			if err != nil || !slices.Equal(got, tt.want) || more != tt.more {
+				t.Errorf("qualified at 10 among %v, at most %d: %v, more %v, %v; want %v, more %v", tt.trusted, tt.limit, got, more, err, tt.want, tt.more)
+			}
+		}
 		if _, err := s.Provider(testContext(t), honest, make([]common.Address, store.MaxTrusted+1)...); err == nil {
 			t.Errorf("a score asked for with %d trusted tenants was given, want it refused", store.MaxTrusted+1)
 		}

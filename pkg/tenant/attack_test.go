@@ -191,6 +191,16 @@ type scores map[common.Address]uint64
 
 var _ tenant.Reputation = scores(nil)
 
+func (s scores) Qualified(_ context.Context, min uint64) ([]common.Address, bool, error) {
+	var out []common.Address
+	for p, score := range s {
+		if score >= min {
+			out = append(out, p)
+		}
+	}
+	return out, true, nil
+}
+
 func (s scores) Scores(_ context.Context, providers []common.Address) (map[common.Address]uint64, error) {
 	out := make(map[common.Address]uint64, len(providers))
 	for _, p := range providers {

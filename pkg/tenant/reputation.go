@@ -9,6 +9,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -21,6 +22,9 @@ import (
 // price the higher score wins (*BrokerReputation asks a broker).
 type Reputation interface {
 	Scores(ctx context.Context, providers []common.Address) (map[common.Address]uint64, error)
+	// Qualified lists the providers whose score is at least min (at least
+	// 1); complete is false when it lists only some of them.
+	Qualified(ctx context.Context, min uint64) (providers []common.Address, complete bool, err error)
 }
 
 var _ Reputation = (*BrokerReputation)(nil)
@@ -34,6 +38,9 @@ const (
 	reputationFetches = 8
 	// maxProviderBody caps a broker's answer about one provider.
 	maxProviderBody = 1 << 20
+	// maxQualifiedBody caps a broker's list of qualified providers (at
+	// most 10,000 addresses).
+	maxQualifiedBody = 2 << 20
 )
 
 // BrokerReputation reads providers' reputation scores from a broker's API
@@ -98,20 +105,61 @@ func (b *BrokerReputation) Scores(ctx context.Context, providers []common.Addres
 
 // score fetches one provider's score.
 func (b *BrokerReputation) score(ctx context.Context, p common.Address) (uint64, error) {
-	u, err := url.JoinPath(b.BaseURL, "api/v1/providers", p.Hex())
+	var answer struct {
+		Reputation *struct {
+			Score uint64 `json:"score"`
+		} `json:"reputation"`
+	}
+	found, err := b.get(ctx, "api/v1/providers/"+p.Hex(), nil, maxProviderBody, &answer, func() bool { return answer.Reputation != nil })
+	if err != nil || !found {
+		return 0, err // not found: the broker never saw the provider
+	}
+	return answer.Reputation.Score, nil
+}
+
+// Qualified asks the broker for the providers at the floor min (as the
+// Trusted tenants see them, when set).
+func (b *BrokerReputation) Qualified(ctx context.Context, min uint64) ([]common.Address, bool, error) {
+	var answer struct {
+		Providers []common.Address `json:"providers"`
+		More      bool             `json:"more"`
+	}
+	q := url.Values{"min": {strconv.FormatUint(min, 10)}}
+	found, err := b.get(ctx, "api/v1/providers/qualified", q, maxQualifiedBody, &answer, func() bool { return answer.Providers != nil })
+	if err == nil && !found {
+		err = fmt.Errorf("the broker at %s does not list qualified providers (an older broker)", b.BaseURL)
+	}
 	if err != nil {
-		return 0, fmt.Errorf("broker URL %q: %w", b.BaseURL, err)
+		return nil, false, err
+	}
+	return answer.Providers, !answer.More, nil
+}
+
+// get asks the broker for path (with query, and the Trusted tenants), and
+// decodes an answer of at most limit bytes into v, for which ok says
+// whether the answer was what was asked for. A 404 with a broker's error
+// is not found (false, nil).
+func (b *BrokerReputation) get(ctx context.Context, path string, query url.Values, limit int, v any, ok func() bool) (bool, error) {
+	u, err := url.JoinPath(b.BaseURL, path)
+	if err != nil {
+		return false, fmt.Errorf("broker URL %q: %w", b.BaseURL, err)
 	}
 	if len(b.Trusted) > 0 {
 		list := make([]string, len(b.Trusted))
 		for i, t := range b.Trusted {
 			list[i] = t.Hex()
 		}
-		u += "?" + url.Values{"trusted": {strings.Join(list, ",")}}.Encode()
+		if query == nil {
+			query = url.Values{}
+		}
+		query.Set("trusted", strings.Join(list, ","))
+	}
+	if len(query) > 0 {
+		u += "?" + query.Encode()
 	}
 	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
 	if err != nil {
-		return 0, fmt.Errorf("broker URL %q: %w", b.BaseURL, err)
+		return false, fmt.Errorf("broker URL %q: %w", b.BaseURL, err)
 	}
 	req.Header.Set("Accept", "application/json")
 	client := b.Client
@@ -120,32 +168,29 @@ func (b *BrokerReputation) score(ctx context.Context, p common.Address) (uint64,
 	}
 	resp, err := client.Do(req)
 	if err != nil {
-		return 0, err // names the URL
+		return false, err // names the URL
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxProviderBody+1))
+	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
 	if err != nil {
-		return 0, fmt.Errorf("GET %s: %s: %w", u, resp.Status, err)
+		return false, fmt.Errorf("GET %s: %s: %w", u, resp.Status, err)
 	}
-	if len(body) > maxProviderBody {
-		return 0, fmt.Errorf("GET %s: %s: answer over %d bytes", u, resp.Status, maxProviderBody)
+	if len(body) > limit {
+		return false, fmt.Errorf("GET %s: %s: answer over %d bytes", u, resp.Status, limit)
 	}
-	var answer struct {
-		Reputation *struct {
-			Score uint64 `json:"score"`
-		} `json:"reputation"`
+	var failed struct {
 		Error string `json:"error"`
 	}
-	jsonErr := json.Unmarshal(body, &answer)
 	switch {
-	case resp.StatusCode == http.StatusOK && jsonErr == nil && answer.Reputation != nil:
-		return answer.Reputation.Score, nil
-	case resp.StatusCode == http.StatusNotFound && jsonErr == nil && answer.Error != "":
-		return 0, nil // the broker never saw the provider
-	case jsonErr == nil && answer.Error != "":
-		return 0, fmt.Errorf("GET %s: %s: %s", u, resp.Status, answer.Error)
+	case resp.StatusCode == http.StatusOK && json.Unmarshal(body, v) == nil && ok():
+		return true, nil
+	case json.Unmarshal(body, &failed) == nil && failed.Error != "":
+		if resp.StatusCode == http.StatusNotFound {
+			return false, nil
+		}
+		return false, fmt.Errorf("GET %s: %s: %s", u, resp.Status, failed.Error)
 	}
-	return 0, fmt.Errorf("GET %s: %s: not a broker's answer: %q", u, resp.Status, excerpt(body))
+	return false, fmt.Errorf("GET %s: %s: not a broker's answer: %q", u, resp.Status, excerpt(body))
 }
 
 // excerpt is the start of a body, for an error message.

@@ -438,8 +438,11 @@ func (c *Client) queue(ctx context.Context, job *jobspec.Job, queueTimeout time.
 		if srv != nil {
 			srv.Stop()
 		}
+		// Providers only busy or silent, or an order that reached the
+		// market after its own deadline (a slow moment): another round.
 		var none *NoWinnerError
-		if !errors.As(err, &none) || !none.ForNow() || !c.cfg.Now().Add(delay).Before(giveUp) {
+		again := errors.As(err, &none) && none.ForNow() || win == nil && errors.Is(err, auction.ErrLate)
+		if !again || !c.cfg.Now().Add(delay).Before(giveUp) {
 			return order, win, err
 		}
 		report(Progress{Step: StepQueued, Message: fmt.Sprintf("round %d: %v; auctioning again in %s", res.Rounds, err, delay)})
@@ -487,6 +490,9 @@ func (c *Client) auction(ctx context.Context, so auction.SignedOrder, vo auction
 	if err != nil {
 		return nil, nil, err
 	}
+	if minReputation > 0 && c.cfg.Reputation != nil {
+		c.admitQualified(ctx, a, minReputation, report)
+	}
 	srv, err := c.cfg.Market.ServeAuction(a, func(r network.BidReceipt) {
 		bids.add(r.Bid.Bid.Provider)
 		report(Progress{Step: StepBid, Bid: &r, Message: fmt.Sprintf("bid from %s: %s per hour", r.Bid.Bid.Provider.Hex(), r.Bid.Bid.PricePerHour)})
@@ -532,6 +538,30 @@ func (c *Client) auction(ctx context.Context, so auction.SignedOrder, vo auction
 		}
 	}
 	return nil, srv, &NoWinnerError{Entries: t.Entries, NoBids: res.NoBids, MinReputation: t.MinReputation, Unrated: unrated}
+}
+
+// admitQualified makes auction a take bids only from the providers the
+// reputation source says reach the floor min, so that throwaway keys below
+// it cannot crowd the qualifying bids out of the auction's places. When
+// the list cannot be had, or is not complete, every provider is admitted
+// (and the floor still decides at the close).
+func (c *Client) admitQualified(ctx context.Context, a *auction.Auction, min uint64, report func(Progress)) {
+	ctx, cancel := context.WithTimeout(ctx, reputationTimeout)
+	defer cancel()
+	providers, complete, err := c.cfg.Reputation.Qualified(ctx, min)
+	switch {
+	case err != nil:
+		report(Progress{Step: StepReputation, Message: fmt.Sprintf("the providers at minReputation %d are unknown (%v): every bid is taken, and the floor decides at the close", min, err)})
+	case !complete:
+		report(Progress{Step: StepReputation, Message: fmt.Sprintf("more providers reach minReputation %d than the broker lists: every bid is taken, and the floor decides at the close", min)})
+	default:
+		admitted := make(map[common.Address]bool, len(providers))
+		for _, p := range providers {
+			admitted[p] = true
+		}
+		a.AdmitOnly(func(p common.Address) bool { return admitted[p] })
+		report(Progress{Step: StepReputation, Message: fmt.Sprintf("%d providers reach minReputation %d: bids from others are refused", len(providers), min)})
+	}
 }
 
 // waitWindow waits for the bid deadline, reporting the time left each
