@@ -115,17 +115,24 @@ func TestTranscriptTampering(t *testing.T) {
 			tr := closedAuction(t)
 			tr.Entries = append([]Entry(nil), tr.Entries...)
 			c.edit(&tr)
-			_, _, err := testDomain.Verify(&tr)
-			if c.want == nil {
-				if err != nil {
-					t.Fatalf("Verify: %v", err)
-				}
-				return
-			}
-			if !errors.Is(err, c.want) {
-				t.Fatalf("Verify error = %v, want %v", err, c.want)
-			}
+			wantVerify(t, &tr, c.want)
 		})
+	}
+}
+
+// wantVerify checks that Verify passes tr (want nil) or fails it with an
+// error matching want.
+func wantVerify(t *testing.T, tr *Transcript, want error) {
+	t.Helper()
+	_, _, err := testDomain.Verify(tr)
+	if want == nil {
+		if err != nil {
+			t.Fatalf("Verify: %v", err)
+		}
+		return
+	}
+	if !errors.Is(err, want) {
+		t.Fatalf("Verify error = %v, want %v", err, want)
 	}
 }
 
@@ -284,16 +291,7 @@ func TestTranscriptMinReputationTampering(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			tr, _ := floorAuction(t)
 			c.edit(&tr)
-			_, _, err := testDomain.Verify(&tr)
-			if c.want == nil {
-				if err != nil {
-					t.Fatalf("Verify: %v", err)
-				}
-				return
-			}
-			if !errors.Is(err, c.want) {
-				t.Fatalf("Verify error = %v, want %v", err, c.want)
-			}
+			wantVerify(t, &tr, c.want)
 		})
 	}
 }

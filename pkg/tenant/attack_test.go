@@ -57,12 +57,7 @@ func TestAttackBurst(t *testing.T) {
 	paidTo := make(map[[20]byte]*big.Int)
 	queued := 0
 	for i, res := range results {
-		if errs[i] != nil {
-			t.Errorf("job %d: %v", i, errs[i])
-			continue
-		}
-		if !res.Settled || res.ExitCode != 0 {
-			t.Errorf("job %d: %+v, want it settled with exit 0", i, res)
+		if !settled(t, i, res, errs[i]) {
 			continue
 		}
 		if res.Rounds > 1 {

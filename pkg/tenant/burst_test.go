@@ -43,15 +43,24 @@ func TestAttackBurstAtScale(t *testing.T) {
 	wg.Wait()
 	rounds := 0
 	for i, res := range results {
-		if errs[i] != nil {
-			t.Errorf("job %d: %v", i, errs[i])
-			continue
+		if settled(t, i, res, errs[i]) {
+			rounds += res.Rounds
 		}
-		if !res.Settled || res.ExitCode != 0 {
-			t.Errorf("job %d: %+v, want it settled with exit 0", i, res)
-			continue
-		}
-		rounds += res.Rounds
 	}
 	t.Logf("%d jobs of 5 GPUs on %d providers of 8: all settled, in %d auction rounds", jobs, providers, rounds)
+}
+
+// settled reports whether job i of a burst settled with exit 0, and says
+// why not when it did not.
+func settled(t *testing.T, i int, res *tenant.Result, err error) bool {
+	t.Helper()
+	switch {
+	case err != nil:
+		t.Errorf("job %d: %v", i, err)
+	case !res.Settled || res.ExitCode != 0:
+		t.Errorf("job %d: %+v, want it settled with exit 0", i, res)
+	default:
+		return true
+	}
+	return false
 }
