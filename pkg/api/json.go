@@ -114,15 +114,19 @@ type entryJSON struct {
 }
 
 type transcriptJSON struct {
-	Hash      string      `json:"hash"`
-	OrderHash string      `json:"orderHash"`
-	Rule      string      `json:"rule"`
-	ClosedAt  time.Time   `json:"closedAt"`
-	Winner    *string     `json:"winner"`
-	BidCount  int         `json:"bidCount"`
-	Signature string      `json:"signature"`
-	SeenAt    time.Time   `json:"seenAt"`
-	Entries   []entryJSON `json:"entries,omitempty"`
+	Hash      string    `json:"hash"`
+	OrderHash string    `json:"orderHash"`
+	Rule      string    `json:"rule"`
+	ClosedAt  time.Time `json:"closedAt"`
+	Winner    *string   `json:"winner"`
+	BidCount  int       `json:"bidCount"`
+	// MinReputation is the rule's reputation floor; Omitted the recorded
+	// bids the transcript leaves out. Both are signed.
+	MinReputation uint64      `json:"minReputation"`
+	Omitted       int         `json:"omitted"`
+	Signature     string      `json:"signature"`
+	SeenAt        time.Time   `json:"seenAt"`
+	Entries       []entryJSON `json:"entries,omitempty"`
 	// WhyWinner says in words why the winner won, or why nobody did.
 	WhyWinner string `json:"whyWinner,omitempty"`
 }
@@ -130,7 +134,7 @@ type transcriptJSON struct {
 func (s *Server) transcriptOut(t store.Transcript) transcriptJSON {
 	out := transcriptJSON{
 		Hash: t.Hash.Hex(), OrderHash: t.OrderHash.Hex(), Rule: t.Rule, ClosedAt: t.ClosedAt.UTC(),
-		BidCount: t.BidCount, Signature: t.Signature.String(), SeenAt: t.SeenAt.UTC(),
+		BidCount: t.BidCount, MinReputation: t.MinReputation, Omitted: t.Omitted, Signature: t.Signature.String(), SeenAt: t.SeenAt.UTC(),
 	}
 	if t.Winner != (common.Hash{}) {
 		w := t.Winner.Hex()
@@ -354,7 +358,11 @@ func whyWinner(t store.Transcript, format func(*big.Int) string) string {
 		}
 	}
 	if win == nil {
-		return fmt.Sprintf("No bid qualified: all %d were ruled out (%s).", len(t.Entries), reasonList(reasons))
+		why := fmt.Sprintf("No bid qualified: all %d were ruled out (%s).", len(t.Entries), reasonList(reasons))
+		if t.MinReputation > 0 {
+			why += fmt.Sprintf(" The job asked for a reputation of at least %d.", t.MinReputation)
+		}
+		return why
 	}
 	if len(eligible) == 1 {
 		return fmt.Sprintf("The only eligible bid of %d, at %s per hour.", len(t.Entries), format(win.PricePerHour))

@@ -82,8 +82,8 @@ ON CONFLICT (address) DO UPDATE SET
 WHERE providers.inventory IS NULL OR providers.last_seen <= EXCLUDED.last_seen`
 
 	insertTranscriptSQL = `
-INSERT INTO transcripts (transcript_hash, order_hash, rule, closed_at, winner, bid_count, signature, seen_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+INSERT INTO transcripts (transcript_hash, order_hash, rule, closed_at, winner, bid_count, signature, seen_at, min_reputation, omitted)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)
 ON CONFLICT (transcript_hash) DO NOTHING`
 
 	insertEntrySQL = `
@@ -131,7 +131,7 @@ func (s *Store) SaveTranscript(ctx context.Context, r TranscriptRecord) (bool, e
 	}
 	var isNew bool
 	b.Queue(insertTranscriptSQL, r.Hash.Bytes(), r.Order.Hash.Bytes(), t.Rule, t.ClosedAt.UTC(), winner,
-		int32(len(t.Entries)), t.Signature[:], r.SeenAt.UTC()).Exec(func(tag pgconn.CommandTag) error {
+		int32(len(t.Entries)), t.Signature[:], r.SeenAt.UTC(), numericU64(t.MinReputation), int64(t.Omitted)).Exec(func(tag pgconn.CommandTag) error {
 		isNew = tag.RowsAffected() == 1
 		return nil
 	})

@@ -430,8 +430,13 @@ type Transcript struct {
 	ClosedAt  time.Time
 	// Winner is the winning bid's hash (the lease ID), zero when no bid
 	// qualified.
-	Winner    common.Hash
-	BidCount  int
+	Winner   common.Hash
+	BidCount int
+	// MinReputation is the rule's reputation floor (0: none).
+	MinReputation uint64
+	// Omitted is how many recorded bids the transcript leaves out past the
+	// BidCount it lists.
+	Omitted   int
 	Signature auction.Signature
 	SeenAt    time.Time
 	// Entries are the bids in transcript order; only Transcript fills them.
@@ -457,18 +462,23 @@ type Entry struct {
 	Won    bool
 }
 
-const transcriptColumns = `transcript_hash, order_hash, rule, closed_at, winner, bid_count, signature, seen_at`
+const transcriptColumns = `transcript_hash, order_hash, rule, closed_at, winner, bid_count, signature, seen_at, min_reputation, omitted`
 
 func scanTranscript(row pgx.Row) (Transcript, error) {
 	var (
 		t                     Transcript
 		hash, order, win, sig []byte
-		count                 int32
+		count, omitted        int32
+		floor                 pgtype.Numeric
 	)
-	if err := row.Scan(&hash, &order, &t.Rule, &t.ClosedAt, &win, &count, &sig, &t.SeenAt); err != nil {
+	if err := row.Scan(&hash, &order, &t.Rule, &t.ClosedAt, &win, &count, &sig, &t.SeenAt, &floor, &omitted); err != nil {
 		return Transcript{}, err
 	}
-	t.Hash, t.OrderHash, t.Winner, t.BidCount = common.BytesToHash(hash), common.BytesToHash(order), common.BytesToHash(win), int(count)
+	var err error
+	if t.MinReputation, err = toU64(floor); err != nil {
+		return Transcript{}, err
+	}
+	t.Hash, t.OrderHash, t.Winner, t.BidCount, t.Omitted = common.BytesToHash(hash), common.BytesToHash(order), common.BytesToHash(win), int(count), int(omitted)
 	copy(t.Signature[:], sig)
 	return t, nil
 }

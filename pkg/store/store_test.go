@@ -132,6 +132,9 @@ func TestSaveTranscript(t *testing.T) {
 	if d := cmp.Diff(want, rows); d != "" {
 		t.Errorf("entries (-want +got):\n%s", d)
 	}
+	if got.MinReputation != 0 || got.Omitted != 0 {
+		t.Errorf("transcript: floor %d, %d omitted; want none", got.MinReputation, got.Omitted)
+	}
 	// Providers carry their latest offer, simulated or not.
 	p, err := s.Provider(ctx, storetest.Address(3))
 	if err != nil {
@@ -143,6 +146,24 @@ func TestSaveTranscript(t *testing.T) {
 	var n int
 	if err := storetest.QueryRow(t, dbURL, "SELECT count(*) FROM transcript_entries", &n); n != 3 || err != nil {
 		t.Errorf("transcript entries stored: %d (%v), want 3", n, err)
+	}
+	// A transcript with a reputation floor keeps it: the cheap bid's
+	// provider is below it, and the dearer one wins.
+	floorOrder := market.Order(t, tenant, 8, 2, 4_000_000, "H100")
+	cands := []auction.Candidate{
+		{Bid: market.Bid(t, &floorOrder, storetest.Key(2), 3_000_000, storetest.Offer{Model: "NVIDIA H100 80GB HBM3", Count: 2}), Arrival: market.Now.Add(time.Second)},
+		{Bid: market.Bid(t, &floorOrder, storetest.Key(3), 3_500_000, storetest.Offer{Model: "NVIDIA H100 80GB HBM3", Count: 2}), Arrival: market.Now.Add(2 * time.Second), Reputation: 30},
+	}
+	floorTr, err := market.Domain.NewTranscript(&floorOrder, cands, market.Now.Add(31*time.Second), auction.NewKeySigner(tenant), auction.WithMinReputation(20))
+	if err != nil {
+		t.Fatal(err)
+	}
+	floorRec := market.Record(t, floorTr)
+	if _, err := s.SaveTranscript(ctx, floorRec); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Transcript(ctx, floorRec.Hash); err != nil || got.MinReputation != 20 || got.Winner != cands[1].Bid.Hash || got.Entries[0].Reason != string(auction.ReasonReputation) {
+		t.Errorf("transcript with a floor: %+v, %v; want floor 20, the dearer bid winning, the cheap one below the floor", got, err)
 	}
 }
 
