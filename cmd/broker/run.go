@@ -46,6 +46,11 @@ Events are indexed once their block is --confirmations deep, so a shallow
 reorg never reaches the index; the position is stored with the events, so a
 broker stopped anywhere resumes with nothing lost and nothing doubled.
 
+Several brokers may share one database: all serve, one at a time indexes
+the chain (a PostgreSQL advisory lock), and when it dies another takes
+over from the stored position within about a second. The metric
+tender_broker_ingesting is 1 on the one that indexes.
+
 The broker also joins the market over libp2p (--p2p-listen): it is a
 bootstrap peer for providers and tenants (it prints its addresses as
 "p2p: <multiaddr>" lines), indexes every valid order and auction transcript

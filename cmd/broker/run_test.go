@@ -12,15 +12,13 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
-	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/cli"
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/devchain"
-	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store/storetest"
 )
 
@@ -67,40 +65,8 @@ func TestRunIndexesDevchain(t *testing.T) {
 	// A lease through the escrow, over JSON-RPC.
 	opctx, opcancel := context.WithTimeout(context.Background(), 2*time.Minute)
 	defer opcancel()
-	c, err := lease.Dial(opctx, d.RPCURL, d.Escrow, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer c.Disconnect()
-	tenantKey, _ := d.Key(1)
-	providerKey, _ := d.Key(2)
-	chainID := new(big.Int).SetUint64(d.ChainID)
-	tenant, provider := bind.NewKeyedTransactor(tenantKey, chainID), bind.NewKeyedTransactor(providerKey, chainID)
-	now := uint64(time.Now().Unix())
-	const peer = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
-	order := auction.Order{
-		Tenant: tenant.From, Auctioneer: peer, MaxPricePerHour: big.NewInt(3_600_000), MaxDuration: 3600,
-		BidDeadline: now + 60, Expiry: now + 3600, Nonce: now,
-		Requirements: auction.Requirements{CPUMillis: 1000, MemoryMiB: 1024}, Job: auction.Job{Image: "tender/hello:dev"},
-	}
-	bid, err := c.Domain().SignBid(auction.Bid{
-		OrderHash: c.Domain().OrderHash(&order), Provider: provider.From, PeerID: peer, PricePerHour: big.NewInt(3_600_000),
-		Offer: auction.Offer{CPUMillis: 1000, MemoryMiB: 1024}, Expiry: now + 600, Nonce: now,
-	}, auction.NewKeySigner(providerKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, _, err := c.Open(opctx, tenant, &order, &bid, big.NewInt(3_600_000))
-	if err != nil {
-		t.Fatal(err)
-	}
-	terms := lease.NewTerms(&order, &bid.Bid)
-	if _, err := c.Start(opctx, provider, id, terms); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := c.Close(opctx, provider, id, terms, 0, common.Hash{1}); err != nil {
-		t.Fatal(err)
-	}
+	c := dialEscrow(t, d)
+	id := settleLease(t, c, d, 0)
 	onChain, err := c.Lease(opctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -151,7 +117,13 @@ func TestRunIndexesDevchain(t *testing.T) {
 	if !strings.Contains(stdout.String(), "p2p: /ip4/127.0.0.1/tcp/") {
 		t.Errorf("broker printed no market node address; stdout:\n%s", stdout.String())
 	}
-	order.Nonce++
+	tenantKey, _ := d.Key(1)
+	now := uint64(time.Now().Unix())
+	order := auction.Order{
+		Tenant: crypto.PubkeyToAddress(tenantKey.PublicKey), Auctioneer: "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN", MaxPricePerHour: big.NewInt(3_600_000), MaxDuration: 3600,
+		BidDeadline: now + 60, Expiry: now + 3600, Nonce: now,
+		Requirements: auction.Requirements{CPUMillis: 1000, MemoryMiB: 1024}, Job: auction.Job{Image: "tender/hello:dev"},
+	}
 	signed, err := c.Domain().SignOrder(order, auction.NewKeySigner(tenantKey))
 	if err != nil {
 		t.Fatal(err)

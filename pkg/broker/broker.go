@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -87,15 +88,26 @@ func Run(ctx context.Context, cfg Config) error {
 	defer st.Close()
 
 	chainID := client.ChainID()
+	cursor := fmt.Sprintf("%s/%s", chainID, escrowAddr.Hex())
 	chain, err := indexer.NewChain(client, ec, st, indexer.ChainConfig{
-		Name: fmt.Sprintf("%s/%s", chainID, escrowAddr.Hex()), StartBlock: start,
+		Name: cursor, StartBlock: start,
 		Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval, Logger: log,
 	})
 	if err != nil {
 		return err
 	}
+	var ingesting atomic.Bool
 	reg := prometheus.NewRegistry()
 	reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Namespace: "tender", Subsystem: "broker", Name: "ingesting",
+			Help: "1 while this process holds the ingest lock and indexes the chain; the other brokers on the database wait with 0.",
+		}, func() float64 {
+			if ingesting.Load() {
+				return 1
+			}
+			return 0
+		}),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Namespace: "tender", Subsystem: "broker", Name: "chain_next_block",
 			Help: "The first block whose escrow events are not all indexed yet.",
@@ -138,12 +150,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 
 	g, gctx := errgroup.WithContext(ctx)
-	g.Go(func() error {
-		if err := chain.Run(gctx); !errors.Is(err, context.Canceled) {
-			return err
-		}
-		return nil
-	})
+	g.Go(func() error { return ingestChain(gctx, st, cursor, chain, &ingesting, log) })
 	if node != nil {
 		g.Go(func() error { return ingestMarket(gctx, node, market, log) })
 	}
@@ -165,6 +172,49 @@ func Run(ctx context.Context, cfg Config) error {
 	err = g.Wait()
 	log.Info("broker stopped")
 	return err
+}
+
+// ingestChain indexes the chain while this process holds the ingest lock
+// of cursor; several brokers share a database, and one ingests at a time.
+// When the lock's session fails, it stops and waits for the lock again.
+func ingestChain(ctx context.Context, st *store.Store, cursor string, chain *indexer.Chain, ingesting *atomic.Bool, log *slog.Logger) error {
+	for {
+		lock, err := st.LockIngest(ctx, cursor, func() {
+			log.Info("another broker on this database ingests the chain; serving, and waiting to take over")
+		})
+		if ctx.Err() != nil {
+			return nil
+		}
+		if err != nil {
+			log.Warn("ingest lock not taken; trying again", "err", err)
+			t := time.NewTimer(5 * time.Second)
+			select {
+			case <-ctx.Done():
+				t.Stop()
+				return nil
+			case <-t.C:
+			}
+			continue
+		}
+		log.Info("this broker ingests the chain", "cursor", cursor)
+		ingesting.Store(true)
+		lctx, cancel := context.WithCancel(ctx)
+		go func() {
+			select {
+			case <-lock.Lost():
+				cancel()
+			case <-lctx.Done():
+			}
+		}()
+		err = chain.Run(lctx)
+		cancel()
+		ingesting.Store(false)
+		lock.Release()
+		if ctx.Err() != nil {
+			return nil
+		}
+		log.Warn("the ingest lock's session failed; stopped ingesting, waiting to take it again", "err", err)
+	}
 }
 
 // readToken asks the payment token for its symbol and decimals; the
