@@ -1,19 +1,45 @@
 package api_test
 
 import (
+	"context"
 	"net/http"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/go-chi/chi/v5"
 	"gopkg.in/yaml.v3"
 
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/api"
 	"github.com/tender-market/tender/pkg/indexer"
 	"github.com/tender-market/tender/pkg/store"
 )
+
+// TestOpenAPILint checks docs/openapi.yaml with an independent linter,
+// Redocly CLI (pinned in docs/package-lock.json) and its recommended
+// rules: a document the route check above passes can still be invalid
+// (flow-style YAML whose unquoted commas make keys, nullable without a
+// type), which generators and readers of the document then trip on.
+func TestOpenAPILint(t *testing.T) {
+	bin, err := filepath.Abs("../../docs/node_modules/.bin/redocly")
+	if err == nil {
+		_, err = os.Stat(bin)
+	}
+	testenv.Need(t, "Redocly CLI", "run scripts/setup.d/35-docs.sh (npm ci in docs/)", err)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, bin, "lint", "openapi.yaml")
+	cmd.Dir = "../../docs"
+	cmd.Env = append(os.Environ(), "REDOCLY_TELEMETRY=off", "REDOCLY_SUPPRESS_UPDATE_NOTICE=true", "NO_COLOR=1")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Errorf("redocly lint docs/openapi.yaml: %v\n%s", err, out)
+	}
+}
 
 // TestOpenAPIMatchesRoutes holds docs/openapi.yaml and the router
 // together: every route is documented and every documented operation is
