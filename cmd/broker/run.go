@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tender-market/tender/internal/cli"
+	"github.com/tender-market/tender/pkg/api"
 	"github.com/tender-market/tender/pkg/broker"
 	"github.com/tender-market/tender/pkg/deployment"
 )
@@ -24,6 +25,7 @@ type runConfig struct {
 	startBlock    uint64
 	confirmations uint64
 	pollInterval  time.Duration
+	rateLimit     api.RateLimit
 	p2pListen     []string
 	bootstrap     []string
 	identityFile  string
@@ -76,6 +78,9 @@ cleanly on an interrupt.`,
 	f.Uint64Var(&cfg.startBlock, "start-block", 0, "block to start indexing from when the database holds no position (default: the deployment's block, else 0)")
 	f.Uint64Var(&cfg.confirmations, "confirmations", 2, "blocks an event must be buried under before it is indexed")
 	f.DurationVar(&cfg.pollInterval, "poll-interval", 2*time.Second, "how often to look for new blocks")
+	f.Float64Var(&cfg.rateLimit.PerSecond, "rate-limit", 100, "requests a second each client (an IPv4 address, an IPv6 /64) may make to the API and the pages, past its burst; more are answered 429 with Retry-After (0: no limit)")
+	f.IntVar(&cfg.rateLimit.Burst, "rate-burst", 400, "requests a client may make at once before --rate-limit applies")
+	f.StringVar(&cfg.rateLimit.ClientHeader, "client-header", "", "behind a proxy: the header carrying the client's address, such as X-Forwarded-For (its last address counts); only set it when the proxy sets it")
 	f.StringSliceVar(&cfg.p2pListen, "p2p-listen", []string{"/ip4/127.0.0.1/tcp/4001"}, "libp2p multiaddrs the broker's market node listens on; providers and tenants bootstrap from it (empty: no market node, nothing is indexed from the network and HTTP order submission answers 503)")
 	f.StringSliceVar(&cfg.bootstrap, "bootstrap", nil, "other market peers to join through, as multiaddrs ending in /p2p/<peer ID>")
 	f.StringVar(&cfg.identityFile, "identity-file", "", "file keeping the market node's libp2p identity, so its address stays the same across restarts (created if missing; empty: a new identity each run)")
@@ -130,7 +135,7 @@ func runBroker(ctx context.Context, env *cli.Env, cfg runConfig, startSet bool) 
 	return broker.Run(ctx, broker.Config{
 		DatabaseURL: cfg.databaseURL, Listen: cfg.listen, RPCURL: rpcURL, Escrow: escrowAddr,
 		StartBlock: start, Confirmations: cfg.confirmations, PollInterval: cfg.pollInterval, TokenDecimals: decimals,
-		P2PListen: cfg.p2pListen, Bootstrap: boot, IdentityFile: cfg.identityFile, Logger: env.Logger,
+		P2PListen: cfg.p2pListen, Bootstrap: boot, IdentityFile: cfg.identityFile, RateLimit: cfg.rateLimit, Logger: env.Logger,
 		Ready: func(dashboard string, p2p []string) {
 			for _, a := range p2p {
 				fmt.Fprintf(env.Stdout, "p2p: %s\n", a)

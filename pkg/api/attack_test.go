@@ -113,3 +113,73 @@ func TestAttackAggregateFlood(t *testing.T) {
 		t.Errorf("%d aggregate queries ran at once, want at most 2", m)
 	}
 }
+
+// TestAttackRequestFlood: one client sends requests as fast as it can.
+// Past its burst it is told to wait (429 with Retry-After) and costs the
+// database nothing more, while other clients are served; addresses of one
+// IPv6 /64 count as one client, and /healthz is never limited.
+func TestAttackRequestFlood(t *testing.T) {
+	s, _ := storetest.New(t)
+	var mu sync.Mutex
+	now := time.Date(2026, 11, 30, 12, 0, 0, 0, time.UTC)
+	srv, err := api.New(api.Config{
+		Store: s, Ingest: indexer.NewMarket(testDomain, s, nil, nil), Domain: testDomain,
+		Now:       func() time.Time { mu.Lock(); defer mu.Unlock(); return now },
+		RateLimit: api.RateLimit{PerSecond: 5, Burst: 10, ClientHeader: "X-Forwarded-For"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+	get := func(path, client string) *http.Response {
+		req, err := http.NewRequest(http.MethodGet, ts.URL+path, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Forwarded-For", "198.51.100.1, "+client)
+		resp, err := ts.Client().Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		return resp
+	}
+	for i := range 10 {
+		if code := get("/api/v1/leases", "203.0.113.7").StatusCode; code != http.StatusOK {
+			t.Fatalf("request %d within the burst: %d, want 200", i, code)
+		}
+	}
+	resp := get("/api/v1/leases", "203.0.113.7")
+	if resp.StatusCode != http.StatusTooManyRequests || resp.Header.Get("Retry-After") != "1" {
+		t.Errorf("request past the burst: %d, Retry-After %q; want 429, 1", resp.StatusCode, resp.Header.Get("Retry-After"))
+	}
+	if code := get("/leases", "203.0.113.7").StatusCode; code != http.StatusTooManyRequests {
+		t.Errorf("a page past the burst: %d, want 429", code)
+	}
+	if code := get("/healthz", "203.0.113.7").StatusCode; code != http.StatusOK {
+		t.Errorf("/healthz of a client past its burst: %d, want 200", code)
+	}
+	if code := get("/api/v1/leases", "203.0.113.8").StatusCode; code != http.StatusOK {
+		t.Errorf("another client: %d, want 200", code)
+	}
+	// A /64 is one client.
+	for i := range 10 {
+		get("/api/v1/leases", fmt.Sprintf("2001:db8::%x", i+1))
+	}
+	if code := get("/api/v1/leases", "2001:db8::ffff").StatusCode; code != http.StatusTooManyRequests {
+		t.Errorf("the 11th address of one /64: %d, want 429", code)
+	}
+	// A second later, five more.
+	mu.Lock()
+	now = now.Add(time.Second)
+	mu.Unlock()
+	for i := range 5 {
+		if code := get("/api/v1/leases", "203.0.113.7").StatusCode; code != http.StatusOK {
+			t.Errorf("request %d a second later: %d, want 200", i, code)
+		}
+	}
+	if code := get("/api/v1/leases", "203.0.113.7").StatusCode; code != http.StatusTooManyRequests {
+		t.Errorf("the sixth request a second later: %d, want 429", code)
+	}
+}

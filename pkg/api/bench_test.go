@@ -2,14 +2,20 @@ package api_test
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/binary"
 	"fmt"
+	"io"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
 	"slices"
+	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -155,6 +161,76 @@ func BenchmarkLeaseList(b *testing.B) {
 			lat = append(lat, time.Since(t0))
 		}
 		report(b, lat)
+	})
+	// Under load: 200 clients at once, each asking in turn for a list (the
+	// newest page or a filter), a lease page and the market summary, as
+	// fast as answers come. Target: p99 <= 50 ms for lists and lease pages.
+	b.Run("load-200", func(b *testing.B) {
+		const clients = 200
+		tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
+		defer tr.CloseIdleConnections()
+		hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
+		kinds := []string{"list", "lease", "summary"}
+		paths := func(r *rand.Rand, kind string) string {
+			switch kind {
+			case "list":
+				if r.IntN(2) == 0 {
+					return "/api/v1/leases"
+				}
+				return "/api/v1/leases?provider=" + providers[r.IntN(len(providers))]
+			case "lease":
+				var g [8]byte
+				binary.BigEndian.PutUint64(g[:], uint64(1+r.IntN(leases)))
+				return "/api/v1/leases/" + common.Hash(sha256.Sum256(g[:])).Hex()
+			}
+			return "/api/v1/market/summary"
+		}
+		var mu sync.Mutex
+		lat := map[string][]time.Duration{}
+		var next atomic.Int64
+		b.ResetTimer()
+		t0 := time.Now()
+		var wg sync.WaitGroup
+		for c := range clients {
+			wg.Go(func() {
+				r := rand.New(rand.NewPCG(uint64(c), 3))
+				mine := map[string][]time.Duration{}
+				for i := next.Add(1); i <= int64(b.N); i = next.Add(1) {
+					kind := kinds[i%int64(len(kinds))]
+					start := time.Now()
+					resp, err := hc.Get(br.srv.URL + paths(r, kind))
+					if err != nil {
+						b.Error(err)
+						return
+					}
+					_, _ = io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != http.StatusOK {
+						b.Errorf("%s: status %d", kind, resp.StatusCode)
+						return
+					}
+					mine[kind] = append(mine[kind], time.Since(start))
+				}
+				mu.Lock()
+				for k, v := range mine {
+					lat[k] = append(lat[k], v...)
+				}
+				mu.Unlock()
+			})
+		}
+		wg.Wait()
+		took := time.Since(t0)
+		b.StopTimer()
+		for _, k := range kinds {
+			l := lat[k]
+			if len(l) == 0 {
+				continue
+			}
+			slices.Sort(l)
+			b.ReportMetric(float64(l[len(l)/2])/float64(time.Millisecond), k+"-p50-ms")
+			b.ReportMetric(float64(l[int(0.99*float64(len(l)-1))])/float64(time.Millisecond), k+"-p99-ms")
+		}
+		b.ReportMetric(float64(b.N)/took.Seconds(), "req/s")
 	})
 	b.Run("market-summary-query", func(b *testing.B) {
 		n := min(b.N, 10)

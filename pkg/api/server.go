@@ -82,6 +82,9 @@ type Config struct {
 	// served from memory before they are computed again. Default
 	// DefaultAggregateTTL.
 	AggregateTTL time.Duration
+	// RateLimit caps each client's requests to the API and the pages
+	// (not /healthz and /metrics); zero: no cap.
+	RateLimit RateLimit
 }
 
 // Server serves the API and the dashboard.
@@ -161,7 +164,16 @@ func (s *Server) routes() chi.Router {
 
 	r.Get("/healthz", s.healthz)
 	r.Method(http.MethodGet, "/metrics", promhttp.HandlerFor(s.cfg.Registry, promhttp.HandlerOpts{}))
+	var limited chi.Router = r
+	if s.cfg.RateLimit.PerSecond > 0 {
+		limited = r.With(newLimiter(s.cfg.RateLimit, s.now).middleware)
+	}
+	s.limitedRoutes(limited)
+	return r
+}
 
+// limitedRoutes are the API and the pages, under the rate limit.
+func (s *Server) limitedRoutes(r chi.Router) {
 	r.Route("/api/v1", func(r chi.Router) {
 		r.Get("/orders", s.handle(s.listOrders))
 		r.Post("/orders", s.submitOrder)
@@ -185,7 +197,6 @@ func (s *Server) routes() chi.Router {
 	r.Get("/providers/{address}", s.pageProvider)
 	r.Get("/market", s.pageMarket)
 	r.Get("/static/*", s.serveStatic)
-	return r
 }
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {

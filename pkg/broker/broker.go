@@ -54,7 +54,9 @@ type Config struct {
 	P2PListen    []string
 	Bootstrap    []peer.AddrInfo
 	IdentityFile string
-	Logger       *slog.Logger
+	// RateLimit caps each client's requests to the API and dashboard.
+	RateLimit api.RateLimit
+	Logger    *slog.Logger
 	// Ready, when set, is called once the broker serves, with the
 	// dashboard's URL and the market node's addresses.
 	Ready func(dashboard string, p2p []string)
@@ -120,7 +122,7 @@ func Run(ctx context.Context, cfg Config) error {
 	market := indexer.NewMarket(client.Domain(), st, nil, log)
 	apiCfg := api.Config{
 		Store: st, Ingest: market, Domain: client.Domain(),
-		Token: readToken(ctx, client, decimals, log), Registry: reg, Logger: log,
+		Token: readToken(ctx, client, decimals, log), Registry: reg, RateLimit: cfg.RateLimit, Logger: log,
 	}
 	var node *network.Node
 	var p2pAddrs []string

@@ -157,18 +157,9 @@ func (b *BrokerReputation) get(ctx context.Context, path string, query url.Value
 	if len(query) > 0 {
 		u += "?" + query.Encode()
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+	resp, err := b.do(ctx, u)
 	if err != nil {
-		return false, fmt.Errorf("broker URL %q: %w", b.BaseURL, err)
-	}
-	req.Header.Set("Accept", "application/json")
-	client := b.Client
-	if client == nil {
-		client = http.DefaultClient
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return false, err // names the URL
+		return false, err
 	}
 	defer resp.Body.Close()
 	body, err := io.ReadAll(io.LimitReader(resp.Body, int64(limit)+1))
@@ -192,6 +183,45 @@ func (b *BrokerReputation) get(ctx context.Context, path string, query url.Value
 	}
 	return false, fmt.Errorf("GET %s: %s: not a broker's answer: %q", u, resp.Status, excerpt(body))
 }
+
+// do sends GET u, waiting as told and trying again while the broker
+// answers 429 (its rate limit), a few times and at most maxRateWait each.
+func (b *BrokerReputation) do(ctx context.Context, u string) (*http.Response, error) {
+	client := b.Client
+	if client == nil {
+		client = http.DefaultClient
+	}
+	for try := 1; ; try++ {
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, u, nil)
+		if err != nil {
+			return nil, fmt.Errorf("broker URL %q: %w", b.BaseURL, err)
+		}
+		req.Header.Set("Accept", "application/json")
+		resp, err := client.Do(req)
+		if err != nil || resp.StatusCode != http.StatusTooManyRequests || try == rateTries {
+			return resp, err // an error names the URL
+		}
+		wait := maxRateWait
+		if secs, err := strconv.Atoi(resp.Header.Get("Retry-After")); err == nil && secs >= 0 {
+			wait = min(time.Duration(secs)*time.Second, maxRateWait)
+		}
+		resp.Body.Close()
+		t := time.NewTimer(wait)
+		select {
+		case <-ctx.Done():
+			t.Stop()
+			return nil, ctx.Err()
+		case <-t.C:
+		}
+	}
+}
+
+// A broker's rate limit: how often a request is tried, and the longest
+// wait between tries.
+const (
+	rateTries   = 3
+	maxRateWait = 2 * time.Second
+)
 
 // excerpt is the start of a body, for an error message.
 func excerpt(body []byte) []byte {

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -158,5 +159,26 @@ func TestBrokerReputationErrors(t *testing.T) {
 				t.Errorf("error %v, want one naming %s and saying %q", err, url, tt.says)
 			}
 		})
+	}
+}
+
+// TestBrokerReputationRateLimited: a broker that says to wait (429 with
+// Retry-After) is asked again, and its answer counts.
+func TestBrokerReputationRateLimited(t *testing.T) {
+	provider := storetest.Address(2)
+	var asked atomic.Int32
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		if asked.Add(1) < 3 {
+			w.Header().Set("Retry-After", "0")
+			w.WriteHeader(http.StatusTooManyRequests)
+			fmt.Fprint(w, `{"error": "too many requests from your address"}`)
+			return
+		}
+		fmt.Fprint(w, `{"reputation": {"score": 42}}`)
+	}))
+	defer srv.Close()
+	got, err := (&BrokerReputation{BaseURL: srv.URL}).Scores(t.Context(), []common.Address{provider})
+	if err != nil || got[provider] != 42 || asked.Load() != 3 {
+		t.Errorf("scores %v, %v after %d requests; want 42 on the third", got, err, asked.Load())
 	}
 }
