@@ -263,7 +263,9 @@ func priceRange(p params, now time.Time) (from, to time.Time, err error) {
 		return
 	}
 	if to.IsZero() {
-		to = now.UTC().Truncate(time.Hour).Add(time.Hour)
+		// The end of the next hour: an auction closed by a clock a little
+		// ahead of the broker's, near the hour, still shows.
+		to = now.UTC().Truncate(time.Hour).Add(2 * time.Hour)
 	}
 	if from.IsZero() {
 		from = to.Add(-7 * 24 * time.Hour)

@@ -497,7 +497,7 @@ type MarketPricesParams struct {
 	// From Default 7 days before to.
 	From *time.Time `form:"from,omitempty" json:"from,omitempty"`
 
-	// To Default the end of this hour; at most 366 days after from.
+	// To Default the end of the next hour (an auction closed by a clock a little ahead still shows); at most 366 days after from.
 	To *time.Time `form:"to,omitempty" json:"to,omitempty"`
 }
 
