@@ -50,12 +50,7 @@ func BenchmarkProviderIdleMemory(b *testing.B) {
 func BenchmarkProviderMemoryOverLeases(b *testing.B) {
 	const leases, tenants, warm = 1000, 8, 100
 	needImage(b)
-	dep := startChainWith(b, devchain.Config{Accounts: 5 + tenants})
-	p := startProviderProcess(b, dep, "--cpu", "8")
-	var sides []*tenantSide
-	for i := range tenants {
-		sides = append(sides, newTenantAs(b, dep, 5+i, p.addr))
-	}
+	p, sides := providerAndTenants(b, tenants)
 	job := trainJob(b, 1, "10m")
 	job.BidWindow = time.Second
 	var (
@@ -269,6 +264,19 @@ func benchPath(b *testing.B, settle bool) {
 	b.Logf("%d runs, bid window %s: p50 %s, min %s, max %s", len(took), job.BidWindow, p50, took[0], took[len(took)-1])
 }
 
+// providerAndTenants starts a dev chain, `provider run` on it (a simulated
+// DGX H100 renting out 8 CPUs) and n tenants joined to it, dev accounts 5
+// and up.
+func providerAndTenants(b *testing.B, n int) (*providerProcess, []*tenantSide) {
+	dep := startChainWith(b, devchain.Config{Accounts: 5 + n})
+	p := startProviderProcess(b, dep, "--cpu", "8")
+	sides := make([]*tenantSide, 0, n)
+	for i := range n {
+		sides = append(sides, newTenantAs(b, dep, 5+i, p.addr))
+	}
+	return p, sides
+}
+
 // newTenantAs is a tenant acting as dev account n, joined to the provider
 // at addr.
 func newTenantAs(b *testing.B, dep deployment.Deployment, n int, addr peer.AddrInfo) *tenantSide {
@@ -322,12 +330,7 @@ func BenchmarkBilledSeconds(b *testing.B) {
 			evMu.Unlock()
 		}
 	}()
-	dep := startChainWith(b, devchain.Config{Accounts: 5 + tenants})
-	p := startProviderProcess(b, dep, "--cpu", "8")
-	var sides []*tenantSide
-	for i := range tenants {
-		sides = append(sides, newTenantAs(b, dep, 5+i, p.addr))
-	}
+	_, sides := providerAndTenants(b, tenants)
 	job := trainJob(b, 3, "10m")
 	job.BidWindow = time.Second
 	results := make([]*tenant.Result, tenants)

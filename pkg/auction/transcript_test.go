@@ -46,21 +46,7 @@ func closedAuction(t *testing.T) Transcript {
 
 func TestTranscriptRoundTrip(t *testing.T) {
 	tr := closedAuction(t)
-	data, err := EncodeTranscript(tr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	got, err := DecodeTranscript(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(tr, got, bigCmp); diff != "" {
-		t.Errorf("round trip (-want +got):\n%s", diff)
-	}
-	order, winner, err := testDomain.Verify(&got)
-	if err != nil {
-		t.Fatalf("Verify: %v", err)
-	}
+	_, got, order, winner := wireRoundTrip(t, tr)
 	if winner == nil || winner.Bid.PricePerHour.Int64() != 2_000_000 || winner.Hash != got.Winner {
 		t.Fatalf("winner %+v, want the 2,000,000 bid", winner)
 	}
@@ -118,6 +104,29 @@ func TestTranscriptTampering(t *testing.T) {
 			wantVerify(t, &tr, c.want)
 		})
 	}
+}
+
+// wireRoundTrip encodes tr, decodes it back (unchanged, or the test
+// fails) and verifies it: the wire bytes, the decoded transcript, its
+// order and its winner.
+func wireRoundTrip(t *testing.T, tr Transcript) ([]byte, Transcript, VerifiedOrder, *VerifiedBid) {
+	t.Helper()
+	data, err := EncodeTranscript(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := DecodeTranscript(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(tr, got, bigCmp); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	order, winner, err := testDomain.Verify(&got)
+	if err != nil {
+		t.Fatalf("Verify: %v", err)
+	}
+	return data, got, order, winner
 }
 
 // wantVerify checks that Verify passes tr (want nil) or fails it with an
@@ -206,23 +215,9 @@ func TestTranscriptMinReputation(t *testing.T) {
 			t.Errorf("entry %d: %s %q, want %s %q", i, e.Bid.Bid.Provider.Hex(), e.Reason, providers[i].Hex(), wantReasons[i])
 		}
 	}
-	data, err := EncodeTranscript(tr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	data, back, _, winner := wireRoundTrip(t, tr)
 	if !bytes.Contains(data, []byte(`{"v":2,`)) || !bytes.Contains(data, []byte(`"minReputation":10`)) {
 		t.Errorf("wire encoding %.80s..., want version 2 with minReputation", data)
-	}
-	back, err := DecodeTranscript(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d := cmp.Diff(tr, back, bigCmp); d != "" {
-		t.Errorf("round trip (-want +got):\n%s", d)
-	}
-	_, winner, err := testDomain.Verify(&back)
-	if err != nil {
-		t.Fatalf("Verify: %v", err)
 	}
 	if winner == nil || winner.Bid.Provider != providers[1] {
 		t.Fatalf("winner %v, want the cheapest bid at or above the floor, from %s", winner, providers[1].Hex())
