@@ -24,6 +24,7 @@ type runConfig struct {
 	escrow        string
 	startBlock    uint64
 	confirmations uint64
+	blockRange    uint64
 	pollInterval  time.Duration
 	rateLimit     api.RateLimit
 	p2pListen     []string
@@ -46,7 +47,12 @@ are polled with eth_getLogs) and the market's escrow contract (--escrow), or
 the file a local dev chain wrote (--deployment, from 'broker devchain').
 Events are indexed once their block is --confirmations deep, so a shallow
 reorg never reaches the index; the position is stored with the events, so a
-broker stopped anywhere resumes with nothing lost and nothing doubled.
+broker stopped anywhere resumes with nothing lost and nothing doubled. A
+deeper reorg is seen (the last block read changed its hash): the index is
+rolled back to the newest block both branches share, in one transaction,
+and the new branch indexed (metric tender_broker_chain_rewinds_total).
+Logs are read --block-range blocks a request, halved while the endpoint
+refuses a range or returns more than 10,000 logs.
 
 Several brokers may share one database: all serve, one at a time indexes
 the chain (a PostgreSQL advisory lock), and when it dies another takes
@@ -77,6 +83,7 @@ cleanly on an interrupt.`,
 	f.StringVar(&cfg.escrow, "escrow", "", "address of the market's escrow contract (0x...); overrides the deployment's")
 	f.Uint64Var(&cfg.startBlock, "start-block", 0, "block to start indexing from when the database holds no position (default: the deployment's block, else 0)")
 	f.Uint64Var(&cfg.confirmations, "confirmations", 2, "blocks an event must be buried under before it is indexed")
+	f.Uint64Var(&cfg.blockRange, "block-range", 1000, "most blocks one eth_getLogs request covers (halved while the endpoint refuses)")
 	f.DurationVar(&cfg.pollInterval, "poll-interval", 2*time.Second, "how often to look for new blocks")
 	f.Float64Var(&cfg.rateLimit.PerSecond, "rate-limit", 100, "requests a second each client (an IPv4 address, an IPv6 /64) may make to the API and the pages, past its burst; more are answered 429 with Retry-After (0: no limit)")
 	f.IntVar(&cfg.rateLimit.Burst, "rate-burst", 400, "requests a client may make at once before --rate-limit applies")
@@ -134,7 +141,7 @@ func runBroker(ctx context.Context, env *cli.Env, cfg runConfig, startSet bool) 
 	}
 	return broker.Run(ctx, broker.Config{
 		DatabaseURL: cfg.databaseURL, Listen: cfg.listen, RPCURL: rpcURL, Escrow: escrowAddr,
-		StartBlock: start, Confirmations: cfg.confirmations, PollInterval: cfg.pollInterval, TokenDecimals: decimals,
+		StartBlock: start, Confirmations: cfg.confirmations, BlockRange: cfg.blockRange, PollInterval: cfg.pollInterval, TokenDecimals: decimals,
 		P2PListen: cfg.p2pListen, Bootstrap: boot, IdentityFile: cfg.identityFile, RateLimit: cfg.rateLimit, Logger: env.Logger,
 		Ready: func(dashboard string, p2p []string) {
 			for _, a := range p2p {

@@ -42,10 +42,12 @@ type Config struct {
 	RPCURL string
 	Escrow common.Address
 	// StartBlock is where indexing starts when the database holds no
-	// position; Confirmations how deep an event must be; PollInterval how
-	// often to look for new blocks.
+	// position; Confirmations how deep an event must be; BlockRange the
+	// most blocks one eth_getLogs request covers; PollInterval how often
+	// to look for new blocks.
 	StartBlock    uint64
 	Confirmations uint64
+	BlockRange    uint64
 	PollInterval  time.Duration
 	// TokenDecimals stands in when the token does not say its decimals.
 	TokenDecimals *uint8
@@ -93,7 +95,7 @@ func Run(ctx context.Context, cfg Config) error {
 	cursor := fmt.Sprintf("%s/%s", chainID, escrowAddr.Hex())
 	chain, err := indexer.NewChain(client, ec, st, indexer.ChainConfig{
 		Name: cursor, StartBlock: start,
-		Confirmations: cfg.Confirmations, PollInterval: cfg.PollInterval, Logger: log,
+		Confirmations: cfg.Confirmations, BlockRange: cfg.BlockRange, PollInterval: cfg.PollInterval, Logger: log,
 	})
 	if err != nil {
 		return err
@@ -117,7 +119,11 @@ func Run(ctx context.Context, cfg Config) error {
 		prometheus.NewCounterFunc(prometheus.CounterOpts{
 			Namespace: "tender", Subsystem: "broker", Name: "chain_events_indexed_total",
 			Help: "Escrow events this process stored (new ones only).",
-		}, func() float64 { return float64(chain.Indexed()) }))
+		}, func() float64 { return float64(chain.Indexed()) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: "tender", Subsystem: "broker", Name: "chain_rewinds_total",
+			Help: "Reorgs deeper than --confirmations this process saw and rolled the index back from.",
+		}, func() float64 { return float64(chain.Rewinds()) }))
 
 	market := indexer.NewMarket(client.Domain(), st, nil, log)
 	apiCfg := api.Config{

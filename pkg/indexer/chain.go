@@ -9,6 +9,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/tender-market/tender/pkg/lease"
@@ -28,10 +29,13 @@ type ChainReader interface {
 	HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error)
 }
 
-// EventStore is where Chain writes events and its cursor.
+// EventStore is where Chain writes events and its cursor, and rolls them
+// back after a deep reorg.
 type EventStore interface {
 	ApplyChainEvents(ctx context.Context, name string, events []store.ChainEvent, next store.ChainPosition) (int, error)
 	ChainPosition(ctx context.Context, name string) (store.ChainPosition, bool, error)
+	ChainBlocks(ctx context.Context, below uint64, limit int) ([]store.BlockRef, error)
+	RewindChain(ctx context.Context, name string, to store.ChainPosition) (int, error)
 }
 
 var _ EventStore = (*store.Store)(nil)
@@ -51,6 +55,9 @@ type ChainConfig struct {
 	PollInterval time.Duration
 	// BatchSize is the most events written in one transaction. Default 2000.
 	BatchSize int
+	// BlockRange is the most blocks read in one eth_getLogs request
+	// (lease.WatchOptions.BlockRange). Default 1000.
+	BlockRange uint64
 	// RetryDelay is the first wait after a failure (RPC or database); it
 	// doubles up to a minute. Default 1 s.
 	RetryDelay time.Duration
@@ -67,6 +74,7 @@ type Chain struct {
 
 	block   atomic.Uint64 // next block to index, as stored
 	indexed atomic.Uint64 // events stored (new ones only)
+	rewinds atomic.Uint64 // deep reorgs rolled back
 }
 
 // NewChain returns a chain indexer; Run starts it.
@@ -99,6 +107,10 @@ func (c *Chain) NextBlock() uint64 { return c.block.Load() }
 // Indexed is how many new events this indexer has stored.
 func (c *Chain) Indexed() uint64 { return c.indexed.Load() }
 
+// Rewinds is how many times this indexer rolled its index back after a
+// reorg deeper than its confirmations.
+func (c *Chain) Rewinds() uint64 { return c.rewinds.Load() }
+
 // Run indexes events until ctx is done, then returns ctx.Err(). A failure
 // of the chain endpoint or the database is logged and retried from the
 // stored cursor after a growing delay.
@@ -108,6 +120,10 @@ func (c *Chain) Run(ctx context.Context) error {
 		err := c.RunOnce(ctx)
 		if ctx.Err() != nil {
 			return ctx.Err()
+		}
+		if errors.Is(err, ErrRewound) {
+			delay = c.cfg.RetryDelay
+			continue
 		}
 		c.log.Warn("chain indexer failed; retrying", "in", delay, "err", err)
 		t := time.NewTimer(delay)
@@ -122,7 +138,12 @@ func (c *Chain) Run(ctx context.Context) error {
 }
 
 // RunOnce indexes events from the stored cursor until ctx is done (it then
-// returns ctx.Err()) or the first failure, which it returns.
+// returns ctx.Err()) or the first failure, which it returns. After a reorg
+// deeper than the confirmations it rolls the index back to the newest
+// block both branches share and returns an error wrapping ErrRewound.
+//
+// Chain reads and database writes overlap: one goroutine reads ranges of
+// logs while another writes the batches read before.
 func (c *Chain) RunOnce(ctx context.Context) error {
 	pos, ok, err := c.store.ChainPosition(ctx, c.cfg.Name)
 	if err != nil {
@@ -136,72 +157,190 @@ func (c *Chain) RunOnce(ctx context.Context) error {
 
 	ctx, cancel := context.WithCancelCause(ctx)
 	defer cancel(nil)
-	b := batch{chain: c, saved: pos}
+	writes := make(chan write, 2)
+	written := make(chan struct{})
+	go func() {
+		defer close(written)
+		saved := pos
+		for w := range writes {
+			if ctx.Err() != nil {
+				continue
+			}
+			if err := c.write(ctx, &saved, w); err != nil {
+				cancel(err)
+			}
+		}
+	}()
+	r := reader{chain: c, writes: writes, queued: pos}
 	err = c.escrow.Watch(ctx, lease.WatchOptions{
 		From:          lease.Cursor{Block: pos.Block, Index: pos.LogIndex},
 		Confirmations: c.cfg.Confirmations,
 		PollInterval:  c.cfg.PollInterval,
+		BlockRange:    c.cfg.BlockRange,
+		Reading:       r.reading,
 		// Watch cannot take an error here: a failed write stops it.
 		Scanned: func(cur lease.Cursor) {
-			if err := b.flush(ctx, position(cur)); err != nil {
+			if err := r.flush(ctx, position(cur, r.rangeEnd)); err != nil {
 				cancel(err)
 			}
 		},
-	}, func(ev lease.Event) error { return b.add(ctx, ev) })
+	}, func(ev lease.Event) error { return r.add(ctx, ev) })
+	close(writes)
+	<-written
 	if cause := context.Cause(ctx); cause != nil && !errors.Is(cause, context.Canceled) {
 		return cause
 	}
 	return err
 }
 
-func position(c lease.Cursor) store.ChainPosition {
-	return store.ChainPosition{Block: c.Block, LogIndex: c.Index}
+// ErrRewound says a chain indexer rolled its index back after a reorg
+// deeper than its confirmations, and must start again from its cursor.
+var ErrRewound = errors.New("chain index rolled back after a deep reorg")
+
+func position(c lease.Cursor, seen store.BlockRef) store.ChainPosition {
+	return store.ChainPosition{Block: c.Block, LogIndex: c.Index, Seen: seen}
 }
 
-// batch gathers events between writes. Watch calls it from one goroutine.
-type batch struct {
-	chain  *Chain
+// write is a batch of events to store, and where the indexer stands after it.
+type write struct {
 	events []store.ChainEvent
-	saved  store.ChainPosition
-	header *types.Header // the last block's, for its time
+	next   store.ChainPosition
 }
 
-func (b *batch) add(ctx context.Context, ev lease.Event) error {
-	e, err := b.chain.convert(ctx, ev, &b.header)
+// reader gathers the events Watch delivers into batches and queues them
+// for the writer. Watch calls it from one goroutine.
+type reader struct {
+	chain    *Chain
+	writes   chan<- write
+	events   []store.ChainEvent
+	queued   store.ChainPosition // the position of the last batch queued
+	rangeEnd store.BlockRef      // the last block of the range being read
+	header   *types.Header       // the last block's, for its time
+}
+
+// reading notes the hash of the last block of a range before its logs are
+// read: stored as the cursor's Seen block, a reorg that later replaces it
+// (or anything before it) is seen.
+func (r *reader) reading(ctx context.Context, _, to uint64) error {
+	h, err := r.chain.reader.HeaderByNumber(ctx, new(big.Int).SetUint64(to))
+	if err != nil {
+		return fmt.Errorf("header of block %d: %w", to, err)
+	}
+	r.rangeEnd = store.BlockRef{Number: to, Hash: h.Hash()}
+	return nil
+}
+
+func (r *reader) add(ctx context.Context, ev lease.Event) error {
+	e, err := r.chain.convert(ctx, ev, &r.header)
 	if err != nil {
 		return err
 	}
-	b.events = append(b.events, e)
-	if len(b.events) >= b.chain.cfg.BatchSize {
-		return b.flush(ctx, position(ev.Next))
+	r.events = append(r.events, e)
+	if len(r.events) >= r.chain.cfg.BatchSize {
+		return r.flush(ctx, position(ev.Next, store.BlockRef{Number: e.Block, Hash: e.BlockHash}))
 	}
 	return nil
 }
 
-// flush writes the gathered events and next in one transaction.
-func (b *batch) flush(ctx context.Context, next store.ChainPosition) error {
-	if len(b.events) == 0 && next == b.saved {
+// flush queues the gathered events and next for the writer.
+func (r *reader) flush(ctx context.Context, next store.ChainPosition) error {
+	if len(r.events) == 0 && next == r.queued {
 		return nil
 	}
-	n, err := b.chain.store.ApplyChainEvents(ctx, b.chain.cfg.Name, b.events, next)
-	if err != nil {
-		return err
+	select {
+	case r.writes <- write{events: r.events, next: next}:
+	case <-ctx.Done():
+		return context.Cause(ctx)
 	}
-	if len(b.events) > 0 {
-		b.chain.log.Debug("escrow events indexed", "events", len(b.events), "new", n, "next", next.Block)
-	}
-	b.events = b.events[:0]
-	b.saved = next
-	b.chain.block.Store(next.Block)
-	b.chain.indexed.Add(uint64(n))
+	r.events = make([]store.ChainEvent, 0, r.chain.cfg.BatchSize)
+	r.queued = next
 	return nil
 }
 
-// convert flattens an escrow event and adds its block's time (Watch has
-// looked up who sent the transactions that end a lease).
+// write stores w once the block the index last saw is still on the chain;
+// when it is not, it rewinds the index and returns ErrRewound. *saved is
+// where the index stands.
+func (c *Chain) write(ctx context.Context, saved *store.ChainPosition, w write) error {
+	if seen := saved.Seen; !seen.IsZero() {
+		same, err := c.onChain(ctx, seen)
+		if err != nil {
+			return err
+		}
+		if !same {
+			return c.rewind(ctx, seen)
+		}
+	}
+	n, err := c.store.ApplyChainEvents(ctx, c.cfg.Name, w.events, w.next)
+	if err != nil {
+		return err
+	}
+	if len(w.events) > 0 {
+		c.log.Debug("escrow events indexed", "events", len(w.events), "new", n, "next", w.next.Block)
+	}
+	*saved = w.next
+	c.block.Store(w.next.Block)
+	c.indexed.Add(uint64(n))
+	return nil
+}
+
+// onChain reports whether the chain's block at ref's height is ref.
+func (c *Chain) onChain(ctx context.Context, ref store.BlockRef) (bool, error) {
+	h, err := c.reader.HeaderByNumber(ctx, new(big.Int).SetUint64(ref.Number))
+	if errors.Is(err, ethereum.NotFound) {
+		return false, nil // the chain went back below it
+	}
+	if err != nil {
+		return false, fmt.Errorf("header of block %d: %w", ref.Number, err)
+	}
+	return h.Hash() == ref.Hash, nil
+}
+
+// rewind rolls the index back after a reorg replaced seen: to just past
+// the newest block holding stored events that is still on the chain (or
+// to the start block when there is none), and returns ErrRewound.
+func (c *Chain) rewind(ctx context.Context, seen store.BlockRef) error {
+	to := store.ChainPosition{Block: c.cfg.StartBlock}
+	below := seen.Number
+search:
+	for {
+		refs, err := c.store.ChainBlocks(ctx, below, 64)
+		if err != nil {
+			return err
+		}
+		for _, ref := range refs {
+			same, err := c.onChain(ctx, ref)
+			if err != nil {
+				return err
+			}
+			if same {
+				to = store.ChainPosition{Block: ref.Number + 1, Seen: ref}
+				break search
+			}
+		}
+		if len(refs) == 0 {
+			break
+		}
+		below = refs[len(refs)-1].Number
+	}
+	removed, err := c.store.RewindChain(ctx, c.cfg.Name, to)
+	if err != nil {
+		return err
+	}
+	c.rewinds.Add(1)
+	c.block.Store(to.Block)
+	c.log.Warn("reorg deeper than the confirmations: index rolled back",
+		"replaced", seen.Number, "hash", seen.Hash.Hex(), "to", to.Block, "eventsRemoved", removed)
+	return fmt.Errorf("%w: block %d was replaced; re-reading from block %d", ErrRewound, seen.Number, to.Block)
+}
+
+// convert flattens an escrow event with its block's time: from the log
+// where the endpoint sends it (blockTimestamp), else from the block's
+// header, read once a block.
 func (c *Chain) convert(ctx context.Context, ev lease.Event, header **types.Header) (store.ChainEvent, error) {
 	l := ev.Log
-	if *header == nil || (*header).Number.Uint64() != l.BlockNumber {
+	if l.BlockTimestamp != 0 {
+		*header = &types.Header{Number: new(big.Int).SetUint64(l.BlockNumber), Time: l.BlockTimestamp}
+	} else if *header == nil || (*header).Number.Uint64() != l.BlockNumber {
 		h, err := c.reader.HeaderByNumber(ctx, new(big.Int).SetUint64(l.BlockNumber))
 		if err != nil {
 			return store.ChainEvent{}, fmt.Errorf("header of block %d: %w", l.BlockNumber, err)

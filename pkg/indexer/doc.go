@@ -8,5 +8,10 @@
 // a number of confirmations so that shallow reorgs never reach the index,
 // and writes each batch of events with the cursor that covers it in one
 // transaction: stopped anywhere, it resumes where the store says, with
-// nothing lost and nothing doubled.
+// nothing lost and nothing doubled. With the cursor it stores the newest
+// block it read and that block's hash; before each write it checks that
+// block is still on the chain, and after a deeper reorg rolls the index
+// back to the newest block both branches share. Reading logs and writing
+// them overlap, and block times come from the logs where the endpoint
+// sends them (blockTimestamp).
 package indexer

@@ -382,3 +382,148 @@ func TestChainConfirmations(t *testing.T) {
 		}
 	}
 }
+
+// TestChainDeepReorg forks the chain below blocks the indexer has already
+// stored (deeper than its confirmations): the indexer must see the block
+// it last read replaced, roll the index back to the block both branches
+// share, and index the new branch, so that nothing of the orphaned branch
+// stays: not a lease opened there, not a start of a lease opened before.
+func TestChainDeepReorg(t *testing.T) {
+	ctx := testContext(t)
+	c := chaintest.New(t)
+	s, dbURL := storetest.New(t)
+	m := indexer.NewMarket(c.Client.Domain(), s, nil, nil)
+	const confirmations = 2
+	ix, _ := runChain(t, c, s, indexer.ChainConfig{Confirmations: confirmations})
+	tenant, provider := c.Tenant, c.Providers[0]
+	deposit := big.NewInt(3_600_000)
+
+	// Lease A opens on the shared part of the chain.
+	oa, ba := auctioned(t, c, m, 1)
+	idA, _, err := c.Client.Open(ctx, tenant.Auth, &oa.Order, &ba.SignedBid, deposit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Commit(confirmations)
+	fork, err := c.Backend.HeaderByNumber(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitIndexed(t, ix, fork.Number.Uint64()-confirmations)
+
+	// The branch to be orphaned: A starts, lease B opens and starts, and
+	// all of it is buried deeper than the confirmations and indexed.
+	if _, err := c.Client.Start(ctx, provider.Auth, idA, lease.NewTerms(&oa.Order, &ba.Bid)); err != nil {
+		t.Fatal(err)
+	}
+	ob, bb := auctioned(t, c, m, 2)
+	idB, _, err := c.Client.Open(ctx, tenant.Auth, &ob.Order, &bb.SignedBid, deposit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Client.Start(ctx, provider.Auth, idB, lease.NewTerms(&ob.Order, &bb.Bid)); err != nil {
+		t.Fatal(err)
+	}
+	c.Commit(2 * confirmations)
+	waitIndexed(t, ix, c.Head(t)-confirmations)
+	for _, id := range []common.Hash{idA, idB} {
+		if l, err := s.Lease(ctx, id); err != nil || l.State != "running" {
+			t.Fatalf("before the reorg, lease %s: %+v, %v; want running", id.Hex(), l.State, err)
+		}
+	}
+	orphanHead := c.Head(t)
+
+	// The reorg: the chain goes back to the fork block and grows a longer
+	// branch without the orphaned transactions (the pool would otherwise
+	// mine them again) and with a lease C of its own.
+	if err := c.Sim.Fork(fork.Hash()); err != nil {
+		t.Fatal(err)
+	}
+	parties := []common.Address{tenant.Addr, provider.Addr}
+	testenv.Eventually(t, 10*time.Second, "the orphaned transactions out of the pool", func() (bool, string, error) {
+		c.Sim.Rollback()
+		for _, a := range parties {
+			pending, err := c.Backend.PendingNonceAt(ctx, a)
+			if err != nil {
+				return false, "", err
+			}
+			mined, err := c.Backend.NonceAt(ctx, a, nil)
+			if err != nil {
+				return false, "", err
+			}
+			if pending != mined {
+				return false, fmt.Sprintf("%s: pending nonce %d, mined %d", a.Hex(), pending, mined), nil
+			}
+		}
+		return true, "", nil
+	})
+	oc, bc := auctioned(t, c, m, 3)
+	idC, _, err := c.Client.Open(ctx, tenant.Auth, &oc.Order, &bc.SignedBid, deposit)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.Commit(int(orphanHead-c.Head(t)) + 2*confirmations)
+	testenv.Eventually(t, 30*time.Second, "the index rolled back and past the new head", func() (bool, string, error) {
+		return ix.Rewinds() > 0 && ix.NextBlock() > c.Head(t)-confirmations,
+			fmt.Sprintf("%d rewinds, at block %d", ix.Rewinds(), ix.NextBlock()), nil
+	})
+
+	// What the dashboard shows: A open again, B gone, C there.
+	if l, err := s.Lease(ctx, idA); err != nil || l.State != "open" || l.StartedAt != nil {
+		t.Errorf("lease A after the reorg: %+v, %v; want open, never started", l, err)
+	}
+	if _, err := s.Lease(ctx, idB); !errors.Is(err, store.ErrNotFound) {
+		t.Errorf("lease B of the orphaned branch: got %v, want ErrNotFound", err)
+	}
+	if l, err := s.Lease(ctx, idC); err != nil || l.State != "open" {
+		t.Errorf("lease C of the new branch: %+v, %v; want open", l, err)
+	}
+	page, err := s.Leases(ctx, store.LeaseFilter{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var listed []common.Hash
+	for _, l := range page.Leases {
+		listed = append(listed, l.ID)
+	}
+	if fmt.Sprint(listed) != fmt.Sprint([]common.Hash{idC, idA}) {
+		t.Errorf("lease list: %v, want C then A %v", listed, []common.Hash{idC, idA})
+	}
+	d, err := s.LeaseDetail(ctx, idA)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(d.Events) != 1 || d.Events[0].Kind != store.KindLeaseOpened {
+		t.Errorf("lease A's events: %+v, want its opening alone", d.Events)
+	}
+
+	// The index holds exactly the escrow's events on the canonical chain:
+	// none orphaned, none lost, none twice.
+	logs, err := c.Backend.FilterLogs(ctx, ethereum.FilterQuery{
+		FromBlock: new(big.Int).SetUint64(c.Contracts.Block),
+		ToBlock:   new(big.Int).SetUint64(ix.NextBlock() - 1),
+		Addresses: []common.Address{c.Contracts.Escrow},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var want, got []string
+	for _, l := range logs {
+		want = append(want, fmt.Sprintf("%d/%d/%x", l.BlockNumber, l.Index, l.BlockHash[:4]))
+	}
+	if err := storetest.Query(t, dbURL, `SELECT block_number, log_index, block_hash FROM lease_events ORDER BY 1, 2`, func(scan func(...any) error) error {
+		var b int64
+		var i int32
+		var h []byte
+		if err := scan(&b, &i, &h); err != nil {
+			return err
+		}
+		got = append(got, fmt.Sprintf("%d/%d/%x", b, i, h[:4]))
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("stored events (block/index/hash):\n%v\nthe canonical chain's:\n%v", got, want)
+	}
+}

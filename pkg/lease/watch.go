@@ -39,8 +39,16 @@ type WatchOptions struct {
 	// it has. Default 2 s.
 	PollInterval time.Duration
 	// BlockRange is the most blocks one eth_getLogs request covers.
-	// Default 1000.
+	// Default 1000. Watch halves the range for a request the endpoint
+	// refuses (providers cap ranges and results) or that returns more than
+	// MaxLogs logs, and grows it back after answers well under that.
 	BlockRange uint64
+	// MaxLogs is the most logs Watch asks for in one request, as far as it
+	// can tell from the last answer. Default 10,000 (a common provider cap).
+	MaxLogs int
+	// Reading, when set, is called before each range of blocks is read,
+	// with the range; an error stops Watch, which returns it.
+	Reading func(ctx context.Context, from, to uint64) error
 	// Scanned, when set, is told the cursor after every range of blocks
 	// searched, events or not, so a caller can persist progress through
 	// stretches without escrow events.
@@ -58,6 +66,9 @@ func (c *Client) Watch(ctx context.Context, opts WatchOptions, handle func(Event
 	if opts.BlockRange == 0 {
 		opts.BlockRange = 1000
 	}
+	if opts.MaxLogs <= 0 {
+		opts.MaxLogs = 10_000
+	}
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 
@@ -73,9 +84,9 @@ func (c *Client) Watch(ctx context.Context, opts WatchOptions, handle func(Event
 	tick := time.NewTicker(opts.PollInterval)
 	defer tick.Stop()
 
-	cur := opts.From
+	cur, span := opts.From, &logSpan{blocks: opts.BlockRange, limit: opts.BlockRange, most: opts.BlockRange, maxLogs: opts.MaxLogs}
 	for {
-		if err := c.catchUp(ctx, &cur, opts, handle); err != nil {
+		if err := c.catchUp(ctx, &cur, span, opts, handle); err != nil {
 			return err
 		}
 		select {
@@ -91,9 +102,46 @@ func (c *Client) Watch(ctx context.Context, opts WatchOptions, handle func(Event
 	}
 }
 
+// logSpan is how many blocks one eth_getLogs request covers, adapted to
+// what the endpoint accepts.
+type logSpan struct {
+	blocks  uint64 // the next request's
+	limit   uint64 // the most since the last refusal
+	most    uint64 // WatchOptions.BlockRange
+	maxLogs int
+	good    int // answers since the last refusal
+}
+
+// refused halves the span after the endpoint refused it, and keeps it
+// from growing back to that size for a while; it reports false when the
+// span is one block already.
+func (s *logSpan) refused() bool {
+	if s.blocks <= 1 {
+		return false
+	}
+	s.blocks /= 2
+	s.limit, s.good = s.blocks, 0
+	return true
+}
+
+// answered adapts the span to an answer of n logs: narrower past maxLogs,
+// wider under a quarter of it. After 64 answers a refused size is tried
+// again (a refusal may have been for a dense stretch of blocks).
+func (s *logSpan) answered(n int) {
+	if s.good++; s.good%64 == 0 {
+		s.limit = s.most
+	}
+	switch {
+	case n > s.maxLogs && s.blocks > 1:
+		s.blocks /= 2
+	case n < s.maxLogs/4:
+		s.blocks = min(s.limit, 2*s.blocks)
+	}
+}
+
 // catchUp delivers every event from *cur up to the confirmed head, moving
-// *cur past each.
-func (c *Client) catchUp(ctx context.Context, cur *Cursor, opts WatchOptions, handle func(Event) error) error {
+// *cur past each, reading span blocks a request.
+func (c *Client) catchUp(ctx context.Context, cur *Cursor, span *logSpan, opts WatchOptions, handle func(Event) error) error {
 	head, err := c.backend.BlockNumber(ctx)
 	if err != nil {
 		return fmt.Errorf("watch: chain head: %w", err)
@@ -103,15 +151,27 @@ func (c *Client) catchUp(ctx context.Context, cur *Cursor, opts WatchOptions, ha
 	}
 	last := head - opts.Confirmations
 	for cur.Block <= last {
-		to := min(last, cur.Block+opts.BlockRange-1)
+		to := min(last, cur.Block+span.blocks-1)
+		if opts.Reading != nil {
+			if err := opts.Reading(ctx, cur.Block, to); err != nil {
+				return err
+			}
+		}
 		logs, err := c.backend.FilterLogs(ctx, ethereum.FilterQuery{
 			FromBlock: new(big.Int).SetUint64(cur.Block),
 			ToBlock:   new(big.Int).SetUint64(to),
 			Addresses: []common.Address{c.address},
 		})
+		// Endpoints refuse ranges or results past their caps, each with
+		// its own message: try half the range.
+		if err != nil && ctx.Err() == nil && span.refused() {
+			c.log.Debug("watch: logs refused; halving the range", "from", cur.Block, "to", to, "blocks", span.blocks, "err", err)
+			continue
+		}
 		if err != nil {
 			return fmt.Errorf("watch: logs of blocks %d-%d: %w", cur.Block, to, err)
 		}
+		span.answered(len(logs))
 		sortLogs(logs)
 		for _, l := range logs {
 			if l.Removed || cur.before(l.BlockNumber, l.Index) {

@@ -3,8 +3,12 @@ package lease_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -224,5 +228,69 @@ func TestHistory(t *testing.T) {
 	}
 	if _, _, err := h.client.Opening(h.ctx, common.Hash{9}, 0); !errors.Is(err, lease.ErrUnknownLease) {
 		t.Errorf("Opening of a lease never opened: %v, want ErrUnknownLease", err)
+	}
+}
+
+// cappedBackend refuses eth_getLogs over more than maxBlocks blocks, as
+// hosted endpoints do, and counts what it refused.
+type cappedBackend struct {
+	committer
+	maxBlocks uint64
+	refused   *int
+}
+
+func (b cappedBackend) FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error) {
+	if n := q.ToBlock.Uint64() - q.FromBlock.Uint64() + 1; n > b.maxBlocks {
+		*b.refused++
+		return nil, fmt.Errorf("query exceeds max block range %d", b.maxBlocks)
+	}
+	return b.committer.FilterLogs(ctx, q)
+}
+
+// TestWatchHalvesRefusedRanges watches through an endpoint that refuses
+// ranges of more than two blocks: Watch narrows its range until the
+// endpoint answers and delivers every event, in order.
+func TestWatchHalvesRefusedRanges(t *testing.T) {
+	h := newHarness(t, plainToken)
+	l := h.open(1, price, deposit)
+	h.start(l)
+	h.advance(5 * time.Minute)
+	if _, err := h.client.Withdraw(h.ctx, h.provider.auth, l.id, l.terms); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := h.client.Close(h.ctx, h.provider.auth, l.id, l.terms, 0, common.Hash{1}); err != nil {
+		t.Fatal(err)
+	}
+	head, err := h.backend.BlockNumber(h.ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var refused int
+	client, err := lease.New(h.ctx, cappedBackend{committer: h.backend, maxBlocks: 2, refused: &refused}, h.escrowC.Address(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(h.ctx, 10*time.Second)
+	defer cancel()
+	var got []lease.EventKind
+	err = client.Watch(ctx, lease.WatchOptions{BlockRange: 1000, Scanned: func(c lease.Cursor) {
+		if c.Block > head {
+			cancel()
+		}
+	}}, func(ev lease.Event) error {
+		got = append(got, ev.Kind)
+		return nil
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("Watch returned %v, want context.Canceled once it read to the head", err)
+	}
+	want := []lease.EventKind{lease.EventOpened, lease.EventStarted, lease.EventWithdrawn, lease.EventClosed}
+	if !sameKinds(got, want) {
+		t.Errorf("events %v, want %v", got, want)
+	}
+	// 1000 halves to 1 in 9 refusals (1000, 500, ..., 7 and 3 refused),
+	// and stays there: a refused size is tried again after 64 answers.
+	if refused != 9 {
+		t.Errorf("the endpoint refused %d requests, want the 9 that bring 1000 blocks down to 1", refused)
 	}
 }

@@ -67,11 +67,24 @@ type ChainEvent struct {
 func (e *ChainEvent) ofLease() bool { return e.Kind != KindPaymentDeferred && e.Kind != KindClaimed }
 
 // ChainPosition is where a chain indexer stands: the next block and log
-// index to read.
+// index to read, and the newest block it has read.
 type ChainPosition struct {
 	Block    uint64
 	LogIndex uint
+	// Seen is the newest block read to get here, with its hash as read
+	// (zero when unknown). A reorg deeper than the confirmations shows as
+	// the chain's block at that height having another hash.
+	Seen BlockRef
 }
+
+// BlockRef names a block by height and hash.
+type BlockRef struct {
+	Number uint64
+	Hash   common.Hash
+}
+
+// IsZero reports whether r names no block.
+func (r BlockRef) IsZero() bool { return r.Hash == common.Hash{} }
 
 func (p ChainPosition) less(q ChainPosition) bool {
 	return p.Block < q.Block || p.Block == q.Block && p.LogIndex < q.LogIndex
@@ -257,9 +270,20 @@ UPDATE leases l SET state = a.state, deposit = a.deposit, paid = a.paid, refunde
 FROM after a WHERE l.lease_id = a.lease_id AND NOT a.opened`
 
 	saveCursorSQL = `
-INSERT INTO chain_cursors (name, block, log_index, updated_at) VALUES ($1, $2, $3, now())
-ON CONFLICT (name) DO UPDATE SET block = EXCLUDED.block, log_index = EXCLUDED.log_index, updated_at = now()`
+INSERT INTO chain_cursors (name, block, log_index, seen_block, seen_hash, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+ON CONFLICT (name) DO UPDATE SET block = EXCLUDED.block, log_index = EXCLUDED.log_index,
+    seen_block = EXCLUDED.seen_block, seen_hash = EXCLUDED.seen_hash, updated_at = now()`
 )
+
+// saveCursor records p as where the chain indexer called name stands.
+func saveCursor(ctx context.Context, tx pgx.Tx, name string, p ChainPosition) error {
+	var seenBlock, seenHash any
+	if !p.Seen.IsZero() {
+		seenBlock, seenHash = int64(p.Seen.Number), p.Seen.Hash.Bytes()
+	}
+	_, err := tx.Exec(ctx, saveCursorSQL, name, int64(p.Block), int32(p.LogIndex), seenBlock, seenHash)
+	return err
+}
 
 // ApplyChainEvents stores events (in chain order) and moves leases by
 // those not stored before, and records next as the position of the chain
@@ -271,8 +295,7 @@ func (s *Store) ApplyChainEvents(ctx context.Context, name string, events []Chai
 	var added int
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if len(events) == 0 {
-			_, err := tx.Exec(ctx, saveCursorSQL, name, int64(next.Block), int32(next.LogIndex))
-			return err
+			return saveCursor(ctx, tx, name, next)
 		}
 		fresh, models, err := newEvents(ctx, tx, events)
 		if err != nil {
@@ -280,23 +303,16 @@ func (s *Store) ApplyChainEvents(ctx context.Context, name string, events []Chai
 		}
 		added = len(fresh)
 		rows := make([][]any, len(fresh))
-		var leases leaseDeltas
 		for i, e := range fresh {
 			rows[i] = eventRow(e)
-			if e.ofLease() {
-				leases.add(e, models[e.LeaseID])
-			}
 		}
 		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"lease_events"}, eventColumns, pgx.CopyFromRows(rows)); err != nil {
 			return fmt.Errorf("copy events: %w", err)
 		}
-		if len(leases.ids) > 0 {
-			if _, err := tx.Exec(ctx, writeLeasesSQL, leases.args()...); err != nil {
-				return fmt.Errorf("write leases: %w", err)
-			}
+		if err := moveLeases(ctx, tx, fresh, models); err != nil {
+			return err
 		}
-		_, err = tx.Exec(ctx, saveCursorSQL, name, int64(next.Block), int32(next.LogIndex))
-		return err
+		return saveCursor(ctx, tx, name, next)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("store %d chain events up to block %d: %w", len(events), next.Block, err)
@@ -304,15 +320,33 @@ func (s *Store) ApplyChainEvents(ctx context.Context, name string, events []Chai
 	return added, nil
 }
 
+// moveLeases moves the leases that events (in chain order) touch, by what
+// those events did; models are the GPU models of the leases they open.
+func moveLeases(ctx context.Context, tx pgx.Tx, events []*ChainEvent, models map[common.Hash]pgtype.Text) error {
+	var leases leaseDeltas
+	for _, e := range events {
+		if e.ofLease() {
+			leases.add(e, models[e.LeaseID])
+		}
+	}
+	if len(leases.ids) == 0 {
+		return nil
+	}
+	if _, err := tx.Exec(ctx, writeLeasesSQL, leases.args()...); err != nil {
+		return fmt.Errorf("write leases: %w", err)
+	}
+	return nil
+}
+
 // newEvents is events less those stored before (and less repeats within
 // events), in their order, with the GPU models of the winning bids of the
 // leases that events open. It takes the chain-event writers' lock.
 func newEvents(ctx context.Context, tx pgx.Tx, events []ChainEvent) ([]*ChainEvent, map[common.Hash]pgtype.Text, error) {
-	first := ChainPosition{events[0].Block, events[0].LogIndex}
+	first := ChainPosition{Block: events[0].Block, LogIndex: events[0].LogIndex}
 	last := first
 	var opening [][]byte
 	for i := range events {
-		p := ChainPosition{events[i].Block, events[i].LogIndex}
+		p := ChainPosition{Block: events[i].Block, LogIndex: events[i].LogIndex}
 		if p.less(first) {
 			first = p
 		}
@@ -331,7 +365,7 @@ func newEvents(ctx context.Context, tx pgx.Tx, events []ChainEvent) ([]*ChainEve
 		var block int64
 		var index int32
 		_, err := pgx.ForEachRow(rows, []any{&block, &index}, func() error {
-			known[ChainPosition{uint64(block), uint(index)}] = true
+			known[ChainPosition{Block: uint64(block), LogIndex: uint(index)}] = true
 			return nil
 		})
 		return err
@@ -352,7 +386,7 @@ func newEvents(ctx context.Context, tx pgx.Tx, events []ChainEvent) ([]*ChainEve
 	}
 	fresh := make([]*ChainEvent, 0, len(events))
 	for i := range events {
-		p := ChainPosition{events[i].Block, events[i].LogIndex}
+		p := ChainPosition{Block: events[i].Block, LogIndex: events[i].LogIndex}
 		if !known[p] {
 			known[p] = true
 			fresh = append(fresh, &events[i])
@@ -366,12 +400,19 @@ func newEvents(ctx context.Context, tx pgx.Tx, events []ChainEvent) ([]*ChainEve
 func (s *Store) ChainPosition(ctx context.Context, name string) (pos ChainPosition, ok bool, err error) {
 	var block int64
 	var index int32
-	err = s.pool.QueryRow(ctx, `SELECT block, log_index FROM chain_cursors WHERE name = $1`, name).Scan(&block, &index)
+	var seenBlock *int64
+	var seenHash []byte
+	err = s.pool.QueryRow(ctx, `SELECT block, log_index, seen_block, seen_hash FROM chain_cursors WHERE name = $1`, name).
+		Scan(&block, &index, &seenBlock, &seenHash)
 	if err == pgx.ErrNoRows {
 		return ChainPosition{}, false, nil
 	}
 	if err != nil {
 		return ChainPosition{}, false, fmt.Errorf("read chain cursor %q: %w", name, err)
 	}
-	return ChainPosition{Block: uint64(block), LogIndex: uint(index)}, true, nil
+	pos = ChainPosition{Block: uint64(block), LogIndex: uint(index)}
+	if seenBlock != nil {
+		pos.Seen = BlockRef{Number: uint64(*seenBlock), Hash: common.BytesToHash(seenHash)}
+	}
+	return pos, true, nil
 }

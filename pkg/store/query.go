@@ -260,32 +260,46 @@ func (s *Store) LeaseDetail(ctx context.Context, id common.Hash) (LeaseDetail, e
 }
 
 func (s *Store) leaseEvents(ctx context.Context, id common.Hash) ([]ChainEvent, error) {
-	rows, err := s.pool.Query(ctx, `
-SELECT tx_hash, log_index, block_number, block_hash, block_time, kind, tx_from, tenant, provider, order_hash,
-       price_per_hour, max_duration, amount, deposit, paid, refunded, exit_code, result_hash, started_at
-FROM lease_events WHERE lease_id = $1 ORDER BY block_number, log_index`, id.Bytes())
+	evs, err := readEvents(ctx, s.pool, `lease_id = $1`, id.Bytes())
 	if err != nil {
-		return nil, fmt.Errorf("read events of lease %s: %w", id.Hex(), err)
+		return nil, fmt.Errorf("lease %s: %w", id.Hex(), err)
+	}
+	return evs, nil
+}
+
+// readEvents reads the stored events where cond holds, in chain order.
+func readEvents(ctx context.Context, q interface {
+	Query(context.Context, string, ...any) (pgx.Rows, error)
+}, cond string, args ...any) ([]ChainEvent, error) {
+	rows, err := q.Query(ctx, `
+SELECT tx_hash, log_index, block_number, block_hash, block_time, kind, lease_id, tx_from, tenant, provider,
+       account, recipient, order_hash, price_per_hour, max_duration, amount, deposit, paid, refunded, exit_code,
+       result_hash, started_at
+FROM lease_events WHERE `+cond+` ORDER BY block_number, log_index`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("read events: %w", err)
 	}
 	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ChainEvent, error) {
 		var (
-			e                                          ChainEvent
-			tx, bh, from, tenant, provider, order, res []byte
-			logIndex                                   int32
-			block                                      int64
-			maxDur                                     *int64
-			exit                                       *int32
-			started                                    *time.Time
-			price, amount, deposit, paid, refunded     pgtype.Numeric
+			e                                                      ChainEvent
+			tx, bh, lease, from, tenant, provider, acct, rcpt, ord []byte
+			res                                                    []byte
+			logIndex                                               int32
+			block                                                  int64
+			maxDur                                                 *int64
+			exit                                                   *int32
+			started                                                *time.Time
+			price, amount, deposit, paid, refunded                 pgtype.Numeric
 		)
-		if err := r.Scan(&tx, &logIndex, &block, &bh, &e.BlockTime, &e.Kind, &from, &tenant, &provider, &order,
-			&price, &maxDur, &amount, &deposit, &paid, &refunded, &exit, &res, &started); err != nil {
+		if err := r.Scan(&tx, &logIndex, &block, &bh, &e.BlockTime, &e.Kind, &lease, &from, &tenant, &provider,
+			&acct, &rcpt, &ord, &price, &maxDur, &amount, &deposit, &paid, &refunded, &exit, &res, &started); err != nil {
 			return e, err
 		}
-		e.LeaseID, e.TxHash, e.BlockHash = id, common.BytesToHash(tx), common.BytesToHash(bh)
+		e.LeaseID, e.TxHash, e.BlockHash = common.BytesToHash(lease), common.BytesToHash(tx), common.BytesToHash(bh)
 		e.LogIndex, e.Block = uint(logIndex), uint64(block)
 		e.TxFrom, e.Tenant, e.Provider = common.BytesToAddress(from), common.BytesToAddress(tenant), common.BytesToAddress(provider)
-		e.OrderHash, e.ResultHash = common.BytesToHash(order), common.BytesToHash(res)
+		e.Account, e.Recipient = common.BytesToAddress(acct), common.BytesToAddress(rcpt)
+		e.OrderHash, e.ResultHash = common.BytesToHash(ord), common.BytesToHash(res)
 		if maxDur != nil {
 			e.MaxDuration = uint64(*maxDur)
 		}
@@ -307,7 +321,7 @@ FROM lease_events WHERE lease_id = $1 ORDER BY block_number, log_index`, id.Byte
 		return e, nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("read events of lease %s: %w", id.Hex(), err)
+		return nil, fmt.Errorf("read events: %w", err)
 	}
 	return evs, nil
 }
