@@ -334,26 +334,36 @@ func tarNames(t testing.TB, path string) map[string]bool {
 // market through boot, and returns its dashboard URL. It stops at cleanup.
 func startBroker(t *testing.T, dep deployment.Deployment, boot *network.Node) string {
 	t.Helper()
-	dbURL := storetest.NewDatabase(t)
+	url, _ := runBroker(t, dep, boot, storetest.NewDatabase(t))
+	return url
+}
+
+// runBroker runs a broker on database dbURL joined to the market through
+// boot, and returns its dashboard's URL and a function that stops it.
+func runBroker(t *testing.T, dep deployment.Deployment, boot *network.Node, dbURL string) (string, func()) {
+	t.Helper()
 	ready := make(chan string, 1)
 	b := testenv.Background(t, "broker", func(ctx context.Context) error {
 		return broker.Run(ctx, broker.Config{
 			DatabaseURL: dbURL, Listen: "127.0.0.1:0", RPCURL: dep.RPCURL, Escrow: dep.Escrow,
 			StartBlock: dep.DeployedAt, Confirmations: 1, PollInterval: 100 * time.Millisecond,
-			P2PListen: []string{"/ip4/127.0.0.1/tcp/0"}, Bootstrap: []peer.AddrInfo{boot.AddrInfo()},
+			BackfillInterval: 200 * time.Millisecond,
+			P2PListen:        []string{"/ip4/127.0.0.1/tcp/0"}, Bootstrap: []peer.AddrInfo{boot.AddrInfo()},
 			Logger: testenv.Logger(t, "broker"),
 			Ready:  func(dashboard string, _ []string) { ready <- dashboard },
 		})
 	})
 	select {
 	case url := <-ready:
-		return url
+		return url, func() {
+			b.Stop()
+		}
 	case <-b.Done():
 		t.Fatalf("broker stopped before serving: %v", b.Err())
 	case <-time.After(60 * time.Second):
 		t.Fatal("broker did not serve within 60 s")
 	}
-	return ""
+	return "", nil
 }
 
 // checkDashboard waits until the broker shows the settled lease with its

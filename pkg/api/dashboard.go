@@ -253,10 +253,14 @@ func (s *Server) pageLease(w http.ResponseWriter, r *http.Request) {
 		// Exit says how the job ended, with its memory limit when
 		// memory killed it and the order is known.
 		Exit string
+		// NoTranscript says why the auction's transcript is missing.
+		NoTranscript string
 	}
 	out := data{page: page{Title: "Lease " + shortHex(d.Lease.ID.Hex()), Nav: "leases"}, LeaseDetail: d}
 	if d.Transcript != nil {
 		out.WhyWinner = whyWinner(*d.Transcript, s.formatAmount)
+	} else {
+		out.NoTranscript = s.transcriptUnavailable(d.Lease)
 	}
 	l := d.Lease
 	if l.ExitCode != nil {

@@ -15,6 +15,7 @@ import (
 	"github.com/go-chi/chi/v5"
 
 	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/store"
 )
 
@@ -93,6 +94,8 @@ func (s *Server) getLease(r *http.Request) (any, error) {
 	if d.Transcript != nil {
 		t := s.transcriptOut(*d.Transcript)
 		out.Transcript = &t
+	} else {
+		out.TranscriptUnavailable = s.transcriptUnavailable(d.Lease)
 	}
 	for _, e := range d.Events {
 		out.Events = append(out.Events, eventOut(e))
@@ -398,4 +401,16 @@ func (s *Server) submitTranscript(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	writeJSON(w, http.StatusCreated, acceptedJSON{Hash: h.Hex(), Stored: true})
+}
+
+// transcriptUnavailable says why the index holds no auction transcript for
+// lease l, and what happens about it.
+func (s *Server) transcriptUnavailable(l store.Lease) string {
+	if s.cfg.Publisher == nil {
+		return "This broker runs without a market node, so it sees no auction transcripts; they can be POSTed to /api/v1/transcripts."
+	}
+	if s.now().Sub(l.OpenedAt) < network.KeepTranscriptsFor {
+		return "The broker missed this auction's transcript when it was published (it was down, or not yet in the market); it asks market peers, which keep transcripts for 24 hours, every minute."
+	}
+	return "The broker missed this auction's transcript, and market peers keep transcripts for 24 hours only: it cannot get it from them any more. Whoever holds it can POST it to /api/v1/transcripts; it is checked before it is stored."
 }

@@ -219,9 +219,11 @@ type leaseDetailJSON struct {
 	Lease      leaseJSON       `json:"lease"`
 	Order      *orderJSON      `json:"order"`
 	Transcript *transcriptJSON `json:"transcript"`
-	Events     []eventJSON     `json:"events"`
-	Payments   []paymentJSON   `json:"payments"`
-	Token      tokenJSON       `json:"token"`
+	// TranscriptUnavailable says why Transcript is null.
+	TranscriptUnavailable string        `json:"transcriptUnavailable,omitempty"`
+	Events                []eventJSON   `json:"events"`
+	Payments              []paymentJSON `json:"payments"`
+	Token                 tokenJSON     `json:"token"`
 }
 
 // reputationJSON is a provider's score and how it was made, by the rule

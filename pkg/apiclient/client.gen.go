@@ -2018,6 +2018,9 @@ type GetLeaseResponse struct {
 		Payments   []Payment   `json:"payments"`
 		Token      Token       `json:"token"`
 		Transcript *Transcript `json:"transcript,omitempty"`
+
+		// TranscriptUnavailable Why transcript is null, and whether the broker is still asking market peers for it (they keep transcripts for 24 hours). Absent when transcript is set.
+		TranscriptUnavailable *string `json:"transcriptUnavailable,omitempty"`
 	}
 	// JSON400 the response for an HTTP 400 `application/json` response
 	JSON400 *Error
@@ -2033,6 +2036,9 @@ func (r GetLeaseResponse) GetJSON200() *struct {
 	Payments   []Payment   `json:"payments"`
 	Token      Token       `json:"token"`
 	Transcript *Transcript `json:"transcript,omitempty"`
+
+	// TranscriptUnavailable Why transcript is null, and whether the broker is still asking market peers for it (they keep transcripts for 24 hours). Absent when transcript is set.
+	TranscriptUnavailable *string `json:"transcriptUnavailable,omitempty"`
 } {
 	return r.JSON200
 }
@@ -3095,6 +3101,9 @@ func ParseGetLeaseResponse(rsp *http.Response) (*GetLeaseResponse, error) {
 			Payments   []Payment   `json:"payments"`
 			Token      Token       `json:"token"`
 			Transcript *Transcript `json:"transcript,omitempty"`
+
+			// TranscriptUnavailable Why transcript is null, and whether the broker is still asking market peers for it (they keep transcripts for 24 hours). Absent when transcript is set.
+			TranscriptUnavailable *string `json:"transcriptUnavailable,omitempty"`
 		}
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
 			return nil, err

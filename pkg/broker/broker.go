@@ -17,7 +17,6 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 	"github.com/prometheus/client_golang/prometheus"
@@ -51,6 +50,9 @@ type Config struct {
 	PollInterval  time.Duration
 	// TokenDecimals stands in when the token does not say its decimals.
 	TokenDecimals *uint8
+	// BackfillInterval is how often the broker asks market peers for the
+	// transcripts of leases it indexed without one. Default 1m.
+	BackfillInterval time.Duration
 	// P2PListen are the market node's listen multiaddrs; empty runs no
 	// market node (HTTP order submission then answers 503).
 	P2PListen    []string
@@ -76,7 +78,7 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	rpcURL, escrowAddr, start, decimals := cfg.RPCURL, cfg.Escrow, cfg.StartBlock, cfg.TokenDecimals
 
-	ec, err := ethclient.DialContext(ctx, rpcURL)
+	ec, err := lease.DialRPC(ctx, rpcURL)
 	if err != nil {
 		return fmt.Errorf("dial %s: %w", rpcURL, err)
 	}
@@ -161,6 +163,15 @@ func Run(ctx context.Context, cfg Config) error {
 	g.Go(func() error { return ingestChain(gctx, st, cursor, chain, &ingesting, log) })
 	if node != nil {
 		g.Go(func() error { return ingestMarket(gctx, node, market, log) })
+		backfill := indexer.NewBackfill(node, st, market, indexer.BackfillConfig{Interval: cfg.BackfillInterval, Logger: log})
+		reg.MustRegister(prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Namespace: "tender", Subsystem: "broker", Name: "transcripts_backfilled_total",
+			Help: "Auction transcripts this process got from market peers after missing their gossip.",
+		}, func() float64 { return float64(backfill.Filled()) }))
+		g.Go(func() error {
+			backfill.Run(gctx)
+			return nil
+		})
 	}
 	g.Go(func() error {
 		if err := httpSrv.Serve(ln); !errors.Is(err, http.ErrServerClosed) {

@@ -16,7 +16,6 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/eth/ethconfig"
-	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/node"
 
@@ -215,7 +214,7 @@ func BenchmarkChainCatchUp(b *testing.B) {
 		b.StopTimer()
 		st, _ := storetest.New(b)
 		rec := &recorder{Store: st}
-		ec, err := ethclient.Dial(c.url)
+		ec, err := lease.DialRPC(context.Background(), c.url)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -270,4 +269,3 @@ func BenchmarkChainCatchUp(b *testing.B) {
 		b.StartTimer()
 	}
 }
-

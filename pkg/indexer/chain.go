@@ -177,10 +177,11 @@ func (c *Chain) RunOnce(ctx context.Context) error {
 		Confirmations: c.cfg.Confirmations,
 		PollInterval:  c.cfg.PollInterval,
 		BlockRange:    c.cfg.BlockRange,
-		Reading:       r.reading,
+		RangeHeaders:  true,
 		// Watch cannot take an error here: a failed write stops it.
-		Scanned: func(cur lease.Cursor) {
-			if err := r.flush(ctx, position(cur, r.rangeEnd)); err != nil {
+		Scanned: func(s lease.Scan) {
+			seen := store.BlockRef{Number: s.Last.Number.Uint64(), Hash: s.Last.Hash()}
+			if err := r.flush(ctx, position(s.Next, seen)); err != nil {
 				cancel(err)
 			}
 		},
@@ -210,24 +211,11 @@ type write struct {
 // reader gathers the events Watch delivers into batches and queues them
 // for the writer. Watch calls it from one goroutine.
 type reader struct {
-	chain    *Chain
-	writes   chan<- write
-	events   []store.ChainEvent
-	queued   store.ChainPosition // the position of the last batch queued
-	rangeEnd store.BlockRef      // the last block of the range being read
-	header   *types.Header       // the last block's, for its time
-}
-
-// reading notes the hash of the last block of a range before its logs are
-// read: stored as the cursor's Seen block, a reorg that later replaces it
-// (or anything before it) is seen.
-func (r *reader) reading(ctx context.Context, _, to uint64) error {
-	h, err := r.chain.reader.HeaderByNumber(ctx, new(big.Int).SetUint64(to))
-	if err != nil {
-		return fmt.Errorf("header of block %d: %w", to, err)
-	}
-	r.rangeEnd = store.BlockRef{Number: to, Hash: h.Hash()}
-	return nil
+	chain  *Chain
+	writes chan<- write
+	events []store.ChainEvent
+	queued store.ChainPosition // the position of the last batch queued
+	header *types.Header       // the last block's, for its time
 }
 
 func (r *reader) add(ctx context.Context, ev lease.Event) error {

@@ -7,7 +7,12 @@ import (
 	"log/slog"
 	"math"
 	"math/big"
+	"net"
+	"net/http"
+	"net/url"
 	"time"
+
+	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -118,11 +123,33 @@ func New(ctx context.Context, backend Backend, address common.Address, logger *s
 	return c, nil
 }
 
+// DialRPC connects to the JSON-RPC endpoint at rawURL (http, ws or ipc).
+// Over HTTP to a loopback address it asks for answers uncompressed: next
+// to its node, a client reading logs in bulk would spend more time
+// compressing and decompressing them than moving them.
+func DialRPC(ctx context.Context, rawURL string) (*ethclient.Client, error) {
+	u, err := url.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return ethclient.DialContext(ctx, rawURL)
+	}
+	host := u.Hostname()
+	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
+		return ethclient.DialContext(ctx, rawURL)
+	}
+	t := http.DefaultTransport.(*http.Transport).Clone()
+	t.DisableCompression = true
+	rc, err := rpc.DialOptions(ctx, rawURL, rpc.WithHTTPClient(&http.Client{Transport: t}))
+	if err != nil {
+		return nil, err
+	}
+	return ethclient.NewClient(rc), nil
+}
+
 // Dial connects to the JSON-RPC endpoint at url (http, ws or ipc) and
 // returns a client of the escrow at address. Disconnect releases the
 // connection.
 func Dial(ctx context.Context, url string, address common.Address, logger *slog.Logger) (*Client, error) {
-	ec, err := ethclient.DialContext(ctx, url)
+	ec, err := DialRPC(ctx, url)
 	if err != nil {
 		return nil, fmt.Errorf("escrow client: dial %s: %w", url, err)
 	}

@@ -46,14 +46,29 @@ type WatchOptions struct {
 	// MaxLogs is the most logs Watch asks for in one request, as far as it
 	// can tell from the last answer. Default 10,000 (a common provider cap).
 	MaxLogs int
-	// Reading, when set, is called before each range of blocks is read,
-	// with the range; an error stops Watch, which returns it.
-	Reading func(ctx context.Context, from, to uint64) error
+	// RangeHeaders has Watch read the header of each range's last block
+	// before the range's logs, and hand it to Scanned: a caller that keeps
+	// its hash sees a reorg deeper than Confirmations as the chain's block
+	// at that height changing.
+	RangeHeaders bool
 	// Scanned, when set, is told the cursor after every range of blocks
 	// searched, events or not, so a caller can persist progress through
 	// stretches without escrow events.
-	Scanned func(Cursor)
+	Scanned func(Scan)
 }
+
+// Scan is a range of blocks Watch has read and delivered.
+type Scan struct {
+	// Next is where the next range begins.
+	Next Cursor
+	// Last is the header of the range's last block, read before its logs;
+	// nil unless WatchOptions.RangeHeaders.
+	Last *types.Header
+}
+
+// rangesAhead is how many ranges of logs Watch reads while it delivers the
+// events of the range before.
+const rangesAhead = 2
 
 // Watch delivers the escrow's events to handle, in chain order, from
 // opts.From on, until ctx is done (it then returns ctx.Err()) or handle
@@ -84,7 +99,10 @@ func (c *Client) Watch(ctx context.Context, opts WatchOptions, handle func(Event
 	tick := time.NewTicker(opts.PollInterval)
 	defer tick.Stop()
 
-	cur, span := opts.From, &logSpan{blocks: opts.BlockRange, limit: opts.BlockRange, most: opts.BlockRange, maxLogs: opts.MaxLogs}
+	// The first range is short: a dense stretch of the chain then costs no
+	// huge answer before the span adapts.
+	span := &logSpan{blocks: min(opts.BlockRange, 100), limit: opts.BlockRange, most: opts.BlockRange, maxLogs: opts.MaxLogs}
+	cur := opts.From
 	for {
 		if err := c.catchUp(ctx, &cur, span, opts, handle); err != nil {
 			return err
@@ -140,7 +158,8 @@ func (s *logSpan) answered(n int) {
 }
 
 // catchUp delivers every event from *cur up to the confirmed head, moving
-// *cur past each, reading span blocks a request.
+// *cur past each, reading span blocks a request and up to rangesAhead
+// requests ahead of the range it delivers.
 func (c *Client) catchUp(ctx context.Context, cur *Cursor, span *logSpan, opts WatchOptions, handle func(Event) error) error {
 	head, err := c.backend.BlockNumber(ctx)
 	if err != nil {
@@ -150,46 +169,88 @@ func (c *Client) catchUp(ctx context.Context, cur *Cursor, span *logSpan, opts W
 		return nil
 	}
 	last := head - opts.Confirmations
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel() // what is still being read is not needed
+	var pending []<-chan logRange
+	from := cur.Block // where the next range to read begins
 	for cur.Block <= last {
-		to := min(last, cur.Block+span.blocks-1)
-		if opts.Reading != nil {
-			if err := opts.Reading(ctx, cur.Block, to); err != nil {
-				return err
-			}
+		for len(pending) <= rangesAhead && from <= last {
+			to := min(last, from+span.blocks-1)
+			ch := make(chan logRange, 1)
+			go func(from, to uint64) { ch <- c.readRange(ctx, from, to, opts.RangeHeaders) }(from, to)
+			pending, from = append(pending, ch), to+1
 		}
-		logs, err := c.backend.FilterLogs(ctx, ethereum.FilterQuery{
-			FromBlock: new(big.Int).SetUint64(cur.Block),
-			ToBlock:   new(big.Int).SetUint64(to),
-			Addresses: []common.Address{c.address},
-		})
+		r := <-pending[0]
+		pending = pending[1:]
 		// Endpoints refuse ranges or results past their caps, each with
-		// its own message: try half the range.
-		if err != nil && ctx.Err() == nil && span.refused() {
-			c.log.Debug("watch: logs refused; halving the range", "from", cur.Block, "to", to, "blocks", span.blocks, "err", err)
+		// its own message: read the range again in halves, and what
+		// follows it anew.
+		if r.err != nil && ctx.Err() == nil && span.refused() {
+			c.log.Debug("watch: logs refused; halving the range", "from", r.from, "to", r.to, "blocks", span.blocks, "err", r.err)
+			pending, from = nil, r.from
 			continue
 		}
-		if err != nil {
-			return fmt.Errorf("watch: logs of blocks %d-%d: %w", cur.Block, to, err)
+		if r.err != nil {
+			return r.err
 		}
-		span.answered(len(logs))
-		sortLogs(logs)
-		for _, l := range logs {
-			if l.Removed || cur.before(l.BlockNumber, l.Index) {
+		span.answered(r.logs)
+		for _, ev := range r.events {
+			l := ev.Log
+			if cur.before(l.BlockNumber, l.Index) {
 				continue
 			}
-			if ev, ok := c.DecodeEvent(l); ok {
-				if err := handle(ev); err != nil {
-					return err
-				}
+			if err := handle(ev); err != nil {
+				return err
 			}
 			*cur = Cursor{Block: l.BlockNumber, Index: l.Index + 1}
 		}
-		*cur = Cursor{Block: to + 1}
+		*cur = Cursor{Block: r.to + 1}
 		if opts.Scanned != nil {
-			opts.Scanned(*cur)
+			opts.Scanned(Scan{Next: *cur, Last: r.header})
 		}
 	}
 	return nil
+}
+
+// logRange is the escrow's events in blocks from..to, in chain order, with
+// the last block's header when asked for, and how many logs the endpoint
+// sent.
+type logRange struct {
+	from, to uint64
+	header   *types.Header
+	events   []Event
+	logs     int
+	err      error
+}
+
+// readRange reads and decodes the escrow's logs of blocks from..to; with
+// header, it first reads the header of block to.
+func (c *Client) readRange(ctx context.Context, from, to uint64, header bool) logRange {
+	r := logRange{from: from, to: to}
+	if header {
+		if r.header, r.err = c.backend.HeaderByNumber(ctx, new(big.Int).SetUint64(to)); r.err != nil {
+			r.err = fmt.Errorf("watch: header of block %d: %w", to, r.err)
+			return r
+		}
+	}
+	logs, err := c.backend.FilterLogs(ctx, ethereum.FilterQuery{
+		FromBlock: new(big.Int).SetUint64(from),
+		ToBlock:   new(big.Int).SetUint64(to),
+		Addresses: []common.Address{c.address},
+	})
+	if err != nil {
+		r.err = fmt.Errorf("watch: logs of blocks %d-%d: %w", from, to, err)
+		return r
+	}
+	sortLogs(logs)
+	r.logs = len(logs)
+	r.events = make([]Event, 0, len(logs))
+	for _, l := range logs {
+		if ev, ok := c.DecodeEvent(l); ok && !l.Removed {
+			r.events = append(r.events, ev)
+		}
+	}
+	return r
 }
 
 // sortLogs puts logs in chain order.

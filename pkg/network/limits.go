@@ -23,7 +23,9 @@ const (
 	ProtocolBid        protocol.ID = "/tender/bid/1.0.0"
 	ProtocolNoBid      protocol.ID = "/tender/nobid/1.0.0"
 	ProtocolOrdersSync protocol.ID = "/tender/orders/sync/1.0.0"
-	ProtocolLease      protocol.ID = "/tender/lease/1.0.0"
+	// ProtocolTranscriptsSync hands a peer the transcripts it missed.
+	ProtocolTranscriptsSync protocol.ID = "/tender/transcripts/sync/1.0.0"
+	ProtocolLease           protocol.ID = "/tender/lease/1.0.0"
 
 	// dhtPrefix keeps the market's DHT apart from the public IPFS one.
 	dhtPrefix protocol.ID = "/tender"
@@ -56,7 +58,10 @@ const (
 	bidStreamMem   = auction.MaxBidBytes + smallBufSize + maxReplyBytes
 	noBidStreamMem = auction.MaxNoBidBytes + smallBufSize + maxReplyBytes
 	syncStreamMem  = max(auction.MaxOrderBytes, maxSyncOrders*32) + readBufSize
-	leaseStreamMem = 2*chunkMem + maxSecretsBytes
+	// transcriptSyncStreamMem: a transcript sync stream reads a request or
+	// one transcript at a time.
+	transcriptSyncStreamMem = max(auction.MaxTranscriptBytes, MaxTranscriptRequest*32) + readBufSize
+	leaseStreamMem          = 2*chunkMem + maxSecretsBytes
 )
 
 // newResourceManager returns libp2p's default limits scaled to the machine,
@@ -87,6 +92,7 @@ func newResourceManager() (network.ResourceManager, error) {
 		{ProtocolBid, 512, 4, bidStreamMem},
 		{ProtocolNoBid, 512, 4, noBidStreamMem},
 		{ProtocolOrdersSync, 64, 2, syncStreamMem},
+		{ProtocolTranscriptsSync, 16, 1, transcriptSyncStreamMem},
 		{ProtocolLease, 128, 16, leaseStreamMem},
 	}
 	for _, p := range perProtocol {

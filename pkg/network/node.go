@@ -84,6 +84,9 @@ type Config struct {
 	// ScoreInterval is how often the node refreshes its copy of the peer
 	// scores (see PeerScore). Default 10s.
 	ScoreInterval time.Duration
+	// KeptTranscriptBytes caps the transcripts a node keeps for peers that
+	// missed them (transcript sync). Default 8 MiB.
+	KeptTranscriptBytes int
 }
 
 func (c Config) withDefaults() Config {
@@ -110,6 +113,9 @@ func (c Config) withDefaults() Config {
 	setDefault(&c.ScoreInterval, 10*time.Second)
 	if c.MaxOpenOrders <= 0 {
 		c.MaxOpenOrders = 4096
+	}
+	if c.KeptTranscriptBytes <= 0 {
+		c.KeptTranscriptBytes = 8 << 20
 	}
 	return c
 }
@@ -145,6 +151,7 @@ type Node struct {
 	orderFeed   *feed[auction.VerifiedOrder]
 	resultFeed  *feed[VerifiedTranscript]
 	seenResults *seenSet
+	kept        *keptTranscripts
 
 	auctionsMu sync.Mutex
 	auctions   map[common.Hash]*Auctioneer
@@ -199,6 +206,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		bootstrap:   make(map[peer.ID]bool, len(cfg.Bootstrap)),
 		store:       newOrderStore(cfg.MaxOpenOrders),
 		seenResults: newSeenSet(4096),
+		kept:        newKeptTranscripts(cfg.KeptTranscriptBytes),
 		auctions:    make(map[common.Hash]*Auctioneer),
 		scores:      make(map[peer.ID]float64),
 		done:        make(chan struct{}),
@@ -335,6 +343,7 @@ func (n *Node) serve(life context.Context) {
 		{ProtocolBid, n.handleBid},
 		{ProtocolNoBid, n.handleNoBid},
 		{ProtocolOrdersSync, n.handleSync},
+		{ProtocolTranscriptsSync, n.handleTranscriptSync},
 		{ProtocolLease, n.handleLease},
 	}
 	for _, h := range handlers {

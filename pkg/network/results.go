@@ -99,6 +99,7 @@ func (n *Node) readTranscripts(ctx context.Context, sub *pubsub.Subscription) {
 			return
 		}
 		if vt, ok := m.ValidatorData.(VerifiedTranscript); ok {
+			n.keepTranscript(vt)
 			n.resultFeed.publish(vt)
 		}
 	}

@@ -286,7 +286,7 @@ func (d *Daemon) watch(ctx context.Context) {
 	for {
 		err := d.cfg.Escrow.Watch(ctx, lease.WatchOptions{
 			From: from, PollInterval: d.cfg.PollInterval,
-			Scanned: func(c lease.Cursor) { from = c },
+			Scanned: func(s lease.Scan) { from = s.Next },
 		}, func(ev lease.Event) error {
 			from = ev.Next
 			d.onEvent(ctx, ev)

@@ -226,35 +226,59 @@ type LeaseDetail struct {
 }
 
 // LeaseDetail reads a lease with its order, auction transcript, events and
-// payments, or ErrNotFound.
+// payments, or ErrNotFound, in one round trip to the database.
 func (s *Store) LeaseDetail(ctx context.Context, id common.Hash) (LeaseDetail, error) {
-	l, err := s.Lease(ctx, id)
-	if err != nil {
-		return LeaseDetail{}, err
-	}
-	d := LeaseDetail{Lease: l}
-	if o, err := s.Order(ctx, l.OrderHash); err == nil {
-		d.Order = &o
-	} else if !errors.Is(err, ErrNotFound) {
-		return LeaseDetail{}, err
-	}
-	var th []byte
-	err = s.pool.QueryRow(ctx, `SELECT transcript_hash FROM transcripts WHERE winner = $1 ORDER BY closed_at DESC LIMIT 1`, id.Bytes()).Scan(&th)
-	switch {
-	case err == nil:
-		t, err := s.Transcript(ctx, common.BytesToHash(th))
-		if err != nil {
-			return LeaseDetail{}, err
+	var d LeaseDetail
+	found := false
+	key := id.Bytes()
+	b := &pgx.Batch{}
+	b.Queue("SELECT "+leaseColumns+" FROM leases WHERE lease_id = $1", key).QueryRow(func(row pgx.Row) error {
+		l, err := scanLease(row)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
+		}
+		d.Lease, found = l, err == nil
+		return err
+	})
+	b.Queue(`SELECT order_hash, wire, seen_at FROM orders WHERE order_hash = (SELECT order_hash FROM leases WHERE lease_id = $1)`, key).
+		QueryRow(func(row pgx.Row) error {
+			o, err := scanOrder(row)
+			if errors.Is(err, pgx.ErrNoRows) {
+				return nil
+			}
+			d.Order = &o
+			return err
+		})
+	const won = `SELECT transcript_hash FROM transcripts WHERE winner = $1 ORDER BY closed_at DESC LIMIT 1`
+	b.Queue("SELECT "+transcriptColumns+" FROM transcripts WHERE transcript_hash = ("+won+")", key).QueryRow(func(row pgx.Row) error {
+		t, err := scanTranscript(row)
+		if errors.Is(err, pgx.ErrNoRows) {
+			return nil
 		}
 		d.Transcript = &t
-	case !errors.Is(err, pgx.ErrNoRows):
-		return LeaseDetail{}, fmt.Errorf("read transcript of lease %s: %w", id.Hex(), err)
+		return err
+	})
+	var entries []Entry
+	b.Queue(entriesSQL+"("+won+") ORDER BY e.position", key).Query(func(rows pgx.Rows) (err error) {
+		entries, err = pgx.CollectRows(rows, scanEntry)
+		return err
+	})
+	b.Queue(eventsSQL+`lease_id = $1 ORDER BY block_number, log_index`, key).Query(func(rows pgx.Rows) (err error) {
+		d.Events, err = pgx.CollectRows(rows, scanEvent)
+		return err
+	})
+	b.Queue(paymentsSQL, key).Query(func(rows pgx.Rows) (err error) {
+		d.Payments, err = pgx.CollectRows(rows, scanPayment)
+		return err
+	})
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+		return LeaseDetail{}, fmt.Errorf("read lease %s: %w", id.Hex(), err)
 	}
-	if d.Events, err = s.leaseEvents(ctx, id); err != nil {
-		return LeaseDetail{}, err
+	if !found {
+		return LeaseDetail{}, fmt.Errorf("lease %s: %w", id.Hex(), ErrNotFound)
 	}
-	if d.Payments, err = s.Payments(ctx, id); err != nil {
-		return LeaseDetail{}, err
+	if d.Transcript != nil {
+		d.Transcript.Entries = markWinner(entries, d.Transcript.Winner)
 	}
 	return d, nil
 }
@@ -267,92 +291,104 @@ func (s *Store) leaseEvents(ctx context.Context, id common.Hash) ([]ChainEvent, 
 	return evs, nil
 }
 
+// eventsSQL selects stored events, for scanEvent; a condition follows.
+const eventsSQL = `
+SELECT tx_hash, log_index, block_number, block_hash, block_time, kind, lease_id, tx_from, tenant, provider,
+       account, recipient, order_hash, price_per_hour, max_duration, amount, deposit, paid, refunded, exit_code,
+       result_hash, started_at
+FROM lease_events WHERE `
+
 // readEvents reads the stored events where cond holds, in chain order.
 func readEvents(ctx context.Context, q interface {
 	Query(context.Context, string, ...any) (pgx.Rows, error)
 }, cond string, args ...any) ([]ChainEvent, error) {
-	rows, err := q.Query(ctx, `
-SELECT tx_hash, log_index, block_number, block_hash, block_time, kind, lease_id, tx_from, tenant, provider,
-       account, recipient, order_hash, price_per_hour, max_duration, amount, deposit, paid, refunded, exit_code,
-       result_hash, started_at
-FROM lease_events WHERE `+cond+` ORDER BY block_number, log_index`, args...)
+	rows, err := q.Query(ctx, eventsSQL+cond+` ORDER BY block_number, log_index`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
 	}
-	evs, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (ChainEvent, error) {
-		var (
-			e                                                      ChainEvent
-			tx, bh, lease, from, tenant, provider, acct, rcpt, ord []byte
-			res                                                    []byte
-			logIndex                                               int32
-			block                                                  int64
-			maxDur                                                 *int64
-			exit                                                   *int32
-			started                                                *time.Time
-			price, amount, deposit, paid, refunded                 pgtype.Numeric
-		)
-		if err := r.Scan(&tx, &logIndex, &block, &bh, &e.BlockTime, &e.Kind, &lease, &from, &tenant, &provider,
-			&acct, &rcpt, &ord, &price, &maxDur, &amount, &deposit, &paid, &refunded, &exit, &res, &started); err != nil {
-			return e, err
-		}
-		e.LeaseID, e.TxHash, e.BlockHash = common.BytesToHash(lease), common.BytesToHash(tx), common.BytesToHash(bh)
-		e.LogIndex, e.Block = uint(logIndex), uint64(block)
-		e.TxFrom, e.Tenant, e.Provider = common.BytesToAddress(from), common.BytesToAddress(tenant), common.BytesToAddress(provider)
-		e.Account, e.Recipient = common.BytesToAddress(acct), common.BytesToAddress(rcpt)
-		e.OrderHash, e.ResultHash = common.BytesToHash(ord), common.BytesToHash(res)
-		if maxDur != nil {
-			e.MaxDuration = uint64(*maxDur)
-		}
-		if exit != nil {
-			e.ExitCode = *exit
-		}
-		if started != nil {
-			e.StartedAt = *started
-		}
-		var err error
-		for _, a := range []struct {
-			dst **big.Int
-			src pgtype.Numeric
-		}{{&e.PricePerHour, price}, {&e.Amount, amount}, {&e.Deposit, deposit}, {&e.Paid, paid}, {&e.Refunded, refunded}} {
-			if *a.dst, err = toBig(a.src); err != nil {
-				return e, err
-			}
-		}
-		return e, nil
-	})
+	evs, err := pgx.CollectRows(rows, scanEvent)
 	if err != nil {
 		return nil, fmt.Errorf("read events: %w", err)
 	}
 	return evs, nil
 }
 
+// scanEvent scans a row of eventsSQL.
+func scanEvent(r pgx.CollectableRow) (ChainEvent, error) {
+	var (
+		e                                                      ChainEvent
+		tx, bh, lease, from, tenant, provider, acct, rcpt, ord []byte
+		res                                                    []byte
+		logIndex                                               int32
+		block                                                  int64
+		maxDur                                                 *int64
+		exit                                                   *int32
+		started                                                *time.Time
+		price, amount, deposit, paid, refunded                 pgtype.Numeric
+	)
+	if err := r.Scan(&tx, &logIndex, &block, &bh, &e.BlockTime, &e.Kind, &lease, &from, &tenant, &provider,
+		&acct, &rcpt, &ord, &price, &maxDur, &amount, &deposit, &paid, &refunded, &exit, &res, &started); err != nil {
+		return e, err
+	}
+	e.LeaseID, e.TxHash, e.BlockHash = common.BytesToHash(lease), common.BytesToHash(tx), common.BytesToHash(bh)
+	e.LogIndex, e.Block = uint(logIndex), uint64(block)
+	e.TxFrom, e.Tenant, e.Provider = common.BytesToAddress(from), common.BytesToAddress(tenant), common.BytesToAddress(provider)
+	e.Account, e.Recipient = common.BytesToAddress(acct), common.BytesToAddress(rcpt)
+	e.OrderHash, e.ResultHash = common.BytesToHash(ord), common.BytesToHash(res)
+	if maxDur != nil {
+		e.MaxDuration = uint64(*maxDur)
+	}
+	if exit != nil {
+		e.ExitCode = *exit
+	}
+	if started != nil {
+		e.StartedAt = *started
+	}
+	var err error
+	for _, a := range []struct {
+		dst **big.Int
+		src pgtype.Numeric
+	}{{&e.PricePerHour, price}, {&e.Amount, amount}, {&e.Deposit, deposit}, {&e.Paid, paid}, {&e.Refunded, refunded}} {
+		if *a.dst, err = toBig(a.src); err != nil {
+			return e, err
+		}
+	}
+	return e, nil
+}
+
+// paymentsSQL selects the payments of lease $1 in chain order, for
+// scanPayment.
+const paymentsSQL = `
+SELECT kind, lease_id, account, amount, block_time, tx_hash, log_index FROM payments WHERE lease_id = $1
+ORDER BY block_number, log_index, kind DESC`
+
 // Payments lists the payments of a lease in chain order.
 func (s *Store) Payments(ctx context.Context, id common.Hash) ([]Payment, error) {
-	rows, err := s.pool.Query(ctx, `
-SELECT kind, account, amount, block_time, tx_hash, log_index FROM payments WHERE lease_id = $1
-ORDER BY block_number, log_index, kind DESC`, id.Bytes())
+	rows, err := s.pool.Query(ctx, paymentsSQL, id.Bytes())
 	if err != nil {
 		return nil, fmt.Errorf("read payments of lease %s: %w", id.Hex(), err)
 	}
-	ps, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (Payment, error) {
-		var (
-			p           Payment
-			account, tx []byte
-			amount      pgtype.Numeric
-			logIndex    int32
-		)
-		if err := r.Scan(&p.Kind, &account, &amount, &p.BlockTime, &tx, &logIndex); err != nil {
-			return p, err
-		}
-		p.LeaseID, p.Account, p.TxHash, p.LogIndex = id, common.BytesToAddress(account), common.BytesToHash(tx), uint(logIndex)
-		var err error
-		p.Amount, err = toBig(amount)
-		return p, err
-	})
+	ps, err := pgx.CollectRows(rows, scanPayment)
 	if err != nil {
 		return nil, fmt.Errorf("read payments of lease %s: %w", id.Hex(), err)
 	}
 	return ps, nil
+}
+
+func scanPayment(r pgx.CollectableRow) (Payment, error) {
+	var (
+		p                  Payment
+		lease, account, tx []byte
+		amount             pgtype.Numeric
+		logIndex           int32
+	)
+	if err := r.Scan(&p.Kind, &lease, &account, &amount, &p.BlockTime, &tx, &logIndex); err != nil {
+		return p, err
+	}
+	p.LeaseID, p.Account, p.TxHash, p.LogIndex = common.BytesToHash(lease), common.BytesToAddress(account), common.BytesToHash(tx), uint(logIndex)
+	var err error
+	p.Amount, err = toBig(amount)
+	return p, err
 }
 
 // Order is an order as the index holds it: the signed order as it
@@ -543,44 +579,83 @@ func (s *Store) Transcripts(ctx context.Context, f TranscriptFilter) (Transcript
 
 // Transcript reads a transcript with its entries, or ErrNotFound.
 func (s *Store) Transcript(ctx context.Context, hash common.Hash) (Transcript, error) {
-	t, err := scanTranscript(s.pool.QueryRow(ctx, "SELECT "+transcriptColumns+" FROM transcripts WHERE transcript_hash = $1", hash.Bytes()))
+	var t Transcript
+	var entries []Entry
+	b := &pgx.Batch{}
+	b.Queue("SELECT "+transcriptColumns+" FROM transcripts WHERE transcript_hash = $1", hash.Bytes()).QueryRow(func(row pgx.Row) (err error) {
+		t, err = scanTranscript(row)
+		return err
+	})
+	b.Queue(entriesSQL+"$1 ORDER BY e.position", hash.Bytes()).Query(func(rows pgx.Rows) (err error) {
+		entries, err = pgx.CollectRows(rows, scanEntry)
+		return err
+	})
+	err := s.pool.SendBatch(ctx, b).Close()
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Transcript{}, fmt.Errorf("transcript %s: %w", hash.Hex(), ErrNotFound)
 	}
 	if err != nil {
 		return Transcript{}, fmt.Errorf("read transcript %s: %w", hash.Hex(), err)
 	}
-	rows, err := s.pool.Query(ctx, `
+	t.Entries = markWinner(entries, t.Winner)
+	return t, nil
+}
+
+// entriesSQL selects the entries of a transcript, for scanEntry; the
+// transcript's hash follows.
+const entriesSQL = `
 SELECT e.position, e.bid_hash, b.provider, b.peer_id, b.price_per_hour, b.gpu_model, b.gpu_count, b.simulated,
        b.offer, e.arrival, e.reputation, e.reason
 FROM transcript_entries e JOIN bids b ON b.bid_hash = e.bid_hash
-WHERE e.transcript_hash = $1 ORDER BY e.position`, hash.Bytes())
-	if err != nil {
-		return Transcript{}, fmt.Errorf("read transcript %s: %w", hash.Hex(), err)
-	}
-	t.Entries, err = pgx.CollectRows(rows, func(r pgx.CollectableRow) (Entry, error) {
-		var (
-			e             Entry
-			pos, gpus     int32
-			bid, provider []byte
-			price, rep    pgtype.Numeric
-		)
-		if err := r.Scan(&pos, &bid, &provider, &e.PeerID, &price, &e.GPUModel, &gpus, &e.Simulated, &e.Offer,
-			&e.Arrival, &rep, &e.Reason); err != nil {
-			return e, err
-		}
-		e.Position, e.GPUCount = int(pos), int(gpus)
-		e.BidHash, e.Provider = common.BytesToHash(bid), common.BytesToAddress(provider)
-		e.Won = e.BidHash == t.Winner
-		var err error
-		if e.PricePerHour, err = toBig(price); err != nil {
-			return e, err
-		}
-		e.Reputation, err = toU64(rep)
+WHERE e.transcript_hash = `
+
+func scanEntry(r pgx.CollectableRow) (Entry, error) {
+	var (
+		e             Entry
+		pos, gpus     int32
+		bid, provider []byte
+		price, rep    pgtype.Numeric
+	)
+	if err := r.Scan(&pos, &bid, &provider, &e.PeerID, &price, &e.GPUModel, &gpus, &e.Simulated, &e.Offer,
+		&e.Arrival, &rep, &e.Reason); err != nil {
 		return e, err
+	}
+	e.Position, e.GPUCount = int(pos), int(gpus)
+	e.BidHash, e.Provider = common.BytesToHash(bid), common.BytesToAddress(provider)
+	var err error
+	if e.PricePerHour, err = toBig(price); err != nil {
+		return e, err
+	}
+	e.Reputation, err = toU64(rep)
+	return e, err
+}
+
+// markWinner marks the entry of the winning bid.
+func markWinner(entries []Entry, winner common.Hash) []Entry {
+	for i := range entries {
+		entries[i].Won = entries[i].BidHash == winner
+	}
+	return entries
+}
+
+// LeasesWithoutTranscript lists leases opened since since whose auction
+// transcript the index lacks, newest first, at most limit: what a broker
+// that was down asks its peers for.
+func (s *Store) LeasesWithoutTranscript(ctx context.Context, since time.Time, limit int) ([]common.Hash, error) {
+	rows, err := s.pool.Query(ctx, `
+SELECT l.lease_id FROM leases l
+WHERE l.opened_at >= $1 AND NOT EXISTS (SELECT 1 FROM transcripts t WHERE t.winner = l.lease_id)
+ORDER BY l.opened_at DESC, l.lease_id DESC LIMIT $2`, since.UTC(), limit)
+	if err != nil {
+		return nil, fmt.Errorf("list leases without a transcript: %w", err)
+	}
+	ids, err := pgx.CollectRows(rows, func(r pgx.CollectableRow) (common.Hash, error) {
+		var id []byte
+		err := r.Scan(&id)
+		return common.BytesToHash(id), err
 	})
 	if err != nil {
-		return Transcript{}, fmt.Errorf("read entries of transcript %s: %w", hash.Hex(), err)
+		return nil, fmt.Errorf("list leases without a transcript: %w", err)
 	}
-	return t, nil
+	return ids, nil
 }
