@@ -282,6 +282,7 @@ func TestMarketEndToEnd(t *testing.T) {
 	}
 
 	checkDashboard(t, dashboard, res)
+	checkNoBidShown(t, dashboard, res, providers[2].addr, auction.ReasonGPUModel)
 
 	progressMu.Lock()
 	defer progressMu.Unlock()
@@ -364,6 +365,49 @@ func runBroker(t *testing.T, dep deployment.Deployment, boot *network.Node, dbUR
 		t.Fatal("broker did not serve within 60 s")
 	}
 	return "", nil
+}
+
+// checkNoBidShown waits until the broker shows, with the lease's auction,
+// provider's signed no-bid for reason.
+func checkNoBidShown(t *testing.T, dashboard string, res *tenant.Result, provider common.Address, reason auction.Reason) {
+	t.Helper()
+	type detail struct {
+		Transcript *struct {
+			NoBids []struct{ Provider, Reason, Detail string }
+		}
+	}
+	testenv.Eventually(t, 30*time.Second, "the no-bid on the broker", func() (bool, string, error) {
+		r, err := http.Get(dashboard + "api/v1/leases/" + res.LeaseID.Hex())
+		if err != nil {
+			return false, "", err
+		}
+		defer r.Body.Close()
+		var got detail
+		if err := json.NewDecoder(r.Body).Decode(&got); err != nil {
+			return false, "", err
+		}
+		if got.Transcript == nil {
+			return false, "no transcript", nil
+		}
+		for _, nb := range got.Transcript.NoBids {
+			if nb.Provider == provider.Hex() && nb.Reason == string(reason) && nb.Detail != "" {
+				return true, "", nil
+			}
+		}
+		return false, fmt.Sprintf("no-bids %+v", got.Transcript.NoBids), nil
+	})
+	r, err := http.Get(dashboard + "leases/" + res.LeaseID.Hex())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer r.Body.Close()
+	page, err := io.ReadAll(r.Body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(string(page), `id="no-bids"`) || !strings.Contains(string(page), strings.ReplaceAll(string(reason), "_", " ")) {
+		t.Errorf("lease page lacks the no-bids table with reason %s", reason)
+	}
 }
 
 // checkDashboard waits until the broker shows the settled lease with its

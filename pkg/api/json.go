@@ -127,8 +127,18 @@ type transcriptJSON struct {
 	Signature     string      `json:"signature"`
 	SeenAt        time.Time   `json:"seenAt"`
 	Entries       []entryJSON `json:"entries,omitempty"`
+	NoBids        []noBidJSON `json:"noBids,omitempty"`
 	// WhyWinner says in words why the winner won, or why nobody did.
 	WhyWinner string `json:"whyWinner,omitempty"`
+}
+
+type noBidJSON struct {
+	Provider  string    `json:"provider"`
+	PeerID    string    `json:"peerId"`
+	Reason    string    `json:"reason"`
+	Detail    string    `json:"detail"`
+	Signature string    `json:"signature"`
+	SeenAt    time.Time `json:"seenAt"`
 }
 
 func (s *Server) transcriptOut(t store.Transcript) transcriptJSON {
@@ -150,6 +160,10 @@ func (s *Server) transcriptOut(t store.Transcript) transcriptJSON {
 			GPUModel: e.GPUModel, GPUCount: e.GPUCount, Simulated: e.Simulated, Offer: offer, Arrival: e.Arrival.UTC(),
 			Reputation: e.Reputation, Eligible: e.Reason == "", Reason: e.Reason, Won: e.Won,
 		})
+	}
+	for _, nb := range t.NoBids {
+		out.NoBids = append(out.NoBids, noBidJSON{Provider: nb.Provider.Hex(), PeerID: nb.PeerID, Reason: nb.Reason, Detail: nb.Detail,
+			Signature: nb.Signature.String(), SeenAt: nb.SeenAt.UTC()})
 	}
 	if t.Entries != nil || t.BidCount == 0 {
 		out.WhyWinner = whyWinner(t, s.formatAmount)

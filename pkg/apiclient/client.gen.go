@@ -450,6 +450,20 @@ type Transcript struct {
 	// MinReputation The rule's reputation floor (0 - none).
 	MinReputation *int `json:"minReputation,omitempty"`
 
+	// NoBids The providers' signed reasons for not bidding on the order, as its auctioneer published them after the window (on a lease's or a transcript's own page only).
+	NoBids *[]struct {
+		Detail   *string  `json:"detail,omitempty"`
+		PeerId   *string  `json:"peerId,omitempty"`
+		Provider *Address `json:"provider,omitempty"`
+
+		// Reason busy, price_below_floor, gpu_model, network, ...
+		Reason *string    `json:"reason,omitempty"`
+		SeenAt *time.Time `json:"seenAt,omitempty"`
+
+		// Signature The provider's EIP-712 signature of the no-bid.
+		Signature *string `json:"signature,omitempty"`
+	} `json:"noBids,omitempty"`
+
 	// Omitted Recorded bids the transcript leaves out past the ones it lists.
 	Omitted   *int  `json:"omitted,omitempty"`
 	OrderHash *Hash `json:"orderHash,omitempty"`

@@ -94,6 +94,33 @@ func EncodeNoBid(sn SignedNoBid) ([]byte, error) {
 	return encode(noBidEnvelope{WireVersion, sn}, "no-bid", MaxNoBidBytes)
 }
 
+// DecodeNoBid decodes a NoBid off the wire and accepts it only if it is
+// well-formed and its provider signed it. It does not look at the order:
+// ReadNoBid does, for the auctioneer; DecodeNoBid is for a no-bid relayed
+// after the auction closed.
+func (d Domain) DecodeNoBid(data []byte) (SignedNoBid, error) {
+	var env noBidEnvelope
+	if err := decode(data, &env, "no-bid", MaxNoBidBytes, WireVersion); err != nil {
+		return SignedNoBid{}, err
+	}
+	if err := d.CheckNoBid(env.SignedNoBid); err != nil {
+		return SignedNoBid{}, err
+	}
+	return env.SignedNoBid, nil
+}
+
+// CheckNoBid checks that sn is well-formed and signed by its provider.
+func (d Domain) CheckNoBid(sn SignedNoBid) error {
+	n := &sn.NoBid
+	if err := n.Validate(); err != nil {
+		return fmt.Errorf("no-bid: %w", err)
+	}
+	if err := checkSigner(d.NoBidHash(n), sn.Signature, n.Provider, "no-bid's provider"); err != nil {
+		return fmt.Errorf("no-bid: %w", err)
+	}
+	return nil
+}
+
 // ReadNoBid decodes a NoBid off the wire and accepts it only if it is
 // well-formed, names order, the order's window is open at now, and its
 // provider signed it.

@@ -275,13 +275,21 @@ func joinMarket(ctx context.Context, cfg Config, domain auction.Domain, log *slo
 }
 
 // ingestMarket stores what the node sees until ctx is done: orders as they
-// are gossiped, transcripts once verified.
+// are gossiped, transcripts once verified, and the no-bids auctioneers
+// publish after their auctions.
 func ingestMarket(ctx context.Context, node *network.Node, m *indexer.Market, log *slog.Logger) error {
-	orders, transcripts := node.Orders(ctx), node.Transcripts(ctx)
+	orders, transcripts, noBids := node.Orders(ctx), node.Transcripts(ctx), node.NoBids(ctx)
 	for {
 		select {
 		case <-ctx.Done():
 			return nil
+		case nb, ok := <-noBids:
+			if !ok {
+				return nil
+			}
+			if err := m.IngestNoBid(ctx, nb); err != nil {
+				log.Warn("no-bid not indexed", "order", nb.NoBid.OrderHash, "provider", nb.NoBid.Provider, "err", err)
+			}
 		case o, ok := <-orders:
 			if !ok {
 				return nil

@@ -17,6 +17,7 @@ import (
 type MessageStore interface {
 	SaveOrder(ctx context.Context, o auction.VerifiedOrder, seen time.Time) (bool, error)
 	SaveTranscript(ctx context.Context, r store.TranscriptRecord) (bool, error)
+	SaveNoBid(ctx context.Context, nb auction.SignedNoBid, seen time.Time) (bool, error)
 }
 
 var _ MessageStore = (*store.Store)(nil)
@@ -88,6 +89,23 @@ func (m *Market) IngestTranscript(ctx context.Context, t auction.Transcript) err
 	}
 	if isNew {
 		m.log.Info("auction transcript indexed", "order", order.Hash, "bids", len(t.Entries), "winner", t.Winner)
+	}
+	return nil
+}
+
+// IngestNoBid checks a provider's signed no-bid and stores it with its
+// order, when the index holds the order (a no-bid for any other is
+// dropped); a provider's later no-bid for the same order is dropped too.
+func (m *Market) IngestNoBid(ctx context.Context, nb auction.SignedNoBid) error {
+	if err := m.domain.CheckNoBid(nb); err != nil {
+		return fmt.Errorf("ingest no-bid: %w", err)
+	}
+	isNew, err := m.store.SaveNoBid(ctx, nb, m.now())
+	if err != nil {
+		return err
+	}
+	if isNew {
+		m.log.Debug("no-bid indexed", "order", nb.NoBid.OrderHash, "provider", nb.NoBid.Provider, "reason", nb.NoBid.Reason)
 	}
 	return nil
 }

@@ -188,15 +188,19 @@ func (s *Auctioneer) Stop() {
 
 // Close stops taking bids, closes the auction at closedAt with the
 // auctioneer's key (the order's tenant) and publishes the transcript on
-// the results topic. The transcript is returned even when publishing
-// fails.
+// the results topic, then the no-bids it received on the no-bids topic.
+// The transcript is returned even when publishing fails.
 func (s *Auctioneer) Close(ctx context.Context, closedAt time.Time, auctioneer auction.Signer) (auction.Transcript, error) {
 	s.Stop()
 	t, err := s.a.Close(closedAt, auctioneer)
 	if err != nil {
 		return auction.Transcript{}, err
 	}
-	return t, s.n.PublishTranscript(ctx, t)
+	errs := []error{s.n.PublishTranscript(ctx, t)}
+	for _, nb := range s.NoBids() {
+		errs = append(errs, s.n.PublishNoBid(ctx, nb))
+	}
+	return t, errors.Join(errs...)
 }
 
 // NoBids are the providers' signed reasons for not bidding, one per

@@ -31,7 +31,15 @@
 //     errors. Auctioneer.NoBids lists the providers' reasons for not bidding.
 //   - Results: Auctioneer.Close (or PublishTranscript) publishes the signed
 //     transcript on ResultsTopic; every node verifies it before relaying it,
-//     and Transcripts yields the verified ones.
+//     and Transcripts yields the verified ones. Every node keeps the
+//     transcripts it saw for KeepTranscriptsFor (24 h, within
+//     Config.KeptTranscriptBytes) and hands them, by the lease they name,
+//     to a peer that missed them (ProtocolTranscriptsSync,
+//     FetchTranscripts): a broker that was down backfills from them.
+//   - No-bids, after the window: Auctioneer.Close then publishes the signed
+//     no-bids it received on NoBidsTopic; nodes relay only well-signed
+//     ones for orders they know, one per provider and order, and NoBids
+//     yields them.
 //   - Leases: the tenant reaches the winning provider over ProtocolLease
 //     (Lease, LeaseClient): secrets, input data (streamed in chunks with a
 //     SHA-256 check), status, logs (optionally followed), the /output

@@ -139,6 +139,7 @@ type Node struct {
 	ps      *pubsub.PubSub
 	orders  *pubsub.Topic
 	results *pubsub.Topic
+	nobids  *pubsub.Topic
 	mdns    mdns.Service
 	// mdnsFound carries peers mDNS found to the discovery loop.
 	mdnsFound chan peer.AddrInfo
@@ -151,6 +152,8 @@ type Node struct {
 	orderFeed   *feed[auction.VerifiedOrder]
 	resultFeed  *feed[VerifiedTranscript]
 	seenResults *seenSet
+	noBidFeed   *feed[auction.SignedNoBid]
+	seenNoBids  *seenSet
 	kept        *keptTranscripts
 
 	auctionsMu sync.Mutex
@@ -206,6 +209,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		bootstrap:   make(map[peer.ID]bool, len(cfg.Bootstrap)),
 		store:       newOrderStore(cfg.MaxOpenOrders),
 		seenResults: newSeenSet(4096),
+		seenNoBids:  newSeenSet(16384),
 		kept:        newKeptTranscripts(cfg.KeptTranscriptBytes),
 		auctions:    make(map[common.Hash]*Auctioneer),
 		scores:      make(map[peer.ID]float64),
@@ -215,6 +219,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 	}
 	n.orderFeed = newFeed[auction.VerifiedOrder]("orders", n.log)
 	n.resultFeed = newFeed[VerifiedTranscript]("transcripts", n.log)
+	n.noBidFeed = newFeed[auction.SignedNoBid]("no-bids", n.log)
 	for _, b := range cfg.Bootstrap {
 		n.bootstrap[b.ID] = true
 	}
@@ -282,7 +287,7 @@ func (n *Node) startHost(key crypto.PrivKey) error {
 }
 
 func (n *Node) startPubSub(life context.Context) error {
-	topics := []string{OrdersTopic(n.domain), ResultsTopic(n.domain)}
+	topics := []string{OrdersTopic(n.domain), ResultsTopic(n.domain), NoBidsTopic(n.domain)}
 	params, thresholds := scoreParams(topics, n.appScore)
 	ps, err := pubsub.NewGossipSub(life, n.host,
 		pubsub.WithLogger(n.log),
@@ -307,6 +312,9 @@ func (n *Node) startPubSub(life context.Context) error {
 		return err
 	}
 	if n.results, err = n.joinTopic(topics[1], n.validateTranscriptMsg); err != nil {
+		return err
+	}
+	if n.nobids, err = n.joinTopic(topics[2], n.validateNoBidMsg); err != nil {
 		return err
 	}
 	return nil
@@ -367,12 +375,17 @@ func (n *Node) startLoops(life context.Context) error {
 	if err != nil {
 		return fmt.Errorf("subscribe to transcripts: %w", err)
 	}
+	subn, err := n.nobids.Subscribe()
+	if err != nil {
+		return fmt.Errorf("subscribe to no-bids: %w", err)
+	}
 	idents, err := n.subscribeIdentified()
 	if err != nil {
 		return err
 	}
 	n.wg.Go(func() { n.readOrders(life, subs) })
 	n.wg.Go(func() { n.readTranscripts(life, subr) })
+	n.wg.Go(func() { n.readNoBids(life, subn) })
 	n.wg.Go(func() { n.syncLoop(life, idents) })
 	n.wg.Go(func() { n.bootstrapLoop(life) })
 	n.wg.Go(func() { n.discoveryLoop(life) })

@@ -27,6 +27,12 @@ type rawPeer struct {
 
 func newRawPeer(t *testing.T) *rawPeer {
 	t.Helper()
+	return newRawPeerOn(t, OrdersTopic(testDomain))
+}
+
+// newRawPeerOn is a raw peer on the market topic named topic.
+func newRawPeerOn(t *testing.T, topicName string) *rawPeer {
+	t.Helper()
 	h, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.DisableMetrics())
 	if err != nil {
 		t.Fatal(err)
@@ -40,11 +46,11 @@ func newRawPeer(t *testing.T) *rawPeer {
 	ps, err := pubsub.NewGossipSub(ctx, h, pubsub.WithMessageIdFn(contentID), pubsub.WithMaxMessageSize(maxGossipBytes),
 		pubsub.WithMessageSignaturePolicy(pubsub.StrictNoSign),
 		pubsub.WithFloodPublish(true), pubsub.WithPeerOutboundQueueSize(1024), // it floods
-		pubsub.WithRawTracer(meshTracer{topic: OrdersTopic(testDomain), grafts: grafts}))
+		pubsub.WithRawTracer(meshTracer{topic: topicName, grafts: grafts}))
 	if err != nil {
 		t.Fatal(err)
 	}
-	topic, err := ps.Join(OrdersTopic(testDomain))
+	topic, err := ps.Join(topicName)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -55,7 +61,7 @@ func newRawPeer(t *testing.T) *rawPeer {
 	return &rawPeer{h: h, topic: topic, sub: sub, grafts: grafts}
 }
 
-// waitMesh waits until p joins the raw peer's orders mesh: from then on,
+// waitMesh waits until p joins the raw peer's mesh: from then on,
 // what p relays on the topic reaches it.
 func (r *rawPeer) waitMesh(t *testing.T, p peer.ID) {
 	t.Helper()
@@ -71,8 +77,9 @@ func (r *rawPeer) connect(t *testing.T, n *Node) {
 	if err := r.h.Connect(ctxTimeout(t, waitLong), n.AddrInfo()); err != nil {
 		t.Fatalf("connect: %v", err)
 	}
-	waitFor(t, waitLong, "the raw peer and the node on each other's orders topic", func() bool {
-		return containsPeer(n.orders.ListPeers(), r.h.ID()) && containsPeer(r.topic.ListPeers(), n.ID())
+	on := map[string]*pubsub.Topic{n.orders.String(): n.orders, n.results.String(): n.results, n.nobids.String(): n.nobids}[r.topic.String()]
+	waitFor(t, waitLong, "the raw peer and the node on each other's topic", func() bool {
+		return containsPeer(on.ListPeers(), r.h.ID()) && containsPeer(r.topic.ListPeers(), n.ID())
 	})
 }
 
@@ -85,7 +92,7 @@ func containsPeer(ps []peer.ID, p peer.ID) bool {
 	return false
 }
 
-// received collects what the raw peer gets on the orders topic.
+// received collects what the raw peer gets on its topic.
 func (r *rawPeer) received(t *testing.T) func() [][]byte {
 	var (
 		mu  sync.Mutex

@@ -33,6 +33,23 @@ func (s *Store) SaveOrder(ctx context.Context, o auction.VerifiedOrder, seen tim
 	return tag.RowsAffected() == 1, nil
 }
 
+// SaveNoBid stores a provider's signed no-bid (its signature checked by
+// the caller), seen at seen, when the index holds its order; a provider's
+// later no-bid for the same order is left out. It reports whether the
+// no-bid was stored.
+func (s *Store) SaveNoBid(ctx context.Context, nb auction.SignedNoBid, seen time.Time) (bool, error) {
+	n := &nb.NoBid
+	tag, err := s.pool.Exec(ctx, `
+INSERT INTO no_bids (order_hash, provider, peer_id, reason, detail, signature, seen_at)
+SELECT $1, $2, $3, $4, $5, $6, $7 WHERE EXISTS (SELECT 1 FROM orders WHERE order_hash = $1)
+ON CONFLICT (order_hash, provider) DO NOTHING`,
+		n.OrderHash.Bytes(), n.Provider.Bytes(), n.PeerID, string(n.Reason), n.Detail, nb.Signature[:], seen.UTC())
+	if err != nil {
+		return false, fmt.Errorf("store no-bid of %s on order %s: %w", n.Provider.Hex(), n.OrderHash.Hex(), err)
+	}
+	return tag.RowsAffected() == 1, nil
+}
+
 func orderArgs(o *auction.VerifiedOrder, seen time.Time) ([]any, error) {
 	if !o.Verified() {
 		return nil, fmt.Errorf("store order %s: not verified", o.Hash.Hex())

@@ -263,6 +263,12 @@ func (s *Store) LeaseDetail(ctx context.Context, id common.Hash) (LeaseDetail, e
 		entries, err = pgx.CollectRows(rows, scanEntry)
 		return err
 	})
+	var noBids []NoBid
+	b.Queue(noBidsSQL+"(SELECT order_hash FROM transcripts WHERE transcript_hash = ("+won+")) ORDER BY seen_at, provider", key).
+		Query(func(rows pgx.Rows) (err error) {
+			noBids, err = pgx.CollectRows(rows, scanNoBid)
+			return err
+		})
 	b.Queue(eventsSQL+`lease_id = $1 ORDER BY block_number, log_index`, key).Query(func(rows pgx.Rows) (err error) {
 		d.Events, err = pgx.CollectRows(rows, scanEvent)
 		return err
@@ -278,7 +284,7 @@ func (s *Store) LeaseDetail(ctx context.Context, id common.Hash) (LeaseDetail, e
 		return LeaseDetail{}, fmt.Errorf("lease %s: %w", id.Hex(), ErrNotFound)
 	}
 	if d.Transcript != nil {
-		d.Transcript.Entries = markWinner(entries, d.Transcript.Winner)
+		d.Transcript.Entries, d.Transcript.NoBids = markWinner(entries, d.Transcript.Winner), noBids
 	}
 	return d, nil
 }
@@ -491,6 +497,36 @@ type Transcript struct {
 	SeenAt    time.Time
 	// Entries are the bids in transcript order; only Transcript fills them.
 	Entries []Entry
+	// NoBids are the providers' signed reasons for not bidding on the
+	// order, as its auctioneer published them; only Transcript fills them.
+	NoBids []NoBid
+}
+
+// NoBid is a provider's signed reason for not bidding on an order.
+type NoBid struct {
+	Provider  common.Address
+	PeerID    string
+	Reason    string
+	Detail    string
+	Signature auction.Signature
+	SeenAt    time.Time
+}
+
+// noBidsSQL selects the no-bids on an order, for scanNoBid; the order's
+// hash follows.
+const noBidsSQL = `SELECT provider, peer_id, reason, detail, signature, seen_at FROM no_bids WHERE order_hash = `
+
+func scanNoBid(r pgx.CollectableRow) (NoBid, error) {
+	var (
+		nb       NoBid
+		prov, sg []byte
+	)
+	if err := r.Scan(&prov, &nb.PeerID, &nb.Reason, &nb.Detail, &sg, &nb.SeenAt); err != nil {
+		return nb, err
+	}
+	nb.Provider = common.BytesToAddress(prov)
+	copy(nb.Signature[:], sg)
+	return nb, nil
 }
 
 // Entry is one bid of a transcript with its fate.
@@ -590,6 +626,12 @@ func (s *Store) Transcript(ctx context.Context, hash common.Hash) (Transcript, e
 		entries, err = pgx.CollectRows(rows, scanEntry)
 		return err
 	})
+	var noBids []NoBid
+	b.Queue(noBidsSQL+"(SELECT order_hash FROM transcripts WHERE transcript_hash = $1) ORDER BY seen_at, provider", hash.Bytes()).
+		Query(func(rows pgx.Rows) (err error) {
+			noBids, err = pgx.CollectRows(rows, scanNoBid)
+			return err
+		})
 	err := s.pool.SendBatch(ctx, b).Close()
 	if errors.Is(err, pgx.ErrNoRows) {
 		return Transcript{}, fmt.Errorf("transcript %s: %w", hash.Hex(), ErrNotFound)
@@ -597,7 +639,7 @@ func (s *Store) Transcript(ctx context.Context, hash common.Hash) (Transcript, e
 	if err != nil {
 		return Transcript{}, fmt.Errorf("read transcript %s: %w", hash.Hex(), err)
 	}
-	t.Entries = markWinner(entries, t.Winner)
+	t.Entries, t.NoBids = markWinner(entries, t.Winner), noBids
 	return t, nil
 }
 

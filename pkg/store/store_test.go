@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"testing"
 	"time"
@@ -336,5 +337,41 @@ func TestAmountsExact(t *testing.T) {
 	}
 	if l.Deposit.Cmp(huge) != 0 || l.PricePerHour.Cmp(huge) != 0 {
 		t.Errorf("deposit %s, price %s; want 2^256-1 = %s", l.Deposit, l.PricePerHour, huge)
+	}
+}
+
+// TestSaveNoBid: a no-bid is kept only for an order the index holds, once
+// per provider and order, and comes back with the order's transcript.
+func TestSaveNoBid(t *testing.T) {
+	ctx := testContext(t)
+	s, _ := storetest.New(t)
+	tenant, bidder, sayer := storetest.Key(1), storetest.Key(2), storetest.Key(3)
+	order := market.Order(t, tenant, 8, 1, 4_000_000)
+	nb := func(detail string) auction.SignedNoBid {
+		sn, err := testDomain.SignNoBid(auction.NoBid{OrderHash: order.Hash, Provider: storetest.Address(3), PeerID: storetest.PeerID,
+			Reason: auction.ReasonBusy, Detail: detail}, auction.NewKeySigner(sayer))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return sn
+	}
+	if ok, err := s.SaveNoBid(ctx, nb("busy"), t0); err != nil || ok {
+		t.Fatalf("no-bid before its order: stored %v, %v; want dropped", ok, err)
+	}
+	rec := market.Record(t, market.Transcript(t, &order, tenant, market.Bid(t, &order, bidder, 3_000_000, storetest.Offer{Model: "NVIDIA H100 80GB HBM3", Count: 1})))
+	if _, err := s.SaveTranscript(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	for i, want := range []bool{true, false} {
+		if ok, err := s.SaveNoBid(ctx, nb(fmt.Sprintf("busy, said %d times", i+1)), t0); err != nil || ok != want {
+			t.Errorf("no-bid %d: stored %v, %v; want %v", i+1, ok, err, want)
+		}
+	}
+	got, err := s.Transcript(ctx, rec.Hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.NoBids) != 1 || got.NoBids[0].Provider != storetest.Address(3) || got.NoBids[0].Detail != "busy, said 1 times" || got.NoBids[0].Signature != nb("busy, said 1 times").Signature {
+		t.Errorf("transcript's no-bids %+v, want the first one", got.NoBids)
 	}
 }
