@@ -120,8 +120,9 @@ func eventRow(e *ChainEvent) []any {
 }
 
 // leaseDeltas is what a batch's events did to the leases they touch, one
-// entry per lease, as the columns of writeLeasesSQL's arguments. A lease
-// opened in the batch carries its terms too; for the others they are NULL.
+// entry per lease, as the columns of insertLeasesSQL's or updateLeasesSQL's
+// arguments. A lease opened in the batch carries its terms too; for the
+// others they are NULL.
 type leaseDeltas struct {
 	index                           map[common.Hash]int
 	ids, orders, tenants, providers [][]byte
@@ -187,12 +188,19 @@ func (d *leaseDeltas) add(e *ChainEvent, model pgtype.Text) {
 	}
 }
 
-// args are the deltas as writeLeasesSQL's arguments.
-func (d *leaseDeltas) args() []any {
+// insertArgs are the deltas as insertLeasesSQL's arguments.
+func (d *leaseDeltas) insertArgs() []any {
 	return []any{
 		d.ids, d.opened, d.orders, d.tenants, d.providers, d.prices, d.maxDurations, d.deposits, d.openedAt,
 		d.openedBlocks, d.gpuModels, d.started, d.toppedUp, d.withdrawn, d.endKinds, d.endPaid, d.endRefunded,
 		d.exits, d.results, d.ended, d.endedBy,
+	}
+}
+
+// updateArgs are the deltas as updateLeasesSQL's arguments.
+func (d *leaseDeltas) updateArgs() []any {
+	return []any{
+		d.ids, d.started, d.toppedUp, d.withdrawn, d.endKinds, d.endPaid, d.endRefunded, d.exits, d.results, d.ended, d.endedBy,
 	}
 }
 
@@ -209,11 +217,9 @@ WHERE (block_number, log_index) >= ($1, $2) AND (block_number, log_index) <= ($3
 	// A lease is a winning bid: it learns its GPU model from the bid.
 	leaseModelsSQL = `SELECT bid_hash, gpu_model FROM bids WHERE bid_hash = ANY($1)`
 
-	// Every lease the batch touched moves once, by its delta d, from how
-	// it stood before the batch (p): a lease opened in the batch goes in as
-	// it ends up, with its provider; one stored before is updated. A lease
-	// the index never saw open is not there to move; its events are kept.
-	writeLeasesSQL = `
+	// The leases a batch opens go in as they end up after the batch, and
+	// their providers are noted.
+	insertLeasesSQL = `
 WITH d AS (
     SELECT * FROM unnest($1::bytea[], $2::boolean[], $3::bytea[], $4::bytea[], $5::bytea[], $6::numeric[],
                          $7::bigint[], $8::numeric[], $9::timestamptz[], $10::bigint[], $11::text[],
@@ -222,52 +228,55 @@ WITH d AS (
         AS d(lease_id, opened, order_hash, tenant, provider, price_per_hour, max_duration, deposit, opened_at,
              opened_block, gpu_model, started_at, topped_up, withdrawn, end_kind, end_paid, end_refunded,
              exit_code, result_hash, ended_at, ended_by)
-), before AS (
-    SELECT d.lease_id, d.order_hash, d.tenant, d.provider, d.price_per_hour, d.max_duration, 'open' AS state,
-           d.deposit, 0::numeric AS paid, 0::numeric AS refunded, d.gpu_model, d.opened_at, d.opened_block,
-           NULL::timestamptz AS started_at, NULL::timestamptz AS ended_at, NULL::integer AS exit_code,
-           NULL::bytea AS result_hash, NULL::text AS closed_by
-    FROM d WHERE d.opened
-    UNION ALL
-    SELECT l.lease_id, l.order_hash, l.tenant, l.provider, l.price_per_hour, l.max_duration, l.state, l.deposit,
-           l.paid, l.refunded, l.gpu_model, l.opened_at, l.opened_block, l.started_at, l.ended_at, l.exit_code,
-           l.result_hash, l.closed_by
-    FROM leases l JOIN d USING (lease_id) WHERE NOT d.opened
-), after AS (
-    SELECT d.opened, p.lease_id, p.order_hash, p.tenant, p.provider, p.price_per_hour, p.max_duration,
-        coalesce(CASE d.end_kind WHEN 'Closed' THEN 'closed' WHEN 'Overdrawn' THEN 'overdrawn' WHEN 'Reclaimed' THEN 'reclaimed' END,
-                 CASE WHEN d.started_at IS NOT NULL AND p.state = 'open' THEN 'running' ELSE p.state END) AS state,
-        p.deposit + d.topped_up AS deposit,
-        CASE WHEN d.end_kind IN ('Closed', 'Overdrawn') THEN d.end_paid ELSE p.paid + d.withdrawn END AS paid,
-        CASE d.end_kind WHEN 'Overdrawn' THEN 0 WHEN 'Closed' THEN d.end_refunded WHEN 'Reclaimed' THEN d.end_refunded
-            ELSE p.refunded END AS refunded,
-        p.gpu_model, p.opened_at, p.opened_block,
-        coalesce(p.started_at, d.started_at) AS started_at,
-        coalesce(d.ended_at, p.ended_at) AS ended_at,
-        coalesce(d.exit_code, p.exit_code) AS exit_code,
-        coalesce(d.result_hash, p.result_hash) AS result_hash,
-        coalesce(CASE
-            WHEN d.end_kind IS NULL THEN NULL
-            WHEN d.end_kind = 'Reclaimed' OR d.ended_by = p.tenant THEN 'tenant'
-            WHEN d.ended_by = p.provider THEN 'provider'
-            WHEN d.end_kind = 'Overdrawn' THEN 'anyone'
-        END, p.closed_by) AS closed_by
-    FROM before p JOIN d USING (lease_id)
-), inserted AS (
-    INSERT INTO leases (lease_id, order_hash, tenant, provider, price_per_hour, max_duration, state, deposit, paid,
-                        refunded, gpu_model, opened_at, opened_block, started_at, ended_at, exit_code, result_hash, closed_by)
-    SELECT lease_id, order_hash, tenant, provider, price_per_hour, max_duration, state, deposit, paid, refunded,
-           gpu_model, opened_at, opened_block, started_at, ended_at, exit_code, result_hash, closed_by
-    FROM after WHERE opened
 ), providers_seen AS (
     INSERT INTO providers (address, first_seen, last_seen)
-    SELECT provider, min(opened_at), max(opened_at) FROM d WHERE opened GROUP BY provider
+    SELECT provider, min(opened_at), max(opened_at) FROM d GROUP BY provider
     ON CONFLICT (address) DO NOTHING
 )
-UPDATE leases l SET state = a.state, deposit = a.deposit, paid = a.paid, refunded = a.refunded,
-    started_at = a.started_at, ended_at = a.ended_at, exit_code = a.exit_code, result_hash = a.result_hash,
-    closed_by = a.closed_by, updated_at = now()
-FROM after a WHERE l.lease_id = a.lease_id AND NOT a.opened`
+INSERT INTO leases (lease_id, order_hash, tenant, provider, price_per_hour, max_duration, state, deposit, paid,
+                    refunded, gpu_model, opened_at, opened_block, started_at, ended_at, exit_code, result_hash, closed_by)
+SELECT lease_id, order_hash, tenant, provider, price_per_hour, max_duration,
+    coalesce(CASE end_kind WHEN 'Closed' THEN 'closed' WHEN 'Overdrawn' THEN 'overdrawn' WHEN 'Reclaimed' THEN 'reclaimed' END,
+             CASE WHEN started_at IS NOT NULL THEN 'running' ELSE 'open' END),
+    deposit + topped_up,
+    CASE WHEN end_kind IN ('Closed', 'Overdrawn') THEN end_paid ELSE withdrawn END,
+    CASE WHEN end_kind IN ('Closed', 'Reclaimed') THEN end_refunded ELSE 0 END,
+    gpu_model, opened_at, opened_block, started_at, ended_at, exit_code, result_hash,
+    CASE
+        WHEN end_kind IS NULL THEN NULL
+        WHEN end_kind = 'Reclaimed' OR ended_by = tenant THEN 'tenant'
+        WHEN ended_by = provider THEN 'provider'
+        WHEN end_kind = 'Overdrawn' THEN 'anyone'
+    END
+FROM d`
+
+	// Each lease stored before that the batch touched moves once, by its
+	// delta d, from how it stood. A lease the index never saw open is not
+	// there to move; its events are kept.
+	updateLeasesSQL = `
+UPDATE leases l SET
+    state = coalesce(CASE d.end_kind WHEN 'Closed' THEN 'closed' WHEN 'Overdrawn' THEN 'overdrawn' WHEN 'Reclaimed' THEN 'reclaimed' END,
+                     CASE WHEN d.started_at IS NOT NULL AND l.state = 'open' THEN 'running' ELSE l.state END),
+    deposit = l.deposit + d.topped_up,
+    paid = CASE WHEN d.end_kind IN ('Closed', 'Overdrawn') THEN d.end_paid ELSE l.paid + d.withdrawn END,
+    refunded = CASE d.end_kind WHEN 'Overdrawn' THEN 0 WHEN 'Closed' THEN d.end_refunded WHEN 'Reclaimed' THEN d.end_refunded
+                   ELSE l.refunded END,
+    started_at = coalesce(l.started_at, d.started_at),
+    ended_at = coalesce(d.ended_at, l.ended_at),
+    exit_code = coalesce(d.exit_code, l.exit_code),
+    result_hash = coalesce(d.result_hash, l.result_hash),
+    closed_by = coalesce(CASE
+        WHEN d.end_kind IS NULL THEN NULL
+        WHEN d.end_kind = 'Reclaimed' OR d.ended_by = l.tenant THEN 'tenant'
+        WHEN d.ended_by = l.provider THEN 'provider'
+        WHEN d.end_kind = 'Overdrawn' THEN 'anyone'
+    END, l.closed_by),
+    updated_at = now()
+FROM unnest($1::bytea[], $2::timestamptz[], $3::numeric[], $4::numeric[], $5::text[], $6::numeric[], $7::numeric[],
+            $8::integer[], $9::bytea[], $10::timestamptz[], $11::bytea[])
+    AS d(lease_id, started_at, topped_up, withdrawn, end_kind, end_paid, end_refunded, exit_code, result_hash,
+         ended_at, ended_by)
+WHERE l.lease_id = d.lease_id`
 
 	saveCursorSQL = `
 INSERT INTO chain_cursors (name, block, log_index, seen_block, seen_hash, updated_at) VALUES ($1, $2, $3, $4, $5, now())
@@ -322,17 +331,36 @@ func (s *Store) ApplyChainEvents(ctx context.Context, name string, events []Chai
 
 // moveLeases moves the leases that events (in chain order) touch, by what
 // those events did; models are the GPU models of the leases they open.
+// The leases opened in events go in as they end up; the others, stored
+// before, are updated.
 func moveLeases(ctx context.Context, tx pgx.Tx, events []*ChainEvent, models map[common.Hash]pgtype.Text) error {
-	var leases leaseDeltas
+	opened := map[common.Hash]bool{}
 	for _, e := range events {
-		if e.ofLease() {
-			leases.add(e, models[e.LeaseID])
+		if e.Kind == KindLeaseOpened {
+			opened[e.LeaseID] = true
 		}
 	}
-	if len(leases.ids) == 0 {
+	var added, moved leaseDeltas
+	for _, e := range events {
+		switch {
+		case !e.ofLease():
+		case opened[e.LeaseID]:
+			added.add(e, models[e.LeaseID])
+		default:
+			moved.add(e, pgtype.Text{})
+		}
+	}
+	b := &pgx.Batch{}
+	if len(added.ids) > 0 {
+		b.Queue(insertLeasesSQL, added.insertArgs()...)
+	}
+	if len(moved.ids) > 0 {
+		b.Queue(updateLeasesSQL, moved.updateArgs()...)
+	}
+	if b.Len() == 0 {
 		return nil
 	}
-	if _, err := tx.Exec(ctx, writeLeasesSQL, leases.args()...); err != nil {
+	if err := tx.SendBatch(ctx, b).Close(); err != nil {
 		return fmt.Errorf("write leases: %w", err)
 	}
 	return nil
