@@ -2,9 +2,6 @@ package e2e
 
 import (
 	"context"
-	"encoding/json"
-	"io"
-	"net/http"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -46,28 +43,9 @@ func TestBrokerBackfillsAfterDowntime(t *testing.T) {
 		}
 		TranscriptUnavailable string
 	}
-	var got detail
-	url := dashboard + "api/v1/leases/" + res.LeaseID.Hex()
-	deadline := time.After(60 * time.Second)
-	for got.Lease.State != "closed" || got.Transcript == nil || got.Order == nil {
-		select {
-		case <-deadline:
-			t.Fatalf("the restarted broker shows %+v for lease %s after 60 s; want it closed with its order and transcript", got, res.LeaseID.Hex())
-		case <-time.After(200 * time.Millisecond):
-		}
-		r, err := http.Get(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.StatusCode == http.StatusOK {
-			got = detail{}
-			err = json.NewDecoder(r.Body).Decode(&got)
-		}
-		r.Body.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	got := waitLeaseShown(t, dashboard, res.LeaseID, "the lease closed with its order and transcript", func(got *detail) bool {
+		return got.Lease.State == "closed" && got.Transcript != nil && got.Order != nil
+	})
 	if got.Order.Hash != orderHash.Hex() || got.Transcript.Winner == nil || *got.Transcript.Winner != res.LeaseID.Hex() || got.Transcript.BidCount != 1 {
 		t.Errorf("order %s, transcript won by %v with %d bids; want order %s won by %s with 1 bid",
 			got.Order.Hash, got.Transcript.Winner, got.Transcript.BidCount, orderHash.Hex(), res.LeaseID.Hex())
@@ -75,18 +53,10 @@ func TestBrokerBackfillsAfterDowntime(t *testing.T) {
 	if got.TranscriptUnavailable != "" {
 		t.Errorf("transcriptUnavailable %q beside a transcript", got.TranscriptUnavailable)
 	}
-	r, err := http.Get(dashboard + "leases/" + res.LeaseID.Hex())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
-	page, err := io.ReadAll(r.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	page := leasePage(t, dashboard, res.LeaseID)
 	for _, want := range []string{orderHash.Hex(), "won", `id="bids"`} {
-		if r.StatusCode != http.StatusOK || !strings.Contains(string(page), want) {
-			t.Errorf("lease page (%s) lacks %q", r.Status, want)
+		if !strings.Contains(page, want) {
+			t.Errorf("lease page lacks %q", want)
 		}
 	}
 }

@@ -376,27 +376,51 @@ func checkNoBidShown(t *testing.T, dashboard string, res *tenant.Result, provide
 			NoBids []struct{ Provider, Reason, Detail string }
 		}
 	}
-	testenv.Eventually(t, 30*time.Second, "the no-bid on the broker", func() (bool, string, error) {
-		r, err := http.Get(dashboard + "api/v1/leases/" + res.LeaseID.Hex())
+	waitLeaseShown(t, dashboard, res.LeaseID, "the no-bid of "+provider.Hex(), func(got *detail) bool {
+		if got.Transcript == nil {
+			return false
+		}
+		for _, nb := range got.Transcript.NoBids {
+			if nb.Provider == provider.Hex() && nb.Reason == string(reason) && nb.Detail != "" {
+				return true
+			}
+		}
+		return false
+	})
+	page := leasePage(t, dashboard, res.LeaseID)
+	if !strings.Contains(page, `id="no-bids"`) || !strings.Contains(page, strings.ReplaceAll(string(reason), "_", " ")) {
+		t.Errorf("lease page lacks the no-bids table with reason %s", reason)
+	}
+}
+
+// waitLeaseShown polls the broker's API for lease id, each answer decoded
+// afresh into a T, until done says it shows what is awaited (what); it
+// fails the test after 60 s. It returns the last answer.
+func waitLeaseShown[T any](t *testing.T, dashboard string, id common.Hash, what string, done func(*T) bool) *T {
+	t.Helper()
+	var got *T
+	testenv.Eventually(t, 60*time.Second, what+" on the broker", func() (bool, string, error) {
+		r, err := http.Get(dashboard + "api/v1/leases/" + id.Hex())
 		if err != nil {
 			return false, "", err
 		}
 		defer r.Body.Close()
-		var got detail
-		if err := json.NewDecoder(r.Body).Decode(&got); err != nil {
+		if r.StatusCode != http.StatusOK {
+			return false, r.Status, nil
+		}
+		got = new(T)
+		if err := json.NewDecoder(r.Body).Decode(got); err != nil {
 			return false, "", err
 		}
-		if got.Transcript == nil {
-			return false, "no transcript", nil
-		}
-		for _, nb := range got.Transcript.NoBids {
-			if nb.Provider == provider.Hex() && nb.Reason == string(reason) && nb.Detail != "" {
-				return true, "", nil
-			}
-		}
-		return false, fmt.Sprintf("no-bids %+v", got.Transcript.NoBids), nil
+		return done(got), fmt.Sprintf("%+v", *got), nil
 	})
-	r, err := http.Get(dashboard + "leases/" + res.LeaseID.Hex())
+	return got
+}
+
+// leasePage is the lease's page on the broker's dashboard.
+func leasePage(t *testing.T, dashboard string, id common.Hash) string {
+	t.Helper()
+	r, err := http.Get(dashboard + "leases/" + id.Hex())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -405,16 +429,17 @@ func checkNoBidShown(t *testing.T, dashboard string, res *tenant.Result, provide
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !strings.Contains(string(page), `id="no-bids"`) || !strings.Contains(string(page), strings.ReplaceAll(string(reason), "_", " ")) {
-		t.Errorf("lease page lacks the no-bids table with reason %s", reason)
+	if r.StatusCode != http.StatusOK {
+		t.Fatalf("lease page: %s", r.Status)
 	}
+	return string(page)
 }
 
 // checkDashboard waits until the broker shows the settled lease with its
 // transcript and payments, in the API and on the lease's page.
 func checkDashboard(t *testing.T, dashboard string, res *tenant.Result) {
 	t.Helper()
-	var got struct {
+	type detail struct {
 		Lease      struct{ State, Paid, Refunded string }
 		Transcript *struct {
 			Winner    *string
@@ -423,26 +448,9 @@ func checkDashboard(t *testing.T, dashboard string, res *tenant.Result) {
 		}
 		Payments []struct{ Kind, Amount string }
 	}
-	url := dashboard + "api/v1/leases/" + res.LeaseID.Hex()
-	deadline := time.After(60 * time.Second)
-	for got.Lease.State != "closed" || got.Transcript == nil || len(got.Payments) < 3 {
-		select {
-		case <-deadline:
-			t.Fatalf("the broker shows %+v for lease %s after 60 s; want it closed with its transcript and 3 payments", got, res.LeaseID.Hex())
-		case <-time.After(200 * time.Millisecond):
-		}
-		r, err := http.Get(url)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r.StatusCode == http.StatusOK {
-			err = json.NewDecoder(r.Body).Decode(&got)
-		}
-		r.Body.Close()
-		if err != nil {
-			t.Fatal(err)
-		}
-	}
+	got := waitLeaseShown(t, dashboard, res.LeaseID, "the lease closed with its transcript and 3 payments", func(got *detail) bool {
+		return got.Lease.State == "closed" && got.Transcript != nil && len(got.Payments) >= 3
+	})
 	if got.Lease.Paid != res.Paid.String() || got.Lease.Refunded != res.Refunded.String() {
 		t.Errorf("broker says paid %s, refunded %s; the chain says %s, %s", got.Lease.Paid, got.Lease.Refunded, res.Paid, res.Refunded)
 	}
@@ -456,18 +464,10 @@ func checkDashboard(t *testing.T, dashboard string, res *tenant.Result) {
 	if !kinds["deposit"] || !kinds["settlement"] || !kinds["refund"] {
 		t.Errorf("broker's payments %+v, want a deposit, a settlement and a refund", got.Payments)
 	}
-	r, err := http.Get(dashboard + "leases/" + res.LeaseID.Hex())
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
-	page, err := io.ReadAll(r.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
+	page := leasePage(t, dashboard, res.LeaseID)
 	for _, want := range []string{res.LeaseID.Hex(), "won", "Settlement", "Refund", got.Transcript.WhyWinner} {
-		if r.StatusCode != http.StatusOK || !strings.Contains(string(page), want) {
-			t.Errorf("lease page (%s) lacks %q", r.Status, want)
+		if !strings.Contains(page, want) {
+			t.Errorf("lease page lacks %q", want)
 		}
 	}
 }

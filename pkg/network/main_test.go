@@ -133,6 +133,21 @@ func (m *market) waitMesh(t testing.TB) {
 
 func (m *market) all() []*Node { return append([]*Node{m.boot, m.tenant}, m.providers...) }
 
+// serve has the tenant serve an auction of vo until the test ends.
+func (m *market) serve(t testing.TB, vo auction.VerifiedOrder) *Auctioneer {
+	t.Helper()
+	a, err := auction.NewAuction(testDomain, vo, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv, err := m.tenant.ServeAuction(a, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(srv.Stop)
+	return srv
+}
+
 // testOrder is a CPU-only order by key, auctioned at auctioneer, with a bid
 // window of window from now.
 func testOrder(t testing.TB, key *ecdsa.PrivateKey, auctioneer peer.ID, now time.Time, window time.Duration) auction.Order {

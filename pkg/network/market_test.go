@@ -196,15 +196,7 @@ func TestBidsRefused(t *testing.T) {
 	p, pkey := m.providers[0], m.provKeys[0]
 	now := time.Now()
 	vo := verifyOrder(t, signOrder(t, testOrder(t, m.tenantKey, m.tenant.ID(), now, time.Minute), m.tenantKey))
-	a, err := auction.NewAuction(testDomain, vo, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := m.tenant.ServeAuction(a, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv := m.serve(t, vo)
 	other := verifyOrder(t, signOrder(t, testOrder(t, m.tenantKey, m.tenant.ID(), now, time.Minute), m.tenantKey))
 	stranger := testKey(t, 99)
 
@@ -248,7 +240,7 @@ func TestBidsRefused(t *testing.T) {
 			}
 		})
 	}
-	if got := a.Len(); got != 0 {
+	if got := srv.a.Len(); got != 0 {
 		t.Fatalf("auction recorded %d refused bids, want 0", got)
 	}
 
@@ -265,7 +257,7 @@ func TestBidsRefused(t *testing.T) {
 	if _, err := p.SendBid(ctxTimeout(t, waitLong), &vo, signBid(t, b2, pkey)); !errors.Is(err, auction.ErrDuplicate) {
 		t.Errorf("second bid: got %v, want ErrDuplicate", err)
 	}
-	if got := a.Len(); got != 1 {
+	if got := srv.a.Len(); got != 1 {
 		t.Errorf("auction holds %d bids, want 1", got)
 	}
 }
@@ -274,15 +266,7 @@ func TestNoBids(t *testing.T) {
 	m := newMarket(t, 1)
 	p, pkey := m.providers[0], m.provKeys[0]
 	vo := verifyOrder(t, signOrder(t, testOrder(t, m.tenantKey, m.tenant.ID(), time.Now(), time.Minute), m.tenantKey))
-	a, err := auction.NewAuction(testDomain, vo, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := m.tenant.ServeAuction(a, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer srv.Stop()
+	srv := m.serve(t, vo)
 	sign := func(peerID peer.ID, reason auction.Reason, detail string) auction.SignedNoBid {
 		nb, err := testDomain.SignNoBid(auction.NoBid{OrderHash: vo.Hash, Provider: addrOf(pkey), PeerID: peerID.String(), Reason: reason, Detail: detail}, auction.NewKeySigner(pkey))
 		if err != nil {

@@ -23,14 +23,7 @@ func TestNoBidsPublishedAfterClose(t *testing.T) {
 	for _, n := range append([]*Node{m.boot}, m.providers...) {
 		waitFor(t, waitLong, "the order at every node", func() bool { return n.store.knows(vo.Hash) })
 	}
-	a, err := auction.NewAuction(testDomain, vo, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := m.tenant.ServeAuction(a, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := m.serve(t, vo)
 	bidder, sayer := m.providers[0], m.providers[1]
 	if _, err := bidder.SendBid(ctxTimeout(t, waitLong), &vo, signBid(t, testBid(&vo, addrOf(m.provKeys[0]), bidder.ID(), 900_000), m.provKeys[0])); err != nil {
 		t.Fatal(err)

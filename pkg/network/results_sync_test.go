@@ -25,14 +25,7 @@ func closedAuction(t *testing.T, m *market) auction.Transcript {
 		feeds[i] = p.Transcripts(t.Context())
 	}
 	vo := verifyOrder(t, signOrder(t, testOrder(t, m.tenantKey, m.tenant.ID(), time.Now(), time.Minute), m.tenantKey))
-	a, err := auction.NewAuction(testDomain, vo, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := m.tenant.ServeAuction(a, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv := m.serve(t, vo)
 	for i, p := range m.providers {
 		sb := signBid(t, testBid(&vo, addrOf(m.provKeys[i]), p.ID(), int64(900_000-1000*i)), m.provKeys[i])
 		if _, err := p.SendBid(ctxTimeout(t, waitLong), &vo, sb); err != nil {
