@@ -263,6 +263,8 @@ func loadClients(b *testing.B, base string, clients int, think time.Duration, le
 			for i := next.Add(1); i <= int64(b.N); i = next.Add(1) {
 				kind := kinds[i%int64(len(kinds))]
 				if think > 0 {
+					// The client reads what it got: the load's pace, not
+					// a wait for any state.
 					time.Sleep(time.Duration(r.ExpFloat64() * float64(think)))
 				}
 				start := time.Now()
