@@ -18,7 +18,7 @@ import (
 // *network.Node.
 type TranscriptSource interface {
 	Peers() []peer.ID
-	FetchTranscripts(ctx context.Context, p peer.ID, leases []common.Hash) ([]network.VerifiedTranscript, error)
+	FetchTranscripts(ctx context.Context, p peer.ID, leases []common.Hash) ([]network.KeptAuction, error)
 }
 
 var _ TranscriptSource = (*network.Node)(nil)
@@ -47,8 +47,9 @@ type BackfillConfig struct {
 // Backfill fills in what gossip sent while the broker was down: for each
 // lease the chain indexer stored without its auction transcript (and so
 // without its order), it asks market peers, which keep the transcripts
-// they saw for network.KeepTranscriptsFor, and ingests what they send
-// through the Market (verified again).
+// they saw, and the no-bids published after them, for
+// network.KeepTranscriptsFor, and ingests what they send through the
+// Market (verified again).
 type Backfill struct {
 	src    TranscriptSource
 	store  MissingTranscripts
@@ -145,12 +146,17 @@ func (b *Backfill) RunOnce(ctx context.Context) (int, error) {
 			continue
 		}
 		answered++
-		for _, vt := range got {
-			if err := b.market.IngestTranscript(ctx, vt.Transcript); err != nil {
+		for _, a := range got {
+			if err := b.market.IngestTranscript(ctx, a.Transcript); err != nil {
 				return stored, err
 			}
+			for _, nb := range a.NoBids {
+				if err := b.market.IngestNoBid(ctx, nb); err != nil {
+					return stored, err
+				}
+			}
 			stored++
-			delete(missing, vt.Winner.Hash)
+			delete(missing, a.Winner.Hash)
 		}
 		if len(missing) == 0 {
 			break

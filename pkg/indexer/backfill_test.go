@@ -22,7 +22,7 @@ import (
 // transcripts, or fails; it counts the leases asked for.
 type peers struct {
 	mu     sync.Mutex
-	hold   map[peer.ID][]network.VerifiedTranscript
+	hold   map[peer.ID][]network.KeptAuction
 	fail   map[peer.ID]bool
 	asked  map[common.Hash]int
 	online []peer.ID
@@ -34,7 +34,7 @@ func (p *peers) Peers() []peer.ID {
 	return append([]peer.ID(nil), p.online...)
 }
 
-func (p *peers) FetchTranscripts(_ context.Context, id peer.ID, leases []common.Hash) ([]network.VerifiedTranscript, error) {
+func (p *peers) FetchTranscripts(_ context.Context, id peer.ID, leases []common.Hash) ([]network.KeptAuction, error) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	for _, l := range leases {
@@ -43,7 +43,7 @@ func (p *peers) FetchTranscripts(_ context.Context, id peer.ID, leases []common.
 	if p.fail[id] {
 		return nil, errors.New("stream reset")
 	}
-	var out []network.VerifiedTranscript
+	var out []network.KeptAuction
 	for _, vt := range p.hold[id] {
 		for _, l := range leases {
 			if vt.Winner.Hash == l {
@@ -69,7 +69,7 @@ func TestBackfill(t *testing.T) {
 
 	// Three leases on chain: A's transcript is held by a peer, B's by
 	// none; C opened longer ago than peers keep transcripts.
-	var transcripts []network.VerifiedTranscript
+	var transcripts []network.KeptAuction
 	var events []store.ChainEvent
 	for i, opened := range []time.Time{now.Add(-time.Minute), now.Add(-time.Minute), now.Add(-network.KeepTranscriptsFor - time.Hour)} {
 		o := mk.Order(t, tenantKey, uint64(i+1), 1, 4_000_000)
@@ -79,7 +79,15 @@ func TestBackfill(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		transcripts = append(transcripts, network.VerifiedTranscript{Transcript: tr, Order: order, Winner: winner})
+		nb, err := domain.SignNoBid(auction.NoBid{OrderHash: o.Hash, Provider: storetest.Address(3), PeerID: storetest.PeerID,
+			Reason: auction.ReasonBusy, Detail: "busy"}, auction.NewKeySigner(storetest.Key(3)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		transcripts = append(transcripts, network.KeptAuction{
+			VerifiedTranscript: network.VerifiedTranscript{Transcript: tr, Order: order, Winner: winner},
+			NoBids:             []auction.SignedNoBid{nb},
+		})
 		events = append(events, store.ChainEvent{
 			Kind: store.KindLeaseOpened, LeaseID: b.Hash, Block: uint64(10 + i), BlockHash: common.Hash{byte(i)}, BlockTime: opened,
 			TxHash: common.Hash{byte(i), 1}, Tenant: o.Order.Tenant, Provider: b.Bid.Provider, OrderHash: o.Hash,
@@ -92,7 +100,7 @@ func TestBackfill(t *testing.T) {
 	a, b, c := transcripts[0].Winner.Hash, transcripts[1].Winner.Hash, transcripts[2].Winner.Hash
 
 	src := &peers{
-		hold:  map[peer.ID][]network.VerifiedTranscript{"keeper": {transcripts[0], transcripts[2]}},
+		hold:  map[peer.ID][]network.KeptAuction{"keeper": {transcripts[0], transcripts[2]}},
 		fail:  map[peer.ID]bool{"broken": true},
 		asked: map[common.Hash]int{},
 	}
@@ -113,7 +121,10 @@ func TestBackfill(t *testing.T) {
 		t.Fatal(err)
 	}
 	if d.Transcript == nil || d.Transcript.Winner != a || d.Order == nil || d.Order.Hash != transcripts[0].Order.Hash || d.Lease.GPUModel != h100.Model {
-		t.Errorf("lease A after the backfill: transcript %v, order %v, GPU model %q; want both, and %q", d.Transcript, d.Order, d.Lease.GPUModel, h100.Model)
+		t.Fatalf("lease A after the backfill: transcript %v, order %v, GPU model %q; want both, and %q", d.Transcript, d.Order, d.Lease.GPUModel, h100.Model)
+	}
+	if len(d.Transcript.NoBids) != 1 || d.Transcript.NoBids[0].Provider != storetest.Address(3) {
+		t.Errorf("lease A's no-bids after the backfill: %+v, want the one the keeper had", d.Transcript.NoBids)
 	}
 	if src.asked[c] != 0 {
 		t.Errorf("lease C, older than peers keep transcripts, was asked for %d times", src.asked[c])

@@ -60,7 +60,7 @@ const (
 	syncStreamMem  = max(auction.MaxOrderBytes, maxSyncOrders*32) + readBufSize
 	// transcriptSyncStreamMem: a transcript sync stream reads a request or
 	// one transcript at a time.
-	transcriptSyncStreamMem = max(auction.MaxTranscriptBytes, MaxTranscriptRequest*32) + readBufSize
+	transcriptSyncStreamMem = max(1+auction.MaxTranscriptBytes, MaxTranscriptRequest*32) + readBufSize
 	leaseStreamMem          = 2*chunkMem + maxSecretsBytes
 )
 

@@ -102,6 +102,7 @@ func (n *Node) readNoBids(ctx context.Context, sub *pubsub.Subscription) {
 			return
 		}
 		if nb, ok := m.ValidatorData.(auction.SignedNoBid); ok {
+			n.keepNoBid(nb)
 			n.noBidFeed.publish(nb)
 		}
 	}

@@ -86,34 +86,43 @@ func TestAttackNoBidRelay(t *testing.T) {
 	}
 	honest := sign(vo.Hash, "busy")
 	forged := []byte(strings.Replace(string(sign(vo.Hash, "busy until noon")), "busy until noon", "busy until 1pm", 1))
-	for _, msg := range [][]byte{
-		forged,
-		[]byte(string(honest[:len(honest)-1]) + strings.Repeat(" ", auction.MaxNoBidBytes) + "}"),
-		sign(common.Hash{0xee}, "busy"),
-		honest,
-		sign(vo.Hash, "busy, said twice"),
-	} {
-		if err := forger.topic.Publish(ctxTimeout(t, waitLong), msg); err != nil {
-			t.Fatal(err)
+	publish := func(msgs ...[]byte) {
+		for _, msg := range msgs {
+			if err := forger.topic.Publish(ctxTimeout(t, waitLong), msg); err != nil {
+				t.Fatal(err)
+			}
 		}
 	}
-	first := recv(t, feed, waitLong, "the honest no-bid at the relay")
-	if first.NoBid.OrderHash != vo.Hash || first.NoBid.Detail != "busy" {
+	publish(forged, []byte(string(honest[:len(honest)-1])+strings.Repeat(" ", auction.MaxNoBidBytes)+"}"), sign(common.Hash{0xee}, "busy"), honest)
+	if first := recv(t, feed, waitLong, "the honest no-bid at the relay"); first.NoBid.OrderHash != vo.Hash || first.NoBid.Detail != "busy" {
 		t.Errorf("relay delivered %+v, want the honest no-bid", first)
 	}
-	// The forger lost score for its two invalid messages; by then every
-	// message was judged, and only the honest one went on.
-	waitFor(t, waitLong, "the forger's score to sink", func() bool {
+	waitFor(t, waitLong, "the forger's score to sink for its two invalid messages", func() bool {
 		s, ok := relay.PeerScore(forger.h.ID())
 		return ok && s < invalidWeight
 	})
-	waitFor(t, waitLong, "the honest no-bid at the observer", func() bool { return len(got()) > 0 })
-	if msgs := got(); len(msgs) != 1 || string(msgs[0]) != string(honest) {
-		t.Errorf("observer received %d messages, want only the honest no-bid", len(msgs))
+	// The provider's second no-bid on the order, then another provider's
+	// first: only the latter goes on.
+	sentinel := func() []byte {
+		other := testKey(t, 101)
+		nb, err := testDomain.SignNoBid(auction.NoBid{OrderHash: vo.Hash, Provider: addrOf(other), PeerID: relay.ID().String(),
+			Reason: auction.ReasonBusy, Detail: "busy too"}, auction.NewKeySigner(other))
+		if err != nil {
+			t.Fatal(err)
+		}
+		data, err := auction.EncodeNoBid(nb)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return data
+	}()
+	publish(sign(vo.Hash, "busy, said twice"), sentinel)
+	if next := recv(t, feed, waitLong, "the other provider's no-bid at the relay"); next.NoBid.Detail != "busy too" {
+		t.Errorf("relay delivered %+v, want the other provider's no-bid", next)
 	}
-	select {
-	case nb := <-feed:
-		t.Errorf("relay delivered a second no-bid %+v", nb)
-	default:
+	waitFor(t, waitLong, "two no-bids at the observer", func() bool { return len(got()) >= 2 })
+	if msgs := got(); len(msgs) != 2 || string(msgs[0]) != string(honest) || string(msgs[1]) != string(sentinel) {
+		t.Errorf("observer received %d messages, want the honest no-bid and the other provider's", len(msgs))
 	}
+
 }

@@ -19,14 +19,18 @@ import (
 // auction's transcript on the results topic (a broker that was down) asks
 // a peer for it by the lease it named. The requester writes one message,
 // the lease IDs (winning bid hashes, 32 bytes each, at most
-// MaxTranscriptRequest) and closes its side; the responder writes each
-// transcript it keeps that names one of them the winner, one message each
-// in the wire encoding, then closes. The requester verifies every
-// transcript as if it came by gossip, and refuses one it did not ask for.
+// MaxTranscriptRequest) and closes its side; for each transcript it keeps
+// that names one of them the winner, the responder writes a message of
+// 't' and the transcript in the wire encoding, then one of 'n' and a
+// no-bid for each no-bid on that order it keeps (at most maxKeptNoBids),
+// then closes. The requester verifies every transcript as if it came by
+// gossip and refuses one it did not ask for, and checks each no-bid's
+// signature and that it names the order of the transcript before it.
 //
-// Every node keeps the transcripts with a winner it has seen for
-// KeepTranscriptsFor, up to Config.KeptTranscriptBytes in all, the oldest
-// going first.
+// Every node keeps the transcripts with a winner it has seen, and the
+// no-bids published after them, for KeepTranscriptsFor, within
+// Config.KeptTranscriptBytes for the transcripts it won, as much for the
+// others, and a quarter of it for the no-bids, the oldest going first.
 
 // MaxTranscriptRequest is the most lease IDs one transcript-sync request
 // names.
@@ -36,64 +40,133 @@ const MaxTranscriptRequest = 256
 // hand to peers that missed it.
 const KeepTranscriptsFor = 24 * time.Hour
 
-// keptTranscripts holds recent transcripts by the lease they name.
+// maxKeptNoBids caps the no-bids kept for one order.
+const maxKeptNoBids = 64
+
+// keptTranscripts holds recent transcripts by the lease they name, and
+// the no-bids published after them by the order they name, oldest out
+// first past KeepTranscriptsFor or the byte budget. The transcripts of
+// the node's own wins, the no-bids and all other transcripts each have
+// a budget of their own: strangers who flood the market with valid but
+// worthless auctions or no-bids (their keys are free) push out each
+// other, never what a provider won.
 type keptTranscripts struct {
-	mu       sync.Mutex
-	maxBytes int
-	byLease  map[common.Hash]keptTranscript
-	order    []common.Hash // oldest first
-	bytes    int
+	mu      sync.Mutex
+	own     keptSet // transcripts this node won
+	others  keptSet // other transcripts
+	noBids  keptSet // no-bids, by order
+	byOrder map[common.Hash]bool
 }
 
-type keptTranscript struct {
-	raw []byte
-	at  time.Time
+// keptSet is a FIFO of messages by key within a byte budget.
+type keptSet struct {
+	maxBytes, bytes int
+	byKey           map[common.Hash]*kept
+	fifo            []common.Hash
+}
+
+type kept struct {
+	order common.Hash // a transcript's order
+	raws  [][]byte
+	at    time.Time
+}
+
+func newKeptSet(maxBytes int) keptSet {
+	return keptSet{maxBytes: maxBytes, byKey: make(map[common.Hash]*kept)}
+}
+
+// add appends raw under key (at most limit messages a key), making room
+// by dropping other keys, oldest first; what does not fit is refused.
+func (s *keptSet) add(key, order common.Hash, raw []byte, limit int, now time.Time) {
+	if k, ok := s.byKey[key]; ok && len(k.raws) >= limit {
+		return
+	}
+	s.expire(now, len(raw), key)
+	if s.bytes+len(raw) > s.maxBytes {
+		return
+	}
+	k, ok := s.byKey[key]
+	if !ok {
+		k = &kept{order: order, at: now}
+		s.byKey[key] = k
+		s.fifo = append(s.fifo, key)
+	}
+	k.raws = append(k.raws, raw)
+	s.bytes += len(raw)
+}
+
+// expire drops the keys past KeepTranscriptsFor, then others than keep,
+// oldest first, until room more bytes fit.
+func (s *keptSet) expire(now time.Time, room int, keep common.Hash) {
+	for i := 0; i < len(s.fifo); {
+		key := s.fifo[i]
+		k := s.byKey[key]
+		fresh := now.Sub(k.at) < KeepTranscriptsFor
+		if fresh && s.bytes+room <= s.maxBytes {
+			return
+		}
+		if fresh && key == keep {
+			i++
+			continue
+		}
+		for _, r := range k.raws {
+			s.bytes -= len(r)
+		}
+		delete(s.byKey, key)
+		s.fifo = append(s.fifo[:i], s.fifo[i+1:]...)
+	}
 }
 
 func newKeptTranscripts(maxBytes int) *keptTranscripts {
-	return &keptTranscripts{maxBytes: maxBytes, byLease: make(map[common.Hash]keptTranscript)}
+	return &keptTranscripts{own: newKeptSet(maxBytes), others: newKeptSet(maxBytes), noBids: newKeptSet(maxBytes / 4)}
 }
 
-// add keeps the wire encoding raw of the transcript that names lease the
-// winner, seen at now.
-func (k *keptTranscripts) add(lease common.Hash, raw []byte, now time.Time) {
-	if len(raw) > k.maxBytes {
-		return
-	}
+// add keeps the wire encoding raw of the transcript of order that names
+// lease the winner, seen at now; own says this node won it.
+func (k *keptTranscripts) add(lease, order common.Hash, raw []byte, own bool, now time.Time) {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	if _, ok := k.byLease[lease]; ok {
+	if _, ok := k.own.byKey[lease]; ok {
 		return
 	}
-	k.byLease[lease] = keptTranscript{raw: raw, at: now}
-	k.order = append(k.order, lease)
-	k.bytes += len(raw)
-	k.expire(now)
-}
-
-// expire drops the transcripts past KeepTranscriptsFor and, oldest first,
-// those past the byte budget. k.mu is held.
-func (k *keptTranscripts) expire(now time.Time) {
-	for len(k.order) > 0 {
-		first := k.byLease[k.order[0]]
-		if k.bytes <= k.maxBytes && now.Sub(first.at) < KeepTranscriptsFor {
-			return
-		}
-		delete(k.byLease, k.order[0])
-		k.order = k.order[1:]
-		k.bytes -= len(first.raw)
+	if own {
+		k.own.add(lease, order, raw, 1, now)
+	} else {
+		k.others.add(lease, order, raw, 1, now)
 	}
 }
 
-// get returns the kept transcripts that name any of leases.
+// addNoBid keeps the wire encoding raw of a no-bid on order, at most
+// maxKeptNoBids an order.
+func (k *keptTranscripts) addNoBid(order common.Hash, raw []byte, now time.Time) {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	k.noBids.add(order, order, raw, maxKeptNoBids, now)
+}
+
+// get returns the response messages for leases: for each kept transcript
+// that names one of them, 't' and the transcript, then 'n' and each
+// no-bid kept on its order.
 func (k *keptTranscripts) get(leases []common.Hash, now time.Time) [][]byte {
 	k.mu.Lock()
 	defer k.mu.Unlock()
-	k.expire(now)
+	for _, set := range []*keptSet{&k.own, &k.others, &k.noBids} {
+		set.expire(now, 0, common.Hash{})
+	}
 	var out [][]byte
 	for _, l := range leases {
-		if t, ok := k.byLease[l]; ok {
-			out = append(out, t.raw)
+		t, ok := k.own.byKey[l]
+		if !ok {
+			t, ok = k.others.byKey[l]
+		}
+		if !ok {
+			continue
+		}
+		out = append(out, append([]byte{'t'}, t.raws[0]...))
+		if nbs, ok := k.noBids.byKey[t.order]; ok {
+			for _, nb := range nbs.raws {
+				out = append(out, append([]byte{'n'}, nb...))
+			}
 		}
 	}
 	return out
@@ -109,7 +182,16 @@ func (n *Node) keepTranscript(vt VerifiedTranscript) {
 		n.log.Debug("transcript not kept", "order", vt.Order.Hash, "err", err)
 		return
 	}
-	n.kept.add(vt.Winner.Hash, raw, n.now())
+	n.kept.add(vt.Winner.Hash, vt.Order.Hash, raw, vt.Winner.Bid.PeerID == n.host.ID().String(), n.now())
+}
+
+// keepNoBid keeps nb with its order's transcript for peers that missed it.
+func (n *Node) keepNoBid(nb auction.SignedNoBid) {
+	raw, err := auction.EncodeNoBid(nb)
+	if err != nil {
+		return
+	}
+	n.kept.addNoBid(nb.NoBid.OrderHash, raw, n.now())
 }
 
 func (n *Node) handleTranscriptSync(_ context.Context, s network.Stream) {
@@ -132,7 +214,7 @@ func (n *Node) handleTranscriptSync(_ context.Context, s network.Stream) {
 	for i := 0; i < len(req); i += common.HashLength {
 		leases = append(leases, common.Hash(req[i:i+common.HashLength]))
 	}
-	for _, raw := range n.kept.get(leases, n.now()) {
+	for _, raw := range n.kept.get(leases, n.now()) { // a message each
 		if err := writeFrame(s, raw); err != nil {
 			n.log.Debug("transcript sync: write", "peer", s.Conn().RemotePeer(), "err", err)
 			s.Reset()
@@ -142,11 +224,19 @@ func (n *Node) handleTranscriptSync(_ context.Context, s network.Stream) {
 	s.Close()
 }
 
+// KeptAuction is a transcript a peer kept, with the no-bids on its order
+// it kept too.
+type KeptAuction struct {
+	VerifiedTranscript
+	NoBids []auction.SignedNoBid
+}
+
 // FetchTranscripts asks p for the transcripts that name any of leases (at
 // most MaxTranscriptRequest) the winner, and returns those it holds, each
-// verified. A peer that sends a transcript that does not verify, or one
-// not asked for, gets an error and nothing from it is returned.
-func (n *Node) FetchTranscripts(ctx context.Context, p peer.ID, leases []common.Hash) ([]VerifiedTranscript, error) {
+// verified, with their no-bids. A peer that sends a transcript that does
+// not verify or was not asked for, or a no-bid that is forged or on
+// another order, gets an error and nothing from it is returned.
+func (n *Node) FetchTranscripts(ctx context.Context, p peer.ID, leases []common.Hash) ([]KeptAuction, error) {
 	if len(leases) == 0 || len(leases) > MaxTranscriptRequest {
 		return nil, fmt.Errorf("transcript sync: %d lease IDs, want 1 to %d", len(leases), MaxTranscriptRequest)
 	}
@@ -172,7 +262,7 @@ func (n *Node) FetchTranscripts(ctx context.Context, p peer.ID, leases []common.
 	return got, nil
 }
 
-func (n *Node) fetchFrom(s network.Stream, leases []common.Hash) ([]VerifiedTranscript, error) {
+func (n *Node) fetchFrom(s network.Stream, leases []common.Hash) ([]KeptAuction, error) {
 	wanted := make(map[common.Hash]bool, len(leases))
 	req := make([]byte, 0, len(leases)*common.HashLength)
 	for _, l := range leases {
@@ -188,24 +278,54 @@ func (n *Node) fetchFrom(s network.Stream, leases []common.Hash) ([]VerifiedTran
 		return nil, err
 	}
 	fr := newFrameReader(s)
-	var got []VerifiedTranscript
+	var got []KeptAuction
 	for {
-		data, err := fr.next(auction.MaxTranscriptBytes)
+		data, err := fr.next(1 + auction.MaxTranscriptBytes)
 		if errors.Is(err, io.EOF) {
-			return got, nil
+			break
 		}
 		if err != nil {
 			return nil, err
 		}
-		vt, _, err := n.checkTranscript(data, false)
-		if err != nil {
-			return nil, fmt.Errorf("sent an invalid transcript: %w", err)
+		if len(data) == 0 {
+			return nil, errors.New("sent an empty message")
 		}
-		if vt.Winner == nil || !wanted[vt.Winner.Hash] {
-			return nil, fmt.Errorf("sent the transcript of order %s, which names no lease asked for", vt.Order.Hash.Hex())
+		switch data[0] {
+		case 't':
+			vt, _, err := n.checkTranscript(data[1:], false)
+			if err != nil {
+				return nil, fmt.Errorf("sent an invalid transcript: %w", err)
+			}
+			if vt.Winner == nil || !wanted[vt.Winner.Hash] {
+				return nil, fmt.Errorf("sent the transcript of order %s, which names no lease asked for", vt.Order.Hash.Hex())
+			}
+			delete(wanted, vt.Winner.Hash) // one each
+			got = append(got, KeptAuction{VerifiedTranscript: vt})
+		case 'n':
+			if len(got) == 0 || len(got[len(got)-1].NoBids) >= maxKeptNoBids {
+				return nil, errors.New("sent a no-bid out of place")
+			}
+			last := &got[len(got)-1]
+			if len(data) > 1+auction.MaxNoBidBytes {
+				return nil, fmt.Errorf("sent a no-bid of %d bytes", len(data)-1)
+			}
+			nb, err := n.domain.DecodeNoBid(data[1:])
+			if err != nil {
+				return nil, fmt.Errorf("sent an invalid no-bid: %w", err)
+			}
+			if nb.NoBid.OrderHash != last.Order.Hash {
+				return nil, fmt.Errorf("sent a no-bid on order %s after the transcript of order %s", nb.NoBid.OrderHash.Hex(), last.Order.Hash.Hex())
+			}
+			last.NoBids = append(last.NoBids, nb)
+		default:
+			return nil, fmt.Errorf("sent a message of unknown kind %q", data[0])
 		}
-		delete(wanted, vt.Winner.Hash) // one each
-		got = append(got, vt)
-		n.keepTranscript(vt)
 	}
+	for _, a := range got {
+		n.keepTranscript(a.VerifiedTranscript)
+		for _, nb := range a.NoBids {
+			n.keepNoBid(nb)
+		}
+	}
+	return got, nil
 }
