@@ -51,11 +51,10 @@ const maxKeptNoBids = 64
 // worthless auctions or no-bids (their keys are free) push out each
 // other, never what a provider won.
 type keptTranscripts struct {
-	mu      sync.Mutex
-	own     keptSet // transcripts this node won
-	others  keptSet // other transcripts
-	noBids  keptSet // no-bids, by order
-	byOrder map[common.Hash]bool
+	mu     sync.Mutex
+	own    keptSet // transcripts this node won
+	others keptSet // other transcripts
+	noBids keptSet // no-bids, by order
 }
 
 // keptSet is a FIFO of messages by key within a byte budget.
