@@ -61,9 +61,12 @@ tender_broker_ingesting is 1 on the one that indexes.
 
 The broker also joins the market over libp2p (--p2p-listen): it is a
 bootstrap peer for providers and tenants (it prints its addresses as
-"p2p: <multiaddr>" lines), indexes every valid order and auction transcript
-gossiped there, and publishes the signed orders tenants POST to
+"p2p: <multiaddr>" lines), indexes every valid order, auction transcript
+and no-bid gossiped there, and publishes the signed orders tenants POST to
 /api/v1/orders. Transcripts can also be POSTed to /api/v1/transcripts.
+What it missed while down it asks peers for: each minute, the transcripts
+(with their orders and no-bids) of the leases it holds without one; peers
+keep them for 24 hours.
 
 The broker holds no funds and cannot change a signed message. It stops
 cleanly on an interrupt.`,
