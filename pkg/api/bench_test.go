@@ -167,14 +167,13 @@ func BenchmarkLeaseList(b *testing.B) {
 	// fast as answers come. Target: p99 <= 50 ms for lists and lease pages.
 	// 200 clients asking in turn for a list, a lease page and the
 	// summary: back to back (load-200: what the broker serves at most, and
-	// its latency when every client queues), and at a pace, each client
-	// thinking half a second on average between requests (paced-200: 400
-	// requests a second offered, Poisson).
+	// its latency when every client queues), and as requests arrive at 400
+	// a second, Poisson, each timed from its arrival (paced-200).
 	for _, run := range []struct {
-		name  string
-		think time.Duration
-	}{{"load-200", 0}, {"paced-200", 500 * time.Millisecond}} {
-		b.Run(run.name, func(b *testing.B) { loadClients(b, br.srv.URL, 200, run.think, leases, providers) })
+		name string
+		rate float64
+	}{{"load-200", 0}, {"paced-200", 400}} {
+		b.Run(run.name, func(b *testing.B) { loadClients(b, br.srv.URL, 200, run.rate, leases, providers) })
 	}
 	b.Run("market-summary-query", func(b *testing.B) {
 		n := min(b.N, 10)
@@ -228,10 +227,13 @@ func sampleParties(b *testing.B, dbURL string) (tenants, providers []string) {
 }
 
 // loadClients has clients clients ask in turn for a lease list, a lease
-// page and the market summary, b.N requests in all, each waiting a random
-// think time (exponential, mean think) before each request; it reports
-// requests/s and p50/p99 of each kind.
-func loadClients(b *testing.B, base string, clients int, think time.Duration, leases int, providers []string) {
+// page and the market summary, b.N requests in all, and reports
+// requests/s and p50/p99 of each kind. With rate 0 each client asks again
+// as soon as it has its answer, and a request is timed from when it is
+// sent; otherwise requests arrive at rate a second (Poisson), are taken by
+// the first free client, and are timed from their arrival, so that time
+// spent waiting for a client counts.
+func loadClients(b *testing.B, base string, clients int, rate float64, leases int, providers []string) {
 	tr := &http.Transport{MaxIdleConnsPerHost: clients, MaxConnsPerHost: clients}
 	defer tr.CloseIdleConnections()
 	hc := &http.Client{Transport: tr, Timeout: 30 * time.Second}
@@ -253,6 +255,13 @@ func loadClients(b *testing.B, base string, clients int, think time.Duration, le
 	var mu sync.Mutex
 	lat := map[string][]time.Duration{}
 	var next atomic.Int64
+	arrivals := make([]time.Duration, b.N+1) // request i arrives arrivals[i] after the start
+	if rate > 0 {
+		r := rand.New(rand.NewPCG(7, 7))
+		for i := 1; i <= b.N; i++ {
+			arrivals[i] = arrivals[i-1] + time.Duration(r.ExpFloat64()/rate*float64(time.Second))
+		}
+	}
 	b.ResetTimer()
 	t0 := time.Now()
 	var wg sync.WaitGroup
@@ -262,12 +271,20 @@ func loadClients(b *testing.B, base string, clients int, think time.Duration, le
 			mine := map[string][]time.Duration{}
 			for i := next.Add(1); i <= int64(b.N); i = next.Add(1) {
 				kind := kinds[i%int64(len(kinds))]
-				if think > 0 {
-					// The client reads what it got: the load's pace, not
-					// a wait for any state.
-					time.Sleep(time.Duration(r.ExpFloat64() * float64(think)))
-				}
 				start := time.Now()
+				if rate > 0 {
+					// The request's arrival on the schedule.
+					start = t0.Add(arrivals[i])
+					if wait := time.Until(start); wait > 0 {
+						t := time.NewTimer(wait)
+						select {
+						case <-t.C:
+						case <-b.Context().Done():
+							t.Stop()
+							return
+						}
+					}
+				}
 				resp, err := hc.Get(base + paths(r, kind))
 				if err != nil {
 					b.Error(err)
