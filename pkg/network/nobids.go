@@ -102,7 +102,7 @@ func (n *Node) readNoBids(ctx context.Context, sub *pubsub.Subscription) {
 			return
 		}
 		if nb, ok := m.ValidatorData.(auction.SignedNoBid); ok {
-			n.keepNoBid(nb)
+			n.keepNoBid(nb, m.Data)
 			n.noBidFeed.publish(nb)
 		}
 	}

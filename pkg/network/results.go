@@ -99,7 +99,7 @@ func (n *Node) readTranscripts(ctx context.Context, sub *pubsub.Subscription) {
 			return
 		}
 		if vt, ok := m.ValidatorData.(VerifiedTranscript); ok {
-			n.keepTranscript(vt)
+			n.keepTranscript(vt, m.Data)
 			n.resultFeed.publish(vt)
 		}
 	}

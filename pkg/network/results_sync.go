@@ -171,25 +171,16 @@ func (k *keptTranscripts) get(leases []common.Hash, now time.Time) [][]byte {
 	return out
 }
 
-// keepTranscript keeps vt for peers that missed it.
-func (n *Node) keepTranscript(vt VerifiedTranscript) {
+// keepTranscript keeps vt, which arrived as raw, for peers that missed it.
+func (n *Node) keepTranscript(vt VerifiedTranscript, raw []byte) {
 	if vt.Winner == nil {
-		return
-	}
-	raw, err := auction.EncodeTranscript(vt.Transcript)
-	if err != nil {
-		n.log.Debug("transcript not kept", "order", vt.Order.Hash, "err", err)
 		return
 	}
 	n.kept.add(vt.Winner.Hash, vt.Order.Hash, raw, vt.Winner.Bid.PeerID == n.host.ID().String(), n.now())
 }
 
-// keepNoBid keeps nb with its order's transcript for peers that missed it.
-func (n *Node) keepNoBid(nb auction.SignedNoBid) {
-	raw, err := auction.EncodeNoBid(nb)
-	if err != nil {
-		return
-	}
+// keepNoBid keeps nb, which arrived as raw, for peers that missed it.
+func (n *Node) keepNoBid(nb auction.SignedNoBid, raw []byte) {
 	n.kept.addNoBid(nb.NoBid.OrderHash, raw, n.now())
 }
 
@@ -278,6 +269,7 @@ func (n *Node) fetchFrom(s network.Stream, leases []common.Hash) ([]KeptAuction,
 	}
 	fr := newFrameReader(s)
 	var got []KeptAuction
+	var raws [][][]byte // per auction: the transcript as sent, then its no-bids
 	for {
 		data, err := fr.next(1 + auction.MaxTranscriptBytes)
 		if errors.Is(err, io.EOF) {
@@ -300,6 +292,7 @@ func (n *Node) fetchFrom(s network.Stream, leases []common.Hash) ([]KeptAuction,
 			}
 			delete(wanted, vt.Winner.Hash) // one each
 			got = append(got, KeptAuction{VerifiedTranscript: vt})
+			raws = append(raws, [][]byte{data[1:]})
 		case 'n':
 			if len(got) == 0 || len(got[len(got)-1].NoBids) >= maxKeptNoBids {
 				return nil, errors.New("sent a no-bid out of place")
@@ -316,14 +309,15 @@ func (n *Node) fetchFrom(s network.Stream, leases []common.Hash) ([]KeptAuction,
 				return nil, fmt.Errorf("sent a no-bid on order %s after the transcript of order %s", nb.NoBid.OrderHash.Hex(), last.Order.Hash.Hex())
 			}
 			last.NoBids = append(last.NoBids, nb)
+			raws[len(raws)-1] = append(raws[len(raws)-1], data[1:])
 		default:
 			return nil, fmt.Errorf("sent a message of unknown kind %q", data[0])
 		}
 	}
-	for _, a := range got {
-		n.keepTranscript(a.VerifiedTranscript)
-		for _, nb := range a.NoBids {
-			n.keepNoBid(nb)
+	for i, a := range got {
+		n.keepTranscript(a.VerifiedTranscript, raws[i][0])
+		for j, nb := range a.NoBids {
+			n.keepNoBid(nb, raws[i][1+j])
 		}
 	}
 	return got, nil
