@@ -489,6 +489,20 @@ func TestChainDeepReorg(t *testing.T) {
 	if fmt.Sprint(listed) != fmt.Sprint([]common.Hash{idC, idA}) {
 		t.Errorf("lease list: %v, want C then A %v", listed, []common.Hash{idC, idA})
 	}
+	for state, want := range map[string][]common.Hash{"open": {idC, idA}, "running": nil} {
+		page, err := s.Leases(ctx, store.LeaseFilter{State: state})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []common.Hash
+		for _, l := range page.Leases {
+			got = append(got, l.ID)
+		}
+		if fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%s leases: %v, want %v", state, got, want)
+		}
+	}
+	storetest.CheckLeaseStates(t, dbURL)
 	d, err := s.LeaseDetail(ctx, idA)
 	if err != nil {
 		t.Fatal(err)

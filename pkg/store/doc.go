@@ -11,8 +11,11 @@
 // the chain cursor that covers them, so an indexer that stops anywhere
 // resumes with nothing lost and nothing doubled: the batch's events already
 // stored are read back and left out, the rest are copied in, and each lease
-// they touch is inserted or updated once. Payments are derived from the
-// events by a view rather than stored twice.
+// they touch is inserted or updated once. No lease index holds a column
+// that events change, so those updates rewrite a lease's row in place on
+// its page (HOT) without touching the indexes; the state filter reads
+// lease_states, which triggers on leases keep equal to the leases' states.
+// Payments are derived from the events by a view rather than stored twice.
 //
 // Lists page by keyset (newest first) behind opaque cursors; token amounts
 // are exact integers (NUMERIC(78,0) in the database, *big.Int in Go).

@@ -1,8 +1,11 @@
 package store_test
 
 import (
+	"cmp"
 	"errors"
+	"fmt"
 	"math/big"
+	"slices"
 	"testing"
 	"time"
 
@@ -42,8 +45,9 @@ func seedLeases(t *testing.T, s *store.Store, n int) []common.Hash {
 
 func TestLeasesPaging(t *testing.T) {
 	ctx := testContext(t)
-	s, _ := storetest.New(t)
+	s, dbURL := storetest.New(t)
 	ids := seedLeases(t, s, 23)
+	storetest.CheckLeaseStates(t, dbURL)
 	p2 := storetest.Address(2)
 	tests := []struct {
 		name   string
@@ -57,6 +61,8 @@ func TestLeasesPaging(t *testing.T) {
 		{"provider", store.LeaseFilter{Provider: &p2}, func(i int) bool { return i%3 == 0 }},
 		{"provider and state", store.LeaseFilter{Provider: &p2, State: "closed"}, func(i int) bool { return i%3 == 0 && i%5 == 0 }},
 		{"time range", store.LeaseFilter{From: t0.Add(50 * time.Second), To: t0.Add(100 * time.Second)}, func(i int) bool { return i >= 5 && i < 10 }},
+		{"state and time range", store.LeaseFilter{State: "open", From: t0.Add(50 * time.Second), To: t0.Add(170 * time.Second)},
+			func(i int) bool { return i >= 5 && i < 17 && i%5 != 0 && i%3 != 0 }},
 		{"gpu model unknown", store.LeaseFilter{GPUModel: "H100"}, func(int) bool { return false }},
 	}
 	for _, tt := range tests {
@@ -100,6 +106,76 @@ func TestLeasesPaging(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestLeaseStatesFollowLeases moves leases to every state, one escrow
+// event per batch, and rolls the last batches back as a reorg would: after
+// each step the state filter and the count by state say what the leases
+// say.
+func TestLeaseStatesFollowLeases(t *testing.T) {
+	ctx := testContext(t)
+	s, dbURL := storetest.New(t)
+	tenant, provider := storetest.Address(1), storetest.Address(2)
+	ends := []string{store.KindClosed, store.KindOverdrawn, store.KindReclaimed, store.KindClosed}
+	var lives [][]store.ChainEvent
+	for i, end := range ends {
+		lives = append(lives, lifecycle(common.Hash{byte(i + 1)}, tenant, provider, uint64(100*i), end, provider))
+	}
+	check := func(step string) {
+		t.Helper()
+		storetest.CheckLeaseStates(t, dbURL)
+		sum, err := s.Summary(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, state := range []string{"open", "running", "closed", "overdrawn", "reclaimed"} {
+			var want []common.Hash
+			for i := len(lives) - 1; i >= 0; i-- {
+				if l, err := s.Lease(ctx, lives[i][0].LeaseID); err == nil && l.State == state {
+					want = append(want, l.ID)
+				} else if err != nil && !errors.Is(err, store.ErrNotFound) {
+					t.Fatal(err)
+				}
+			}
+			page, err := s.Leases(ctx, store.LeaseFilter{State: state})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var got []common.Hash
+			for _, l := range page.Leases {
+				got = append(got, l.ID)
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("%s: %s leases listed %v, want %v", step, state, got, want)
+			}
+			if sum.Leases[state] != int64(len(want)) {
+				t.Errorf("%s: %d %s leases counted, want %d", step, sum.Leases[state], state, len(want))
+			}
+		}
+	}
+	// Event k of every lease goes in batch k, blocks in the lease's order.
+	for k := 0; k < 5; k++ {
+		var batch []store.ChainEvent
+		for _, life := range lives {
+			if k < len(life) {
+				batch = append(batch, life[k])
+			}
+		}
+		slices.SortFunc(batch, func(x, y store.ChainEvent) int { return cmp.Compare(x.Block, y.Block) })
+		if _, err := s.ApplyChainEvents(ctx, "escrow", batch, store.ChainPosition{Block: 1000}); err != nil {
+			t.Fatal(err)
+		}
+		check(fmt.Sprintf("after batch %d", k))
+	}
+	// A reorg from block 101 on: lease 1 goes back to running, lease 2
+	// (opened at 200) and lease 3 go.
+	if _, err := s.RewindChain(ctx, "escrow", store.ChainPosition{Block: 102}); err != nil {
+		t.Fatal(err)
+	}
+	check("after the rewind")
+	if l, err := s.Lease(ctx, lives[1][0].LeaseID); err != nil || l.State != "running" {
+		t.Errorf("lease 1 after the rewind: %+v, %v; want running", l, err)
 	}
 }
 

@@ -241,7 +241,7 @@ FROM leases`).Scan(&sum.Orders, &sum.Transcripts, &sum.Providers, &dep, &paid, &
 			return Summary{}, err
 		}
 	}
-	rows, err := s.pool.Query(ctx, `SELECT state, count(*) FROM leases GROUP BY state`)
+	rows, err := s.pool.Query(ctx, `SELECT state, count(*) FROM lease_states GROUP BY state`)
 	if err != nil {
 		return Summary{}, fmt.Errorf("market summary: %w", err)
 	}

@@ -142,12 +142,19 @@ func pageSize(limit int) (int, error) {
 }
 
 // Leases lists leases matching f, newest first.
+//
+// A filter on state alone (with a time range or cursor or not) walks
+// lease_states, the leases' states kept beside them, to the page's leases;
+// leases has no index on its state, so that escrow events rewrite a
+// lease's row in place. With a tenant, provider or GPU model the state is
+// one more condition on that filter's index.
 func (s *Store) Leases(ctx context.Context, f LeaseFilter) (LeasePage, error) {
 	limit, err := pageSize(f.Limit)
 	if err != nil {
 		return LeasePage{}, err
 	}
 	var q query
+	byState := f.State != "" && f.Tenant == nil && f.Provider == nil && f.GPUModel == ""
 	if f.State != "" {
 		q.cond("state = %s", f.State)
 	}
@@ -169,8 +176,13 @@ func (s *Store) Leases(ctx context.Context, f LeaseFilter) (LeasePage, error) {
 	if !f.After.IsZero() {
 		q.cond("(opened_at, lease_id) < (%s, %s)", f.After.at, f.After.key)
 	}
-	sql := "SELECT " + leaseColumns + " FROM leases" + q.clause() +
-		" ORDER BY opened_at DESC, lease_id DESC LIMIT " + q.arg(limit+1)
+	const newest = " ORDER BY opened_at DESC, lease_id DESC"
+	where, lim := q.clause(), " LIMIT "+q.arg(limit+1)
+	sql := "SELECT " + leaseColumns + " FROM leases" + where + newest + lim
+	if byState {
+		sql = "SELECT " + leaseColumns + " FROM leases WHERE lease_id IN (SELECT lease_id FROM lease_states" +
+			where + newest + lim + ")" + newest
+	}
 	rows, err := s.pool.Query(ctx, sql, q.args...)
 	if err != nil {
 		return LeasePage{}, fmt.Errorf("list leases: %w", err)

@@ -150,3 +150,21 @@ func Query(t testing.TB, dbURL, sql string, row func(scan func(dest ...any) erro
 	}
 	return rows.Err()
 }
+
+// CheckLeaseStates fails t unless lease_states, the leases' states kept
+// for the state filter, holds each lease once with its state and opening
+// time, and nothing else.
+func CheckLeaseStates(t testing.TB, dbURL string) {
+	t.Helper()
+	var leases, wrong int
+	err := QueryRow(t, dbURL, `
+SELECT (SELECT count(*) FROM leases),
+       count(*) FILTER (WHERE l.lease_id IS NULL OR s.lease_id IS NULL OR l.state <> s.state OR l.opened_at <> s.opened_at)
+FROM leases l FULL JOIN lease_states s USING (lease_id)`, &leases, &wrong)
+	if err != nil {
+		t.Fatalf("compare lease_states with leases: %v", err)
+	}
+	if wrong != 0 {
+		t.Errorf("lease_states differs from the %d leases in %d rows", leases, wrong)
+	}
+}
