@@ -301,6 +301,7 @@ type transcriptEnvelope struct {
 // EncodeTranscript writes the transcript in the wire encoding, version
 // TranscriptWireVersion.
 func EncodeTranscript(t Transcript) ([]byte, error) {
+	t.Entries = orEmpty(t.Entries)
 	return encode(transcriptEnvelope{TranscriptWireVersion, t}, "transcript", MaxTranscriptBytes)
 }
 

@@ -157,13 +157,26 @@ func strictJSON(data []byte, v any) error {
 	return nil
 }
 
-// MarshalJSON writes the order with its price as a decimal string.
+// MarshalJSON writes the order with its price as a decimal string and
+// every list as an array, [] when empty (never null).
 func (o Order) MarshalJSON() ([]byte, error) {
 	type plain Order
+	r, j := &o.Requirements, &o.Job
+	r.GPUModels, r.Placement, j.Command, j.Env = orEmpty(r.GPUModels), orEmpty(r.Placement), orEmpty(j.Command), orEmpty(j.Env)
 	return json.Marshal(struct {
 		plain
 		MaxPricePerHour string `json:"maxPricePerHour"`
 	}{plain(o), amountText(o.MaxPricePerHour)})
+}
+
+// orEmpty is s, or an empty slice for nil: the wire form of an empty
+// list is [], which every JSON library reads as a list. Decoders accept
+// null as well.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // UnmarshalJSON reads an order strictly (unknown fields are errors).
@@ -181,9 +194,11 @@ func (o *Order) UnmarshalJSON(data []byte) error {
 	return err
 }
 
-// MarshalJSON writes the bid with its price as a decimal string.
+// MarshalJSON writes the bid with its price as a decimal string and
+// every list as an array, [] when empty (never null).
 func (b Bid) MarshalJSON() ([]byte, error) {
 	type plain Bid
+	b.Offer.GPUs, b.Offer.Attributes = orEmpty(b.Offer.GPUs), orEmpty(b.Offer.Attributes)
 	return json.Marshal(struct {
 		plain
 		PricePerHour string `json:"pricePerHour"`

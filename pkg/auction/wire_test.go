@@ -199,6 +199,66 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 	}
 }
 
+// TestEmptyListsAreArrays: an empty list goes on the wire as [], which
+// every JSON library reads as a list, never as null; a decoder reads both,
+// and both name the same message (EIP-712 hashes an empty array either
+// way).
+func TestEmptyListsAreArrays(t *testing.T) {
+	o := sampleOrder(addr(testKey(t, 1)))
+	o.Requirements.GPUModels, o.Requirements.Placement, o.Job.Command, o.Job.Env = nil, nil, nil, nil
+	so, err := testDomain.SignOrder(o, NewKeySigner(testKey(t, 1)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := sampleBid(testDomain.OrderHash(&o), addr(testKey(t, 2)), 1)
+	b.Offer.GPUs, b.Offer.Attributes = nil, nil
+	sb, err := testDomain.SignBid(b, NewKeySigner(testKey(t, 2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	orderData, err := EncodeOrder(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	bidData, err := EncodeBid(sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	transcriptData, err := EncodeTranscript(Transcript{Rule: RuleLowestPrice, Order: so, ClosedAt: t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range []struct {
+		data  []byte
+		lists []string
+	}{
+		{orderData, []string{`"gpuModels":[]`, `"placement":[]`, `"command":[]`, `"env":[]`}},
+		{bidData, []string{`"gpus":[]`, `"attributes":[]`}},
+		{transcriptData, []string{`"entries":[]`}},
+	} {
+		for _, l := range c.lists {
+			if !bytes.Contains(c.data, []byte(l)) {
+				t.Errorf("%s lacks %s", c.data, l)
+			}
+		}
+		if bytes.Contains(c.data, []byte("null")) {
+			t.Errorf("%s holds a null", c.data)
+		}
+	}
+
+	nulls := bytes.ReplaceAll(orderData, []byte(`"placement":[]`), []byte(`"placement":null`))
+	got, err := DecodeOrder(nulls)
+	if err != nil {
+		t.Fatalf("order with null placement: %v", err)
+	}
+	if testDomain.OrderHash(&got.Order) != testDomain.OrderHash(&o) {
+		t.Error("null and [] placement name different orders")
+	}
+	if _, err := testDomain.VerifyOrder(got); err != nil {
+		t.Errorf("order with null placement does not verify: %v", err)
+	}
+}
+
 func TestEncodeRefusesOversize(t *testing.T) {
 	o := sampleOrder(addr(testKey(t, 1)))
 	for range MaxCommandArgs {

@@ -13,7 +13,11 @@
 //
 // Everything is bound to one deployment of the market, the auction.Domain
 // (chain ID and escrow contract), which names the topics and checks every
-// signature:
+// signature. Gossip follows the pubsub spec's StrictNoSign policy, as other
+// libp2p implementations expect: a message is its payload alone (its
+// author's EIP-712 signature is inside), with no from, seqno, key or
+// signature, named by the SHA-256 of its data; a message that carries any
+// of them is refused.
 //
 //   - Orders: PublishOrder gossips a signed order on OrdersTopic
 //     (/tender/orders/1/<chainID>/<escrow>); Orders yields each valid order

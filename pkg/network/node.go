@@ -293,8 +293,11 @@ func (n *Node) startPubSub(life context.Context) error {
 		pubsub.WithLogger(n.log),
 		// Orders and transcripts carry their authors' EIP-712 signatures,
 		// so gossip adds none (and checks none per hop); messages are
-		// named by their content.
+		// named by their content. As the pubsub spec's StrictNoSign
+		// requires, a message carries no author, sequence number or key
+		// either, and one that does is refused (its relay is penalised).
 		pubsub.WithMessageSignaturePolicy(pubsub.StrictNoSign),
+		pubsub.WithNoAuthor(),
 		pubsub.WithMessageIdFn(contentID),
 		pubsub.WithPeerExchange(true),
 		pubsub.WithFloodPublish(true),

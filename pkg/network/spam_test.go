@@ -30,8 +30,10 @@ func newRawPeer(t *testing.T) *rawPeer {
 	return newRawPeerOn(t, OrdersTopic(testDomain))
 }
 
-// newRawPeerOn is a raw peer on the market topic named topic.
-func newRawPeerOn(t *testing.T, topicName string) *rawPeer {
+// newRawPeerOn is a raw peer on the market topic named topic. Its
+// messages follow the pubsub spec's StrictNoSign, as the market's do,
+// unless opts say otherwise.
+func newRawPeerOn(t *testing.T, topicName string, opts ...pubsub.Option) *rawPeer {
 	t.Helper()
 	h, err := libp2p.New(libp2p.ListenAddrStrings("/ip4/127.0.0.1/tcp/0"), libp2p.DisableMetrics())
 	if err != nil {
@@ -43,10 +45,12 @@ func newRawPeerOn(t *testing.T, topicName string) *rawPeer {
 		h.Close()
 	})
 	grafts := make(chan peer.ID, 64)
-	ps, err := pubsub.NewGossipSub(ctx, h, pubsub.WithMessageIdFn(contentID), pubsub.WithMaxMessageSize(maxGossipBytes),
-		pubsub.WithMessageSignaturePolicy(pubsub.StrictNoSign),
+	ps, err := pubsub.NewGossipSub(ctx, h, append([]pubsub.Option{
+		pubsub.WithMessageIdFn(contentID), pubsub.WithMaxMessageSize(maxGossipBytes),
+		pubsub.WithMessageSignaturePolicy(pubsub.StrictNoSign), pubsub.WithNoAuthor(),
 		pubsub.WithFloodPublish(true), pubsub.WithPeerOutboundQueueSize(1024), // it floods
-		pubsub.WithRawTracer(meshTracer{topic: topicName, grafts: grafts}))
+		pubsub.WithRawTracer(meshTracer{topic: topicName, grafts: grafts}),
+	}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -163,6 +167,54 @@ func TestForgedOrdersDroppedBeforeRelay(t *testing.T) {
 	}
 	if open := relay.store.open(now); len(open) != 1 {
 		t.Errorf("relay holds %d orders, want 1 (the honest one)", len(open))
+	}
+}
+
+// TestGossipWithoutAuthor: as the pubsub spec's StrictNoSign policy asks,
+// which other implementations enforce, an order a node publishes carries no
+// author, sequence number, key or signature; an order that carries an
+// author and sequence number is refused, not relayed, and costs its sender
+// score, even though the order itself is honest.
+func TestGossipWithoutAuthor(t *testing.T) {
+	relay := startNode(t, testConfig(t, "relay"))
+	observer := newRawPeer(t)
+	// An implementation that signs nothing but still names itself.
+	authored := newRawPeerOn(t, OrdersTopic(testDomain), pubsub.WithMessageAuthor(""))
+	observer.connect(t, relay)
+	authored.connect(t, relay)
+	observer.waitMesh(t, relay.ID())
+
+	tenant := testKey(t, 1)
+	now := time.Now()
+	so := signOrder(t, testOrder(t, tenant, relay.ID(), now, time.Minute), tenant)
+	if err := relay.PublishOrder(ctxTimeout(t, waitLong), so); err != nil {
+		t.Fatal(err)
+	}
+	m, err := observer.sub.Next(ctxTimeout(t, waitLong))
+	if err != nil {
+		t.Fatalf("the relay's order at the observer: %v", err)
+	}
+	if m.From != nil || m.Seqno != nil || m.Key != nil || m.Signature != nil {
+		t.Errorf("published order carries from %x, seqno %x, key %x, signature %x; want none", m.From, m.Seqno, m.Key, m.Signature)
+	}
+
+	got := observer.received(t)
+	other, err := auction.EncodeOrder(signOrder(t, testOrder(t, tenant, relay.ID(), now.Add(time.Second), time.Minute), tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := authored.topic.Publish(ctxTimeout(t, waitLong), other); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, waitLong, "the authored message to cost its sender score", func() (bool, string, error) {
+		s, ok := relay.PeerScore(authored.h.ID())
+		return ok && s < 0, fmt.Sprintf("score %.1f", s), nil
+	})
+	if msgs := got(); len(msgs) != 0 {
+		t.Errorf("observer received %d authored messages, want none", len(msgs))
+	}
+	if open := relay.store.open(now); len(open) != 1 {
+		t.Errorf("relay holds %d orders, want 1 (its own)", len(open))
 	}
 }
 
