@@ -113,7 +113,7 @@ up() {
 	start_postgres
 	rm -f "$DEVNET/broker.log"
 	start broker "$BIN/broker" run --database-url "postgres://postgres@127.0.0.1:$PG_PORT/tender?sslmode=disable" \
-		--deployment "$DEVNET/deployment.json" --listen "$BROKER_ADDR" --confirmations 1 --poll-interval 1s
+		--deployment "$DEVNET/deployment.json" --listen "$BROKER_ADDR" --confirmations 1 --poll-interval 1s --data-dir "$DEVNET_ABS/broker"
 	local i
 	for ((i = 0; i < 300; i++)); do
 		grep -q '^dashboard: ' "$DEVNET/broker.log" 2>/dev/null && break

@@ -36,9 +36,11 @@ func TestRunFailover(t *testing.T) {
 	dbURL := storetest.NewDatabase(t)
 	d, state := chaintest.Serve(t, devchain.Config{})
 	args := []string{"run", "--database-url", dbURL, "--deployment", state, "--listen", "127.0.0.1:0",
-		"--confirmations", "1", "--poll-interval", "100ms"}
+		"--p2p-listen", "/ip4/127.0.0.1/tcp/0", "--confirmations", "1", "--poll-interval", "100ms"}
 
-	first := startChildBroker(t, args)
+	// Each broker process keeps its market node in a directory of its own.
+	first := startChildBroker(t, append(args, "--data-dir", t.TempDir()))
+	args = append(args, "--data-dir", t.TempDir())
 	waitIngesting(t, first.base, true)
 
 	ctx, cancel := context.WithCancel(context.Background())

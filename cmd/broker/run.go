@@ -3,6 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -30,6 +32,7 @@ type runConfig struct {
 	p2pListen     []string
 	bootstrap     []string
 	identityFile  string
+	dataDir       string
 }
 
 func newRunCommand(env *cli.Env) *cobra.Command {
@@ -66,7 +69,10 @@ and no-bid gossiped there, and publishes the signed orders tenants POST to
 /api/v1/orders. Transcripts can also be POSTed to /api/v1/transcripts.
 What it missed while down it asks peers for: each minute, the transcripts
 (with their orders and no-bids) of the leases it holds without one; peers
-keep them for 24 hours.
+keep them for 24 hours. The node keeps its identity in --data-dir, so the
+addresses it prints stay valid across restarts, and the market peers it
+knew, so it finds its way back through any of them; when it loses every
+peer it says so and re-dials them all.
 
 The broker holds no funds and cannot change a signed message. It stops
 cleanly on an interrupt.`,
@@ -75,6 +81,9 @@ cleanly on an interrupt.`,
   TENDER_DATABASE_URL=postgres://... broker run --deployment .devnet/deployment.json --listen 127.0.0.1:0`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if cfg.identityFile == "" && !cmd.Flags().Changed("identity-file") {
+				cfg.identityFile = filepath.Join(cfg.dataDir, "node.key")
+			}
 			return runBroker(cmd.Context(), env, cfg, cmd.Flags().Changed("start-block"))
 		},
 	}
@@ -93,8 +102,18 @@ cleanly on an interrupt.`,
 	f.StringVar(&cfg.rateLimit.ClientHeader, "client-header", "", "behind a proxy: the header carrying the client's address, such as X-Forwarded-For (its last address counts); only set it when the proxy sets it")
 	f.StringSliceVar(&cfg.p2pListen, "p2p-listen", []string{"/ip4/127.0.0.1/tcp/4001"}, "libp2p multiaddrs the broker's market node listens on; providers and tenants bootstrap from it (empty: no market node, nothing is indexed from the network and HTTP order submission answers 503)")
 	f.StringSliceVar(&cfg.bootstrap, "bootstrap", nil, "other market peers to join through, as multiaddrs ending in /p2p/<peer ID>")
-	f.StringVar(&cfg.identityFile, "identity-file", "", "file keeping the market node's libp2p identity, so its address stays the same across restarts (created if missing; empty: a new identity each run)")
+	f.StringVar(&cfg.identityFile, "identity-file", "", "file keeping the market node's libp2p identity, so that its peer ID and addresses stay the same across restarts and the bootstrap addresses others were given keep working (created if missing; default node.key in --data-dir; --identity-file= for a new identity each run)")
+	f.StringVar(&cfg.dataDir, "data-dir", defaultDataDir(), "directory keeping the market node's identity and the market peers it knew; each broker process needs its own")
 	return cmd
+}
+
+// defaultDataDir is where a broker keeps its node's identity and known
+// peers unless told otherwise.
+func defaultDataDir() string {
+	if home, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(home, ".tender", "broker")
+	}
+	return filepath.Join(os.TempDir(), "tender-broker")
 }
 
 // chainTarget resolves where the chain and the escrow are.
@@ -145,7 +164,7 @@ func runBroker(ctx context.Context, env *cli.Env, cfg runConfig, startSet bool) 
 	return broker.Run(ctx, broker.Config{
 		DatabaseURL: cfg.databaseURL, Listen: cfg.listen, RPCURL: rpcURL, Escrow: escrowAddr,
 		StartBlock: start, Confirmations: cfg.confirmations, BlockRange: cfg.blockRange, PollInterval: cfg.pollInterval, TokenDecimals: decimals,
-		P2PListen: cfg.p2pListen, Bootstrap: boot, IdentityFile: cfg.identityFile, RateLimit: cfg.rateLimit, Logger: env.Logger,
+		P2PListen: cfg.p2pListen, Bootstrap: boot, IdentityFile: cfg.identityFile, PeersFile: filepath.Join(cfg.dataDir, "peers"), RateLimit: cfg.rateLimit, Logger: env.Logger,
 		Ready: func(dashboard string, p2p []string) {
 			for _, a := range p2p {
 				fmt.Fprintf(env.Stdout, "p2p: %s\n", a)

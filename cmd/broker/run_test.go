@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"math/big"
 	"net/http"
 	"os"
@@ -33,8 +34,9 @@ func TestRunIndexesDevchain(t *testing.T) {
 	defer cancel()
 	var stdout, stderr testenv.Buffer
 	root := newRoot(&cli.Env{Stdout: &stdout, Stderr: &stderr})
-	root.SetArgs([]string{"run", "--database-url", dbURL, "--deployment", state, "--listen", "127.0.0.1:0",
-		"--p2p-listen", "/ip4/127.0.0.1/tcp/0", "--confirmations", "1", "--poll-interval", "100ms"})
+	args := []string{"run", "--database-url", dbURL, "--deployment", state, "--listen", "127.0.0.1:0",
+		"--p2p-listen", "/ip4/127.0.0.1/tcp/0", "--confirmations", "1", "--poll-interval", "100ms", "--data-dir", t.TempDir()}
+	root.SetArgs(args)
 	done := make(chan error, 1)
 	go func() { done <- root.ExecuteContext(ctx) }()
 	stopped := false
@@ -179,6 +181,46 @@ func TestRunIndexesDevchain(t *testing.T) {
 	case <-time.After(20 * time.Second):
 		t.Fatal("broker run did not stop within 20 s of an interrupt")
 	}
+
+	// Started again on its data directory, the broker is the same market
+	// peer: the bootstrap addresses others were given keep working.
+	before := p2pPeer(t, stdout.String())
+	var again testenv.Buffer
+	ctx2, cancel2 := context.WithCancel(context.Background())
+	root = newRoot(&cli.Env{Stdout: &again, Stderr: &stderr})
+	root.SetArgs(args)
+	done2 := make(chan error, 1)
+	go func() { done2 <- root.ExecuteContext(ctx2) }()
+	defer func() {
+		cancel2()
+		<-done2
+	}()
+	testenv.Eventually(t, time.Minute, "the restarted broker serves", func() (bool, string, error) {
+		select {
+		case err := <-done2:
+			done2 <- err
+			return false, "", fmt.Errorf("broker run returned %v; log:\n%s", err, stderr.String())
+		default:
+		}
+		return strings.Contains(again.String(), "dashboard: "), "", nil
+	})
+	if after := p2pPeer(t, again.String()); after != before {
+		t.Errorf("restarted broker is market peer %s, was %s", after, before)
+	}
+}
+
+// p2pPeer is the peer ID in the first "p2p: <multiaddr>" line of out.
+func p2pPeer(t *testing.T, out string) string {
+	t.Helper()
+	for line := range strings.Lines(out) {
+		if a, ok := strings.CutPrefix(strings.TrimSpace(line), "p2p: "); ok {
+			if _, id, ok := strings.Cut(a, "/p2p/"); ok {
+				return id
+			}
+		}
+	}
+	t.Fatalf("no p2p address in:\n%s", out)
+	return ""
 }
 
 func TestRunSettings(t *testing.T) {

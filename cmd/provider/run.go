@@ -65,7 +65,10 @@ and the SHA-256 of the /output archive. A job may write to /output as much
 as its order's disk (--output-limit when the order asks for none); one found
 over that, on checks every few seconds, is stopped, and its lease closes with
 no result. Tenants fetch status, logs and /output over authenticated libp2p
-streams.
+streams. The node keeps its libp2p identity and the market peers it knew
+in --work-dir, so its peer ID survives restarts and it finds its way back
+into the market through any peer it knew, bootstrap or not; when it loses
+every peer it says so and re-dials them all.
 
 Jobs have no network unless their order asks for it and the provider allows
 it (--allow-network; otherwise such orders get a no-bid with reason
@@ -96,14 +99,16 @@ The price list (--prices) is YAML:
 ` + cli.SettingsHelp(),
 		Example: `  provider run --deployment .devnet/deployment.json --dev-account 2 --gpu-sim dgxh100 --prices prices.yaml
   TENDER_KEY=... provider run --rpc-url https://rpc.example --escrow 0x... --prices prices.yaml \
-      --bootstrap /ip4/203.0.113.7/tcp/4001/p2p/12D3KooW... --identity-file ~/.tender/node.key`,
+      --bootstrap /ip4/203.0.113.7/tcp/4001/p2p/12D3KooW... --work-dir /var/lib/tender-provider`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			cli.KeepNodeIn("--work-dir").Apply(cmd.Flags(), &s.market, s.workDir)
 			return runProvider(cmd.Context(), env, &s)
 		},
 	}
 	f := cmd.Flags()
 	cli.AddMarketFlags(f, &s.market, []string{"/ip4/0.0.0.0/tcp/4001", "/ip4/0.0.0.0/udp/4001/quic-v1"})
+	cli.KeepNodeIn("--work-dir").Document(f)
 	addGPUSimFlag(cmd, &s.sim)
 	f.StringVar(&s.prices, "prices", "", "price list file (YAML, see above); required")
 	f.StringVar(&s.cpu, "cpu", fmt.Sprint(runtime.NumCPU()), `CPU to rent out in all: cores ("8") or millicores ("7500m")`)

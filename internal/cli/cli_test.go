@@ -9,6 +9,9 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+
+	"github.com/tender-market/tender/pkg/connect"
 )
 
 // testRoot is a root with one subcommand "show" that prints its settings.
@@ -134,5 +137,34 @@ func TestLoggerLevels(t *testing.T) {
 	}
 	if !strings.Contains(out.String(), `"msg":"shown"`) || !strings.Contains(out.String(), `"cmd":"tool"`) {
 		t.Errorf("debug JSON log missing: %q", out.String())
+	}
+}
+
+// TestKeepNodeIn: a long-running node keeps its identity and known peers
+// in its directory unless --identity-file names another file, or is given
+// empty for a new identity each run.
+func TestKeepNodeIn(t *testing.T) {
+	for _, tt := range []struct {
+		args []string
+		want string
+	}{
+		{nil, "/work/node.key"},
+		{[]string{"--identity-file", "/keys/a.key"}, "/keys/a.key"},
+		{[]string{"--identity-file="}, ""},
+	} {
+		var s connect.Settings
+		fs := pflag.NewFlagSet("run", pflag.ContinueOnError)
+		AddMarketFlags(fs, &s, nil)
+		KeepNodeIn("--work-dir").Document(fs)
+		if err := fs.Parse(tt.args); err != nil {
+			t.Fatal(err)
+		}
+		KeepNodeIn("--work-dir").Apply(fs, &s, "/work")
+		if s.IdentityFile != tt.want || s.PeersFile != "/work/peers" {
+			t.Errorf("%q: identity %q, peers %q; want %q, /work/peers", tt.args, s.IdentityFile, s.PeersFile, tt.want)
+		}
+		if u := fs.Lookup("identity-file").Usage; !strings.Contains(u, "node.key in --work-dir") {
+			t.Errorf("--identity-file's help does not say where it is kept: %s", u)
+		}
 	}
 }

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"fmt"
+	"path/filepath"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -58,4 +59,25 @@ func AddMarketFlags(fs *pflag.FlagSet, s *connect.Settings, listen []string) {
 	fs.StringSliceVar(&s.Bootstrap, "bootstrap", nil, "market peers to join through, as multiaddrs ending in /p2p/<peer ID>")
 	fs.StringVar(&s.IdentityFile, "identity-file", "", "file keeping this node's libp2p identity (created if missing; empty: a new identity each run)")
 	fs.BoolVar(&s.MDNS, "mdns", false, "find market peers on the local network by multicast DNS")
+}
+
+// KeepNodeIn documents and applies where a long-running market node keeps
+// itself: its identity (node.key) and the market peers it knew (peers) in
+// the directory the flag dirFlag names. Call Document when registering the
+// flags and Apply before opening the node.
+type KeepNodeIn string
+
+// Document says in --identity-file's help where the identity is kept.
+func (dirFlag KeepNodeIn) Document(fs *pflag.FlagSet) {
+	fs.Lookup("identity-file").Usage = "file keeping this node's libp2p identity, so that its peer ID and addresses stay the same across restarts " +
+		"(created if missing; default node.key in " + string(dirFlag) + ", beside the market peers it knew; --identity-file= for a new identity each run)"
+}
+
+// Apply points s at dir for the node's identity, unless --identity-file was
+// given, and for the peers it knew.
+func (dirFlag KeepNodeIn) Apply(fs *pflag.FlagSet, s *connect.Settings, dir string) {
+	s.PeersFile = filepath.Join(dir, "peers")
+	if s.IdentityFile == "" && !fs.Changed("identity-file") {
+		s.IdentityFile = filepath.Join(dir, "node.key")
+	}
 }

@@ -58,6 +58,8 @@ type Config struct {
 	P2PListen    []string
 	Bootstrap    []peer.AddrInfo
 	IdentityFile string
+	// PeersFile keeps the market peers the node knew (network.Config).
+	PeersFile string
 	// RateLimit caps each client's requests to the API and dashboard.
 	RateLimit api.RateLimit
 	Logger    *slog.Logger
@@ -259,7 +261,7 @@ func readToken(ctx context.Context, c *lease.Client, decimals *uint8, log *slog.
 // returns the node's dialable addresses.
 func joinMarket(ctx context.Context, cfg Config, domain auction.Domain, log *slog.Logger) (*network.Node, []string, error) {
 	node, err := network.New(ctx, network.Config{
-		Domain: domain, KeyFile: cfg.IdentityFile, ListenAddrs: cfg.P2PListen, Bootstrap: cfg.Bootstrap, Logger: log,
+		Domain: domain, KeyFile: cfg.IdentityFile, PeersFile: cfg.PeersFile, ListenAddrs: cfg.P2PListen, Bootstrap: cfg.Bootstrap, Logger: log,
 	})
 	if err != nil {
 		return nil, nil, err

@@ -46,8 +46,10 @@ type Settings struct {
 	Listen          []string
 	Bootstrap       []string
 	IdentityFile    string
-	MDNS            bool
-	PollInterval    time.Duration
+	// PeersFile keeps the market peers the node knew (network.Config).
+	PeersFile    string
+	MDNS         bool
+	PollInterval time.Duration
 }
 
 // Conn is a command's way into the market. Close releases it.
@@ -118,7 +120,7 @@ func (s *Settings) Open(ctx context.Context, getenv func(string) string, log *sl
 		return nil, err
 	}
 	c.Node, err = network.New(ctx, network.Config{
-		Domain: c.Domain, KeyFile: s.IdentityFile, ListenAddrs: s.Listen,
+		Domain: c.Domain, KeyFile: s.IdentityFile, PeersFile: s.PeersFile, ListenAddrs: s.Listen,
 		Bootstrap: boot, MDNS: s.MDNS, Logger: log.With("part", "p2p"),
 	})
 	if err != nil {

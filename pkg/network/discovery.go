@@ -10,53 +10,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	drouting "github.com/libp2p/go-libp2p/p2p/discovery/routing"
-	"github.com/libp2p/go-libp2p/p2p/net/swarm"
 )
-
-// bootstrapLoop dials the bootstrap peers at once, then every
-// BootstrapInterval re-dials those the node is not connected to, so a node
-// finds its way back after either side restarts.
-func (n *Node) bootstrapLoop(ctx context.Context) {
-	peers := n.bootstrapPeers()
-	if len(peers) == 0 {
-		return
-	}
-	t := time.NewTimer(0)
-	defer t.Stop()
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-		}
-		n.dialBootstrap(ctx, peers)
-		t.Reset(n.cfg.BootstrapInterval)
-	}
-}
-
-func (n *Node) dialBootstrap(ctx context.Context, peers []peer.AddrInfo) {
-	var wg sync.WaitGroup
-	defer wg.Wait()
-	for _, b := range peers {
-		if n.host.Network().Connectedness(b.ID) == network.Connected {
-			continue
-		}
-		// A bootstrap peer is configured, not discovered: retry it on our
-		// period, not the swarm's growing dial backoff.
-		if sw, ok := n.host.Network().(*swarm.Swarm); ok {
-			sw.Backoff().Clear(b.ID)
-		}
-		wg.Go(func() {
-			dctx, cancel := context.WithTimeout(ctx, n.cfg.StreamTimeout)
-			defer cancel()
-			if err := n.host.Connect(dctx, b); err != nil {
-				n.log.Debug("bootstrap peer unreachable", "peer", b.ID, "err", err)
-				return
-			}
-			n.log.Debug("connected to bootstrap peer", "peer", b.ID)
-		})
-	}
-}
 
 // discoveryLoop advertises the node under the market's rendezvous in the
 // DHT and connects to market peers it finds there, every

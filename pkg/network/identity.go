@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"syscall"
 
 	"github.com/libp2p/go-libp2p/core/crypto"
 )
@@ -70,4 +71,25 @@ func createIdentity(path string) (crypto.PrivKey, error) {
 		return nil, fmt.Errorf("write node key: %w", err)
 	}
 	return key, nil
+}
+
+// lockIdentity takes the lock beside the node key at path (path.lock),
+// which the returned file holds until it is closed (or its process ends).
+// A key another running node holds is refused.
+func lockIdentity(path string) (*os.File, error) {
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return nil, fmt.Errorf("create node key directory: %w", err)
+	}
+	f, err := os.OpenFile(path+".lock", os.O_RDWR|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("lock node key: %w", err)
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		if errors.Is(err, syscall.EWOULDBLOCK) {
+			return nil, fmt.Errorf("node key %s is in use by another running node: give each node its own identity file", path)
+		}
+		return nil, fmt.Errorf("lock node key: %w", err)
+	}
+	return f, nil
 }

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"slices"
 	"sync"
 	"time"
@@ -39,13 +40,22 @@ type Config struct {
 	Domain auction.Domain
 	// KeyFile keeps the node's libp2p identity; it is created (mode 0600)
 	// when missing. Empty gives the node a new identity on every start.
+	// One running node at a time holds it (a lock beside it, KeyFile.lock):
+	// two nodes with one identity would take each other's streams.
 	KeyFile string
+	// PeersFile keeps the market peers the node has been connected to (at
+	// most 64, one multiaddr a line), so that a restarted node finds its
+	// way back into the market through any of them, with or without its
+	// bootstrap peers. Empty keeps none.
+	PeersFile string
 	// ListenAddrs are the multiaddrs to listen on. Empty listens on TCP and
 	// QUIC port 4001 on every interface.
 	ListenAddrs []string
 	// Bootstrap peers are dialed at start and re-dialed every
 	// BootstrapInterval while disconnected; the connection manager keeps
-	// their connections, and their peer exchange is trusted.
+	// their connections, and their peer exchange is trusted. A node that
+	// loses every peer re-dials all the market peers it knows, backing
+	// off up to four BootstrapIntervals.
 	Bootstrap []peer.AddrInfo
 	// ConnLow and ConnHigh are the connection manager's water marks: above
 	// ConnHigh connections it trims back to ConnLow. Defaults 64 and 256.
@@ -147,6 +157,9 @@ type Node struct {
 	grafts chan peer.ID
 
 	bootstrap map[peer.ID]bool
+	known     knownPeers
+	// keyLock holds the identity's lock while the node runs.
+	keyLock *os.File
 
 	store       *orderStore
 	orderFeed   *feed[auction.VerifiedOrder]
@@ -193,12 +206,19 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		key crypto.PrivKey
 		err error
 	)
+	var keyLock *os.File
 	if cfg.KeyFile != "" {
+		if keyLock, err = lockIdentity(cfg.KeyFile); err != nil {
+			return nil, err
+		}
 		key, err = LoadIdentity(cfg.KeyFile, cfg.Logger)
 	} else {
 		key, _, err = crypto.GenerateEd25519Key(rand.Reader)
 	}
 	if err != nil {
+		if keyLock != nil {
+			keyLock.Close()
+		}
 		return nil, err
 	}
 	n := &Node{
@@ -216,6 +236,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		done:        make(chan struct{}),
 		mdnsFound:   make(chan peer.AddrInfo, 64),
 		grafts:      make(chan peer.ID, 256),
+		keyLock:     keyLock,
 	}
 	n.orderFeed = newFeed[auction.VerifiedOrder]("orders", n.log)
 	n.resultFeed = newFeed[VerifiedTranscript]("transcripts", n.log)
@@ -224,6 +245,7 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 		n.bootstrap[b.ID] = true
 	}
 	if err := n.startHost(key); err != nil {
+		n.Close()
 		return nil, err
 	}
 	// The node's lifetime: it keeps ctx's values, not its cancellation.
@@ -390,7 +412,7 @@ func (n *Node) startLoops(life context.Context) error {
 	n.wg.Go(func() { n.readTranscripts(life, subr) })
 	n.wg.Go(func() { n.readNoBids(life, subn) })
 	n.wg.Go(func() { n.syncLoop(life, idents) })
-	n.wg.Go(func() { n.bootstrapLoop(life) })
+	n.wg.Go(func() { n.keepConnected(life) })
 	n.wg.Go(func() { n.discoveryLoop(life) })
 	if n.cfg.MDNS {
 		n.mdns = mdns.NewMdnsService(n.host, mdnsService, mdnsNotifee{found: n.mdnsFound})
@@ -436,6 +458,9 @@ func (n *Node) Close() error {
 				n.host.RemoveStreamHandler(id)
 			}
 		}
+		if n.host != nil {
+			n.notePeers() // kept by keepConnected as it ends
+		}
 		if n.cancel != nil {
 			n.cancel()
 		}
@@ -451,6 +476,9 @@ func (n *Node) Close() error {
 			errs = append(errs, n.host.Close())
 		}
 		n.wg.Wait()
+		if n.keyLock != nil {
+			errs = append(errs, n.keyLock.Close())
+		}
 		if err := errors.Join(errs...); err != nil {
 			n.closeErr = fmt.Errorf("close network node: %w", err)
 		}
