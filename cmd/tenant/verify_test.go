@@ -143,3 +143,78 @@ func TestVerify(t *testing.T) {
 		}
 	})
 }
+
+// TestVerifyMessages: verify checks a single order, bid or no-bid, and
+// refuses one changed after signing, one of another deployment, and one
+// whose author's address is mistyped (a wrong EIP-55 checksum).
+func TestVerifyMessages(t *testing.T) {
+	d := auction.NewDomain(31337, common.HexToAddress(escrow))
+	tenantKey, _ := crypto.GenerateKey()
+	providerKey, _ := crypto.GenerateKey()
+	tenant, provider := auction.NewKeySigner(tenantKey), auction.NewKeySigner(providerKey)
+	now := uint64(time.Now().Unix())
+	so, err := d.SignOrder(auction.Order{
+		Tenant: tenant.Address(), Auctioneer: "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN",
+		MaxPricePerHour: big.NewInt(1000), MaxDuration: 600, BidDeadline: now + 10, Expiry: now + 100, Nonce: 1,
+		Requirements: auction.Requirements{CPUMillis: 500, MemoryMiB: 256}, Job: auction.Job{Image: "tender/example-train:dev"},
+	}, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orderHash := d.OrderHash(&so.Order)
+	sb, err := d.SignBid(auction.Bid{OrderHash: orderHash, Provider: provider.Address(), PeerID: "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN",
+		PricePerHour: big.NewInt(700), Offer: auction.Offer{CPUMillis: 500, MemoryMiB: 256}, Expiry: now + 100, Nonce: 1}, provider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := d.SignNoBid(auction.NoBid{OrderHash: orderHash, Provider: provider.Address(), PeerID: "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN",
+		Reason: auction.ReasonBusy, Detail: "no free GPU"}, provider)
+	if err != nil {
+		t.Fatal(err)
+	}
+	orderData, _ := auction.EncodeOrder(so)
+	bidData, _ := auction.EncodeBid(sb)
+	noBidData, _ := auction.EncodeNoBid(nb)
+	write := func(name string, data []byte) string {
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		return path
+	}
+	// The provider's address with the case of its first letter turned.
+	lower := strings.ToLower(provider.Address().Hex())
+	mistyped := []byte(provider.Address().Hex())
+	for i := 2; i < len(mistyped); i++ {
+		if c := mistyped[i]; 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' {
+			mistyped[i] ^= 0x20
+			break
+		}
+	}
+	market := []string{"--chain-id", "31337", "--escrow", escrow}
+	cases := []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"order", append([]string{"verify", write("order.json", orderData)}, market...), 0, "order verifies: signed by its tenant " + tenant.Address().Hex()},
+		{"bid", append([]string{"verify", write("bid.json", bidData)}, market...), 0, "lease    " + d.BidHash(&sb.Bid).Hex()},
+		{"bid, json", append([]string{"verify", write("bid.json", bidData), "-o", "json"}, market...), 0, `"kind": "bid"`},
+		{"no-bid", append([]string{"verify", write("nobid.json", noBidData)}, market...), 0, "reason   busy"},
+		{"order changed after signing", append([]string{"verify", write("order.json", bytes.Replace(orderData, []byte(`"1000"`), []byte(`"1"`), 1))}, market...), 1, "order does not verify"},
+		{"bid changed after signing", append([]string{"verify", write("bid.json", bytes.Replace(bidData, []byte(`"700"`), []byte(`"7"`), 1))}, market...), 1, "bad signature"},
+		{"no-bid of another deployment", []string{"verify", write("nobid.json", noBidData), "--chain-id", "1", "--escrow", escrow}, 1, "no-bid does not verify"},
+		{"bid with a mistyped provider", append([]string{"verify", write("bid.json", bytes.Replace(bidData, []byte(lower), mistyped, 1))}, market...), 1, "provider: "},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			var stdout, stderr bytes.Buffer
+			code := cli.Main(newRoot, c.args, &stdout, &stderr)
+			out := stdout.String() + stderr.String()
+			if code != c.code || !strings.Contains(out, c.want) {
+				t.Fatalf("exit %d, output:\n%s\nwant exit %d and %q", code, out, c.code, c.want)
+			}
+		})
+	}
+}

@@ -33,6 +33,21 @@ type NoBid struct {
 	Detail string `json:"detail"`
 }
 
+// UnmarshalJSON reads a no-bid strictly (unknown fields are errors).
+func (n *NoBid) UnmarshalJSON(data []byte) error {
+	type plain NoBid
+	w := struct {
+		*plain
+		Provider *string `json:"provider"`
+	}{plain: (*plain)(n)}
+	if err := strictJSON(data, &w); err != nil {
+		return err
+	}
+	var err error
+	n.Provider, err = parseAddress("provider", w.Provider)
+	return err
+}
+
 // SignedNoBid is a NoBid with its provider's signature.
 type SignedNoBid struct {
 	NoBid     NoBid     `json:"noBid"`

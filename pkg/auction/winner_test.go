@@ -172,13 +172,20 @@ func TestAuctionAdd(t *testing.T) {
 		{"high-s signature refused", highS, t0, ErrBadSignature, ""},
 		{"bid for another order refused", sign(15, 100, func(b *Bid) { b.OrderHash = otherOrder.Hash }), t0, ErrWrongOrder, ""},
 		{"late bid refused", sign(16, 100, nil), time.Unix(int64(order.Order.BidDeadline), 0), ErrLate, ""},
+		// Whole seconds, rounded down, as docs/eip712.md says.
+		{"bid half a second before the deadline recorded", sign(21, 100, nil), time.Unix(int64(order.Order.BidDeadline), 0).Add(-500 * time.Millisecond), nil, ReasonEligible},
+		{"bid a nanosecond past the deadline refused", sign(22, 100, nil), time.Unix(int64(order.Order.BidDeadline), 1), ErrLate, ""},
 		{"expired bid refused", sign(17, 100, func(b *Bid) { b.Expiry = uint64(t0.Unix()) }), t0, ErrExpired, ""},
 		{"malformed bid refused", sign(18, 100, nil), t0, nil, ""}, // edited below
 		{"price above max recorded, cannot win", sign(19, 4_000_001, nil), t0, nil, ReasonPriceAboveMax},
 		{"mismatch recorded, cannot win", sign(20, 100, func(b *Bid) { b.Offer.CUDAVersion = 11000 }), t0, nil, ReasonCUDAVersion},
 	}
-	cases[9].bid.Bid.PeerID = "not a peer id!"
-	cases[9].wantErr = ErrInvalid
+	for i := range cases {
+		if cases[i].name == "malformed bid refused" {
+			cases[i].bid.Bid.PeerID = "not a peer id!"
+			cases[i].wantErr = ErrInvalid
+		}
+	}
 
 	a, err := NewAuction(testDomain, order, nil)
 	if err != nil {

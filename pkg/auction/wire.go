@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // Versions of the JSON encoding this package reads and writes. Every
@@ -184,14 +186,63 @@ func (o *Order) UnmarshalJSON(data []byte) error {
 	type plain Order
 	w := struct {
 		*plain
-		MaxPricePerHour *string `json:"maxPricePerHour"`
+		MaxPricePerHour *string         `json:"maxPricePerHour"`
+		Tenant          *string         `json:"tenant"`
+		Nonce           json.RawMessage `json:"nonce"`
 	}{plain: (*plain)(o)}
 	if err := strictJSON(data, &w); err != nil {
 		return err
 	}
-	var err error
-	o.MaxPricePerHour, err = parseAmount("maxPricePerHour", w.MaxPricePerHour)
-	return err
+	var err1, err2, err3 error
+	o.MaxPricePerHour, err1 = parseAmount("maxPricePerHour", w.MaxPricePerHour)
+	o.Tenant, err2 = parseAddress("tenant", w.Tenant)
+	o.Nonce, err3 = parseNonce(w.Nonce)
+	return errors.Join(err1, err2, err3)
+}
+
+// parseAddress reads an address: 0x and 40 hex digits, all in lowercase,
+// all in uppercase, or in mixed case that is its EIP-55 checksum (mixed
+// case that is not is a typo, refused). A missing address is the zero one.
+func parseAddress(field string, s *string) (common.Address, error) {
+	if s == nil {
+		return common.Address{}, nil
+	}
+	t := *s
+	if len(t) != 42 || t[:2] != "0x" || !isHex(t[2:]) {
+		return common.Address{}, &FieldError{Field: field, Msg: fmt.Sprintf("%q is not an address: want 0x and 40 hex digits", t)}
+	}
+	a := common.HexToAddress(t)
+	if digits := t[2:]; digits != strings.ToLower(digits) && digits != strings.ToUpper(digits) && t != a.Hex() {
+		return common.Address{}, &FieldError{Field: field, Msg: fmt.Sprintf("%s is in mixed case but not its EIP-55 checksum %s: a typo? (all lowercase needs no checksum)", t, a.Hex())}
+	}
+	return a, nil
+}
+
+func isHex(s string) bool {
+	for i := range len(s) {
+		c := s[i]
+		if !('0' <= c && c <= '9' || 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F') {
+			return false
+		}
+	}
+	return true
+}
+
+// parseNonce reads a nonce: a uint64 written as a decimal string (it can
+// exceed 2^53, past which many JSON libraries round numbers).
+func parseNonce(raw json.RawMessage) (uint64, error) {
+	if raw == nil {
+		return 0, nil
+	}
+	var s string
+	if err := json.Unmarshal(raw, &s); err != nil {
+		return 0, &FieldError{Field: "nonce", Msg: fmt.Sprintf("%s is not a string: write the nonce as a decimal string (\"7\"), it can exceed 2^53", raw)}
+	}
+	n, err := strconv.ParseUint(s, 10, 64)
+	if err != nil || s != strconv.FormatUint(n, 10) {
+		return 0, &FieldError{Field: "nonce", Msg: fmt.Sprintf("%q is not a whole number from 0 to 2^64-1 written in decimal", s)}
+	}
+	return n, nil
 }
 
 // MarshalJSON writes the bid with its price as a decimal string and
@@ -210,14 +261,18 @@ func (b *Bid) UnmarshalJSON(data []byte) error {
 	type plain Bid
 	w := struct {
 		*plain
-		PricePerHour *string `json:"pricePerHour"`
+		PricePerHour *string         `json:"pricePerHour"`
+		Provider     *string         `json:"provider"`
+		Nonce        json.RawMessage `json:"nonce"`
 	}{plain: (*plain)(b)}
 	if err := strictJSON(data, &w); err != nil {
 		return err
 	}
-	var err error
-	b.PricePerHour, err = parseAmount("pricePerHour", w.PricePerHour)
-	return err
+	var err1, err2, err3 error
+	b.PricePerHour, err1 = parseAmount("pricePerHour", w.PricePerHour)
+	b.Provider, err2 = parseAddress("provider", w.Provider)
+	b.Nonce, err3 = parseNonce(w.Nonce)
+	return errors.Join(err1, err2, err3)
 }
 
 func amountText(v *big.Int) string {

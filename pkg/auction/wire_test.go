@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"os"
 	"strings"
 	"testing"
@@ -51,6 +52,7 @@ func TestReadOrder(t *testing.T) {
 		now   time.Time
 		want  error
 		field string // a FieldError's field, when want is ErrInvalid
+		msg   string // what the error says, when want is ErrMalformed
 	}{
 		{name: "valid", data: data, now: t0},
 		{name: "expired", data: data, now: time.Unix(int64(so.Order.Expiry), 0), want: ErrExpired},
@@ -71,7 +73,12 @@ func TestReadOrder(t *testing.T) {
 		{name: "price changed after signing", data: edit(t, data, inner(func(o map[string]any) { o["maxPricePerHour"] = "4000001" })), now: t0, want: ErrBadSignature},
 		{name: "signature missing", data: edit(t, data, func(m map[string]any) { delete(m, "signature") }), now: t0, want: ErrBadSignature},
 		{name: "signature too short", data: edit(t, data, func(m map[string]any) { m["signature"] = "0x1234" }), now: t0, want: ErrMalformed},
-		{name: "nonce as number", data: edit(t, data, inner(func(o map[string]any) { o["nonce"] = 7 })), now: t0, want: ErrMalformed},
+		{name: "nonce as number", data: edit(t, data, inner(func(o map[string]any) { o["nonce"] = 7 })), now: t0, want: ErrMalformed, msg: "nonce: 7 is not a string"},
+		{name: "nonce with leading zero", data: edit(t, data, inner(func(o map[string]any) { o["nonce"] = "07" })), now: t0, want: ErrMalformed, msg: "nonce"},
+		{name: "tenant in EIP-55 checksum case", data: edit(t, data, inner(func(o map[string]any) { o["tenant"] = so.Order.Tenant.Hex() })), now: t0},
+		{name: "tenant in uppercase", data: edit(t, data, inner(func(o map[string]any) { o["tenant"] = "0x" + strings.ToUpper(so.Order.Tenant.Hex()[2:]) })), now: t0},
+		{name: "tenant with a wrong checksum", data: edit(t, data, inner(func(o map[string]any) { o["tenant"] = wrongChecksum(so.Order.Tenant.Hex()) })), now: t0, want: ErrMalformed, msg: "tenant: "},
+		{name: "tenant without 0x", data: edit(t, data, inner(func(o map[string]any) { o["tenant"] = so.Order.Tenant.Hex()[2:] })), now: t0, want: ErrMalformed, msg: "tenant: "},
 		{name: "SQL-ish image", data: edit(t, data, inner(func(o map[string]any) { o["job"].(map[string]any)["image"] = "x'; DROP TABLE leases;--" })), now: t0, want: ErrInvalid, field: "job.image"},
 		{name: "NUL in command", data: edit(t, data, inner(func(o map[string]any) { o["job"].(map[string]any)["command"] = []any{"a\x00b"} })), now: t0, want: ErrInvalid, field: "job.command[0]"},
 		{name: "expiry before deadline", data: edit(t, data, inner(func(o map[string]any) { o["expiry"] = o["bidDeadline"] })), now: t0, want: ErrInvalid, field: "expiry"},
@@ -98,8 +105,24 @@ func TestReadOrder(t *testing.T) {
 					t.Errorf("error %v does not name field %q", err, c.field)
 				}
 			}
+			if !strings.Contains(fmt.Sprint(err), c.msg) {
+				t.Errorf("error %v does not say %q", err, c.msg)
+			}
 		})
 	}
+}
+
+// wrongChecksum is the EIP-55 form of addr with the case of its first
+// letter turned.
+func wrongChecksum(addr string) string {
+	b := []byte(addr)
+	for i := 2; i < len(b); i++ {
+		if c := b[i]; 'a' <= c && c <= 'f' || 'A' <= c && c <= 'F' {
+			b[i] ^= 0x20
+			return string(b)
+		}
+	}
+	panic("address without letters: " + addr)
 }
 
 func TestReadBid(t *testing.T) {
@@ -289,6 +312,48 @@ func TestDocsPublishSchema(t *testing.T) {
 	for _, v := range []string{"0x5f47bd6b709b5dc693ce4ac17d89f054a37e139a03b48492e92f5d3254b0d0c7", "0x24da1a6df43d6fe89c40f0c9191c41449f21290c0257a02493ab42497d1a51ea", testDomain.Separator().Hex(), RuleLowestPrice, RuleLowestPriceV1, goldenTranscript, goldenTranscriptSig} {
 		if !bytes.Contains(doc, []byte(v)) {
 			t.Errorf("docs/eip712.md lacks %s", v)
+		}
+	}
+}
+
+// TestProviderAddressCase: a bid's or no-bid's provider in mixed case
+// that is not its EIP-55 checksum is refused, naming the field; the
+// checksum form is read.
+func TestProviderAddressCase(t *testing.T) {
+	order := mustSignOrder(t, sampleOrder(addr(testKey(t, 1))), testKey(t, 1))
+	provider := testKey(t, 2)
+	sb, err := testDomain.SignBid(sampleBid(order.Hash, addr(provider), 1), NewKeySigner(provider))
+	if err != nil {
+		t.Fatal(err)
+	}
+	bidData, err := EncodeBid(sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	nb, err := testDomain.SignNoBid(vectorNoBid(order.Hash, provider), NewKeySigner(provider))
+	if err != nil {
+		t.Fatal(err)
+	}
+	noBidData, err := EncodeNoBid(nb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lower := []byte(`"` + strings.ToLower(addr(provider).Hex()) + `"`)
+	for _, c := range []struct {
+		name   string
+		data   []byte
+		decode func([]byte) error
+	}{
+		{"bid", bidData, func(d []byte) error { _, err := DecodeBid(d); return err }},
+		{"no-bid", noBidData, func(d []byte) error { _, err := testDomain.DecodeNoBid(d); return err }},
+	} {
+		checksum := bytes.Replace(c.data, lower, []byte(`"`+addr(provider).Hex()+`"`), 1)
+		if err := c.decode(checksum); err != nil {
+			t.Errorf("%s with the provider in checksum case: %v", c.name, err)
+		}
+		wrong := bytes.Replace(c.data, lower, []byte(`"`+wrongChecksum(addr(provider).Hex())+`"`), 1)
+		if err := c.decode(wrong); !errors.Is(err, ErrMalformed) || !strings.Contains(err.Error(), "provider: ") {
+			t.Errorf("%s with a wrong checksum: %v, want malformed, naming provider", c.name, err)
 		}
 	}
 }

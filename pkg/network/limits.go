@@ -64,6 +64,22 @@ const (
 	leaseStreamMem          = 2*chunkMem + maxSecretsBytes
 )
 
+// protocolLimits are the streams of each market protocol a node takes
+// at once, from all peers and from one, and the memory each stream may
+// hold.
+var protocolLimits = []struct {
+	id        protocol.ID
+	total     int // inbound streams from all peers
+	perPeer   int // inbound streams from one peer
+	streamMem int
+}{
+	{ProtocolBid, 512, 4, bidStreamMem},
+	{ProtocolNoBid, 512, 4, noBidStreamMem},
+	{ProtocolOrdersSync, 64, 2, syncStreamMem},
+	{ProtocolTranscriptsSync, 16, 1, transcriptSyncStreamMem},
+	{ProtocolLease, 128, 16, leaseStreamMem},
+}
+
 // newResourceManager returns libp2p's default limits scaled to the machine,
 // plus limits for the market's protocols: a peer may hold a few bid and sync
 // streams at once and more lease streams, and all market streams together
@@ -83,19 +99,7 @@ func newResourceManager() (network.ResourceManager, error) {
 	limits.AddServicePeerLimit(serviceName,
 		rcmgr.BaseLimit{StreamsInbound: 32, StreamsOutbound: 32, Streams: 64, Memory: 16 << 20},
 		rcmgr.BaseLimitIncrease{})
-	perProtocol := []struct {
-		id        protocol.ID
-		total     int // inbound streams from all peers
-		perPeer   int // inbound streams from one peer
-		streamMem int
-	}{
-		{ProtocolBid, 512, 4, bidStreamMem},
-		{ProtocolNoBid, 512, 4, noBidStreamMem},
-		{ProtocolOrdersSync, 64, 2, syncStreamMem},
-		{ProtocolTranscriptsSync, 16, 1, transcriptSyncStreamMem},
-		{ProtocolLease, 128, 16, leaseStreamMem},
-	}
-	for _, p := range perProtocol {
+	for _, p := range protocolLimits {
 		limits.AddProtocolLimit(p.id,
 			rcmgr.BaseLimit{StreamsInbound: p.total, StreamsOutbound: p.total, Streams: 2 * p.total, Memory: int64(2 * p.total * p.streamMem)},
 			rcmgr.BaseLimitIncrease{})

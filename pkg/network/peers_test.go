@@ -25,12 +25,16 @@ func restartable(t *testing.T, name string, bootstrap ...*Node) Config {
 	return cfg
 }
 
-// again is cfg to start n's node again where it was: same identity, same
-// TCP address.
-func again(cfg Config, n *Node) Config {
+// again is cfg to start running node n again where it is: same identity,
+// same TCP address. Take it before n closes.
+func again(t *testing.T, cfg Config, n *Node) Config {
+	t.Helper()
 	cfg.ListenAddrs = nil
-	for _, a := range n.host.Addrs() {
+	for _, a := range n.host.Network().ListenAddresses() {
 		cfg.ListenAddrs = append(cfg.ListenAddrs, a.String())
+	}
+	if len(cfg.ListenAddrs) == 0 {
+		t.Fatal("the node listens nowhere")
 	}
 	return cfg
 }
@@ -78,13 +82,14 @@ func TestRestartedBootstrapPeerRejoined(t *testing.T) {
 	orders := prov.Orders(t.Context())
 	hears(t, broker, 1, orders)
 
+	brokerAgain := again(t, brokerCfg, broker)
 	if err := broker.Close(); err != nil {
 		t.Fatal(err)
 	}
 	testenv.Eventually(t, waitLong, "the provider to say it is alone", func() (bool, string, error) {
 		return strings.Contains(logs.String(), "lost every market peer"), "", nil
 	})
-	restarted := startNode(t, again(brokerCfg, broker))
+	restarted := startNode(t, brokerAgain)
 	if restarted.ID() != broker.ID() {
 		t.Fatalf("restarted broker is %s, was %s: its identity did not survive", restarted.ID(), broker.ID())
 	}
