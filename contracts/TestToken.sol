@@ -4,14 +4,19 @@ pragma solidity 0.8.37;
 import {ERC20} from "@openzeppelin/contracts/token/ERC20/ERC20.sol";
 
 /// @title Tender test dollar
-/// @notice A payment token for dev chains and tests, with six decimals like
-/// common stablecoins. Anyone may mint: it has no value and must never be the
-/// token of a real deployment.
+/// @notice A payment token for dev chains and tests, with the decimals it is
+/// deployed with: six on dev chains, like common stablecoins; tests also
+/// deploy it with 18, like most other tokens. Anyone may mint: it has no
+/// value and must never be the token of a real deployment.
 contract TestToken is ERC20 {
-    constructor() ERC20("Tender Test Dollar", "tUSD") {}
+    uint8 private immutable _decimals;
 
-    function decimals() public pure override returns (uint8) {
-        return 6;
+    constructor(uint8 decimals_) ERC20("Tender Test Dollar", "tUSD") {
+        _decimals = decimals_;
+    }
+
+    function decimals() public view override returns (uint8) {
+        return _decimals;
     }
 
     /// @notice Creates amount new tokens for `to`. Open to anyone.

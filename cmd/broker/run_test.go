@@ -263,3 +263,22 @@ func TestRunSettings(t *testing.T) {
 		})
 	}
 }
+
+// TestRunRefusesWrongDecimals: a deployment file whose token decimals the
+// token contradicts stops the broker at start, naming both, rather than
+// showing every amount a power of ten off.
+func TestRunRefusesWrongDecimals(t *testing.T) {
+	dbURL := storetest.NewDatabase(t)
+	d, _ := chaintest.Serve(t, devchain.Config{TokenDecimals: 18})
+	d.TokenDecimals = 6
+	lying := filepath.Join(t.TempDir(), "deployment.json")
+	if err := d.Save(lying); err != nil {
+		t.Fatal(err)
+	}
+	var stdout, stderr bytes.Buffer
+	code := cli.Main(newRoot, []string{"run", "--database-url", dbURL, "--deployment", lying, "--listen", "127.0.0.1:0",
+		"--p2p-listen", "", "--data-dir", t.TempDir()}, &stdout, &stderr)
+	if code != 1 || !strings.Contains(stderr.String(), "the deployment says the token has 6 decimals") {
+		t.Fatalf("exit %d, stderr:\n%s\nwant exit 1, naming the decimals", code, stderr.String())
+	}
+}

@@ -19,6 +19,7 @@ import (
 
 	"github.com/tender-market/tender/internal/cli"
 	"github.com/tender-market/tender/pkg/connect"
+	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/jobspec"
 	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/tenant"
@@ -218,7 +219,7 @@ stopped, and the lease can only be closed.
 		Example: `  tenant topup 0x3f6c...e1 "2 tokens" --deployment .devnet/deployment.json --dev-account 1`,
 		Args:    cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			decimals, err := s.market.Decimals()
+			decimals, err := s.market.Decimals(cmd.Context())
 			if err != nil {
 				return err
 			}
@@ -442,7 +443,8 @@ func newLeasesCommand(env *cli.Env) *cobra.Command {
 		Short: "List the leases this machine submitted",
 		Long: `leases lists the lease records tenant submit keeps in --lease-dir, oldest
 first: lease ID, provider, price per hour and deposit (in tokens, as the
-deployment's token counts them; base units with -o json), the block it
+market's token counts them, asked of the token when a chain is named;
+base units with -o json), the block it
 opened in and when it was submitted. A record is written before its lease
 is opened on chain, so a lease whose opening failed may be listed with no
 opened block.`,
@@ -450,9 +452,15 @@ opened block.`,
   tenant leases -o json`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			decimals, err := s.Decimals()
+			decimals, err := s.Decimals(cmd.Context())
 			if err != nil {
-				return err
+				// A listing of this machine's records: shown with what the
+				// deployment file or --token-decimals says, and why.
+				decimals = s.TokenDecimals
+				if dep, derr := deployment.Load(s.Deployment); derr == nil {
+					decimals = dep.TokenDecimals
+				}
+				fmt.Fprintf(env.Stderr, "amounts in tokens of %d decimals, unchecked: %v\n", decimals, err)
 			}
 			recs, err := tenant.NewLeaseDir(dir).List()
 			if err != nil {
@@ -477,7 +485,9 @@ opened block.`,
 	f := cmd.Flags()
 	addLeaseDirFlag(f, &dir)
 	f.StringVar(&s.Deployment, "deployment", "", "the market's deployment file: gives the token's decimals")
-	f.Uint8Var(&s.TokenDecimals, "token-decimals", 6, "decimals of the payment token, to show amounts in tokens")
+	f.StringVar(&s.RPCURL, "rpc-url", "", "JSON-RPC endpoint of the chain, whose token says its decimals")
+	f.StringVar(&s.Escrow, "escrow", "", "address of the market's escrow contract (0x...)")
+	cli.AddTokenDecimalsFlag(f, &s)
 	cli.AddOutputFlag(f, &output, "output format: text (amounts in tokens) or json (amounts in base units)")
 	return cmd
 }

@@ -175,3 +175,51 @@ func TestLeasesLists(t *testing.T) {
 		})
 	}
 }
+
+// TestTopUpIn18DecimalTokens: on a market whose token has 18 decimals, "0.5
+// tokens" is 5x10^17 base units on chain, to the unit, and amounts print
+// in whole tokens; --token-decimals 6 against it is refused, since it would
+// make every amount in tokens a trillion times too small.
+func TestTopUpIn18DecimalTokens(t *testing.T) {
+	dep, file := chaintest.Serve(t, devchain.Config{TokenDecimals: 18})
+	ctx := t.Context()
+	esc, err := lease.Dial(ctx, dep.RPCURL, dep.Escrow, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer esc.Disconnect()
+	whole := new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
+	now := uint64(time.Now().Unix())
+	order := auction.Order{
+		Tenant: deployment.DevAddress(1), Auctioneer: "12D3KooWH3uVF6wv47WnArKHk5p6cvgCJEb74UTmxztmQDc298L3", MaxPricePerHour: whole,
+		MaxDuration: 3600, BidDeadline: now + 60, Expiry: now + 3600, Nonce: 1,
+		Requirements: auction.Requirements{CPUMillis: 500, MemoryMiB: 256}, Job: auction.Job{Image: "tender/fake:dev"},
+	}
+	bid, err := esc.Domain().SignBid(auction.Bid{
+		OrderHash: esc.Domain().OrderHash(&order), Provider: deployment.DevAddress(2), PeerID: order.Auctioneer,
+		PricePerHour: whole, Offer: auction.Offer{CPUMillis: 500, MemoryMiB: 256}, Expiry: now + 600, Nonce: 1,
+	}, auction.NewKeySigner(deployment.DevKey(2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _, err := esc.Open(ctx, bind.NewKeyedTransactor(deployment.DevKey(1), esc.ChainID()), &order, &bid, whole)
+	if err != nil {
+		t.Fatal(err)
+	}
+	chain := []string{"--deployment", file, "--lease-dir", t.TempDir()}
+	code, stdout, stderr := run(append([]string{"topup", id.Hex(), "0.5 tokens", "--dev-account", "1"}, chain...)...)
+	if code != 0 || !strings.Contains(stdout, "added    0.5 tokens; deposit now 1.5 tokens") {
+		t.Fatalf("topup: exit %d\n%s%s", code, stdout, stderr)
+	}
+	l, err := esc.Lease(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := new(big.Int).Mul(big.NewInt(15), new(big.Int).Exp(big.NewInt(10), big.NewInt(17), nil)); l.Deposit.Cmp(want) != 0 {
+		t.Errorf("deposit on chain %s base units, want %s", l.Deposit, want)
+	}
+	code, _, stderr = run(append([]string{"topup", id.Hex(), "1 tokens", "--dev-account", "1", "--token-decimals", "6"}, chain...)...)
+	if code != 1 || !strings.Contains(stderr, "has 18 decimals") {
+		t.Errorf("topup with --token-decimals 6: exit %d, %s; want refused", code, stderr)
+	}
+}

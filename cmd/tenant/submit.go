@@ -160,7 +160,7 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 			return fmt.Errorf("--input %q is not a directory", s.input)
 		}
 	}
-	decimals, err := s.market.Decimals()
+	decimals, err := s.market.Decimals(ctx)
 	if err != nil {
 		return err
 	}

@@ -148,7 +148,7 @@ func NewSized(t testing.TB, size Size) *Chain {
 	t.Cleanup(func() { c.Sim.Close() })
 	c.Backend = Backend{Client: c.Sim.Client(), c: c}
 	var err error
-	c.Contracts, err = devchain.Deploy(ctx, c.Sim, deployment.DevKey(0), StartWindow, holders, big.NewInt(1_000_000_000_000))
+	c.Contracts, err = devchain.Deploy(ctx, c.Sim, deployment.DevKey(0), StartWindow, devchain.TokenDecimals, holders, big.NewInt(1_000_000_000_000))
 	if err != nil {
 		t.Fatalf("deploy contracts: %v", err)
 	}

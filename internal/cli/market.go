@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"path/filepath"
+	"strconv"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -44,7 +45,7 @@ func AddChainFlags(fs *pflag.FlagSet, s *connect.Settings) {
 	fs.StringVar(&s.RPCURL, "rpc-url", "", "JSON-RPC endpoint of the chain (http, ws or ipc)")
 	fs.StringVar(&s.Escrow, "escrow", "", "address of the market's escrow contract (0x...)")
 	fs.Uint64Var(&s.ChainID, "chain-id", 0, "expected chain ID; the command refuses a chain with another (0: take the chain's)")
-	fs.Uint8Var(&s.TokenDecimals, "token-decimals", 6, "decimals of the payment token, for prices written in whole tokens")
+	AddTokenDecimalsFlag(fs, s)
 	fs.StringVar(&s.KeyFile, "key-file", "", "the account's key: a go-ethereum keystore file or a file holding the key as hex (or set "+connect.KeyEnv+" to the hex key)")
 	fs.StringVar(&s.KeyPasswordFile, "key-password-file", "", "file holding the keystore's password")
 	fs.IntVar(&s.DevAccount, "dev-account", -1, "use dev chain account N's public test key (local markets only)")
@@ -81,3 +82,33 @@ func (dirFlag KeepNodeIn) Apply(fs *pflag.FlagSet, s *connect.Settings, dir stri
 		s.IdentityFile = filepath.Join(dir, "node.key")
 	}
 }
+
+// AddTokenDecimalsFlag registers --token-decimals: what amounts written in
+// whole tokens are counted in when the token cannot say its decimals. Given
+// while the token does say them, the two must agree.
+func AddTokenDecimalsFlag(fs *pflag.FlagSet, s *connect.Settings) {
+	s.TokenDecimals = 6
+	fs.Var(decimalsFlag{s}, "token-decimals", "the payment token's decimals, for amounts written in whole tokens: read from the token itself; give it only for a token that does not say (then it counts), or to have it checked (6 when no chain is named)")
+}
+
+// decimalsFlag sets Settings.TokenDecimals and notes it was given, from
+// the command line, the environment or a config file alike.
+type decimalsFlag struct{ s *connect.Settings }
+
+func (f decimalsFlag) String() string {
+	if f.s == nil {
+		return ""
+	}
+	return strconv.Itoa(int(f.s.TokenDecimals))
+}
+
+func (f decimalsFlag) Set(v string) error {
+	d, err := strconv.ParseUint(v, 10, 8)
+	if err != nil || d > 77 {
+		return fmt.Errorf("%q is not a number of decimals from 0 to 77", v)
+	}
+	f.s.TokenDecimals, f.s.TokenDecimalsSet = uint8(d), true
+	return nil
+}
+
+func (decimalsFlag) Type() string { return "uint8" }

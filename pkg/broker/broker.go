@@ -129,10 +129,14 @@ func Run(ctx context.Context, cfg Config) error {
 			Help: "Reorgs deeper than --confirmations this process saw and rolled the index back from.",
 		}, func() float64 { return float64(chain.Rewinds()) }))
 
+	token, err := readToken(ctx, client, decimals, log)
+	if err != nil {
+		return err
+	}
 	market := indexer.NewMarket(client.Domain(), st, nil, log)
 	apiCfg := api.Config{
 		Store: st, Ingest: market, Domain: client.Domain(),
-		Token: readToken(ctx, client, decimals, log), Registry: reg, RateLimit: cfg.RateLimit, Logger: log,
+		Token: token, Registry: reg, RateLimit: cfg.RateLimit, Logger: log,
 	}
 	var node *network.Node
 	var p2pAddrs []string
@@ -239,21 +243,27 @@ func ingestChain(ctx context.Context, st *store.Store, cursor string, chain *ind
 }
 
 // readToken asks the payment token for its symbol and decimals; the
-// deployment's decimals (or none) stand in when it does not answer.
-func readToken(ctx context.Context, c *lease.Client, decimals *uint8, log *slog.Logger) api.Token {
+// deployment's decimals (or none) stand in when it does not answer. A
+// deployment whose decimals the token contradicts is an error: the
+// dashboard would show amounts off by a power of ten.
+func readToken(ctx context.Context, c *lease.Client, decimals *uint8, log *slog.Logger) (api.Token, error) {
 	tok := api.Token{}
 	if decimals != nil {
 		tok.Decimals = *decimals
 	}
-	if d, err := c.TokenDecimals(ctx); err == nil {
-		tok.Decimals = d
-	} else {
+	d, err := c.TokenDecimals(ctx)
+	switch {
+	case err != nil:
 		log.Warn("the payment token does not say its decimals; amounts show in base units unless the deployment says", "token", c.Token(), "err", err)
+	case decimals != nil && *decimals != d:
+		return api.Token{}, fmt.Errorf("the deployment says the token has %d decimals, but token %s says %d: the deployment file is wrong or names another market", *decimals, c.Token().Hex(), d)
+	default:
+		tok.Decimals = d
 	}
 	if s, err := c.TokenSymbol(ctx); err == nil && len(s) <= 16 {
 		tok.Symbol = s
 	}
-	return tok
+	return tok, nil
 }
 
 // joinMarket starts the broker's market node: a bootstrap peer for providers

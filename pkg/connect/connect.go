@@ -35,17 +35,20 @@ const KeyEnv = "TENDER_KEY"
 // Settings say how to reach the market; internal/cli registers them as
 // flags.
 type Settings struct {
-	Deployment      string
-	RPCURL          string
-	Escrow          string
-	ChainID         uint64
-	TokenDecimals   uint8
-	KeyFile         string
-	KeyPasswordFile string
-	DevAccount      int
-	Listen          []string
-	Bootstrap       []string
-	IdentityFile    string
+	Deployment string
+	RPCURL     string
+	Escrow     string
+	ChainID    uint64
+	// TokenDecimals stands in for the token's decimals when the chain
+	// cannot say them; when TokenDecimalsSet, the token must agree.
+	TokenDecimals    uint8
+	TokenDecimalsSet bool
+	KeyFile          string
+	KeyPasswordFile  string
+	DevAccount       int
+	Listen           []string
+	Bootstrap        []string
+	IdentityFile     string
 	// PeersFile keeps the market peers the node knew (network.Config).
 	PeersFile    string
 	MDNS         bool
@@ -54,13 +57,16 @@ type Settings struct {
 
 // Conn is a command's way into the market. Close releases it.
 type Conn struct {
-	Escrow        *lease.Client
-	Node          *network.Node
-	Domain        auction.Domain
-	Key           *ecdsa.PrivateKey
-	Signer        *auction.KeySigner
-	Auth          *bind.TransactOpts
+	Escrow *lease.Client
+	Node   *network.Node
+	Domain auction.Domain
+	Key    *ecdsa.PrivateKey
+	Signer *auction.KeySigner
+	Auth   *bind.TransactOpts
+	// TokenDecimals and TokenSymbol are the payment token's, as the token
+	// says (the symbol is empty when it does not).
 	TokenDecimals uint8
+	TokenSymbol   string
 	// DeployedAt is the escrow's deployment block as the deployment file
 	// says (0 without one): scans for a lease's events begin there.
 	DeployedAt uint64
@@ -94,17 +100,55 @@ func (c *Conn) Close() error {
 	return err
 }
 
-// Decimals is the payment token's decimals: the deployment file's, or
-// --token-decimals.
-func (s *Settings) Decimals() (uint8, error) {
-	if s.Deployment == "" {
+// Decimals is the payment token's decimals as the token says, checked
+// against the deployment file's and --token-decimals (see tokenDecimals).
+// With no chain named (no --deployment, no --rpc-url) it is
+// --token-decimals, 6 unless given.
+func (s *Settings) Decimals(ctx context.Context) (uint8, error) {
+	if s.Deployment == "" && s.RPCURL == "" {
 		return s.TokenDecimals, nil
 	}
-	dep, err := deployment.Load(s.Deployment)
+	t, err := s.chain()
 	if err != nil {
 		return 0, err
 	}
-	return dep.TokenDecimals, nil
+	esc, err := lease.Dial(ctx, t.rpcURL, t.escrow, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer esc.Disconnect()
+	return s.tokenDecimals(ctx, esc, t)
+}
+
+// tokenDecimals asks the escrow's token for its decimals. A deployment
+// file or a --token-decimals given that says otherwise is an error: amounts
+// written in whole tokens would be off by a power of ten. A token that does
+// not say its decimals (decimals() is optional in ERC-20) takes the
+// deployment file's or --token-decimals.
+func (s *Settings) tokenDecimals(ctx context.Context, esc *lease.Client, t chainTarget) (uint8, error) {
+	d, err := esc.TokenDecimals(ctx)
+	switch {
+	case err != nil && t.dep.Token != (common.Address{}):
+		return t.dep.TokenDecimals, nil
+	case err != nil && s.TokenDecimalsSet:
+		return s.TokenDecimals, nil
+	case err != nil:
+		return 0, fmt.Errorf("%w; give --token-decimals", err)
+	case t.dep.Token != (common.Address{}) && t.dep.TokenDecimals != d:
+		return 0, fmt.Errorf("the deployment file %s says the token has %d decimals, but token %s says %d: the file is wrong or names another market",
+			s.Deployment, t.dep.TokenDecimals, esc.Token().Hex(), d)
+	case s.TokenDecimalsSet && s.TokenDecimals != d:
+		return 0, fmt.Errorf("--token-decimals %d, but token %s has %d decimals: amounts in whole tokens would be off by a factor of 10^%d",
+			s.TokenDecimals, esc.Token().Hex(), d, absDiff(s.TokenDecimals, d))
+	}
+	return d, nil
+}
+
+func absDiff(a, b uint8) uint8 {
+	if a > b {
+		return a - b
+	}
+	return b - a
 }
 
 // Open connects to the chain, loads the key and starts the market node.
@@ -161,7 +205,12 @@ func (s *Settings) Dial(ctx context.Context, getenv func(string) string, log *sl
 	if err != nil {
 		return nil, err
 	}
-	c := &Conn{Escrow: esc, Domain: esc.Domain(), TokenDecimals: t.decimals, DeployedAt: t.dep.DeployedAt, RPCURL: t.rpcURL}
+	c := &Conn{Escrow: esc, Domain: esc.Domain(), DeployedAt: t.dep.DeployedAt, RPCURL: t.rpcURL}
+	if c.TokenDecimals, err = s.tokenDecimals(ctx, esc, t); err != nil {
+		c.Close()
+		return nil, err
+	}
+	c.TokenSymbol, _ = esc.TokenSymbol(ctx) // optional in ERC-20
 	if s.ChainID != 0 && s.ChainID != c.Domain.ChainID {
 		c.Close()
 		return nil, fmt.Errorf("--chain-id %d, but %s serves chain %d", s.ChainID, t.rpcURL, c.Domain.ChainID)
@@ -175,16 +224,15 @@ func (s *Settings) Dial(ctx context.Context, getenv func(string) string, log *sl
 
 // chainTarget is where the chain and its escrow are, as the settings say.
 type chainTarget struct {
-	rpcURL   string
-	escrow   common.Address
-	decimals uint8
-	dep      deployment.Deployment // zero without --deployment
+	rpcURL string
+	escrow common.Address
+	dep    deployment.Deployment // zero without --deployment
 }
 
 // chain resolves the chain from --rpc-url and --escrow, filling what they
 // leave out from the --deployment file.
 func (s *Settings) chain() (chainTarget, error) {
-	t := chainTarget{rpcURL: s.RPCURL, decimals: s.TokenDecimals}
+	t := chainTarget{rpcURL: s.RPCURL}
 	escrowAddr := s.Escrow
 	if s.Deployment != "" {
 		var err error
@@ -197,7 +245,6 @@ func (s *Settings) chain() (chainTarget, error) {
 		if escrowAddr == "" {
 			escrowAddr = t.dep.Escrow.Hex()
 		}
-		t.decimals = t.dep.TokenDecimals
 	}
 	switch {
 	case t.rpcURL == "":

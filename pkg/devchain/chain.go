@@ -29,15 +29,12 @@ const (
 	DefaultStartWindow = 10 * time.Minute
 )
 
-// TokenDecimals is the number of decimals of the dev chain's test token.
+// TokenDecimals is the number of decimals of the dev chain's test token
+// unless Config.TokenDecimals says otherwise.
 const TokenDecimals = 6
 
-// Ether every dev account starts with (1,000,000 ETH), and test tokens minted
-// to each (1,000,000 tUSD).
-var (
-	devEther  = new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(params.Ether))
-	devTokens = big.NewInt(1_000_000 * 1_000_000)
-)
+// Ether every dev account starts with (1,000,000 ETH).
+var devEther = new(big.Int).Mul(big.NewInt(1_000_000), big.NewInt(params.Ether))
 
 // ChainConfig returns the dev chain's rules: every fork up to Osaka (what
 // Ethereum mainnet runs), so gas measured here is gas on mainnet. The
@@ -72,11 +69,11 @@ type Contracts struct {
 	Block  uint64
 }
 
-// Deploy deploys a TestToken and an Escrow paid in it from deployer, mints
-// amount test tokens to each of holders, and commits the block. With a fresh
-// deployer (nonce 0) the token lands at CREATE(deployer, 0) and the escrow at
-// CREATE(deployer, 1).
-func Deploy(ctx context.Context, sim *simulated.Backend, deployer *ecdsa.PrivateKey, startWindow time.Duration, holders []common.Address, amount *big.Int) (Contracts, error) {
+// Deploy deploys a TestToken of decimals decimals and an Escrow paid in
+// it from deployer, mints amount base units of the token to each of
+// holders, and commits the block. With a fresh deployer (nonce 0) the token
+// lands at CREATE(deployer, 0) and the escrow at CREATE(deployer, 1).
+func Deploy(ctx context.Context, sim *simulated.Backend, deployer *ecdsa.PrivateKey, startWindow time.Duration, decimals uint8, holders []common.Address, amount *big.Int) (Contracts, error) {
 	client := sim.Client()
 	chainID, err := client.ChainID(ctx)
 	if err != nil {
@@ -103,7 +100,7 @@ func Deploy(ctx context.Context, sim *simulated.Backend, deployer *ecdsa.Private
 	}
 
 	tokenABI := escrow.NewTestToken()
-	tokenAddr, tx, err := bind.DeployContract(next(2_000_000), common.FromHex(escrow.TestTokenMetaData.Bin), client, nil)
+	tokenAddr, tx, err := bind.DeployContract(next(2_000_000), common.FromHex(escrow.TestTokenMetaData.Bin), client, tokenABI.PackConstructor(decimals))
 	if err != nil {
 		return Contracts{}, fmt.Errorf("deploy token: %w", err)
 	}

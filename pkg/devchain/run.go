@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/big"
 	"net"
 	"os"
 	"strconv"
@@ -42,6 +43,8 @@ type Config struct {
 	// StartWindow is how long a provider has to start a lease. Default
 	// DefaultStartWindow.
 	StartWindow time.Duration
+	// TokenDecimals are the test token's decimals. Default TokenDecimals.
+	TokenDecimals uint8
 	// Logger receives what the chain does. Default: discard.
 	Logger *slog.Logger
 }
@@ -59,6 +62,9 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	if cfg.StartWindow == 0 {
 		cfg.StartWindow = DefaultStartWindow
+	}
+	if cfg.TokenDecimals == 0 {
+		cfg.TokenDecimals = TokenDecimals
 	}
 	log := cfg.Logger
 	if log == nil {
@@ -85,7 +91,9 @@ func Run(ctx context.Context, cfg Config) error {
 	}
 	defer sim.Close()
 
-	contracts, err := Deploy(ctx, sim, deployment.DevKey(0), cfg.StartWindow, holders, devTokens)
+	// A million whole tokens to each account.
+	devTokens := new(big.Int).Mul(big.NewInt(1_000_000), new(big.Int).Exp(big.NewInt(10), big.NewInt(int64(cfg.TokenDecimals)), nil))
+	contracts, err := Deploy(ctx, sim, deployment.DevKey(0), cfg.StartWindow, cfg.TokenDecimals, holders, devTokens)
 	if err != nil {
 		return fmt.Errorf("dev chain: %w", err)
 	}
@@ -96,7 +104,7 @@ func Run(ctx context.Context, cfg Config) error {
 		WSURL:              "ws://" + hostPort,
 		Escrow:             contracts.Escrow,
 		Token:              contracts.Token,
-		TokenDecimals:      TokenDecimals,
+		TokenDecimals:      cfg.TokenDecimals,
 		StartWindowSeconds: uint64(cfg.StartWindow / time.Second),
 		DeployedAt:         contracts.Block,
 		Accounts:           accounts,

@@ -90,7 +90,7 @@ func newCatchUpChain(b *testing.B, n int) *catchUpChain {
 		nc.HTTPHost, nc.HTTPPort, nc.HTTPModules = "127.0.0.1", port, []string{"eth", "net", "web3"}
 		ec.TxPool.GlobalSlots, ec.TxPool.AccountSlots = 1<<14, 1<<12
 	})
-	c.contracts, err = devchain.Deploy(ctx, c.sim, deployment.DevKey(0), time.Hour, holders, new(big.Int).Lsh(big.NewInt(1), 100))
+	c.contracts, err = devchain.Deploy(ctx, c.sim, deployment.DevKey(0), time.Hour, devchain.TokenDecimals, holders, new(big.Int).Lsh(big.NewInt(1), 100))
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -212,7 +212,7 @@ func TestPublishedVectors(t *testing.T) {
 	sim := devchain.NewBackend(devchain.ChainID, []common.Address{deployer, deployment.DevAddress(0)})
 	defer sim.Close()
 	ctx := t.Context()
-	c, err := devchain.Deploy(ctx, sim, deployment.DevKey(0), startWindow, nil, nil)
+	c, err := devchain.Deploy(ctx, sim, deployment.DevKey(0), startWindow, devchain.TokenDecimals, nil, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

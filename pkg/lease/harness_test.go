@@ -120,7 +120,7 @@ func newHarness(t *testing.T, kind tokenKind) *harness {
 	h.token = escrow.NewTestToken()
 
 	if kind == plainToken {
-		c, err := devchain.Deploy(ctx, h.sim, h.deployer.key, startWindow, holders, mintEach)
+		c, err := devchain.Deploy(ctx, h.sim, h.deployer.key, startWindow, devchain.TokenDecimals, holders, mintEach)
 		if err != nil {
 			t.Fatal(err)
 		}
