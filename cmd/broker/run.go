@@ -94,7 +94,7 @@ cleanly on an interrupt.`,
 	f.StringVar(&cfg.rpcURL, "rpc-url", "", "JSON-RPC endpoint of the chain (http, ws or ipc); overrides the deployment's")
 	f.StringVar(&cfg.escrow, "escrow", "", "address of the market's escrow contract (0x...); overrides the deployment's")
 	f.Uint64Var(&cfg.startBlock, "start-block", 0, "block to start indexing from when the database holds no position (default: the deployment's block, else 0)")
-	f.Uint64Var(&cfg.confirmations, "confirmations", 2, "blocks an event must be buried under before it is indexed")
+	f.Uint64Var(&cfg.confirmations, "confirmations", 2, "blocks an event must be buried under before it is indexed (on a chain that seals a block only for a transaction, automine, the last event waits for the next one; the dev chain seals an empty block each second for this)")
 	f.Uint64Var(&cfg.blockRange, "block-range", 1000, "most blocks one eth_getLogs request covers (halved while the endpoint refuses)")
 	f.DurationVar(&cfg.pollInterval, "poll-interval", 2*time.Second, "how often to look for new blocks")
 	f.Float64Var(&cfg.rateLimit.PerSecond, "rate-limit", 100, "requests a second each client (an IPv4 address, an IPv6 /64) may make to the API and the pages, past its burst; more are answered 429 with Retry-After (0: no limit)")

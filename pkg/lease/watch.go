@@ -186,7 +186,7 @@ func (c *Client) catchUp(ctx context.Context, cur *Cursor, span *logSpan, opts W
 		// its own message: read the range again in halves, and what
 		// follows it anew.
 		if r.err != nil && ctx.Err() == nil && span.refused() {
-			c.log.Debug("watch: logs refused; halving the range", "from", r.from, "to", r.to, "blocks", span.blocks, "err", r.err)
+			c.log.Info("the chain endpoint refused a range of logs; reading it in halves", "from", r.from, "to", r.to, "blocks now", span.blocks, "err", r.err)
 			pending, from = nil, r.from
 			continue
 		}
