@@ -43,6 +43,12 @@ type Config struct {
 	// StartWindow is how long a provider has to start a lease. Default
 	// DefaultStartWindow.
 	StartWindow time.Duration
+	// Automine seals a block only when a transaction waits, as automining
+	// nodes do: while the chain is idle its time stands still, and the
+	// next block is stamped by the wall clock. (By default an empty block
+	// is sealed after a second without transactions.) Ignored with a
+	// BlockPeriod.
+	Automine bool
 	// TokenDecimals are the test token's decimals. Default TokenDecimals.
 	TokenDecimals uint8
 	// Logger receives what the chain does. Default: discard.
@@ -121,7 +127,7 @@ func Run(ctx context.Context, cfg Config) error {
 	if cfg.BlockPeriod > 0 {
 		sealEvery(ctx, sim, cfg.BlockPeriod)
 	} else {
-		sealOnDemand(ctx, sim, d.WSURL, log)
+		sealOnDemand(ctx, sim, d.WSURL, cfg.Automine, log)
 	}
 	log.Info("dev chain stopped")
 	return nil
@@ -184,11 +190,12 @@ func sealEvery(ctx context.Context, sim *simulated.Backend, period time.Duration
 	}
 }
 
-// sealOnDemand seals a block whenever transactions wait in the pool, and an
-// empty one when the head is a second old, until ctx is done. A subscription to pending transactions over the chain's own
+// sealOnDemand seals a block whenever transactions wait in the pool, and,
+// unless automine, an empty one when the head is a second old, until ctx
+// is done. A subscription to pending transactions over the chain's own
 // WebSocket endpoint wakes it at once; a slow tick that asks for the pending
 // count covers a lost notification.
-func sealOnDemand(ctx context.Context, sim *simulated.Backend, wsURL string, log *slog.Logger) {
+func sealOnDemand(ctx context.Context, sim *simulated.Backend, wsURL string, automine bool, log *slog.Logger) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	arrived := make(chan common.Hash, 256)
@@ -218,7 +225,7 @@ func sealOnDemand(ctx context.Context, sim *simulated.Backend, wsURL string, log
 			continue
 		case <-arrived:
 		case <-tick.C:
-			if !idle(ctx, sim) {
+			if automine || !idle(ctx, sim) {
 				if n, err := sim.Client().PendingTransactionCount(ctx); err != nil || n == 0 {
 					continue
 				}

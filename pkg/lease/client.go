@@ -327,15 +327,15 @@ func (c *Client) checkOpen(ctx context.Context, from common.Address, order *auct
 	if deposit.Cmp(c.maxDeposit) > 0 {
 		return fmt.Errorf("%w: deposit %s, at most %s", ErrDepositTooLarge, deposit, c.maxDeposit)
 	}
-	now, err := c.chainTime(ctx)
+	now, err := c.NextBlockTime(ctx)
 	if err != nil {
 		return err
 	}
 	if now >= order.Expiry {
-		return fmt.Errorf("%w at unix %d (chain time is %d)", ErrOrderExpired, order.Expiry, now)
+		return fmt.Errorf("%w at unix %d (the next block is stamped %d or later)", ErrOrderExpired, order.Expiry, now)
 	}
 	if now >= b.Expiry {
-		return fmt.Errorf("%w at unix %d (chain time is %d)", ErrBidExpired, b.Expiry, now)
+		return fmt.Errorf("%w at unix %d (the next block is stamped %d or later)", ErrBidExpired, b.Expiry, now)
 	}
 	l, err := c.Lease(ctx, id)
 	if err != nil {
@@ -376,12 +376,12 @@ func (c *Client) Start(ctx context.Context, auth *bind.TransactOpts, id common.H
 	if err != nil {
 		return nil, fmt.Errorf("start lease %s: %w", id.Hex(), err)
 	}
-	now, err := c.chainTime(ctx)
+	now, err := c.NextBlockTime(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("start lease %s: %w", id.Hex(), err)
 	}
 	if d := c.StartDeadline(l); now > d {
-		return nil, fmt.Errorf("start lease %s: %w at unix %d (chain time is %d)", id.Hex(), ErrStartDeadlinePassed, d, now)
+		return nil, fmt.Errorf("start lease %s: %w at unix %d (the next block is stamped %d or later)", id.Hex(), ErrStartDeadlinePassed, d, now)
 	}
 	return c.transact(ctx, auth, "start lease", id, c.abi.PackStart(id, t.Args()), 0)
 }
@@ -466,15 +466,27 @@ func (c *Client) Reclaim(ctx context.Context, auth *bind.TransactOpts, id common
 	if err != nil {
 		return nil, fmt.Errorf("reclaim lease %s: %w", id.Hex(), err)
 	}
-	now, err := c.chainTime(ctx)
+	now, err := c.NextBlockTime(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("reclaim lease %s: %w", id.Hex(), err)
 	}
 	if d := c.StartDeadline(l); now <= d {
-		return nil, fmt.Errorf("reclaim lease %s: %w: the provider may start until unix %d (chain time is %d)", id.Hex(), ErrStartDeadlineNotPassed, d, now)
+		return nil, fmt.Errorf("reclaim lease %s: %w: the provider may start until unix %d (the next block is stamped %d or later)", id.Hex(), ErrStartDeadlineNotPassed, d, now)
 	}
-	return c.transact(ctx, auth, "reclaim lease", id, c.abi.PackReclaim(id, t.Args()), 1)
+	// A fixed gas limit, not an estimate: the estimate runs on the latest
+	// block, which on an idle chain is stamped before the deadline and
+	// would say the provider may still start. Only gas used is paid.
+	opts := *auth
+	if opts.GasLimit == 0 {
+		opts.GasLimit = reclaimGasLimit
+	}
+	return c.transact(ctx, &opts, "reclaim lease", id, c.abi.PackReclaim(id, t.Args()), 1)
 }
+
+// reclaimGasLimit is what a reclaim may use: about 49,000 gas with a
+// plain token (contracts/gas-snapshot.txt), room for a token whose
+// transfer costs more.
+const reclaimGasLimit = 150_000
 
 // Claim sends what the escrow holds for auth.From (payments the token
 // refused) to `to`.
@@ -567,11 +579,18 @@ func (c *Client) whyReverted(ctx context.Context, from, to common.Address, data 
 	return fmt.Errorf("%w: transaction %s (gas used %d of %d)", ErrReverted, tx.Hash().Hex(), r.GasUsed, tx.Gas())
 }
 
-// chainTime is the latest block's timestamp.
-func (c *Client) chainTime(ctx context.Context) (uint64, error) {
+// NextBlockTime is the earliest timestamp the next block, the one a
+// transaction sent now lands in, may carry on a chain that follows the wall
+// clock: the latest block's plus a second, or this machine's clock if that
+// is later. An idle chain's head is old, and its next block is stamped
+// near the wall clock; a chain whose time jumped ahead stamps the next
+// block after its head. Pre-checks judge deadlines by it; a machine clock
+// ahead of the chain's by more than a block may let through a transaction
+// the contract then refuses, and the error says why.
+func (c *Client) NextBlockTime(ctx context.Context) (uint64, error) {
 	h, err := c.backend.HeaderByNumber(ctx, nil)
 	if err != nil {
 		return 0, fmt.Errorf("read chain head: %w", err)
 	}
-	return h.Time, nil
+	return max(h.Time+1, uint64(max(time.Now().Unix(), 0))), nil
 }

@@ -4,6 +4,7 @@ package lease_test
 // how it reports failures.
 
 import (
+	"context"
 	"errors"
 	"math/big"
 	"strings"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/lease"
@@ -197,14 +199,32 @@ func TestClientChecksLeaseCalls(t *testing.T) {
 	}
 }
 
-// TestRevertOnChainIsExplained sends a start that passes the checks and the
-// gas estimate on the latest block but reverts in the block it lands in (its
-// deadline passes in between), and expects the reason back.
+// lateBlock is a backend on which the block a transaction lands in comes
+// later than the next one: the chain seals an empty block a few seconds on
+// first, as a busy chain may.
+type lateBlock struct {
+	committer
+	h *harness
+}
+
+func (b lateBlock) SendTransaction(ctx context.Context, tx *types.Transaction) error {
+	b.h.advance(3 * time.Second)
+	return b.committer.SendTransaction(ctx, tx)
+}
+
+// TestRevertOnChainIsExplained sends a start that passes the checks (the
+// next block would be the deadline's own) and the gas estimate on the
+// latest block but reverts in the later block it lands in, and expects the
+// reason back.
 func TestRevertOnChainIsExplained(t *testing.T) {
 	h := newHarness(t, plainToken)
 	l := h.open(1, price, deposit)
-	h.advance(startWindow) // the latest block sits on the deadline; the next is past it
-	_, err := h.client.Start(h.ctx, h.provider.auth, l.id, l.terms)
+	h.advance(startWindow - time.Second) // the next block is stamped on the deadline
+	c, err := lease.New(h.ctx, lateBlock{committer: h.backend, h: h}, h.escrowC.Address(), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Start(h.ctx, h.provider.auth, l.id, l.terms)
 	wantErr(t, err, lease.ErrStartDeadlinePassed)
 	if !strings.Contains(err.Error(), "reverted") {
 		t.Errorf("error %q does not say the transaction reverted on chain", err)

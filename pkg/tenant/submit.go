@@ -413,6 +413,31 @@ func (c *Client) waitStarted(ctx context.Context, l *Lease, within time.Duration
 	}
 }
 
+// followChain moves the order's expiry, which the escrow judges by block
+// timestamps when the lease opens, later by as much as the chain's clock
+// runs ahead of this machine's (its next block stamped after now), so
+// that a chain whose time jumped ahead does not find the order expired.
+// The bid deadline stays on this machine's clock: providers and the
+// auction judge it by theirs. A lead the order's lease window cannot hold
+// is an error.
+func (c *Client) followChain(ctx context.Context, o *auction.Order, now time.Time) error {
+	next, err := c.cfg.Escrow.NextBlockTime(ctx)
+	if err != nil {
+		return fmt.Errorf("chain time: %w", err)
+	}
+	wall := uint64(max(now.Unix(), 0)) + 1 // the next block's earliest by this clock
+	if next <= wall {
+		return nil
+	}
+	lead := next - wall
+	if o.Expiry+lead-o.BidDeadline > auction.MaxLeaseWindow {
+		return fmt.Errorf("the chain's clock runs %s ahead of this machine's, and an order must open its lease within %s of its bid deadline by the chain's clock: check this machine's clock, or use a shorter --lease-window",
+			time.Duration(lead)*time.Second, time.Duration(auction.MaxLeaseWindow)*time.Second)
+	}
+	o.Expiry += lead
+	return nil
+}
+
 // queue auctions job until a bid wins, again and again while every bid
 // failed for now (providers busy, no answer, bids late) and queueTimeout
 // allows, waiting 2 s between rounds, then twice as long each time, up to
@@ -424,7 +449,11 @@ func (c *Client) queue(ctx context.Context, job *jobspec.Job, queueTimeout time.
 		res.Rounds++
 		var nonce [8]byte
 		rand.Read(nonce[:])
-		order := job.Order(c.cfg.Signer.Address(), c.cfg.Market.ID().String(), c.cfg.Now(), binary.BigEndian.Uint64(nonce[:]), c.cfg.LeaseWindow)
+		now := c.cfg.Now()
+		order := job.Order(c.cfg.Signer.Address(), c.cfg.Market.ID().String(), now, binary.BigEndian.Uint64(nonce[:]), c.cfg.LeaseWindow)
+		if err := c.followChain(ctx, &order, now); err != nil {
+			return order, nil, err
+		}
 		so, err := c.cfg.Domain.SignOrder(order, c.cfg.Signer)
 		if err != nil {
 			return order, nil, err

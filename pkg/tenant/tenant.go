@@ -83,6 +83,7 @@ type Escrow interface {
 	TopUp(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms, amount *big.Int) (*lease.Receipt, error)
 	Reclaim(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*lease.Receipt, error)
 	Watch(ctx context.Context, opts lease.WatchOptions, handle func(lease.Event) error) error
+	NextBlockTime(ctx context.Context) (uint64, error)
 }
 
 var _ Escrow = (*lease.Client)(nil)

@@ -1,0 +1,76 @@
+package lease_test
+
+import (
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+
+	"github.com/tender-market/tender/internal/chaintest"
+	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/deployment"
+	"github.com/tender-market/tender/pkg/devchain"
+	"github.com/tender-market/tender/pkg/lease"
+)
+
+// TestReclaimOnAnIdleChain: on a chain that seals a block only for a
+// transaction, chain time stands still while nothing happens. Once the
+// wall clock is past a lease's start deadline, the tenant's reclaim goes
+// through: the pre-check judges by the next block, which the chain stamps
+// by the wall clock, not by the stale head (which would say the provider
+// may still start).
+func TestReclaimOnAnIdleChain(t *testing.T) {
+	dep, _ := chaintest.Serve(t, devchain.Config{Automine: true, StartWindow: 2 * time.Second})
+	ctx := t.Context()
+	c, err := lease.Dial(ctx, dep.RPCURL, dep.Escrow, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Disconnect()
+	now := uint64(time.Now().Unix())
+	order := auction.Order{
+		Tenant: deployment.DevAddress(1), Auctioneer: "12D3KooWH3uVF6wv47WnArKHk5p6cvgCJEb74UTmxztmQDc298L3", MaxPricePerHour: big.NewInt(3_600_000),
+		MaxDuration: 3600, BidDeadline: now + 60, Expiry: now + 3600, Nonce: 1,
+		Requirements: auction.Requirements{CPUMillis: 500, MemoryMiB: 256}, Job: auction.Job{Image: "tender/fake:dev"},
+	}
+	bid, err := c.Domain().SignBid(auction.Bid{
+		OrderHash: c.Domain().OrderHash(&order), Provider: deployment.DevAddress(2), PeerID: order.Auctioneer,
+		PricePerHour: big.NewInt(3_600_000), Offer: auction.Offer{CPUMillis: 500, MemoryMiB: 256}, Expiry: now + 600, Nonce: 1,
+	}, auction.NewKeySigner(deployment.DevKey(2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	tenant := bind.NewKeyedTransactor(deployment.DevKey(1), c.ChainID())
+	id, _, err := c.Open(ctx, tenant, &order, &bid, big.NewInt(1_000_000))
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := c.Lease(ctx, id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deadline := c.StartDeadline(l)
+	testenv.Eventually(t, 10*time.Second, "the wall clock past the start deadline", func() (bool, string, error) {
+		return time.Now().Unix() > int64(deadline), "", nil
+	})
+	ec, err := lease.DialRPC(ctx, dep.RPCURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ec.Close()
+	head, err := ec.HeaderByNumber(ctx, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if head.Time > deadline {
+		t.Fatalf("head block stamped %d, past the deadline %d: the chain was not idle", head.Time, deadline)
+	}
+	if _, err := c.Reclaim(ctx, tenant, id, lease.NewTerms(&order, &bid.Bid)); err != nil {
+		t.Fatalf("reclaim past the deadline by the wall clock, with the head stamped %d: %v", head.Time, err)
+	}
+	if l, err := c.Lease(ctx, id); err != nil || l.State != lease.StateReclaimed {
+		t.Errorf("lease after the reclaim: %+v, %v; want reclaimed", l, err)
+	}
+}
