@@ -426,3 +426,28 @@ func TestOutputLost(t *testing.T) {
 	p.WaitState(res.LeaseID, network.JobClosed)
 	p.WaitFree(gpus)
 }
+
+// TestLeaseOnAChainAhead: on a chain whose clock jumped 20 minutes ahead
+// of the wall clock, past the provider's 5-minute bid hold, the tenant's
+// order and the provider's bid both expire by the chain's clock, so the
+// lease opens and the job runs to its end.
+func TestLeaseOnAChainAhead(t *testing.T) {
+	m, p, ten := setUp(t, 0)
+	m.Chain.Advance(t, 20*time.Minute)
+	ctx := timeout(t, time.Minute)
+	var seal sync.Once
+	stopSealing := func() {}
+	res, err := ten.Submit(ctx, testJob(t, "run=200ms"), tenant.Options{Deposit: big.NewInt(166_667), Progress: func(pr tenant.Progress) {
+		if pr.Step == tenant.StepLeaseOpened {
+			seal.Do(func() { stopSealing = m.SealBlocks() })
+		}
+	}})
+	if err != nil {
+		t.Fatalf("submit on a chain 20 minutes ahead: %v", err)
+	}
+	stopSealing()
+	s := settled(t, m, res.LeaseID)
+	if s.Started == nil || s.Closed.By != p.Party.Addr {
+		t.Errorf("lease %s: started %v, closed by %s; want started and closed by the provider", res.LeaseID.Hex(), s.Started, s.Closed.By.Hex())
+	}
+}

@@ -55,6 +55,7 @@ type Escrow interface {
 	Withdraw(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*lease.Receipt, error)
 	CloseEnded(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms, exitCode lease.ExitCode, resultHash common.Hash, endedAt time.Time) (*lease.Receipt, error)
 	Watch(ctx context.Context, opts lease.WatchOptions, handle func(lease.Event) error) error
+	NextBlockTime(ctx context.Context) (uint64, error)
 }
 
 // Runner runs a lease's container (*executor.Executor).
@@ -159,6 +160,12 @@ type Daemon struct {
 	cfg Config
 	log *slog.Logger
 
+	// lead is the chain's clock's lead over ours as last read (chainLead),
+	// at leadAt.
+	leadMu sync.Mutex
+	lead   uint64
+	leadAt time.Time
+
 	mu     sync.Mutex
 	bids   map[common.Hash]*bidState // by bid hash, the lease ID to be
 	leases map[common.Hash]*leaseRun // the leases still going
@@ -183,6 +190,9 @@ type bidState struct {
 	// any more but stays valid until it expires: the tenant may still
 	// open it when its winner never starts.
 	lost bool
+	// lead is how far the chain's clock ran ahead of this machine's when
+	// the bid was made: its expiry is in chain time, its hold in ours.
+	lead uint64
 }
 
 // New checks cfg and returns a daemon.
@@ -312,7 +322,10 @@ func (d *Daemon) handleOrder(ctx context.Context, o auction.VerifiedOrder) {
 	// moment later.
 	ctx, cancel := context.WithDeadline(ctx, time.Unix(int64(o.Order.BidDeadline), 0).Add(verdictGrace))
 	defer cancel()
-	b, err := d.reserve(&o)
+	// The escrow judges a bid's expiry by block time: on a chain whose
+	// clock runs ahead, the bid's hold past the deadline is the same in
+	// ours.
+	b, err := d.reserve(&o, d.chainLead(ctx))
 	if err != nil {
 		var m *auction.Mismatch
 		if errors.As(err, &m) {
@@ -369,7 +382,7 @@ const verdictGrace = 5 * time.Second
 // reserve matches o against free capacity and holds what it needs under a
 // provisional key; the error is a *auction.Mismatch when the provider
 // cannot serve o.
-func (d *Daemon) reserve(o *auction.VerifiedOrder) (*bidState, error) {
+func (d *Daemon) reserve(o *auction.VerifiedOrder, lead uint64) (*bidState, error) {
 	if o.Order.Job.Network && !d.cfg.AllowNetwork {
 		return nil, &auction.Mismatch{Reason: auction.ReasonNetwork,
 			Detail: "the job asks for network access, which this provider does not offer (its owner may allow it with provider run --allow-network)"}
@@ -416,9 +429,10 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder) (*bidState, error) {
 		order: *o,
 		bid: auction.SignedBid{Bid: auction.Bid{
 			OrderHash: o.Hash, Provider: d.cfg.Signer.Address(), PeerID: d.cfg.Market.ID().String(),
-			Offer: offer, Expiry: min(o.Order.Expiry, o.Order.BidDeadline+uint64(d.cfg.BidHold/time.Second)), Nonce: binary.BigEndian.Uint64(nonce),
+			Offer: offer, Expiry: min(o.Order.Expiry, o.Order.BidDeadline+uint64(d.cfg.BidHold/time.Second)+lead), Nonce: binary.BigEndian.Uint64(nonce),
 		}},
 		gpus: uuids,
+		lead: lead,
 	}
 	// Until the bid is signed its hash is unknown: hold under the nonce.
 	b.id = common.BytesToHash(append([]byte("pending"), nonce...))
@@ -502,7 +516,34 @@ func (d *Daemon) busy(reason auction.Reason, r *auction.Requirements, devices in
 // holdUntil is when what the bid holds is free again, leased or not: a
 // minute after the bid's expiry, past which no lease can open from it.
 func (b *bidState) holdUntil() time.Time {
-	return time.Unix(int64(b.bid.Bid.Expiry), 0).Add(holdGrace)
+	return time.Unix(int64(b.bid.Bid.Expiry-b.lead), 0).Add(holdGrace)
+}
+
+// chainLeadEvery is how often the provider reads how far the chain's clock
+// runs ahead of its own.
+const chainLeadEvery = 30 * time.Second
+
+// chainLead is how far the chain's clock runs ahead of this machine's (0
+// when it does not), in seconds: the next block's earliest stamp less the
+// wall clock's next second. It is read at most every chainLeadEvery; when
+// the chain cannot be asked, the last reading stands.
+func (d *Daemon) chainLead(ctx context.Context) uint64 {
+	d.leadMu.Lock()
+	defer d.leadMu.Unlock()
+	now := d.cfg.Now()
+	if !d.leadAt.IsZero() && now.Sub(d.leadAt) < chainLeadEvery {
+		return d.lead
+	}
+	next, err := d.cfg.Escrow.NextBlockTime(ctx)
+	if err != nil {
+		d.log.Debug("chain time unknown; bids keep the last reading of the chain's lead", "lead", d.lead, "err", err)
+		return d.lead
+	}
+	d.lead, d.leadAt = 0, now
+	if wall := uint64(max(now.Unix(), 0)) + 1; next > wall {
+		d.lead = next - wall
+	}
+	return d.lead
 }
 
 // pruneLocked forgets bids that lapsed without a lease.
