@@ -24,6 +24,7 @@ change a signed message: anyone can run one.
 
 `+cli.SettingsHelp(), env)
 	root.AddCommand(newDevchainCommand(env))
+	root.AddCommand(newDeployCommand(env))
 	root.AddCommand(newRunCommand(env))
 	return root
 }

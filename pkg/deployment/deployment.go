@@ -31,8 +31,10 @@ type Deployment struct {
 	WSURL  string         `json:"wsUrl"`
 	Escrow common.Address `json:"escrow"`
 	Token  common.Address `json:"token"`
-	// TokenDecimals is the number of decimals of Token.
-	TokenDecimals uint8 `json:"tokenDecimals"`
+	// TokenDecimals is the number of decimals of Token; TokenSymbol its
+	// symbol, when it says one.
+	TokenDecimals uint8  `json:"tokenDecimals"`
+	TokenSymbol   string `json:"tokenSymbol,omitempty"`
 	// StartWindowSeconds is how long a provider has to start a lease.
 	StartWindowSeconds uint64 `json:"startWindowSeconds"`
 	// DeployedAt is the block that deployed the contracts: event scans

@@ -164,3 +164,25 @@ func measureGas(t *testing.T, h *harness) map[string]uint64 {
 	}
 	return got
 }
+
+// TestRealNetworkDocGas keeps the gas table of docs/real-network.md equal
+// to contracts/gas-snapshot.txt.
+func TestRealNetworkDocGas(t *testing.T) {
+	snap, err := os.ReadFile("../../contracts/gas-snapshot.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := os.ReadFile("../../docs/real-network.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, line := range strings.Split(string(snap), "\n") {
+		name, gas, ok := strings.Cut(strings.TrimSpace(line), " ")
+		if !ok || strings.HasPrefix(name, "#") {
+			continue
+		}
+		if row := "| " + name + " | " + gas + " |"; !strings.Contains(string(doc), row) {
+			t.Errorf("docs/real-network.md lacks %q", row)
+		}
+	}
+}
