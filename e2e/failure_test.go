@@ -18,6 +18,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/libp2p/go-libp2p/core/peer"
 
+	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/deployment"
@@ -287,7 +288,14 @@ type scene struct {
 
 func newScene(t testing.TB, chain devchain.Config, spec providerSpec) *scene {
 	t.Helper()
-	sc := &scene{ex: needImage(t), dep: startChainWith(t, chain)}
+	ex := needImage(t)
+	return newSceneOn(t, ex, startChainWith(t, chain), spec)
+}
+
+// newSceneOn is newScene on the market dep describes, with ex.
+func newSceneOn(t testing.TB, ex *executor.Executor, dep deployment.Deployment, spec providerSpec) *scene {
+	t.Helper()
+	sc := &scene{ex: ex, dep: dep}
 	sc.p = newDaemon(t, sc.dep, sc.ex, spec)
 	sc.p.start()
 	sc.ts = newTenantSide(t, sc.dep, sc.p.node)
@@ -670,4 +678,30 @@ func TestBadJobSpec(t *testing.T) {
 	if _, err := jobspec.Parse([]byte(good), 6); err != nil {
 		t.Fatalf("the good spec is refused: %v", err)
 	}
+}
+
+// TestMarketJobIndependentNode: the whole market, an auction, a Docker job
+// run to its end and its settlement, on Hardhat's EDR node (a block every
+// 2 s besides automine) instead of go-ethereum's: the job's output comes
+// back and every token base unit is accounted for.
+func TestMarketJobIndependentNode(t *testing.T) {
+	ex := needImage(t)
+	spec := h100
+	spec.price = "3600000" // 1000 base units a second
+	sc := newSceneOn(t, ex, chaintest.HardhatMarket(t, 10*time.Minute), spec)
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	out := filepath.Join(t.TempDir(), "output.tar")
+	res, err := sc.ts.client.Submit(ctx, trainJob(t, 10, "10m"), tenant.Options{OutputFile: out})
+	if err != nil {
+		t.Fatalf("submit on Hardhat's node: %v", err)
+	}
+	if st, err := os.Stat(out); err != nil || st.Size() == 0 {
+		t.Errorf("output archive: %v, want the job's /output", err)
+	}
+	l := waitLease(t, sc.ts.esc, res.LeaseID, lease.StateClosed, time.Minute)
+	if l.Paid.Sign() <= 0 {
+		t.Errorf("the provider was paid %s for the job", l.Paid)
+	}
+	sc.checkMoved(t, new(big.Int).Neg(l.Paid), l.Paid, new(big.Int))
 }

