@@ -8,14 +8,11 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
-	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/cli"
-	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
@@ -75,23 +72,7 @@ func TestDeploy(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer esc.Disconnect()
-	now := uint64(time.Now().Unix())
-	order := auction.Order{
-		Tenant: deployment.DevAddress(1), Auctioneer: "12D3KooWH3uVF6wv47WnArKHk5p6cvgCJEb74UTmxztmQDc298L3", MaxPricePerHour: big.NewInt(3_600_000),
-		MaxDuration: 3600, BidDeadline: now + 60, Expiry: now + 3600, Nonce: 1,
-		Requirements: auction.Requirements{CPUMillis: 500, MemoryMiB: 256}, Job: auction.Job{Image: "tender/fake:dev"},
-	}
-	bid, err := esc.Domain().SignBid(auction.Bid{
-		OrderHash: esc.Domain().OrderHash(&order), Provider: deployment.DevAddress(2), PeerID: order.Auctioneer,
-		PricePerHour: big.NewInt(3_600_000), Offer: auction.Offer{CPUMillis: 500, MemoryMiB: 256}, Expiry: now + 600, Nonce: 1,
-	}, auction.NewKeySigner(deployment.DevKey(2)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, _, err := esc.Open(ctx, bind.NewKeyedTransactor(deployment.DevKey(1), esc.ChainID()), &order, &bid, big.NewInt(1_000_000))
-	if err != nil {
-		t.Fatalf("open a lease on the deployed escrow: %v", err)
-	}
+	id, _ := chaintest.OpenLease(t, esc, big.NewInt(3_600_000), big.NewInt(1_000_000))
 	if l, err := esc.Lease(ctx, id); err != nil || l.State != lease.StateOpen || esc.StartDeadline(l)-l.Since != 90 {
 		t.Errorf("lease %+v, %v; want open, to start within 90 s", l, err)
 	}

@@ -14,7 +14,6 @@ import (
 	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/cli"
 	"github.com/tender-market/tender/internal/testenv"
-	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/lease/escrow"
@@ -63,25 +62,8 @@ func TestLeaseRoundTripIndependentNode(t *testing.T) {
 		return v
 	}
 
-	now := uint64(time.Now().Unix())
 	price, deposit := big.NewInt(3_600_000), big.NewInt(3_600_000) // 1000 base units a second, for an hour
-	order := auction.Order{
-		Tenant: tenant, Auctioneer: "12D3KooWH3uVF6wv47WnArKHk5p6cvgCJEb74UTmxztmQDc298L3", MaxPricePerHour: price,
-		MaxDuration: 3600, BidDeadline: now + 60, Expiry: now + 3600, Nonce: 1,
-		Requirements: auction.Requirements{CPUMillis: 500, MemoryMiB: 256}, Job: auction.Job{Image: "tender/fake:dev"},
-	}
-	bid, err := esc.Domain().SignBid(auction.Bid{
-		OrderHash: esc.Domain().OrderHash(&order), Provider: provider, PeerID: order.Auctioneer,
-		PricePerHour: price, Offer: auction.Offer{CPUMillis: 500, MemoryMiB: 256}, Expiry: now + 600, Nonce: 1,
-	}, auction.NewKeySigner(deployment.DevKey(2)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	terms := lease.NewTerms(&order, &bid.Bid)
-	id, _, err := esc.Open(ctx, auth(1), &order, &bid, deposit)
-	if err != nil {
-		t.Fatalf("open: %v", err)
-	}
+	id, terms := chaintest.OpenLease(t, esc, price, deposit)
 	if _, err := esc.Start(ctx, auth(2), id, terms); err != nil {
 		t.Fatalf("start: %v", err)
 	}

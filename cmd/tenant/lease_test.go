@@ -8,13 +8,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/cli"
 	"github.com/tender-market/tender/pkg/auction"
-	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/tenant"
@@ -54,24 +52,7 @@ func TestLeaseCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer esc.Disconnect()
-	tenantKey, providerKey := deployment.DevKey(1), deployment.DevKey(2)
-	now := uint64(time.Now().Unix())
-	order := auction.Order{
-		Tenant: deployment.DevAddress(1), Auctioneer: "12D3KooWH3uVF6wv47WnArKHk5p6cvgCJEb74UTmxztmQDc298L3", MaxPricePerHour: big.NewInt(3_600_000),
-		MaxDuration: 3600, BidDeadline: now + 60, Expiry: now + 3600, Nonce: 1,
-		Requirements: auction.Requirements{CPUMillis: 500, MemoryMiB: 256}, Job: auction.Job{Image: "tender/fake:dev"},
-	}
-	bid, err := esc.Domain().SignBid(auction.Bid{
-		OrderHash: esc.Domain().OrderHash(&order), Provider: deployment.DevAddress(2), PeerID: order.Auctioneer,
-		PricePerHour: big.NewInt(3_600_000), Offer: auction.Offer{CPUMillis: 500, MemoryMiB: 256}, Expiry: now + 600, Nonce: 1,
-	}, auction.NewKeySigner(providerKey))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, _, err := esc.Open(ctx, bind.NewKeyedTransactor(tenantKey, esc.ChainID()), &order, &bid, big.NewInt(1_000_000))
-	if err != nil {
-		t.Fatal(err)
-	}
+	id, _ := chaintest.OpenLease(t, esc, big.NewInt(3_600_000), big.NewInt(1_000_000))
 	lid, dir := id.Hex(), t.TempDir()
 	chain := []string{"--deployment", file, "--lease-dir", dir}
 	steps := []struct {
@@ -189,23 +170,7 @@ func TestTopUpIn18DecimalTokens(t *testing.T) {
 	}
 	defer esc.Disconnect()
 	whole := new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
-	now := uint64(time.Now().Unix())
-	order := auction.Order{
-		Tenant: deployment.DevAddress(1), Auctioneer: "12D3KooWH3uVF6wv47WnArKHk5p6cvgCJEb74UTmxztmQDc298L3", MaxPricePerHour: whole,
-		MaxDuration: 3600, BidDeadline: now + 60, Expiry: now + 3600, Nonce: 1,
-		Requirements: auction.Requirements{CPUMillis: 500, MemoryMiB: 256}, Job: auction.Job{Image: "tender/fake:dev"},
-	}
-	bid, err := esc.Domain().SignBid(auction.Bid{
-		OrderHash: esc.Domain().OrderHash(&order), Provider: deployment.DevAddress(2), PeerID: order.Auctioneer,
-		PricePerHour: whole, Offer: auction.Offer{CPUMillis: 500, MemoryMiB: 256}, Expiry: now + 600, Nonce: 1,
-	}, auction.NewKeySigner(deployment.DevKey(2)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, _, err := esc.Open(ctx, bind.NewKeyedTransactor(deployment.DevKey(1), esc.ChainID()), &order, &bid, whole)
-	if err != nil {
-		t.Fatal(err)
-	}
+	id, _ := chaintest.OpenLease(t, esc, whole, whole)
 	chain := []string{"--deployment", file, "--lease-dir", t.TempDir()}
 	code, stdout, stderr := run(append([]string{"topup", id.Hex(), "0.5 tokens", "--dev-account", "1"}, chain...)...)
 	if code != 0 || !strings.Contains(stdout, "added    0.5 tokens; deposit now 1.5 tokens") {

@@ -21,6 +21,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
@@ -163,4 +164,30 @@ func HardhatMarket(t testing.TB, startWindow time.Duration) deployment.Deploymen
 	}
 	d.Escrow, d.DeployedAt, d.StartWindowSeconds = c.Address(), block, c.StartWindow()
 	return d
+}
+
+// OpenLease opens a lease on esc, over whatever chain it reaches: dev
+// account 1 the tenant, paying deposit, dev account 2 the provider, bidding
+// price per hour for an hour's CPU job, the bid valid for 10 minutes. It
+// returns the lease ID and its terms.
+func OpenLease(t testing.TB, esc *lease.Client, price, deposit *big.Int) (common.Hash, lease.Terms) {
+	t.Helper()
+	now := uint64(time.Now().Unix())
+	order := auction.Order{
+		Tenant: deployment.DevAddress(1), Auctioneer: "12D3KooWH3uVF6wv47WnArKHk5p6cvgCJEb74UTmxztmQDc298L3", MaxPricePerHour: price,
+		MaxDuration: 3600, BidDeadline: now + 60, Expiry: now + 3600, Nonce: now,
+		Requirements: auction.Requirements{CPUMillis: 500, MemoryMiB: 256}, Job: auction.Job{Image: "tender/fake:dev"},
+	}
+	bid, err := esc.Domain().SignBid(auction.Bid{
+		OrderHash: esc.Domain().OrderHash(&order), Provider: deployment.DevAddress(2), PeerID: order.Auctioneer,
+		PricePerHour: price, Offer: auction.Offer{CPUMillis: 500, MemoryMiB: 256}, Expiry: now + 600, Nonce: 1,
+	}, auction.NewKeySigner(deployment.DevKey(2)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id, _, err := esc.Open(t.Context(), bind.NewKeyedTransactor(deployment.DevKey(1), esc.ChainID()), &order, &bid, deposit)
+	if err != nil {
+		t.Fatalf("open a lease: %v", err)
+	}
+	return id, lease.NewTerms(&order, &bid.Bid)
 }

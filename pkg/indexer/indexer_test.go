@@ -490,15 +490,7 @@ func TestChainDeepReorg(t *testing.T) {
 		t.Errorf("lease list: %v, want C then A %v", listed, []common.Hash{idC, idA})
 	}
 	for state, want := range map[string][]common.Hash{"open": {idC, idA}, "running": nil} {
-		page, err := s.Leases(ctx, store.LeaseFilter{State: state})
-		if err != nil {
-			t.Fatal(err)
-		}
-		var got []common.Hash
-		for _, l := range page.Leases {
-			got = append(got, l.ID)
-		}
-		if fmt.Sprint(got) != fmt.Sprint(want) {
+		if got := storetest.LeaseIDs(t, s, store.LeaseFilter{State: state}); fmt.Sprint(got) != fmt.Sprint(want) {
 			t.Errorf("%s leases: %v, want %v", state, got, want)
 		}
 	}

@@ -9,7 +9,6 @@ import (
 
 	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/testenv"
-	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
@@ -29,24 +28,8 @@ func TestReclaimOnAnIdleChain(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer c.Disconnect()
-	now := uint64(time.Now().Unix())
-	order := auction.Order{
-		Tenant: deployment.DevAddress(1), Auctioneer: "12D3KooWH3uVF6wv47WnArKHk5p6cvgCJEb74UTmxztmQDc298L3", MaxPricePerHour: big.NewInt(3_600_000),
-		MaxDuration: 3600, BidDeadline: now + 60, Expiry: now + 3600, Nonce: 1,
-		Requirements: auction.Requirements{CPUMillis: 500, MemoryMiB: 256}, Job: auction.Job{Image: "tender/fake:dev"},
-	}
-	bid, err := c.Domain().SignBid(auction.Bid{
-		OrderHash: c.Domain().OrderHash(&order), Provider: deployment.DevAddress(2), PeerID: order.Auctioneer,
-		PricePerHour: big.NewInt(3_600_000), Offer: auction.Offer{CPUMillis: 500, MemoryMiB: 256}, Expiry: now + 600, Nonce: 1,
-	}, auction.NewKeySigner(deployment.DevKey(2)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	id, terms := chaintest.OpenLease(t, c, big.NewInt(3_600_000), big.NewInt(1_000_000))
 	tenant := bind.NewKeyedTransactor(deployment.DevKey(1), c.ChainID())
-	id, _, err := c.Open(ctx, tenant, &order, &bid, big.NewInt(1_000_000))
-	if err != nil {
-		t.Fatal(err)
-	}
 	l, err := c.Lease(ctx, id)
 	if err != nil {
 		t.Fatal(err)
@@ -67,7 +50,7 @@ func TestReclaimOnAnIdleChain(t *testing.T) {
 	if head.Time > deadline {
 		t.Fatalf("head block stamped %d, past the deadline %d: the chain was not idle", head.Time, deadline)
 	}
-	if _, err := c.Reclaim(ctx, tenant, id, lease.NewTerms(&order, &bid.Bid)); err != nil {
+	if _, err := c.Reclaim(ctx, tenant, id, terms); err != nil {
 		t.Fatalf("reclaim past the deadline by the wall clock, with the head stamped %d: %v", head.Time, err)
 	}
 	if l, err := c.Lease(ctx, id); err != nil || l.State != lease.StateReclaimed {

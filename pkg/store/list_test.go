@@ -138,15 +138,7 @@ func TestLeaseStatesFollowLeases(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			page, err := s.Leases(ctx, store.LeaseFilter{State: state})
-			if err != nil {
-				t.Fatal(err)
-			}
-			var got []common.Hash
-			for _, l := range page.Leases {
-				got = append(got, l.ID)
-			}
-			if fmt.Sprint(got) != fmt.Sprint(want) {
+			if got := storetest.LeaseIDs(t, s, store.LeaseFilter{State: state}); fmt.Sprint(got) != fmt.Sprint(want) {
 				t.Errorf("%s: %s leases listed %v, want %v", step, state, got, want)
 			}
 			if sum.Leases[state] != int64(len(want)) {

@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
 
 	"github.com/tender-market/tender/internal/testenv"
@@ -167,4 +168,18 @@ FROM leases l FULL JOIN lease_states s USING (lease_id)`, &leases, &wrong)
 	if wrong != 0 {
 		t.Errorf("lease_states differs from the %d leases in %d rows", leases, wrong)
 	}
+}
+
+// LeaseIDs lists the first page of leases matching f, newest first, by ID.
+func LeaseIDs(t testing.TB, s *store.Store, f store.LeaseFilter) []common.Hash {
+	t.Helper()
+	page, err := s.Leases(t.Context(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []common.Hash
+	for _, l := range page.Leases {
+		ids = append(ids, l.ID)
+	}
+	return ids
 }
