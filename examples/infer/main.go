@@ -8,10 +8,15 @@
 // fresh labelled data set generated from -seed like the training data.
 // Accuracy is reported whenever labels are known.
 //
+// With -serve it is a service instead: it answers POST /predict
+// ({"inputs": [[x, y], ...]}, at most 10,000 inputs and 1 MiB) and GET
+// /healthz over HTTP on that address until it is stopped (SIGTERM).
+//
 // Usage:
 //
 //	infer [-model /input/model.json] [-inputs /input/inputs.json]
 //	      [-seed 2] [-samples 500] [-noise 0.15] [-out /output]
+//	infer -serve :8000 [-model /input/model.json]
 package main
 
 import (
@@ -69,6 +74,7 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	samples := flags.Int("samples", 500, "number of generated inputs")
 	noise := flags.Float64("noise", 0.15, "noise of generated inputs")
 	out := flags.String("out", "/output", "directory for predictions.json and metrics.json")
+	addr := flags.String("serve", "", "serve predictions over HTTP on this address (host:port) instead of classifying a batch")
 	if err := flags.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return nil
@@ -79,6 +85,9 @@ func run(ctx context.Context, args []string, stdout io.Writer) error {
 	model, err := loadModel(*modelPath)
 	if err != nil {
 		return err
+	}
+	if *addr != "" {
+		return serve(ctx, *addr, model, stdout, nil)
 	}
 	in, source, err := loadInputs(*inputsPath, *seed, *samples, *noise)
 	if err != nil {
