@@ -705,3 +705,46 @@ func TestMarketJobIndependentNode(t *testing.T) {
 	}
 	sc.checkMoved(t, new(big.Int).Neg(l.Paid), l.Paid, new(big.Int))
 }
+
+// TestExecInARunningJob: through the market, the lease's tenant runs a
+// program of the job's image in its running container and gets its output
+// and status back; a stranger gets nothing; the job trains on, and cancel
+// settles it.
+func TestExecInARunningJob(t *testing.T) {
+	sc := newScene(t, devchain.Config{}, h100)
+	p, ts := sc.p, sc.ts
+	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)
+	defer cancel()
+	res, err := ts.client.Submit(ctx, trainJob(t, 600, "10m"), tenant.Options{Detach: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	waitLease(t, ts.esc, res.LeaseID, lease.StateRunning, 30*time.Second)
+	l, err := ts.client.Find(ctx, res.LeaseID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, 30*time.Second, "the provider running the job", func() (bool, string, error) {
+		st, err := ts.client.Status(ctx, l, 5*time.Second)
+		if err != nil || st.Job == nil {
+			return false, fmt.Sprint(err), nil
+		}
+		return st.Job.State == network.JobRunning, string(st.Job.State), nil
+	})
+	var out testenv.Buffer
+	code, err := ts.client.Exec(ctx, l, []string{"/train", "-h"}, &out)
+	if err != nil || code != 0 || !strings.Contains(out.String(), "-epochs") {
+		t.Fatalf("exec /train -h: status %d, %v, output %q; want 0 and the usage", code, err, out.String())
+	}
+	if code, err := ts.client.Exec(ctx, l, []string{"/train", "-no-such-flag"}, &out); err != nil || code == 0 {
+		t.Errorf("exec with a bad flag: status %d, %v; want a failure status", code, err)
+	}
+	key, _ := crypto.GenerateKey()
+	stranger := ts.node.Lease(p.node.AddrInfo(), res.LeaseID, auction.NewKeySigner(key))
+	if _, err := stranger.Exec(ctx, []string{"/train", "-h"}, &out); !errors.Is(err, network.ErrLeaseDenied) {
+		t.Errorf("a stranger's exec: %v, want ErrLeaseDenied", err)
+	}
+	if st, err := ts.client.Cancel(ctx, l, nil); err != nil || st.ClosedBy != "provider" {
+		t.Errorf("cancel after the commands: %+v, %v", st, err)
+	}
+}

@@ -38,6 +38,7 @@ type runSettings struct {
 	retention      time.Duration
 	fromBlock      int64
 	allowNetwork   bool
+	noExec         bool
 	dockerNetNS    string
 }
 
@@ -65,10 +66,12 @@ and the SHA-256 of the /output archive. A job may write to /output as much
 as its order's disk (--output-limit when the order asks for none); one found
 over that, on checks every few seconds, is stopped, and its lease closes with
 no result. Tenants fetch status, logs and /output over authenticated libp2p
-streams. The node keeps its libp2p identity and the market peers it knew
-in --work-dir, so its peer ID survives restarts and it finds its way back
-into the market through any peer it knew, bootstrap or not; when it loses
-every peer it says so and re-dials them all.
+streams; a tenant may also run a command in its running job (tenant exec),
+confined as the job is, unless --no-exec. The node keeps its libp2p
+identity and the market peers it knew in --work-dir, so its peer ID
+survives restarts and it finds its way back into the market through any
+peer it knew, bootstrap or not; when it loses every peer it says so and
+re-dials them all.
 
 Jobs have no network unless their order asks for it and the provider allows
 it (--allow-network; otherwise such orders get a no-bid with reason
@@ -122,6 +125,7 @@ The price list (--prices) is YAML:
 	f.DurationVar(&s.retention, "retention", provider.DefaultRetention, "how long a settled lease's files (input, output, log) are kept for its tenant to fetch, then removed")
 	f.DurationVar(&s.bidHold, "bid-hold", provider.DefaultBidHold, "how long after an order's bid deadline a bid (and the GPUs it holds) stays valid for the tenant to open the lease")
 	f.Int64Var(&s.fromBlock, "from-block", -1, "block to start reading escrow events from (-1: the chain's head at start)")
+	f.BoolVar(&s.noExec, "no-exec", false, "refuse tenants' commands in their running jobs (tenant exec); by default they run, confined as the job is")
 	f.BoolVar(&s.allowNetwork, "allow-network", false, "bid on jobs that ask for network access; each gets a network of its own that reaches public addresses only (needs root and nftables)")
 	f.StringVar(&s.dockerNetNS, "docker-netns", "", "network namespace of the Docker Engine, when it is not this process's (/run/netns/NAME): networked jobs are fenced in there")
 	return cmd
@@ -212,7 +216,7 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 		Domain: conn.Domain, Signer: conn.Signer, Auth: conn.Auth,
 		Market: conn.Node, Escrow: conn.Escrow, Runner: ex, Pricer: prices,
 		GPUs: gpu.NewAllocator(inv, nil), Inventory: inv,
-		CPUMillis: cpu, MemoryMiB: mem, DiskMiB: disk, Attributes: attrs, AllowNetwork: s.allowNetwork,
+		CPUMillis: cpu, MemoryMiB: mem, DiskMiB: disk, Attributes: attrs, AllowNetwork: s.allowNetwork, NoExec: s.noExec,
 		WorkDir: s.workDir, WatchFrom: from, PollInterval: s.market.PollInterval,
 		WithdrawEvery: s.withdrawEvery, SecretsTimeout: s.secretsTimeout, BidHold: s.bidHold, Retention: s.retention,
 		Logger: log,

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"math/big"
@@ -379,6 +380,55 @@ or from --provider-peer.
 	s.addFlags(cmd.Flags(), true)
 	cmd.Flags().Lookup("output").Usage = "unused: logs are printed as the job wrote them"
 	cmd.Flags().BoolVarP(&follow, "follow", "f", false, "keep printing until the job ends")
+	return cmd
+}
+
+func newExecCommand(env *cli.Env) *cobra.Command {
+	var s leaseSettings
+	cmd := &cobra.Command{
+		Use:   "exec LEASE -- COMMAND [ARG...]",
+		Short: "Run a command in a lease's running job",
+		Long: `exec runs a command in the lease's running job container, over an
+authenticated libp2p stream to its provider: only the lease's tenant gets
+through. The command runs confined as the job is (its user, no
+capabilities, no new privileges), with no terminal and no input; what it
+prints comes back on standard output (its standard error mixed in), and
+exec exits with the command's status. The command is a program in the
+job's image and its arguments, at most 64 arguments and 8 KiB, not a shell
+line; an image without a shell has none to run. A provider may refuse
+commands altogether (provider run --no-exec).
+
+` + leaseHelp + `; the provider's peer and addresses come from the record,
+or from --provider-peer.
+
+` + cli.SettingsHelp(),
+		Example: `  tenant exec 0x3f6c...e1 --deployment .devnet/deployment.json --dev-account 1 -- /train -h
+  tenant exec 0x3f6c...e1 -- nvidia-smi`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) < 2 || cmd.ArgsLenAtDash() != 1 {
+				return errors.New("want the lease, then -- and the command: tenant exec LEASE -- COMMAND [ARG...]")
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			ss, err := open(ctx, env, &s, args[0], true)
+			if err != nil {
+				return err
+			}
+			defer ss.close()
+			code, err := ss.tenant.Exec(ctx, ss.lease, args[1:], env.Stdout)
+			if err != nil {
+				return err
+			}
+			if code != 0 {
+				return cli.ExitStatus(code)
+			}
+			return nil
+		},
+	}
+	s.addFlags(cmd.Flags(), true)
+	cmd.Flags().Lookup("output").Usage = "unused: the command's output is printed as it comes"
 	return cmd
 }
 

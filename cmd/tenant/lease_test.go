@@ -106,6 +106,8 @@ func TestLeaseCommandsRefuse(t *testing.T) {
 		{"bad output", []string{"status", someLease, "-o", "yaml", "--lease-dir", dir}, 2, "want text or json"},
 		{"bad provider peer", []string{"status", someLease, "--provider-peer", "/ip4/127.0.0.1/tcp/1", "--lease-dir", dir}, 1, "--provider-peer"},
 		{"bad amount", []string{"topup", someLease, "lots", "--lease-dir", dir}, 1, "AMOUNT"},
+		{"exec without a command", []string{"exec", someLease}, 2, "want the lease, then --"},
+		{"exec without --", []string{"exec", someLease, "/bin/true"}, 2, "want the lease, then --"},
 		{"no chain", []string{"reclaim", someLease, "--lease-dir", dir}, 1, "--rpc-url is not set"},
 		{"bad deposit", []string{"submit", "../../examples/train/job.yaml", "--deposit", "x"}, 1, "--deposit"},
 	}

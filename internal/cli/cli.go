@@ -94,6 +94,10 @@ func run(root *cobra.Command, args []string, stderr io.Writer) int {
 	if err == nil {
 		return 0
 	}
+	var status ExitStatus
+	if errors.As(err, &status) {
+		return int(status)
+	}
 	fmt.Fprintf(stderr, "%s: %v\n", root.Name(), err)
 	if errors.As(err, new(usageError)) {
 		fmt.Fprintf(stderr, "Run '%s --help' for usage.\n", root.CommandPath())
@@ -101,6 +105,12 @@ func run(root *cobra.Command, args []string, stderr io.Writer) int {
 	}
 	return 1
 }
+
+// ExitStatus ends a command with that exit status and no message: the
+// status of something the command ran for the user, passed on.
+type ExitStatus int
+
+func (e ExitStatus) Error() string { return fmt.Sprintf("exit status %d", int(e)) }
 
 // markUsageErrors makes flag and argument errors of every command usage
 // errors, so Main can tell them from failures.

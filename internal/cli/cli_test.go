@@ -168,3 +168,17 @@ func TestKeepNodeIn(t *testing.T) {
 		}
 	}
 }
+
+// TestExitStatusPassedOn: a command that ran something for the user ends
+// with its status, and prints no error of its own.
+func TestExitStatusPassedOn(t *testing.T) {
+	newRoot := func(env *Env) *cobra.Command {
+		root := NewRoot("tool", "a tool", "a tool for tests", env)
+		root.AddCommand(&cobra.Command{Use: "run", RunE: func(*cobra.Command, []string) error { return ExitStatus(3) }})
+		return root
+	}
+	var stdout, stderr bytes.Buffer
+	if code := Main(newRoot, []string{"run"}, &stdout, &stderr); code != 3 || stderr.Len() != 0 {
+		t.Errorf("exit %d, stderr %q; want 3 and nothing", code, stderr.String())
+	}
+}

@@ -93,6 +93,8 @@ type ProviderSpec struct {
 	Stall bool
 	// AllowNetwork: it bids on jobs that ask for network access.
 	AllowNetwork bool
+	// NoExec: it runs no tenant's commands in the jobs.
+	NoExec bool
 	// Retention is how long it keeps settled leases' files (0: the
 	// daemon's default).
 	Retention time.Duration
@@ -182,7 +184,7 @@ func (p *Provider) Start(boot ...*network.Node) {
 		Domain: p.m.Domain(), Signer: auction.NewKeySigner(p.Party.Key), Auth: p.Party.Auth,
 		Market: market, Escrow: escrow, Runner: p.Runner, Pricer: prices,
 		GPUs: alloc, Inventory: p.Inv,
-		CPUMillis: cmp.Or(p.Spec.CPUMillis, 4000), MemoryMiB: 8192, DiskMiB: 10240, AllowNetwork: p.Spec.AllowNetwork,
+		CPUMillis: cmp.Or(p.Spec.CPUMillis, 4000), MemoryMiB: 8192, DiskMiB: 10240, AllowNetwork: p.Spec.AllowNetwork, NoExec: p.Spec.NoExec,
 		WorkDir: p.WorkDir, PollInterval: 50 * time.Millisecond, WithdrawEvery: time.Second,
 		SecretsTimeout: p.Spec.SecretsTimeout, BidHold: p.Spec.BidHold, Retention: p.Spec.Retention, Logger: testenv.Logger(t, p.Spec.Name), Now: p.Clock.Now,
 	})

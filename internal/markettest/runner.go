@@ -34,6 +34,9 @@ import (
 //	oom            is killed for its memory at once (status 137)
 //	lost           ends, but its /output cannot be collected (Finish fails)
 //
+// A command run in a running job (Exec) prints its arguments, like echo,
+// and exits 0.
+//
 // A job is created, then launched; it runs at most MaxDuration from its
 // launch (then it is killed, status 137). Like the executor, Finish removes a finished job's "container", and a job whose
 // Finish was interrupted can be attached to again. It is safe for
@@ -270,6 +273,16 @@ func (r *Runner) Finish(ctx context.Context, run executor.Run, opts executor.Fin
 	delete(r.runs, run.LeaseID)
 	r.mu.Unlock()
 	return executor.Result{Exit: j.exit, Output: executor.Output{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(archive))}}, nil
+}
+
+// Exec runs cmd in a running job, as echo does: it prints the arguments
+// after the program, and exits 0.
+func (r *Runner) Exec(_ context.Context, run executor.Run, cmd []string, stdout, _ io.Writer) (int, error) {
+	if !r.Running(run.LeaseID) {
+		return 0, executor.ErrNotRunning
+	}
+	fmt.Fprintln(stdout, strings.Join(cmd[1:], " "))
+	return 0, nil
 }
 
 // Cancel stops the job as SIGTERM would: it leaves its checkpoint files.

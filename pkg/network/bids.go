@@ -116,6 +116,7 @@ func errorCodes() []codedError {
 		{"lease_denied", ErrLeaseDenied},
 		{"unknown_lease", ErrLeaseNotServed},
 		{"no_lease_host", ErrNoLeaseHost},
+		{"exec_off", ErrExecOff},
 	}
 }
 

@@ -28,9 +28,13 @@ const (
 
 // chunkTrailer ends a chunk stream: what the body was, or why it stopped.
 type chunkTrailer struct {
-	Error  string `json:"error,omitempty"`
+	Error string `json:"error,omitempty"`
+	// Code names the error for programs, as a reply's does.
+	Code   string `json:"code,omitempty"`
 	Size   int64  `json:"size,omitempty"`
 	SHA256 string `json:"sha256,omitempty"`
+	// ExitCode ends an exec's output: the command's exit status.
+	ExitCode *int `json:"exitCode,omitempty"`
 }
 
 type readDeadliner interface {

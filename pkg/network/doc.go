@@ -47,8 +47,9 @@
 //   - Leases: the tenant reaches the winning provider over ProtocolLease
 //     (Lease, LeaseClient): secrets, input data (streamed in chunks with a
 //     SHA-256 check), status, logs (optionally followed), the /output
-//     archive (resumable from an offset, SHA-256 checked) and a graceful
-//     cancel. Each stream is authorized by a fresh challenge the tenant
+//     archive (resumable from an offset, SHA-256 checked), a graceful
+//     cancel, and a command run in the running job with its output and
+//     exit status (Exec). Each stream is authorized by a fresh challenge the tenant
 //     signs as an auction.LeaseAccess in the market's domain; anyone but
 //     the lease's tenant is refused with ErrLeaseDenied. The provider serves
 //     lease data through the LeaseHost it passes to ServeLeases.

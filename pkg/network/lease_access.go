@@ -2,6 +2,7 @@ package network
 
 import (
 	"errors"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -37,11 +38,14 @@ const (
 	// OpCancel asks the provider to stop the job gracefully and close the
 	// lease with what the job left in /output.
 	OpCancel LeaseOp = "cancel"
+	// OpExec runs a command in the running job's container, confined as
+	// the job is, and streams its output back with its exit status.
+	OpExec LeaseOp = "exec"
 )
 
 func (op LeaseOp) valid() bool {
 	switch op {
-	case OpSecrets, OpInput, OpStatus, OpLogs, OpOutput, OpCancel:
+	case OpSecrets, OpInput, OpStatus, OpLogs, OpOutput, OpCancel, OpExec:
 		return true
 	}
 	return false
@@ -67,6 +71,8 @@ var (
 	ErrUnreachable = errors.New("cannot reach provider")
 	// ErrNoLeaseHost: the node serves no leases.
 	ErrNoLeaseHost = errors.New("this node serves no leases")
+	// ErrExecOff: the provider runs no commands in its jobs' containers.
+	ErrExecOff = errors.New("this provider does not run commands in its jobs' containers")
 	// ErrCorrupt: data arrived whole but its SHA-256 or size is not what
 	// the sender declared.
 	ErrCorrupt = errors.New("data does not match its SHA-256")
@@ -127,10 +133,32 @@ type leaseRequest struct {
 	// Size is what the input's files hold in all (OpInput), so that the
 	// provider can refuse too much before any of it travels.
 	Size int64 `json:"size,omitempty"`
+	// Command is what OpExec runs: the program and its arguments.
+	Command []string `json:"command,omitempty"`
+}
+
+// validCommand reports whether cmd may be run: 1 to maxExecArgs
+// arguments, at most maxExecBytes in all, none with a NUL.
+func validCommand(cmd []string) bool {
+	if len(cmd) == 0 || len(cmd) > maxExecArgs || cmd[0] == "" {
+		return false
+	}
+	n := 0
+	for _, a := range cmd {
+		n += len(a)
+		if strings.IndexByte(a, 0) >= 0 {
+			return false
+		}
+	}
+	return n <= maxExecBytes
 }
 
 const (
-	maxLeaseRequestBytes = 1 << 10
+	// maxExecArgs and maxExecBytes cap an exec's command.
+	maxExecArgs  = 64
+	maxExecBytes = 8 << 10
+
+	maxLeaseRequestBytes = 16 << 10
 	// maxSecretsBytes caps the encoded secrets of a job.
 	maxSecretsBytes = 64 << 10
 )

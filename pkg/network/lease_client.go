@@ -271,19 +271,48 @@ func (c *LeaseClient) Logs(ctx context.Context, follow bool, w io.Writer) error 
 	return nil
 }
 
+// Exec runs cmd in the lease's running job, confined as the job is,
+// copies what it prints (standard output and error together) to w, and
+// returns its exit status. A provider that runs no commands refuses with
+// ErrExecOff.
+func (c *LeaseClient) Exec(ctx context.Context, cmd []string, w io.Writer) (int, error) {
+	if !validCommand(cmd) {
+		return 0, fmt.Errorf("lease %s: exec: a command is 1 to %d arguments of at most %d bytes in all, without NUL", c.leaseID.Hex(), maxExecArgs, maxExecBytes)
+	}
+	lc, err := c.open(ctx, leaseRequest{Op: OpExec, Command: cmd})
+	if err != nil {
+		return 0, err
+	}
+	t, err := c.receiveTrailer(lc, w)
+	lc.close(err == nil)
+	if err == nil && t.ExitCode == nil {
+		err = errors.New("the provider sent no exit status")
+	}
+	if err != nil {
+		return 0, fmt.Errorf("lease %s: exec: %w", c.leaseID.Hex(), ctxErr(ctx, err))
+	}
+	return *t.ExitCode, nil
+}
+
 // receive copies a chunk stream's body to w and reports the trailer's
 // error, if any.
 func (c *LeaseClient) receive(lc *leaseConn, w io.Writer) error {
+	_, err := c.receiveTrailer(lc, w)
+	return err
+}
+
+// receiveTrailer is receive, returning the trailer too.
+func (c *LeaseClient) receiveTrailer(lc *leaseConn, w io.Writer) (chunkTrailer, error) {
 	lc.s.SetDeadline(time.Time{})
 	lc.s.CloseWrite()
 	cr := newChunkReader(lc.fr, lc.s, c.n.cfg.LeaseIdleTimeout)
 	if _, err := io.CopyBuffer(w, cr, make([]byte, maxChunk)); err != nil {
-		return err
+		return chunkTrailer{}, err
 	}
 	if cr.trailer.Error != "" {
-		return &RemoteError{Msg: cr.trailer.Error}
+		return cr.trailer, &RemoteError{Code: cr.trailer.Code, Msg: cr.trailer.Error}
 	}
-	return nil
+	return cr.trailer, nil
 }
 
 // DownloadOutput fetches the lease's /output archive into dst. It resumes

@@ -45,6 +45,10 @@ type LeaseHost interface {
 	// Cancel stops the job gracefully and closes the lease with what it
 	// left in /output; it returns once that has begun.
 	Cancel(ctx context.Context, leaseID common.Hash) error
+	// Exec runs cmd in the lease's running job, confined as the job is,
+	// writing what it prints to w, and returns its exit status; an error
+	// wrapping ErrExecOff when the provider runs no commands.
+	Exec(ctx context.Context, leaseID common.Hash, cmd []string, w io.Writer) (int, error)
 }
 
 // ServeLeases makes the node serve lease streams from h; nil stops serving
@@ -71,7 +75,8 @@ func (n *Node) handleLease(ctx context.Context, s network.Stream) {
 	from := s.Conn().RemotePeer()
 	fr := newFrameReader(s)
 	var req leaseRequest
-	if err := fr.nextJSON(maxLeaseRequestBytes, &req); err != nil || !req.Op.valid() || req.Offset < 0 {
+	if err := fr.nextJSON(maxLeaseRequestBytes, &req); err != nil || !req.Op.valid() || req.Offset < 0 ||
+		(req.Op == OpExec) != (req.Command != nil) || req.Op == OpExec && !validCommand(req.Command) {
 		n.log.Debug("lease stream: bad request; reset", "peer", from, "err", err, "op", req.Op)
 		s.Reset()
 		return
@@ -109,6 +114,8 @@ func (n *Node) handleLease(ctx context.Context, s network.Stream) {
 		ls.output(ctx)
 	case OpCancel:
 		ls.cancel(ctx)
+	case OpExec:
+		ls.exec(ctx)
 	}
 }
 
@@ -302,10 +309,27 @@ func (c *checkedInput) check() error {
 	return io.EOF
 }
 
-// logs streams the host's log output as chunks, with a keepalive every
-// quarter of the idle timeout; a keepalive that cannot be written means the
-// tenant is gone, and stops the host.
+// logs streams the host's log output as chunks.
 func (l *leaseStream) logs(ctx context.Context) {
+	l.stream(ctx, func(ctx context.Context, cw *chunkWriter) (chunkTrailer, error) {
+		return chunkTrailer{}, l.host.Logs(ctx, l.req.LeaseID, l.req.Follow, cw)
+	})
+}
+
+// exec streams the output of the request's command as chunks; the
+// trailer carries its exit status.
+func (l *leaseStream) exec(ctx context.Context) {
+	l.stream(ctx, func(ctx context.Context, cw *chunkWriter) (chunkTrailer, error) {
+		code, err := l.host.Exec(ctx, l.req.LeaseID, l.req.Command, cw)
+		return chunkTrailer{ExitCode: &code}, err
+	})
+}
+
+// stream runs produce, which writes a chunk stream's body, with a
+// keepalive every quarter of the idle timeout (a keepalive that cannot be
+// written means the tenant is gone, and stops produce), then ends the
+// stream with produce's trailer, or its error.
+func (l *leaseStream) stream(ctx context.Context, produce func(context.Context, *chunkWriter) (chunkTrailer, error)) {
 	l.s.SetDeadline(time.Time{})
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -327,9 +351,9 @@ func (l *leaseStream) logs(ctx context.Context) {
 			}
 		}
 	})
-	err := l.host.Logs(ctx, l.req.LeaseID, l.req.Follow, cw)
+	t, err := produce(ctx, cw)
 	cancel()
-	l.end(cw, err)
+	l.end(cw, t, err)
 }
 
 // output streams the archive from the requested offset: a reply with its
@@ -353,14 +377,14 @@ func (l *leaseStream) output(ctx context.Context) {
 	cw := newChunkWriter(l.s, l.n.cfg.LeaseIdleTimeout)
 	buf := make([]byte, maxChunk)
 	_, err = io.CopyBuffer(cw, io.LimitReader(rc, info.Size-l.req.Offset), buf)
-	l.end(cw, err)
+	l.end(cw, chunkTrailer{}, err)
 }
 
-// end writes the chunk stream's trailer and closes the stream.
-func (l *leaseStream) end(cw *chunkWriter, err error) {
-	var t chunkTrailer
+// end writes the chunk stream's trailer, t or err's, and closes the
+// stream.
+func (l *leaseStream) end(cw *chunkWriter, t chunkTrailer, err error) {
 	if err != nil {
-		t.Error = err.Error()
+		t = chunkTrailer{Error: err.Error(), Code: errorCode(err)}
 	}
 	if werr := cw.end(t); werr != nil {
 		l.s.Reset()

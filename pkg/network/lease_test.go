@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -173,6 +174,46 @@ func (h *memLeaseHost) Cancel(_ context.Context, id common.Hash) error {
 	defer h.mu.Unlock()
 	l.cancelled = true
 	return nil
+}
+
+// Exec prints the command's arguments, as echo does, and exits with the
+// number of them.
+func (h *memLeaseHost) Exec(_ context.Context, id common.Hash, cmd []string, w io.Writer) (int, error) {
+	if _, err := h.lease("exec", id); err != nil {
+		return 0, err
+	}
+	fmt.Fprintln(w, strings.Join(cmd[1:], " "))
+	return len(cmd) - 1, nil
+}
+
+// TestLeaseExec: a command's output and exit status come back over a
+// lease stream; a request that names no command, one of too many
+// arguments, or one with a NUL, is reset before any challenge, and the
+// host never sees it.
+func TestLeaseExec(t *testing.T) {
+	provider, tenant, host := leasePair(t)
+	key := testKey(t, 1)
+	id := common.HexToHash("0xe8ec")
+	host.add(id, &memLease{tenant: addrOf(key), status: LeaseStatus{State: JobRunning}})
+	lc := tenant.Lease(provider.AddrInfo(), id, auction.NewKeySigner(key))
+	var out bytes.Buffer
+	code, err := lc.Exec(ctxTimeout(t, waitLong), []string{"echo", "one", "two"}, &out)
+	if err != nil || code != 2 || out.String() != "one two\n" {
+		t.Fatalf("exec: status %d, %v, output %q; want 2, \"one two\"", code, err, out.String())
+	}
+	for _, cmd := range [][]string{nil, {""}, {"echo", "a\x00b"}, slices.Repeat([]string{"x"}, maxExecArgs+1), {"echo", strings.Repeat("x", maxExecBytes)}} {
+		s, err := tenant.openStream(ctxTimeout(t, waitLong), provider.ID(), ProtocolLease)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writeJSON(s, leaseRequest{LeaseID: id, Op: OpExec, Command: cmd}); err != nil {
+			t.Fatal(err)
+		}
+		if msg, err := newFrameReader(s).next(maxReplyBytes); err == nil {
+			t.Errorf("exec of %d arguments: the provider answered %q, want the stream reset", len(cmd), msg)
+		}
+		s.Reset()
+	}
 }
 
 // leasePair is a provider serving a memLeaseHost and a tenant node.

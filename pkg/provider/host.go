@@ -217,6 +217,26 @@ func (d *Daemon) Logs(ctx context.Context, id common.Hash, follow bool, w io.Wri
 	return l.logs.copyTo(ctx, w, follow)
 }
 
+// Exec runs cmd in the lease's running job, confined as the job is; it
+// runs only while the job runs, and not at all with Config.NoExec.
+func (d *Daemon) Exec(ctx context.Context, id common.Hash, cmd []string, w io.Writer) (int, error) {
+	if d.cfg.NoExec {
+		return 0, network.ErrExecOff
+	}
+	l, err := d.lease(id)
+	if err != nil {
+		return 0, err
+	}
+	l.mu.Lock()
+	run, state := l.container, l.state
+	l.mu.Unlock()
+	if run == nil || state != network.JobRunning {
+		return 0, fmt.Errorf("lease %s is %s: commands run only while its job runs", id.Hex(), state)
+	}
+	l.log.Info("tenant runs a command in the job", "program", cmd[0], "args", len(cmd)-1)
+	return d.cfg.Runner.Exec(ctx, *run, cmd, w, w)
+}
+
 // Output opens the job's /output archive once the job has ended.
 func (d *Daemon) Output(_ context.Context, id common.Hash, offset int64) (io.ReadCloser, network.OutputInfo, error) {
 	l, err := d.lease(id)

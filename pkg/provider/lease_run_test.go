@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -449,5 +450,67 @@ func TestLeaseOnAChainAhead(t *testing.T) {
 	s := settled(t, m, res.LeaseID)
 	if s.Started == nil || s.Closed.By != p.Party.Addr {
 		t.Errorf("lease %s: started %v, closed by %s; want started and closed by the provider", res.LeaseID.Hex(), s.Started, s.Closed.By.Hex())
+	}
+}
+
+// TestExecInTheJob: the lease's tenant runs a command in its running job
+// and gets its output and status back; a stranger is refused before
+// anything runs, as is a command once the job has ended; a provider that
+// runs no commands says so.
+func TestExecInTheJob(t *testing.T) {
+	m, p, ten := setUp(t, 0)
+	ctx := timeout(t, time.Minute)
+	res := submitRunning(t, m, p, ten)
+	l, err := ten.Find(ctx, res.LeaseID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out testenv.Buffer
+	code, err := ten.Exec(ctx, l, []string{"echo", "hello", "from", "the", "job"}, &out)
+	if err != nil || code != 0 || out.String() != "hello from the job\n" {
+		t.Fatalf("exec: status %d, %v, output %q; want 0 and the words back", code, err, out.String())
+	}
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger := ten.Node.Lease(p.Node.AddrInfo(), res.LeaseID, auction.NewKeySigner(key))
+	if _, err := stranger.Exec(ctx, []string{"echo", "x"}, &out); !errors.Is(err, network.ErrLeaseDenied) {
+		t.Errorf("a stranger's exec: %v, want ErrLeaseDenied", err)
+	}
+	if _, err := ten.Exec(ctx, l, []string{"echo", "a\x00b"}, &out); err == nil {
+		t.Error("a command with a NUL ran")
+	}
+	if _, err := ten.Exec(ctx, l, slices.Repeat([]string{"x"}, 65), &out); err == nil {
+		t.Error("a command of 65 arguments ran")
+	}
+
+	if _, err := ten.Cancel(ctx, l, nil); err != nil {
+		t.Fatal(err)
+	}
+	p.WaitState(res.LeaseID, network.JobClosed)
+	if _, err := ten.Exec(ctx, l, []string{"echo", "late"}, &out); err == nil || !strings.Contains(err.Error(), "only while its job runs") {
+		t.Errorf("exec after the job ended: %v, want refused", err)
+	}
+}
+
+// TestNoExec: a provider that runs no commands refuses a tenant's, with
+// the reason, and the job runs on.
+func TestNoExec(t *testing.T) {
+	m := markettest.New(t)
+	p := m.NewProvider(markettest.ProviderSpec{Name: "provider", Machine: "dgxh100", Model: "H100", PricePerHour: fmt.Sprint(price), NoExec: true})
+	p.Start()
+	ten := m.NewTenant("tenant", nil, []*network.Node{p.Node})
+	ctx := timeout(t, time.Minute)
+	res := submitRunning(t, m, p, ten)
+	l, err := ten.Find(ctx, res.LeaseID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := ten.Exec(ctx, l, []string{"echo", "x"}, &testenv.Buffer{}); !errors.Is(err, network.ErrExecOff) {
+		t.Errorf("exec at a provider that runs none: %v, want ErrExecOff", err)
+	}
+	if !p.Runner.Running(res.LeaseID.Hex()) {
+		t.Error("the job stopped")
 	}
 }

@@ -18,6 +18,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"math/big"
 	"os"
@@ -76,6 +77,8 @@ type Runner interface {
 	Attach(ctx context.Context, leaseID string) (executor.Run, error)
 	// Cleanup removes the containers of the leases closed reports.
 	Cleanup(ctx context.Context, closed func(leaseID string) bool) ([]string, error)
+	// Exec runs cmd in a running job's container, confined as the job.
+	Exec(ctx context.Context, run executor.Run, cmd []string, stdout, stderr io.Writer) (int, error)
 }
 
 // Pricer prices offers (*pricing.Prices).
@@ -133,6 +136,9 @@ type Config struct {
 	// are removed, and the lease is no longer served. Default
 	// DefaultRetention.
 	Retention time.Duration
+	// NoExec refuses tenants' commands in their jobs' containers (tenant
+	// exec); by default a tenant may run them, confined as its job is.
+	NoExec bool
 	// BidHold is how long after an order's bid deadline a bid stays valid
 	// for its tenant to open the lease: the bid's expiry, which the escrow
 	// enforces. The GPUs and the rest a bid holds are free again a minute

@@ -208,6 +208,19 @@ func (c *Client) Logs(ctx context.Context, l *Lease, follow bool, w io.Writer) (
 	return &st, nil
 }
 
+// Exec runs cmd in the lease's running job, confined as the job is, over
+// an authenticated lease stream: what it prints goes to w, and its exit
+// status comes back.
+func (c *Client) Exec(ctx context.Context, l *Lease, cmd []string, w io.Writer) (int, error) {
+	lc, err := c.connect(l)
+	if err != nil {
+		return 0, err
+	}
+	var code int
+	err = c.reach(ctx, func(ctx context.Context) error { code, err = lc.Exec(ctx, cmd, w); return err })
+	return code, err
+}
+
 // Settlement is what an escrow transaction, or the event that settled a
 // lease, did.
 type Settlement struct {

@@ -69,6 +69,7 @@ type LeaseConn interface {
 	Logs(ctx context.Context, follow bool, w io.Writer) error
 	DownloadOutput(ctx context.Context, dst io.ReadWriteSeeker) (network.OutputInfo, error)
 	Cancel(ctx context.Context) error
+	Exec(ctx context.Context, cmd []string, w io.Writer) (int, error)
 }
 
 // Escrow is what a tenant needs from the escrow (*lease.Client).
