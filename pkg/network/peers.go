@@ -56,6 +56,8 @@ func (k *knownPeers) note(p peer.ID, addrs []ma.Multiaddr, now time.Time) {
 	if len(addrs) == 0 {
 		return
 	}
+	// In a fixed order, so that the same addresses are not news.
+	addrs = slices.SortedFunc(slices.Values(addrs), func(a, b ma.Multiaddr) int { return strings.Compare(a.String(), b.String()) })
 	k.mu.Lock()
 	defer k.mu.Unlock()
 	if k.peers == nil {
