@@ -57,3 +57,23 @@ func TestReclaimOnAnIdleChain(t *testing.T) {
 		t.Errorf("lease after the reclaim: %+v, %v; want reclaimed", l, err)
 	}
 }
+
+// TestChainLead: a chain ahead of this clock by no more than the allowance
+// for skew is not ahead; past it, by the whole of its lead.
+func TestChainLead(t *testing.T) {
+	now := time.Unix(1_800_000_000, 0)
+	wall := uint64(now.Unix()) + 1
+	for _, c := range []struct {
+		next, want uint64
+	}{
+		{wall - 100, 0}, // an idle chain's old head
+		{wall, 0},
+		{wall + lease.LeadAllowance, 0},
+		{wall + lease.LeadAllowance + 1, lease.LeadAllowance + 1},
+		{wall + 1200, 1200},
+	} {
+		if got := lease.ChainLead(c.next, now); got != c.want {
+			t.Errorf("ChainLead(wall%+d) = %d, want %d", int64(c.next)-int64(wall), got, c.want)
+		}
+	}
+}

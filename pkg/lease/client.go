@@ -579,6 +579,22 @@ func (c *Client) whyReverted(ctx context.Context, from, to common.Address, data 
 	return fmt.Errorf("%w: transaction %s (gas used %d of %d)", ErrReverted, tx.Hash().Hex(), r.GasUsed, tx.Gas())
 }
 
+// LeadAllowance is how far (seconds) the chain's clock may run ahead of
+// this machine's before expiries set by this clock move with it: clocks
+// skew, and blocks are stamped a little ahead.
+const LeadAllowance = 30
+
+// ChainLead is how far the chain's clock runs ahead of now, in seconds,
+// judged by next, the next block's earliest stamp (NextBlockTime): 0
+// within LeadAllowance.
+func ChainLead(next uint64, now time.Time) uint64 {
+	wall := uint64(max(now.Unix(), 0)) + 1 // the next block's earliest by this clock
+	if next <= wall+LeadAllowance {
+		return 0
+	}
+	return next - wall
+}
+
 // NextBlockTime is the earliest timestamp the next block, the one a
 // transaction sent now lands in, may carry on a chain that follows the wall
 // clock: the latest block's plus a second, or this machine's clock if that

@@ -529,10 +529,10 @@ func (b *bidState) holdUntil() time.Time {
 // runs ahead of its own.
 const chainLeadEvery = 30 * time.Second
 
-// chainLead is how far the chain's clock runs ahead of this machine's (0
-// when it does not), in seconds: the next block's earliest stamp less the
-// wall clock's next second. It is read at most every chainLeadEvery; when
-// the chain cannot be asked, the last reading stands.
+// chainLead is how far the chain's clock runs ahead of this machine's, in
+// seconds (lease.ChainLead: 0 within an allowance for skew). It is read at
+// most every chainLeadEvery; when the chain cannot be asked, the last
+// reading stands.
 func (d *Daemon) chainLead(ctx context.Context) uint64 {
 	d.leadMu.Lock()
 	defer d.leadMu.Unlock()
@@ -545,10 +545,7 @@ func (d *Daemon) chainLead(ctx context.Context) uint64 {
 		d.log.Debug("chain time unknown; bids keep the last reading of the chain's lead", "lead", d.lead, "err", err)
 		return d.lead
 	}
-	d.lead, d.leadAt = 0, now
-	if wall := uint64(max(now.Unix(), 0)) + 1; next > wall {
-		d.lead = next - wall
-	}
+	d.lead, d.leadAt = lease.ChainLead(next, now), now
 	return d.lead
 }
 

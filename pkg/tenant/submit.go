@@ -415,8 +415,9 @@ func (c *Client) waitStarted(ctx context.Context, l *Lease, within time.Duration
 
 // followChain moves the order's expiry, which the escrow judges by block
 // timestamps when the lease opens, later by as much as the chain's clock
-// runs ahead of this machine's (its next block stamped after now), so
-// that a chain whose time jumped ahead does not find the order expired.
+// runs ahead of this machine's (lease.ChainLead: past an allowance for
+// skew), so that a chain whose time jumped ahead does not find the order
+// expired.
 // The bid deadline stays on this machine's clock: providers and the
 // auction judge it by theirs. A lead the order's lease window cannot hold
 // is an error.
@@ -425,11 +426,10 @@ func (c *Client) followChain(ctx context.Context, o *auction.Order, now time.Tim
 	if err != nil {
 		return fmt.Errorf("chain time: %w", err)
 	}
-	wall := uint64(max(now.Unix(), 0)) + 1 // the next block's earliest by this clock
-	if next <= wall {
+	lead := lease.ChainLead(next, now)
+	if lead == 0 {
 		return nil
 	}
-	lead := next - wall
 	if o.Expiry+lead-o.BidDeadline > auction.MaxLeaseWindow {
 		return fmt.Errorf("the chain's clock runs %s ahead of this machine's, and an order must open its lease within %s of its bid deadline by the chain's clock: check this machine's clock, or use a shorter --lease-window",
 			time.Duration(lead)*time.Second, time.Duration(auction.MaxLeaseWindow)*time.Second)
