@@ -109,14 +109,7 @@ func TestVerify(t *testing.T) {
 		{"no file", []string{"verify"}, 2, "accepts 1 arg"},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := cli.Main(newRoot, c.args, &stdout, &stderr)
-			out := stdout.String() + stderr.String()
-			if code != c.code || !strings.Contains(out, c.want) {
-				t.Fatalf("exit %d, output:\n%s\nwant exit %d and %q", code, out, c.code, c.want)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { wantExit(t, c.args, c.code, c.want) })
 	}
 	t.Run("settings from the environment", func(t *testing.T) {
 		t.Setenv("TENDER_CHAIN_ID", "31337")
@@ -208,13 +201,17 @@ func TestVerifyMessages(t *testing.T) {
 		{"bid with a mistyped provider", append([]string{"verify", write("bid.json", bytes.Replace(bidData, []byte(lower), mistyped, 1))}, market...), 1, "provider: "},
 	}
 	for _, c := range cases {
-		t.Run(c.name, func(t *testing.T) {
-			var stdout, stderr bytes.Buffer
-			code := cli.Main(newRoot, c.args, &stdout, &stderr)
-			out := stdout.String() + stderr.String()
-			if code != c.code || !strings.Contains(out, c.want) {
-				t.Fatalf("exit %d, output:\n%s\nwant exit %d and %q", code, out, c.code, c.want)
-			}
-		})
+		t.Run(c.name, func(t *testing.T) { wantExit(t, c.args, c.code, c.want) })
+	}
+}
+
+// wantExit runs tenant with args and wants exit status code with want in
+// its output.
+func wantExit(t *testing.T, args []string, code int, want string) {
+	t.Helper()
+	got, stdout, stderr := run(args...)
+	out := stdout + stderr
+	if got != code || !strings.Contains(out, want) {
+		t.Fatalf("exit %d, output:\n%s\nwant exit %d and %q", got, out, code, want)
 	}
 }

@@ -115,14 +115,7 @@ func TestLogsStreamWhileRunningAndCancelStops(t *testing.T) {
 	ex := newExecutor(t, cli, Config{StopGrace: 5 * time.Second})
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
-	run, err := ex.Start(ctx, Job{
-		LeaseID: leaseID(t, cli),
-		Image:   trainImage,
-		Command: []string{"-epochs", "100000", "-epoch-delay", "100ms", "-out", "/output"},
-	})
-	if err != nil {
-		t.Fatalf("Start() error = %v", err)
-	}
+	run := startTraining(t, ctx, ex, cli)
 
 	logs := newLines()
 	logsDone := make(chan result[struct{}], 1)

@@ -310,3 +310,18 @@ func await[T any](t *testing.T, ch <-chan result[T], timeout time.Duration, what
 }
 
 func discardLogger() *slog.Logger { return slog.New(slog.DiscardHandler) }
+
+// startTraining starts the training image on a long run (100,000 epochs,
+// one every 100 ms) under a new lease, for tests that need a job running.
+func startTraining(t *testing.T, ctx context.Context, ex *Executor, cli *client.Client) Run {
+	t.Helper()
+	run, err := ex.Start(ctx, Job{
+		LeaseID: leaseID(t, cli),
+		Image:   trainImage,
+		Command: []string{"-epochs", "100000", "-epoch-delay", "100ms", "-out", "/output"},
+	})
+	if err != nil {
+		t.Fatalf("Start() error = %v", err)
+	}
+	return run
+}
