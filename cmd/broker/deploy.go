@@ -3,7 +3,6 @@ package main
 import (
 	"fmt"
 	"os"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -11,22 +10,19 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/tender-market/tender/internal/cli"
-	"github.com/tender-market/tender/pkg/account"
 	"github.com/tender-market/tender/pkg/connect"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/lease"
 )
 
 type deployConfig struct {
-	rpcURL, wsURL   string
-	token           string
-	keyFile         string
-	keyPasswordFile string
-	devAccount      int
-	startWindow     time.Duration
-	confirmations   uint64
-	out             string
-	devNetwork      bool
+	rpcURL, wsURL string
+	token         string
+	key           connect.Settings // whose key deploys
+	startWindow   time.Duration
+	confirmations uint64
+	out           string
+	devNetwork    bool
 }
 
 func newDeployCommand(env *cli.Env) *cobra.Command {
@@ -60,9 +56,7 @@ to choose the token, start window and confirmations.`,
 	f.StringVar(&cfg.rpcURL, "rpc-url", "", "JSON-RPC endpoint of the chain (http, ws or ipc); required")
 	f.StringVar(&cfg.wsURL, "ws-url", "", "the same endpoint over WebSocket, written to the deployment file for commands that subscribe")
 	f.StringVar(&cfg.token, "token", "", "address of the ERC-20 token leases are paid in (0x...); required")
-	f.StringVar(&cfg.keyFile, "key-file", "", "the deploying account's key: a go-ethereum keystore file or a file holding the key as hex (or set "+connect.KeyEnv+")")
-	f.StringVar(&cfg.keyPasswordFile, "key-password-file", "", "file holding the keystore's password")
-	f.IntVar(&cfg.devAccount, "dev-account", -1, "deploy from dev account N, whose key is public (with --dev-network only)")
+	cli.AddKeyFlags(f, &cfg.key)
 	f.DurationVar(&cfg.startWindow, "start-window", 10*time.Minute, "how long a provider has to start a lease once it opens, after which the tenant may take its deposit back")
 	f.Uint64Var(&cfg.confirmations, "confirmations", 2, "blocks to wait on top of the deployment before checking and writing it")
 	f.StringVar(&cfg.out, "out", "deployment.json", "deployment file to write")
@@ -77,30 +71,12 @@ func deploy(cmd *cobra.Command, env *cli.Env, cfg deployConfig) error {
 		return fmt.Errorf("--rpc-url is not set (env %s)", cli.EnvName("rpc-url"))
 	case !common.IsHexAddress(cfg.token):
 		return fmt.Errorf("--token %q is not an address: want 0x and 40 hex digits", cfg.token)
-	case cfg.devAccount >= 0 && !cfg.devNetwork:
-		return fmt.Errorf("--dev-account %d: dev account keys are public; only with --dev-network", cfg.devAccount)
+	case cfg.key.DevAccount >= 0 && !cfg.devNetwork:
+		return fmt.Errorf("--dev-account %d: dev account keys are public; only with --dev-network", cfg.key.DevAccount)
 	}
-	var src account.Source
-	switch {
-	case cfg.devAccount >= 0:
-	case cfg.keyFile != "" || os.Getenv(connect.KeyEnv) != "":
-		src = account.Source{Hex: os.Getenv(connect.KeyEnv), File: cfg.keyFile}
-		if cfg.keyPasswordFile != "" {
-			pw, err := os.ReadFile(cfg.keyPasswordFile)
-			if err != nil {
-				return fmt.Errorf("--key-password-file: %w", err)
-			}
-			src.Password = strings.TrimRight(string(pw), "\r\n")
-		}
-	default:
-		return fmt.Errorf("no key: give --key-file (a keystore or a hex key file) or set %s", connect.KeyEnv)
-	}
-	key := deployment.DevKey(max(cfg.devAccount, 0))
-	if cfg.devAccount < 0 {
-		var err error
-		if key, err = account.Load(src); err != nil {
-			return err
-		}
+	key, err := cfg.key.Key(os.Getenv)
+	if err != nil {
+		return err
 	}
 
 	ec, err := lease.DialRPC(ctx, cfg.rpcURL)

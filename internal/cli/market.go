@@ -46,9 +46,7 @@ func AddChainFlags(fs *pflag.FlagSet, s *connect.Settings) {
 	fs.StringVar(&s.Escrow, "escrow", "", "address of the market's escrow contract (0x...)")
 	fs.Uint64Var(&s.ChainID, "chain-id", 0, "expected chain ID; the command refuses a chain with another (0: take the chain's)")
 	AddTokenDecimalsFlag(fs, s)
-	fs.StringVar(&s.KeyFile, "key-file", "", "the account's key: a go-ethereum keystore file or a file holding the key as hex (or set "+connect.KeyEnv+" to the hex key)")
-	fs.StringVar(&s.KeyPasswordFile, "key-password-file", "", "file holding the keystore's password")
-	fs.IntVar(&s.DevAccount, "dev-account", -1, "use dev chain account N's public test key (local markets only)")
+	AddKeyFlags(fs, s)
 	fs.DurationVar(&s.PollInterval, "poll-interval", 2*time.Second, "how often to poll the chain for escrow events")
 }
 
@@ -112,3 +110,12 @@ func (f decimalsFlag) Set(v string) error {
 }
 
 func (decimalsFlag) Type() string { return "uint8" }
+
+// AddKeyFlags registers the flags that say whose key signs: a key file
+// (with its password file) or a dev account (the hex key may also come
+// from the environment, connect.KeyEnv).
+func AddKeyFlags(fs *pflag.FlagSet, s *connect.Settings) {
+	fs.StringVar(&s.KeyFile, "key-file", "", "the account's key: a go-ethereum keystore file or a file holding the key as hex (or set "+connect.KeyEnv+" to the hex key)")
+	fs.StringVar(&s.KeyPasswordFile, "key-password-file", "", "file holding the keystore's password")
+	fs.IntVar(&s.DevAccount, "dev-account", -1, "use dev chain account N's public test key (local markets only)")
+}

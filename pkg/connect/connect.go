@@ -256,6 +256,16 @@ func (s *Settings) chain() (chainTarget, error) {
 	return t, nil
 }
 
+// Key loads the account's key as the settings say (--dev-account,
+// --key-file with --key-password-file, or KeyEnv), with no chain: for a
+// command that has none yet. Dev account n is deployment.DevKey(n).
+func (s *Settings) Key(getenv func(string) string) (*ecdsa.PrivateKey, error) {
+	if !s.KeyGiven(getenv) {
+		return nil, errors.New("no key: give --key-file (a keystore or a hex key file) or set " + KeyEnv)
+	}
+	return s.key(getenv, deployment.Deployment{})
+}
+
 func (s *Settings) key(getenv func(string) string, dep deployment.Deployment) (*ecdsa.PrivateKey, error) {
 	if s.DevAccount >= 0 {
 		if s.KeyFile != "" || getenv(KeyEnv) != "" {
