@@ -168,9 +168,10 @@ type Daemon struct {
 
 	// lead is the chain's clock's lead over ours as last read (chainLead),
 	// at leadAt.
-	leadMu sync.Mutex
-	lead   uint64
-	leadAt time.Time
+	leadMu      sync.Mutex
+	lead        uint64
+	leadAt      time.Time
+	leadReading bool // a bid is reading it
 
 	mu     sync.Mutex
 	bids   map[common.Hash]*bidState // by bid hash, the lease ID to be
@@ -526,21 +527,34 @@ func (b *bidState) holdUntil() time.Time {
 }
 
 // chainLeadEvery is how often the provider reads how far the chain's clock
-// runs ahead of its own.
-const chainLeadEvery = 30 * time.Second
+// runs ahead of its own; chainLeadTimeout bounds one reading.
+const (
+	chainLeadEvery   = 30 * time.Second
+	chainLeadTimeout = 2 * time.Second
+)
 
 // chainLead is how far the chain's clock runs ahead of this machine's, in
 // seconds (lease.ChainLead: 0 within an allowance for skew). It is read at
 // most every chainLeadEvery; when the chain cannot be asked, the last
 // reading stands.
 func (d *Daemon) chainLead(ctx context.Context) uint64 {
+	now := d.cfg.Now()
+	d.leadMu.Lock()
+	if d.leadReading || !d.leadAt.IsZero() && now.Sub(d.leadAt) < chainLeadEvery {
+		// Fresh, or being read by another bid: no bid waits on the chain
+		// for it but the one that reads it, and that one not for long.
+		lead := d.lead
+		d.leadMu.Unlock()
+		return lead
+	}
+	d.leadReading = true
+	d.leadMu.Unlock()
+	ctx, cancel := context.WithTimeout(ctx, chainLeadTimeout)
+	next, err := d.cfg.Escrow.NextBlockTime(ctx)
+	cancel()
 	d.leadMu.Lock()
 	defer d.leadMu.Unlock()
-	now := d.cfg.Now()
-	if !d.leadAt.IsZero() && now.Sub(d.leadAt) < chainLeadEvery {
-		return d.lead
-	}
-	next, err := d.cfg.Escrow.NextBlockTime(ctx)
+	d.leadReading = false
 	if err != nil {
 		d.log.Debug("chain time unknown; bids keep the last reading of the chain's lead", "lead", d.lead, "err", err)
 		return d.lead
