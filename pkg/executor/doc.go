@@ -3,8 +3,8 @@
 //
 // A job ([Job]) names a local image, its command, environment, an input
 // directory (mounted read-only at /input), the leased GPUs and its limits.
-// The container is hardened by default: no network unless the job allows it,
-// every capability dropped, no-new-privileges, a read-only root file system
+// The container is hardened by default: no network unless the job allows it
+// or exposes ports, every capability dropped, no-new-privileges, a read-only root file system
 // with a writable /output and a tmpfs /tmp, a non-root user (65534:65534),
 // and limits on memory (no swap), CPU and processes. Leased GPUs are attached
 // by UUID through a device request, and only those; GPUs of a simulated
@@ -19,6 +19,17 @@
 // host, its LAN, private, shared or link-local ranges (cloud metadata at
 // 169.254.169.254), nor other jobs. Where the firewall cannot be installed
 // (not root, no nftables), a networked job is refused.
+//
+// A job may run services: TCP ports of its container (Job.Expose) that the
+// provider connects to, to carry a tenant's connections to the job. Such a
+// job gets the lease's network even when it does not allow network: then
+// an internal one (Docker's Internal: nothing is forwarded from it), with
+// the same bridge name and firewall (which keeps it off the host), so that
+// the job reaches nothing, not the host, other jobs or the outside, while
+// the host can open connections to it.
+// [Executor.ServiceAddr] gives the address the provider dials for a port;
+// no port is published on the host. The ports are in a container label
+// (tender.expose), so a restarted provider gets them back from Attach.
 //
 // Use:
 //

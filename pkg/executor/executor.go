@@ -12,6 +12,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -189,8 +190,11 @@ type Run struct {
 	// means Config.OutputLimit.
 	OutputLimit int64
 	// Network is the Docker network of the lease, for a job that allows
-	// network; empty for one that has none.
+	// network or exposes ports; empty for one that has none.
 	Network string
+	// Expose are the TCP ports the job exposes to the provider (see
+	// ServiceAddr).
+	Expose []uint16
 }
 
 // Created reports whether the run's container was created and never
@@ -259,21 +263,22 @@ func (e *Executor) Start(ctx context.Context, job Job) (Run, error) {
 // leaves it created, not running: Launch starts it. A provider creates
 // before billing starts and launches once it has, so neither side gets
 // time from the other. A lease that already has a container is refused
-// with ErrLeaseHasContainer. A job that allows network gets its network
-// here, once the firewall is in place (see PrepareNetwork); where the
-// firewall cannot be installed, the job is refused.
+// with ErrLeaseHasContainer. A job that allows network or exposes ports
+// gets its network here (internal for one that only exposes ports), once
+// the firewall is in place (see PrepareNetwork); where the firewall cannot
+// be installed, the job is refused.
 func (e *Executor) Create(ctx context.Context, job Job) (Run, error) {
 	job = job.withDefaults(e.cfg)
 	if err := job.validate(); err != nil {
 		return Run{}, err
 	}
 	var network string
-	if job.AllowNetwork {
+	if job.networked() {
 		if err := e.PrepareNetwork(ctx); err != nil {
 			return Run{}, fmt.Errorf("start lease %s: %w", job.LeaseID, err)
 		}
 		var err error
-		if network, err = e.createNetwork(ctx, job.LeaseID); err != nil {
+		if network, err = e.createNetwork(ctx, job.LeaseID, !job.AllowNetwork); err != nil {
 			return Run{}, err
 		}
 	}
@@ -331,6 +336,7 @@ func (e *Executor) createContainer(ctx context.Context, job Job) (Run, error) {
 		MaxDuration:   job.MaxDuration,
 		OutputDir:     outputDir,
 		OutputLimit:   job.OutputLimit,
+		Expose:        slices.Clone(job.Expose),
 	}, nil
 }
 
@@ -382,7 +388,7 @@ func (e *Executor) removeCreated(ctx context.Context, id string) {
 // networkGone reports whether a networked job's network is missing, which
 // the engine reports as "not found" as it does a missing image.
 func (e *Executor) networkGone(ctx context.Context, job Job) bool {
-	if !job.AllowNetwork {
+	if !job.networked() {
 		return false
 	}
 	_, err := e.engine.NetworkInspect(ctx, networkName(job.LeaseID), client.NetworkInspectOptions{})

@@ -57,9 +57,23 @@ type Job struct {
 	// its container and removed with it, from which only public addresses
 	// are reachable: not the host, not its LAN, not private, shared or
 	// link-local ranges (cloud metadata), not other jobs (see package
-	// firewall). Otherwise the job has no network at all.
+	// firewall). Without it, a job that exposes ports (Expose) gets such a
+	// network made internal, from which it reaches nothing at all, and any
+	// other job has no network.
 	AllowNetwork bool
+	// Expose are TCP ports of the container that the provider may connect
+	// to, to carry a tenant's connections to a service the job runs (see
+	// [Executor.ServiceAddr]): at most 16, each 1-65535, no duplicates. A
+	// job that exposes ports gets the lease's network even without
+	// AllowNetwork: then an internal one, from which the job reaches
+	// nothing (not the host, not other jobs, not the outside) while the host
+	// can connect to it.
+	Expose []uint16
 }
+
+// networked reports whether the job gets a network of its own: it allows
+// network, or it exposes ports.
+func (j Job) networked() bool { return j.AllowNetwork || len(j.Expose) > 0 }
 
 // Container labels. A new executor finds its jobs by them after a restart.
 const (
@@ -70,6 +84,7 @@ const (
 	labelOutputDir   = "tender.output-dir"
 	labelOutputLimit = "tender.output-limit"
 	labelNetwork     = "tender.network"
+	labelExpose      = "tender.expose"
 
 	containerPrefix = "tender-lease-"
 	inputPath       = "/input"
@@ -118,6 +133,9 @@ func (j Job) validate() error {
 	}
 	if j.CPUMillicores < 0 || j.PidsLimit < 0 || j.MaxDuration < 0 || j.OutputLimit < 0 {
 		errs = append(errs, errors.New("CPU, pids, duration and output limits must not be negative"))
+	}
+	if err := checkPorts(j.Expose); err != nil {
+		errs = append(errs, fmt.Errorf("exposed ports: %w", err))
 	}
 	if j.MemoryBytes < minMemoryBytes {
 		errs = append(errs, fmt.Errorf("memory limit %d bytes is below the engine's minimum of 6 MiB", j.MemoryBytes))
@@ -197,9 +215,12 @@ func createOptions(job Job, cfg Config, outputDir string) client.ContainerCreate
 	}
 
 	network := container.NetworkMode("none")
-	if job.AllowNetwork {
+	if job.networked() {
 		network = container.NetworkMode(networkName(job.LeaseID))
 		labels[labelNetwork] = string(network)
+	}
+	if len(job.Expose) > 0 {
+		labels[labelExpose] = formatPorts(job.Expose)
 	}
 
 	resources := container.Resources{

@@ -3,6 +3,7 @@ package executor
 import (
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -35,6 +36,7 @@ func TestCreateOptions(t *testing.T) {
 		wantCmd     []string
 		wantMounts  int
 		wantSimEnv  string
+		wantExpose  string // the label
 	}{
 		{
 			name:        "real GPUs are attached by UUID only",
@@ -71,6 +73,15 @@ func TestCreateOptions(t *testing.T) {
 			wantCmd:     []string{"-epochs", "3"},
 			wantMounts:  2,
 			wantSimEnv:  "true",
+		},
+		{
+			name:        "ports exposed without network allowed",
+			job:         func(j Job) Job { j.Expose = []uint16{8000, 8080}; return j },
+			wantDevices: []container.DeviceRequest{{Capabilities: [][]string{{"gpu"}}, DeviceIDs: gpus}},
+			wantNetwork: "tender-lease-0xabc",
+			wantMounts:  1,
+			wantSimEnv:  "false",
+			wantExpose:  "8000,8080",
 		},
 	}
 	for _, tt := range tests {
@@ -121,7 +132,9 @@ func TestCreateOptions(t *testing.T) {
 				{"lease label", o.Config.Labels[labelLease], "0xabc"},
 				{"output label", o.Config.Labels[labelOutputDir], "/var/lib/tender/output-1"},
 				{"max-duration label", o.Config.Labels[labelMaxDuration], "1h0m0s"},
-				{"network label", o.Config.Labels[labelNetwork], map[bool]string{true: "tender-lease-0xabc"}[job.AllowNetwork]},
+				{"network label", o.Config.Labels[labelNetwork], map[bool]string{true: "tender-lease-0xabc"}[job.networked()]},
+				{"expose label", o.Config.Labels[labelExpose], tt.wantExpose},
+				{"published ports", len(hc.PortBindings) + len(o.Config.ExposedPorts), 0},
 				{"output-limit label", o.Config.Labels[labelOutputLimit], "1073741824"},
 				{"env", o.Config.Env, []string{"A=1", "B=2", "TENDER_LEASE_ID=0xabc",
 					"TENDER_GPU_UUIDS=" + strings.Join(job.GPUUUIDs, ","), "TENDER_GPUS_SIMULATED=" + tt.wantSimEnv}},
@@ -191,6 +204,11 @@ func TestJobValidate(t *testing.T) {
 		{"negative CPU", func(j *Job) { j.CPUMillicores = -1 }, "must not be negative"},
 		{"negative output limit", func(j *Job) { j.OutputLimit = -1 }, "must not be negative"},
 		{"tiny memory", func(j *Job) { j.MemoryBytes = 1 << 20 }, "below the engine's minimum"},
+		{"exposed ports", func(j *Job) { j.Expose = []uint16{1, 8000, 65535} }, ""},
+		{"16 exposed ports", func(j *Job) { j.Expose = ports(16) }, ""},
+		{"exposed port 0", func(j *Job) { j.Expose = []uint16{8000, 0} }, "port 0, want 1-65535"},
+		{"17 exposed ports", func(j *Job) { j.Expose = ports(17) }, "17 ports, want at most 16"},
+		{"exposed port twice", func(j *Job) { j.Expose = []uint16{8000, 8080, 8000} }, "port 8000 given twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -207,6 +225,44 @@ func TestJobValidate(t *testing.T) {
 				t.Errorf("validate() = %v, want an error containing %q", err, tt.wantErr)
 			}
 		})
+	}
+}
+
+// ports is n distinct ports from 8000 up.
+func ports(n int) []uint16 {
+	p := make([]uint16, n)
+	for i := range p {
+		p[i] = 8000 + uint16(i)
+	}
+	return p
+}
+
+// TestExposeLabel: exposed ports go into a label and come back from it,
+// and a label that is not exactly what the executor writes exposes
+// nothing.
+func TestExposeLabel(t *testing.T) {
+	for _, want := range [][]uint16{nil, {8000}, {1, 65535, 22}, ports(16)} {
+		label := formatPorts(want)
+		got, err := parsePorts(label)
+		if err != nil || !slices.Equal(got, want) {
+			t.Errorf("parsePorts(formatPorts(%v) = %q) = %v, %v; want them back", want, label, got, err)
+		}
+	}
+	for _, label := range []string{
+		",", "8000,", ",8000", "8000,,8080", "0", "65536", "-1", "+80", "080", " 80", "80 ", "0x50", "8000;8080",
+		"8000,8000", formatPorts(ports(17)),
+	} {
+		if got, err := parsePorts(label); err == nil {
+			t.Errorf("parsePorts(%q) = %v, want an error", label, got)
+		}
+		run := runFromLabels(map[string]string{labelLease: "0xabc", labelNetwork: "tender-lease-0xabc", labelExpose: label})
+		if run.Expose != nil {
+			t.Errorf("a run labelled %s=%q exposes %v, want none", labelExpose, label, run.Expose)
+		}
+	}
+	run := runFromLabels(map[string]string{labelLease: "0xabc", labelNetwork: "tender-lease-0xabc", labelExpose: "8000,8080"})
+	if !slices.Equal(run.Expose, []uint16{8000, 8080}) || run.Network != "tender-lease-0xabc" {
+		t.Errorf("runFromLabels() = exposes %v on %q, want [8000 8080] on tender-lease-0xabc", run.Expose, run.Network)
 	}
 }
 

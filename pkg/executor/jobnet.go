@@ -14,11 +14,15 @@ import (
 	"github.com/tender-market/tender/pkg/executor/firewall"
 )
 
-// A job that allows network gets a Docker bridge network of its own,
-// created with its container and removed with it. Its bridge is named
-// firewall.BridgePrefix plus a hash of the lease ID, so the firewall's
-// rules (package firewall) fence it in: outbound traffic to public
-// addresses only.
+// A networked job (one that allows network or exposes ports) gets a
+// Docker bridge network of its own, created with its container and removed
+// with it. Its bridge is named firewall.BridgePrefix plus a hash of the
+// lease ID, so the firewall's rules (package firewall) fence it in:
+// outbound traffic to public addresses only, and none at all from a job
+// that only exposes ports, whose network is internal: Docker forwards
+// nothing from it, and the firewall keeps it off the host, which Docker's
+// Internal does not (the host's addresses are not forwarded to, and Docker
+// 20.10 still gives such a job a default route through the host).
 
 // networkName is the network of a lease's job.
 func networkName(leaseID string) string { return containerPrefix + leaseID }
@@ -32,8 +36,9 @@ func bridgeName(leaseID string) string {
 // PrepareNetwork installs the firewall that fences networked jobs in (see
 // package firewall) in the Docker Engine's network namespace
 // (Config.EngineNetNS). Create and Attach do it themselves before a
-// networked job is created or followed; a provider that offers network
-// access calls it at start, to learn at once that it cannot.
+// networked job (one that allows network or exposes ports) is created or
+// followed; a provider that offers network access or services calls it at
+// start, to learn at once that it cannot.
 func (e *Executor) PrepareNetwork(context.Context) error {
 	e.netMu.Lock()
 	defer e.netMu.Unlock()
@@ -44,10 +49,11 @@ func (e *Executor) PrepareNetwork(context.Context) error {
 	return nil
 }
 
-// createNetwork makes the lease's network, or takes the one a Create that
-// did not finish left. (Engines before API 1.44 allow two networks of one
-// name; the bridge name, one per lease, keeps a lease to one network.)
-func (e *Executor) createNetwork(ctx context.Context, leaseID string) (string, error) {
+// createNetwork makes the lease's network, internal (nothing forwarded
+// from it) or not, or takes the one a Create that did not finish left, if
+// it is alike. (Engines before API 1.44 allow two networks of one name;
+// the bridge name, one per lease, keeps a lease to one network.)
+func (e *Executor) createNetwork(ctx context.Context, leaseID string, internal bool) (string, error) {
 	name := networkName(leaseID)
 	res, err := e.engine.NetworkList(ctx, client.NetworkListOptions{
 		Filters: make(client.Filters).Add("label", labelLease+"="+leaseID),
@@ -65,13 +71,16 @@ func (e *Executor) createNetwork(ctx context.Context, leaseID string) (string, e
 			return "", fmt.Errorf("start lease %s: inspect its network: %w", leaseID, err)
 		case info.Network.Options[optBridgeName] != bridgeName(leaseID):
 			return "", fmt.Errorf("start lease %s: network %s exists with bridge %q, not %s: remove it", leaseID, name, info.Network.Options[optBridgeName], bridgeName(leaseID))
+		case info.Network.Internal != internal:
+			return "", fmt.Errorf("start lease %s: network %s exists with internal %t, want %t: remove it", leaseID, name, info.Network.Internal, internal)
 		case len(info.Network.Containers) > 0:
 			return "", fmt.Errorf("start lease %s: %w (on network %s): attach to it or remove it", leaseID, ErrLeaseHasContainer, name)
 		}
 		return name, nil
 	}
 	_, err = e.engine.NetworkCreate(ctx, name, client.NetworkCreateOptions{
-		Driver: "bridge",
+		Driver:   "bridge",
+		Internal: internal,
 		Options: map[string]string{
 			optBridgeName: bridgeName(leaseID),
 			optICC:        "false",

@@ -141,10 +141,27 @@ func TestAttackNetworkedJobReachesHost(t *testing.T) {
 // returns its address; it is canceled and removed when the test ends.
 func serveJob(ctx context.Context, t *testing.T, ex *Executor, e *isolatedEngine, port, greeting string) string {
 	t.Helper()
-	run, err := ex.Start(ctx, Job{
+	run := startListening(ctx, t, ex, Job{
 		LeaseID: leaseID(t, e.cli), Image: probeImage, AllowNetwork: true,
 		Command: []string{"serve", port, greeting},
 	})
+	info, err := e.cli.ContainerInspect(ctx, run.ContainerID, client.ContainerInspectOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ep := info.Container.NetworkSettings.Networks[run.Network]
+	if ep == nil || !ep.IPAddress.IsValid() {
+		t.Fatalf("the serving job has no address on %s: %+v", run.Network, info.Container.NetworkSettings.Networks)
+	}
+	return ep.IPAddress.String()
+}
+
+// startListening starts a job that prints "listening" once it serves (the
+// probe's serve and echo), and returns once it has; the job is removed
+// when the test ends.
+func startListening(ctx context.Context, t *testing.T, ex *Executor, job Job) Run {
+	t.Helper()
+	run, err := ex.Start(ctx, job)
 	if err != nil {
 		t.Fatalf("Start(serving job) error = %v", err)
 	}
@@ -160,15 +177,7 @@ func serveJob(ctx context.Context, t *testing.T, ex *Executor, e *isolatedEngine
 		}
 	})
 	out.waitLine(t, "listening", time.Minute)
-	info, err := e.cli.ContainerInspect(ctx, run.ContainerID, client.ContainerInspectOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	ep := info.Container.NetworkSettings.Networks[run.Network]
-	if ep == nil || !ep.IPAddress.IsValid() {
-		t.Fatalf("the serving job has no address on %s: %+v", run.Network, info.Container.NetworkSettings.Networks)
-	}
-	return ep.IPAddress.String()
+	return run
 }
 
 // dialIn connects to addr from inside ns and returns the first line it
@@ -284,7 +293,7 @@ func TestNetworkedJobLifecycle(t *testing.T) {
 			}
 		}
 		// A Create that stopped after making the network.
-		if _, err := first.createNetwork(ctx, leftLease); err != nil {
+		if _, err := first.createNetwork(ctx, leftLease, false); err != nil {
 			t.Fatal(err)
 		}
 		// Someone removed the firewall while the provider was down.

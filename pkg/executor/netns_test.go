@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -266,8 +267,9 @@ func inNamespace(t *testing.T, ns netns.NsHandle, f func()) {
 }
 
 // listen opens a TCP listener at addr inside the namespace ns, answering
-// every connection with greeting; it is closed when the test ends.
-func listen(t *testing.T, ns netns.NsHandle, addr, greeting string) {
+// every connection with greeting; it is closed when the test ends. It
+// returns the number of connections accepted so far.
+func listen(t *testing.T, ns netns.NsHandle, addr, greeting string) *atomic.Int64 {
 	t.Helper()
 	var l net.Listener
 	inNamespace(t, ns, func() {
@@ -280,6 +282,7 @@ func listen(t *testing.T, ns netns.NsHandle, addr, greeting string) {
 	if l == nil {
 		t.FailNow()
 	}
+	var accepted atomic.Int64
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
@@ -288,6 +291,7 @@ func listen(t *testing.T, ns netns.NsHandle, addr, greeting string) {
 			if err != nil {
 				return
 			}
+			accepted.Add(1)
 			fmt.Fprintf(c, "%s\n", greeting)
 			c.Close()
 		}
@@ -296,6 +300,7 @@ func listen(t *testing.T, ns netns.NsHandle, addr, greeting string) {
 		l.Close()
 		<-done
 	})
+	return &accepted
 }
 
 // linkAddr is the first IPv4 address of the link name in ns.

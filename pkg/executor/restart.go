@@ -37,7 +37,8 @@ func (e *Executor) List(ctx context.Context) ([]Run, error) {
 }
 
 // Attach finds the container of leaseID, for a provider that restarted while
-// the job ran. Follow it with Finish (or Wait, Logs, Collect and Remove).
+// the job ran, with the ports it exposes (Run.Expose). Follow it with
+// Finish (or Wait, Logs, Collect and Remove).
 func (e *Executor) Attach(ctx context.Context, leaseID string) (Run, error) {
 	info, err := e.engine.ContainerInspect(ctx, containerName(leaseID), client.ContainerInspectOptions{})
 	if cerrdefs.IsNotFound(err) {
@@ -56,6 +57,10 @@ func (e *Executor) Attach(ctx context.Context, leaseID string) (Run, error) {
 	if c.State != nil {
 		run.State = string(c.State.Status)
 		run.StartedAt = parseTime(c.State.StartedAt)
+	}
+	if _, err := parsePorts(c.Config.Labels[labelExpose]); err != nil {
+		e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "container label of exposed ports is malformed; the job exposes none",
+			slog.String("lease", leaseID), slog.String("label", labelExpose+"="+c.Config.Labels[labelExpose]), slog.Any("err", err))
 	}
 	if run.Network != "" {
 		// The firewall goes with the job; it may have gone since.
@@ -86,6 +91,11 @@ func runFromLabels(labels map[string]string) Run {
 	// Only the lease's own network: a label must not steer a removal.
 	if n := labels[labelNetwork]; n != "" && n == networkName(run.LeaseID) {
 		run.Network = n
+	}
+	// A malformed label exposes nothing (Attach warns of it, and
+	// ServiceAddr, which reads the label itself, refuses it).
+	if ports, err := parsePorts(labels[labelExpose]); err == nil {
+		run.Expose = ports
 	}
 	return run
 }

@@ -1,10 +1,11 @@
 // Package firewall keeps networked jobs off the provider's host and LAN.
 //
-// A job that may use the network gets a Docker bridge network of its own,
-// whose bridge is named with [BridgePrefix] ("tnd-"). [Install] puts one
-// nftables table, inet "tender", into the network namespace of the Docker
-// Engine; it matches packets by the bridge they come in on, so it covers
-// every job's network, present and future:
+// A job that may use the network, or that exposes ports to its provider,
+// gets a Docker bridge network of its own, whose bridge is named with
+// [BridgePrefix] ("tnd-"). [Install] puts one nftables table, inet
+// "tender", into the network namespace of the Docker Engine; it matches
+// packets by the bridge they come in on, so it covers every job's network,
+// present and future:
 //
 //   - forward, priority -1 (before Docker's own filter): from a tnd-*
 //     bridge, drop all IPv6, everything to another tnd-* bridge, and every
@@ -17,13 +18,15 @@
 //     out of reach at every address it has (the bridge's gateway, docker0,
 //     its LAN and public addresses).
 //
-// What is left to a job is outbound traffic to public addresses. In
-// nftables a packet that any base chain drops is dropped, whatever other
-// tables (Docker's iptables rules included) accept, so Docker cannot undo
-// these rules. Docker's embedded DNS server answers inside the job's own
-// network namespace and needs no exception; it forwards queries from
-// there, so the host's resolvers are reachable only when they are on public
-// addresses.
+// What is left to a job is outbound traffic to public addresses, and
+// nothing for one whose network Docker made internal (a job that only
+// exposes ports); the host may still open connections to any job, as its
+// provider does to reach the ports it exposes. In nftables a packet that
+// any base chain drops is dropped, whatever other tables (Docker's
+// iptables rules included) accept, so Docker cannot undo these rules.
+// Docker's embedded DNS server answers inside the job's own network
+// namespace and needs no exception; it forwards queries from there, so the
+// host's resolvers are reachable only when they are on public addresses.
 //
 // Installing replaces the table in one transaction: it is safe to call at
 // every start and before every networked job. The table holds no state, and

@@ -17,6 +17,9 @@
 //	probe serve PORT GREETING
 //	                         listen on TCP PORT (all addresses), print "listening", answer each
 //	                         connection with GREETING and a newline, until SIGTERM
+//	probe echo PORT          listen on TCP PORT (all addresses), print "listening", and send back
+//	                         everything each connection sends; when the peer closes its write
+//	                         side, close ours once all is sent, then the connection; until SIGTERM
 package main
 
 import (
@@ -39,7 +42,7 @@ import (
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: probe check|forkbomb|oom MIB|ticker INTERVAL N|fill KIB HOLD [PATH]|exit CODE|connect TIMEOUT ADDR:PORT...|serve PORT GREETING")
+		fmt.Fprintln(os.Stderr, "usage: probe check|forkbomb|oom MIB|ticker INTERVAL N|fill KIB HOLD [PATH]|exit CODE|connect TIMEOUT ADDR:PORT...|serve PORT GREETING|echo PORT")
 		os.Exit(2)
 	}
 	var err error
@@ -58,6 +61,8 @@ func main() {
 		err = connect(os.Args[2:])
 	case "serve":
 		err = serve(os.Args[2:])
+	case "echo":
+		err = echo(os.Args[2:])
 	case "exit":
 		code, convErr := strconv.Atoi(arg(os.Args[2:], 0))
 		if convErr != nil {
@@ -344,6 +349,35 @@ func serve(args []string) error {
 		return fmt.Errorf("serve wants a port and a greeting, got %q", args)
 	}
 	greeting := args[1]
+	return listenUntilTerm(port, func(c net.Conn) {
+		fmt.Fprintf(c, "%s\n", greeting)
+		c.Close()
+	})
+}
+
+func echo(args []string) error {
+	port, err := strconv.Atoi(arg(args, 0))
+	if err != nil || port <= 0 || port > 65535 || len(args) != 1 {
+		return fmt.Errorf("echo wants a port, got %q", args)
+	}
+	return listenUntilTerm(port, func(c net.Conn) {
+		go func() {
+			defer c.Close()
+			// Copy returns at the peer's EOF, all of it written back.
+			if _, err := io.Copy(c, c); err != nil {
+				fmt.Fprintln(os.Stderr, "probe: echo:", err)
+				return
+			}
+			if err := c.(*net.TCPConn).CloseWrite(); err != nil {
+				fmt.Fprintln(os.Stderr, "probe: echo:", err)
+			}
+		}()
+	})
+}
+
+// listenUntilTerm listens on TCP port (all addresses), prints "listening"
+// and hands each connection to handle, until SIGTERM.
+func listenUntilTerm(port int, handle func(net.Conn)) error {
 	l, err := net.Listen("tcp", fmt.Sprintf(":%d", port))
 	if err != nil {
 		return err
@@ -360,8 +394,7 @@ func serve(args []string) error {
 		if err != nil {
 			return nil // closed on SIGTERM
 		}
-		fmt.Fprintf(c, "%s\n", greeting)
-		c.Close()
+		handle(c)
 	}
 }
 
