@@ -102,7 +102,7 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         "Order(address tenant,string auctioneer,uint256 maxPricePerHour,uint64 maxDuration,uint64 bidDeadline,uint64 expiry,uint64 nonce,Requirements requirements,Job job)"
         "Attribute(string key,string value)"
         "EnvVar(string name,string value)"
-        "Job(string image,string[] command,EnvVar[] env,bool network)"
+        "Job(string image,string[] command,EnvVar[] env,bool network,uint16[] expose)"
         "Requirements(uint32 gpuCount,string[] gpuModels,uint64 minVramMiB,uint32 minComputeCapability,uint32 minCudaVersion,uint64 cpuMillis,uint64 memoryMiB,uint64 diskMiB,Attribute[] placement,bool allowSimulated)"
     );
 

@@ -22,7 +22,7 @@ const (
 	orderType        = "Order(address tenant,string auctioneer,uint256 maxPricePerHour,uint64 maxDuration,uint64 bidDeadline,uint64 expiry,uint64 nonce,Requirements requirements,Job job)"
 	requirementsType = "Requirements(uint32 gpuCount,string[] gpuModels,uint64 minVramMiB,uint32 minComputeCapability,uint32 minCudaVersion,uint64 cpuMillis,uint64 memoryMiB,uint64 diskMiB,Attribute[] placement,bool allowSimulated)"
 	attributeType    = "Attribute(string key,string value)"
-	jobType          = "Job(string image,string[] command,EnvVar[] env,bool network)"
+	jobType          = "Job(string image,string[] command,EnvVar[] env,bool network,uint16[] expose)"
 	envVarType       = "EnvVar(string name,string value)"
 	bidType          = "Bid(bytes32 orderHash,address provider,string peerId,uint256 pricePerHour,Offer offer,uint64 expiry,uint64 nonce)"
 	offerType        = "Offer(GPU[] gpus,uint32 cudaVersion,uint64 cpuMillis,uint64 memoryMiB,uint64 diskMiB,Attribute[] attributes,bool simulated)"
@@ -133,6 +133,11 @@ func jobStructHash(j *Job) common.Hash {
 	}
 	e.hash(env.sum())
 	e.bool(j.Network)
+	var ports encoder
+	for _, port := range j.Expose {
+		ports.uint(uint64(port))
+	}
+	e.hash(ports.sum())
 	return e.sum()
 }
 

@@ -21,7 +21,7 @@ var publishedTypes = apitypes.Types{
 		{Name: "minCudaVersion", Type: "uint32"}, {Name: "cpuMillis", Type: "uint64"}, {Name: "memoryMiB", Type: "uint64"}, {Name: "diskMiB", Type: "uint64"},
 		{Name: "placement", Type: "Attribute[]"}, {Name: "allowSimulated", Type: "bool"}},
 	"Attribute": {{Name: "key", Type: "string"}, {Name: "value", Type: "string"}},
-	"Job":       {{Name: "image", Type: "string"}, {Name: "command", Type: "string[]"}, {Name: "env", Type: "EnvVar[]"}, {Name: "network", Type: "bool"}},
+	"Job":       {{Name: "image", Type: "string"}, {Name: "command", Type: "string[]"}, {Name: "env", Type: "EnvVar[]"}, {Name: "network", Type: "bool"}, {Name: "expose", Type: "uint16[]"}},
 	"EnvVar":    {{Name: "name", Type: "string"}, {Name: "value", Type: "string"}},
 	"Bid": {{Name: "orderHash", Type: "bytes32"}, {Name: "provider", Type: "address"}, {Name: "peerId", Type: "string"}, {Name: "pricePerHour", Type: "uint256"},
 		{Name: "offer", Type: "Offer"}, {Name: "expiry", Type: "uint64"}, {Name: "nonce", Type: "uint64"}},
@@ -60,6 +60,10 @@ func orderMsg(o *Order) apitypes.TypedDataMessage {
 	for _, e := range o.Job.Env {
 		env = append(env, map[string]any{"name": e.Name, "value": e.Value})
 	}
+	expose := []any{}
+	for _, p := range o.Job.Expose {
+		expose = append(expose, u(uint64(p)))
+	}
 	return apitypes.TypedDataMessage{
 		"tenant": o.Tenant.Hex(), "auctioneer": o.Auctioneer, "maxPricePerHour": o.MaxPricePerHour.String(),
 		"maxDuration": u(o.MaxDuration), "bidDeadline": u(o.BidDeadline), "expiry": u(o.Expiry), "nonce": u(o.Nonce),
@@ -69,7 +73,7 @@ func orderMsg(o *Order) apitypes.TypedDataMessage {
 			"cpuMillis": u(r.CPUMillis), "memoryMiB": u(r.MemoryMiB), "diskMiB": u(r.DiskMiB),
 			"placement": attrsMsg(r.Placement), "allowSimulated": r.AllowSimulated,
 		},
-		"job": map[string]any{"image": o.Job.Image, "command": strsMsg(o.Job.Command), "env": env, "network": o.Job.Network},
+		"job": map[string]any{"image": o.Job.Image, "command": strsMsg(o.Job.Command), "env": env, "network": o.Job.Network, "expose": expose},
 	}
 }
 
@@ -157,9 +161,9 @@ func TestKnownAnswer(t *testing.T) {
 		theirs common.Hash
 		golden string
 	}{
-		{"order", orderHash, referenceDigest(t, "Order", orderMsg(&o)), "0x5f47bd6b709b5dc693ce4ac17d89f054a37e139a03b48492e92f5d3254b0d0c7"},
+		{"order", orderHash, referenceDigest(t, "Order", orderMsg(&o)), "0x73cb92454fff4c27422513310fc13b537d17de81b6cd0f1941516e56cc9d1912"},
 		{"cpu-only order", testDomain.OrderHash(&cpuOnly), referenceDigest(t, "Order", orderMsg(&cpuOnly)), ""},
-		{"bid", testDomain.BidHash(&b), referenceDigest(t, "Bid", bidMsg(&b)), "0x24da1a6df43d6fe89c40f0c9191c41449f21290c0257a02493ab42497d1a51ea"},
+		{"bid", testDomain.BidHash(&b), referenceDigest(t, "Bid", bidMsg(&b)), "0xb919f316bc88b2085d0131684094ad73f2dda46e63881a5ea1344a1d04930cf7"},
 		{"lease access", testDomain.LeaseAccessHash(&access), referenceDigest(t, "LeaseAccess", apitypes.TypedDataMessage{
 			"leaseId": access.LeaseID.Hex(), "provider": access.Provider, "op": access.Op, "challenge": hexutil.Encode(access.Challenge[:]),
 		}), ""},
@@ -196,7 +200,7 @@ func TestKnownAnswer(t *testing.T) {
 		if err != nil || crypto.PubkeyToAddress(*pub) != o.Tenant {
 			t.Fatalf("go-ethereum recovers %v (err %v), want tenant %s", pub, err, o.Tenant.Hex())
 		}
-		const golden = "0x3a8bbe91788ac3502cf356f4b60ca2acd751dc534044d92a219e6af3c8eb69c103f915c61f224d41420d086f13b9491026b93165b0c0c807011696a4e75cdee11c"
+		const golden = "0xa89959293a961a2f91ba41ceb56ccc9a39f945f57adf722e707aa2cd76f7933f5a0e3e35d3b7656858b5b357da8cb2de883931e3fc0173c03f778bd9a31e39fd1b"
 		if so.Signature.String() != golden {
 			t.Errorf("order signature %s, golden %s", so.Signature, golden)
 		}
@@ -204,7 +208,7 @@ func TestKnownAnswer(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		const goldenBid = "0x2e30f51e72ae77068de394ec95261ba605906ea3958fb368b90caf41fe7924575a1666b49394bef966128ca00c099c9670cc00948085086a022f47ec091e6f551b"
+		const goldenBid = "0x47217039a6645cf35c0cda73629d75b03cd8dc325a272b35922e88873aefa9bb73673c9f4c3945648a34459e72e98755c1bb7c5ce85baa8502120b85cd0953c61c"
 		if sb.Signature.String() != goldenBid {
 			t.Errorf("bid signature %s, golden %s", sb.Signature, goldenBid)
 		}
@@ -219,8 +223,8 @@ func TestKnownAnswer(t *testing.T) {
 
 // The transcript vector of docs/eip712.md.
 const (
-	goldenTranscript    = "0x0835859e87d6964ea93115d2dd1ec2fbb983c33e2270b0f683e0e10c3dcabe3d"
-	goldenTranscriptSig = "0xea9afcb169230d4104123242ac37718aa7af86eca244b490687d7eab4d9e1e6b0734685a14a11240b2665c25d6a0c885e5d468209a924820e588c5ebbcbe06531c"
+	goldenTranscript    = "0xeff89a86a98ae49d8712188462858cc5ca5fd5f559fc50bff0c727b24ffde62b"
+	goldenTranscriptSig = "0xb63d255e2f4735df7c314c0ca7f1a03d40fd3bdff49723d57314ceb7138b6baa602c341e0e7b200f51f67e9d7893439d2431622e4849d192204329e0468aef101c"
 )
 
 // vectorTranscript is the transcript docs/eip712.md publishes: the order

@@ -53,6 +53,7 @@ func sampleOrder(tenant common.Address) Order {
 			Image:   "tender/example-train:dev",
 			Command: []string{"/train", "--epochs", "20"},
 			Env:     []EnvVar{{Name: "SEED", Value: "42"}},
+			Expose:  []uint16{8000},
 		},
 	}
 }

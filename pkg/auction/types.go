@@ -68,6 +68,10 @@ type Job struct {
 	Env     []EnvVar `json:"env"`
 	// Network allows the container a network; without it, it has none.
 	Network bool `json:"network"`
+	// Expose lists the container's TCP ports the tenant may reach through
+	// the lease's provider (a service); such a job runs until canceled, its
+	// deposit runs out or maxDuration passes.
+	Expose []uint16 `json:"expose"`
 }
 
 // EnvVar is one environment variable of a job.

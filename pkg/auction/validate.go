@@ -18,6 +18,7 @@ const (
 	MaxListItems     = 32             // GPU models, placement, attributes, GPU groups
 	MaxCommandArgs   = 64             // job command arguments
 	MaxEnvVars       = 64             // job environment variables
+	MaxExposedPorts  = 16             // job TCP ports the tenant may reach
 	MaxNameLen       = 128            // models, keys, peer IDs
 	MaxTextLen       = 4096           // one command argument or env value
 	MaxImageLen      = 512            // image reference
@@ -129,6 +130,18 @@ func (j *Job) validate(p *problems, at string) {
 		}
 		seen[v.Name] = true
 		checkText(p, f+".value", v.Value)
+	}
+	if len(j.Expose) > MaxExposedPorts {
+		p.add(at+"expose", "has %d ports, at most %d", len(j.Expose), MaxExposedPorts)
+	}
+	for i, port := range j.Expose {
+		f := fmt.Sprintf("%sexpose[%d]", at, i)
+		switch {
+		case port == 0:
+			p.add(f, "is 0, must be a TCP port from 1 to 65535")
+		case i > 0 && port <= j.Expose[i-1]:
+			p.add(f, "is %d after %d: ports must be listed in ascending order, each once", port, j.Expose[i-1])
+		}
 	}
 }
 

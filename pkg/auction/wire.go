@@ -164,7 +164,8 @@ func strictJSON(data []byte, v any) error {
 func (o Order) MarshalJSON() ([]byte, error) {
 	type plain Order
 	r, j := &o.Requirements, &o.Job
-	r.GPUModels, r.Placement, j.Command, j.Env = orEmpty(r.GPUModels), orEmpty(r.Placement), orEmpty(j.Command), orEmpty(j.Env)
+	r.GPUModels, r.Placement = orEmpty(r.GPUModels), orEmpty(r.Placement)
+	j.Command, j.Env, j.Expose = orEmpty(j.Command), orEmpty(j.Env), orEmpty(j.Expose)
 	return json.Marshal(struct {
 		plain
 		MaxPricePerHour string `json:"maxPricePerHour"`

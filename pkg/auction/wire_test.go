@@ -81,6 +81,8 @@ func TestReadOrder(t *testing.T) {
 		{name: "tenant without 0x", data: edit(t, data, inner(func(o map[string]any) { o["tenant"] = so.Order.Tenant.Hex()[2:] })), now: t0, want: ErrMalformed, msg: "tenant: "},
 		{name: "SQL-ish image", data: edit(t, data, inner(func(o map[string]any) { o["job"].(map[string]any)["image"] = "x'; DROP TABLE leases;--" })), now: t0, want: ErrInvalid, field: "job.image"},
 		{name: "NUL in command", data: edit(t, data, inner(func(o map[string]any) { o["job"].(map[string]any)["command"] = []any{"a\x00b"} })), now: t0, want: ErrInvalid, field: "job.command[0]"},
+		{name: "port out of order", data: edit(t, data, inner(func(o map[string]any) { o["job"].(map[string]any)["expose"] = []any{8080, 8000} })), now: t0, want: ErrInvalid, field: "job.expose[1]"},
+		{name: "port over 65535", data: edit(t, data, inner(func(o map[string]any) { o["job"].(map[string]any)["expose"] = []any{70000} })), now: t0, want: ErrMalformed},
 		{name: "expiry before deadline", data: edit(t, data, inner(func(o map[string]any) { o["expiry"] = o["bidDeadline"] })), now: t0, want: ErrInvalid, field: "expiry"},
 		{name: "zero tenant", data: edit(t, data, inner(func(o map[string]any) { o["tenant"] = "0x0000000000000000000000000000000000000000" })), now: t0, want: ErrInvalid, field: "tenant"},
 	}
@@ -228,7 +230,7 @@ func TestValidateReportsEveryProblem(t *testing.T) {
 // way).
 func TestEmptyListsAreArrays(t *testing.T) {
 	o := sampleOrder(addr(testKey(t, 1)))
-	o.Requirements.GPUModels, o.Requirements.Placement, o.Job.Command, o.Job.Env = nil, nil, nil, nil
+	o.Requirements.GPUModels, o.Requirements.Placement, o.Job.Command, o.Job.Env, o.Job.Expose = nil, nil, nil, nil, nil
 	so, err := testDomain.SignOrder(o, NewKeySigner(testKey(t, 1)))
 	if err != nil {
 		t.Fatal(err)
@@ -255,7 +257,7 @@ func TestEmptyListsAreArrays(t *testing.T) {
 		data  []byte
 		lists []string
 	}{
-		{orderData, []string{`"gpuModels":[]`, `"placement":[]`, `"command":[]`, `"env":[]`}},
+		{orderData, []string{`"gpuModels":[]`, `"placement":[]`, `"command":[]`, `"env":[]`, `"expose":[]`}},
 		{bidData, []string{`"gpus":[]`, `"attributes":[]`}},
 		{transcriptData, []string{`"entries":[]`}},
 	} {
@@ -269,16 +271,61 @@ func TestEmptyListsAreArrays(t *testing.T) {
 		}
 	}
 
-	nulls := bytes.ReplaceAll(orderData, []byte(`"placement":[]`), []byte(`"placement":null`))
-	got, err := DecodeOrder(nulls)
-	if err != nil {
-		t.Fatalf("order with null placement: %v", err)
+	for _, field := range []string{"placement", "expose"} {
+		nulls := bytes.ReplaceAll(orderData, []byte(`"`+field+`":[]`), []byte(`"`+field+`":null`))
+		got, err := DecodeOrder(nulls)
+		if err != nil {
+			t.Fatalf("order with null %s: %v", field, err)
+		}
+		if testDomain.OrderHash(&got.Order) != testDomain.OrderHash(&o) {
+			t.Errorf("null and [] %s name different orders", field)
+		}
+		if _, err := testDomain.VerifyOrder(got); err != nil {
+			t.Errorf("order with null %s does not verify: %v", field, err)
+		}
 	}
-	if testDomain.OrderHash(&got.Order) != testDomain.OrderHash(&o) {
-		t.Error("null and [] placement name different orders")
+}
+
+// TestValidateExpose: an order's exposed ports are TCP ports, at most
+// MaxExposedPorts, in ascending order and each once, so that one order has
+// one encoding.
+func TestValidateExpose(t *testing.T) {
+	many := make([]uint16, MaxExposedPorts+1)
+	for i := range many {
+		many[i] = uint16(8000 + i)
 	}
-	if _, err := testDomain.VerifyOrder(got); err != nil {
-		t.Errorf("order with null placement does not verify: %v", err)
+	tests := []struct {
+		name   string
+		expose []uint16
+		field  string // the field the error names, "" for none
+		says   string
+	}{
+		{"none", nil, "", ""},
+		{"empty", []uint16{}, "", ""},
+		{"one", []uint16{8000}, "", ""},
+		{"the extremes", []uint16{1, 65535}, "", ""},
+		{"as many as allowed", many[:MaxExposedPorts], "", ""},
+		{"port 0", []uint16{0, 8000}, "job.expose[0]", "from 1 to 65535"},
+		{"twice", []uint16{22, 8000, 8000}, "job.expose[2]", "ascending order, each once"},
+		{"descending", []uint16{8080, 8000}, "job.expose[1]", "ascending order, each once"},
+		{"too many", many, "job.expose", "at most 16"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			o := sampleOrder(addr(testKey(t, 1)))
+			o.Job.Expose = tt.expose
+			err := o.Validate()
+			if tt.field == "" {
+				if err != nil {
+					t.Fatalf("Validate: %v", err)
+				}
+				return
+			}
+			var fe *FieldError
+			if !errors.As(err, &fe) || fe.Field != tt.field || !strings.Contains(fe.Msg, tt.says) {
+				t.Errorf("Validate = %v, want an error naming %s that says %q", err, tt.field, tt.says)
+			}
+		})
 	}
 }
 
@@ -309,7 +356,7 @@ func TestDocsPublishSchema(t *testing.T) {
 			t.Errorf("docs/eip712.md does not publish %s", ty)
 		}
 	}
-	for _, v := range []string{"0x5f47bd6b709b5dc693ce4ac17d89f054a37e139a03b48492e92f5d3254b0d0c7", "0x24da1a6df43d6fe89c40f0c9191c41449f21290c0257a02493ab42497d1a51ea", testDomain.Separator().Hex(), RuleLowestPrice, RuleLowestPriceV1, goldenTranscript, goldenTranscriptSig} {
+	for _, v := range []string{"0x73cb92454fff4c27422513310fc13b537d17de81b6cd0f1941516e56cc9d1912", "0xb919f316bc88b2085d0131684094ad73f2dda46e63881a5ea1344a1d04930cf7", testDomain.Separator().Hex(), RuleLowestPrice, RuleLowestPriceV1, goldenTranscript, goldenTranscriptSig} {
 		if !bytes.Contains(doc, []byte(v)) {
 			t.Errorf("docs/eip712.md lacks %s", v)
 		}

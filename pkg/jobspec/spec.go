@@ -46,6 +46,10 @@ type Spec struct {
 	Resources Resources         `yaml:"resources"`
 	// Network gives the container a network; without it, it has none.
 	Network bool `yaml:"network"`
+	// Expose lists TCP ports of the container the tenant reaches with
+	// `tenant forward`: a service. Such a job runs until canceled, its
+	// deposit runs out or maxDuration passes.
+	Expose []int `yaml:"expose"`
 	// MaxDuration is the longest the job may run ("2h").
 	MaxDuration string `yaml:"maxDuration"`
 	// MaxPricePerHour is the most the tenant pays per hour for the whole
@@ -153,6 +157,7 @@ func (s *Spec) Check(tokenDecimals uint8) (*Job, error) {
 	}
 	j.Job.Command = slices.Clone(s.Command)
 	j.Job.Network = s.Network
+	j.Job.Expose = exposed(&p, s.Expose)
 	for _, name := range slices.Sorted(maps.Keys(s.Env)) {
 		if !envName.MatchString(name) {
 			p.add("env."+name, "is not a variable name: letters, digits and _, not starting with a digit")
@@ -217,6 +222,31 @@ func (s *Spec) Check(tokenDecimals uint8) (*Job, error) {
 		return nil, err
 	}
 	return j, nil
+}
+
+// exposed checks the spec's ports and returns them in ascending order, the
+// one order an order lists them in.
+func exposed(p *problems, ports []int) []uint16 {
+	if len(ports) > auction.MaxExposedPorts {
+		p.add("expose", "has %d ports, at most %d", len(ports), auction.MaxExposedPorts)
+	}
+	var out []uint16
+	first := map[int]int{}
+	for i, port := range ports {
+		f := fmt.Sprintf("expose[%d]", i)
+		if port < 1 || port > 65535 {
+			p.add(f, "is %d: a TCP port is from 1 to 65535", port)
+			continue
+		}
+		if at, ok := first[port]; ok {
+			p.add(f, "port %d is listed twice (also expose[%d]): list each port once", port, at)
+			continue
+		}
+		first[port] = i
+		out = append(out, uint16(port))
+	}
+	slices.Sort(out)
+	return out
 }
 
 func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
@@ -313,6 +343,8 @@ var wrongKind = regexp.MustCompile(`^line (\d+): cannot unmarshal (\S+)(?: ` + "
 // kinds says in words what a Go type of the spec takes.
 var kinds = map[string]string{
 	"uint32":            "a whole number",
+	"int":               "a whole number",
+	"[]int":             "a list of whole numbers, e.g. [8000, 8080]",
 	"bool":              "true or false",
 	"string":            "a plain value",
 	"[]string":          `a list of values, e.g. ["a", "b"]`,

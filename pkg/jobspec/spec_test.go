@@ -109,6 +109,33 @@ func TestParseMinReputation(t *testing.T) {
 	}
 }
 
+func TestParseExpose(t *testing.T) {
+	const base = "image: x\nmaxDuration: 1h\nmaxPricePerHour: \"100\"\n"
+	tests := []struct {
+		spec string
+		want []uint16
+	}{
+		{base, nil},
+		{base + "expose: []\n", nil},
+		{base + "expose: [8000]\n", []uint16{8000}},
+		// Listed in any order, the order has them ascending: one encoding.
+		{base + "expose: [8080, 22, 65535, 1]\n", []uint16{1, 22, 8080, 65535}},
+	}
+	for _, tt := range tests {
+		j, err := Parse([]byte(tt.spec), 6)
+		if err != nil {
+			t.Fatalf("Parse(%q): %v", tt.spec, err)
+		}
+		if !cmp.Equal(j.Job.Expose, tt.want) {
+			t.Errorf("Parse(%q): expose %v, want %v", tt.spec, j.Job.Expose, tt.want)
+		}
+		o := j.Order(common.Address{7}, "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN", time.Unix(1_000_000, 0), 9, time.Minute)
+		if err := o.Validate(); err != nil {
+			t.Errorf("Parse(%q): order does not validate: %v", tt.spec, err)
+		}
+	}
+}
+
 func TestParseExample(t *testing.T) {
 	j, err := ReadFile("../../examples/train/job.yaml", 6)
 	if err != nil {
@@ -158,6 +185,12 @@ func TestParseBad(t *testing.T) {
 		{"reserved", base + "secrets: {TENDER_LEASE_ID: w}\n", "secrets.TENDER_LEASE_ID", "TENDER_"},
 		{"two documents", base + "---\nimage: y\n", "", "more than one"},
 		{"not yaml", "image: [\n", "", "YAML"},
+		{"port 0", base + "expose: [8000, 0]\n", "expose[1]", "from 1 to 65535"},
+		{"port over 65535", base + "expose: [70000]\n", "expose[0]", "from 1 to 65535"},
+		{"port twice", base + "expose: [8000, 22, 8000]\n", "expose[2]", "8000 is listed twice"},
+		{"too many ports", base + "expose: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17]\n", "expose", "at most 16"},
+		{"port in words", base + "expose: [http]\n", "expose", "whole number"},
+		{"port not in a list", base + "expose: 8000\n", "expose", "list of whole numbers"},
 		{"image with space", "image: a b\nmaxDuration: 1h\nmaxPricePerHour: \"1\"\n", "image", "spaces"},
 	}
 	for _, tt := range tests {

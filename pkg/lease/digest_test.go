@@ -79,11 +79,11 @@ func TestDigestsMatchAuction(t *testing.T) {
 	}{
 		{"sample", func(*auction.Order) {}},
 		{"nil arrays", func(o *auction.Order) {
-			o.Requirements.GPUModels, o.Requirements.Placement, o.Job.Command, o.Job.Env = nil, nil, nil, nil
+			o.Requirements.GPUModels, o.Requirements.Placement, o.Job.Command, o.Job.Env, o.Job.Expose = nil, nil, nil, nil, nil
 		}},
 		{"empty arrays", func(o *auction.Order) {
 			o.Requirements.GPUModels, o.Requirements.Placement = []string{}, []auction.Attribute{}
-			o.Job.Command, o.Job.Env = []string{}, []auction.EnvVar{}
+			o.Job.Command, o.Job.Env, o.Job.Expose = []string{}, []auction.EnvVar{}, []uint16{}
 		}},
 		{"one empty string", func(o *auction.Order) { o.Job.Command = []string{""} }},
 		{"many entries", func(o *auction.Order) {
@@ -92,6 +92,7 @@ func TestDigestsMatchAuction(t *testing.T) {
 			o.Job.Command = []string{"python", "-m", "train", "--lr", "0.001", "--seed=1"}
 			o.Job.Env = []auction.EnvVar{{Name: "A", Value: "1"}, {Name: "B", Value: ""}, {Name: "HF_HOME", Value: "/cache"}}
 		}},
+		{"service", func(o *auction.Order) { o.Job.Network, o.Job.Expose = true, []uint16{1, 22, 8000, 65535} }},
 		{"simulated allowed, network on", func(o *auction.Order) { o.Requirements.AllowSimulated, o.Job.Network = true, true }},
 		{"CPU only", func(o *auction.Order) {
 			o.Requirements = auction.Requirements{CPUMillis: 500, MemoryMiB: 256, DiskMiB: 1}

@@ -114,7 +114,10 @@ func TestInteropJS(t *testing.T) {
 		return containsPeer(tenant.orders.ListPeers(), jsPeer)
 	})
 
-	so := signOrder(t, testOrder(t, tenantKey, tenant.ID(), time.Now(), time.Minute), tenantKey)
+	o := testOrder(t, tenantKey, tenant.ID(), time.Now(), time.Minute)
+	// Ports to expose, so ethers hashes a uint16[] the schema publishes.
+	o.Job.Expose = []uint16{22, 8000}
+	so := signOrder(t, o, tenantKey)
 	vo := verifyOrder(t, so)
 	a, err := auction.NewAuction(testDomain, vo, nil)
 	if err != nil {
