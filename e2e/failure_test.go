@@ -79,7 +79,7 @@ func (p *daemon) start(bootstrap ...*network.Node) {
 		Domain: esc.Domain(), Signer: auction.NewKeySigner(key), Auth: bind.NewKeyedTransactor(key, esc.ChainID()),
 		Market: node, Escrow: esc, Runner: p.ex, Pricer: prices,
 		GPUs: gpu.NewAllocator(inv, nil), Inventory: inv,
-		CPUMillis: 4000, MemoryMiB: 8192, DiskMiB: 10240,
+		CPUMillis: 4000, MemoryMiB: 8192, DiskMiB: 10240, AllowServices: true,
 		WorkDir:       p.workDir,
 		PollInterval:  200 * time.Millisecond,
 		WithdrawEvery: 2 * time.Second,

@@ -38,6 +38,8 @@ type runSettings struct {
 	retention      time.Duration
 	fromBlock      int64
 	allowNetwork   bool
+	allowServices  bool
+	forwardLimit   int
 	noExec         bool
 	dockerNetNS    string
 }
@@ -83,6 +85,17 @@ private, shared and link-local ranges (the LAN, cloud metadata at
 nftables; with --allow-network the provider installs the table at start and
 refuses to start when it cannot.
 
+Services are jobs whose order exposes TCP ports (a model server): they run
+until the tenant cancels, the deposit runs out or maxDuration passes, and
+bill per second like any lease. With --allow-services (otherwise such
+orders get a no-bid with reason services) each gets a Docker network of its
+own, internal unless the order also asks for network: the job reaches
+nothing, and nothing but this provider reaches the job. The tenant reaches
+the exposed ports through its libp2p connection to this provider (tenant
+forward): no port is opened on this host. A lease may have --forward-limit
+connections open at once; one that carries nothing for --forward-idle is
+closed, and all close when the job ends.
+
 The account's key comes from --key-file (a go-ethereum keystore with
 --key-password-file, or a file holding the key as hex), from the
 environment variable ` + connect.KeyEnv + ` (hex), or, on a local dev chain, from
@@ -127,6 +140,9 @@ The price list (--prices) is YAML:
 	f.Int64Var(&s.fromBlock, "from-block", -1, "block to start reading escrow events from (-1: the chain's head at start)")
 	f.BoolVar(&s.noExec, "no-exec", false, "refuse tenants' commands in their running jobs (tenant exec); by default they run, confined as the job is")
 	f.BoolVar(&s.allowNetwork, "allow-network", false, "bid on jobs that ask for network access; each gets a network of its own that reaches public addresses only (needs root and nftables)")
+	f.BoolVar(&s.allowServices, "allow-services", false, "bid on services (jobs that expose ports); each gets a network of its own that reaches nothing, and only its tenant reaches its ports, through this provider (tenant forward; needs root and nftables)")
+	f.IntVar(&s.forwardLimit, "forward-limit", provider.DefaultForwardLimit, "most connections a tenant may forward to its service at once")
+	f.DurationVar(&s.market.ForwardIdleTimeout, "forward-idle", 15*time.Minute, "how long a forwarded connection may carry nothing either way before it is closed")
 	f.StringVar(&s.dockerNetNS, "docker-netns", "", "network namespace of the Docker Engine, when it is not this process's (/run/netns/NAME): networked jobs are fenced in there")
 	return cmd
 }
@@ -194,10 +210,13 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 	if err != nil {
 		return err
 	}
-	if s.allowNetwork {
+	if s.allowNetwork || s.allowServices {
 		if err := ex.PrepareNetwork(ctx); err != nil {
-			return fmt.Errorf("--allow-network: %w; or leave --allow-network off", err)
+			return fmt.Errorf("--allow-network, --allow-services: %w; or leave them off", err)
 		}
+	}
+	if s.forwardLimit < 1 {
+		return fmt.Errorf("--forward-limit is %d: want 1 or more", s.forwardLimit)
 	}
 
 	conn, err := s.market.Open(ctx, os.Getenv, log)
@@ -217,6 +236,7 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 		Market: conn.Node, Escrow: conn.Escrow, Runner: ex, Pricer: prices,
 		GPUs: gpu.NewAllocator(inv, nil), Inventory: inv,
 		CPUMillis: cpu, MemoryMiB: mem, DiskMiB: disk, Attributes: attrs, AllowNetwork: s.allowNetwork, NoExec: s.noExec,
+		AllowServices: s.allowServices, ForwardLimit: s.forwardLimit,
 		WorkDir: s.workDir, WatchFrom: from, PollInterval: s.market.PollInterval,
 		WithdrawEvery: s.withdrawEvery, SecretsTimeout: s.secretsTimeout, BidHold: s.bidHold, Retention: s.retention,
 		Logger: log,

@@ -35,6 +35,7 @@ type submitSettings struct {
 	trusted     []string
 	queue       time.Duration
 	start       time.Duration
+	forward     []string
 }
 
 // brokerURL is --broker: a broker's http or https URL, checked when set.
@@ -111,6 +112,10 @@ The job spec (YAML, unknown fields are errors):
     placement: {region: eu-west}
     allowSimulated: false         # true accepts simulated GPUs (demos)
   network: false
+  expose: [8000]                  # a service: TCP ports you reach with
+                                  # --forward or tenant forward; it runs
+                                  # until tenant cancel, maxDuration or
+                                  # the deposit's end
   maxDuration: 2h
   maxPricePerHour: "2.5 tokens/h" # or base units: "2500000"
   bidWindow: 30s
@@ -150,6 +155,7 @@ standard error.
 	f.DurationVar(&s.start, "start-timeout", 2*time.Minute, "how long the winner has to start the job once handed it; one that does not (or cannot be reached) has its lease closed, the deposit back, and the next qualifying bid is opened instead (0: no wait)")
 	f.DurationVar(&s.queue, "queue-timeout", 10*time.Minute, "while providers are busy (or silent), auction the job again, waiting longer each round, for up to this long (0: once)")
 	f.StringSliceVar(&s.trusted, "trusted-tenants", nil, "with --broker: count only these tenants' leases (and your own) in providers' reputations, at most 63 addresses, comma-separated; fresh keys a provider funds to lease from itself then count for nothing")
+	f.StringSliceVar(&s.forward, "forward", nil, "for a service (expose in the spec): forward [LOCAL:]PORT from 127.0.0.1 to the job's PORT once it runs, as tenant forward does, until the lease settles (tenant cancel LEASE ends the service); repeatable")
 	f.Var(&s.broker, "broker", "broker whose provider reputations are held against the spec's minReputation and break price ties (e.g. http://127.0.0.1:8080); without it every bidder counts 0, and a spec with minReputation is refused")
 	return cmd
 }
@@ -160,6 +166,10 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 			return fmt.Errorf("--input %q is not a directory", s.input)
 		}
 	}
+	fwds, err := parseForwards(s.forward)
+	if err != nil {
+		return fmt.Errorf("--forward: %w", err)
+	}
 	decimals, err := s.market.Decimals(ctx)
 	if err != nil {
 		return err
@@ -167,6 +177,14 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 	job, err := jobspec.ReadFile(specPath, decimals)
 	if err != nil {
 		return err
+	}
+	for _, f := range fwds {
+		if !slices.Contains(job.Job.Expose, f.Port) {
+			return fmt.Errorf("--forward %d: the spec does not expose port %d (add it to expose)", f.Port, f.Port)
+		}
+	}
+	if len(fwds) > 0 && s.detach {
+		return errors.New("--forward and --detach: forwarding lasts while submit follows the job; use tenant forward LEASE after --detach")
 	}
 	if job.MinReputation > 0 && s.broker == "" {
 		return tenant.ErrNoReputation // before connecting to anything
@@ -208,6 +226,7 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 	}
 	res, err := t.Submit(ctx, job, tenant.Options{
 		InputDir: s.input, Detach: s.detach, Logs: logs, OutputFile: s.results, Deposit: deposit, QueueTimeout: s.queue, StartTimeout: s.start,
+		Forward: fwds, Listening: func(f tenant.PortForward, addr string) { printListening(env.Stderr, f, addr) },
 		Progress: func(p tenant.Progress) { printProgress(env.Stderr, p, conn.TokenDecimals) },
 	})
 	if s.output.JSON() && res != nil {

@@ -95,6 +95,11 @@ type ProviderSpec struct {
 	AllowNetwork bool
 	// NoExec: it runs no tenant's commands in the jobs.
 	NoExec bool
+	// AllowServices: it bids on services (jobs that expose ports).
+	AllowServices bool
+	// ForwardLimit caps each lease's forwarded connections (0: the
+	// daemon's default).
+	ForwardLimit int
 	// Retention is how long it keeps settled leases' files (0: the
 	// daemon's default).
 	Retention time.Duration
@@ -185,6 +190,7 @@ func (p *Provider) Start(boot ...*network.Node) {
 		Market: market, Escrow: escrow, Runner: p.Runner, Pricer: prices,
 		GPUs: alloc, Inventory: p.Inv,
 		CPUMillis: cmp.Or(p.Spec.CPUMillis, 4000), MemoryMiB: 8192, DiskMiB: 10240, AllowNetwork: p.Spec.AllowNetwork, NoExec: p.Spec.NoExec,
+		AllowServices: p.Spec.AllowServices, ForwardLimit: p.Spec.ForwardLimit,
 		WorkDir: p.WorkDir, PollInterval: 50 * time.Millisecond, WithdrawEvery: time.Second,
 		SecretsTimeout: p.Spec.SecretsTimeout, BidHold: p.Spec.BidHold, Retention: p.Spec.Retention, Logger: testenv.Logger(t, p.Spec.Name), Now: p.Clock.Now,
 	})

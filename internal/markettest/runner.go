@@ -14,6 +14,7 @@ import (
 	"fmt"
 	"io"
 	"maps"
+	"net"
 	"slices"
 	"strconv"
 	"strings"
@@ -35,7 +36,9 @@ import (
 //	lost           ends, but its /output cannot be collected (Finish fails)
 //
 // A command run in a running job (Exec) prints its arguments, like echo,
-// and exits 0.
+// and exits 0. A job that exposes ports serves each, while it runs, on a
+// loopback listener that sends back what every connection sends
+// (ServiceAddr).
 //
 // A job is created, then launched; it runs at most MaxDuration from its
 // launch (then it is killed, status 137). Like the executor, Finish removes a finished job's "container", and a job whose
@@ -56,15 +59,20 @@ type Runner struct {
 func NewRunner() *Runner { return &Runner{runs: make(map[string]*job)} }
 
 type job struct {
-	spec     executor.Job
-	script   script
-	started  time.Time
-	stop     chan executor.ExitReason // a reason to stop, once
-	message  string                   // the exit's message, set before stop
-	stopOnce sync.Once
-	done     chan struct{}
-	exit     executor.Exit
-	outputs  map[string]string
+	spec   executor.Job
+	script script
+	// service is the echo listener that stands for the job's exposed
+	// ports, started by the first ServiceAddr.
+	serviceOnce sync.Once
+	service     net.Listener
+	serviceErr  error
+	started     time.Time
+	stop        chan executor.ExitReason // a reason to stop, once
+	message     string                   // the exit's message, set before stop
+	stopOnce    sync.Once
+	done        chan struct{}
+	exit        executor.Exit
+	outputs     map[string]string
 }
 
 type script struct {
@@ -273,6 +281,70 @@ func (r *Runner) Finish(ctx context.Context, run executor.Run, opts executor.Fin
 	delete(r.runs, run.LeaseID)
 	r.mu.Unlock()
 	return executor.Result{Exit: j.exit, Output: executor.Output{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(archive))}}, nil
+}
+
+// ServiceAddr is the loopback address of the echo service that stands
+// for port of a running job that exposes it.
+func (r *Runner) ServiceAddr(_ context.Context, run executor.Run, port uint16) (string, error) {
+	r.mu.Lock()
+	j := r.runs[run.LeaseID]
+	r.mu.Unlock()
+	if j == nil || !r.Running(run.LeaseID) || j.started.IsZero() {
+		return "", executor.ErrNotRunning
+	}
+	if !slices.Contains(j.spec.Expose, port) {
+		return "", fmt.Errorf("port %d: %w", port, executor.ErrPortNotExposed)
+	}
+	j.serviceOnce.Do(func() { j.serveEcho() })
+	if j.serviceErr != nil {
+		return "", j.serviceErr
+	}
+	return j.service.Addr().String(), nil
+}
+
+// serveEcho starts the job's echo service; it and its connections close
+// when the job ends.
+func (j *job) serveEcho() {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		j.serviceErr = err
+		return
+	}
+	j.service = l
+	var mu sync.Mutex
+	conns := map[net.Conn]struct{}{}
+	go func() {
+		<-j.done
+		l.Close()
+		mu.Lock()
+		defer mu.Unlock()
+		for c := range conns {
+			c.Close()
+		}
+		conns = nil
+	}()
+	go func() {
+		for {
+			c, err := l.Accept()
+			if err != nil {
+				return
+			}
+			mu.Lock()
+			if conns == nil {
+				c.Close()
+			} else {
+				conns[c] = struct{}{}
+			}
+			mu.Unlock()
+			go func() {
+				defer c.Close()
+				if _, err := io.Copy(c, c); err == nil {
+					c.(*net.TCPConn).CloseWrite()
+				}
+				io.Copy(io.Discard, c)
+			}()
+		}
+	}()
 }
 
 // Exec runs cmd in a running job, as echo does: it prints the arguments

@@ -30,6 +30,7 @@ const (
 	ReasonPlacement         Reason = "placement" // missing or different attribute
 	ReasonSimulated         Reason = "simulated" // offers simulated GPUs to an order for real ones
 	ReasonNetwork           Reason = "network"   // the job asks for network access, which the provider does not offer
+	ReasonServices          Reason = "services"  // the job is a service (exposes ports), which the provider does not run
 	// The provider's reputation is below the auctioneer's floor (checked last).
 	ReasonReputation Reason = "reputation"
 )

@@ -2,6 +2,8 @@ package auction
 
 import (
 	"math/big"
+	"strconv"
+	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
 )
@@ -124,4 +126,17 @@ func (o *Offer) GPUCount() uint64 {
 		n += uint64(o.GPUs[i].Count)
 	}
 	return n
+}
+
+// ExposedPorts says which ports the job exposes, for messages: "ports
+// 8000, 8080", or "no ports".
+func (j *Job) ExposedPorts() string {
+	if len(j.Expose) == 0 {
+		return "no ports"
+	}
+	s := make([]string, len(j.Expose))
+	for i, p := range j.Expose {
+		s[i] = strconv.Itoa(int(p))
+	}
+	return "ports " + strings.Join(s, ", ")
 }

@@ -53,6 +53,9 @@ type Settings struct {
 	PeersFile    string
 	MDNS         bool
 	PollInterval time.Duration
+	// ForwardIdleTimeout is the node's network.Config.ForwardIdleTimeout
+	// (0: its default).
+	ForwardIdleTimeout time.Duration
 }
 
 // Conn is a command's way into the market. Close releases it.
@@ -165,7 +168,7 @@ func (s *Settings) Open(ctx context.Context, getenv func(string) string, log *sl
 	}
 	c.Node, err = network.New(ctx, network.Config{
 		Domain: c.Domain, KeyFile: s.IdentityFile, PeersFile: s.PeersFile, ListenAddrs: s.Listen,
-		Bootstrap: boot, MDNS: s.MDNS, Logger: log.With("part", "p2p"),
+		Bootstrap: boot, MDNS: s.MDNS, ForwardIdleTimeout: s.ForwardIdleTimeout, Logger: log.With("part", "p2p"),
 	})
 	if err != nil {
 		c.Close()

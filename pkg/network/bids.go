@@ -117,6 +117,8 @@ func errorCodes() []codedError {
 		{"unknown_lease", ErrLeaseNotServed},
 		{"no_lease_host", ErrNoLeaseHost},
 		{"exec_off", ErrExecOff},
+		{"not_exposed", ErrNotExposed},
+		{"forward_limit", ErrForwardLimit},
 	}
 }
 

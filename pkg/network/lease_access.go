@@ -41,11 +41,15 @@ const (
 	// OpExec runs a command in the running job's container, confined as
 	// the job is, and streams its output back with its exit status.
 	OpExec LeaseOp = "exec"
+	// OpForward, on its own protocol (ProtocolForward), connects the
+	// stream to a TCP port the lease's job exposes: a tunnel into the
+	// service.
+	OpForward LeaseOp = "forward"
 )
 
 func (op LeaseOp) valid() bool {
 	switch op {
-	case OpSecrets, OpInput, OpStatus, OpLogs, OpOutput, OpCancel, OpExec:
+	case OpSecrets, OpInput, OpStatus, OpLogs, OpOutput, OpCancel, OpExec, OpForward:
 		return true
 	}
 	return false
@@ -73,6 +77,12 @@ var (
 	ErrNoLeaseHost = errors.New("this node serves no leases")
 	// ErrExecOff: the provider runs no commands in its jobs' containers.
 	ErrExecOff = errors.New("this provider does not run commands in its jobs' containers")
+	// ErrNotExposed: the lease's job does not expose the port a forward
+	// asks for.
+	ErrNotExposed = errors.New("the job does not expose that port")
+	// ErrForwardLimit: the lease has as many forwarded connections open as
+	// its provider allows.
+	ErrForwardLimit = errors.New("the lease has as many forwarded connections as its provider allows")
 	// ErrCorrupt: data arrived whole but its SHA-256 or size is not what
 	// the sender declared.
 	ErrCorrupt = errors.New("data does not match its SHA-256")
@@ -135,6 +145,8 @@ type leaseRequest struct {
 	Size int64 `json:"size,omitempty"`
 	// Command is what OpExec runs: the program and its arguments.
 	Command []string `json:"command,omitempty"`
+	// Port is the job's TCP port OpForward connects to.
+	Port uint16 `json:"port,omitempty"`
 }
 
 // validCommand reports whether cmd may be run: 1 to maxExecArgs

@@ -15,6 +15,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
+	"github.com/libp2p/go-libp2p/core/protocol"
 
 	"github.com/tender-market/tender/pkg/auction"
 )
@@ -39,15 +40,21 @@ func (n *Node) Lease(provider peer.AddrInfo, leaseID common.Hash, tenant auction
 
 // open opens an authorized lease stream for req.
 func (c *LeaseClient) open(ctx context.Context, req leaseRequest) (*leaseConn, error) {
+	return c.openProtocol(ctx, ProtocolLease, leaseStreamMem, req)
+}
+
+// openProtocol opens an authorized stream of protocol proto, which
+// reserves mem, for req.
+func (c *LeaseClient) openProtocol(ctx context.Context, proto protocol.ID, mem int, req leaseRequest) (*leaseConn, error) {
 	n := c.n
 	req.LeaseID = c.leaseID
 	sctx, cancel := context.WithTimeout(ctx, n.cfg.StreamTimeout)
 	defer cancel()
-	s, err := n.openStream(sctx, c.provider, ProtocolLease)
+	s, err := n.openStream(sctx, c.provider, proto)
 	if err != nil {
 		return nil, fmt.Errorf("lease %s: %w %s: %w", c.leaseID.Hex(), ErrUnreachable, c.provider, err)
 	}
-	g, err := guardStream(s, leaseStreamMem, n.cfg.StreamTimeout)
+	g, err := guardStream(s, mem, n.cfg.StreamTimeout)
 	if err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"net"
 	"slices"
 	"sync"
 	"time"
@@ -49,6 +50,13 @@ type LeaseHost interface {
 	// writing what it prints to w, and returns its exit status; an error
 	// wrapping ErrExecOff when the provider runs no commands.
 	Exec(ctx context.Context, leaseID common.Hash, cmd []string, w io.Writer) (int, error)
+	// DialService connects to the TCP port of the lease's running job, for
+	// a forward; an error wrapping ErrNotExposed when the job does not
+	// expose port, ErrForwardLimit when the lease has as many forwarded
+	// connections as the provider allows. The node closes the connection
+	// when the forward ends; the host may close it sooner (when the lease
+	// ends), which ends the forward.
+	DialService(ctx context.Context, leaseID common.Hash, port uint16) (net.Conn, error)
 }
 
 // ServeLeases makes the node serve lease streams from h; nil stops serving
@@ -66,42 +74,15 @@ func (n *Node) leases() LeaseHost {
 }
 
 func (n *Node) handleLease(ctx context.Context, s network.Stream) {
-	g, err := guardStream(s, leaseStreamMem, n.cfg.StreamTimeout)
-	if err != nil {
-		n.log.Debug("lease stream refused", "err", err)
+	ls, ok := n.acceptLease(ctx, s, leaseStreamMem, func(req *leaseRequest) bool {
+		return req.Op.valid() && req.Op != OpForward && req.Offset >= 0 && req.Port == 0 &&
+			(req.Op == OpExec) == (req.Command != nil) && (req.Op != OpExec || validCommand(req.Command))
+	})
+	if !ok {
 		return
 	}
-	defer g.release()
-	from := s.Conn().RemotePeer()
-	fr := newFrameReader(s)
-	var req leaseRequest
-	if err := fr.nextJSON(maxLeaseRequestBytes, &req); err != nil || !req.Op.valid() || req.Offset < 0 ||
-		(req.Op == OpExec) != (req.Command != nil) || req.Op == OpExec && !validCommand(req.Command) {
-		n.log.Debug("lease stream: bad request; reset", "peer", from, "err", err, "op", req.Op)
-		s.Reset()
-		return
-	}
-	host := n.leases()
-	if host == nil {
-		n.finish(s, refusal(ErrNoLeaseHost))
-		return
-	}
-	n.handshakes.enter(s)
-	err = n.authorize(ctx, s, fr, host, &req)
-	n.handshakes.leave(s)
-	if err != nil {
-		var refused refusedError
-		if errors.As(err, &refused) {
-			n.log.Debug("lease stream refused", "peer", from, "lease", req.LeaseID, "op", req.Op, "err", err)
-			n.finish(s, refusal(err))
-			return
-		}
-		n.log.Debug("lease stream: handshake failed; reset", "peer", from, "err", err)
-		s.Reset()
-		return
-	}
-	ls := &leaseStream{n: n, s: s, fr: fr, host: host, req: req}
-	switch req.Op {
+	defer ls.g.release()
+	switch ls.req.Op {
 	case OpSecrets:
 		ls.secrets(ctx)
 	case OpInput:
@@ -117,6 +98,49 @@ func (n *Node) handleLease(ctx context.Context, s network.Stream) {
 	case OpExec:
 		ls.exec(ctx)
 	}
+}
+
+// acceptLease reads a lease stream's request, resets the stream if valid
+// refuses it, and runs the access challenge. It returns the authorized
+// stream (release its guard when done), or false when the stream has been
+// answered or reset.
+func (n *Node) acceptLease(ctx context.Context, s network.Stream, mem int, valid func(*leaseRequest) bool) (*leaseStream, bool) {
+	g, err := guardStream(s, mem, n.cfg.StreamTimeout)
+	if err != nil {
+		n.log.Debug("lease stream refused", "protocol", s.Protocol(), "err", err)
+		return nil, false
+	}
+	from := s.Conn().RemotePeer()
+	fr := newFrameReader(s)
+	var req leaseRequest
+	if err := fr.nextJSON(maxLeaseRequestBytes, &req); err != nil || !valid(&req) {
+		n.log.Debug("lease stream: bad request; reset", "protocol", s.Protocol(), "peer", from, "err", err, "op", req.Op)
+		s.Reset()
+		g.release()
+		return nil, false
+	}
+	host := n.leases()
+	if host == nil {
+		n.finish(s, refusal(ErrNoLeaseHost))
+		g.release()
+		return nil, false
+	}
+	n.handshakes.enter(s)
+	err = n.authorize(ctx, s, fr, host, &req)
+	n.handshakes.leave(s)
+	if err != nil {
+		var refused refusedError
+		if errors.As(err, &refused) {
+			n.log.Debug("lease stream refused", "peer", from, "lease", req.LeaseID, "op", req.Op, "err", err)
+			n.finish(s, refusal(err))
+		} else {
+			n.log.Debug("lease stream: handshake failed; reset", "peer", from, "err", err)
+			s.Reset()
+		}
+		g.release()
+		return nil, false
+	}
+	return &leaseStream{n: n, s: s, g: g, fr: fr, host: host, req: req}, true
 }
 
 // maxHandshakes is how many lease streams may wait for their opener to
@@ -214,6 +238,7 @@ func (n *Node) finish(s network.Stream, r reply) {
 type leaseStream struct {
 	n    *Node
 	s    network.Stream
+	g    *streamGuard
 	fr   *frameReader
 	host LeaseHost
 	req  leaseRequest

@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"math/rand/v2"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -42,6 +43,11 @@ type memLease struct {
 	output    []byte
 	logsDone  chan error // what Logs returned, when follow is set
 	cancelled bool
+	// services are the job's exposed ports and the loopback addresses
+	// that stand for them.
+	services map[uint16]string
+	// dialed are the connections DialService made.
+	dialed []net.Conn
 }
 
 var _ LeaseHost = (*memLeaseHost)(nil)
@@ -184,6 +190,28 @@ func (h *memLeaseHost) Exec(_ context.Context, id common.Hash, cmd []string, w i
 	}
 	fmt.Fprintln(w, strings.Join(cmd[1:], " "))
 	return len(cmd) - 1, nil
+}
+
+func (h *memLeaseHost) DialService(ctx context.Context, id common.Hash, port uint16) (net.Conn, error) {
+	l, err := h.lease("forward", id)
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	addr, ok := l.services[port]
+	h.mu.Unlock()
+	if !ok {
+		return nil, fmt.Errorf("%w: port %d", ErrNotExposed, port)
+	}
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, err
+	}
+	h.mu.Lock()
+	l.dialed = append(l.dialed, c)
+	h.mu.Unlock()
+	return c, nil
 }
 
 // TestLeaseExec: a command's output and exit status come back over a

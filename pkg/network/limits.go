@@ -26,6 +26,9 @@ const (
 	// ProtocolTranscriptsSync hands a peer the transcripts it missed.
 	ProtocolTranscriptsSync protocol.ID = "/tender/transcripts/sync/1.0.0"
 	ProtocolLease           protocol.ID = "/tender/lease/1.0.0"
+	// ProtocolForward carries one TCP connection to a lease's service
+	// (see forward.go).
+	ProtocolForward protocol.ID = "/tender/forward/1.0.0"
 
 	// dhtPrefix keeps the market's DHT apart from the public IPFS one.
 	dhtPrefix protocol.ID = "/tender"
@@ -78,6 +81,7 @@ var protocolLimits = []struct {
 	{ProtocolOrdersSync, 64, 2, syncStreamMem},
 	{ProtocolTranscriptsSync, 16, 1, transcriptSyncStreamMem},
 	{ProtocolLease, 128, 16, leaseStreamMem},
+	{ProtocolForward, 1024, 256, forwardStreamMem},
 }
 
 // newResourceManager returns libp2p's default limits scaled to the machine,
@@ -96,8 +100,10 @@ func newResourceManager() (network.ResourceManager, error) {
 	limits.AddServiceLimit(serviceName,
 		rcmgr.BaseLimit{StreamsInbound: 1024, StreamsOutbound: 1024, Streams: 2048, Memory: 256 << 20},
 		rcmgr.BaseLimitIncrease{StreamsInbound: 256, StreamsOutbound: 256, Streams: 512, Memory: 64 << 20})
+	// A tenant's forwards are most of what one peer may hold; each
+	// protocol keeps its own share below this (protocolLimits).
 	limits.AddServicePeerLimit(serviceName,
-		rcmgr.BaseLimit{StreamsInbound: 32, StreamsOutbound: 32, Streams: 64, Memory: 16 << 20},
+		rcmgr.BaseLimit{StreamsInbound: 288, StreamsOutbound: 288, Streams: 576, Memory: 32 << 20},
 		rcmgr.BaseLimitIncrease{})
 	for _, p := range protocolLimits {
 		limits.AddProtocolLimit(p.id,

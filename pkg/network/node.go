@@ -88,6 +88,10 @@ type Config struct {
 	// LeaseIdleTimeout is how long a lease data stream (input, logs,
 	// output) may go without a message. Default 1m.
 	LeaseIdleTimeout time.Duration
+	// ForwardIdleTimeout is how long a forward (a tenant's connection to a
+	// lease's service) may carry nothing either way before it is reset.
+	// Default 15m.
+	ForwardIdleTimeout time.Duration
 	// MaxOpenOrders caps the orders a node keeps for late joiners and for
 	// spotting duplicates. Default 4096.
 	MaxOpenOrders int
@@ -120,6 +124,7 @@ func (c Config) withDefaults() Config {
 	setDefault(&c.StreamTimeout, 30*time.Second)
 	setDefault(&c.LeaseIdleTimeout, time.Minute)
 	setDefault(&c.HandshakeTimeout, 5*time.Second)
+	setDefault(&c.ForwardIdleTimeout, 15*time.Minute)
 	setDefault(&c.ScoreInterval, 10*time.Second)
 	if c.MaxOpenOrders <= 0 {
 		c.MaxOpenOrders = 4096
@@ -378,6 +383,7 @@ func (n *Node) serve(life context.Context) {
 		{ProtocolOrdersSync, n.handleSync},
 		{ProtocolTranscriptsSync, n.handleTranscriptSync},
 		{ProtocolLease, n.handleLease},
+		{ProtocolForward, n.handleForward},
 	}
 	for _, h := range handlers {
 		n.host.SetStreamHandler(h.id, func(s network.Stream) {

@@ -25,7 +25,7 @@ func TestProtocolDoc(t *testing.T) {
 	var want []string
 	add := func(format string, args ...any) { want = append(want, fmt.Sprintf(format, args...)) }
 
-	for _, p := range []string{string(ProtocolBid), string(ProtocolNoBid), string(ProtocolOrdersSync), string(ProtocolTranscriptsSync), string(ProtocolLease), string(dhtPrefix) + "/kad/1.0.0"} {
+	for _, p := range []string{string(ProtocolBid), string(ProtocolNoBid), string(ProtocolOrdersSync), string(ProtocolTranscriptsSync), string(ProtocolLease), string(ProtocolForward), string(dhtPrefix) + "/kad/1.0.0"} {
 		add("`%s`", p)
 	}
 	for _, what := range []string{"orders", "results", "nobids", "market"} {
@@ -87,6 +87,9 @@ func TestProtocolDoc(t *testing.T) {
 	add("| a request stream, whole (bids, no-bids, syncs, lease handshakes and replies) | %d s |", int(d.StreamTimeout.Seconds()))
 	add("| answering a lease challenge | %d s |", int(d.HandshakeTimeout.Seconds()))
 	add("| a lease data stream's silence | %d s |", int(d.LeaseIdleTimeout.Seconds()))
+	add("| a forward's silence, both ways | %d s |", int(d.ForwardIdleTimeout.Seconds()))
+	add("carries nothing either way for %d\nminutes", int(d.ForwardIdleTimeout.Minutes()))
+	add(`{"leaseId": "0x<64 hex>", "op": "%s", "port": <1 to 65535>}`, OpForward)
 	add("(`expiry - bidDeadline`) | at most %d s |", auction.MaxLeaseWindow)
 	add("| an expired order still ignored rather than rejected | %d s |", int(expiryGrace.Seconds()))
 	add("| re-dialing bootstrap peers while disconnected | every %d s |", int(d.BootstrapInterval.Seconds()))
@@ -96,9 +99,9 @@ func TestProtocolDoc(t *testing.T) {
 	for _, p := range protocolLimits {
 		perPeer[string(p.id)] = p.perPeer
 	}
-	add("inbound: %d\nbid and %d no-bid streams, %d order-sync, %d transcript-sync and %d lease\nstreams",
+	add("inbound: %d\nbid and %d no-bid streams, %d order-sync, %d transcript-sync, %d lease\nand %d forward streams",
 		perPeer[string(ProtocolBid)], perPeer[string(ProtocolNoBid)], perPeer[string(ProtocolOrdersSync)],
-		perPeer[string(ProtocolTranscriptsSync)], perPeer[string(ProtocolLease)])
+		perPeer[string(ProtocolTranscriptsSync)], perPeer[string(ProtocolLease)], perPeer[string(ProtocolForward)])
 
 	for _, w := range want {
 		if !strings.Contains(doc, w) {

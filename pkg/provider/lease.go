@@ -60,6 +60,9 @@ type leaseRun struct {
 	outputSHA  [32]byte
 	outputLen  int64
 	container  *executor.Run
+
+	// forwards are the tenant's connections to the job's service.
+	forwards forwards
 }
 
 func newLeaseRun(d *Daemon, b *bidState) *leaseRun {
@@ -78,6 +81,9 @@ func (l *leaseRun) setState(state network.JobState, detail string) {
 	l.mu.Lock()
 	l.state, l.detail, l.since = state, detail, l.d.cfg.Now()
 	l.mu.Unlock()
+	if state.Ended() {
+		l.forwards.end()
+	}
 	l.log.Info("lease "+string(state), "detail", detail)
 	l.save()
 }
@@ -410,6 +416,7 @@ func (l *leaseRun) job(order *auction.Order, terms lease.Terms, deposit *big.Int
 		MaxDuration:   maxDur,
 		OutputLimit:   outputLimit(order.Requirements.DiskMiB, l.inputBytes),
 		AllowNetwork:  order.Job.Network,
+		Expose:        order.Job.Expose,
 	}
 	if l.hasInput {
 		j.InputDir = filepath.Join(l.d.leaseDir(l.id), "input")

@@ -79,6 +79,9 @@ type Runner interface {
 	Cleanup(ctx context.Context, closed func(leaseID string) bool) ([]string, error)
 	// Exec runs cmd in a running job's container, confined as the job.
 	Exec(ctx context.Context, run executor.Run, cmd []string, stdout, stderr io.Writer) (int, error)
+	// ServiceAddr is the address ("ip:port") at which the provider
+	// reaches port of a running job that exposes it.
+	ServiceAddr(ctx context.Context, run executor.Run, port uint16) (string, error)
 }
 
 // Pricer prices offers (*pricing.Prices).
@@ -118,6 +121,15 @@ type Config struct {
 	// addresses only (see package executor). Off, such orders get a
 	// no-bid with reason "network".
 	AllowNetwork bool
+	// AllowServices lets the provider bid on services: jobs that expose
+	// ports, which their tenant reaches through the provider (tenant
+	// forward). Each gets a network of its own that reaches nothing (see
+	// package executor); off, such orders get a no-bid with reason
+	// "services".
+	AllowServices bool
+	// ForwardLimit caps the forwarded connections a lease may have open
+	// at once. Default DefaultForwardLimit.
+	ForwardLimit int
 	// WorkDir holds each lease's input, logs and output archive.
 	WorkDir string
 	// WatchFrom is where to start reading escrow events.
@@ -393,6 +405,10 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder, lead uint64) (*bidState, erro
 	if o.Order.Job.Network && !d.cfg.AllowNetwork {
 		return nil, &auction.Mismatch{Reason: auction.ReasonNetwork,
 			Detail: "the job asks for network access, which this provider does not offer (its owner may allow it with provider run --allow-network)"}
+	}
+	if len(o.Order.Job.Expose) > 0 && !d.cfg.AllowServices {
+		return nil, &auction.Mismatch{Reason: auction.ReasonServices,
+			Detail: "the job is a service (it exposes ports), which this provider does not run (its owner may allow it with provider run --allow-services)"}
 	}
 	d.sweep()
 	snap := d.cfg.Inventory.Snapshot()

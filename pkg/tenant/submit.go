@@ -48,6 +48,12 @@ type Options struct {
 	// the next qualifying bid of the auction is opened instead. 0: no
 	// wait (and no fallback past the hand-over).
 	StartTimeout time.Duration
+	// Forward forwards these ports of a service (a job that exposes them)
+	// from once the job runs until the lease settles (see Client.Forward);
+	// Listening learns each local address. A forward that cannot start
+	// is reported (StepForward); the job goes on.
+	Forward   []PortForward
+	Listening func(PortForward, string)
 }
 
 // Progress is one step of a submission.
@@ -82,6 +88,9 @@ const (
 	StepHandedOver  Step = "handed-over"
 	StepFallback    Step = "fallback"
 	StepStatus      Step = "status"
+	// StepForward: a forward of the service's ports (Options.Forward)
+	// refused a connection or stopped.
+	StepForward     Step = "forward"
 	StepSettled     Step = "settled"
 	StepDownloading Step = "downloading"
 	StepDownloaded  Step = "downloaded"
@@ -236,7 +245,9 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 	if opts.Detach {
 		return res, nil
 	}
+	stopForward := c.forwardWhileRunning(ctx, l, opts, report)
 	ev, err := c.follow(ctx, l, lc, l.OpenedBlock, opts.Logs, report)
+	stopForward()
 	if ev.Payload != nil {
 		res.settle(ev, c.cfg.Signer.Address())
 	}
@@ -274,6 +285,29 @@ func (c *Client) peerInfo(p peer.ID) peer.AddrInfo {
 		}
 	}
 	return ai
+}
+
+// forwardWhileRunning forwards opts.Forward, if any, until the returned
+// stop is called.
+func (c *Client) forwardWhileRunning(ctx context.Context, l *Lease, opts Options, report func(Progress)) (stop func()) {
+	if len(opts.Forward) == 0 {
+		return func() {}
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		refused := func(err error) {
+			report(Progress{Step: StepForward, Message: fmt.Sprintf("a forwarded connection was refused: %v", err)})
+		}
+		if err := c.Forward(ctx, l, opts.Forward, opts.Listening, refused); err != nil && ctx.Err() == nil && !errors.Is(err, ErrJobEnded) {
+			report(Progress{Step: StepForward, Message: fmt.Sprintf("forwarding stopped: %v", err)})
+		}
+	}()
+	return func() {
+		cancel()
+		<-done
+	}
 }
 
 // errNoStart: the provider of a lease did not take the job or did not

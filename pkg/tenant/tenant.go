@@ -24,6 +24,7 @@ import (
 	"io"
 	"log/slog"
 	"math/big"
+	"net"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
@@ -70,6 +71,7 @@ type LeaseConn interface {
 	DownloadOutput(ctx context.Context, dst io.ReadWriteSeeker) (network.OutputInfo, error)
 	Cancel(ctx context.Context) error
 	Exec(ctx context.Context, cmd []string, w io.Writer) (int, error)
+	ServeForward(ctx context.Context, l net.Listener, port uint16, refused func(error)) error
 }
 
 // Escrow is what a tenant needs from the escrow (*lease.Client).

@@ -1,0 +1,187 @@
+package e2e
+
+import (
+	"archive/tar"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/crypto"
+
+	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/devchain"
+	"github.com/tender-market/tender/pkg/jobspec"
+	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
+	"github.com/tender-market/tender/pkg/tenant"
+)
+
+const inferImage = "tender/example-infer:dev"
+
+// serviceJob serves the model in the lease's /input on port 8000.
+func serviceJob(t testing.TB) *jobspec.Job {
+	t.Helper()
+	spec := fmt.Sprintf(`image: %s
+command: ["-serve", ":8000", "-model", "/input/model.json"]
+env: {GOMAXPROCS: "1"}
+resources: {gpus: 1, gpuModels: [H100], cpu: 500m, memory: 128Mi, disk: 1Gi, allowSimulated: true}
+expose: [8000]
+maxDuration: 10m
+maxPricePerHour: "5 tokens/h"
+bidWindow: 2s
+`, inferImage)
+	job, err := jobspec.Parse([]byte(spec), 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return job
+}
+
+// extract writes the archive's file name (e.g. output/model.json) to dst.
+func extract(t testing.TB, archive, name, dst string) {
+	t.Helper()
+	f, err := os.Open(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	tr := tar.NewReader(f)
+	for {
+		h, err := tr.Next()
+		if err != nil {
+			t.Fatalf("%s has no %s: %v", archive, name, err)
+		}
+		if h.Name != name {
+			continue
+		}
+		out, err := os.Create(dst)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer out.Close()
+		if _, err := io.Copy(out, tr); err != nil {
+			t.Fatal(err)
+		}
+		os.Chmod(dst, 0o644)
+		return
+	}
+}
+
+// TestServiceForward is the service flow on a real Docker Engine: a
+// training lease leaves its model; a service lease of the inference
+// example serves it (expose: [8000]) on a network of its own that
+// reaches nothing; the tenant's forward answers real predictions; a
+// stranger and a port not exposed are refused; cancel settles exact
+// amounts and ends the forward.
+func TestServiceForward(t *testing.T) {
+	sc := newScene(t, devchain.Config{}, h100)
+	p, ts := sc.p, sc.ts
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
+	defer cancel()
+
+	out := filepath.Join(t.TempDir(), "output.tar")
+	if _, err := ts.client.Submit(ctx, trainJob(t, 40, "10m"), tenant.Options{OutputFile: out}); err != nil {
+		t.Fatalf("train: %v", err)
+	}
+	input := t.TempDir()
+	os.Chmod(input, 0o755)
+	extract(t, out, "output/model.json", filepath.Join(input, "model.json"))
+
+	sc.before = balances(t, ts.esc, sc.accounts)
+	res, err := ts.client.Submit(ctx, serviceJob(t), tenant.Options{Detach: true, InputDir: input})
+	if err != nil {
+		t.Fatalf("submit the service: %v", err)
+	}
+	running := waitLease(t, ts.esc, res.LeaseID, lease.StateRunning, 30*time.Second)
+	l, err := ts.client.Find(ctx, res.LeaseID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	fctx, stopForward := context.WithCancel(ctx)
+	defer stopForward()
+	listening, ended := make(chan string, 1), make(chan error, 1)
+	go func() {
+		ended <- ts.client.Forward(fctx, l, []tenant.PortForward{{Port: 8000}}, func(_ tenant.PortForward, a string) { listening <- a }, nil)
+	}()
+	var base string
+	select {
+	case a := <-listening:
+		base = "http://" + a
+	case err := <-ended:
+		t.Fatalf("forward: %v", err)
+	}
+	client := &http.Client{Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	testenv.Eventually(t, time.Minute, "the service answers /healthz through the forward", func() (bool, string, error) {
+		r, err := client.Get(base + "/healthz")
+		if err != nil {
+			return false, err.Error(), nil
+		}
+		defer r.Body.Close()
+		body, _ := io.ReadAll(r.Body)
+		return r.StatusCode == http.StatusOK, fmt.Sprintf("%s %s", r.Status, body), nil
+	})
+	inputs := [][]float64{{-1, 0.5}, {0, 0}, {1, 0}, {2, 0.5}, {0.5, -0.5}}
+	body, _ := json.Marshal(map[string]any{"inputs": inputs})
+	r, err := client.Post(base+"/predict", "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pred struct {
+		Predictions []struct {
+			X     []float64 `json:"x"`
+			Label *int      `json:"label"`
+		} `json:"predictions"`
+	}
+	err = json.NewDecoder(r.Body).Decode(&pred)
+	r.Body.Close()
+	if err != nil || r.StatusCode != http.StatusOK || len(pred.Predictions) != len(inputs) {
+		t.Fatalf("POST /predict: %s, %v, %+v; want %d predictions", r.Status, err, pred, len(inputs))
+	}
+	for i, p := range pred.Predictions {
+		if fmt.Sprint(p.X) != fmt.Sprint(inputs[i]) || p.Label == nil || *p.Label < 0 || *p.Label > 1 {
+			t.Errorf("prediction %d: %+v for input %v; want a label 0 or 1 for it", i, p, inputs[i])
+		}
+	}
+
+	key, _ := crypto.GenerateKey()
+	if _, err := ts.node.Lease(p.node.AddrInfo(), res.LeaseID, auction.NewKeySigner(key)).Forward(ctx, 8000); !errors.Is(err, network.ErrLeaseDenied) {
+		t.Errorf("a stranger's forward: %v, want %v", err, network.ErrLeaseDenied)
+	}
+	if _, err := ts.node.Lease(p.node.AddrInfo(), res.LeaseID, ts.key).Forward(ctx, 9000); !errors.Is(err, network.ErrNotExposed) {
+		t.Errorf("a forward to a port not exposed: %v, want %v", err, network.ErrNotExposed)
+	}
+
+	st, err := ts.client.Cancel(ctx, l, nil)
+	if err != nil {
+		t.Fatalf("cancel: %v", err)
+	}
+	if st.Event != "Closed" || st.ExitCode == nil || st.ExitCode.Reason() != lease.ExitCancelled {
+		t.Fatalf("cancel settled %+v, want Closed, cancelled", st)
+	}
+	at := blockTime(t, sc.dep, st.Block)
+	secs := billedSecs(t, sc.dep, ts.esc, p, res.LeaseID, running.Since, at)
+	if want := earned(l.Terms, running.Deposit, secs); st.Paid.Cmp(want) != 0 {
+		t.Errorf("paid %s, want %s for %d s", st.Paid, want, secs)
+	}
+	sc.checkMoved(t, new(big.Int).Neg(st.Paid), st.Paid, new(big.Int))
+	select {
+	case err := <-ended:
+		if !errors.Is(err, tenant.ErrJobEnded) {
+			t.Errorf("the forward ended with %v, want %v", err, tenant.ErrJobEnded)
+		}
+	case <-time.After(30 * time.Second):
+		t.Error("the forward goes on after the service was cancelled")
+	}
+	waitNoContainer(t, sc.ex, res.LeaseID, 30*time.Second)
+}
