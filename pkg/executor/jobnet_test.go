@@ -180,9 +180,9 @@ func startListening(ctx context.Context, t *testing.T, ex *Executor, job Job) Ru
 	return run
 }
 
-// dialIn connects to addr from inside ns and returns the first line it
-// hears.
-func dialIn(t *testing.T, ns netns.NsHandle, addr string) string {
+// connectIn opens a TCP connection to addr from inside ns, or fails the
+// test.
+func connectIn(t *testing.T, ns netns.NsHandle, addr string) net.Conn {
 	t.Helper()
 	var c net.Conn
 	inNamespace(t, ns, func() {
@@ -194,6 +194,14 @@ func dialIn(t *testing.T, ns netns.NsHandle, addr string) string {
 	if c == nil {
 		t.FailNow()
 	}
+	return c
+}
+
+// dialIn connects to addr from inside ns and returns the first line it
+// hears.
+func dialIn(t *testing.T, ns netns.NsHandle, addr string) string {
+	t.Helper()
+	c := connectIn(t, ns, addr)
 	defer c.Close()
 	_ = c.SetReadDeadline(time.Now().Add(5 * time.Second))
 	b := make([]byte, 256)

@@ -215,16 +215,7 @@ func TestServiceJob(t *testing.T) {
 // then the echo's own close.
 func echoThrough(t *testing.T, ns netns.NsHandle, addr string) {
 	t.Helper()
-	var c net.Conn
-	inNamespace(t, ns, func() {
-		var err error
-		if c, err = net.DialTimeout("tcp", addr, 5*time.Second); err != nil {
-			t.Errorf("dial %s: %v", addr, err)
-		}
-	})
-	if c == nil {
-		t.FailNow()
-	}
+	c := connectIn(t, ns, addr)
 	defer c.Close()
 	_ = c.SetDeadline(time.Now().Add(30 * time.Second))
 
