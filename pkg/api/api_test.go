@@ -462,6 +462,7 @@ func TestDashboardPages(t *testing.T) {
 		{"/leases?gpu=" + url.QueryEscape("' OR 1=1 --"), 400, []string{"a GPU model has at most 128 letters"}},
 		{"/leases/" + sd.leases[1].Hex(), 200, []string{"Lowest price among 2 eligible bids", "price above max", "Settlement (escrow to provider)", "0.75 tUSD", "Refund (escrow to tenant)", "3.75 tUSD", "REAL", "exit 137: killed, out of memory (limit 1Gi)"}},
 		{"/leases/" + sd.leases[0].Hex(), 200, []string{"SIMULATED", "data-live=\"/api/v1/leases/" + sd.leases[0].Hex()}},
+		{"/leases/" + sd.leases[2].Hex(), 200, []string{`id="service">SERVICE`, "exposes ports 8000, which its tenant alone reaches", "Running for", "Accrued by now"}},
 		{"/leases/0x" + strings.Repeat("00", 32), 404, []string{"not found"}},
 		{"/providers", 200, []string{"SIMULATED", "REAL", "Reputation", "tender-reputation/2", `href="/providers/` + storetest.Address(3).Hex() + `"`}},
 		// Provider 2's closed lease paid 1.25 tUSD at 3.2 tUSD an hour.

@@ -255,6 +255,13 @@ func (s *Server) pageLease(w http.ResponseWriter, r *http.Request) {
 		Exit string
 		// NoTranscript says why the auction's transcript is missing.
 		NoTranscript string
+		// Ports are the ports a service's order exposes ("" for a job
+		// that exposes none).
+		Ports string
+		// RanFor is how long the job has run (ended: how long it ran);
+		// Accrued what a running lease has earned by now.
+		RanFor  string
+		Accrued *big.Int
 	}
 	out := data{page: page{Title: "Lease " + shortHex(d.Lease.ID.Hex()), Nav: "leases"}, LeaseDetail: d}
 	if d.Transcript != nil {
@@ -272,12 +279,36 @@ func (s *Server) pageLease(w http.ResponseWriter, r *http.Request) {
 	}
 	out.Escrowed = new(big.Int).Sub(l.Deposit, l.Paid)
 	out.Escrowed.Sub(out.Escrowed, l.Refunded)
+	if d.Order != nil && len(d.Order.Signed.Order.Job.Expose) > 0 {
+		out.Ports = d.Order.Signed.Order.Job.ExposedPorts()
+	}
+	out.RanFor, out.Accrued = ranFor(l, s.now())
 	if l.State == "open" || l.State == "running" {
 		out.page.Live = "/api/v1/leases/" + l.ID.Hex()
 		out.Fingerprint = leaseFingerprint([]store.Lease{l})
 		out.LiveEvery = int(s.cfg.LiveInterval / time.Millisecond)
 	}
 	s.render(w, r, http.StatusOK, "lease", out)
+}
+
+// ranFor is how long lease l's job has run at now, or ran ("" before it
+// started), and, while it runs, what it has earned: the escrow's own
+// arithmetic at the broker's clock (nil once it ended).
+func ranFor(l store.Lease, now time.Time) (string, *big.Int) {
+	if l.StartedAt == nil {
+		return "", nil
+	}
+	end, running := now, l.State == "running"
+	if l.EndedAt != nil {
+		end, running = *l.EndedAt, false
+	}
+	d := max(end.Sub(*l.StartedAt), 0).Truncate(time.Second)
+	if !running {
+		return d.String(), nil
+	}
+	terms := lease.Terms{PricePerHour: l.PricePerHour, MaxDuration: l.MaxDuration}
+	earned, _ := terms.Earned(l.Deposit, uint64(l.StartedAt.Unix()), uint64(max(now.Unix(), l.StartedAt.Unix())))
+	return d.String(), earned
 }
 
 func (s *Server) pageProviders(w http.ResponseWriter, r *http.Request) {

@@ -130,7 +130,8 @@ var (
 
 // seed runs n auctions (even ones won on H100s, odd ones on simulated
 // A100s) and indexes a lease for each winner: open, running or closed in
-// turn.
+// turn. The second (a running one) is a service: its order exposes port
+// 8000.
 func (b *broker) seed(n int) seeded {
 	t := b.t
 	t.Helper()
@@ -144,6 +145,10 @@ func (b *broker) seed(n int) seeded {
 			offer = a100
 		}
 		o := b.market.Order(t, storetest.Key(1), uint64(100+i), 2, 5_000_000)
+		if i == 1 {
+			o.Order.Job.Expose = []uint16{8000}
+			o = b.market.Sign(t, storetest.Key(1), o.Order)
+		}
 		win := b.market.Bid(t, &o, storetest.Key(2+i%2), 3_000_000+int64(i)*100_000, offer)
 		lose := b.market.Bid(t, &o, storetest.Key(4), 4_500_000, h100)
 		late := b.market.Bid(t, &o, storetest.Key(5), 6_000_000, h100)

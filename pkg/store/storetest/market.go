@@ -65,6 +65,12 @@ func (m Market) Order(t testing.TB, tenant *ecdsa.PrivateKey, nonce uint64, gpus
 	if gpus > 0 {
 		o.Requirements.MinVRAMMiB = 1024
 	}
+	return m.Sign(t, tenant, o)
+}
+
+// Sign signs o as tenant and verifies it.
+func (m Market) Sign(t testing.TB, tenant *ecdsa.PrivateKey, o auction.Order) auction.VerifiedOrder {
+	t.Helper()
 	so, err := m.Domain.SignOrder(o, auction.NewKeySigner(tenant))
 	if err != nil {
 		t.Fatalf("sign order: %v", err)
