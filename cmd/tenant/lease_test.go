@@ -108,6 +108,12 @@ func TestLeaseCommandsRefuse(t *testing.T) {
 		{"bad amount", []string{"topup", someLease, "lots", "--lease-dir", dir}, 1, "AMOUNT"},
 		{"exec without a command", []string{"exec", someLease}, 2, "want the lease, then --"},
 		{"exec without --", []string{"exec", someLease, "/bin/true"}, 2, "want the lease, then --"},
+		{"shell with a command but no --", []string{"shell", someLease, "/bin/bash"}, 2, "tenant shell LEASE [-- COMMAND"},
+		{"shell with -- but no command", []string{"shell", someLease, "--"}, 2, "tenant shell LEASE [-- COMMAND"},
+		{"forward without a port", []string{"forward", someLease}, 2, "at least one port"},
+		{"forward to port 0", []string{"forward", someLease, "0", "--lease-dir", dir}, 1, "[LOCAL:]PORT"},
+		{"submit --forward of a port not exposed", []string{"submit", "../../examples/infer/service.yaml", "--forward", "9000", "--token-decimals", "6"}, 1, "does not expose port 9000"},
+		{"submit --forward with --detach", []string{"submit", "../../examples/infer/service.yaml", "--forward", "8000", "--detach", "--token-decimals", "6"}, 1, "--forward and --detach"},
 		{"no chain", []string{"reclaim", someLease, "--lease-dir", dir}, 1, "--rpc-url is not set"},
 		{"bad deposit", []string{"submit", "../../examples/train/job.yaml", "--deposit", "x"}, 1, "--deposit"},
 	}

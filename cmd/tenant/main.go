@@ -24,7 +24,7 @@ You pay for the seconds the job ran; the rest of the deposit comes back.
 
 `+cli.SettingsHelp(), env)
 	root.AddCommand(newVerifyCommand(env), newSubmitCommand(env), newLeasesCommand(env),
-		newStatusCommand(env), newLogsCommand(env), newExecCommand(env), newForwardCommand(env), newResultsCommand(env),
+		newStatusCommand(env), newLogsCommand(env), newExecCommand(env), newShellCommand(env), newForwardCommand(env), newResultsCommand(env),
 		newCancelCommand(env), newTopUpCommand(env), newReclaimCommand(env))
 	return root
 }

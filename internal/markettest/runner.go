@@ -7,6 +7,7 @@ package markettest
 
 import (
 	"archive/tar"
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -36,7 +37,7 @@ import (
 //	lost           ends, but its /output cannot be collected (Finish fails)
 //
 // A command run in a running job (Exec) prints its arguments, like echo,
-// and exits 0. A job that exposes ports serves each, while it runs, on a
+// and exits 0; on a terminal (Shell) it answers each line. A job that exposes ports serves each, while it runs, on a
 // loopback listener that sends back what every connection sends
 // (ServiceAddr).
 //
@@ -281,6 +282,46 @@ func (r *Runner) Finish(ctx context.Context, run executor.Run, opts executor.Fin
 	delete(r.runs, run.LeaseID)
 	r.mu.Unlock()
 	return executor.Result{Exit: j.exit, Output: executor.Output{SHA256: hex.EncodeToString(sum[:]), Size: int64(len(archive))}}, nil
+}
+
+// Shell plays a terminal in a running job: it prints the command and the
+// terminal's size, answers each line typed with "echo: LINE" ("exit N"
+// exits with N) and each resize with "size COLSxROWS", and exits 0 when
+// the input ends.
+func (r *Runner) Shell(ctx context.Context, run executor.Run, cmd []string, size executor.TermSize, stdin io.Reader, out io.Writer, resize <-chan executor.TermSize) (int, error) {
+	if !r.Running(run.LeaseID) {
+		return 0, executor.ErrNotRunning
+	}
+	fmt.Fprintf(out, "%s on a %dx%d terminal\r\n", cmd[0], size.Cols, size.Rows)
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stdin)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case sz := <-resize:
+			fmt.Fprintf(out, "size %dx%d\r\n", sz.Cols, sz.Rows)
+		case line, ok := <-lines:
+			if !ok {
+				return 0, nil
+			}
+			var code int
+			if _, err := fmt.Sscanf(line, "exit %d", &code); err == nil {
+				return code, nil
+			}
+			fmt.Fprintf(out, "echo: %s\r\n", line)
+		}
+	}
 }
 
 // ServiceAddr is the loopback address of the echo service that stands

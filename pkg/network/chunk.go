@@ -18,6 +18,11 @@ const (
 	tagData      byte = 1
 	tagKeepalive byte = 2
 	tagEnd       byte = 3
+	// tagResize, in a shell's input only, carries the tenant's terminal
+	// size, TermSize as JSON.
+	tagResize byte = 4
+	// maxResizeBytes caps a resize message's body.
+	maxResizeBytes = 64
 
 	maxChunk        = 64 << 10
 	maxTrailerBytes = 1 << 10
@@ -73,6 +78,15 @@ func (c *chunkWriter) Write(p []byte) (int, error) {
 	return written, nil
 }
 
+// resize sends a terminal's new size.
+func (c *chunkWriter) resize(size TermSize) error {
+	body, err := json.Marshal(size)
+	if err != nil {
+		return err
+	}
+	return c.send(tagResize, body)
+}
+
 // keepalive sends a message that carries no data.
 func (c *chunkWriter) keepalive() error { return c.send(tagKeepalive, nil) }
 
@@ -105,7 +119,10 @@ var errChunkStream = errors.New("malformed chunk stream")
 // trailer, which trailer then holds. Each message it waits for gets the
 // read deadline idle ahead.
 type chunkReader struct {
-	fr      *frameReader
+	// onResize, when set, takes resize messages (a shell's input); without
+	// it they break the format.
+	onResize func(body []byte) error
+	fr       *frameReader
 	d       readDeadliner
 	idle    time.Duration
 	buf     []byte
@@ -152,6 +169,16 @@ func (c *chunkReader) nextChunk() error {
 				return nil
 			}
 		case tagKeepalive:
+		case tagResize:
+			if c.onResize == nil {
+				return fmt.Errorf("%w: unknown tag %d", errChunkStream, msg[0])
+			}
+			if len(body) > maxResizeBytes {
+				return fmt.Errorf("%w: %d-byte resize, at most %d", errChunkStream, len(body), maxResizeBytes)
+			}
+			if err := c.onResize(body); err != nil {
+				return fmt.Errorf("%w: resize: %v", errChunkStream, err)
+			}
 		case tagEnd:
 			if len(body) > maxTrailerBytes {
 				return fmt.Errorf("%w: %d-byte trailer, at most %d", errChunkStream, len(body), maxTrailerBytes)

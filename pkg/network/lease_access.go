@@ -41,6 +41,10 @@ const (
 	// OpExec runs a command in the running job's container, confined as
 	// the job is, and streams its output back with its exit status.
 	OpExec LeaseOp = "exec"
+	// OpShell runs a command in the running job's container on a
+	// terminal: the tenant's typing and terminal size go in, what the
+	// terminal shows comes back, then the exit status.
+	OpShell LeaseOp = "shell"
 	// OpForward, on its own protocol (ProtocolForward), connects the
 	// stream to a TCP port the lease's job exposes: a tunnel into the
 	// service.
@@ -49,7 +53,7 @@ const (
 
 func (op LeaseOp) valid() bool {
 	switch op {
-	case OpSecrets, OpInput, OpStatus, OpLogs, OpOutput, OpCancel, OpExec, OpForward:
+	case OpSecrets, OpInput, OpStatus, OpLogs, OpOutput, OpCancel, OpExec, OpShell, OpForward:
 		return true
 	}
 	return false
@@ -143,10 +147,26 @@ type leaseRequest struct {
 	// Size is what the input's files hold in all (OpInput), so that the
 	// provider can refuse too much before any of it travels.
 	Size int64 `json:"size,omitempty"`
-	// Command is what OpExec runs: the program and its arguments.
+	// Command is what OpExec and OpShell run: the program and its
+	// arguments.
 	Command []string `json:"command,omitempty"`
+	// Term is OpShell's terminal size at the start.
+	Term *TermSize `json:"term,omitempty"`
 	// Port is the job's TCP port OpForward connects to.
 	Port uint16 `json:"port,omitempty"`
+}
+
+// TermSize is a terminal's size in characters.
+type TermSize struct {
+	Cols uint16 `json:"cols"`
+	Rows uint16 `json:"rows"`
+}
+
+// maxTermSide is the most columns or rows a terminal may have.
+const maxTermSide = 4096
+
+func (t TermSize) valid() bool {
+	return t.Cols >= 1 && t.Rows >= 1 && t.Cols <= maxTermSide && t.Rows <= maxTermSide
 }
 
 // validCommand reports whether cmd may be run: 1 to maxExecArgs

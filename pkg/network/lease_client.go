@@ -312,6 +312,12 @@ func (c *LeaseClient) receive(lc *leaseConn, w io.Writer) error {
 func (c *LeaseClient) receiveTrailer(lc *leaseConn, w io.Writer) (chunkTrailer, error) {
 	lc.s.SetDeadline(time.Time{})
 	lc.s.CloseWrite()
+	return c.receiveBody(lc, w)
+}
+
+// receiveBody copies a chunk stream's body to w and returns its trailer,
+// or the trailer's error; the stream's write side stays as it is.
+func (c *LeaseClient) receiveBody(lc *leaseConn, w io.Writer) (chunkTrailer, error) {
 	cr := newChunkReader(lc.fr, lc.s, c.n.cfg.LeaseIdleTimeout)
 	if _, err := io.CopyBuffer(w, cr, make([]byte, maxChunk)); err != nil {
 		return chunkTrailer{}, err

@@ -57,6 +57,11 @@ type LeaseHost interface {
 	// when the forward ends; the host may close it sooner (when the lease
 	// ends), which ends the forward.
 	DialService(ctx context.Context, leaseID common.Hash, port uint16) (net.Conn, error)
+	// Shell runs cmd in the lease's running job on a terminal of size,
+	// confined as Exec is: stdin is typed on it, what it shows goes to out,
+	// each size from resize resizes it; it returns the exit status. An
+	// error wrapping ErrExecOff when the provider runs no commands.
+	Shell(ctx context.Context, leaseID common.Hash, cmd []string, size TermSize, stdin io.Reader, out io.Writer, resize <-chan TermSize) (int, error)
 }
 
 // ServeLeases makes the node serve lease streams from h; nil stops serving
@@ -75,8 +80,10 @@ func (n *Node) leases() LeaseHost {
 
 func (n *Node) handleLease(ctx context.Context, s network.Stream) {
 	ls, ok := n.acceptLease(ctx, s, leaseStreamMem, func(req *leaseRequest) bool {
+		runs := req.Op == OpExec || req.Op == OpShell
 		return req.Op.valid() && req.Op != OpForward && req.Offset >= 0 && req.Port == 0 &&
-			(req.Op == OpExec) == (req.Command != nil) && (req.Op != OpExec || validCommand(req.Command))
+			runs == (req.Command != nil) && (!runs || validCommand(req.Command)) &&
+			(req.Op == OpShell) == (req.Term != nil) && (req.Term == nil || req.Term.valid())
 	})
 	if !ok {
 		return
@@ -97,6 +104,8 @@ func (n *Node) handleLease(ctx context.Context, s network.Stream) {
 		ls.cancel(ctx)
 	case OpExec:
 		ls.exec(ctx)
+	case OpShell:
+		ls.shell(ctx)
 	}
 }
 

@@ -1,6 +1,7 @@
 package network
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"crypto/ecdsa"
@@ -212,6 +213,45 @@ func (h *memLeaseHost) DialService(ctx context.Context, id common.Hash, port uin
 	l.dialed = append(l.dialed, c)
 	h.mu.Unlock()
 	return c, nil
+}
+
+// Shell plays a terminal: it prints its size, answers each line with
+// "echo: LINE" (and "exit N" by exiting with N), and each resize with
+// "size COLSxROWS".
+func (h *memLeaseHost) Shell(ctx context.Context, id common.Hash, cmd []string, size TermSize, stdin io.Reader, out io.Writer, resize <-chan TermSize) (int, error) {
+	if _, err := h.lease("shell", id); err != nil {
+		return 0, err
+	}
+	fmt.Fprintf(out, "%s on a %dx%d terminal\n", cmd[0], size.Cols, size.Rows)
+	lines := make(chan string)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stdin)
+		for sc.Scan() {
+			select {
+			case lines <- sc.Text():
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	for {
+		select {
+		case <-ctx.Done():
+			return 0, ctx.Err()
+		case sz := <-resize:
+			fmt.Fprintf(out, "size %dx%d\n", sz.Cols, sz.Rows)
+		case line, ok := <-lines:
+			if !ok {
+				return 0, nil
+			}
+			var code int
+			if _, err := fmt.Sscanf(line, "exit %d", &code); err == nil {
+				return code, nil
+			}
+			fmt.Fprintf(out, "echo: %s\n", line)
+		}
+	}
 }
 
 // TestLeaseExec: a command's output and exit status come back over a
@@ -622,5 +662,79 @@ func TestAttackLeaseStreamFlood(t *testing.T) {
 	tenant := startNode(t, testConfig(t, "tenant", provider))
 	if st, err := tenant.Lease(provider.AddrInfo(), leaseID, auction.NewKeySigner(tenantKey)).Status(ctxTimeout(t, waitLong)); err != nil || st.State != JobRunning {
 		t.Errorf("tenant's status with %d silent streams open: %+v, %v; want it served", opened, st, err)
+	}
+}
+
+// TestLeaseShell: what the tenant types and its terminal's resizes reach
+// the job's terminal, what it shows comes back, and its exit status; a
+// terminal left quiet past the idle timeout stays open (keepalives); the
+// end of the input ends the command's input; a stranger is refused, and
+// a request without a valid terminal or command is reset unanswered.
+func TestLeaseShell(t *testing.T) {
+	provider, tenant, host := leasePair(t)
+	key := testKey(t, 1)
+	id := common.HexToHash("0x5e11")
+	host.add(id, &memLease{tenant: addrOf(key), status: LeaseStatus{State: JobRunning}})
+	lc := tenant.Lease(provider.AddrInfo(), id, auction.NewKeySigner(key))
+	ctx := ctxTimeout(t, waitLong)
+
+	in, typed := io.Pipe()
+	defer typed.Close()
+	out := newLineWriter()
+	resize := make(chan TermSize, 1)
+	type result struct {
+		code int
+		err  error
+	}
+	done := make(chan result, 1)
+	go func() {
+		code, err := lc.Shell(ctx, []string{"/bin/sh"}, TermSize{Cols: 100, Rows: 30}, in, out, resize)
+		done <- result{code, err}
+	}()
+	shows := func(what string) {
+		t.Helper()
+		waitFor(t, waitLong, "the terminal to show "+what, func() bool { return strings.Contains(string(out.bytes()), what) })
+	}
+	shows("/bin/sh on a 100x30 terminal")
+	io.WriteString(typed, "hello\n")
+	shows("echo: hello")
+	resize <- TermSize{Cols: 132, Rows: 43}
+	shows("size 132x43")
+	// Proving that a quiet terminal outlives the idle timeout takes that
+	// long (2 s here).
+	time.Sleep(5 * time.Second / 2)
+	io.WriteString(typed, "still there\n")
+	shows("echo: still there")
+	io.WriteString(typed, "exit 3\n")
+	if r := recv(t, done, waitLong, "the shell's end"); r.err != nil || r.code != 3 {
+		t.Errorf("shell: %d, %v; want 3", r.code, r.err)
+	}
+
+	var buf bytes.Buffer
+	if code, err := lc.Shell(ctx, []string{"sh"}, TermSize{Cols: 80, Rows: 24}, strings.NewReader("a\nb\n"), &buf, nil); err != nil || code != 0 || !strings.Contains(buf.String(), "echo: a\necho: b\n") {
+		t.Errorf("shell with input that ends: %d, %v, %q; want 0 and both lines", code, err, buf.String())
+	}
+	stranger := tenant.Lease(provider.AddrInfo(), id, auction.NewKeySigner(testKey(t, 2)))
+	if _, err := stranger.Shell(ctx, []string{"sh"}, TermSize{Cols: 80, Rows: 24}, strings.NewReader(""), io.Discard, nil); !errors.Is(err, ErrLeaseDenied) {
+		t.Errorf("a stranger's shell: %v, want %v", err, ErrLeaseDenied)
+	}
+	for _, req := range []leaseRequest{
+		{LeaseID: id, Op: OpShell, Command: []string{"sh"}},
+		{LeaseID: id, Op: OpShell, Command: []string{"sh"}, Term: &TermSize{}},
+		{LeaseID: id, Op: OpShell, Command: []string{"sh"}, Term: &TermSize{Cols: maxTermSide + 1, Rows: 24}},
+		{LeaseID: id, Op: OpShell, Term: &TermSize{Cols: 80, Rows: 24}},
+		{LeaseID: id, Op: OpExec, Command: []string{"sh"}, Term: &TermSize{Cols: 80, Rows: 24}},
+	} {
+		s, err := tenant.openStream(ctx, provider.ID(), ProtocolLease)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := writeJSON(s, req); err != nil {
+			t.Fatal(err)
+		}
+		if msg, err := newFrameReader(s).next(maxReplyBytes); err == nil {
+			t.Errorf("%+v: the provider answered %q, want the stream reset", req, msg)
+		}
+		s.Reset()
 	}
 }

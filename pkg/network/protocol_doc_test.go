@@ -65,7 +65,7 @@ func TestProtocolDoc(t *testing.T) {
 	for _, c := range errorCodes() {
 		add("| `%s` |", c.code)
 	}
-	for _, op := range []LeaseOp{OpSecrets, OpInput, OpStatus, OpLogs, OpOutput, OpCancel, OpExec} {
+	for _, op := range []LeaseOp{OpSecrets, OpInput, OpStatus, OpLogs, OpOutput, OpCancel, OpExec, OpShell} {
 		add("| `%s` |", op)
 	}
 	for _, s := range []JobState{JobAwaitingSecrets, JobStarting, JobRunning, JobExited, JobClosed, JobFailed} {
@@ -73,6 +73,9 @@ func TestProtocolDoc(t *testing.T) {
 	}
 	add("`%d` data (1 to %d bytes), `%d` keepalive", tagData, maxChunk, tagKeepalive)
 	add("`%d` end", tagEnd)
+	add("`%d` resize (a shell's typing only", tagResize)
+	add("at most %d bytes), `%d` end", maxResizeBytes, tagEnd)
+	add(`"term": {"cols": <1 to %d>, "rows": <1 to %d>}`, maxTermSide, maxTermSide)
 	add("every %d seconds while following logs", int(Config{}.withDefaults().LeaseIdleTimeout.Seconds()/4))
 	add("(exec: 1 to %d\n   strings, at most %d bytes in all, none with a NUL)", maxExecArgs, maxExecBytes)
 	add("at most %d lease\nstreams a provider holds may be in their handshake", maxHandshakes)

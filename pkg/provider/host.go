@@ -14,6 +14,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/tender-market/tender/internal/statefile"
+	"github.com/tender-market/tender/pkg/executor"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/network"
 )
@@ -220,21 +221,59 @@ func (d *Daemon) Logs(ctx context.Context, id common.Hash, follow bool, w io.Wri
 // Exec runs cmd in the lease's running job, confined as the job is; it
 // runs only while the job runs, and not at all with Config.NoExec.
 func (d *Daemon) Exec(ctx context.Context, id common.Hash, cmd []string, w io.Writer) (int, error) {
+	l, run, err := d.runningForCommand(id, cmd)
+	if err != nil {
+		return 0, err
+	}
+	l.log.Info("tenant runs a command in the job", "program", cmd[0], "args", len(cmd)-1)
+	return d.cfg.Runner.Exec(ctx, run, cmd, w, w)
+}
+
+// Shell runs cmd on a terminal in the lease's running job, as Exec does.
+func (d *Daemon) Shell(ctx context.Context, id common.Hash, cmd []string, size network.TermSize, stdin io.Reader, out io.Writer, resize <-chan network.TermSize) (int, error) {
+	l, run, err := d.runningForCommand(id, cmd)
+	if err != nil {
+		return 0, err
+	}
+	l.log.Info("tenant opens a terminal in the job", "program", cmd[0], "args", len(cmd)-1, "cols", size.Cols, "rows", size.Rows)
+	sizes := make(chan executor.TermSize, 1)
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case sz := <-resize:
+				select {
+				case sizes <- executor.TermSize{Cols: sz.Cols, Rows: sz.Rows}:
+				case <-ctx.Done():
+					return
+				}
+			}
+		}
+	}()
+	return d.cfg.Runner.Shell(ctx, run, cmd, executor.TermSize{Cols: size.Cols, Rows: size.Rows}, stdin, out, sizes)
+}
+
+// runningForCommand is the lease and its running job's container, for a
+// tenant's command: an error while the job does not run, and
+// network.ErrExecOff with Config.NoExec.
+func (d *Daemon) runningForCommand(id common.Hash, cmd []string) (*leaseRun, executor.Run, error) {
 	if d.cfg.NoExec {
-		return 0, network.ErrExecOff
+		return nil, executor.Run{}, network.ErrExecOff
 	}
 	l, err := d.lease(id)
 	if err != nil {
-		return 0, err
+		return nil, executor.Run{}, err
 	}
 	l.mu.Lock()
 	run, state := l.container, l.state
 	l.mu.Unlock()
 	if run == nil || state != network.JobRunning {
-		return 0, fmt.Errorf("lease %s is %s: commands run only while its job runs", id.Hex(), state)
+		return nil, executor.Run{}, fmt.Errorf("lease %s is %s: commands run only while its job runs", id.Hex(), state)
 	}
-	l.log.Info("tenant runs a command in the job", "program", cmd[0], "args", len(cmd)-1)
-	return d.cfg.Runner.Exec(ctx, *run, cmd, w, w)
+	return l, *run, nil
 }
 
 // Output opens the job's /output archive once the job has ended.

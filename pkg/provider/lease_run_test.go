@@ -510,7 +510,45 @@ func TestNoExec(t *testing.T) {
 	if _, err := ten.Exec(ctx, l, []string{"echo", "x"}, &testenv.Buffer{}); !errors.Is(err, network.ErrExecOff) {
 		t.Errorf("exec at a provider that runs none: %v, want ErrExecOff", err)
 	}
+	if _, err := ten.Shell(ctx, l, []string{"/bin/sh"}, network.TermSize{Cols: 80, Rows: 24}, strings.NewReader(""), &testenv.Buffer{}, nil); !errors.Is(err, network.ErrExecOff) {
+		t.Errorf("shell at a provider that runs none: %v, want ErrExecOff", err)
+	}
 	if !p.Runner.Running(res.LeaseID.Hex()) {
 		t.Error("the job stopped")
+	}
+}
+
+// TestShellInTheJob: a terminal in the running job takes the tenant's
+// typing and resizes and gives its exit status; a stranger is refused, a
+// provider that runs no commands refuses it, and so does a job that ended.
+func TestShellInTheJob(t *testing.T) {
+	m, p, ten := setUp(t, 0)
+	ctx := timeout(t, time.Minute)
+	res := submitRunning(t, m, p, ten)
+	l, err := ten.Find(ctx, res.LeaseID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out testenv.Buffer
+	resize := make(chan network.TermSize, 1)
+	resize <- network.TermSize{Cols: 120, Rows: 40}
+	code, err := ten.Shell(ctx, l, []string{"/bin/sh"}, network.TermSize{Cols: 100, Rows: 30}, strings.NewReader("hello\nexit 5\n"), &out, resize)
+	if err != nil || code != 5 || !strings.Contains(out.String(), "/bin/sh on a 100x30 terminal") || !strings.Contains(out.String(), "echo: hello") {
+		t.Fatalf("shell: status %d, %v, output %q; want 5, the terminal's size and the line back", code, err, out.String())
+	}
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	stranger := ten.Node.Lease(p.Node.AddrInfo(), res.LeaseID, auction.NewKeySigner(key))
+	if _, err := stranger.Shell(ctx, []string{"/bin/sh"}, network.TermSize{Cols: 80, Rows: 24}, strings.NewReader(""), &out, nil); !errors.Is(err, network.ErrLeaseDenied) {
+		t.Errorf("a stranger's shell: %v, want ErrLeaseDenied", err)
+	}
+	if _, err := ten.Cancel(ctx, l, nil); err != nil {
+		t.Fatal(err)
+	}
+	p.WaitState(res.LeaseID, network.JobClosed)
+	if _, err := ten.Shell(ctx, l, []string{"/bin/sh"}, network.TermSize{Cols: 80, Rows: 24}, strings.NewReader(""), &out, nil); err == nil || !strings.Contains(err.Error(), "only while its job runs") {
+		t.Errorf("shell after the job ended: %v, want refused", err)
 	}
 }

@@ -79,6 +79,9 @@ type Runner interface {
 	Cleanup(ctx context.Context, closed func(leaseID string) bool) ([]string, error)
 	// Exec runs cmd in a running job's container, confined as the job.
 	Exec(ctx context.Context, run executor.Run, cmd []string, stdout, stderr io.Writer) (int, error)
+	// Shell runs cmd on a terminal in a running job's container, confined
+	// as the job.
+	Shell(ctx context.Context, run executor.Run, cmd []string, size executor.TermSize, stdin io.Reader, out io.Writer, resize <-chan executor.TermSize) (int, error)
 	// ServiceAddr is the address ("ip:port") at which the provider
 	// reaches port of a running job that exposes it.
 	ServiceAddr(ctx context.Context, run executor.Run, port uint16) (string, error)

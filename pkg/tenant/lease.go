@@ -221,6 +221,23 @@ func (c *Client) Exec(ctx context.Context, l *Lease, cmd []string, w io.Writer) 
 	return code, err
 }
 
+// Shell runs cmd on a terminal of size in the lease's running job,
+// confined as the job is, over an authenticated lease stream: stdin is
+// typed on it, what it shows goes to out, each size from resize resizes
+// it, and its exit status comes back.
+func (c *Client) Shell(ctx context.Context, l *Lease, cmd []string, size network.TermSize, stdin io.Reader, out io.Writer, resize <-chan network.TermSize) (int, error) {
+	lc, err := c.connect(l)
+	if err != nil {
+		return 0, err
+	}
+	var code int
+	err = c.reach(ctx, func(ctx context.Context) error {
+		code, err = lc.Shell(ctx, cmd, size, stdin, out, resize)
+		return err
+	})
+	return code, err
+}
+
 // Settlement is what an escrow transaction, or the event that settled a
 // lease, did.
 type Settlement struct {

@@ -71,6 +71,7 @@ type LeaseConn interface {
 	DownloadOutput(ctx context.Context, dst io.ReadWriteSeeker) (network.OutputInfo, error)
 	Cancel(ctx context.Context) error
 	Exec(ctx context.Context, cmd []string, w io.Writer) (int, error)
+	Shell(ctx context.Context, cmd []string, size network.TermSize, stdin io.Reader, out io.Writer, resize <-chan network.TermSize) (int, error)
 	ServeForward(ctx context.Context, l net.Listener, port uint16, refused func(error)) error
 }
 

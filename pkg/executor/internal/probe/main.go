@@ -20,6 +20,9 @@
 //	probe echo PORT          listen on TCP PORT (all addresses), print "listening", and send back
 //	                         everything each connection sends; when the peer closes its write
 //	                         side, close ours once all is sent, then the connection; until SIGTERM
+//	probe tty                on a terminal: print "tty COLSxROWS uid=UID"; then for each line read,
+//	                         "size" prints "size COLSxROWS", "exit N" exits with N, and any other
+//	                         prints "echo: LINE"; exit 0 at the end of input
 package main
 
 import (
@@ -38,11 +41,13 @@ import (
 	"syscall"
 	"time"
 	"unsafe"
+
+	"golang.org/x/sys/unix"
 )
 
 func main() {
 	if len(os.Args) < 2 {
-		fmt.Fprintln(os.Stderr, "usage: probe check|forkbomb|oom MIB|ticker INTERVAL N|fill KIB HOLD [PATH]|exit CODE|connect TIMEOUT ADDR:PORT...|serve PORT GREETING|echo PORT")
+		fmt.Fprintln(os.Stderr, "usage: probe check|forkbomb|oom MIB|ticker INTERVAL N|fill KIB HOLD [PATH]|exit CODE|connect TIMEOUT ADDR:PORT...|serve PORT GREETING|echo PORT|tty|echo PORT")
 		os.Exit(2)
 	}
 	var err error
@@ -63,6 +68,8 @@ func main() {
 		err = serve(os.Args[2:])
 	case "echo":
 		err = echo(os.Args[2:])
+	case "tty":
+		err = tty()
 	case "exit":
 		code, convErr := strconv.Atoi(arg(os.Args[2:], 0))
 		if convErr != nil {
@@ -417,4 +424,42 @@ func defaultGateway() (net.IP, error) {
 		return net.IPv4(byte(gw), byte(gw>>8), byte(gw>>16), byte(gw>>24)), nil
 	}
 	return nil, errors.New("no default route")
+}
+
+// tty answers lines typed on its terminal (standard input), reporting the
+// terminal's size when asked.
+func tty() error {
+	size := func() (string, error) {
+		ws, err := unix.IoctlGetWinsize(0, unix.TIOCGWINSZ)
+		if err != nil {
+			return "", fmt.Errorf("standard input is not a terminal: %w", err)
+		}
+		return fmt.Sprintf("%dx%d", ws.Col, ws.Row), nil
+	}
+	sz, err := size()
+	if err != nil {
+		return err
+	}
+	fmt.Printf("tty %s uid=%d\n", sz, os.Getuid())
+	in := bufio.NewScanner(os.Stdin)
+	for in.Scan() {
+		line := strings.TrimSpace(in.Text())
+		switch {
+		case line == "size":
+			sz, err := size()
+			if err != nil {
+				return err
+			}
+			fmt.Printf("size %s\n", sz)
+		case strings.HasPrefix(line, "exit "):
+			code, err := strconv.Atoi(strings.TrimPrefix(line, "exit "))
+			if err != nil {
+				return err
+			}
+			os.Exit(code)
+		default:
+			fmt.Printf("echo: %s\n", line)
+		}
+	}
+	return in.Err()
 }
