@@ -123,12 +123,12 @@ type chunkReader struct {
 	// it they break the format.
 	onResize func(body []byte) error
 	fr       *frameReader
-	d       readDeadliner
-	idle    time.Duration
-	buf     []byte
-	cur     []byte
-	trailer chunkTrailer
-	err     error
+	d        readDeadliner
+	idle     time.Duration
+	buf      []byte
+	cur      []byte
+	trailer  chunkTrailer
+	err      error
 }
 
 func newChunkReader(fr *frameReader, d readDeadliner, idle time.Duration) *chunkReader {
