@@ -77,6 +77,51 @@ func extract(t testing.TB, archive, name, dst string) {
 	}
 }
 
+// trainedModel runs a training lease and returns a directory holding the
+// model it wrote, model.json, readable by a job's user.
+func trainedModel(t testing.TB, ctx context.Context, ts *tenantSide) string {
+	t.Helper()
+	out := filepath.Join(t.TempDir(), "output.tar")
+	if _, err := ts.client.Submit(ctx, trainJob(t, 40, "10m"), tenant.Options{OutputFile: out}); err != nil {
+		t.Fatalf("train: %v", err)
+	}
+	input := t.TempDir()
+	os.Chmod(input, 0o755)
+	extract(t, out, "output/model.json", filepath.Join(input, "model.json"))
+	return input
+}
+
+// forwardService forwards port 8000 of service lease l until ctx ends; it
+// returns the local base URL and where the forward's end arrives.
+func forwardService(t testing.TB, ctx context.Context, ts *tenantSide, l *tenant.Lease) (string, chan error) {
+	t.Helper()
+	listening, ended := make(chan string, 1), make(chan error, 1)
+	go func() {
+		ended <- ts.client.Forward(ctx, l, []tenant.PortForward{{Port: 8000}}, func(_ tenant.PortForward, a string) { listening <- a }, nil)
+	}()
+	select {
+	case a := <-listening:
+		return "http://" + a, ended
+	case err := <-ended:
+		t.Fatalf("forward: %v", err)
+		return "", nil
+	}
+}
+
+// waitHealthy polls the service's /healthz at base until it answers OK.
+func waitHealthy(t testing.TB, client *http.Client, base string) {
+	t.Helper()
+	testenv.Eventually(t, time.Minute, "the service answers /healthz through the forward", func() (bool, string, error) {
+		r, err := client.Get(base + "/healthz")
+		if err != nil {
+			return false, err.Error(), nil
+		}
+		defer r.Body.Close()
+		body, _ := io.ReadAll(r.Body)
+		return r.StatusCode == http.StatusOK, fmt.Sprintf("%s %s", r.Status, body), nil
+	})
+}
+
 // TestServiceForward is the service flow on a real Docker Engine: a
 // training lease leaves its model; a service lease of the inference
 // example serves it (expose: [8000]) on a network of its own that
@@ -89,13 +134,7 @@ func TestServiceForward(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
 	defer cancel()
 
-	out := filepath.Join(t.TempDir(), "output.tar")
-	if _, err := ts.client.Submit(ctx, trainJob(t, 40, "10m"), tenant.Options{OutputFile: out}); err != nil {
-		t.Fatalf("train: %v", err)
-	}
-	input := t.TempDir()
-	os.Chmod(input, 0o755)
-	extract(t, out, "output/model.json", filepath.Join(input, "model.json"))
+	input := trainedModel(t, ctx, ts)
 
 	sc.before = balances(t, ts.esc, sc.accounts)
 	res, err := ts.client.Submit(ctx, serviceJob(t), tenant.Options{Detach: true, InputDir: input})
@@ -107,30 +146,10 @@ func TestServiceForward(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fctx, stopForward := context.WithCancel(ctx)
-	defer stopForward()
-	listening, ended := make(chan string, 1), make(chan error, 1)
-	go func() {
-		ended <- ts.client.Forward(fctx, l, []tenant.PortForward{{Port: 8000}}, func(_ tenant.PortForward, a string) { listening <- a }, nil)
-	}()
-	var base string
-	select {
-	case a := <-listening:
-		base = "http://" + a
-	case err := <-ended:
-		t.Fatalf("forward: %v", err)
-	}
+	base, ended := forwardService(t, ctx, ts, l)
 	client := &http.Client{Timeout: 10 * time.Second}
 	defer client.CloseIdleConnections()
-	testenv.Eventually(t, time.Minute, "the service answers /healthz through the forward", func() (bool, string, error) {
-		r, err := client.Get(base + "/healthz")
-		if err != nil {
-			return false, err.Error(), nil
-		}
-		defer r.Body.Close()
-		body, _ := io.ReadAll(r.Body)
-		return r.StatusCode == http.StatusOK, fmt.Sprintf("%s %s", r.Status, body), nil
-	})
+	waitHealthy(t, client, base)
 	inputs := [][]float64{{-1, 0.5}, {0, 0}, {1, 0}, {2, 0.5}, {0.5, -0.5}}
 	body, _ := json.Marshal(map[string]any{"inputs": inputs})
 	r, err := client.Post(base+"/predict", "application/json", strings.NewReader(string(body)))
@@ -184,4 +203,53 @@ func TestServiceForward(t *testing.T) {
 		t.Error("the forward goes on after the service was cancelled")
 	}
 	waitNoContainer(t, sc.ex, res.LeaseID, 30*time.Second)
+}
+
+// BenchmarkServiceFirstRequest measures, on a real Docker Engine, the time
+// from tenant submit of a service (the inference example serving a trained
+// model, a 1 s bid window) to its first successful request through the
+// tenant's forward: auction, lease, input, container start on chain, the
+// forward and the server's start. Each round cancels its lease.
+func BenchmarkServiceFirstRequest(b *testing.B) {
+	sc := newScene(b, devchain.Config{}, h100)
+	ts := sc.ts
+	ctx, cancel := context.WithTimeout(b.Context(), 30*time.Minute)
+	defer cancel()
+	input := trainedModel(b, ctx, ts)
+	job := serviceJob(b)
+	job.BidWindow = time.Second
+	client := &http.Client{Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	var took []time.Duration
+	b.ResetTimer()
+	for range b.N {
+		start := time.Now()
+		res, err := ts.client.Submit(ctx, job, tenant.Options{Detach: true, InputDir: input, StartTimeout: time.Minute})
+		if err != nil {
+			b.Fatal(err)
+		}
+		l, err := ts.client.Find(ctx, res.LeaseID, nil)
+		if err != nil {
+			b.Fatal(err)
+		}
+		fctx, stop := context.WithCancel(ctx)
+		base, ended := forwardService(b, fctx, ts, l)
+		waitHealthy(b, client, base)
+		took = append(took, time.Since(start))
+		stop()
+		<-ended
+		client.CloseIdleConnections()
+		if _, err := ts.client.Cancel(ctx, l, nil); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.StopTimer()
+	var sum, most time.Duration
+	for _, d := range took {
+		sum += d
+		most = max(most, d)
+	}
+	b.ReportMetric(sum.Seconds()/float64(len(took)), "s-to-first-request")
+	b.ReportMetric(most.Seconds(), "s-to-first-request-max")
+	b.Logf("%d service leases: submit to first request %.2f s mean, %.2f s max (bid window 1 s)", len(took), sum.Seconds()/float64(len(took)), most.Seconds())
 }

@@ -39,6 +39,7 @@ type runSettings struct {
 	fromBlock      int64
 	allowNetwork   bool
 	allowServices  bool
+	pullImages     bool
 	forwardLimit   int
 	noExec         bool
 	dockerNetNS    string
@@ -141,6 +142,7 @@ The price list (--prices) is YAML:
 	f.BoolVar(&s.noExec, "no-exec", false, "refuse tenants' commands in their running jobs (tenant exec); by default they run, confined as the job is")
 	f.BoolVar(&s.allowNetwork, "allow-network", false, "bid on jobs that ask for network access; each gets a network of its own that reaches public addresses only (needs root and nftables)")
 	f.BoolVar(&s.allowServices, "allow-services", false, "bid on services (jobs that expose ports); each gets a network of its own that reaches nothing, and only its tenant reaches its ports, through this provider (tenant forward; needs root and nftables)")
+	f.BoolVar(&s.pullImages, "pull-images", false, "pull a job's image from its registry when it is not on this machine (with the login the tenant sends, for a private one); by default images must be built or loaded here")
 	f.IntVar(&s.forwardLimit, "forward-limit", provider.DefaultForwardLimit, "most connections a tenant may forward to its service at once")
 	f.DurationVar(&s.market.ForwardIdleTimeout, "forward-idle", 15*time.Minute, "how long a forwarded connection may carry nothing either way before it is closed")
 	f.StringVar(&s.dockerNetNS, "docker-netns", "", "network namespace of the Docker Engine, when it is not this process's (/run/netns/NAME): networked jobs are fenced in there")
@@ -205,7 +207,7 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 	defer docker.Close()
 	ex, err := executor.New(docker, executor.Config{
 		Logger: log, WorkDir: filepath.Join(s.workDir, "containers"),
-		OutputLimit: int64(outputLimit) << 20, EngineNetNS: s.dockerNetNS,
+		OutputLimit: int64(outputLimit) << 20, EngineNetNS: s.dockerNetNS, PullImages: s.pullImages,
 	})
 	if err != nil {
 		return err

@@ -34,7 +34,8 @@ const (
 // Spec is job.yaml as written. Every field is optional except image,
 // maxDuration and maxPricePerHour.
 type Spec struct {
-	// Image is a container image the provider has locally.
+	// Image is a container image: one the provider has, or pulls from its
+	// registry ("name@sha256:<digest>" pins exactly that content).
 	Image string `yaml:"image"`
 	// Command replaces the image's CMD.
 	Command []string `yaml:"command"`
@@ -42,8 +43,11 @@ type Spec struct {
 	Env map[string]string `yaml:"env"`
 	// Secrets are environment variables kept off the public order: they
 	// reach the winning provider only, over an authenticated lease stream.
-	Secrets   map[string]string `yaml:"secrets"`
-	Resources Resources         `yaml:"resources"`
+	Secrets map[string]string `yaml:"secrets"`
+	// Registry logs the provider in to the image's registry for the pull:
+	// sent with the secrets, never part of the order.
+	Registry  *RegistryLogin `yaml:"registry"`
+	Resources Resources      `yaml:"resources"`
 	// Network gives the container a network; without it, it has none.
 	Network bool `yaml:"network"`
 	// Expose lists TCP ports of the container the tenant reaches with
@@ -89,12 +93,54 @@ type Resources struct {
 	AllowSimulated bool `yaml:"allowSimulated"`
 }
 
+// RegistryLogin is a login to the registry of a job's image.
+type RegistryLogin struct {
+	Username string `yaml:"username"`
+	Password string `yaml:"password"`
+}
+
+// The names under which a job's registry login travels with its secrets
+// (names starting with TENDER_ are never a job's own).
+const (
+	RegistryUsernameSecret = "TENDER_REGISTRY_USERNAME"
+	RegistryPasswordSecret = "TENDER_REGISTRY_PASSWORD"
+)
+
+// SecretsToSend are the secrets the provider gets: the job's own and its
+// registry login.
+func (j *Job) SecretsToSend() map[string]string {
+	out := maps.Clone(j.Secrets)
+	if out == nil {
+		out = map[string]string{}
+	}
+	if j.Registry != nil {
+		out[RegistryUsernameSecret], out[RegistryPasswordSecret] = j.Registry.Username, j.Registry.Password
+	}
+	return out
+}
+
+// SplitSecrets parts what the provider got into the job's environment
+// and its registry login (nil when none came).
+func SplitSecrets(secrets map[string]string) (env map[string]string, login *RegistryLogin) {
+	env = maps.Clone(secrets)
+	user, hasUser := env[RegistryUsernameSecret]
+	pass, hasPass := env[RegistryPasswordSecret]
+	delete(env, RegistryUsernameSecret)
+	delete(env, RegistryPasswordSecret)
+	if hasUser || hasPass {
+		login = &RegistryLogin{Username: user, Password: pass}
+	}
+	return env, login
+}
+
 // Job is a parsed, checked job spec: the order's public parts, the
 // secrets, and the times that make an order at a given moment.
 type Job struct {
-	Requirements    auction.Requirements
-	Job             auction.Job
-	Secrets         map[string]string
+	Requirements auction.Requirements
+	Job          auction.Job
+	Secrets      map[string]string
+	// Registry is the login for the image's registry (nil: none).
+	Registry        *RegistryLogin
 	MaxDuration     time.Duration
 	MaxPricePerHour *big.Int
 	BidWindow       time.Duration
@@ -154,6 +200,17 @@ func (s *Spec) Check(tokenDecimals uint8) (*Job, error) {
 		p.add("image", "is required: name a container image, e.g. tender/example-train:dev")
 	} else if strings.ContainsFunc(s.Image, func(r rune) bool { return r <= ' ' || r == 0x7f }) {
 		p.add("image", "%q has spaces or control characters", s.Image)
+	} else if _, digest, pinned := strings.Cut(s.Image, "@"); pinned && !imageDigest.MatchString(digest) {
+		p.add("image", "%q pins %q: a digest is sha256: and 64 lowercase hex digits (name@sha256:...)", s.Image, digest)
+	}
+	if r := s.Registry; r != nil {
+		switch {
+		case r.Username == "" || r.Password == "":
+			p.add("registry", "needs both username and password (a token goes in password)")
+		case strings.ContainsFunc(r.Username+r.Password, func(c rune) bool { return c < ' ' || c == 0x7f }):
+			p.add("registry", "username and password must not hold control characters")
+		}
+		j.Registry = &RegistryLogin{Username: r.Username, Password: r.Password}
 	}
 	j.Job.Command = slices.Clone(s.Command)
 	j.Job.Network = s.Network
@@ -250,6 +307,8 @@ func exposed(p *problems, ports []int) []uint16 {
 }
 
 func hasKey(m map[string]string, k string) bool { _, ok := m[k]; return ok }
+
+var imageDigest = regexp.MustCompile(`^sha256:[0-9a-f]{64}$`)
 
 var envName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,127}$`)
 

@@ -1,6 +1,7 @@
 package jobspec
 
 import (
+	"encoding/json"
 	"errors"
 	"math/big"
 	"strings"
@@ -136,6 +137,40 @@ func TestParseExpose(t *testing.T) {
 	}
 }
 
+// TestRegistryLogin: a spec's registry login stays off the order, travels
+// with the secrets under names no job may use, and comes apart again at
+// the provider; a pinned image keeps its digest in the order.
+func TestRegistryLogin(t *testing.T) {
+	digest := "sha256:" + strings.Repeat("ab", 32)
+	spec := "image: registry.example/model@" + digest + "\nmaxDuration: 1h\nmaxPricePerHour: \"100\"\n" +
+		"secrets: {HF_TOKEN: hf}\nregistry: {username: bob, password: s3cret}\n"
+	j, err := Parse([]byte(spec), 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if j.Job.Image != "registry.example/model@"+digest {
+		t.Errorf("image %q, want the pinned reference", j.Job.Image)
+	}
+	o := j.Order(common.Address{7}, "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN", time.Unix(1_000_000, 0), 9, time.Minute)
+	if wire, _ := json.Marshal(o); strings.Contains(string(wire), "s3cret") || strings.Contains(string(wire), "bob") {
+		t.Errorf("the order carries the registry login: %s", wire)
+	}
+	sent := j.SecretsToSend()
+	if len(sent) != 3 || sent[RegistryUsernameSecret] != "bob" || sent[RegistryPasswordSecret] != "s3cret" || sent["HF_TOKEN"] != "hf" {
+		t.Errorf("secrets sent: %v", sent)
+	}
+	if len(j.Secrets) != 1 {
+		t.Errorf("the job's own secrets changed: %v", j.Secrets)
+	}
+	env, login := SplitSecrets(sent)
+	if !cmp.Equal(env, map[string]string{"HF_TOKEN": "hf"}) || login == nil || *login != (RegistryLogin{Username: "bob", Password: "s3cret"}) {
+		t.Errorf("split: env %v, login %+v", env, login)
+	}
+	if env, login := SplitSecrets(map[string]string{"A": "b"}); login != nil || len(env) != 1 {
+		t.Errorf("split without a login: env %v, login %+v", env, login)
+	}
+}
+
 func TestParseExample(t *testing.T) {
 	j, err := ReadFile("../../examples/train/job.yaml", 6)
 	if err != nil {
@@ -192,6 +227,10 @@ func TestParseBad(t *testing.T) {
 		{"port in words", base + "expose: [http]\n", "expose", "whole number"},
 		{"port not in a list", base + "expose: 8000\n", "expose", "list of whole numbers"},
 		{"image with space", "image: a b\nmaxDuration: 1h\nmaxPricePerHour: \"1\"\n", "image", "spaces"},
+		{"short digest", "image: a@sha256:abc\nmaxDuration: 1h\nmaxPricePerHour: \"1\"\n", "image", "64 lowercase hex"},
+		{"other digest", "image: a@md5:" + strings.Repeat("a", 32) + "\nmaxDuration: 1h\nmaxPricePerHour: \"1\"\n", "image", "sha256:"},
+		{"registry without password", base + "registry: {username: u}\n", "registry", "both username and password"},
+		{"registry with a newline", base + "registry: {username: u, password: \"p\\nq\"}\n", "registry", "control characters"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -359,7 +359,7 @@ func (c *Client) lease(ctx context.Context, job *jobspec.Job, order auction.Orde
 				return fmt.Errorf("send input: %w", err)
 			}
 		}
-		if err := c.reach(ctx, func(ctx context.Context) error { return lc.PutSecrets(ctx, job.Secrets) }); err != nil {
+		if err := c.reach(ctx, func(ctx context.Context) error { return lc.PutSecrets(ctx, job.SecretsToSend()) }); err != nil {
 			return fmt.Errorf("send secrets: %w", err)
 		}
 		return nil
@@ -374,7 +374,7 @@ func (c *Client) lease(ctx context.Context, job *jobspec.Job, order auction.Orde
 	if opts.StartTimeout <= 0 {
 		return l, lc, nil
 	}
-	started, err := c.waitStarted(ctx, l, opts.StartTimeout)
+	started, err := c.waitStarted(ctx, l, lc, opts.StartTimeout, report)
 	if err != nil {
 		return l, lc, err
 	}
@@ -424,11 +424,13 @@ func (c *Client) giveUp(ctx context.Context, l *Lease, why error) error {
 
 // waitStarted waits up to within for lease l to start on chain; it
 // reports whether it did (or has settled meanwhile, for follow to tell).
-func (c *Client) waitStarted(ctx context.Context, l *Lease, within time.Duration) (bool, error) {
+func (c *Client) waitStarted(ctx context.Context, l *Lease, lc LeaseConn, within time.Duration, report func(Progress)) (bool, error) {
 	deadline := time.NewTimer(within)
 	defer deadline.Stop()
 	tick := time.NewTicker(c.cfg.PollInterval)
 	defer tick.Stop()
+	var said string
+	var asked time.Time
 	for {
 		on, err := c.cfg.Escrow.Lease(ctx, l.ID)
 		if err != nil {
@@ -436,6 +438,18 @@ func (c *Client) waitStarted(ctx context.Context, l *Lease, within time.Duration
 		}
 		if on.State != lease.StateOpen {
 			return true, nil
+		}
+		// What the provider is doing meanwhile (pulling the image, say),
+		// asked at most once a second.
+		if time.Since(asked) >= time.Second {
+			asked = time.Now()
+			sctx, cancel := context.WithTimeout(ctx, time.Second)
+			st, err := lc.Status(sctx)
+			cancel()
+			if err == nil && st.Detail != "" && st.Detail != said {
+				said = st.Detail
+				report(Progress{Step: StepStatus, Status: &st, Message: strings.TrimSpace(string(st.State) + " " + st.Detail)})
+			}
 		}
 		select {
 		case <-ctx.Done():
