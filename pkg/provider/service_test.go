@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/tender-market/tender/internal/markettest"
 	"github.com/tender-market/tender/pkg/auction"
@@ -188,5 +189,32 @@ func TestServicesNotOffered(t *testing.T) {
 	}
 	if got := p.Free(); got != gpus {
 		t.Errorf("%d GPUs free after the no-bid, want all %d", got, gpus)
+	}
+}
+
+// TestServiceAfterRestart: a provider that restarts while a service runs
+// takes it up again, and the tenant's forward reaches it through the new
+// daemon (whose addresses the tenant is given, as tenant forward's
+// --provider-peer does).
+func TestServiceAfterRestart(t *testing.T) {
+	m := markettest.New(t)
+	p := m.NewProvider(markettest.ProviderSpec{Name: "provider", Machine: "dgxh100", Model: "H100", PricePerHour: fmt.Sprint(price), AllowServices: true})
+	p.Start()
+	ten := m.NewTenant("tenant", nil, []*network.Node{p.Node})
+	ctx := timeout(t, 2*time.Minute)
+	res, err := ten.Submit(ctx, serviceJob(t), tenant.Options{Detach: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	p.WaitState(res.LeaseID, network.JobRunning)
+	restart(t, m, p, res.LeaseID, func() {})
+	p.WaitState(res.LeaseID, network.JobRunning)
+	l, err := ten.Find(ctx, res.LeaseID, &peer.AddrInfo{ID: p.Node.ID(), Addrs: p.Node.Addrs()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr, _, _ := forwarding(t, ten, l)
+	if err := echoOnce(addr, "after the restart"); err != nil {
+		t.Fatalf("through the forward after the provider restarted: %v", err)
 	}
 }
