@@ -96,10 +96,15 @@ logs, results, cancel, topup, reclaim and leases read.
 
 The job spec (YAML, unknown fields are errors):
 
-  image: tender/example-train:dev
+  image: tender/example-train:dev # or registry.example/model@sha256:<digest>:
+                                  # exactly that content, pulled by providers
+                                  # with provider run --pull-images
   command: ["-epochs", "40", "-out", "/output"]
   env: {LOG_LEVEL: info}          # public: part of the signed order
   secrets: {API_TOKEN: ...}       # private: sent to the winner only
+  registry: {username: ..., password: ...}
+                                  # the image's registry login, private:
+                                  # sent with the secrets, used for the pull
   resources:
     gpus: 1
     gpuModels: [H100, H200]       # empty: any model
