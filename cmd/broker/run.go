@@ -15,6 +15,7 @@ import (
 	"github.com/tender-market/tender/pkg/api"
 	"github.com/tender-market/tender/pkg/broker"
 	"github.com/tender-market/tender/pkg/deployment"
+	"github.com/tender-market/tender/pkg/network"
 )
 
 // runConfig is what broker run needs.
@@ -30,6 +31,8 @@ type runConfig struct {
 	pollInterval  time.Duration
 	rateLimit     api.RateLimit
 	p2pListen     []string
+	p2pAnnounce   []string
+	relay         bool
 	bootstrap     []string
 	identityFile  string
 	dataDir       string
@@ -101,6 +104,8 @@ cleanly on an interrupt.`,
 	f.IntVar(&cfg.rateLimit.Burst, "rate-burst", 400, "requests a client may make at once before --rate-limit applies")
 	f.StringVar(&cfg.rateLimit.ClientHeader, "client-header", "", "behind a proxy: the header carrying the client's address, such as X-Forwarded-For (its last address counts); only set it when the proxy sets it")
 	f.StringSliceVar(&cfg.p2pListen, "p2p-listen", []string{"/ip4/127.0.0.1/tcp/4001"}, "libp2p multiaddrs the broker's market node listens on; providers and tenants bootstrap from it (empty: no market node, nothing is indexed from the network and HTTP order submission answers 503)")
+	f.StringSliceVar(&cfg.p2pAnnounce, "p2p-announce", nil, "multiaddrs to tell peers to dial instead of the listen addresses (the public address or DNS name forwarded to the broker)")
+	f.BoolVar(&cfg.relay, "relay", false, "relay for market peers behind NAT (circuit relay v2: "+network.RelayLimitsText()+"), and dial them back so they learn they are behind NAT (AutoNAT); the broker must be publicly reachable")
 	f.StringSliceVar(&cfg.bootstrap, "bootstrap", nil, "other market peers to join through, as multiaddrs ending in /p2p/<peer ID>")
 	f.StringVar(&cfg.identityFile, "identity-file", "", "file keeping the market node's libp2p identity, so that its peer ID and addresses stay the same across restarts and the bootstrap addresses others were given keep working (created if missing; default node.key in --data-dir; --identity-file= for a new identity each run)")
 	f.StringVar(&cfg.dataDir, "data-dir", defaultDataDir(), "directory keeping the market node's identity and the market peers it knew; each broker process needs its own")
@@ -164,7 +169,7 @@ func runBroker(ctx context.Context, env *cli.Env, cfg runConfig, startSet bool) 
 	return broker.Run(ctx, broker.Config{
 		DatabaseURL: cfg.databaseURL, Listen: cfg.listen, RPCURL: rpcURL, Escrow: escrowAddr,
 		StartBlock: start, Confirmations: cfg.confirmations, BlockRange: cfg.blockRange, PollInterval: cfg.pollInterval, TokenDecimals: decimals,
-		P2PListen: cfg.p2pListen, Bootstrap: boot, IdentityFile: cfg.identityFile, PeersFile: filepath.Join(cfg.dataDir, "peers"), RateLimit: cfg.rateLimit, Logger: env.Logger,
+		P2PListen: cfg.p2pListen, P2PAnnounce: cfg.p2pAnnounce, Relay: cfg.relay, Bootstrap: boot, IdentityFile: cfg.identityFile, PeersFile: filepath.Join(cfg.dataDir, "peers"), RateLimit: cfg.rateLimit, Logger: env.Logger,
 		Ready: func(dashboard string, p2p []string) {
 			for _, a := range p2p {
 				fmt.Fprintf(env.Stdout, "p2p: %s\n", a)

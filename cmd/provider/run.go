@@ -18,6 +18,7 @@ import (
 	"github.com/tender-market/tender/pkg/gpu"
 	"github.com/tender-market/tender/pkg/jobspec"
 	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/pricing"
 	"github.com/tender-market/tender/pkg/provider"
 )
@@ -142,6 +143,7 @@ The price list (--prices) is YAML:
 	f.BoolVar(&s.noExec, "no-exec", false, "refuse tenants' commands in their running jobs (tenant exec); by default they run, confined as the job is")
 	f.BoolVar(&s.allowNetwork, "allow-network", false, "bid on jobs that ask for network access; each gets a network of its own that reaches public addresses only (needs root and nftables)")
 	f.BoolVar(&s.allowServices, "allow-services", false, "bid on services (jobs that expose ports); each gets a network of its own that reaches nothing, and only its tenant reaches its ports, through this provider (tenant forward; needs root and nftables)")
+	f.BoolVar(&s.market.RelayService, "relay", false, "relay for market peers behind NAT (circuit relay v2: "+network.RelayLimitsText()+"); only for a provider others can dial directly")
 	f.BoolVar(&s.pullImages, "pull-images", false, "pull a job's image from its registry when it is not on this machine (with the login the tenant sends, for a private one); by default images must be built or loaded here")
 	f.IntVar(&s.forwardLimit, "forward-limit", provider.DefaultForwardLimit, "most connections a tenant may forward to its service at once")
 	f.DurationVar(&s.market.ForwardIdleTimeout, "forward-idle", 15*time.Minute, "how long a forwarded connection may carry nothing either way before it is closed")

@@ -11,6 +11,7 @@ import (
 
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/connect"
+	"github.com/tender-market/tender/pkg/network"
 )
 
 // Market holds the settings that say which deployment of the market a
@@ -58,6 +59,28 @@ func AddMarketFlags(fs *pflag.FlagSet, s *connect.Settings, listen []string) {
 	fs.StringSliceVar(&s.Bootstrap, "bootstrap", nil, "market peers to join through, as multiaddrs ending in /p2p/<peer ID>")
 	fs.StringVar(&s.IdentityFile, "identity-file", "", "file keeping this node's libp2p identity (created if missing; empty: a new identity each run)")
 	fs.BoolVar(&s.MDNS, "mdns", false, "find market peers on the local network by multicast DNS")
+	fs.Var(reachabilityFlag{&s.Reachability}, "reachability", "whether others can dial this node: auto (learn it from peers, AutoNAT), public, or private (behind NAT: reached through a relay, its bootstrap peers' or --relay-peer's, with hole punching to a direct connection where the NAT allows)")
+	fs.StringSliceVar(&s.Relays, "relay-peer", nil, "relays to reserve a slot on when behind NAT, besides the bootstrap peers (multiaddrs ending in /p2p/<peer ID>)")
+	fs.StringSliceVar(&s.Announce, "announce", nil, "multiaddrs to tell peers to dial instead of the listen addresses (a public address or DNS name forwarded to this node)")
+}
+
+// reachabilityFlag is --reachability.
+type reachabilityFlag struct{ r *network.Reachability }
+
+func (f reachabilityFlag) String() string {
+	if f.r == nil || *f.r == "" {
+		return "auto"
+	}
+	return string(*f.r)
+}
+func (f reachabilityFlag) Type() string { return "auto|public|private" }
+func (f reachabilityFlag) Set(v string) error {
+	r, err := network.ParseReachability(v)
+	if err != nil {
+		return err
+	}
+	*f.r = r
+	return nil
 }
 
 // KeepNodeIn documents and applies where a long-running market node keeps

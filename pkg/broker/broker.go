@@ -58,6 +58,11 @@ type Config struct {
 	P2PListen    []string
 	Bootstrap    []peer.AddrInfo
 	IdentityFile string
+	// Relay offers circuit relay v2 to market peers behind NAT
+	// (network.Config.RelayService); P2PAnnounce are the addresses the
+	// node tells peers to dial (network.Config.AnnounceAddrs).
+	Relay       bool
+	P2PAnnounce []string
 	// PeersFile keeps the market peers the node knew (network.Config).
 	PeersFile string
 	// RateLimit caps each client's requests to the API and dashboard.
@@ -272,6 +277,7 @@ func readToken(ctx context.Context, c *lease.Client, decimals *uint8, log *slog.
 func joinMarket(ctx context.Context, cfg Config, domain auction.Domain, log *slog.Logger) (*network.Node, []string, error) {
 	node, err := network.New(ctx, network.Config{
 		Domain: domain, KeyFile: cfg.IdentityFile, PeersFile: cfg.PeersFile, ListenAddrs: cfg.P2PListen, Bootstrap: cfg.Bootstrap, Logger: log,
+		RelayService: cfg.Relay, AnnounceAddrs: cfg.P2PAnnounce,
 	})
 	if err != nil {
 		return nil, nil, err

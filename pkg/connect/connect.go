@@ -56,6 +56,12 @@ type Settings struct {
 	// ForwardIdleTimeout is the node's network.Config.ForwardIdleTimeout
 	// (0: its default).
 	ForwardIdleTimeout time.Duration
+	// Reachability, Relays, Announce and RelayService are the node's NAT
+	// traversal (network.Config).
+	Reachability network.Reachability
+	Relays       []string
+	Announce     []string
+	RelayService bool
 }
 
 // Conn is a command's way into the market. Close releases it.
@@ -166,9 +172,15 @@ func (s *Settings) Open(ctx context.Context, getenv func(string) string, log *sl
 		c.Close()
 		return nil, err
 	}
+	relays, err := parsePeers(s.Relays)
+	if err != nil {
+		c.Close()
+		return nil, fmt.Errorf("--relay-peer: %w", err)
+	}
 	c.Node, err = network.New(ctx, network.Config{
 		Domain: c.Domain, KeyFile: s.IdentityFile, PeersFile: s.PeersFile, ListenAddrs: s.Listen,
 		Bootstrap: boot, MDNS: s.MDNS, ForwardIdleTimeout: s.ForwardIdleTimeout, Logger: log.With("part", "p2p"),
+		Reachability: s.Reachability, Relays: relays, AnnounceAddrs: s.Announce, RelayService: s.RelayService,
 	})
 	if err != nil {
 		c.Close()

@@ -406,6 +406,8 @@ func (n *Node) request(ctx context.Context, order *auction.VerifiedOrder, proto 
 // is still empty (it has just started) or does not find p yet is retried
 // until ctx is done.
 func (n *Node) openStream(ctx context.Context, p peer.ID, proto protocol.ID) (network.Stream, error) {
+	// A peer behind NAT may be reachable only through a relay.
+	ctx = network.WithAllowLimitedConn(ctx, "tender market")
 	wait := 50 * time.Millisecond
 	for {
 		s, err := n.host.NewStream(ctx, p, proto)

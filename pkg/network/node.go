@@ -51,6 +51,24 @@ type Config struct {
 	// ListenAddrs are the multiaddrs to listen on. Empty listens on TCP and
 	// QUIC port 4001 on every interface.
 	ListenAddrs []string
+	// NoListen listens nowhere: others reach the node only through a
+	// relay, as they do a node behind NAT.
+	NoListen bool
+	// AnnounceAddrs, when set, are the addresses the node tells others to
+	// dial instead of those it listens on: a public address or DNS name
+	// forwarded to it (/dns4/relay.example.com/tcp/4001).
+	AnnounceAddrs []string
+	// RelayService offers circuit relay v2 (within RelayLimits) and
+	// AutoNAT's dial-back to peers behind NAT: for a broker, or a public
+	// provider that opts in. Such a node is public unless Reachability
+	// says otherwise.
+	RelayService bool
+	// Relays are the relays a node behind NAT reserves a slot on and
+	// advertises (besides its bootstrap peers, which are always tried).
+	Relays []peer.AddrInfo
+	// Reachability overrides AutoNAT: ReachabilityPrivate (behind NAT:
+	// take relay slots at once), ReachabilityPublic, or "" to learn it.
+	Reachability Reachability
 	// Bootstrap peers are dialed at start and re-dialed every
 	// BootstrapInterval while disconnected; the connection manager keeps
 	// their connections, and their peer exchange is trusted. A node that
@@ -270,6 +288,10 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 }
 
 func (n *Node) startHost(key crypto.PrivKey) error {
+	announce, err := parseAddrs(n.cfg.AnnounceAddrs)
+	if err != nil {
+		return err
+	}
 	cm, err := connmgr.NewConnManager(n.cfg.ConnLow, n.cfg.ConnHigh, connmgr.WithGracePeriod(time.Minute))
 	if err != nil {
 		return fmt.Errorf("connection manager: %w", err)
@@ -284,7 +306,7 @@ func (n *Node) startHost(key crypto.PrivKey) error {
 		mode = dht.ModeClient
 	}
 	var kad *dht.IpfsDHT
-	h, err := libp2p.New(
+	opts := []libp2p.Option{
 		libp2p.Identity(key),
 		libp2p.ListenAddrStrings(n.cfg.ListenAddrs...),
 		libp2p.Transport(tcp.NewTCPTransport),
@@ -298,7 +320,14 @@ func (n *Node) startHost(key crypto.PrivKey) error {
 			kad, err = dht.New(h, dht.Mode(mode), dht.ProtocolPrefix(dhtPrefix), dht.DisableValues())
 			return kad, err
 		}),
-	)
+	}
+	if n.cfg.NoListen {
+		opts = append(opts, libp2p.NoListenAddrs)
+	}
+	if len(announce) > 0 {
+		opts = append(opts, libp2p.AddrsFactory(func([]ma.Multiaddr) []ma.Multiaddr { return slices.Clone(announce) }))
+	}
+	h, err := libp2p.New(append(opts, n.natOptions()...)...)
 	if err != nil {
 		if kad != nil {
 			kad.Close()
