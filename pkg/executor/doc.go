@@ -1,7 +1,7 @@
 // Package executor runs one lease's job as a container through the Docker
 // Engine API.
 //
-// A job ([Job]) names a local image, its command, environment, an input
+// A job ([Job]) names an image, its command, environment, an input
 // directory (mounted read-only at /input), the leased GPUs and its limits.
 // The container is hardened by default: no network unless the job allows it
 // or exposes ports, every capability dropped, no-new-privileges, a read-only root file system
@@ -9,6 +9,17 @@
 // and limits on memory (no swap), CPU and processes. Leased GPUs are attached
 // by UUID through a device request, and only those; GPUs of a simulated
 // inventory are never attached.
+//
+// The image is a local one, or one the engine pulls from its registry when
+// it is missing and Config.PullImages allows: a private image with the
+// job's credentials (Job.RegistryAuth), which go to the engine for that
+// pull only and are never logged or kept. An image pinned by digest
+// (name@sha256:...) runs exactly that content: the engine resolves it by
+// digest only, never by a local image of the same name, and pulls it by
+// digest; a registry without it fails the job with [ErrDigestMismatch].
+// Job.OnPull follows a pull (bytes and layers, at most twice a second),
+// and a pull that gets no progress for Config.PullStallTimeout (2 minutes)
+// is aborted. A job whose pull fails leaves no container behind.
 //
 // A job that allows network gets a Docker network of its own, created with
 // its container (in Create) and removed with it (in Remove, and by Cleanup

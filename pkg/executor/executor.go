@@ -30,6 +30,11 @@ var (
 	// ErrImageMissing: the job's image is not on this machine and was not
 	// pulled.
 	ErrImageMissing = errors.New("not on this machine")
+	// ErrDigestMismatch: the job's image is pinned by digest
+	// (name@sha256:...) and its registry has no image with that digest, or
+	// served content that does not match it. Errors that wrap it wrap
+	// ErrImageMissing too.
+	ErrDigestMismatch = errors.New("the registry has no image with that digest")
 	// ErrLeaseHasContainer: the lease already has a container; Attach to it
 	// or Remove it.
 	ErrLeaseHasContainer = errors.New("lease already has a container")
@@ -79,8 +84,19 @@ type Config struct {
 	// signals and reaps zombies. Default off.
 	Init bool
 	// PullImages pulls a job's image from its registry when it is not on
-	// this machine. Default off: images must be built or loaded locally.
+	// this machine, with the job's RegistryAuth if it has one. Default off:
+	// images must be built or loaded locally.
 	PullImages bool
+	// PullStallTimeout aborts a pull that gets no progress message from the
+	// engine for this long (a registry that stopped sending, a connection
+	// that hangs): Create then fails saying the pull stalled. The engine
+	// reports progress several times a second while data comes, and each
+	// second while it waits to retry a layer, but nothing while it retries
+	// an image's config: keep it well above a few seconds. Default 2
+	// minutes. Docker 20.10 keeps its request for a blob that hangs open
+	// after the pull is aborted, until the registry ends it, and a later
+	// pull of the same layer waits on that request: it stalls too.
+	PullStallTimeout time.Duration
 	// LogDrainTimeout bounds how long Finish waits for the last log lines
 	// after the job ends. Default 5s.
 	LogDrainTimeout time.Duration
@@ -129,6 +145,9 @@ func (c Config) withDefaults() Config {
 	if c.OutputCheckInterval == 0 {
 		c.OutputCheckInterval = 5 * time.Second
 	}
+	if c.PullStallTimeout == 0 {
+		c.PullStallTimeout = 2 * time.Minute
+	}
 	return c
 }
 
@@ -165,7 +184,7 @@ func New(engine Engine, cfg Config) (*Executor, error) {
 	if err := os.MkdirAll(cfg.WorkDir, 0o700); err != nil {
 		return nil, fmt.Errorf("executor work directory: %w", err)
 	}
-	if cfg.StopGrace < 0 || cfg.TmpfsBytes < 0 || cfg.LogMaxBytes < 0 || cfg.OutputLimit < 0 || cfg.OutputCheckInterval < 0 {
+	if cfg.StopGrace < 0 || cfg.TmpfsBytes < 0 || cfg.LogMaxBytes < 0 || cfg.OutputLimit < 0 || cfg.OutputCheckInterval < 0 || cfg.PullStallTimeout < 0 {
 		return nil, errors.New("executor config: negative durations or sizes")
 	}
 	return &Executor{engine: engine, cfg: cfg, stopReasons: make(map[string]stopNote)}, nil
@@ -258,9 +277,10 @@ func (e *Executor) Start(ctx context.Context, job Job) (Run, error) {
 	return e.Launch(ctx, run)
 }
 
-// Create makes the lease's container, pulling its image first when
-// Config.PullImages is set (else the image must be on this machine), and
-// leaves it created, not running: Launch starts it. A provider creates
+// Create makes the lease's container, pulling its image first when it is
+// missing and Config.PullImages is set (else the image must be on this
+// machine; see Job.Image, Job.RegistryAuth and Job.OnPull), and leaves it
+// created, not running: Launch starts it. A provider creates
 // before billing starts and launches once it has, so neither side gets
 // time from the other. A lease that already has a container is refused
 // with ErrLeaseHasContainer. A job that allows network or exposes ports
@@ -307,7 +327,7 @@ func (e *Executor) createContainer(ctx context.Context, job Job) (Run, error) {
 
 	created, err := e.engine.ContainerCreate(ctx, opts)
 	if cerrdefs.IsNotFound(err) && !e.networkGone(ctx, job) {
-		err = e.imageMissing(ctx, job.Image, err)
+		err = e.imageMissing(ctx, job, err)
 		if err == nil {
 			created, err = e.engine.ContainerCreate(ctx, opts)
 		}

@@ -23,8 +23,24 @@ type Job struct {
 	// names it, so a lease has at most one container. Letters, digits, '_',
 	// '.' and '-' only.
 	LeaseID string
-	// Image is a local image reference, e.g. "tender/example-train:dev".
+	// Image is the image reference, e.g. "tender/example-train:dev": a
+	// local image, or with Config.PullImages one pulled from its registry
+	// when missing. An image pinned by digest, "name@sha256:<64 lowercase
+	// hex>" (or "name:tag@sha256:..."), runs exactly that content: the
+	// engine resolves it by digest only, never by a local image of the same
+	// name, and pulls it by digest (the tag is then ignored); a registry
+	// that has no such digest fails the pull with ErrDigestMismatch.
 	Image string
+	// RegistryAuth are the credentials Image is pulled with, for a private
+	// registry; nil pulls anonymously. They are sent to the engine for the
+	// pull only, for the image's registry host, and are never logged, put
+	// in a label or in an error.
+	RegistryAuth *RegistryAuth
+	// OnPull, when set, is told how a pull of Image goes while Create
+	// pulls it: at most every 500 ms, and once more when the pull is
+	// complete. It is called on Create's goroutine and must return quickly.
+	// It is not called when the image is already on this machine.
+	OnPull func(PullProgress)
 	// Command replaces the image's CMD (its arguments to the entrypoint);
 	// empty keeps the image's.
 	Command []string
@@ -100,6 +116,9 @@ const (
 
 var leaseIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`)
 
+// digestRefPattern is an image pinned by a sha256 digest.
+var digestRefPattern = regexp.MustCompile(`^[^@]+@sha256:[0-9a-f]{64}$`)
+
 // minMemoryBytes is the smallest memory limit the Docker Engine accepts.
 const minMemoryBytes = 6 << 20
 
@@ -111,6 +130,13 @@ func (j Job) validate() error {
 	}
 	if j.Image == "" {
 		errs = append(errs, errors.New("no image"))
+	} else if strings.Contains(j.Image, "@") && !digestRefPattern.MatchString(j.Image) {
+		errs = append(errs, fmt.Errorf("image %q: a pinned image is NAME@sha256:DIGEST, with 64 lowercase hex digits", j.Image))
+	}
+	if j.RegistryAuth != nil {
+		if err := j.RegistryAuth.validate(); err != nil {
+			errs = append(errs, err)
+		}
 	}
 	for k := range j.Env {
 		if k == "" || strings.ContainsAny(k, "=\x00") {

@@ -187,6 +187,7 @@ func TestJobValidate(t *testing.T) {
 		t.Fatal(err)
 	}
 	valid := Job{LeaseID: "0xabc", Image: "img", MemoryBytes: 64 << 20, InputDir: dir}
+	digest := "sha256:" + strings.Repeat("0123456789abcdef", 4)
 	tests := []struct {
 		name    string
 		edit    func(*Job)
@@ -209,6 +210,18 @@ func TestJobValidate(t *testing.T) {
 		{"exposed port 0", func(j *Job) { j.Expose = []uint16{8000, 0} }, "port 0, want 1-65535"},
 		{"17 exposed ports", func(j *Job) { j.Expose = ports(17) }, "17 ports, want at most 16"},
 		{"exposed port twice", func(j *Job) { j.Expose = []uint16{8000, 8080, 8000} }, "port 8000 given twice"},
+		{"pinned image", func(j *Job) { j.Image = "registry.example:5000/img@" + digest }, ""},
+		{"pinned image with a tag", func(j *Job) { j.Image = "img:v1@" + digest }, ""},
+		{"short digest", func(j *Job) { j.Image = "img@" + digest[:70] }, "NAME@sha256:DIGEST"},
+		{"upper-case digest", func(j *Job) { j.Image = "img@" + strings.ToUpper(digest) }, "NAME@sha256:DIGEST"},
+		{"other algorithm", func(j *Job) { j.Image = "img@sha512:" + digest[7:] }, "NAME@sha256:DIGEST"},
+		{"no name", func(j *Job) { j.Image = "@" + digest }, "NAME@sha256:DIGEST"},
+		{"two digests", func(j *Job) { j.Image = "img@" + digest + "@" + digest }, "NAME@sha256:DIGEST"},
+		{"credentials", func(j *Job) { j.RegistryAuth = &RegistryAuth{Username: "u", Password: "pw-Secret-9"} }, ""},
+		{"no user name", func(j *Job) { j.RegistryAuth = &RegistryAuth{Password: "pw-Secret-9"} }, "both a user name and a password"},
+		{"no password", func(j *Job) { j.RegistryAuth = &RegistryAuth{Username: "u"} }, "both a user name and a password"},
+		{"control character in the user name", func(j *Job) { j.RegistryAuth = &RegistryAuth{Username: "u\n", Password: "pw-Secret-9"} }, "user name has a control character"},
+		{"control character in the password", func(j *Job) { j.RegistryAuth = &RegistryAuth{Username: "u", Password: "pw-Secret-9\x7f"} }, "password has a control character"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -223,6 +236,9 @@ func TestJobValidate(t *testing.T) {
 			}
 			if err == nil || !strings.Contains(err.Error(), tt.wantErr) {
 				t.Errorf("validate() = %v, want an error containing %q", err, tt.wantErr)
+			}
+			if a := j.RegistryAuth; a != nil && a.Password != "" && strings.Contains(err.Error(), a.Password) {
+				t.Errorf("validate() = %v: it quotes the password", err)
 			}
 		})
 	}

@@ -1,0 +1,526 @@
+package executor
+
+import (
+	"bufio"
+	"context"
+	"encoding/base64"
+	"errors"
+	"fmt"
+	"io"
+	"log"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/google/go-containerregistry/pkg/name"
+	"github.com/google/go-containerregistry/pkg/registry"
+	v1 "github.com/google/go-containerregistry/pkg/v1"
+	"github.com/google/go-containerregistry/pkg/v1/mutate"
+	"github.com/google/go-containerregistry/pkg/v1/random"
+	"github.com/google/go-containerregistry/pkg/v1/remote"
+	"github.com/google/go-containerregistry/pkg/v1/tarball"
+	"github.com/google/go-containerregistry/pkg/v1/types"
+	"github.com/moby/moby/client"
+
+	"github.com/tender-market/tender/internal/testenv"
+)
+
+// testRegistry is a real OCI registry (go-containerregistry's, in memory)
+// served by this process on 127.0.0.1, which the engine pulls from over
+// plain HTTP: Docker takes registries on 127.0.0.0/8 as insecure.
+type testRegistry struct {
+	host  string // 127.0.0.1:PORT
+	inner http.Handler
+	front atomic.Pointer[http.Handler] // the registry, or a wrapper around it
+}
+
+// startRegistry serves a new registry until the test ends.
+func startRegistry(t *testing.T) *testRegistry {
+	t.Helper()
+	r := &testRegistry{inner: registry.New(registry.Logger(log.New(io.Discard, "", 0)))}
+	r.front.Store(&r.inner)
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+		(*r.front.Load()).ServeHTTP(w, req)
+	}))
+	// The engine tries HTTPS first, then plain HTTP: its TLS handshakes
+	// are not worth a line each.
+	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
+	srv.Start()
+	t.Cleanup(srv.Close)
+	r.host = strings.TrimPrefix(srv.URL, "http://")
+	return r
+}
+
+// wrap puts mw in front of the registry for the requests to come.
+func (r *testRegistry) wrap(mw func(http.Handler) http.Handler) {
+	h := mw(r.inner)
+	r.front.Store(&h)
+}
+
+// pushedImage is the probe image as pushed to a test registry.
+type pushedImage struct {
+	repo   string  // 127.0.0.1:PORT/NAME
+	digest v1.Hash // of its manifest
+	config v1.Hash // digest of its config
+	layer  v1.Hash // digest of its last layer, which no other image has
+	// layerSize is the size of that layer as pushed, compressed.
+	layerSize int64
+	ref       string // repo@digest
+}
+
+// push puts the probe image, with a layer of random bytes on top that makes
+// it new to the engine, into the registry as repo:v1, and removes it from
+// the engine when the test ends.
+func (r *testRegistry) push(t *testing.T, cli *client.Client, repo string) pushedImage {
+	t.Helper()
+	ctx := t.Context()
+	saved, err := cli.ImageSave(ctx, []string{probeImage})
+	if err != nil {
+		t.Fatalf("save %s: %v", probeImage, err)
+	}
+	path := filepath.Join(t.TempDir(), "probe.tar")
+	f, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = io.Copy(f, saved)
+	saved.Close()
+	if err := errors.Join(err, f.Close()); err != nil {
+		t.Fatalf("save %s: %v", probeImage, err)
+	}
+	img, err := tarball.ImageFromPath(path, nil)
+	if err != nil {
+		t.Fatalf("read the saved %s: %v", probeImage, err)
+	}
+	// A layer the engine has never seen: a pull must download it, however
+	// often the tests run.
+	layer, err := random.Layer(1<<20, types.DockerLayer)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if img, err = mutate.AppendLayers(img, layer); err != nil {
+		t.Fatal(err)
+	}
+	tag, err := name.NewTag(r.host+"/"+repo+":v1", name.Insecure)
+	if err != nil {
+		t.Fatal(err)
+	}
+	transport := &http.Transport{}
+	defer transport.CloseIdleConnections()
+	if err := remote.Write(tag, img, remote.WithContext(ctx), remote.WithTransport(transport)); err != nil {
+		t.Fatalf("push %s: %v", tag, err)
+	}
+	p := pushedImage{repo: r.host + "/" + repo}
+	if p.digest, err = img.Digest(); err != nil {
+		t.Fatal(err)
+	}
+	if p.config, err = img.ConfigName(); err != nil {
+		t.Fatal(err)
+	}
+	if p.layer, err = layer.Digest(); err != nil {
+		t.Fatal(err)
+	}
+	if p.layerSize, err = layer.Size(); err != nil {
+		t.Fatal(err)
+	}
+	p.ref = p.repo + "@" + p.digest.String()
+	t.Cleanup(func() { removeImage(t, cli, p.ref) })
+	return p
+}
+
+// removeImage removes an image the test pulled, if it is there, so that
+// the next run pulls it again.
+func removeImage(t *testing.T, cli *client.Client, ref string) {
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := cli.ImageRemove(ctx, ref, client.ImageRemoveOptions{Force: true, PruneChildren: true})
+	if err != nil && !cerrdefs.IsNotFound(err) {
+		t.Errorf("remove image %s: %v", ref, err)
+	}
+}
+
+// repoName is a repository name for the test, unique to this run.
+func repoName(t *testing.T) string {
+	name := strings.Map(func(r rune) rune {
+		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+			return r
+		}
+		return '-'
+	}, strings.ToLower(t.Name()))
+	return fmt.Sprintf("tender-test/%s-%d-%d", name, os.Getpid(), time.Now().UnixNano()%1_000_000_000)
+}
+
+// isBlobGet reports whether req fetches a blob (a layer or a config).
+func isBlobGet(req *http.Request) bool {
+	return req.Method == http.MethodGet && strings.Contains(req.URL.Path, "/blobs/sha256:")
+}
+
+// noContainer fails the test if the lease has a container.
+func noContainer(t *testing.T, cli *client.Client, lease string) {
+	t.Helper()
+	list, err := cli.ContainerList(t.Context(), client.ContainerListOptions{
+		All: true, Filters: make(client.Filters).Add("label", labelLease+"="+lease),
+	})
+	if err != nil {
+		t.Fatalf("list containers: %v", err)
+	}
+	if len(list.Items) != 0 {
+		t.Errorf("lease %s has %d containers after a failed pull, want none", lease, len(list.Items))
+	}
+}
+
+// pullReports keeps what Job.OnPull is told, with when.
+type pullReports struct {
+	mu      sync.Mutex
+	reports []PullProgress
+	times   []time.Time
+}
+
+func (r *pullReports) add(p PullProgress) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.reports = append(r.reports, p)
+	r.times = append(r.times, time.Now())
+}
+
+func TestRegistryPullByDigest(t *testing.T) {
+	cli := needDocker(t)
+	reg := startRegistry(t)
+	for _, form := range []string{"name-digest", "name-tag-digest"} {
+		t.Run(form, func(t *testing.T) {
+			img := reg.push(t, cli, repoName(t))
+			image := img.ref
+			if form == "name-tag-digest" {
+				image = img.repo + ":v1@" + img.digest.String()
+			}
+			var reports pullReports
+			ex := newExecutor(t, cli, Config{PullImages: true})
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+			defer cancel()
+			res, err := ex.Execute(ctx, Job{
+				LeaseID: leaseID(t, cli),
+				Image:   image,
+				Command: []string{"exit", "0"},
+				OnPull:  reports.add,
+			}, FinishOptions{})
+			if err != nil {
+				t.Fatalf("Execute(%s) error = %v", image, err)
+			}
+			if res.Code != 0 || res.Reason != ReasonExited {
+				t.Errorf("exit = code %d, reason %q; want 0, %q", res.Code, res.Reason, ReasonExited)
+			}
+
+			if len(reports.reports) == 0 {
+				t.Fatal("OnPull was never called")
+			}
+			last := reports.reports[len(reports.reports)-1]
+			t.Logf("%d progress reports, the last %+v", len(reports.reports), last)
+			if last.Image != image || last.Layers < 2 || last.Done != last.Layers || last.Total <= 0 || last.Current != last.Total {
+				t.Errorf("last progress = %+v; want image %s, all of 2 or more layers done, Current == Total > 0", last, image)
+			}
+			// The random layer alone is 1 MiB, which does not compress.
+			if last.Total < 1<<20 {
+				t.Errorf("last progress has %d bytes to download, want at least the random layer's 1 MiB", last.Total)
+			}
+			for i, p := range reports.reports {
+				if p.Current > p.Total || p.Done > p.Layers {
+					t.Errorf("progress %d = %+v: more done than there is", i, p)
+				}
+				// All but the final report are 500 ms apart or more.
+				if i > 0 && i < len(reports.reports)-1 {
+					if gap := reports.times[i].Sub(reports.times[i-1]); gap < pullReportEvery {
+						t.Errorf("progress reports %d and %d %v apart, want at least %v", i-1, i, gap, pullReportEvery)
+					}
+				}
+			}
+
+			info, err := cli.ImageInspect(t.Context(), img.ref)
+			if err != nil {
+				t.Fatalf("inspect the pulled image: %v", err)
+			}
+			if !slices.Contains(info.RepoDigests, img.ref) {
+				t.Errorf("the pulled image's RepoDigests = %v, want %s among them", info.RepoDigests, img.ref)
+			}
+		})
+	}
+}
+
+// basicAuth answers 401 with a Basic challenge to requests without the
+// user's credentials, and counts those that had them.
+func basicAuth(user, password string, good *atomic.Int32) func(http.Handler) http.Handler {
+	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
+	return func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if req.Header.Get("Authorization") != want {
+				w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(http.StatusUnauthorized)
+				io.WriteString(w, `{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}`)
+				return
+			}
+			good.Add(1)
+			next.ServeHTTP(w, req)
+		})
+	}
+}
+
+func TestRegistryAuth(t *testing.T) {
+	cli := needDocker(t)
+	reg := startRegistry(t)
+	img := reg.push(t, cli, repoName(t))
+	const user, password, wrongPassword = "tenant", "s3cret-Pa55word-1f9e", "wrong-Pa55word-7c2d"
+	var good atomic.Int32
+	reg.wrap(basicAuth(user, password, &good))
+
+	var logs testenv.Buffer
+	ex := newExecutor(t, cli, Config{
+		PullImages: true,
+		Logger:     slog.New(slog.NewTextHandler(io.MultiWriter(&logs, t.Output()), &slog.HandlerOptions{Level: slog.LevelDebug})),
+	})
+	secrets := []string{
+		password, wrongPassword,
+		base64.StdEncoding.EncodeToString([]byte(user + ":" + password)),
+		base64.StdEncoding.EncodeToString([]byte(user + ":" + wrongPassword)),
+	}
+	noSecret := func(what, s string) {
+		t.Helper()
+		for _, secret := range secrets {
+			if strings.Contains(s, secret) {
+				t.Errorf("%s holds a secret (%q):\n%s", what, secret, s)
+			}
+		}
+	}
+	create := func(auth *RegistryAuth) error {
+		t.Helper()
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+		defer cancel()
+		lease := leaseID(t, cli)
+		run, err := ex.Create(ctx, Job{LeaseID: lease, Image: img.ref, Command: []string{"exit", "0"}, RegistryAuth: auth})
+		if err != nil {
+			noContainer(t, cli, lease)
+			noSecret("the error", err.Error())
+			return err
+		}
+		if err := ex.Remove(ctx, run); err != nil {
+			t.Errorf("Remove() error = %v", err)
+		}
+		return nil
+	}
+
+	err := create(nil)
+	t.Logf("without credentials: %v", err)
+	if !errors.Is(err, ErrImageMissing) || !strings.Contains(err.Error(), "unauthorized") {
+		t.Errorf("Create() without credentials: error = %v, want ErrImageMissing saying the registry refused (unauthorized)", err)
+	}
+	err = create(&RegistryAuth{Username: user, Password: wrongPassword})
+	t.Logf("with a wrong password: %v", err)
+	if !errors.Is(err, ErrImageMissing) || !strings.Contains(err.Error(), "unauthorized") {
+		t.Errorf("Create() with a wrong password: error = %v, want ErrImageMissing saying the registry refused (unauthorized)", err)
+	}
+	if n := good.Load(); n != 0 {
+		t.Errorf("%d requests had the right credentials before they were given", n)
+	}
+	if err := create(&RegistryAuth{Username: user, Password: password}); err != nil {
+		t.Errorf("Create() with the right credentials: %v", err)
+	}
+	if good.Load() == 0 {
+		t.Error("no request had the right credentials")
+	}
+	noSecret("the executor's log", logs.String())
+}
+
+func TestRegistryWrongDigest(t *testing.T) {
+	cli := needDocker(t)
+	reg := startRegistry(t)
+	img := reg.push(t, cli, repoName(t))
+	// The probe image is here under the same name, but not with that
+	// digest: it must not run instead.
+	for _, tag := range []string{"v1", "latest"} {
+		target := img.repo + ":" + tag
+		if _, err := cli.ImageTag(t.Context(), client.ImageTagOptions{Source: probeImage, Target: target}); err != nil {
+			t.Fatalf("tag %s: %v", target, err)
+		}
+		t.Cleanup(func() { removeImage(t, cli, target) })
+	}
+	wrong := "sha256:" + strings.Repeat("0123456789abcdef", 4)
+	ex := newExecutor(t, cli, Config{PullImages: true})
+	for _, image := range []string{img.repo + "@" + wrong, img.repo + ":v1@" + wrong} {
+		lease := leaseID(t, cli)
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+		_, err := ex.Create(ctx, Job{LeaseID: lease, Image: image, Command: []string{"exit", "0"}})
+		cancel()
+		t.Logf("%s: %v", image, err)
+		if !errors.Is(err, ErrDigestMismatch) || !errors.Is(err, ErrImageMissing) || !strings.Contains(err.Error(), wrong) {
+			t.Errorf("Create(%s) error = %v, want ErrDigestMismatch naming %s", image, err, wrong)
+		}
+		noContainer(t, cli, lease)
+	}
+}
+
+func TestRegistryStalledPull(t *testing.T) {
+	cli := needDocker(t)
+	reg := startRegistry(t)
+	img := reg.push(t, cli, repoName(t))
+	// Blobs are held until the engine hangs up, or the test lets them go.
+	// Docker 20.10 does not hang up on a blob when the pull is aborted:
+	// its registry client fetches blobs without the pull's context, so
+	// the request stays open until the registry ends it.
+	release := make(chan struct{})
+	var releaseOnce sync.Once
+	free := func() { releaseOnce.Do(func() { close(release) }) }
+	t.Cleanup(free) // before the registry closes, which waits for its handlers
+	var held, hungUp, returned atomic.Int32
+	reg.wrap(func(next http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			if !isBlobGet(req) {
+				next.ServeHTTP(w, req)
+				return
+			}
+			held.Add(1)
+			defer returned.Add(1)
+			select {
+			case <-req.Context().Done():
+				hungUp.Add(1)
+			case <-release:
+				w.WriteHeader(http.StatusServiceUnavailable)
+			}
+		})
+	})
+	const stall = 2 * time.Second
+	ex := newExecutor(t, cli, Config{PullImages: true, PullStallTimeout: stall})
+	lease := leaseID(t, cli)
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	start := time.Now()
+	_, err := ex.Create(ctx, Job{LeaseID: lease, Image: img.ref, Command: []string{"exit", "0"}})
+	elapsed := time.Since(start)
+	t.Logf("after %v: %v", elapsed, err)
+	if !errors.Is(err, errPullStalled) || !errors.Is(err, ErrImageMissing) || !strings.Contains(err.Error(), "stalled") {
+		t.Errorf("Create() error = %v, want ErrImageMissing saying the pull stalled", err)
+	}
+	if elapsed > stall+30*time.Second {
+		t.Errorf("the stalled pull was aborted after %v, want about %v", elapsed, stall)
+	}
+	if held.Load() == 0 {
+		t.Error("the engine fetched no blob")
+	}
+	noContainer(t, cli, lease)
+	// Let the held requests go, and see that they all end.
+	t.Logf("the engine hung up on %d of %d held blob requests", hungUp.Load(), held.Load())
+	free()
+	deadline := time.Now().Add(30 * time.Second)
+	for returned.Load() < held.Load() {
+		if time.Now().After(deadline) {
+			t.Fatalf("%d of %d held blob requests still open 30s after they were let go", held.Load()-returned.Load(), held.Load())
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+func TestRegistryBrokenPull(t *testing.T) {
+	cli := needDocker(t)
+	reg := startRegistry(t)
+	tests := []struct {
+		name string
+		// layer breaks the layer off half-way, else the config.
+		layer bool
+		// once breaks only the first response, else every one.
+		once bool
+		// stall is Config.PullStallTimeout.
+		stall time.Duration
+	}{
+		// The engine retries the config 5 times within seconds, sending
+		// nothing meanwhile, then fails.
+		{name: "config", stall: time.Minute},
+		// The engine retries a layer after 5 s, resuming where it broke
+		// (and gives up after 5 retries, 75 s of waiting): the pull goes
+		// on, and the engine's countdown to the retry is progress, not a
+		// stall.
+		{name: "layer once", layer: true, once: true, stall: 3 * time.Second},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			img := reg.push(t, cli, repoName(t))
+			target := img.config
+			if tt.layer {
+				target = img.layer
+			}
+			var broken, resumed atomic.Int32
+			reg.wrap(func(next http.Handler) http.Handler {
+				return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+					if !isBlobGet(req) || !strings.HasSuffix(req.URL.Path, "/"+target.String()) {
+						next.ServeHTTP(w, req)
+						return
+					}
+					if r := req.Header.Get("Range"); r != "" {
+						resumed.Add(1)
+						// The registry knows only closed ranges.
+						if strings.HasSuffix(r, "-") {
+							req.Header.Set("Range", r+strconv.FormatInt(img.layerSize-1, 10))
+						}
+					}
+					if tt.once && broken.Load() > 0 {
+						next.ServeHTTP(w, req)
+						return
+					}
+					rec := httptest.NewRecorder()
+					next.ServeHTTP(rec, req)
+					conn, buf, err := http.NewResponseController(w).Hijack()
+					if err != nil {
+						t.Errorf("hijack: %v", err)
+						return
+					}
+					defer conn.Close()
+					broken.Add(1)
+					writeHalf(buf, rec.Result(), rec.Body.Bytes())
+				})
+			})
+			ex := newExecutor(t, cli, Config{PullImages: true, PullStallTimeout: tt.stall})
+			lease := leaseID(t, cli)
+			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+			defer cancel()
+			start := time.Now()
+			run, err := ex.Create(ctx, Job{LeaseID: lease, Image: img.ref, Command: []string{"exit", "0"}})
+			t.Logf("after %v, %d broken responses and %d resumed requests: %v", time.Since(start), broken.Load(), resumed.Load(), err)
+			if broken.Load() == 0 {
+				t.Error("no response was broken off")
+			}
+			if tt.once {
+				if err != nil {
+					t.Fatalf("Create() error = %v, want the engine to resume the layer", err)
+				}
+				if resumed.Load() == 0 {
+					t.Error("the engine fetched the layer again from the start, want it to resume")
+				}
+				if err := ex.Remove(ctx, run); err != nil {
+					t.Errorf("Remove() error = %v", err)
+				}
+				return
+			}
+			if err == nil || errors.Is(err, errPullStalled) || !errors.Is(err, ErrImageMissing) || !strings.Contains(err.Error(), img.ref) {
+				t.Errorf("Create() error = %v, want ErrImageMissing naming %s with the engine's error", err, img.ref)
+			}
+			noContainer(t, cli, lease)
+		})
+	}
+}
+
+// writeHalf writes the head of resp and half of its body.
+func writeHalf(w *bufio.ReadWriter, resp *http.Response, body []byte) {
+	fmt.Fprintf(w, "HTTP/1.1 %d %s\r\n", resp.StatusCode, http.StatusText(resp.StatusCode))
+	resp.Header.Set("Content-Length", strconv.Itoa(len(body)))
+	resp.Header.Write(w)
+	io.WriteString(w, "\r\n")
+	w.Write(body[:len(body)/2])
+	w.Flush()
+}
