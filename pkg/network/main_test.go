@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -23,6 +24,9 @@ import (
 // mDNS off. Set TENDER_TEST_LOG=debug to see the nodes' logs.
 
 func TestMain(m *testing.M) {
+	if role := os.Getenv(natRoleEnv); role != "" {
+		os.Exit(natNodeMain(role)) // a node of TestNATTraversal
+	}
 	goleak.VerifyTestMain(m)
 }
 

@@ -397,7 +397,8 @@ func (l *leaseRun) job(order *auction.Order, terms lease.Terms, deposit *big.Int
 	for _, e := range order.Job.Env {
 		env[e.Name] = e.Value
 	}
-	for k, v := range l.secrets {
+	secrets, login := jobspec.SplitSecrets(l.secrets)
+	for k, v := range secrets {
 		env[k] = v
 	}
 	// The order's own limit: the meter stops the job earlier when the
@@ -417,12 +418,30 @@ func (l *leaseRun) job(order *auction.Order, terms lease.Terms, deposit *big.Int
 		OutputLimit:   outputLimit(order.Requirements.DiskMiB, l.inputBytes),
 		AllowNetwork:  order.Job.Network,
 		Expose:        order.Job.Expose,
+		OnPull:        l.pulling,
+	}
+	if login != nil {
+		j.RegistryAuth = &executor.RegistryAuth{Username: login.Username, Password: login.Password}
 	}
 	if l.hasInput {
 		j.InputDir = filepath.Join(l.d.leaseDir(l.id), "input")
 	}
 	return j
 }
+
+// pulling shows the pull of the job's image in the lease's status, for
+// its tenant to follow.
+func (l *leaseRun) pulling(p executor.PullProgress) {
+	detail := fmt.Sprintf("pulling image %s: %s of %s, %d of %d layers", p.Image, mib(p.Current), mib(p.Total), p.Done, p.Layers)
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.state == network.JobStarting {
+		l.detail = detail
+	}
+}
+
+// mib writes n bytes in MiB, one decimal.
+func mib(n int64) string { return fmt.Sprintf("%.1f MiB", float64(n)/(1<<20)) }
 
 // outputLimit is what a job may write to /output: the order's disk less
 // its input; 0 (the executor's default) when the order asks for no disk.

@@ -19,6 +19,14 @@ fi
 if ! command -v nsenter >/dev/null 2>&1; then
 	apt_install util-linux
 fi
+# The NAT traversal test (pkg/network) builds its NATs in network
+# namespaces with ip and iptables (MASQUERADE).
+if ! command -v ip >/dev/null 2>&1; then
+	apt_install iproute2
+fi
+if ! command -v iptables >/dev/null 2>&1; then
+	apt_install iptables
+fi
 
 if ! as_root docker info >/dev/null 2>&1; then
 	log=/var/log/dockerd.log
