@@ -7,12 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,149 +18,11 @@ import (
 	"testing"
 	"time"
 
-	cerrdefs "github.com/containerd/errdefs"
-	"github.com/google/go-containerregistry/pkg/name"
-	"github.com/google/go-containerregistry/pkg/registry"
-	v1 "github.com/google/go-containerregistry/pkg/v1"
-	"github.com/google/go-containerregistry/pkg/v1/mutate"
-	"github.com/google/go-containerregistry/pkg/v1/random"
-	"github.com/google/go-containerregistry/pkg/v1/remote"
-	"github.com/google/go-containerregistry/pkg/v1/tarball"
-	"github.com/google/go-containerregistry/pkg/v1/types"
 	"github.com/moby/moby/client"
 
+	"github.com/tender-market/tender/internal/registrytest"
 	"github.com/tender-market/tender/internal/testenv"
 )
-
-// testRegistry is a real OCI registry (go-containerregistry's, in memory)
-// served by this process on 127.0.0.1, which the engine pulls from over
-// plain HTTP: Docker takes registries on 127.0.0.0/8 as insecure.
-type testRegistry struct {
-	host  string // 127.0.0.1:PORT
-	inner http.Handler
-	front atomic.Pointer[http.Handler] // the registry, or a wrapper around it
-}
-
-// startRegistry serves a new registry until the test ends.
-func startRegistry(t *testing.T) *testRegistry {
-	t.Helper()
-	r := &testRegistry{inner: registry.New(registry.Logger(log.New(io.Discard, "", 0)))}
-	r.front.Store(&r.inner)
-	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-		(*r.front.Load()).ServeHTTP(w, req)
-	}))
-	// The engine tries HTTPS first, then plain HTTP: its TLS handshakes
-	// are not worth a line each.
-	srv.Config.ErrorLog = log.New(io.Discard, "", 0)
-	srv.Start()
-	t.Cleanup(srv.Close)
-	r.host = strings.TrimPrefix(srv.URL, "http://")
-	return r
-}
-
-// wrap puts mw in front of the registry for the requests to come.
-func (r *testRegistry) wrap(mw func(http.Handler) http.Handler) {
-	h := mw(r.inner)
-	r.front.Store(&h)
-}
-
-// pushedImage is the probe image as pushed to a test registry.
-type pushedImage struct {
-	repo   string  // 127.0.0.1:PORT/NAME
-	digest v1.Hash // of its manifest
-	config v1.Hash // digest of its config
-	layer  v1.Hash // digest of its last layer, which no other image has
-	// layerSize is the size of that layer as pushed, compressed.
-	layerSize int64
-	ref       string // repo@digest
-}
-
-// push puts the probe image, with a layer of random bytes on top that makes
-// it new to the engine, into the registry as repo:v1, and removes it from
-// the engine when the test ends.
-func (r *testRegistry) push(t *testing.T, cli *client.Client, repo string) pushedImage {
-	t.Helper()
-	ctx := t.Context()
-	saved, err := cli.ImageSave(ctx, []string{probeImage})
-	if err != nil {
-		t.Fatalf("save %s: %v", probeImage, err)
-	}
-	path := filepath.Join(t.TempDir(), "probe.tar")
-	f, err := os.Create(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	_, err = io.Copy(f, saved)
-	saved.Close()
-	if err := errors.Join(err, f.Close()); err != nil {
-		t.Fatalf("save %s: %v", probeImage, err)
-	}
-	img, err := tarball.ImageFromPath(path, nil)
-	if err != nil {
-		t.Fatalf("read the saved %s: %v", probeImage, err)
-	}
-	// A layer the engine has never seen: a pull must download it, however
-	// often the tests run.
-	layer, err := random.Layer(1<<20, types.DockerLayer)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if img, err = mutate.AppendLayers(img, layer); err != nil {
-		t.Fatal(err)
-	}
-	tag, err := name.NewTag(r.host+"/"+repo+":v1", name.Insecure)
-	if err != nil {
-		t.Fatal(err)
-	}
-	transport := &http.Transport{}
-	defer transport.CloseIdleConnections()
-	if err := remote.Write(tag, img, remote.WithContext(ctx), remote.WithTransport(transport)); err != nil {
-		t.Fatalf("push %s: %v", tag, err)
-	}
-	p := pushedImage{repo: r.host + "/" + repo}
-	if p.digest, err = img.Digest(); err != nil {
-		t.Fatal(err)
-	}
-	if p.config, err = img.ConfigName(); err != nil {
-		t.Fatal(err)
-	}
-	if p.layer, err = layer.Digest(); err != nil {
-		t.Fatal(err)
-	}
-	if p.layerSize, err = layer.Size(); err != nil {
-		t.Fatal(err)
-	}
-	p.ref = p.repo + "@" + p.digest.String()
-	t.Cleanup(func() { removeImage(t, cli, p.ref) })
-	return p
-}
-
-// removeImage removes an image the test pulled, if it is there, so that
-// the next run pulls it again.
-func removeImage(t *testing.T, cli *client.Client, ref string) {
-	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-	defer cancel()
-	_, err := cli.ImageRemove(ctx, ref, client.ImageRemoveOptions{Force: true, PruneChildren: true})
-	if err != nil && !cerrdefs.IsNotFound(err) {
-		t.Errorf("remove image %s: %v", ref, err)
-	}
-}
-
-// repoName is a repository name for the test, unique to this run.
-func repoName(t *testing.T) string {
-	name := strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-			return r
-		}
-		return '-'
-	}, strings.ToLower(t.Name()))
-	return fmt.Sprintf("tender-test/%s-%d-%d", name, os.Getpid(), time.Now().UnixNano()%1_000_000_000)
-}
-
-// isBlobGet reports whether req fetches a blob (a layer or a config).
-func isBlobGet(req *http.Request) bool {
-	return req.Method == http.MethodGet && strings.Contains(req.URL.Path, "/blobs/sha256:")
-}
 
 // noContainer fails the test if the lease has a container.
 func noContainer(t *testing.T, cli *client.Client, lease string) {
@@ -195,13 +54,13 @@ func (r *pullReports) add(p PullProgress) {
 
 func TestRegistryPullByDigest(t *testing.T) {
 	cli := needDocker(t)
-	reg := startRegistry(t)
+	reg := registrytest.Start(t)
 	for _, form := range []string{"name-digest", "name-tag-digest"} {
 		t.Run(form, func(t *testing.T) {
-			img := reg.push(t, cli, repoName(t))
-			image := img.ref
+			img := reg.Push(t, cli, probeImage, registrytest.RepoName(t), 1<<20)
+			image := img.Ref
 			if form == "name-tag-digest" {
-				image = img.repo + ":v1@" + img.digest.String()
+				image = img.Repo + ":v1@" + img.Digest.String()
 			}
 			var reports pullReports
 			ex := newExecutor(t, cli, Config{PullImages: true})
@@ -244,43 +103,24 @@ func TestRegistryPullByDigest(t *testing.T) {
 				}
 			}
 
-			info, err := cli.ImageInspect(t.Context(), img.ref)
+			info, err := cli.ImageInspect(t.Context(), img.Ref)
 			if err != nil {
 				t.Fatalf("inspect the pulled image: %v", err)
 			}
-			if !slices.Contains(info.RepoDigests, img.ref) {
-				t.Errorf("the pulled image's RepoDigests = %v, want %s among them", info.RepoDigests, img.ref)
+			if !slices.Contains(info.RepoDigests, img.Ref) {
+				t.Errorf("the pulled image's RepoDigests = %v, want %s among them", info.RepoDigests, img.Ref)
 			}
-		})
-	}
-}
-
-// basicAuth answers 401 with a Basic challenge to requests without the
-// user's credentials, and counts those that had them.
-func basicAuth(user, password string, good *atomic.Int32) func(http.Handler) http.Handler {
-	want := "Basic " + base64.StdEncoding.EncodeToString([]byte(user+":"+password))
-	return func(next http.Handler) http.Handler {
-		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			if req.Header.Get("Authorization") != want {
-				w.Header().Set("WWW-Authenticate", `Basic realm="test"`)
-				w.Header().Set("Content-Type", "application/json")
-				w.WriteHeader(http.StatusUnauthorized)
-				io.WriteString(w, `{"errors":[{"code":"UNAUTHORIZED","message":"authentication required"}]}`)
-				return
-			}
-			good.Add(1)
-			next.ServeHTTP(w, req)
 		})
 	}
 }
 
 func TestRegistryAuth(t *testing.T) {
 	cli := needDocker(t)
-	reg := startRegistry(t)
-	img := reg.push(t, cli, repoName(t))
+	reg := registrytest.Start(t)
+	img := reg.Push(t, cli, probeImage, registrytest.RepoName(t), 1<<20)
 	const user, password, wrongPassword = "tenant", "s3cret-Pa55word-1f9e", "wrong-Pa55word-7c2d"
 	var good atomic.Int32
-	reg.wrap(basicAuth(user, password, &good))
+	reg.Wrap(registrytest.BasicAuth(user, password, &good))
 
 	var logs testenv.Buffer
 	ex := newExecutor(t, cli, Config{
@@ -305,7 +145,7 @@ func TestRegistryAuth(t *testing.T) {
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 		defer cancel()
 		lease := leaseID(t, cli)
-		run, err := ex.Create(ctx, Job{LeaseID: lease, Image: img.ref, Command: []string{"exit", "0"}, RegistryAuth: auth})
+		run, err := ex.Create(ctx, Job{LeaseID: lease, Image: img.Ref, Command: []string{"exit", "0"}, RegistryAuth: auth})
 		if err != nil {
 			noContainer(t, cli, lease)
 			noSecret("the error", err.Error())
@@ -341,20 +181,20 @@ func TestRegistryAuth(t *testing.T) {
 
 func TestRegistryWrongDigest(t *testing.T) {
 	cli := needDocker(t)
-	reg := startRegistry(t)
-	img := reg.push(t, cli, repoName(t))
+	reg := registrytest.Start(t)
+	img := reg.Push(t, cli, probeImage, registrytest.RepoName(t), 1<<20)
 	// The probe image is here under the same name, but not with that
 	// digest: it must not run instead.
 	for _, tag := range []string{"v1", "latest"} {
-		target := img.repo + ":" + tag
+		target := img.Repo + ":" + tag
 		if _, err := cli.ImageTag(t.Context(), client.ImageTagOptions{Source: probeImage, Target: target}); err != nil {
 			t.Fatalf("tag %s: %v", target, err)
 		}
-		t.Cleanup(func() { removeImage(t, cli, target) })
+		t.Cleanup(func() { registrytest.RemoveImage(t, cli, target) })
 	}
 	wrong := "sha256:" + strings.Repeat("0123456789abcdef", 4)
 	ex := newExecutor(t, cli, Config{PullImages: true})
-	for _, image := range []string{img.repo + "@" + wrong, img.repo + ":v1@" + wrong} {
+	for _, image := range []string{img.Repo + "@" + wrong, img.Repo + ":v1@" + wrong} {
 		lease := leaseID(t, cli)
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 		_, err := ex.Create(ctx, Job{LeaseID: lease, Image: image, Command: []string{"exit", "0"}})
@@ -369,8 +209,8 @@ func TestRegistryWrongDigest(t *testing.T) {
 
 func TestRegistryStalledPull(t *testing.T) {
 	cli := needDocker(t)
-	reg := startRegistry(t)
-	img := reg.push(t, cli, repoName(t))
+	reg := registrytest.Start(t)
+	img := reg.Push(t, cli, probeImage, registrytest.RepoName(t), 1<<20)
 	// Blobs are held until the engine hangs up, or the test lets them go.
 	// Docker 20.10 does not hang up on a blob when the pull is aborted:
 	// its registry client fetches blobs without the pull's context, so
@@ -380,9 +220,9 @@ func TestRegistryStalledPull(t *testing.T) {
 	free := func() { releaseOnce.Do(func() { close(release) }) }
 	t.Cleanup(free) // before the registry closes, which waits for its handlers
 	var held, hungUp, returned atomic.Int32
-	reg.wrap(func(next http.Handler) http.Handler {
+	reg.Wrap(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			if !isBlobGet(req) {
+			if !registrytest.IsBlobGet(req) {
 				next.ServeHTTP(w, req)
 				return
 			}
@@ -402,7 +242,7 @@ func TestRegistryStalledPull(t *testing.T) {
 	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 	defer cancel()
 	start := time.Now()
-	_, err := ex.Create(ctx, Job{LeaseID: lease, Image: img.ref, Command: []string{"exit", "0"}})
+	_, err := ex.Create(ctx, Job{LeaseID: lease, Image: img.Ref, Command: []string{"exit", "0"}})
 	elapsed := time.Since(start)
 	t.Logf("after %v: %v", elapsed, err)
 	if !errors.Is(err, errPullStalled) || !errors.Is(err, ErrImageMissing) || !strings.Contains(err.Error(), "stalled") {
@@ -429,7 +269,7 @@ func TestRegistryStalledPull(t *testing.T) {
 
 func TestRegistryBrokenPull(t *testing.T) {
 	cli := needDocker(t)
-	reg := startRegistry(t)
+	reg := registrytest.Start(t)
 	tests := []struct {
 		name string
 		// layer breaks the layer off half-way, else the config.
@@ -450,15 +290,15 @@ func TestRegistryBrokenPull(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			img := reg.push(t, cli, repoName(t))
-			target := img.config
+			img := reg.Push(t, cli, probeImage, registrytest.RepoName(t), 1<<20)
+			target := img.Config
 			if tt.layer {
-				target = img.layer
+				target = img.Layer
 			}
 			var broken, resumed atomic.Int32
-			reg.wrap(func(next http.Handler) http.Handler {
+			reg.Wrap(func(next http.Handler) http.Handler {
 				return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-					if !isBlobGet(req) || !strings.HasSuffix(req.URL.Path, "/"+target.String()) {
+					if !registrytest.IsBlobGet(req) || !strings.HasSuffix(req.URL.Path, "/"+target.String()) {
 						next.ServeHTTP(w, req)
 						return
 					}
@@ -466,7 +306,7 @@ func TestRegistryBrokenPull(t *testing.T) {
 						resumed.Add(1)
 						// The registry knows only closed ranges.
 						if strings.HasSuffix(r, "-") {
-							req.Header.Set("Range", r+strconv.FormatInt(img.layerSize-1, 10))
+							req.Header.Set("Range", r+strconv.FormatInt(img.LayerSize-1, 10))
 						}
 					}
 					if tt.once && broken.Load() > 0 {
@@ -490,7 +330,7 @@ func TestRegistryBrokenPull(t *testing.T) {
 			ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
 			defer cancel()
 			start := time.Now()
-			run, err := ex.Create(ctx, Job{LeaseID: lease, Image: img.ref, Command: []string{"exit", "0"}})
+			run, err := ex.Create(ctx, Job{LeaseID: lease, Image: img.Ref, Command: []string{"exit", "0"}})
 			t.Logf("after %v, %d broken responses and %d resumed requests: %v", time.Since(start), broken.Load(), resumed.Load(), err)
 			if broken.Load() == 0 {
 				t.Error("no response was broken off")
@@ -507,8 +347,8 @@ func TestRegistryBrokenPull(t *testing.T) {
 				}
 				return
 			}
-			if err == nil || errors.Is(err, errPullStalled) || !errors.Is(err, ErrImageMissing) || !strings.Contains(err.Error(), img.ref) {
-				t.Errorf("Create() error = %v, want ErrImageMissing naming %s with the engine's error", err, img.ref)
+			if err == nil || errors.Is(err, errPullStalled) || !errors.Is(err, ErrImageMissing) || !strings.Contains(err.Error(), img.Ref) {
+				t.Errorf("Create() error = %v, want ErrImageMissing naming %s with the engine's error", err, img.Ref)
 			}
 			noContainer(t, cli, lease)
 		})

@@ -381,14 +381,15 @@ func (c *Client) lease(ctx context.Context, job *jobspec.Job, order auction.Orde
 	if !started {
 		return l, lc, c.giveUp(ctx, l, fmt.Errorf("not started on chain within %s", opts.StartTimeout))
 	}
-	return l, lc, c.declined(ctx, l)
+	return l, lc, c.declined(ctx, l, lc)
 }
 
 // declined returns an error wrapping errNoStart when the provider of lease
 // l, no longer open, closed it without starting it: it declined the job
 // (it never came, cannot be created here, or the provider failed), and
-// the whole deposit came back.
-func (c *Client) declined(ctx context.Context, l *Lease) error {
+// the whole deposit came back. The error carries the provider's word on
+// why, when it gives it.
+func (c *Client) declined(ctx context.Context, l *Lease, lc LeaseConn) error {
 	evs, err := c.cfg.Escrow.History(ctx, l.ID, l.OpenedBlock)
 	if err != nil {
 		return nil // follow reads the lease's end itself
@@ -405,7 +406,13 @@ func (c *Client) declined(ctx context.Context, l *Lease) error {
 	if closed == nil || closed.By != l.Terms.Provider {
 		return nil
 	}
-	return fmt.Errorf("lease %s: %w: the provider declined it, %s; %s refunded", l.ID.Hex(), errNoStart, closed.ExitCode.Describe(""), closed.Refunded)
+	why := closed.ExitCode.Describe("")
+	sctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	if st, err := lc.Status(sctx); err == nil && st.Detail != "" {
+		why = st.Detail
+	}
+	cancel()
+	return fmt.Errorf("lease %s: %w: the provider declined it: %s; %s refunded", l.ID.Hex(), errNoStart, why, closed.Refunded)
 }
 
 // giveUp closes lease l, whose provider did not take or start the job
