@@ -417,19 +417,24 @@ or from --provider-peer.
 				return err
 			}
 			defer ss.close()
-			code, err := ss.tenant.Exec(ctx, ss.lease, args[1:], env.Stdout)
-			if err != nil {
-				return err
-			}
-			if code != 0 {
-				return cli.ExitStatus(code)
-			}
-			return nil
+			return commandStatus(ss.tenant.Exec(ctx, ss.lease, args[1:], env.Stdout))
 		},
 	}
 	s.addFlags(cmd.Flags(), true)
 	cmd.Flags().Lookup("output").Usage = "unused: the command's output is printed as it comes"
 	return cmd
+}
+
+// commandStatus is what tenant exits with after a command in a job: err,
+// else the command's own status.
+func commandStatus(code int, err error) error {
+	if err != nil {
+		return err
+	}
+	if code != 0 {
+		return cli.ExitStatus(code)
+	}
+	return nil
 }
 
 func newResultsCommand(env *cli.Env) *cobra.Command {

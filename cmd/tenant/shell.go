@@ -61,13 +61,7 @@ or from --provider-peer.
 			defer term.restore()
 			code, err := ss.tenant.Shell(ctx, ss.lease, command, term.size(), in, env.Stdout, term.resizes(ctx))
 			term.restore()
-			if err != nil {
-				return err
-			}
-			if code != 0 {
-				return cli.ExitStatus(code)
-			}
-			return nil
+			return commandStatus(code, err)
 		},
 	}
 	s.addFlags(cmd.Flags(), true)

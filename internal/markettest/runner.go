@@ -7,7 +7,6 @@ package markettest
 
 import (
 	"archive/tar"
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/sha256"
@@ -22,6 +21,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/executor"
 )
 
@@ -292,36 +292,8 @@ func (r *Runner) Shell(ctx context.Context, run executor.Run, cmd []string, size
 	if !r.Running(run.LeaseID) {
 		return 0, executor.ErrNotRunning
 	}
-	fmt.Fprintf(out, "%s on a %dx%d terminal\r\n", cmd[0], size.Cols, size.Rows)
-	lines := make(chan string)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(stdin)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	for {
-		select {
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		case sz := <-resize:
-			fmt.Fprintf(out, "size %dx%d\r\n", sz.Cols, sz.Rows)
-		case line, ok := <-lines:
-			if !ok {
-				return 0, nil
-			}
-			var code int
-			if _, err := fmt.Sscanf(line, "exit %d", &code); err == nil {
-				return code, nil
-			}
-			fmt.Fprintf(out, "echo: %s\r\n", line)
-		}
-	}
+	return testenv.PlayTerminal(ctx, fmt.Sprintf("%s on a %dx%d terminal", cmd[0], size.Cols, size.Rows), "\r\n", stdin, out, resize,
+		func(sz executor.TermSize) string { return fmt.Sprintf("%dx%d", sz.Cols, sz.Rows) })
 }
 
 // ServiceAddr is the loopback address of the echo service that stands

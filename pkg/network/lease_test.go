@@ -1,7 +1,6 @@
 package network
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"crypto/ecdsa"
@@ -21,6 +20,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 )
 
@@ -222,36 +222,8 @@ func (h *memLeaseHost) Shell(ctx context.Context, id common.Hash, cmd []string, 
 	if _, err := h.lease("shell", id); err != nil {
 		return 0, err
 	}
-	fmt.Fprintf(out, "%s on a %dx%d terminal\n", cmd[0], size.Cols, size.Rows)
-	lines := make(chan string)
-	go func() {
-		defer close(lines)
-		sc := bufio.NewScanner(stdin)
-		for sc.Scan() {
-			select {
-			case lines <- sc.Text():
-			case <-ctx.Done():
-				return
-			}
-		}
-	}()
-	for {
-		select {
-		case <-ctx.Done():
-			return 0, ctx.Err()
-		case sz := <-resize:
-			fmt.Fprintf(out, "size %dx%d\n", sz.Cols, sz.Rows)
-		case line, ok := <-lines:
-			if !ok {
-				return 0, nil
-			}
-			var code int
-			if _, err := fmt.Sscanf(line, "exit %d", &code); err == nil {
-				return code, nil
-			}
-			fmt.Fprintf(out, "echo: %s\n", line)
-		}
-	}
+	return testenv.PlayTerminal(ctx, fmt.Sprintf("%s on a %dx%d terminal", cmd[0], size.Cols, size.Rows), "\n", stdin, out, resize,
+		func(sz TermSize) string { return fmt.Sprintf("%dx%d", sz.Cols, sz.Rows) })
 }
 
 // TestLeaseExec: a command's output and exit status come back over a
