@@ -18,6 +18,7 @@ import (
 	pubsub "github.com/libp2p/go-libp2p-pubsub"
 	pb "github.com/libp2p/go-libp2p-pubsub/pb"
 	"github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/host"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
@@ -25,6 +26,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/protocol"
 	"github.com/libp2p/go-libp2p/core/routing"
 	"github.com/libp2p/go-libp2p/p2p/discovery/mdns"
+	"github.com/libp2p/go-libp2p/p2p/host/eventbus"
 	"github.com/libp2p/go-libp2p/p2p/net/connmgr"
 	quic "github.com/libp2p/go-libp2p/p2p/transport/quic"
 	"github.com/libp2p/go-libp2p/p2p/transport/tcp"
@@ -447,6 +449,11 @@ func (n *Node) startLoops(life context.Context) error {
 	n.wg.Go(func() { n.readTranscripts(life, subr) })
 	n.wg.Go(func() { n.readNoBids(life, subn) })
 	n.wg.Go(func() { n.syncLoop(life, idents) })
+	peersSub, err := n.host.EventBus().Subscribe(new(event.EvtPeerIdentificationCompleted), eventbus.BufSize(256), eventbus.Name("tender-known-peers"))
+	if err != nil {
+		return fmt.Errorf("watch peers: %w", err)
+	}
+	n.wg.Go(func() { n.watchPeers(life, peersSub) })
 	n.wg.Go(func() { n.keepConnected(life) })
 	n.wg.Go(func() { n.discoveryLoop(life) })
 	if n.cfg.MDNS {
@@ -489,7 +496,7 @@ func (n *Node) Close() error {
 		n.closed = true
 		n.mu.Unlock()
 		if n.host != nil {
-			for _, id := range []protocol.ID{ProtocolBid, ProtocolNoBid, ProtocolOrdersSync, ProtocolLease} {
+			for _, id := range []protocol.ID{ProtocolBid, ProtocolNoBid, ProtocolOrdersSync, ProtocolTranscriptsSync, ProtocolLease, ProtocolForward} {
 				n.host.RemoveStreamHandler(id)
 			}
 		}

@@ -15,6 +15,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
@@ -201,8 +202,30 @@ func (n *Node) savePeers() {
 	}
 }
 
+// watchPeers remembers each market peer (one that speaks the market's bid
+// protocol) as the node identifies it, with the addresses it has for it,
+// until ctx ends: no polling of every peer.
+func (n *Node) watchPeers(ctx context.Context, sub event.Subscription) {
+	defer sub.Close()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case e, ok := <-sub.Out():
+			if !ok {
+				return
+			}
+			ev := e.(event.EvtPeerIdentificationCompleted)
+			if slices.Contains(ev.Protocols, ProtocolBid) {
+				n.known.note(ev.Peer, n.host.Peerstore().Addrs(ev.Peer), n.now())
+			}
+		}
+	}
+}
+
 // notePeers remembers the market peers the node is connected to (those
-// that speak the market's bid protocol) with the addresses it has for them.
+// that speak the market's bid protocol) with the addresses it has for them,
+// as seen now: when the node closes.
 func (n *Node) notePeers() int {
 	now := n.now()
 	peers := n.host.Network().Peers()
@@ -247,7 +270,7 @@ func (n *Node) keepConnected(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		switch connected := n.notePeers(); {
+		switch connected := len(n.host.Network().Peers()); {
 		case connected > 0:
 			if alone {
 				n.log.Info("back in the market", "peers", connected)
@@ -264,7 +287,7 @@ func (n *Node) keepConnected(ctx context.Context) {
 			alone = true
 			n.dial(ctx, candidates)
 		}
-		if n.notePeers() > 0 {
+		if len(n.host.Network().Peers()) > 0 {
 			hadPeers = true
 		} else if !first {
 			wait = min(2*wait, aloneBackoff*n.cfg.BootstrapInterval)
