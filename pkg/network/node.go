@@ -20,6 +20,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/crypto"
 	"github.com/libp2p/go-libp2p/core/event"
 	"github.com/libp2p/go-libp2p/core/host"
+	"github.com/libp2p/go-libp2p/core/metrics"
 	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	"github.com/libp2p/go-libp2p/core/peerstore"
@@ -56,6 +57,9 @@ type Config struct {
 	// NoListen listens nowhere: others reach the node only through a
 	// relay, as they do a node behind NAT.
 	NoListen bool
+	// BandwidthReporter, when set, counts the bytes the node sends and
+	// receives (benchmarks).
+	BandwidthReporter metrics.Reporter
 	// AnnounceAddrs, when set, are the addresses the node tells others to
 	// dial instead of those it listens on: a public address or DNS name
 	// forwarded to it (/dns4/relay.example.com/tcp/4001).
@@ -325,6 +329,9 @@ func (n *Node) startHost(key crypto.PrivKey) error {
 	}
 	if n.cfg.NoListen {
 		opts = append(opts, libp2p.NoListenAddrs)
+	}
+	if n.cfg.BandwidthReporter != nil {
+		opts = append(opts, libp2p.BandwidthReporter(n.cfg.BandwidthReporter))
 	}
 	if len(announce) > 0 {
 		opts = append(opts, libp2p.AddrsFactory(func([]ma.Multiaddr) []ma.Multiaddr { return slices.Clone(announce) }))
