@@ -15,6 +15,7 @@ import (
 	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/tender-market/tender/internal/markettest"
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/jobspec"
 	"github.com/tender-market/tender/pkg/network"
@@ -40,17 +41,20 @@ func forwarding(t *testing.T, ten *markettest.Tenant, l *tenant.Lease) (addr str
 		ended <- ten.Forward(ctx, l, []tenant.PortForward{{Port: 8000}}, func(_ tenant.PortForward, a string) { listening <- a },
 			func(err error) { refused <- err })
 	}()
+	select {
+	case addr = <-listening:
+	case err := <-ended:
+		cancel()
+		t.Fatalf("forward: %v", err)
+	case <-time.After(30 * time.Second):
+		cancel()
+		<-ended
+		t.Fatal("the forward did not listen within 30s")
+	}
 	t.Cleanup(func() {
 		cancel()
 		<-ended
 	})
-	select {
-	case addr = <-listening:
-	case err := <-ended:
-		t.Fatalf("forward: %v", err)
-	case <-time.After(30 * time.Second):
-		t.Fatal("the forward did not listen within 30s")
-	}
 	return addr, refused, ended
 }
 
@@ -208,7 +212,10 @@ func TestServiceAfterRestart(t *testing.T) {
 	}
 	p.WaitState(res.LeaseID, network.JobRunning)
 	restart(t, m, p, res.LeaseID, func() {})
-	p.WaitState(res.LeaseID, network.JobRunning)
+	testenv.Eventually(t, 20*time.Second, "the service re-attached", func() (bool, string, error) {
+		r, _ := p.Record(res.LeaseID)
+		return r.State == network.JobRunning && r.Detail == "re-attached after a restart", fmt.Sprintf("%s: %q", r.State, r.Detail), nil
+	})
 	l, err := ten.Find(ctx, res.LeaseID, &peer.AddrInfo{ID: p.Node.ID(), Addrs: p.Node.Addrs()})
 	if err != nil {
 		t.Fatal(err)
