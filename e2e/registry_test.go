@@ -3,8 +3,10 @@ package e2e
 import (
 	"context"
 	"fmt"
+	"maps"
 	"math/big"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -19,42 +21,33 @@ import (
 	"github.com/tender-market/tender/pkg/tenant"
 )
 
-// throttled sends blobs at about perSecond bytes a second, as a registry
-// far away would, so that a pull takes long enough to be watched.
-func throttled(perSecond int) func(http.Handler) http.Handler {
+// heldHalfway sends half of the blob digest names, then holds the rest
+// until release is closed (or the engine hangs up): a pull that takes as
+// long as the test needs to watch it.
+func heldHalfway(digest string, release <-chan struct{}) func(http.Handler) http.Handler {
 	return func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
-			if !registrytest.IsBlobGet(req) {
+			if !registrytest.IsBlobGet(req) || !strings.HasSuffix(req.URL.Path, digest) {
 				next.ServeHTTP(w, req)
 				return
 			}
-			next.ServeHTTP(&slowWriter{ResponseWriter: w, perSecond: perSecond}, req)
+			rec := httptest.NewRecorder()
+			next.ServeHTTP(rec, req)
+			body := rec.Body.Bytes()
+			maps.Copy(w.Header(), rec.Header())
+			w.WriteHeader(rec.Code)
+			half := len(body) / 2
+			w.Write(body[:half])
+			if f, ok := w.(http.Flusher); ok {
+				f.Flush()
+			}
+			select {
+			case <-release:
+				w.Write(body[half:])
+			case <-req.Context().Done():
+			}
 		})
 	}
-}
-
-type slowWriter struct {
-	http.ResponseWriter
-	perSecond int
-}
-
-func (s *slowWriter) Write(p []byte) (int, error) {
-	const chunk = 64 << 10
-	written := 0
-	for len(p) > 0 {
-		n := min(len(p), chunk)
-		k, err := s.ResponseWriter.Write(p[:n])
-		written += k
-		if err != nil {
-			return written, err
-		}
-		if f, ok := s.ResponseWriter.(http.Flusher); ok {
-			f.Flush()
-		}
-		p = p[n:]
-		time.Sleep(time.Duration(n) * time.Second / time.Duration(s.perSecond))
-	}
-	return written, nil
 }
 
 // TestPrivateRegistryImage: a job whose image is pinned by digest in a
@@ -78,7 +71,12 @@ func TestPrivateRegistryImage(t *testing.T) {
 	img := reg.Push(t, cli, trainImage, registrytest.RepoName(t), 8<<20)
 	var logins atomic.Int32
 	auth := registrytest.BasicAuth("tenant", "s3cret-pull-token", &logins)
-	reg.Wrap(func(next http.Handler) http.Handler { return auth(throttled(4 << 20)(next)) })
+	// The image's new layer stops half-way until the tenant has seen the
+	// pull's progress.
+	seen := make(chan struct{})
+	var seenOnce sync.Once
+	t.Cleanup(func() { seenOnce.Do(func() { close(seen) }) })
+	reg.Wrap(func(next http.Handler) http.Handler { return auth(heldHalfway(img.Layer.String(), seen)(next)) })
 
 	sc := newSceneOn(t, ex, startChainWith(t, devchain.Config{}), h100)
 	ts := sc.ts
@@ -108,6 +106,9 @@ bidWindow: 2s
 		mu.Lock()
 		said = append(said, p.Message)
 		mu.Unlock()
+		if strings.Contains(p.Message, "pulling image "+img.Ref) {
+			seenOnce.Do(func() { close(seen) })
+		}
 	}})
 	if err != nil {
 		t.Fatalf("submit with the registry login: %v", err)

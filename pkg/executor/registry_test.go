@@ -219,7 +219,8 @@ func TestRegistryStalledPull(t *testing.T) {
 	var releaseOnce sync.Once
 	free := func() { releaseOnce.Do(func() { close(release) }) }
 	t.Cleanup(free) // before the registry closes, which waits for its handlers
-	var held, hungUp, returned atomic.Int32
+	var held, hungUp atomic.Int32
+	var open sync.WaitGroup // the held requests not yet returned
 	reg.Wrap(func(next http.Handler) http.Handler {
 		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
 			if !registrytest.IsBlobGet(req) {
@@ -227,7 +228,8 @@ func TestRegistryStalledPull(t *testing.T) {
 				return
 			}
 			held.Add(1)
-			defer returned.Add(1)
+			open.Add(1)
+			defer open.Done()
 			select {
 			case <-req.Context().Done():
 				hungUp.Add(1)
@@ -258,12 +260,15 @@ func TestRegistryStalledPull(t *testing.T) {
 	// Let the held requests go, and see that they all end.
 	t.Logf("the engine hung up on %d of %d held blob requests", hungUp.Load(), held.Load())
 	free()
-	deadline := time.Now().Add(30 * time.Second)
-	for returned.Load() < held.Load() {
-		if time.Now().After(deadline) {
-			t.Fatalf("%d of %d held blob requests still open 30s after they were let go", held.Load()-returned.Load(), held.Load())
-		}
-		time.Sleep(50 * time.Millisecond)
+	returned := make(chan struct{})
+	go func() {
+		open.Wait()
+		close(returned)
+	}()
+	select {
+	case <-returned:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("some of %d held blob requests still open 30s after they were let go", held.Load())
 	}
 }
 

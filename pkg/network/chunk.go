@@ -122,13 +122,15 @@ type chunkReader struct {
 	// onResize, when set, takes resize messages (a shell's input); without
 	// it they break the format.
 	onResize func(body []byte) error
-	fr       *frameReader
-	d        readDeadliner
-	idle     time.Duration
-	buf      []byte
-	cur      []byte
-	trailer  chunkTrailer
-	err      error
+	// onKeepalive, when set, learns of each keepalive.
+	onKeepalive func()
+	fr          *frameReader
+	d           readDeadliner
+	idle        time.Duration
+	buf         []byte
+	cur         []byte
+	trailer     chunkTrailer
+	err         error
 }
 
 func newChunkReader(fr *frameReader, d readDeadliner, idle time.Duration) *chunkReader {
@@ -169,6 +171,9 @@ func (c *chunkReader) nextChunk() error {
 				return nil
 			}
 		case tagKeepalive:
+			if c.onKeepalive != nil {
+				c.onKeepalive()
+			}
 		case tagResize:
 			if c.onResize == nil {
 				return fmt.Errorf("%w: unknown tag %d", errChunkStream, msg[0])

@@ -15,6 +15,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -649,6 +650,8 @@ func TestLeaseShell(t *testing.T) {
 	host.add(id, &memLease{tenant: addrOf(key), status: LeaseStatus{State: JobRunning}})
 	lc := tenant.Lease(provider.AddrInfo(), id, auction.NewKeySigner(key))
 	ctx := ctxTimeout(t, waitLong)
+	var keepalives atomic.Int64
+	provider.shellKeepalive = func() { keepalives.Add(1) }
 
 	in, typed := io.Pipe()
 	defer typed.Close()
@@ -672,9 +675,11 @@ func TestLeaseShell(t *testing.T) {
 	shows("echo: hello")
 	resize <- TermSize{Cols: 132, Rows: 43}
 	shows("size 132x43")
-	// Proving that a quiet terminal outlives the idle timeout takes that
-	// long (2 s here).
-	time.Sleep(5 * time.Second / 2)
+	// A quiet terminal outlives the idle timeout: the tenant's keepalives,
+	// one every quarter of it, reach the provider; past eight of them (two
+	// idle timeouts) the terminal still answers.
+	keepalives.Store(0)
+	waitFor(t, waitLong, "eight keepalives from a quiet tenant", func() bool { return keepalives.Load() >= 8 })
 	io.WriteString(typed, "still there\n")
 	shows("echo: still there")
 	io.WriteString(typed, "exit 3\n")

@@ -20,6 +20,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/libp2p/go-libp2p/core/network"
 	"github.com/libp2p/go-libp2p/core/peer"
 	ma "github.com/multiformats/go-multiaddr"
 	manet "github.com/multiformats/go-multiaddr/net"
@@ -393,14 +394,49 @@ func runNATNode(ctx context.Context, role string, say func(natEvent)) error {
 
 // natReady waits until n is reachable through a relay and hears orders.
 func natReady(ctx context.Context, n *Node) error {
-	for !relayed(n) || len(n.orders.ListPeers()) == 0 {
+	if err := pollUntil(ctx, func() bool { return relayed(n) && len(n.orders.ListPeers()) > 0 }); err != nil {
+		return fmt.Errorf("no relayed address (addresses %v) or no orders peer: %w", n.host.Addrs(), err)
+	}
+	return nil
+}
+
+// pollUntil checks cond every 100 ms until it holds or ctx ends.
+func pollUntil(ctx context.Context, cond func() bool) error {
+	tick := time.NewTicker(100 * time.Millisecond)
+	defer tick.Stop()
+	for !cond() {
 		select {
 		case <-ctx.Done():
-			return fmt.Errorf("no relayed address (addresses %v) or no orders peer", n.host.Addrs())
-		case <-time.After(100 * time.Millisecond):
+			return ctx.Err()
+		case <-tick.C:
 		}
 	}
 	return nil
+}
+
+// waitDirect waits, until ctx ends, for n to hold a direct connection to
+// p (hole punching upgrades a relayed one), and reports whether it does.
+func waitDirect(ctx context.Context, n *Node, p peer.ID) bool {
+	direct := make(chan struct{}, 1)
+	notifee := &network.NotifyBundle{ConnectedF: func(_ network.Network, c network.Conn) {
+		if c.RemotePeer() == p && !isRelayed(c) {
+			select {
+			case direct <- struct{}{}:
+			default:
+			}
+		}
+	}}
+	n.host.Network().Notify(notifee)
+	defer n.host.Network().StopNotify(notifee)
+	if directTo(n, p) {
+		return true
+	}
+	select {
+	case <-direct:
+		return true
+	case <-ctx.Done():
+		return directTo(n, p)
+	}
 }
 
 // natProvider serves its output and bids on every order.
@@ -441,13 +477,10 @@ func natTenant(ctx context.Context, n *Node, say func(natEvent)) error {
 	want, _ := strconv.Atoi(natEnv("PROVIDERS"))
 	// The providers' orders meshes: they have joined once the DHT lists
 	// them as market peers.
-	for {
+	pollUntil(wctx, func() bool {
 		peers, _ := n.MarketPeers(wctx, 16)
-		if len(peers) >= 4+want || wctx.Err() != nil {
-			break
-		}
-		time.Sleep(200 * time.Millisecond)
-	}
+		return len(peers) >= 4+want
+	})
 	key := natKey(1)
 	now := time.Now()
 	o := auction.Order{
@@ -496,9 +529,9 @@ func natTenant(ctx context.Context, n *Node, say func(natEvent)) error {
 	for _, p := range bidders {
 		// Hole punching, where the NAT lets it, turns the relayed
 		// connection direct within a few seconds.
-		for deadline := time.Now().Add(20 * time.Second); !directTo(n, p) && time.Now().Before(deadline); {
-			time.Sleep(100 * time.Millisecond)
-		}
+		hctx, cancel := context.WithTimeout(ctx, 20*time.Second)
+		waitDirect(hctx, n, p)
+		cancel()
 		lc := n.Lease(peer.AddrInfo{ID: p}, natLeaseID, auction.NewKeySigner(key))
 		f, err := os.CreateTemp("", "tender-nat-output")
 		if err != nil {
@@ -525,10 +558,5 @@ func bigMillion() *big.Int { return big.NewInt(1_000_000) }
 
 // directTo reports whether n holds a direct (not relayed) connection to p.
 func directTo(n *Node, p peer.ID) bool {
-	for _, c := range n.host.Network().ConnsToPeer(p) {
-		if _, err := c.RemoteMultiaddr().ValueForProtocol(ma.P_CIRCUIT); err != nil {
-			return true
-		}
-	}
-	return false
+	return slices.ContainsFunc(n.host.Network().ConnsToPeer(p), func(c network.Conn) bool { return !isRelayed(c) })
 }

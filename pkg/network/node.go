@@ -206,6 +206,9 @@ type Node struct {
 	// handshakes are the lease streams whose opener has not yet proved
 	// who it is.
 	handshakes handshakes
+	// shellKeepalive, when set (tests), learns of each keepalive a
+	// tenant's shell input carries.
+	shellKeepalive func()
 
 	scoresMu sync.Mutex
 	scores   map[peer.ID]float64

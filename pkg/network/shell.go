@@ -20,6 +20,7 @@ import (
 func (l *leaseStream) shell(ctx context.Context) {
 	resize := make(chan TermSize, 1)
 	in := newChunkReader(l.fr, l.s, l.n.cfg.LeaseIdleTimeout)
+	in.onKeepalive = l.n.shellKeepalive
 	in.onResize = func(body []byte) error {
 		var size TermSize
 		if err := json.Unmarshal(body, &size); err != nil {
