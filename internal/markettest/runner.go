@@ -349,13 +349,7 @@ func (j *job) serveEcho() {
 				conns[c] = struct{}{}
 			}
 			mu.Unlock()
-			go func() {
-				defer c.Close()
-				if _, err := io.Copy(c, c); err == nil {
-					c.(*net.TCPConn).CloseWrite()
-				}
-				io.Copy(io.Discard, c)
-			}()
+			go testenv.Echo(c.(*net.TCPConn))
 		}
 	}()
 }

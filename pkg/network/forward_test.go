@@ -13,6 +13,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 )
 
@@ -39,11 +40,7 @@ func startEcho(t testing.TB) *echoServer {
 			}
 			go func() {
 				defer func() { e.closed <- struct{}{} }()
-				defer c.Close()
-				if _, err := io.Copy(c, c); err == nil {
-					c.(*net.TCPConn).CloseWrite()
-				}
-				io.Copy(io.Discard, c) // until the far side closes
+				testenv.Echo(c.(*net.TCPConn))
 			}()
 		}
 	}()
