@@ -2,6 +2,7 @@
 pragma solidity 0.8.37;
 
 import {IERC20} from "@openzeppelin/contracts/token/ERC20/IERC20.sol";
+import {IERC20Permit} from "@openzeppelin/contracts/token/ERC20/extensions/IERC20Permit.sol";
 import {SafeERC20} from "@openzeppelin/contracts/token/ERC20/utils/SafeERC20.sol";
 import {ECDSA} from "@openzeppelin/contracts/utils/cryptography/ECDSA.sol";
 import {EIP712} from "@openzeppelin/contracts/utils/cryptography/EIP712.sol";
@@ -10,7 +11,10 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 /// @title Tender lease escrow
 /// @notice Holds a tenant's deposit for a compute lease and pays the provider
 /// by the second while the job runs. The lease ID is the EIP-712 digest of the
-/// provider's bid, so every bid opens at most one lease.
+/// provider's bid, so every bid opens at most one lease. A lease is opened
+/// by its tenant (openLease), or by the winning provider with the tenant's
+/// signed award and, for a token with EIP-2612, a permit (openAwarded): a
+/// tenant then needs no ETH at all.
 /// @dev Every lease keeps two storage slots: a hash of its immutable terms and
 /// one packed slot (deposit, paid, a timestamp, state). Calls after openLease
 /// pass the terms back as calldata and the contract checks them against the
@@ -56,6 +60,16 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         bytes32 offerHash;
         uint64 expiry;
         uint64 nonce;
+    }
+
+    /// @notice An EIP-2612 permit by which the tenant lets the escrow take a
+    /// deposit (token.permit(tenant, escrow, deposit, deadline, v, r, s)).
+    /// v = 0: no permit; the escrow's allowance must cover the deposit.
+    struct Permit {
+        uint256 deadline;
+        uint8 v;
+        bytes32 r;
+        bytes32 s;
     }
 
     /// @notice What a lease keeps for its whole life. Only keccak256 of their
@@ -112,6 +126,11 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         "GPU(string model,uint64 vramMiB,uint32 computeCapability,uint32 count)"
         "Offer(GPU[] gpus,uint32 cudaVersion,uint64 cpuMillis,uint64 memoryMiB,uint64 diskMiB,Attribute[] attributes,bool simulated)"
     );
+
+    /// @notice A tenant's award (EIP-712 type Award): the bid it chose, by its
+    /// digest (the lease ID, which names the order), the deposit it pays and
+    /// the last second (block time) at which the winner may open the lease.
+    bytes32 public constant AWARD_TYPEHASH = keccak256("Award(bytes32 bid,uint256 deposit,uint64 deadline)");
 
     /// @notice The token every lease of this deployment is paid in.
     IERC20 public immutable token;
@@ -177,6 +196,8 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     error ZeroAddress();
     error TransferOutOfGas();
     error ZeroStartWindow();
+    error AwardExpired(uint64 deadline);
+    error NotAwarded(address signer, address tenant);
 
     constructor(IERC20 token_, uint64 startWindow_) EIP712("Tender", "1") {
         if (address(token_) == address(0)) revert ZeroAddress();
@@ -194,6 +215,58 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         returns (bytes32 leaseId)
     {
         if (msg.sender != order.tenant) revert NotTenant(msg.sender, order.tenant);
+        bytes32 orderHash;
+        (leaseId, orderHash) = _checkOpen(order, bid, deposit);
+        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(leaseId, providerSig);
+        if (err != ECDSA.RecoverError.NoError) revert InvalidSignature();
+        if (signer != bid.provider) revert WrongSigner(signer, bid.provider);
+        _store(leaseId, orderHash, order, bid, deposit, State.Open);
+    }
+
+    /// @notice The winning provider opens the lease its tenant awarded it and
+    /// starts it, in one transaction, paying the gas: billing runs from this
+    /// block, so the provider sends it once the job's container runs. The
+    /// tenant signed the award (bid digest, deposit, deadline); its
+    /// signature covers the order, which the bid names by digest. With a
+    /// permit (v != 0) the escrow first lets itself take the deposit; a
+    /// permit someone already used is fine while the allowance it set
+    /// stands. No open after the award's deadline, the order's or the bid's
+    /// expiry.
+    /// @return leaseId the bid's EIP-712 digest.
+    function openAwarded(
+        Order calldata order,
+        Bid calldata bid,
+        uint256 deposit,
+        uint64 deadline,
+        bytes calldata awardSig,
+        Permit calldata permit
+    ) external nonReentrant returns (bytes32 leaseId) {
+        if (msg.sender != bid.provider) revert NotProvider(msg.sender, bid.provider);
+        if (block.timestamp > deadline) revert AwardExpired(deadline);
+        bytes32 orderHash;
+        (leaseId, orderHash) = _checkOpen(order, bid, deposit);
+        bytes32 award = _hashTypedDataV4(keccak256(abi.encode(AWARD_TYPEHASH, leaseId, deposit, deadline)));
+        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(award, awardSig);
+        if (err != ECDSA.RecoverError.NoError) revert InvalidSignature();
+        if (signer != order.tenant) revert NotAwarded(signer, order.tenant);
+        if (permit.v != 0) {
+            // A failed permit (used already, by anyone) is not an error: the
+            // deposit's pull below fails when the allowance does not cover it.
+            try IERC20Permit(address(token)).permit(
+                signer, address(this), deposit, permit.deadline, permit.v, permit.r, permit.s
+            ) {} catch {}
+        }
+        _store(leaseId, orderHash, order, bid, deposit, State.Running);
+        emit Started(leaseId, uint64(block.timestamp));
+    }
+
+    /// @dev What every open checks of the order, the bid and the deposit;
+    /// returns the lease ID (the bid's digest) and the order's digest.
+    function _checkOpen(Order calldata order, Bid calldata bid, uint256 deposit)
+        private
+        view
+        returns (bytes32 leaseId, bytes32 orderHash)
+    {
         if (block.timestamp >= order.expiry) revert OrderExpired(order.expiry);
         if (block.timestamp >= bid.expiry) revert BidExpired(bid.expiry);
         uint256 price = bid.pricePerHour;
@@ -205,19 +278,28 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         if (deposit < minimum) revert DepositTooSmall(deposit, minimum);
         if (deposit > MAX_DEPOSIT) revert DepositTooLarge(deposit, MAX_DEPOSIT);
 
-        bytes32 orderHash = _hashTypedDataV4(keccak256(abi.encode(ORDER_TYPEHASH, order)));
+        orderHash = _hashTypedDataV4(keccak256(abi.encode(ORDER_TYPEHASH, order)));
         if (bid.orderHash != orderHash) revert BidForOtherOrder(bid.orderHash, orderHash);
         leaseId = _hashTypedDataV4(keccak256(abi.encode(BID_TYPEHASH, bid)));
-        (address signer, ECDSA.RecoverError err,) = ECDSA.tryRecoverCalldata(leaseId, providerSig);
-        if (err != ECDSA.RecoverError.NoError) revert InvalidSignature();
-        if (signer != bid.provider) revert WrongSigner(signer, bid.provider);
-
         if (_termsHash[leaseId] != 0) revert LeaseExists(leaseId);
-        _termsHash[leaseId] = keccak256(abi.encode(msg.sender, signer, price, maxDuration));
-        _status[leaseId] = Status(uint104(deposit), 0, uint40(block.timestamp), State.Open);
-        emit LeaseOpened(leaseId, msg.sender, signer, orderHash, price, maxDuration, deposit);
+    }
 
-        token.safeTransferFrom(msg.sender, address(this), deposit);
+    /// @dev Stores a new lease in state (Open, or Running from now), emits
+    /// LeaseOpened and pulls the deposit from the tenant.
+    function _store(
+        bytes32 leaseId,
+        bytes32 orderHash,
+        Order calldata order,
+        Bid calldata bid,
+        uint256 deposit,
+        State state
+    ) private {
+        address tenant = order.tenant;
+        _termsHash[leaseId] = keccak256(abi.encode(tenant, bid.provider, bid.pricePerHour, order.maxDuration));
+        _status[leaseId] = Status(uint104(deposit), 0, uint40(block.timestamp), state);
+        emit LeaseOpened(leaseId, tenant, bid.provider, orderHash, bid.pricePerHour, order.maxDuration, deposit);
+
+        token.safeTransferFrom(tenant, address(this), deposit);
     }
 
     /// @notice The provider starts the job: billing runs from now. Only before

@@ -19,6 +19,6 @@ bind() { # contract, Go package directory (from the repository root)
 	chmod 0644 "$out"
 }
 bind Escrow pkg/lease/escrow
-bind TestToken pkg/lease/escrow
+bind TestToken pkg/lease/token
 bind ReentrantToken pkg/lease/internal/testtokens
 bind FalseToken pkg/lease/internal/testtokens

@@ -16,7 +16,7 @@ import (
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/lease"
-	"github.com/tender-market/tender/pkg/lease/escrow"
+	"github.com/tender-market/tender/pkg/lease/token"
 )
 
 // TestLeaseRoundTripIndependentNode runs a lease's whole life against
@@ -35,7 +35,7 @@ func TestLeaseRoundTripIndependentNode(t *testing.T) {
 	auth := func(n int) *bind.TransactOpts { return bind.NewKeyedTransactor(deployment.DevKey(n), chainID) }
 	tenant, provider := deployment.DevAddress(1), deployment.DevAddress(2)
 	tokenAddr := chaintest.DeployTestToken(t, ec, 6, []common.Address{tenant}, big.NewInt(10_000_000))
-	tokenABI := escrow.NewTestToken()
+	tokenABI := token.NewTestToken()
 	token := tokenABI.Instance(ec, tokenAddr)
 
 	out := filepath.Join(t.TempDir(), "deployment.json")

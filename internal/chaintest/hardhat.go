@@ -25,7 +25,7 @@ import (
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
-	"github.com/tender-market/tender/pkg/lease/escrow"
+	"github.com/tender-market/tender/pkg/lease/token"
 )
 
 // HardhatAccounts is how many dev accounts HardhatNode funds.
@@ -115,8 +115,8 @@ func DeployTestToken(t testing.TB, ec *ethclient.Client, decimals uint8, holders
 		t.Fatal(err)
 	}
 	auth := bind.NewKeyedTransactor(deployment.DevKey(0), chainID)
-	abi := escrow.NewTestToken()
-	addr, tx, err := bind.DeployContract(auth, common.FromHex(escrow.TestTokenMetaData.Bin), ec, abi.PackConstructor(decimals))
+	abi := token.NewTestToken()
+	addr, tx, err := bind.DeployContract(auth, common.FromHex(token.TestTokenMetaData.Bin), ec, abi.PackConstructor(decimals))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/ecdsa"
 	"encoding/json"
+	"math/big"
 	"os"
 	"strings"
 	"testing"
@@ -48,8 +49,17 @@ func docVectors(t *testing.T) []docVector {
 	if err != nil {
 		t.Fatal(err)
 	}
+	aw := Award{Bid: la.LeaseID, Deposit: big.NewInt(3_500_000), Deadline: 1_800_000_120}
+	awSigned, err := testDomain.SignAward(aw, addr(tenant), NewKeySigner(tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := testDomain.VerifyAward(&awSigned, addr(tenant)); err != nil {
+		t.Fatal(err)
+	}
 	return []docVector{
 		{"transcript", trHash.Hex(), tr.Signature.String(), indent(t, trWire)},
+		{"award", testDomain.AwardHash(&aw).Hex(), awSigned.Signature.String(), nil},
 		{"no-bid", testDomain.NoBidHash(&nb.NoBid).Hex(), nb.Signature.String(), indent(t, nbWire)},
 		{"lease access", laHash.Hex(), laSig.String(), nil},
 	}

@@ -17,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/params"
 
 	"github.com/tender-market/tender/pkg/lease/escrow"
+	"github.com/tender-market/tender/pkg/lease/token"
 )
 
 // Defaults of a dev chain.
@@ -99,8 +100,8 @@ func Deploy(ctx context.Context, sim *simulated.Backend, deployer *ecdsa.Private
 		return &o
 	}
 
-	tokenABI := escrow.NewTestToken()
-	tokenAddr, tx, err := bind.DeployContract(next(2_000_000), common.FromHex(escrow.TestTokenMetaData.Bin), client, tokenABI.PackConstructor(decimals))
+	tokenABI := token.NewTestToken()
+	tokenAddr, tx, err := bind.DeployContract(next(2_000_000), common.FromHex(token.TestTokenMetaData.Bin), client, tokenABI.PackConstructor(decimals))
 	if err != nil {
 		return Contracts{}, fmt.Errorf("deploy token: %w", err)
 	}

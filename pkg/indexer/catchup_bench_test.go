@@ -24,6 +24,7 @@ import (
 	"github.com/tender-market/tender/pkg/indexer"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/lease/escrow"
+	"github.com/tender-market/tender/pkg/lease/token"
 	"github.com/tender-market/tender/pkg/store"
 	"github.com/tender-market/tender/pkg/store/storetest"
 )
@@ -101,7 +102,7 @@ func newCatchUpChain(b *testing.B, n int) *catchUpChain {
 	}
 	signer := types.LatestSignerForChainID(big.NewInt(devchain.ChainID))
 	nonces := map[*ecdsa.PrivateKey]uint64{}
-	abi, tokenABI := escrow.NewEscrow(), escrow.NewTestToken()
+	abi, tokenABI := escrow.NewEscrow(), token.NewTestToken()
 	// send signs and sends a call from key and returns its hash.
 	send := func(key *ecdsa.PrivateKey, to common.Address, gas uint64, data []byte) common.Hash {
 		tx, err := types.SignNewTx(key, signer, &types.DynamicFeeTx{

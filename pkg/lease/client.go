@@ -22,6 +22,7 @@ import (
 
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/lease/escrow"
+	"github.com/tender-market/tender/pkg/lease/token"
 )
 
 // Backend is what the client needs from a chain: an ethclient.Client (any
@@ -56,7 +57,7 @@ type Client struct {
 	address     common.Address
 	abi         *escrow.Escrow
 	contract    *bind.BoundContract
-	tokenABI    *escrow.TestToken
+	tokenABI    *token.TestToken
 	token       *bind.BoundContract
 	errs        errorDecoder
 	domain      auction.Domain
@@ -80,7 +81,7 @@ func New(ctx context.Context, backend Backend, address common.Address, logger *s
 		backend:    backend,
 		address:    address,
 		abi:        escrow.NewEscrow(),
-		tokenABI:   escrow.NewTestToken(),
+		tokenABI:   token.NewTestToken(),
 		log:        logger.With("escrow", address),
 		disconnect: func() {},
 	}
@@ -298,6 +299,21 @@ func (c *Client) checkOpen(ctx context.Context, from common.Address, order *auct
 	if from != order.Tenant {
 		return fmt.Errorf("%w: sender %s is not the order's tenant %s", ErrNotAllowed, from.Hex(), order.Tenant.Hex())
 	}
+	signer, err := auction.Recover(id, bid.Signature)
+	if err != nil {
+		return fmt.Errorf("%w: %v", ErrBadSignature, err)
+	}
+	if signer != b.Provider {
+		return fmt.Errorf("%w: bid signed by %s, lease names %s", ErrBadSignature, signer.Hex(), b.Provider.Hex())
+	}
+	return c.checkTerms(ctx, order, b, deposit, id)
+}
+
+// checkTerms checks what every open checks, whoever sends it: the bid
+// names the order, its price, the order's duration, the deposit, expiries
+// by the next block's time, the lease not opened yet, and the tenant's
+// balance.
+func (c *Client) checkTerms(ctx context.Context, order *auction.Order, b *auction.Bid, deposit *big.Int, id common.Hash) error {
 	if oh := c.domain.OrderHash(order); b.OrderHash != oh {
 		return fmt.Errorf("%w: it names %s, the order is %s", ErrWrongOrder, b.OrderHash.Hex(), oh.Hex())
 	}
@@ -306,13 +322,6 @@ func (c *Client) checkOpen(ctx context.Context, from common.Address, order *auct
 	}
 	if b.PricePerHour.Cmp(order.MaxPricePerHour) > 0 {
 		return fmt.Errorf("%w: %s per hour, the order allows %s", ErrPriceAboveMax, b.PricePerHour, order.MaxPricePerHour)
-	}
-	signer, err := auction.Recover(id, bid.Signature)
-	if err != nil {
-		return fmt.Errorf("%w: %v", ErrBadSignature, err)
-	}
-	if signer != b.Provider {
-		return fmt.Errorf("%w: bid signed by %s, lease names %s", ErrBadSignature, signer.Hex(), b.Provider.Hex())
 	}
 	if order.MaxDuration == 0 {
 		return ErrZeroMaxDuration
@@ -344,21 +353,21 @@ func (c *Client) checkOpen(ctx context.Context, from common.Address, order *auct
 	if l.State != StateNone {
 		return fmt.Errorf("%w: lease %s is %s", ErrLeaseExists, id.Hex(), l.State)
 	}
-	bal, err := c.Balance(ctx, from)
+	bal, err := c.Balance(ctx, order.Tenant)
 	if err != nil {
 		return err
 	}
 	if bal.Cmp(deposit) < 0 {
-		return fmt.Errorf("%w: %s holds %s, the deposit is %s", ErrBalanceTooLow, from.Hex(), bal, deposit)
+		return fmt.Errorf("%w: %s holds %s, the deposit is %s", ErrBalanceTooLow, order.Tenant.Hex(), bal, deposit)
 	}
 	return nil
 }
 
 // approve lets the escrow take amount from auth.From, unless it already may.
 func (c *Client) approve(ctx context.Context, auth *bind.TransactOpts, amount *big.Int) error {
-	allowed, err := bind.Call(c.token, &bind.CallOpts{Context: ctx}, c.tokenABI.PackAllowance(auth.From, c.address), c.tokenABI.UnpackAllowance)
+	allowed, err := c.allowance(ctx, auth.From)
 	if err != nil {
-		return fmt.Errorf("read allowance: %w", err)
+		return err
 	}
 	if allowed.Cmp(amount) >= 0 {
 		return nil

@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/tender-market/tender/pkg/lease/escrow"
+	"github.com/tender-market/tender/pkg/lease/token"
 )
 
 // Token is what a deployment needs to know of its payment token.
@@ -38,7 +39,7 @@ func CheckToken(ctx context.Context, backend Backend, addr common.Address) (Toke
 	if len(code) == 0 {
 		return Token{}, fmt.Errorf("%w: %s is not a contract", ErrNotAToken, addr.Hex())
 	}
-	abi := escrow.NewTestToken()
+	abi := token.NewTestToken()
 	c := abi.Instance(backend, addr)
 	opts := &bind.CallOpts{Context: ctx}
 	t := Token{Address: addr}

@@ -11,6 +11,7 @@ import (
 	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/tender-market/tender/pkg/lease/escrow"
+	"github.com/tender-market/tender/pkg/lease/token"
 )
 
 // Errors a user can act on. The client returns them wrapped with details,
@@ -64,7 +65,7 @@ func revertData(err error) ([]byte, bool) {
 // errorDecoder turns escrow and token revert data into the errors above.
 type errorDecoder struct {
 	escrow *escrow.Escrow
-	token  *escrow.TestToken // the standard ERC-20 errors (OpenZeppelin's)
+	token  *token.TestToken // the standard ERC-20 errors (OpenZeppelin's)
 }
 
 // explain returns err as an error a user can act on when it carries revert
@@ -147,6 +148,10 @@ func escrowError(v any) error {
 		return fmt.Errorf("%w: lease %s", ErrDepositExhausted, hexHash(e.LeaseId))
 	case *escrow.EscrowNothingToClaim:
 		return ErrNothingToClaim
+	case *escrow.EscrowAwardExpired:
+		return fmt.Errorf("%w at unix %d", ErrAwardExpired, e.Deadline)
+	case *escrow.EscrowNotAwarded:
+		return fmt.Errorf("%w: the award is signed by %s, the tenant is %s", ErrNotAwarded, hexAddr(e.Signer), hexAddr(e.Tenant))
 	case *escrow.EscrowZeroAddress:
 		return fmt.Errorf("%w: zero address", ErrReverted)
 	case *escrow.EscrowReentrancyGuardReentrantCall:
@@ -161,9 +166,9 @@ func escrowError(v any) error {
 
 func tokenError(v any) error {
 	switch e := v.(type) {
-	case *escrow.TestTokenERC20InsufficientAllowance:
+	case *token.TestTokenERC20InsufficientAllowance:
 		return fmt.Errorf("%w: the escrow may spend %s, it needs %s (approve it first)", ErrAllowanceTooLow, e.Allowance, e.Needed)
-	case *escrow.TestTokenERC20InsufficientBalance:
+	case *token.TestTokenERC20InsufficientBalance:
 		return fmt.Errorf("%w: %s holds %s, it needs %s", ErrBalanceTooLow, hexAddr(e.Sender), e.Balance, e.Needed)
 	}
 	return fmt.Errorf("%w: token error %T", ErrTokenTransfer, v)

@@ -57,7 +57,8 @@ type Payload interface {
 	Kind() EventKind
 }
 
-// Opened: the tenant opened a lease from a provider's bid and deposited.
+// Opened: a lease was opened from a provider's bid, by its tenant or
+// (awarded) by its provider, and the tenant deposited.
 type Opened struct {
 	Tenant       common.Address
 	Provider     common.Address

@@ -23,14 +23,20 @@ var gasSnapshot = filepath.Join("..", "..", "contracts", "gas-snapshot.txt")
 // gasTargets are the most a whole transaction may cost (the design's
 // performance targets).
 var gasTargets = map[string]uint64{
-	"openLease": 110_000,
-	"start":     35_000,
-	"withdraw":  50_000,
-	"close":     60_000,
+	"openLease":   110_000,
+	"start":       35_000,
+	"withdraw":    50_000,
+	"close":       60_000,
+	"lifeAwarded": 180_000,
 }
 
-// gasOps lists the measured operations in snapshot order.
-var gasOps = []string{"openLease", "start", "withdraw", "topUp", "close", "closeByTenant", "closeOverdrawn", "reclaim"}
+// gasOps lists the measured operations in snapshot order. approve is the
+// token's (the exact deposit, from no allowance); openAwarded is the
+// winner's relayed open and start with the tenant's permit; the two life
+// lines add up what every party pays over a whole lease: the tenant's
+// approve, openLease, start and close (lifeByTenant), or openAwarded and
+// close (lifeAwarded).
+var gasOps = []string{"approve", "openLease", "start", "withdraw", "topUp", "close", "closeByTenant", "closeOverdrawn", "reclaim", "openAwarded", "lifeByTenant", "lifeAwarded"}
 
 // TestGasSnapshot measures gasUsed of every escrow call in one fixed
 // scenario and compares it with contracts/gas-snapshot.txt. Parties already
@@ -136,6 +142,7 @@ func measureGas(t *testing.T, h *harness) map[string]uint64 {
 	}
 
 	open(1, price, deposit) // the escrow holds tokens from here on
+	got["approve"] = h.mustSend(h.tenant, h.tokenC, h.token.PackApprove(h.escrowC.Address(), deposit)).GasUsed
 	l := open(2, price, deposit)
 	got["openLease"] = l.receipt.GasUsed
 	got["start"] = must(h.client.Start(h.ctx, h.provider.auth, l.id, l.terms)).GasUsed
@@ -158,6 +165,29 @@ func measureGas(t *testing.T, h *harness) map[string]uint64 {
 	r := open(5, price, deposit)
 	h.advance(startWindow + time.Second)
 	got["reclaim"] = must(h.client.Reclaim(h.ctx, h.tenant.auth, r.id, r.terms)).GasUsed
+
+	awarded := func(nonce uint64) opened {
+		t.Helper()
+		o := fixedOrder(h, nonce)
+		sb := fixedBid(h, &o, price)
+		sa, err := h.client.Award(h.ctx, h.tenant.signer, &o, &sb, deposit, 0xF0F0F0F0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, r, err := h.client.OpenAwarded(h.ctx, h.provider.auth, &o, &sb.Bid, &sa)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return opened{id: id, terms: lease.NewTerms(&o, &sb.Bid), order: o, bid: sb, receipt: r}
+	}
+	first := awarded(6) // the tenant's permit nonce is not zero from here on
+	t.Logf("openAwarded with the tenant's first permit: %d", first.receipt.GasUsed)
+	a := awarded(7)
+	got["openAwarded"] = a.receipt.GasUsed
+	h.advance(10 * time.Minute)
+	closeAwarded := must(h.client.Close(h.ctx, h.provider.auth, a.id, a.terms, 0, common.HexToHash("0x5e5"))).GasUsed
+	got["lifeByTenant"] = got["approve"] + got["openLease"] + got["start"] + got["close"]
+	got["lifeAwarded"] = got["openAwarded"] + closeAwarded
 
 	for _, op := range gasOps {
 		t.Logf("%-15s %d", op, got[op])

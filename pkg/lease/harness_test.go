@@ -23,6 +23,7 @@ import (
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/lease/escrow"
 	"github.com/tender-market/tender/pkg/lease/internal/testtokens"
+	"github.com/tender-market/tender/pkg/lease/token"
 )
 
 // Test amounts. The price is 1000 base units a second, so amounts are easy to
@@ -84,7 +85,7 @@ type harness struct {
 	escrow   *escrow.Escrow
 	escrowC  *bind.BoundContract
 	tokenAdr common.Address
-	token    *escrow.TestToken // the ERC-20 part of any token kind
+	token    *token.TestToken // the ERC-20 part of any token kind
 	tokenC   *bind.BoundContract
 	domain   auction.Domain
 
@@ -117,7 +118,7 @@ func newHarness(t *testing.T, kind tokenKind) *harness {
 	t.Cleanup(func() { h.sim.Close() })
 	h.backend = committer{Client: h.sim.Client(), sim: h.sim}
 	h.escrow = escrow.NewEscrow()
-	h.token = escrow.NewTestToken()
+	h.token = token.NewTestToken()
 
 	if kind == plainToken {
 		c, err := devchain.Deploy(ctx, h.sim, h.deployer.key, startWindow, devchain.TokenDecimals, holders, mintEach)

@@ -22,7 +22,7 @@ var contracts = filepath.Join("..", "..", "..", "contracts")
 // writes them.
 var bindings = []struct{ contract, file string }{
 	{"Escrow", "pkg/lease/escrow/escrow.go"},
-	{"TestToken", "pkg/lease/escrow/testtoken.go"},
+	{"TestToken", "pkg/lease/token/testtoken.go"},
 	{"ReentrantToken", "pkg/lease/internal/testtokens/reentranttoken.go"},
 	{"FalseToken", "pkg/lease/internal/testtokens/falsetoken.go"},
 }
