@@ -35,6 +35,7 @@ type submitSettings struct {
 	trusted     []string
 	queue       time.Duration
 	start       time.Duration
+	gasless     bool
 	forward     []string
 }
 
@@ -75,7 +76,12 @@ func newSubmitCommand(env *cli.Env) *cobra.Command {
      while providers are only busy (or none answered) it auctions the job
      again, waiting longer each round, until --queue-timeout;
   4. it opens the lease in escrow with a deposit of price x maxDuration
-     (approving the token first when needed);
+     (approving the token first when needed); with --gasless it signs an
+     award of the lease to the winner and an EIP-2612 permit for the
+     deposit instead, and the winner opens and starts the lease itself,
+     paying the gas, once the job is ready: your account then needs the
+     token only, no ETH (the token must take permits, or the escrow be
+     approved for the deposit already);
   5. it sends the winner the input (--input DIR, unpacked at /input) and the
      secrets, and waits for it to start the lease on chain; a winner that
      cannot be reached or does not start within --start-timeout has its
@@ -157,6 +163,7 @@ standard error.
 	f.DurationVar(&s.peerTimeout, "peer-timeout", 30*time.Second, "how long to wait for a market peer before publishing, and to keep trying to reach the winner")
 	addLeaseDirFlag(f, &s.leaseDir)
 	f.StringVar(&s.deposit, "deposit", "", `deposit instead of price x maxDuration ("1.5 tokens" or base units); the lease is overdrawn, and closed, when it is spent`)
+	f.BoolVar(&s.gasless, "gasless", false, "the winner opens the lease and pays the gas: you sign an award and a permit for the deposit, and need no ETH; a winner that has not opened it within --start-timeout (5m when 0) lets the award lapse, nothing paid, and the next qualifying bid is awarded")
 	f.DurationVar(&s.start, "start-timeout", 2*time.Minute, "how long the winner has to start the job once handed it; one that does not (or cannot be reached) has its lease closed, the deposit back, and the next qualifying bid is opened instead (0: no wait)")
 	f.DurationVar(&s.queue, "queue-timeout", 10*time.Minute, "while providers are busy (or silent), auction the job again, waiting longer each round, for up to this long (0: once)")
 	f.StringSliceVar(&s.trusted, "trusted-tenants", nil, "with --broker: count only these tenants' leases (and your own) in providers' reputations, at most 63 addresses, comma-separated; fresh keys a provider funds to lease from itself then count for nothing")
@@ -230,7 +237,7 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 		logs = env.Stderr
 	}
 	res, err := t.Submit(ctx, job, tenant.Options{
-		InputDir: s.input, Detach: s.detach, Logs: logs, OutputFile: s.results, Deposit: deposit, QueueTimeout: s.queue, StartTimeout: s.start,
+		InputDir: s.input, Detach: s.detach, Logs: logs, OutputFile: s.results, Deposit: deposit, QueueTimeout: s.queue, StartTimeout: s.start, Gasless: s.gasless,
 		Forward: fwds, Listening: func(f tenant.PortForward, addr string) { printListening(env.Stderr, f, addr) },
 		Progress: func(p tenant.Progress) { printProgress(env.Stderr, p, conn.TokenDecimals) },
 	})

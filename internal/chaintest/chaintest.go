@@ -28,6 +28,7 @@ import (
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/lease/token"
 )
 
 // IgnoreLeaks are the goroutines of the simulated chain that outlive it,
@@ -201,6 +202,28 @@ func (c *Chain) SealEvery(t testing.TB, period time.Duration) (stop func()) {
 			}
 		}
 	}).Stop
+}
+
+// TokenOnly is a fresh account that holds tokens and no ETH: a tenant
+// that can pay deposits but no gas.
+func (c *Chain) TokenOnly(t testing.TB, tokens *big.Int) Party {
+	t.Helper()
+	key, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := Party{Key: key, Addr: crypto.PubkeyToAddress(key.PublicKey), Auth: bind.NewKeyedTransactor(key, c.ChainID)}
+	tok := token.NewTestToken()
+	opts := *bind.NewKeyedTransactor(deployment.DevKey(0), c.ChainID)
+	opts.Context = t.Context()
+	tx, err := bind.Transact(tok.Instance(c.Backend, c.Contracts.Token), &opts, tok.PackMint(p.Addr, tokens))
+	if err != nil {
+		t.Fatalf("mint tokens for a token-only account: %v", err)
+	}
+	if r, err := bind.WaitMined(t.Context(), c.Backend, tx.Hash()); err != nil || r.Status != types.ReceiptStatusSuccessful {
+		t.Fatalf("mint tokens for a token-only account: %v", err)
+	}
+	return p
 }
 
 // Head is the latest block's number.

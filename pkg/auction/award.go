@@ -20,9 +20,9 @@ var awardTypeHash = crypto.Keccak256Hash([]byte(awardType))
 // second (chain time) at which the winner may open the lease with it. The
 // escrow's openAwarded checks it.
 type Award struct {
-	Bid      common.Hash
-	Deposit  *big.Int
-	Deadline uint64
+	Bid      common.Hash `json:"bid"`
+	Deposit  *big.Int    `json:"deposit"`
+	Deadline uint64      `json:"deadline"`
 }
 
 // SignedAward is an award with its tenant's signature and, when the

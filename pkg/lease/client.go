@@ -179,6 +179,15 @@ func (c *Client) Domain() auction.Domain { return c.domain }
 // ChainID is the chain's ID.
 func (c *Client) ChainID() *big.Int { return new(big.Int).Set(c.chainID) }
 
+// BlockNumber is the chain's latest block number.
+func (c *Client) BlockNumber(ctx context.Context) (uint64, error) {
+	n, err := c.backend.BlockNumber(ctx)
+	if err != nil {
+		return 0, fmt.Errorf("read the latest block number: %w", err)
+	}
+	return n, nil
+}
+
 // StartWindow is how many seconds after opening a provider may start.
 func (c *Client) StartWindow() uint64 { return c.startWindow }
 

@@ -25,6 +25,10 @@ type LeaseOp string
 
 // Lease operations.
 const (
+	// OpAward hands the winner the tenant's signed award of the lease
+	// (auction.SignedAward, with its permit): the provider opens the
+	// lease itself, and pays the gas, once the job is ready to run.
+	OpAward LeaseOp = "award"
 	// OpSecrets sends the job's secrets (tenant to provider).
 	OpSecrets LeaseOp = "secrets"
 	// OpInput streams the job's input data (tenant to provider).
@@ -53,7 +57,7 @@ const (
 
 func (op LeaseOp) valid() bool {
 	switch op {
-	case OpSecrets, OpInput, OpStatus, OpLogs, OpOutput, OpCancel, OpExec, OpShell, OpForward:
+	case OpAward, OpSecrets, OpInput, OpStatus, OpLogs, OpOutput, OpCancel, OpExec, OpShell, OpForward:
 		return true
 	}
 	return false
@@ -193,4 +197,6 @@ const (
 	maxLeaseRequestBytes = 16 << 10
 	// maxSecretsBytes caps the encoded secrets of a job.
 	maxSecretsBytes = 64 << 10
+	// maxAwardBytes caps an encoded award with its permit.
+	maxAwardBytes = 2 << 10
 )

@@ -118,16 +118,29 @@ func (lc *leaseConn) close(ok bool) {
 	lc.g.release()
 }
 
+// PutAward hands the provider the tenant's award of the lease, for the
+// provider to open it (see OpAward); the provider checks it against the
+// chain before it answers.
+func (c *LeaseClient) PutAward(ctx context.Context, award auction.SignedAward) error {
+	return c.put(ctx, OpAward, "award", award, maxAwardBytes)
+}
+
 // PutSecrets sends the job's secrets to the provider.
 func (c *LeaseClient) PutSecrets(ctx context.Context, secrets map[string]string) error {
-	msg, err := json.Marshal(secrets)
-	if err == nil && len(msg) > maxSecretsBytes {
-		err = fmt.Errorf("secrets encode to %d bytes, at most %d", len(msg), maxSecretsBytes)
+	return c.put(ctx, OpSecrets, "secrets", secrets, maxSecretsBytes)
+}
+
+// put sends v, at most limit bytes as JSON, with op, and waits for the
+// provider's answer.
+func (c *LeaseClient) put(ctx context.Context, op LeaseOp, what string, v any, limit int) error {
+	msg, err := json.Marshal(v)
+	if err == nil && len(msg) > limit {
+		err = fmt.Errorf("the %s encode to %d bytes, at most %d", what, len(msg), limit)
 	}
 	if err != nil {
-		return fmt.Errorf("lease %s: put secrets: %w", c.leaseID.Hex(), err)
+		return fmt.Errorf("lease %s: put %s: %w", c.leaseID.Hex(), what, err)
 	}
-	lc, err := c.open(ctx, leaseRequest{Op: OpSecrets})
+	lc, err := c.open(ctx, leaseRequest{Op: op})
 	if err != nil {
 		return err
 	}
@@ -137,7 +150,7 @@ func (c *LeaseClient) PutSecrets(ctx context.Context, secrets map[string]string)
 	}
 	lc.close(err == nil)
 	if err != nil {
-		return fmt.Errorf("lease %s: put secrets: %w", c.leaseID.Hex(), ctxErr(ctx, err))
+		return fmt.Errorf("lease %s: put %s: %w", c.leaseID.Hex(), what, ctxErr(ctx, err))
 	}
 	return nil
 }

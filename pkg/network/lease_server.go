@@ -27,6 +27,9 @@ type LeaseHost interface {
 	// TenantOf returns the lease's tenant; an error wrapping
 	// ErrLeaseNotServed when there is no such lease.
 	TenantOf(ctx context.Context, leaseID common.Hash) (common.Address, error)
+	// PutAward takes the tenant's award of the lease (the bid's digest),
+	// which the provider opens itself: the lease is not on chain yet.
+	PutAward(ctx context.Context, leaseID common.Hash, award auction.SignedAward) error
 	// PutSecrets stores the job's secrets.
 	PutSecrets(ctx context.Context, leaseID common.Hash, secrets map[string]string) error
 	// PutInput consumes the job's input from r, whose files the tenant says
@@ -90,6 +93,8 @@ func (n *Node) handleLease(ctx context.Context, s network.Stream) {
 	}
 	defer ls.g.release()
 	switch ls.req.Op {
+	case OpAward:
+		ls.award(ctx)
 	case OpSecrets:
 		ls.secrets(ctx)
 	case OpInput:
@@ -260,6 +265,23 @@ func (l *leaseStream) secrets(ctx context.Context) {
 		return
 	}
 	if err := l.host.PutSecrets(ctx, l.req.LeaseID, secrets); err != nil {
+		l.n.finish(l.s, refusal(err))
+		return
+	}
+	l.n.finish(l.s, reply{})
+}
+
+func (l *leaseStream) award(ctx context.Context) {
+	var award auction.SignedAward
+	if err := l.fr.nextJSON(maxAwardBytes, &award); err != nil || award.Award.Deposit == nil {
+		l.s.Reset()
+		return
+	}
+	if award.Award.Bid != l.req.LeaseID {
+		l.n.finish(l.s, refusal(fmt.Errorf("%w: the award names bid %s, the stream lease %s", ErrLeaseDenied, award.Award.Bid.Hex(), l.req.LeaseID.Hex())))
+		return
+	}
+	if err := l.host.PutAward(ctx, l.req.LeaseID, award); err != nil {
 		l.n.finish(l.s, refusal(err))
 		return
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math/big"
 	"math/rand/v2"
 	"net"
 	"os"
@@ -37,6 +38,7 @@ type memLeaseHost struct {
 type memLease struct {
 	tenant    common.Address
 	secrets   map[string]string
+	award     *auction.SignedAward
 	inputSize int64
 	inputSum  [32]byte
 	status    LeaseStatus
@@ -92,6 +94,17 @@ func (h *memLeaseHost) TenantOf(_ context.Context, id common.Hash) (common.Addre
 		return common.Address{}, err
 	}
 	return l.tenant, nil
+}
+
+func (h *memLeaseHost) PutAward(_ context.Context, id common.Hash, award auction.SignedAward) error {
+	l, err := h.lease("award", id)
+	if err != nil {
+		return err
+	}
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	l.award = &award
+	return nil
 }
 
 func (h *memLeaseHost) PutSecrets(_ context.Context, id common.Hash, secrets map[string]string) error {
@@ -281,6 +294,9 @@ func TestLeaseAccess(t *testing.T) {
 		op  LeaseOp
 		run func(ctx context.Context, c *LeaseClient) error
 	}{
+		{OpAward, func(ctx context.Context, c *LeaseClient) error {
+			return c.PutAward(ctx, auction.SignedAward{Award: auction.Award{Bid: leaseID, Deposit: big.NewInt(1), Deadline: 1}})
+		}},
 		{OpSecrets, func(ctx context.Context, c *LeaseClient) error {
 			return c.PutSecrets(ctx, map[string]string{"HF_TOKEN": "hf_secret"})
 		}},
@@ -360,6 +376,47 @@ func TestLeaseData(t *testing.T) {
 		defer host.mu.Unlock()
 		if fmt.Sprint(lease.secrets) != fmt.Sprint(want) {
 			t.Errorf("provider holds secrets %v, want %v", lease.secrets, want)
+		}
+	})
+
+	t.Run("award", func(t *testing.T) {
+		want := auction.SignedAward{
+			Award:  auction.Award{Bid: leaseID, Deposit: big.NewInt(3_600_000), Deadline: 1_800_000_120},
+			Permit: &auction.Permit{Deadline: 1_800_000_120, Signature: auction.Signature{64: 27}},
+		}
+		if err := c.PutAward(ctxTimeout(t, waitLong), want); err != nil {
+			t.Fatalf("PutAward: %v", err)
+		}
+		host.mu.Lock()
+		got := lease.award
+		host.mu.Unlock()
+		if got == nil || got.Award.Deposit.Cmp(want.Award.Deposit) != 0 || got.Award.Deadline != want.Award.Deadline || got.Permit == nil || *got.Permit != *want.Permit {
+			t.Fatalf("provider holds award %+v, want %+v", got, want)
+		}
+		// An award for another lease, sent on this lease's stream, is
+		// refused before the host sees it.
+		other := want
+		other.Award.Bid = common.HexToHash("0xbad")
+		before := host.callCount()
+		if err := c.PutAward(ctxTimeout(t, waitLong), other); !errors.Is(err, ErrLeaseDenied) {
+			t.Errorf("an award naming another lease: %v, want %v", err, ErrLeaseDenied)
+		}
+		// Oversize: the stream is reset.
+		lc, err := c.open(ctxTimeout(t, waitLong), leaseRequest{Op: OpAward})
+		if err != nil {
+			t.Fatal(err)
+		}
+		huge := append([]byte(`{"award":{"bid":"`+leaseID.Hex()+`","deposit":1,"deadline":1},"x":"`), bytes.Repeat([]byte("x"), maxAwardBytes)...)
+		werr := writeFrame(lc.s, append(huge, '"', '}'))
+		if werr == nil {
+			werr = lc.reply(nil)
+		}
+		lc.close(false)
+		if werr == nil {
+			t.Error("an oversize award was answered, want the stream reset")
+		}
+		if after := host.callCount(); after != before {
+			t.Errorf("the host got %d awards that should never reach it", after-before)
 		}
 	})
 

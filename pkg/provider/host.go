@@ -10,10 +10,12 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/tender-market/tender/internal/statefile"
+	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/executor"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/network"
@@ -63,10 +65,50 @@ func (d *Daemon) TenantOf(ctx context.Context, id common.Hash) (common.Address, 
 	if err != nil {
 		return common.Address{}, err
 	}
-	if cl.State == lease.StateNone || !d.startLease(ctx, id) {
+	if cl.State != lease.StateNone && !d.startLease(ctx, id) {
 		return common.Address{}, fmt.Errorf("%w: %s is not open on chain", network.ErrLeaseNotServed, id.Hex())
 	}
+	// Not open on chain: its tenant may award it (PutAward); every other
+	// operation finds no lease yet.
 	return b.order.Order.Tenant, nil
+}
+
+// minAwardWindow is the least time an award must leave its winner to
+// ready the job and open the lease: a shorter one would have the provider
+// pull the image for a lease it cannot open.
+const minAwardWindow = time.Minute
+
+// PutAward takes the tenant's award of one of the provider's bids, checked
+// against the chain first (without gas: the award's signature, the
+// permit, the tenant's balance). The provider then serves the lease as
+// one opened on chain, and opens and starts it itself, paying the gas,
+// once its secrets came and the job's container is ready.
+func (d *Daemon) PutAward(ctx context.Context, id common.Hash, award auction.SignedAward) error {
+	d.mu.Lock()
+	b := d.bids[id]
+	_, taken := d.leases[id]
+	d.mu.Unlock()
+	switch {
+	case b == nil:
+		return fmt.Errorf("%w: %s", network.ErrLeaseNotServed, id.Hex())
+	case taken:
+		return fmt.Errorf("lease %s is already awarded or open", id.Hex())
+	}
+	next, err := d.cfg.Escrow.NextBlockTime(ctx)
+	if err != nil {
+		return err
+	}
+	if award.Award.Deadline < next+uint64(minAwardWindow/time.Second) {
+		return fmt.Errorf("the award of lease %s must leave at least %s to open it: its deadline is unix %d, the next block is stamped %d or later", id.Hex(), minAwardWindow, award.Award.Deadline, next)
+	}
+	if err := d.cfg.Escrow.CheckAward(ctx, d.cfg.Signer.Address(), &b.order.Order, &b.bid.Bid, &award); err != nil {
+		return err
+	}
+	if _, began := d.takeLease(ctx, id, &award); !began {
+		return fmt.Errorf("lease %s is already awarded or open, or the provider stops", id.Hex())
+	}
+	d.log.Info("lease awarded; it opens once the job is ready", "lease", id, "deposit", award.Award.Deposit, "deadline", award.Award.Deadline)
+	return nil
 }
 
 // PutSecrets takes the job's secrets; the job starts once they arrive.

@@ -29,6 +29,9 @@ type leaseRun struct {
 	bid *bidState
 	id  common.Hash
 	log *slog.Logger
+	// award is the tenant's award when the provider opens the lease
+	// itself (nil: the tenant opened it on chain).
+	award *auction.SignedAward
 
 	logs *logBook
 
@@ -42,8 +45,11 @@ type leaseRun struct {
 
 	saveMu sync.Mutex // one record write at a time, in order
 
-	mu       sync.Mutex
-	started  bool // started on chain
+	mu      sync.Mutex
+	started bool // started on chain
+	// opened: an awarded lease was opened on chain (an unawarded one
+	// always is).
+	opened   bool
 	state    network.JobState
 	detail   string
 	since    time.Time
@@ -137,7 +143,7 @@ func (l *leaseRun) run(ctx context.Context) {
 	l.save()
 	order := &l.bid.order.Order
 	terms := lease.NewTerms(order, &l.bid.bid.Bid)
-	chain, err := d.cfg.Escrow.Lease(ctx, l.id)
+	deposit, err := l.deposit(ctx)
 	if err != nil {
 		if ctx.Err() == nil {
 			l.setState(network.JobFailed, err.Error())
@@ -179,7 +185,7 @@ func (l *leaseRun) run(ctx context.Context) {
 	// The container is made first (the image pulled: the provider's time),
 	// and started only once start is mined: a tenant that closes the lease
 	// before then gets no second of the job.
-	job := l.job(order, terms, chain.Deposit)
+	job := l.job(order, terms, deposit)
 	run, err := d.cfg.Runner.Create(ctx, job)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -194,14 +200,14 @@ func (l *leaseRun) run(ctx context.Context) {
 	l.mu.Lock()
 	l.container = &run
 	l.mu.Unlock()
-	receipt, err := d.cfg.Escrow.Start(ctx, d.cfg.Auth, l.id, terms)
+	receipt, err := l.start(ctx, order, terms)
 	if err != nil {
 		if ctx.Err() != nil {
 			// The daemon stops; the start may be mined. A restarted daemon
 			// finds out on chain and launches the job, or removes it.
 			return
 		}
-		l.setState(network.JobExited, fmt.Sprintf("start on chain: %v", err))
+		l.setState(network.JobExited, err.Error())
 		l.remove(ctx, run)
 		l.closeUnstarted(ctx, terms, lease.ExitProviderFailure)
 		return
@@ -227,7 +233,38 @@ func (l *leaseRun) run(ctx context.Context) {
 	l.started = true
 	l.mu.Unlock()
 	l.setState(network.JobRunning, "")
-	l.follow(ctx, run, terms, chain.Deposit, started, since)
+	l.follow(ctx, run, terms, deposit, started, since)
+}
+
+// deposit is the lease's deposit: on chain, or the award's for a lease
+// the provider opens itself.
+func (l *leaseRun) deposit(ctx context.Context) (*big.Int, error) {
+	if l.award != nil {
+		return l.award.Award.Deposit, nil
+	}
+	chain, err := l.d.cfg.Escrow.Lease(ctx, l.id)
+	return chain.Deposit, err
+}
+
+// start starts the lease on chain: billing runs from its block. An
+// awarded lease is opened and started in one transaction, the provider's.
+func (l *leaseRun) start(ctx context.Context, order *auction.Order, terms lease.Terms) (*lease.Receipt, error) {
+	d := l.d
+	if l.award == nil {
+		r, err := d.cfg.Escrow.Start(ctx, d.cfg.Auth, l.id, terms)
+		if err != nil {
+			return nil, fmt.Errorf("start on chain: %w", err)
+		}
+		return r, nil
+	}
+	_, r, err := d.cfg.Escrow.OpenAwarded(ctx, d.cfg.Auth, order, &l.bid.bid.Bid, l.award)
+	if err != nil {
+		return nil, fmt.Errorf("open the awarded lease on chain: %w", err)
+	}
+	l.mu.Lock()
+	l.opened = true
+	l.mu.Unlock()
+	return r, nil
 }
 
 // remove removes a job that will not run, whatever ctx does.
@@ -341,6 +378,14 @@ const neverRan = 1
 
 func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code lease.ExitCode, hash common.Hash) {
 	d := l.d
+	l.mu.Lock()
+	unopened, detail := l.award != nil && !l.opened, l.detail
+	l.mu.Unlock()
+	if unopened {
+		// Awarded, and never opened: there is nothing on chain to settle.
+		l.setState(network.JobClosed, detail+"; the awarded lease was never opened: nothing was paid")
+		return
+	}
 	delay := time.Second
 	for try := 1; ; try++ {
 		now, err := d.cfg.Escrow.Lease(ctx, l.id)

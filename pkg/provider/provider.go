@@ -53,6 +53,8 @@ type Market interface {
 type Escrow interface {
 	Lease(ctx context.Context, id common.Hash) (lease.Lease, error)
 	Start(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*lease.Receipt, error)
+	CheckAward(ctx context.Context, provider common.Address, order *auction.Order, bid *auction.Bid, award *auction.SignedAward) error
+	OpenAwarded(ctx context.Context, auth *bind.TransactOpts, order *auction.Order, bid *auction.Bid, award *auction.SignedAward) (common.Hash, *lease.Receipt, error)
 	Withdraw(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*lease.Receipt, error)
 	CloseEnded(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms, exitCode lease.ExitCode, resultHash common.Hash, endedAt time.Time) (*lease.Receipt, error)
 	Watch(ctx context.Context, opts lease.WatchOptions, handle func(lease.Event) error) error
@@ -666,15 +668,24 @@ func (d *Daemon) onEvent(ctx context.Context, ev lease.Event) {
 // Run starts its life. It reports whether the provider has (or now has)
 // the lease; ctx bounds only the hand-over to Run.
 func (d *Daemon) startLease(ctx context.Context, id common.Hash) bool {
+	served, _ := d.takeLease(ctx, id, nil)
+	return served
+}
+
+// takeLease begins serving the lease of one of the provider's bids, opened
+// on chain (award nil) or awarded by its tenant for the provider to open.
+// It reports whether the provider serves the lease now, and whether this
+// call began it.
+func (d *Daemon) takeLease(ctx context.Context, id common.Hash, award *auction.SignedAward) (served, began bool) {
 	d.mu.Lock()
 	if _, ok := d.leases[id]; ok {
 		d.mu.Unlock()
-		return true
+		return true, false
 	}
 	b, ok := d.bids[id]
 	if !ok {
 		d.mu.Unlock()
-		return false
+		return false, false
 	}
 	if b.lost {
 		// The tenant fell back on it: hold its GPUs again, if they are
@@ -688,11 +699,12 @@ func (d *Daemon) startLease(ctx context.Context, id common.Hash) bool {
 	}
 	b.leased = true
 	l := newLeaseRun(d, b)
+	l.award = award
 	d.leases[id] = l
 	d.mu.Unlock()
 	select {
 	case d.launch <- l:
-		return true
+		return true, true
 	case <-ctx.Done():
 	case <-d.stopped:
 	}
@@ -701,7 +713,7 @@ func (d *Daemon) startLease(ctx context.Context, id common.Hash) bool {
 	delete(d.leases, id)
 	b.leased = false
 	d.mu.Unlock()
-	return false
+	return false, false
 }
 
 func (d *Daemon) leaseDir(id common.Hash) string {

@@ -73,6 +73,17 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 		l.setState(network.JobClosed, fmt.Sprintf("the lease was %s on chain", chain.State))
 		d.endLease(l)
 		return
+	case chain.State == lease.StateNone:
+		// Awarded, and the daemon stopped before it opened the lease:
+		// the secrets are gone, so the job cannot start. Nothing was
+		// paid; the award lapses at its deadline.
+		l.logs.end()
+		if run, err := d.cfg.Runner.Attach(ctx, r.LeaseID.Hex()); err == nil {
+			l.remove(ctx, run)
+		}
+		l.setState(network.JobClosed, "the provider restarted before it opened the awarded lease: nothing was paid")
+		d.endLease(l)
+		return
 	case chain.State == lease.StateOpen:
 		// Its secrets were never written down: the job cannot start. The
 		// lease is declined for nothing, for the reason it was already

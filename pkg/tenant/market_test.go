@@ -135,6 +135,52 @@ func TestSubmitRunsAJob(t *testing.T) {
 	}
 }
 
+// TestSubmitGasless: a tenant whose account holds tokens and no ETH runs
+// a job from order to results: it awards the lease with a permit, the
+// winner opens and starts it (and pays the gas), and the tenant pays
+// exactly the seconds run.
+func TestSubmitGasless(t *testing.T) {
+	m := markettest.New(t)
+	p := m.NewProvider(h100)
+	p.Start()
+	payer := m.Chain.TokenOnly(t, big.NewInt(1_000_000_000))
+	ten := m.NewTenant("gasless", nil, []*network.Node{p.Node}, markettest.As(payer))
+	ctx := timeout(t, time.Minute)
+	providerBefore := m.Balance(p.Party.Addr)
+	var steps []tenant.Step
+	out := filepath.Join(t.TempDir(), "output.tar")
+	job := markettest.Job(t, "10m", "run=300ms", "out=model.json:weights")
+	res, err := ten.Submit(ctx, job, tenant.Options{Gasless: true, OutputFile: out, Progress: func(pr tenant.Progress) { steps = append(steps, pr.Step) }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.Settled || res.Ending != "Closed" || res.ExitCode != 0 || res.OutputFile != out {
+		t.Fatalf("result %+v, want closed with exit 0 and the output downloaded", res)
+	}
+	if files := outputFiles(t, out); files["model.json"] != "weights" {
+		t.Errorf("output %v, want model.json", files)
+	}
+	if got := new(big.Int).Sub(big.NewInt(1_000_000_000), m.Balance(payer.Addr)); got.Cmp(res.Paid) != 0 {
+		t.Errorf("the tenant's tokens fell by %s, want what it was paid %s", got, res.Paid)
+	}
+	if got := new(big.Int).Sub(m.Balance(p.Party.Addr), providerBefore); got.Cmp(res.Paid) != 0 {
+		t.Errorf("the provider's tokens rose by %s, want %s", got, res.Paid)
+	}
+	eth, err := m.Chain.Backend.BalanceAt(ctx, payer.Addr, nil)
+	if err != nil || eth.Sign() != 0 {
+		t.Errorf("the tenant holds %v wei (%v), want none", eth, err)
+	}
+	evs, err := m.Chain.Client.History(ctx, res.LeaseID, 0)
+	if err != nil || len(evs) < 3 || evs[0].Kind != lease.EventOpened || evs[1].Kind != lease.EventStarted || evs[0].Log.TxHash != evs[1].Log.TxHash {
+		t.Errorf("the lease's events %v (%v), want it opened and started in one transaction, then settled", evs, err)
+	}
+	for _, s := range []tenant.Step{tenant.StepAwarded, tenant.StepHandedOver, tenant.StepLeaseOpened, tenant.StepSettled, tenant.StepDownloaded} {
+		if !containsStep(steps, s) {
+			t.Errorf("progress %v lacks %s", steps, s)
+		}
+	}
+}
+
 func containsStep(steps []tenant.Step, s tenant.Step) bool {
 	for _, x := range steps {
 		if x == s {

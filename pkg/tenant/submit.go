@@ -54,6 +54,12 @@ type Options struct {
 	// is reported (StepForward); the job goes on.
 	Forward   []PortForward
 	Listening func(PortForward, string)
+	// Gasless has the winner open the lease, and pay its gas: the tenant
+	// signs an award of the lease and a permit for the deposit (see
+	// lease.Client.Award) and needs the token only, no ETH. The winner
+	// has StartTimeout (DefaultAwardWindow when 0) to open it, else the
+	// award lapses, nothing paid, and the next qualifying bid is awarded.
+	Gasless bool
 }
 
 // Progress is one step of a submission.
@@ -84,6 +90,7 @@ const (
 	StepReputation  Step = "reputation"
 	StepClosed      Step = "closed"
 	StepQueued      Step = "queued"
+	StepAwarded     Step = "awarded"
 	StepLeaseOpened Step = "lease-opened"
 	StepHandedOver  Step = "handed-over"
 	StepFallback    Step = "fallback"
@@ -340,6 +347,9 @@ func (c *Client) lease(ctx context.Context, job *jobspec.Job, order auction.Orde
 	if err := c.cfg.Records.save(rec); err != nil {
 		return nil, nil, err
 	}
+	if opts.Gasless {
+		return c.leaseAwarded(ctx, job, order, bid, opts, res, rec, c.peerInfo(providerPeer), report)
+	}
 	id, receipt, err := c.cfg.Escrow.Open(ctx, c.cfg.Auth, &order, bid, res.Deposit)
 	if err != nil {
 		return nil, nil, err
@@ -353,18 +363,7 @@ func (c *Client) lease(ctx context.Context, job *jobspec.Job, order auction.Orde
 
 	l := &Lease{ID: id, Terms: rec.Terms(), OpenedBlock: rec.OpenedBlock, Provider: c.peerInfo(providerPeer), Record: rec}
 	lc := c.conn(l)
-	handOver := func(ctx context.Context) error {
-		if opts.InputDir != "" {
-			if err := c.reach(ctx, func(ctx context.Context) error { return sendInput(ctx, lc, opts.InputDir) }); err != nil {
-				return fmt.Errorf("send input: %w", err)
-			}
-		}
-		if err := c.reach(ctx, func(ctx context.Context) error { return lc.PutSecrets(ctx, job.SecretsToSend()) }); err != nil {
-			return fmt.Errorf("send secrets: %w", err)
-		}
-		return nil
-	}
-	if err := handOver(ctx); err != nil {
+	if err := c.handOver(ctx, lc, job, opts, nil); err != nil {
 		if !retryable(err) || ctx.Err() != nil {
 			return l, lc, err
 		}
@@ -382,6 +381,25 @@ func (c *Client) lease(ctx context.Context, job *jobspec.Job, order auction.Orde
 		return l, lc, c.giveUp(ctx, l, fmt.Errorf("not started on chain within %s", opts.StartTimeout))
 	}
 	return l, lc, c.declined(ctx, l, lc)
+}
+
+// handOver gives the provider the job: the award (a gasless lease's),
+// the input, then the secrets, which start it.
+func (c *Client) handOver(ctx context.Context, lc LeaseConn, job *jobspec.Job, opts Options, award *auction.SignedAward) error {
+	if award != nil {
+		if err := c.reach(ctx, func(ctx context.Context) error { return lc.PutAward(ctx, *award) }); err != nil {
+			return fmt.Errorf("send award: %w", err)
+		}
+	}
+	if opts.InputDir != "" {
+		if err := c.reach(ctx, func(ctx context.Context) error { return sendInput(ctx, lc, opts.InputDir) }); err != nil {
+			return fmt.Errorf("send input: %w", err)
+		}
+	}
+	if err := c.reach(ctx, func(ctx context.Context) error { return lc.PutSecrets(ctx, job.SecretsToSend()) }); err != nil {
+		return fmt.Errorf("send secrets: %w", err)
+	}
+	return nil
 }
 
 // declined returns an error wrapping errNoStart when the provider of lease
@@ -432,6 +450,13 @@ func (c *Client) giveUp(ctx context.Context, l *Lease, why error) error {
 // waitStarted waits up to within for lease l to start on chain; it
 // reports whether it did (or has settled meanwhile, for follow to tell).
 func (c *Client) waitStarted(ctx context.Context, l *Lease, lc LeaseConn, within time.Duration, report func(Progress)) (bool, error) {
+	return c.waitLeft(ctx, l, lc, lease.StateOpen, within, report)
+}
+
+// waitLeft waits up to within for lease l to leave state on chain (open:
+// started; none: opened, for an awarded lease); it reports whether it
+// did.
+func (c *Client) waitLeft(ctx context.Context, l *Lease, lc LeaseConn, state lease.State, within time.Duration, report func(Progress)) (bool, error) {
 	deadline := time.NewTimer(within)
 	defer deadline.Stop()
 	tick := time.NewTicker(c.cfg.PollInterval)
@@ -443,7 +468,7 @@ func (c *Client) waitStarted(ctx context.Context, l *Lease, lc LeaseConn, within
 		if err != nil {
 			return false, err
 		}
-		if on.State != lease.StateOpen {
+		if on.State != state {
 			return true, nil
 		}
 		// What the provider is doing meanwhile (pulling the image, say),

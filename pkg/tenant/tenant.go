@@ -64,6 +64,7 @@ type Auctioneer interface {
 
 // LeaseConn reaches one lease at its provider (*network.LeaseClient).
 type LeaseConn interface {
+	PutAward(ctx context.Context, award auction.SignedAward) error
 	PutSecrets(ctx context.Context, secrets map[string]string) error
 	PutInput(ctx context.Context, size int64, r io.Reader) (int64, error)
 	Status(ctx context.Context) (network.LeaseStatus, error)
@@ -78,6 +79,8 @@ type LeaseConn interface {
 // Escrow is what a tenant needs from the escrow (*lease.Client).
 type Escrow interface {
 	Open(ctx context.Context, auth *bind.TransactOpts, order *auction.Order, bid *auction.SignedBid, deposit *big.Int) (common.Hash, *lease.Receipt, error)
+	Award(ctx context.Context, s auction.Signer, order *auction.Order, bid *auction.SignedBid, deposit *big.Int, deadline uint64) (auction.SignedAward, error)
+	BlockNumber(ctx context.Context) (uint64, error)
 	Lease(ctx context.Context, id common.Hash) (lease.Lease, error)
 	History(ctx context.Context, id common.Hash, from uint64) ([]lease.Event, error)
 	Opening(ctx context.Context, id common.Hash, from uint64) (lease.Terms, uint64, error)
