@@ -119,10 +119,10 @@ func TestOpenAwardedZeroETH(t *testing.T) {
 	}
 }
 
-// TestAwardAttacks: what a provider, a stranger or a front-runner can do
+// TestAttackAwards: what a provider, a stranger or a front-runner can do
 // with an award they hold or see. None opens a lease the tenant did not
 // award, takes more than it permitted, or opens one twice.
-func TestAwardAttacks(t *testing.T) {
+func TestAttackAwards(t *testing.T) {
 	h := newHarness(t, plainToken)
 	tenant := h.freshTenant()
 	nonce := uint64(100)
