@@ -36,6 +36,7 @@ type runSettings struct {
 	withdrawEvery  time.Duration
 	secretsTimeout time.Duration
 	bidHold        time.Duration
+	minAward       time.Duration
 	retention      time.Duration
 	fromBlock      int64
 	allowNetwork   bool
@@ -139,6 +140,7 @@ The price list (--prices) is YAML:
 	f.DurationVar(&s.secretsTimeout, "secrets-timeout", 2*time.Minute, "how long to wait for a tenant's secrets after its lease opens")
 	f.DurationVar(&s.retention, "retention", provider.DefaultRetention, "how long a settled lease's files (input, output, log) are kept for its tenant to fetch, then removed")
 	f.DurationVar(&s.bidHold, "bid-hold", provider.DefaultBidHold, "how long after an order's bid deadline a bid (and the GPUs it holds) stays valid for the tenant to open the lease")
+	f.DurationVar(&s.minAward, "min-award-window", provider.DefaultMinAwardWindow, "the least time a gasless tenant's award (tenant submit --gasless: you open the lease and pay its gas) must leave you to ready the job and open the lease; a shorter one is refused")
 	f.Int64Var(&s.fromBlock, "from-block", -1, "block to start reading escrow events from (-1: the chain's head at start)")
 	f.BoolVar(&s.noExec, "no-exec", false, "refuse tenants' commands in their running jobs (tenant exec); by default they run, confined as the job is")
 	f.BoolVar(&s.allowNetwork, "allow-network", false, "bid on jobs that ask for network access; each gets a network of its own that reaches public addresses only (needs root and nftables)")
@@ -242,7 +244,7 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 		CPUMillis: cpu, MemoryMiB: mem, DiskMiB: disk, Attributes: attrs, AllowNetwork: s.allowNetwork, NoExec: s.noExec,
 		AllowServices: s.allowServices, ForwardLimit: s.forwardLimit,
 		WorkDir: s.workDir, WatchFrom: from, PollInterval: s.market.PollInterval,
-		WithdrawEvery: s.withdrawEvery, SecretsTimeout: s.secretsTimeout, BidHold: s.bidHold, Retention: s.retention,
+		WithdrawEvery: s.withdrawEvery, SecretsTimeout: s.secretsTimeout, BidHold: s.bidHold, MinAwardWindow: s.minAward, Retention: s.retention,
 		Logger: log,
 	})
 	if err != nil {

@@ -89,6 +89,9 @@ type ProviderSpec struct {
 	BidHold time.Duration
 	// CPUMillis is the CPU it rents out in all (0: 4000).
 	CPUMillis uint64
+	// MinAwardWindow is the least time a gasless tenant's award must leave
+	// it (0: the daemon's default).
+	MinAwardWindow time.Duration
 	// Stall: it takes jobs and never starts them (Runner.Stall).
 	Stall bool
 	// AllowNetwork: it bids on jobs that ask for network access.
@@ -192,7 +195,7 @@ func (p *Provider) Start(boot ...*network.Node) {
 		CPUMillis: cmp.Or(p.Spec.CPUMillis, 4000), MemoryMiB: 8192, DiskMiB: 10240, AllowNetwork: p.Spec.AllowNetwork, NoExec: p.Spec.NoExec,
 		AllowServices: p.Spec.AllowServices, ForwardLimit: p.Spec.ForwardLimit,
 		WorkDir: p.WorkDir, PollInterval: 50 * time.Millisecond, WithdrawEvery: time.Second,
-		SecretsTimeout: p.Spec.SecretsTimeout, BidHold: p.Spec.BidHold, Retention: p.Spec.Retention, Logger: testenv.Logger(t, p.Spec.Name), Now: p.Clock.Now,
+		SecretsTimeout: p.Spec.SecretsTimeout, BidHold: p.Spec.BidHold, MinAwardWindow: p.Spec.MinAwardWindow, Retention: p.Spec.Retention, Logger: testenv.Logger(t, p.Spec.Name), Now: p.Clock.Now,
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -73,11 +73,6 @@ func (d *Daemon) TenantOf(ctx context.Context, id common.Hash) (common.Address, 
 	return b.order.Order.Tenant, nil
 }
 
-// minAwardWindow is the least time an award must leave its winner to
-// ready the job and open the lease: a shorter one would have the provider
-// pull the image for a lease it cannot open.
-const minAwardWindow = time.Minute
-
 // PutAward takes the tenant's award of one of the provider's bids, checked
 // against the chain first (without gas: the award's signature, the
 // permit, the tenant's balance). The provider then serves the lease as
@@ -98,8 +93,8 @@ func (d *Daemon) PutAward(ctx context.Context, id common.Hash, award auction.Sig
 	if err != nil {
 		return err
 	}
-	if award.Award.Deadline < next+uint64(minAwardWindow/time.Second) {
-		return fmt.Errorf("the award of lease %s must leave at least %s to open it: its deadline is unix %d, the next block is stamped %d or later", id.Hex(), minAwardWindow, award.Award.Deadline, next)
+	if window := d.cfg.MinAwardWindow; award.Award.Deadline < next+uint64(window/time.Second) {
+		return fmt.Errorf("the award of lease %s must leave at least %s to open it: its deadline is unix %d, the next block is stamped %d or later", id.Hex(), window, award.Award.Deadline, next)
 	}
 	if err := d.cfg.Escrow.CheckAward(ctx, d.cfg.Signer.Address(), &b.order.Order, &b.bid.Bid, &award); err != nil {
 		return err

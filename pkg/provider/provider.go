@@ -161,7 +161,12 @@ type Config struct {
 	// enforces. The GPUs and the rest a bid holds are free again a minute
 	// after it, whatever the tenant does. Default DefaultBidHold.
 	BidHold time.Duration
-	Logger  *slog.Logger
+	// MinAwardWindow is the least time a gasless tenant's award must
+	// leave the provider to ready the job and open the lease; a shorter
+	// one is refused before anything is done for it. Default
+	// DefaultMinAwardWindow.
+	MinAwardWindow time.Duration
+	Logger         *slog.Logger
 	// Now is the clock. Default time.Now.
 	Now func() time.Time
 }
@@ -173,6 +178,11 @@ const DefaultRetention = 7 * 24 * time.Hour
 // DefaultBidHold is how long after an order's bid deadline the provider's
 // bid stays valid by default: ample for a tenant to open the lease.
 const DefaultBidHold = 5 * time.Minute
+
+// DefaultMinAwardWindow is the least time an award must leave the
+// provider by default: a shorter one would have it pull the image for a
+// lease it cannot open.
+const DefaultMinAwardWindow = time.Minute
 
 // holdGrace is how long past a bid's expiry the provider still keeps what
 // the bid holds, for a lease opened at the last moment to be seen.
@@ -244,6 +254,9 @@ func New(cfg Config) (*Daemon, error) {
 	}
 	if cfg.BidHold <= 0 {
 		cfg.BidHold = DefaultBidHold
+	}
+	if cfg.MinAwardWindow <= 0 {
+		cfg.MinAwardWindow = DefaultMinAwardWindow
 	}
 	if cfg.Retention <= 0 {
 		cfg.Retention = DefaultRetention

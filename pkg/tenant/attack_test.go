@@ -135,23 +135,31 @@ func TestAttackBillingAfterTheJob(t *testing.T) {
 // TestAttackWinnerNeverStarts: a provider bids the lowest price, wins and
 // never starts the job: it goes away, or takes the job and sits on it. The
 // tenant closes that lease (the whole deposit back) and opens the lease
-// with the next bid of the same auction, which runs the job.
+// with the next bid of the same auction, which runs the job. A gasless
+// tenant (no ETH) lets the faker's award lapse, paying nothing, and
+// awards the next bid.
 func TestAttackWinnerNeverStarts(t *testing.T) {
 	for _, tt := range []struct {
-		name   string
-		stall  bool
-		goAway bool
-	}{{"goes away", false, true}, {"never starts", true, false}} {
+		name    string
+		stall   bool
+		goAway  bool
+		gasless bool
+	}{{"goes away", false, true, false}, {"never starts", true, false, false}, {"goes away, gasless", false, true, true}, {"never starts, gasless", true, false, true}} {
 		t.Run(tt.name, func(t *testing.T) {
 			m := markettest.New(t)
-			faker := m.NewProvider(markettest.ProviderSpec{Name: "faker", Party: 0, Machine: "dgxh100", Model: "H100", PricePerHour: "1000000", Stall: tt.stall})
+			faker := m.NewProvider(markettest.ProviderSpec{Name: "faker", Party: 0, Machine: "dgxh100", Model: "H100", PricePerHour: "1000000", Stall: tt.stall, MinAwardWindow: time.Second})
 			faker.Start()
-			honest := m.NewProvider(markettest.ProviderSpec{Name: "honest", Party: 1, Machine: "dgxh100", Model: "H100", PricePerHour: "2000000"})
+			honest := m.NewProvider(markettest.ProviderSpec{Name: "honest", Party: 1, Machine: "dgxh100", Model: "H100", PricePerHour: "2000000", MinAwardWindow: time.Second})
 			honest.Start(faker.Node)
-			ten := m.NewTenant("tenant", nil, []*network.Node{faker.Node, honest.Node}, func(c *tenant.Config) { c.PeerTimeout = 2 * time.Second })
-			tenantBefore, fakerBefore := m.Balance(m.Chain.Tenant.Addr), m.Balance(faker.Party.Addr)
+			payer := m.Chain.Tenant
+			if tt.gasless {
+				payer = m.Chain.TokenOnly(t, big.NewInt(1_000_000_000))
+			}
+			ten := m.NewTenant("tenant", nil, []*network.Node{faker.Node, honest.Node}, markettest.As(payer), func(c *tenant.Config) { c.PeerTimeout = 2 * time.Second })
+			tenantBefore, fakerBefore := m.Balance(payer.Addr), m.Balance(faker.Party.Addr)
 			var fellBack bool
 			res, err := ten.Submit(timeout(t, 2*time.Minute), markettest.Job(t, "10m", "run=200ms", "out=r.txt:done"), tenant.Options{
+				Gasless:      tt.gasless,
 				StartTimeout: 3 * time.Second,
 				Progress: func(pr tenant.Progress) {
 					switch pr.Step {
@@ -170,7 +178,7 @@ func TestAttackWinnerNeverStarts(t *testing.T) {
 			if !fellBack || res.Winner.Provider != honest.Party.Addr || !res.Settled || res.ExitCode != 0 {
 				t.Fatalf("result %+v (fell back: %v), want the job run by the honest provider", res, fellBack)
 			}
-			if got := new(big.Int).Sub(tenantBefore, m.Balance(m.Chain.Tenant.Addr)); got.Cmp(res.Paid) != 0 {
+			if got := new(big.Int).Sub(tenantBefore, m.Balance(payer.Addr)); got.Cmp(res.Paid) != 0 {
 				t.Errorf("the tenant's balance fell by %s, want only what the job paid, %s", got, res.Paid)
 			}
 			if got := m.Balance(faker.Party.Addr); got.Cmp(fakerBefore) != 0 {
