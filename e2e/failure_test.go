@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/sha256"
 	"errors"
 	"fmt"
@@ -115,7 +116,12 @@ type tenantSide struct {
 
 func newTenantSide(t testing.TB, dep deployment.Deployment, providers ...*network.Node) *tenantSide {
 	t.Helper()
-	key := deployment.DevKey(1)
+	return newTenantSideAs(t, dep, deployment.DevKey(1), providers...)
+}
+
+// newTenantSideAs is newTenantSide with key's account as the tenant.
+func newTenantSideAs(t testing.TB, dep deployment.Deployment, key *ecdsa.PrivateKey, providers ...*network.Node) *tenantSide {
+	t.Helper()
 	esc := dialEscrow(t, dep, "tenant")
 	node := startNode(t, nodeConfig(t, esc.Domain(), "tenant", providers...))
 	waitPeers(t, node, len(providers))

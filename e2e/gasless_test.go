@@ -16,7 +16,6 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 
 	"github.com/tender-market/tender/internal/chaintest"
-	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
@@ -52,12 +51,7 @@ func tokenOnlyTenant(t testing.TB, dep deployment.Deployment, providers ...*netw
 	if r, err := bind.WaitMined(t.Context(), ec, tx.Hash()); err != nil || r.Status != types.ReceiptStatusSuccessful {
 		t.Fatalf("mint the tenant's tokens: %v", err)
 	}
-	esc := dialEscrow(t, dep, "tenant")
-	node := startNode(t, nodeConfig(t, esc.Domain(), "tenant", providers...))
-	waitPeers(t, node, len(providers))
-	ts := &tenantSide{esc: esc, node: node, key: auction.NewKeySigner(key), auth: bind.NewKeyedTransactor(key, esc.ChainID()), records: tenant.NewLeaseDir(t.TempDir())}
-	ts.client = newTenant(t, dep, esc, node, ts.key, ts.auth, ts.records)
-	return ts
+	return newTenantSideAs(t, dep, key, providers...)
 }
 
 // runGasless runs the training job for a tenant without ETH on the

@@ -18,6 +18,7 @@ import (
 	"github.com/tender-market/tender/internal/cli"
 	"github.com/tender-market/tender/pkg/connect"
 	"github.com/tender-market/tender/pkg/jobspec"
+	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/tenant"
 )
 
@@ -245,6 +246,9 @@ func submit(ctx context.Context, env *cli.Env, s *submitSettings, specPath strin
 		if jerr := cli.WriteJSON(env.Stdout, res); jerr != nil && err == nil {
 			err = jerr
 		}
+	}
+	if errors.Is(err, lease.ErrNoGasFunds) && !s.gasless {
+		err = fmt.Errorf("%w; with the token alone, submit with --gasless: the winner opens the lease and pays its gas", err)
 	}
 	if err != nil {
 		if res != nil && res.LeaseID != (common.Hash{}) {

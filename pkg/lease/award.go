@@ -154,14 +154,19 @@ func (c *Client) awarded(ctx context.Context, provider common.Address, order *au
 	if err := c.checkTerms(ctx, order, bid, a.Deposit, id); err != nil {
 		return fail(err)
 	}
-	permit := escrow.EscrowPermit{Deadline: new(big.Int)} // v 0: no permit
-	if p := sa.Permit; p != nil {
-		permit = escrow.EscrowPermit{Deadline: new(big.Int).SetUint64(p.Deadline), V: p.Signature[64]}
-		copy(permit.R[:], p.Signature[:32])
-		copy(permit.S[:], p.Signature[32:64])
-		if permit.V == 0 {
-			return fail(fmt.Errorf("%w: the permit's v is 0", ErrNotAwarded))
-		}
+	if p := sa.Permit; p != nil && p.Signature[64] == 0 {
+		return fail(fmt.Errorf("%w: the permit's v is 0", ErrNotAwarded))
 	}
-	return id, c.abi.PackOpenAwarded(OrderArgs(order), BidArgs(bid), a.Deposit, a.Deadline, sa.Signature[:], permit), nil
+	return id, c.abi.PackOpenAwarded(OrderArgs(order), BidArgs(bid), a.Deposit, a.Deadline, sa.Signature[:], PermitArgs(sa.Permit)), nil
+}
+
+// PermitArgs is p as openAwarded takes it: v 0 for no permit (nil).
+func PermitArgs(p *auction.Permit) escrow.EscrowPermit {
+	if p == nil {
+		return escrow.EscrowPermit{Deadline: new(big.Int)}
+	}
+	args := escrow.EscrowPermit{Deadline: new(big.Int).SetUint64(p.Deadline), V: p.Signature[64]}
+	copy(args.R[:], p.Signature[:32])
+	copy(args.S[:], p.Signature[32:64])
+	return args
 }

@@ -12,7 +12,6 @@ import (
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/lease"
-	"github.com/tender-market/tender/pkg/lease/escrow"
 )
 
 // awardWindow is how long the tests' awards stay valid.
@@ -50,13 +49,7 @@ func (h *harness) award(tenant party, o *auction.Order, sb *auction.SignedBid, d
 
 // awardData packs openAwarded without the client's checks.
 func (h *harness) awardData(o *auction.Order, b *auction.Bid, sa *auction.SignedAward) []byte {
-	p := escrow.EscrowPermit{Deadline: new(big.Int)}
-	if sa.Permit != nil {
-		p = escrow.EscrowPermit{Deadline: new(big.Int).SetUint64(sa.Permit.Deadline), V: sa.Permit.Signature[64]}
-		copy(p.R[:], sa.Permit.Signature[:32])
-		copy(p.S[:], sa.Permit.Signature[32:64])
-	}
-	return h.escrow.PackOpenAwarded(lease.OrderArgs(o), lease.BidArgs(b), sa.Award.Deposit, sa.Award.Deadline, sa.Signature[:], p)
+	return h.escrow.PackOpenAwarded(lease.OrderArgs(o), lease.BidArgs(b), sa.Award.Deposit, sa.Award.Deadline, sa.Signature[:], lease.PermitArgs(sa.Permit))
 }
 
 func (h *harness) ethBalance(a common.Address) *big.Int {
@@ -189,11 +182,8 @@ func TestAttackAwards(t *testing.T) {
 		sa := h.award(tenant, &o, &sb, deposit)
 		// A watcher of the pool submits the permit first: the open
 		// still goes through on the allowance it set.
-		p := sa.Permit
-		var r, s [32]byte
-		copy(r[:], p.Signature[:32])
-		copy(s[:], p.Signature[32:64])
-		h.mustSend(h.stranger, h.tokenC, h.token.PackPermit(tenant.addr, h.escrowC.Address(), deposit, new(big.Int).SetUint64(p.Deadline), p.Signature[64], r, s))
+		p := lease.PermitArgs(sa.Permit)
+		h.mustSend(h.stranger, h.tokenC, h.token.PackPermit(tenant.addr, h.escrowC.Address(), deposit, p.Deadline, p.V, p.R, p.S))
 		before := h.balance(tenant.addr)
 		if _, _, err := h.client.OpenAwarded(h.ctx, h.provider.auth, &o, &sb.Bid, &sa); err != nil {
 			t.Fatalf("open after the permit was front-run: %v", err)

@@ -559,7 +559,7 @@ func (c *Client) send(ctx context.Context, auth *bind.TransactOpts, contract *bi
 		to := contract.Address()
 		est, err := c.backend.EstimateGas(ctx, ethereum.CallMsg{From: opts.From, To: &to, Value: opts.Value, Data: data})
 		if err != nil {
-			return nil, c.errs.explain(err)
+			return nil, noGasFunds(c.errs.explain(err), opts.From)
 		}
 		// The estimate ran on the latest block; the transaction runs in a
 		// later one, where timestamps and balances differ and so may the
@@ -569,7 +569,7 @@ func (c *Client) send(ctx context.Context, auth *bind.TransactOpts, contract *bi
 	}
 	tx, done, err := c.nonces.transact(ctx, c.backend, contract, &opts, data)
 	if err != nil {
-		return nil, c.errs.explain(err)
+		return nil, noGasFunds(c.errs.explain(err), opts.From)
 	}
 	defer done()
 	r, err := bind.WaitMined(ctx, c.backend, tx.Hash())

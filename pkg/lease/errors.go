@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"strings"
 
 	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
@@ -43,7 +44,19 @@ var (
 	ErrTokenTransfer          = errors.New("token transfer failed")
 	ErrReentrant              = errors.New("reentrant call refused")
 	ErrReverted               = errors.New("transaction reverted")
+	// ErrNoGasFunds: the sender's account cannot pay for the
+	// transaction's gas.
+	ErrNoGasFunds = errors.New("the account cannot pay for gas")
 )
+
+// noGasFunds marks err, a refused transaction, as ErrNoGasFunds when the
+// node said the account lacks the ETH for its gas.
+func noGasFunds(err error, from common.Address) error {
+	if err != nil && strings.Contains(err.Error(), "insufficient funds") {
+		return fmt.Errorf("%w: %s holds too little ETH (%v)", ErrNoGasFunds, from.Hex(), err)
+	}
+	return err
+}
 
 // revertData digs the revert data out of a JSON-RPC error (eth_call,
 // eth_estimateGas), when there is any.
