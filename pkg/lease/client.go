@@ -33,6 +33,7 @@ type Backend interface {
 	ethereum.ChainIDReader
 	ethereum.BlockNumberReader
 	ethereum.TransactionReader
+	BalanceAt(ctx context.Context, account common.Address, block *big.Int) (*big.Int, error)
 }
 
 var _ Backend = (*ethclient.Client)(nil)
@@ -276,6 +277,16 @@ func (c *Client) Balance(ctx context.Context, account common.Address) (*big.Int,
 	v, err := bind.Call(c.token, &bind.CallOpts{Context: ctx}, c.tokenABI.PackBalanceOf(account), c.tokenABI.UnpackBalanceOf)
 	if err != nil {
 		return nil, fmt.Errorf("token balance of %s: %w", account.Hex(), err)
+	}
+	return v, nil
+}
+
+// GasBalance is account's balance of the chain's native coin (ETH), which
+// pays for gas.
+func (c *Client) GasBalance(ctx context.Context, account common.Address) (*big.Int, error) {
+	v, err := c.backend.BalanceAt(ctx, account, nil)
+	if err != nil {
+		return nil, fmt.Errorf("ETH balance of %s: %w", account.Hex(), err)
 	}
 	return v, nil
 }

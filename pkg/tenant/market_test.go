@@ -182,17 +182,18 @@ func TestSubmitGasless(t *testing.T) {
 }
 
 // TestSubmitWithoutETH: a tenant with tokens and no ETH that does not ask
-// for a gasless lease is told its account cannot pay for gas, and nothing
-// moved.
+// for a gasless lease is told its account cannot pay for gas before it
+// publishes the order, and nothing moved.
 func TestSubmitWithoutETH(t *testing.T) {
 	m := markettest.New(t)
 	p := m.NewProvider(h100)
 	p.Start()
 	payer := m.Chain.TokenOnly(t, big.NewInt(1_000_000_000))
 	ten := m.NewTenant("no-eth", nil, []*network.Node{p.Node}, markettest.As(payer))
-	_, err := ten.Submit(timeout(t, time.Minute), markettest.Job(t, "10m", "run=100ms"), tenant.Options{})
-	if !errors.Is(err, lease.ErrNoGasFunds) {
-		t.Fatalf("Submit without ETH: %v, want %v", err, lease.ErrNoGasFunds)
+	var steps []tenant.Step
+	_, err := ten.Submit(timeout(t, time.Minute), markettest.Job(t, "10m", "run=100ms"), tenant.Options{Progress: func(pr tenant.Progress) { steps = append(steps, pr.Step) }})
+	if !errors.Is(err, lease.ErrNoGasFunds) || len(steps) != 0 {
+		t.Fatalf("Submit without ETH: %v after %v, want %v before anything is published", err, steps, lease.ErrNoGasFunds)
 	}
 	if got := m.Balance(payer.Addr); got.Cmp(big.NewInt(1_000_000_000)) != 0 {
 		t.Errorf("the tenant holds %s tokens, want all it had", got)

@@ -222,6 +222,12 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 			opts.Progress(p)
 		}
 	}
+	if !opts.Gasless && c.cfg.Auth != nil {
+		// Found out before any provider bids for nothing.
+		if eth, err := c.cfg.Escrow.GasBalance(ctx, c.cfg.Auth.From); err == nil && eth.Sign() == 0 {
+			return nil, fmt.Errorf("%w: %s holds no ETH to open the lease with", lease.ErrNoGasFunds, c.cfg.Auth.From.Hex())
+		}
+	}
 	if err := c.waitPeer(ctx); err != nil {
 		return nil, err
 	}

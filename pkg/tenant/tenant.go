@@ -81,6 +81,7 @@ type Escrow interface {
 	Open(ctx context.Context, auth *bind.TransactOpts, order *auction.Order, bid *auction.SignedBid, deposit *big.Int) (common.Hash, *lease.Receipt, error)
 	Award(ctx context.Context, s auction.Signer, order *auction.Order, bid *auction.SignedBid, deposit *big.Int, deadline uint64) (auction.SignedAward, error)
 	BlockNumber(ctx context.Context) (uint64, error)
+	GasBalance(ctx context.Context, account common.Address) (*big.Int, error)
 	Lease(ctx context.Context, id common.Hash) (lease.Lease, error)
 	History(ctx context.Context, id common.Hash, from uint64) ([]lease.Event, error)
 	Opening(ctx context.Context, id common.Hash, from uint64) (lease.Terms, uint64, error)
