@@ -10,6 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/tender-market/tender/internal/markettest"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/network"
@@ -80,5 +81,57 @@ func TestAttackAwards(t *testing.T) {
 	}
 	if l, err := m.Chain.Client.Lease(context.Background(), id); err != nil || l.State != lease.StateNone {
 		t.Errorf("the awarded lease on chain: %s, %v; want none before the job is ready", l.State, err)
+	}
+}
+
+// TestAwardedOpenAfterRestart: a provider stops after it took an award
+// and before the lease was seen open (readying the job); its open, sent
+// before the stop, lands after the restart. The restarted daemon, which
+// no longer has the job's secrets, closes that lease at once for nothing:
+// the tenant, who has no ETH to close it, gets its whole deposit back.
+func TestAwardedOpenAfterRestart(t *testing.T) {
+	m := markettest.New(t)
+	p := m.NewProvider(markettest.ProviderSpec{Name: "h100", Party: 0, Machine: "dgxh100", Model: "H100", PricePerHour: "2000000", Stall: true})
+	p.Start()
+	ten := m.NewTenant("tenant", nil, []*network.Node{p.Node})
+	run := publish(t, m, ten.Node, testJob(t), 10*time.Minute)
+	bid := run.Bid().Bid
+	order := &run.Order.Order
+	id := m.Domain().BidHash(&bid.Bid)
+	ctx := timeout(t, time.Minute)
+	next, err := m.Chain.Client.NextBlockTime(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	deposit := lease.NewTerms(order, &bid.Bid).MaxCost()
+	award, err := m.Chain.Client.Award(ctx, auction.NewKeySigner(m.Chain.Tenant.Key), order, &bid, deposit, min(next+300, bid.Bid.Expiry-1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	lc := ten.Node.Lease(p.Node.AddrInfo(), id, auction.NewKeySigner(m.Chain.Tenant.Key))
+	if err := lc.PutAward(ctx, award); err != nil {
+		t.Fatal(err)
+	}
+	if err := lc.PutSecrets(ctx, map[string]string{"API_TOKEN": "s3cret"}); err != nil {
+		t.Fatal(err)
+	}
+	p.WaitState(id, network.JobStarting) // readying the job: the runner stalls
+	p.Stop()
+	p.Runner.Stall = false // the daemon is down: nothing uses the runner
+	p.Start()
+	tenantBefore := m.Balance(m.Chain.Tenant.Addr)
+	// The open the first daemon sent lands now.
+	if _, _, err := m.Chain.Client.OpenAwarded(ctx, p.Party.Auth, order, &bid.Bid, &award); err != nil {
+		t.Fatal(err)
+	}
+	s := settled(t, m, id)
+	if s.Closed.By != p.Party.Addr || s.Closed.Paid.Sign() != 0 || s.Closed.Refunded.Cmp(deposit) != 0 || s.Closed.ExitCode.Reason() != lease.ExitProviderFailure {
+		t.Errorf("closed %+v, want closed by the provider for nothing, the whole deposit %s back, as its failure", s.Closed, deposit)
+	}
+	if got := m.Balance(m.Chain.Tenant.Addr); got.Cmp(tenantBefore) != 0 {
+		t.Errorf("the tenant's balance moved from %s to %s, want the deposit back whole", tenantBefore, got)
+	}
+	if n := len(p.Runner.Started()); n != 0 {
+		t.Errorf("%d jobs started, want none: the secrets did not survive the restart", n)
 	}
 }

@@ -101,7 +101,7 @@ func (l *leaseRun) save() {
 	l.mu.Lock()
 	r := LeaseRecord{
 		LeaseID: l.id, OrderHash: l.bid.order.Hash, Order: l.bid.order.Order, Bid: l.bid.bid,
-		GPUs: l.bid.gpus, State: l.state, Detail: l.detail, HasInput: l.hasInput, Started: l.started,
+		GPUs: l.bid.gpus, State: l.state, Detail: l.detail, HasInput: l.hasInput, Award: l.award, Started: l.started,
 		ExitCode: l.exitCode, EndedAt: l.endedAt, Updated: l.d.cfg.Now().UTC(),
 	}
 	if l.output != "" {

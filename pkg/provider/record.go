@@ -25,6 +25,9 @@ type LeaseRecord struct {
 	State     network.JobState  `json:"state"`
 	Detail    string            `json:"detail,omitempty"`
 	HasInput  bool              `json:"hasInput,omitempty"`
+	// Award is the tenant's award of a lease the provider opens itself
+	// (tenant submit --gasless); nil for a lease its tenant opened.
+	Award *auction.SignedAward `json:"award,omitempty"`
 	// Started: the lease was started on chain (billing runs).
 	Started  bool            `json:"started,omitempty"`
 	ExitCode *lease.ExitCode `json:"exitCode,omitempty"`

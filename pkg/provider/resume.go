@@ -74,15 +74,20 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 		d.endLease(l)
 		return
 	case chain.State == lease.StateNone:
-		// Awarded, and the daemon stopped before it opened the lease:
-		// the secrets are gone, so the job cannot start. Nothing was
-		// paid; the award lapses at its deadline.
+		// Awarded, and the daemon stopped before the lease was seen open:
+		// the secrets are gone, so the job cannot start. An open sent
+		// before the stop may still land until the award's deadline:
+		// should it, the lease is closed at once for nothing.
 		l.logs.end()
 		if run, err := d.cfg.Runner.Attach(ctx, r.LeaseID.Hex()); err == nil {
 			l.remove(ctx, run)
 		}
-		l.setState(network.JobClosed, "the provider restarted before it opened the awarded lease: nothing was paid")
-		d.endLease(l)
+		l.award = r.Award
+		terms := r.Terms()
+		d.wg.Go(func() {
+			defer d.endLease(l)
+			l.closeIfOpened(ctx, terms)
+		})
 		return
 	case chain.State == lease.StateOpen:
 		// Its secrets were never written down: the job cannot start. The
@@ -155,6 +160,40 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 	default:
 		log.Warn("job not re-attached; will not bill it until the next start", "err", err)
 		d.endLease(l)
+	}
+}
+
+// closeIfOpened follows an awarded lease whose job can no longer start
+// (the daemon restarted before it opened it) until its award's deadline:
+// should the lease open meanwhile (an open sent before the restart), it
+// is closed at once, for nothing; else nothing was ever paid.
+func (l *leaseRun) closeIfOpened(ctx context.Context, terms lease.Terms) {
+	d := l.d
+	const why = "the provider restarted before the job started"
+	var deadline uint64
+	if l.award != nil {
+		deadline = l.award.Award.Deadline
+	}
+	tick := time.NewTicker(d.cfg.PollInterval)
+	defer tick.Stop()
+	for {
+		if on, err := d.cfg.Escrow.Lease(ctx, l.id); err == nil && on.State != lease.StateNone {
+			l.mu.Lock()
+			l.opened = true
+			l.mu.Unlock()
+			l.setState(network.JobExited, why+": the awarded lease opened after all, and is closed for nothing")
+			l.closeUnstarted(ctx, terms, lease.ExitProviderFailure)
+			return
+		}
+		if next, err := d.cfg.Escrow.NextBlockTime(ctx); err == nil && next > deadline {
+			l.setState(network.JobClosed, why+": the awarded lease was never opened, nothing was paid")
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
 	}
 }
 
