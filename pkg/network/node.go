@@ -12,6 +12,8 @@ import (
 	"sync"
 	"time"
 
+	routedhost "github.com/libp2p/go-libp2p/p2p/host/routed"
+
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/libp2p/go-libp2p"
 	dht "github.com/libp2p/go-libp2p-kad-dht"
@@ -125,6 +127,11 @@ type Config struct {
 	// KeptTranscriptBytes caps the transcripts a node keeps for peers that
 	// missed them (transcript sync). Default 8 MiB.
 	KeptTranscriptBytes int
+
+	// newHost, when set, makes the node's host instead of TCP and QUIC
+	// listeners (tests: a libp2p mock network, a whole market in one
+	// process without sockets); the node adds its DHT and routing.
+	newHost func(key crypto.PrivKey) (host.Host, error)
 }
 
 func (c Config) withDefaults() Config {
@@ -314,6 +321,11 @@ func (n *Node) startHost(key crypto.PrivKey) error {
 	if n.cfg.DHTClient {
 		mode = dht.ModeClient
 	}
+	if n.cfg.newHost != nil {
+		cm.Close()
+		rm.Close()
+		return n.startGivenHost(key, mode)
+	}
 	var kad *dht.IpfsDHT
 	opts := []libp2p.Option{
 		libp2p.Identity(key),
@@ -347,6 +359,26 @@ func (n *Node) startHost(key crypto.PrivKey) error {
 		return fmt.Errorf("start libp2p host: %w", err)
 	}
 	n.host, n.dht = h, kad
+	for _, b := range n.cfg.Bootstrap {
+		h.Peerstore().AddAddrs(b.ID, b.Addrs, peerstore.PermanentAddrTTL)
+		h.ConnManager().Protect(b.ID, "tender-bootstrap")
+	}
+	return nil
+}
+
+// startGivenHost starts the node on the host cfg.newHost makes, with the
+// DHT in mode and routing through it, as libp2p.New would.
+func (n *Node) startGivenHost(key crypto.PrivKey, mode dht.ModeOpt) error {
+	h, err := n.cfg.newHost(key)
+	if err != nil {
+		return fmt.Errorf("start libp2p host: %w", err)
+	}
+	kad, err := dht.New(h, dht.Mode(mode), dht.ProtocolPrefix(dhtPrefix), dht.DisableValues())
+	if err != nil {
+		h.Close()
+		return fmt.Errorf("DHT: %w", err)
+	}
+	n.host, n.dht = routedhost.Wrap(h, kad), kad
 	for _, b := range n.cfg.Bootstrap {
 		h.Peerstore().AddAddrs(b.ID, b.Addrs, peerstore.PermanentAddrTTL)
 		h.ConnManager().Protect(b.ID, "tender-bootstrap")
