@@ -44,6 +44,20 @@ func setUp(t *testing.T, opts ...markettest.TenantOptions) (*markettest.Market, 
 	return m, p, m.NewTenant("tenant", nil, []*network.Node{p.Node}, opts...)
 }
 
+// tokenOnly is what setUpTokenOnly's tenant holds: 1,000 tokens.
+var tokenOnly = big.NewInt(1_000_000_000)
+
+// setUpTokenOnly is setUp with a tenant whose account holds tokenOnly
+// base units and no ETH.
+func setUpTokenOnly(t *testing.T) (*markettest.Market, *markettest.Provider, chaintest.Party, *markettest.Tenant) {
+	t.Helper()
+	m := markettest.New(t)
+	p := m.NewProvider(h100)
+	p.Start()
+	payer := m.Chain.TokenOnly(t, tokenOnly)
+	return m, p, payer, m.NewTenant("token-only", nil, []*network.Node{p.Node}, markettest.As(payer))
+}
+
 func timeout(t *testing.T, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(t.Context(), d)
 	t.Cleanup(cancel)
@@ -140,11 +154,7 @@ func TestSubmitRunsAJob(t *testing.T) {
 // winner opens and starts it (and pays the gas), and the tenant pays
 // exactly the seconds run.
 func TestSubmitGasless(t *testing.T) {
-	m := markettest.New(t)
-	p := m.NewProvider(h100)
-	p.Start()
-	payer := m.Chain.TokenOnly(t, big.NewInt(1_000_000_000))
-	ten := m.NewTenant("gasless", nil, []*network.Node{p.Node}, markettest.As(payer))
+	m, p, payer, ten := setUpTokenOnly(t)
 	ctx := timeout(t, time.Minute)
 	providerBefore := m.Balance(p.Party.Addr)
 	var steps []tenant.Step
@@ -160,7 +170,7 @@ func TestSubmitGasless(t *testing.T) {
 	if files := outputFiles(t, out); files["model.json"] != "weights" {
 		t.Errorf("output %v, want model.json", files)
 	}
-	if got := new(big.Int).Sub(big.NewInt(1_000_000_000), m.Balance(payer.Addr)); got.Cmp(res.Paid) != 0 {
+	if got := new(big.Int).Sub(tokenOnly, m.Balance(payer.Addr)); got.Cmp(res.Paid) != 0 {
 		t.Errorf("the tenant's tokens fell by %s, want what it was paid %s", got, res.Paid)
 	}
 	if got := new(big.Int).Sub(m.Balance(p.Party.Addr), providerBefore); got.Cmp(res.Paid) != 0 {
@@ -185,17 +195,13 @@ func TestSubmitGasless(t *testing.T) {
 // for a gasless lease is told its account cannot pay for gas before it
 // publishes the order, and nothing moved.
 func TestSubmitWithoutETH(t *testing.T) {
-	m := markettest.New(t)
-	p := m.NewProvider(h100)
-	p.Start()
-	payer := m.Chain.TokenOnly(t, big.NewInt(1_000_000_000))
-	ten := m.NewTenant("no-eth", nil, []*network.Node{p.Node}, markettest.As(payer))
+	m, _, payer, ten := setUpTokenOnly(t)
 	var steps []tenant.Step
 	_, err := ten.Submit(timeout(t, time.Minute), markettest.Job(t, "10m", "run=100ms"), tenant.Options{Progress: func(pr tenant.Progress) { steps = append(steps, pr.Step) }})
 	if !errors.Is(err, lease.ErrNoGasFunds) || len(steps) != 0 {
 		t.Fatalf("Submit without ETH: %v after %v, want %v before anything is published", err, steps, lease.ErrNoGasFunds)
 	}
-	if got := m.Balance(payer.Addr); got.Cmp(big.NewInt(1_000_000_000)) != 0 {
+	if got := m.Balance(payer.Addr); got.Cmp(tokenOnly) != 0 {
 		t.Errorf("the tenant holds %s tokens, want all it had", got)
 	}
 }
