@@ -135,3 +135,47 @@ func TestAwardedOpenAfterRestart(t *testing.T) {
 		t.Errorf("%d jobs started, want none: the secrets did not survive the restart", n)
 	}
 }
+
+// TestAwardedLeaseOpenedByItsTenant: a tenant that awards its lease and
+// then opens it itself, with another deposit, has its job run and billed
+// against what the lease holds on chain: the provider's open finds the
+// lease and starts it instead.
+func TestAwardedLeaseOpenedByItsTenant(t *testing.T) {
+	m, p, ten := setUp(t, 0)
+	run := publish(t, m, ten.Node, testJob(t, "run=200ms"), 10*time.Minute)
+	bid := run.Bid().Bid
+	order := &run.Order.Order
+	tenantKey := auction.NewKeySigner(m.Chain.Tenant.Key)
+	ctx := timeout(t, time.Minute)
+	next, err := m.Chain.Client.NextBlockTime(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	terms := lease.NewTerms(order, &bid.Bid)
+	award, err := m.Chain.Client.Award(ctx, tenantKey, order, &bid, terms.MinimumDeposit(m.Chain.Client.MinDuration()), min(next+300, bid.Bid.Expiry-1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	id := m.Domain().BidHash(&bid.Bid)
+	lc := ten.Node.Lease(p.Node.AddrInfo(), id, tenantKey)
+	if err := lc.PutAward(ctx, award); err != nil {
+		t.Fatal(err)
+	}
+	opened, _ := run.Open(bid, nil) // the most the lease can cost
+	if opened != id {
+		t.Fatalf("opened %s, awarded %s", opened.Hex(), id.Hex())
+	}
+	if err := lc.PutSecrets(ctx, nil); err != nil {
+		t.Fatal(err)
+	}
+	s := settled(t, m, id)
+	if s.Started == nil || s.Closed.ExitCode != 0 || s.Closed.Paid.Sign() <= 0 {
+		t.Fatalf("settled %+v, want the job run, started and paid", s.Closed)
+	}
+	if want := new(big.Int).Sub(terms.MaxCost(), s.Closed.Paid); s.Closed.Refunded.Cmp(want) != 0 {
+		t.Errorf("refunded %s, want the tenant's own deposit %s less the pay %s", s.Closed.Refunded, terms.MaxCost(), s.Closed.Paid)
+	}
+	if n := len(p.Runner.Started()); n != 1 {
+		t.Errorf("%d jobs started, want 1", n)
+	}
+}

@@ -224,6 +224,13 @@ func (l *leaseRun) run(ctx context.Context) {
 	l.mu.Lock()
 	l.container = &run
 	l.mu.Unlock()
+	if l.award != nil {
+		// What the lease holds on chain, should its tenant have opened it
+		// with another deposit.
+		if on, err := d.cfg.Escrow.Lease(ctx, l.id); err == nil && on.State == lease.StateRunning {
+			deposit = on.Deposit
+		}
+	}
 	started := d.cfg.Now()
 	since := uint64(started.Unix())
 	if st, ok := lease.Find[*lease.Started](receipt.Events); ok {
@@ -258,6 +265,16 @@ func (l *leaseRun) start(ctx context.Context, order *auction.Order, terms lease.
 		return r, nil
 	}
 	_, r, err := d.cfg.Escrow.OpenAwarded(ctx, d.cfg.Auth, order, &l.bid.bid.Bid, l.award)
+	if errors.Is(err, lease.ErrLeaseExists) {
+		// Its tenant opened it itself meanwhile: start it as any other.
+		l.mu.Lock()
+		l.opened = true
+		l.mu.Unlock()
+		if r, err = d.cfg.Escrow.Start(ctx, d.cfg.Auth, l.id, terms); err != nil {
+			return nil, fmt.Errorf("start on chain the lease its tenant opened after awarding it: %w", err)
+		}
+		return r, nil
+	}
 	if err != nil {
 		return nil, fmt.Errorf("open the awarded lease on chain: %w", err)
 	}
