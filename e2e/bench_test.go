@@ -141,13 +141,7 @@ func startProviderProcess(b *testing.B, dep deployment.Deployment, args ...strin
 	b.Cleanup(func() {
 		defer cancel()
 		cmd.Process.Signal(os.Interrupt)
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(30 * time.Second):
-			cmd.Process.Kill()
-			<-done
+		if testenv.WaitOrKill(cmd, 30*time.Second) {
 			b.Error("provider did not stop on SIGINT")
 		}
 	})

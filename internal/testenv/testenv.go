@@ -14,6 +14,7 @@ import (
 	"errors"
 	"log/slog"
 	"os"
+	"os/exec"
 	"sync"
 	"testing"
 	"time"
@@ -147,4 +148,19 @@ func (k *Task) Stop() {
 			k.t.Errorf("%s did not stop within 30 s", k.name)
 		}
 	})
+}
+
+// WaitOrKill waits up to within for cmd, which was asked to stop, to exit,
+// and kills it when it has not; it reports whether it had to.
+func WaitOrKill(cmd *exec.Cmd, within time.Duration) (killed bool) {
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case <-done:
+		return false
+	case <-time.After(within):
+		cmd.Process.Kill()
+		<-done
+		return true
+	}
 }

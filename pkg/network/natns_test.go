@@ -245,14 +245,7 @@ func (nn *natNet) start(ns, role string, env map[string]string) natEvent {
 	nn.nodes[ns] = node
 	t.Cleanup(func() {
 		stdin.Close() // the node stops when its input ends
-		done := make(chan error, 1)
-		go func() { done <- cmd.Wait() }()
-		select {
-		case <-done:
-		case <-time.After(20 * time.Second):
-			cmd.Process.Kill()
-			<-done
-		}
+		testenv.WaitOrKill(cmd, 20*time.Second)
 	})
 	go func() {
 		defer close(node.events)
