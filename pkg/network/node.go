@@ -303,7 +303,34 @@ func New(ctx context.Context, cfg Config) (*Node, error) {
 	return n, nil
 }
 
+// startHost starts the node's libp2p host and DHT, and tells it its
+// bootstrap peers.
 func (n *Node) startHost(key crypto.PrivKey) error {
+	mode := dht.ModeServer
+	if n.cfg.DHTClient {
+		mode = dht.ModeClient
+	}
+	newDHT := func(h host.Host) (*dht.IpfsDHT, error) {
+		return dht.New(h, dht.Mode(mode), dht.ProtocolPrefix(dhtPrefix), dht.DisableValues())
+	}
+	start := n.startLibp2pHost
+	if n.cfg.newHost != nil {
+		start = n.startGivenHost
+	}
+	if err := start(key, newDHT); err != nil {
+		return err
+	}
+	for _, b := range n.cfg.Bootstrap {
+		n.host.Peerstore().AddAddrs(b.ID, b.Addrs, peerstore.PermanentAddrTTL)
+		n.host.ConnManager().Protect(b.ID, "tender-bootstrap")
+	}
+	return nil
+}
+
+// startLibp2pHost starts a host listening on TCP and QUIC, with the
+// node's connection and resource managers, NAT traversal and newDHT's
+// routing.
+func (n *Node) startLibp2pHost(key crypto.PrivKey, newDHT func(host.Host) (*dht.IpfsDHT, error)) error {
 	announce, err := parseAddrs(n.cfg.AnnounceAddrs)
 	if err != nil {
 		return err
@@ -317,15 +344,6 @@ func (n *Node) startHost(key crypto.PrivKey) error {
 		cm.Close()
 		return err
 	}
-	mode := dht.ModeServer
-	if n.cfg.DHTClient {
-		mode = dht.ModeClient
-	}
-	if n.cfg.newHost != nil {
-		cm.Close()
-		rm.Close()
-		return n.startGivenHost(key, mode)
-	}
 	var kad *dht.IpfsDHT
 	opts := []libp2p.Option{
 		libp2p.Identity(key),
@@ -338,7 +356,7 @@ func (n *Node) startHost(key crypto.PrivKey) error {
 		libp2p.UserAgent("tender"),
 		libp2p.Routing(func(h host.Host) (routing.PeerRouting, error) {
 			var err error
-			kad, err = dht.New(h, dht.Mode(mode), dht.ProtocolPrefix(dhtPrefix), dht.DisableValues())
+			kad, err = newDHT(h)
 			return kad, err
 		}),
 	}
@@ -359,30 +377,22 @@ func (n *Node) startHost(key crypto.PrivKey) error {
 		return fmt.Errorf("start libp2p host: %w", err)
 	}
 	n.host, n.dht = h, kad
-	for _, b := range n.cfg.Bootstrap {
-		h.Peerstore().AddAddrs(b.ID, b.Addrs, peerstore.PermanentAddrTTL)
-		h.ConnManager().Protect(b.ID, "tender-bootstrap")
-	}
 	return nil
 }
 
-// startGivenHost starts the node on the host cfg.newHost makes, with the
-// DHT in mode and routing through it, as libp2p.New would.
-func (n *Node) startGivenHost(key crypto.PrivKey, mode dht.ModeOpt) error {
+// startGivenHost starts the node on the host cfg.newHost makes, with
+// newDHT's routing, as libp2p.New would.
+func (n *Node) startGivenHost(key crypto.PrivKey, newDHT func(host.Host) (*dht.IpfsDHT, error)) error {
 	h, err := n.cfg.newHost(key)
 	if err != nil {
 		return fmt.Errorf("start libp2p host: %w", err)
 	}
-	kad, err := dht.New(h, dht.Mode(mode), dht.ProtocolPrefix(dhtPrefix), dht.DisableValues())
+	kad, err := newDHT(h)
 	if err != nil {
 		h.Close()
 		return fmt.Errorf("DHT: %w", err)
 	}
 	n.host, n.dht = routedhost.Wrap(h, kad), kad
-	for _, b := range n.cfg.Bootstrap {
-		h.Peerstore().AddAddrs(b.ID, b.Addrs, peerstore.PermanentAddrTTL)
-		h.ConnManager().Protect(b.ID, "tender-bootstrap")
-	}
 	return nil
 }
 
