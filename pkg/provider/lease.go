@@ -143,7 +143,8 @@ func (l *leaseRun) run(ctx context.Context) {
 	l.save()
 	order := &l.bid.order.Order
 	terms := lease.NewTerms(order, &l.bid.bid.Bid)
-	deposit, err := l.deposit(ctx)
+	// An awarded lease is not on chain yet: its provider opens it.
+	chain, err := d.cfg.Escrow.Lease(ctx, l.id)
 	if err != nil {
 		if ctx.Err() == nil {
 			l.setState(network.JobFailed, err.Error())
@@ -185,7 +186,7 @@ func (l *leaseRun) run(ctx context.Context) {
 	// The container is made first (the image pulled: the provider's time),
 	// and started only once start is mined: a tenant that closes the lease
 	// before then gets no second of the job.
-	job := l.job(order, terms, deposit)
+	job := l.job(order, terms)
 	run, err := d.cfg.Runner.Create(ctx, job)
 	if err != nil {
 		if ctx.Err() != nil {
@@ -224,9 +225,11 @@ func (l *leaseRun) run(ctx context.Context) {
 	l.mu.Lock()
 	l.container = &run
 	l.mu.Unlock()
+	deposit := chain.Deposit
 	if l.award != nil {
-		// What the lease holds on chain, should its tenant have opened it
-		// with another deposit.
+		// Opened just now: what it holds, the award's deposit unless its
+		// tenant opened it itself with another.
+		deposit = l.award.Award.Deposit
 		if on, err := d.cfg.Escrow.Lease(ctx, l.id); err == nil && on.State == lease.StateRunning {
 			deposit = on.Deposit
 		}
@@ -241,16 +244,6 @@ func (l *leaseRun) run(ctx context.Context) {
 	l.mu.Unlock()
 	l.setState(network.JobRunning, "")
 	l.follow(ctx, run, terms, deposit, started, since)
-}
-
-// deposit is the lease's deposit: on chain, or the award's for a lease
-// the provider opens itself.
-func (l *leaseRun) deposit(ctx context.Context) (*big.Int, error) {
-	if l.award != nil {
-		return l.award.Award.Deposit, nil
-	}
-	chain, err := l.d.cfg.Escrow.Lease(ctx, l.id)
-	return chain.Deposit, err
 }
 
 // start starts the lease on chain: billing runs from its block. An
@@ -450,9 +443,10 @@ func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code lea
 const closeTries = 8
 
 // job is the executor's job for the lease: the order's job with its
-// secrets, the GPUs bid, a limit of what the deposit pays for, and the
-// order's disk as its output limit (none asked: the executor's default).
-func (l *leaseRun) job(order *auction.Order, terms lease.Terms, deposit *big.Int) executor.Job {
+// secrets, the GPUs bid, the order's longest run (the meter stops it
+// earlier when the deposit runs out), and the order's disk as its output
+// limit (none asked: the executor's default).
+func (l *leaseRun) job(order *auction.Order, terms lease.Terms) executor.Job {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	env := make(map[string]string, len(order.Job.Env)+len(l.secrets))

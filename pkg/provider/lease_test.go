@@ -23,7 +23,7 @@ func TestJobOutputLimit(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			l := &leaseRun{d: &Daemon{}, id: common.HexToHash("0x1"), bid: &bidState{}}
 			order := &auction.Order{MaxDuration: 3600, Requirements: auction.Requirements{DiskMiB: tt.diskMiB, MemoryMiB: 64}}
-			job := l.job(order, lease.Terms{PricePerHour: big.NewInt(1)}, big.NewInt(1))
+			job := l.job(order, lease.Terms{PricePerHour: big.NewInt(1)})
 			if job.OutputLimit != tt.want {
 				t.Errorf("OutputLimit = %d, want %d", job.OutputLimit, tt.want)
 			}
