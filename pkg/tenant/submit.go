@@ -379,7 +379,7 @@ func (c *Client) lease(ctx context.Context, job *jobspec.Job, order auction.Orde
 	if opts.StartTimeout <= 0 {
 		return l, lc, nil
 	}
-	started, err := c.waitStarted(ctx, l, lc, opts.StartTimeout, report)
+	started, err := c.waitLeft(ctx, l, lc, lease.StateOpen, opts.StartTimeout, report)
 	if err != nil {
 		return l, lc, err
 	}
@@ -453,15 +453,9 @@ func (c *Client) giveUp(ctx context.Context, l *Lease, why error) error {
 	return fmt.Errorf("lease %s: %w (%v); closed it, %s refunded", l.ID.Hex(), errNoStart, why, refunded)
 }
 
-// waitStarted waits up to within for lease l to start on chain; it
-// reports whether it did (or has settled meanwhile, for follow to tell).
-func (c *Client) waitStarted(ctx context.Context, l *Lease, lc LeaseConn, within time.Duration, report func(Progress)) (bool, error) {
-	return c.waitLeft(ctx, l, lc, lease.StateOpen, within, report)
-}
-
 // waitLeft waits up to within for lease l to leave state on chain (open:
-// started; none: opened, for an awarded lease); it reports whether it
-// did.
+// started, or settled meanwhile, for follow to tell; none: opened, for an
+// awarded lease); it reports whether it did.
 func (c *Client) waitLeft(ctx context.Context, l *Lease, lc LeaseConn, state lease.State, within time.Duration, report func(Progress)) (bool, error) {
 	deadline := time.NewTimer(within)
 	defer deadline.Stop()
