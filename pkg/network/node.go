@@ -1,6 +1,9 @@
 package network
 
 import (
+	"github.com/libp2p/go-libp2p/p2p/security/noise"
+	libp2ptls "github.com/libp2p/go-libp2p/p2p/security/tls"
+
 	"context"
 	"crypto/rand"
 	"crypto/sha256"
@@ -350,6 +353,8 @@ func (n *Node) startLibp2pHost(key crypto.PrivKey, newDHT func(host.Host) (*dht.
 		libp2p.ListenAddrStrings(n.cfg.ListenAddrs...),
 		libp2p.Transport(tcp.NewTCPTransport),
 		libp2p.Transport(quic.NewTransport),
+		libp2p.Security(libp2ptls.ID, newCoalescingTLS),
+		libp2p.Security(noise.ID, noise.New),
 		libp2p.ConnectionManager(cm),
 		libp2p.ResourceManager(rm),
 		libp2p.DisableMetrics(),
