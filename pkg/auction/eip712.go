@@ -19,11 +19,12 @@ const (
 // appended in alphabetical order when hashing, as EIP-712 requires).
 const (
 	domainType       = "EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"
-	orderType        = "Order(address tenant,string auctioneer,uint256 maxPricePerHour,uint64 maxDuration,uint64 bidDeadline,uint64 expiry,uint64 nonce,Requirements requirements,Job job)"
+	orderType        = "Order(address tenant,string auctioneer,uint256 maxPricePerHour,uint64 maxDuration,uint64 bidDeadline,uint64 expiry,uint64 nonce,Requirements requirements,Job job,Verify verify)"
 	requirementsType = "Requirements(uint32 gpuCount,string[] gpuModels,uint64 minVramMiB,uint32 minComputeCapability,uint32 minCudaVersion,uint64 cpuMillis,uint64 memoryMiB,uint64 diskMiB,Attribute[] placement,bool allowSimulated)"
 	attributeType    = "Attribute(string key,string value)"
 	jobType          = "Job(string image,string[] command,EnvVar[] env,bool network,uint16[] expose)"
 	envVarType       = "EnvVar(string name,string value)"
+	verifyType       = "Verify(uint8 replicas,string[] paths,uint16 spotCheckBps)"
 	bidType          = "Bid(bytes32 orderHash,address provider,string peerId,uint256 pricePerHour,Offer offer,uint64 expiry,uint64 nonce)"
 	offerType        = "Offer(GPU[] gpus,uint32 cudaVersion,uint64 cpuMillis,uint64 memoryMiB,uint64 diskMiB,Attribute[] attributes,bool simulated)"
 	gpuType          = "GPU(string model,uint64 vramMiB,uint32 computeCapability,uint32 count)"
@@ -37,11 +38,12 @@ const (
 // Type hashes: keccak256 of each struct's full encodeType.
 var (
 	domainTypeHash       = crypto.Keccak256Hash([]byte(domainType))
-	orderTypeHash        = crypto.Keccak256Hash([]byte(orderType + attributeType + envVarType + jobType + requirementsType))
+	orderTypeHash        = crypto.Keccak256Hash([]byte(orderType + attributeType + envVarType + jobType + requirementsType + verifyType))
 	requirementsTypeHash = crypto.Keccak256Hash([]byte(requirementsType + attributeType))
 	attributeTypeHash    = crypto.Keccak256Hash([]byte(attributeType))
 	jobTypeHash          = crypto.Keccak256Hash([]byte(jobType + envVarType))
 	envVarTypeHash       = crypto.Keccak256Hash([]byte(envVarType))
+	verifyTypeHash       = crypto.Keccak256Hash([]byte(verifyType))
 	bidTypeHash          = crypto.Keccak256Hash([]byte(bidType + attributeType + gpuType + offerType))
 	offerTypeHash        = crypto.Keccak256Hash([]byte(offerType + attributeType + gpuType))
 	gpuTypeHash          = crypto.Keccak256Hash([]byte(gpuType))
@@ -99,8 +101,27 @@ func orderStructHash(o *Order) common.Hash {
 	e.uint(o.Nonce)
 	e.hash(requirementsStructHash(&o.Requirements))
 	e.hash(jobStructHash(&o.Job))
+	e.hash(o.Verify.StructHash())
 	return e.sum()
 }
+
+// StructHash is hashStruct of v, what an order's digest takes for its
+// verify field. The zero Verify (a plain order) hashes as the struct of
+// zero values: hashStruct(Verify(0, [], 0)).
+func (v Verify) StructHash() common.Hash {
+	var e encoder
+	e.hash(verifyTypeHash)
+	e.uint(uint64(v.Replicas))
+	e.hash(v.PathsHash())
+	e.uint(uint64(v.SpotCheckBps))
+	return e.sum()
+}
+
+// PathsHash is the EIP-712 encoding of v's paths (a string[]): keccak256
+// of the concatenated keccak256 of each path's bytes, keccak256("") for
+// none. The escrow contract takes it in place of the paths, with replicas
+// and spotCheckBps, and hashes the Verify struct itself.
+func (v Verify) PathsHash() common.Hash { return stringsHash(v.Paths) }
 
 func requirementsStructHash(r *Requirements) common.Hash {
 	var e encoder

@@ -16,13 +16,15 @@ import (
 var publishedTypes = apitypes.Types{
 	"EIP712Domain": {{Name: "name", Type: "string"}, {Name: "version", Type: "string"}, {Name: "chainId", Type: "uint256"}, {Name: "verifyingContract", Type: "address"}},
 	"Order": {{Name: "tenant", Type: "address"}, {Name: "auctioneer", Type: "string"}, {Name: "maxPricePerHour", Type: "uint256"}, {Name: "maxDuration", Type: "uint64"},
-		{Name: "bidDeadline", Type: "uint64"}, {Name: "expiry", Type: "uint64"}, {Name: "nonce", Type: "uint64"}, {Name: "requirements", Type: "Requirements"}, {Name: "job", Type: "Job"}},
+		{Name: "bidDeadline", Type: "uint64"}, {Name: "expiry", Type: "uint64"}, {Name: "nonce", Type: "uint64"}, {Name: "requirements", Type: "Requirements"}, {Name: "job", Type: "Job"},
+		{Name: "verify", Type: "Verify"}},
 	"Requirements": {{Name: "gpuCount", Type: "uint32"}, {Name: "gpuModels", Type: "string[]"}, {Name: "minVramMiB", Type: "uint64"}, {Name: "minComputeCapability", Type: "uint32"},
 		{Name: "minCudaVersion", Type: "uint32"}, {Name: "cpuMillis", Type: "uint64"}, {Name: "memoryMiB", Type: "uint64"}, {Name: "diskMiB", Type: "uint64"},
 		{Name: "placement", Type: "Attribute[]"}, {Name: "allowSimulated", Type: "bool"}},
 	"Attribute": {{Name: "key", Type: "string"}, {Name: "value", Type: "string"}},
 	"Job":       {{Name: "image", Type: "string"}, {Name: "command", Type: "string[]"}, {Name: "env", Type: "EnvVar[]"}, {Name: "network", Type: "bool"}, {Name: "expose", Type: "uint16[]"}},
 	"EnvVar":    {{Name: "name", Type: "string"}, {Name: "value", Type: "string"}},
+	"Verify":    {{Name: "replicas", Type: "uint8"}, {Name: "paths", Type: "string[]"}, {Name: "spotCheckBps", Type: "uint16"}},
 	"Bid": {{Name: "orderHash", Type: "bytes32"}, {Name: "provider", Type: "address"}, {Name: "peerId", Type: "string"}, {Name: "pricePerHour", Type: "uint256"},
 		{Name: "offer", Type: "Offer"}, {Name: "expiry", Type: "uint64"}, {Name: "nonce", Type: "uint64"}},
 	"Offer": {{Name: "gpus", Type: "GPU[]"}, {Name: "cudaVersion", Type: "uint32"}, {Name: "cpuMillis", Type: "uint64"}, {Name: "memoryMiB", Type: "uint64"},
@@ -73,7 +75,8 @@ func orderMsg(o *Order) apitypes.TypedDataMessage {
 			"cpuMillis": u(r.CPUMillis), "memoryMiB": u(r.MemoryMiB), "diskMiB": u(r.DiskMiB),
 			"placement": attrsMsg(r.Placement), "allowSimulated": r.AllowSimulated,
 		},
-		"job": map[string]any{"image": o.Job.Image, "command": strsMsg(o.Job.Command), "env": env, "network": o.Job.Network, "expose": expose},
+		"job":    map[string]any{"image": o.Job.Image, "command": strsMsg(o.Job.Command), "env": env, "network": o.Job.Network, "expose": expose},
+		"verify": map[string]any{"replicas": u(uint64(o.Verify.Replicas)), "paths": strsMsg(o.Verify.Paths), "spotCheckBps": u(uint64(o.Verify.SpotCheckBps))},
 	}
 }
 
@@ -144,6 +147,9 @@ func TestKnownAnswer(t *testing.T) {
 	cpuOnly := sampleOrder(addr(tenant))
 	cpuOnly.Requirements = Requirements{CPUMillis: 500, AllowSimulated: true}
 	cpuOnly.Job = Job{Image: "busybox", Network: true}
+	replicated := replicatedOrder(addr(tenant))
+	spotChecked := sampleOrder(addr(tenant))
+	spotChecked.Verify = Verify{Replicas: 1, Paths: []string{"model.json"}, SpotCheckBps: 1000}
 
 	orderHash := testDomain.OrderHash(&o)
 	b := sampleBid(orderHash, addr(provider), 3_500_000)
@@ -161,9 +167,11 @@ func TestKnownAnswer(t *testing.T) {
 		theirs common.Hash
 		golden string
 	}{
-		{"order", orderHash, referenceDigest(t, "Order", orderMsg(&o)), "0x73cb92454fff4c27422513310fc13b537d17de81b6cd0f1941516e56cc9d1912"},
+		{"order", orderHash, referenceDigest(t, "Order", orderMsg(&o)), goldenOrder},
 		{"cpu-only order", testDomain.OrderHash(&cpuOnly), referenceDigest(t, "Order", orderMsg(&cpuOnly)), ""},
-		{"bid", testDomain.BidHash(&b), referenceDigest(t, "Bid", bidMsg(&b)), "0xb919f316bc88b2085d0131684094ad73f2dda46e63881a5ea1344a1d04930cf7"},
+		{"replicated order", testDomain.OrderHash(&replicated), referenceDigest(t, "Order", orderMsg(&replicated)), goldenReplicatedOrder},
+		{"spot-checked order", testDomain.OrderHash(&spotChecked), referenceDigest(t, "Order", orderMsg(&spotChecked)), ""},
+		{"bid", testDomain.BidHash(&b), referenceDigest(t, "Bid", bidMsg(&b)), goldenBid},
 		{"lease access", testDomain.LeaseAccessHash(&access), referenceDigest(t, "LeaseAccess", apitypes.TypedDataMessage{
 			"leaseId": access.LeaseID.Hex(), "provider": access.Provider, "op": access.Op, "challenge": hexutil.Encode(access.Challenge[:]),
 		}), ""},
@@ -200,17 +208,15 @@ func TestKnownAnswer(t *testing.T) {
 		if err != nil || crypto.PubkeyToAddress(*pub) != o.Tenant {
 			t.Fatalf("go-ethereum recovers %v (err %v), want tenant %s", pub, err, o.Tenant.Hex())
 		}
-		const golden = "0xa89959293a961a2f91ba41ceb56ccc9a39f945f57adf722e707aa2cd76f7933f5a0e3e35d3b7656858b5b357da8cb2de883931e3fc0173c03f778bd9a31e39fd1b"
-		if so.Signature.String() != golden {
-			t.Errorf("order signature %s, golden %s", so.Signature, golden)
+		if so.Signature.String() != goldenOrderSig {
+			t.Errorf("order signature %s, golden %s", so.Signature, goldenOrderSig)
 		}
 		sb, err := testDomain.SignBid(b, NewKeySigner(provider))
 		if err != nil {
 			t.Fatal(err)
 		}
-		const goldenBid = "0x47217039a6645cf35c0cda73629d75b03cd8dc325a272b35922e88873aefa9bb73673c9f4c3945648a34459e72e98755c1bb7c5ce85baa8502120b85cd0953c61c"
-		if sb.Signature.String() != goldenBid {
-			t.Errorf("bid signature %s, golden %s", sb.Signature, goldenBid)
+		if sb.Signature.String() != goldenBidSig {
+			t.Errorf("bid signature %s, golden %s", sb.Signature, goldenBidSig)
 		}
 		if tr.Signature.String() != goldenTranscriptSig {
 			t.Errorf("transcript signature %s, golden %s", tr.Signature, goldenTranscriptSig)
@@ -221,10 +227,16 @@ func TestKnownAnswer(t *testing.T) {
 	})
 }
 
-// The transcript vector of docs/eip712.md.
+// The order, bid and transcript vectors of docs/eip712.md: digests and
+// signatures.
 const (
-	goldenTranscript    = "0xeff89a86a98ae49d8712188462858cc5ca5fd5f559fc50bff0c727b24ffde62b"
-	goldenTranscriptSig = "0xb63d255e2f4735df7c314c0ca7f1a03d40fd3bdff49723d57314ceb7138b6baa602c341e0e7b200f51f67e9d7893439d2431622e4849d192204329e0468aef101c"
+	goldenOrder           = "0xf06001ecc0db864faa95c6d617ecf89efda384e8988d6d3383f0156cd2438dd4"
+	goldenOrderSig        = "0x8927011680b5f90d9cb9631ea5bafe672ee2b6d363209daad7e801114dc6e01f1599ebabdcda7ca69424b69c18555a9cabff21471f30ed7578f6b585166c299f1b"
+	goldenReplicatedOrder = "0x657c17a7188dbc498826f35186c8faa402ec580d3341e9f4aba2491cae108e77"
+	goldenBid             = "0x9087e1236cb49f6aab85f5c0a88d8638f3b52848d02d69244e4d2213d26f3a69"
+	goldenBidSig          = "0x4786b652b9a654ab3f4a55c6eb201bbb4f789af9a9166c4ae826bcf90ab7a89d468c534618d5754ad4815f89eabf53630ce9dcb1cff55585e4de474dfbaec5391b"
+	goldenTranscript      = "0xbd1f1ba8d82d96f7645104d8598be54e5921c30f4cbcd99bef6b4576820eba24"
+	goldenTranscriptSig   = "0xdd028e3e061f945c0bfbe3114d8c1e444a34040a3902594f0742bd1976da40252fa53b98b70cfa4918d21f36837b177d4769b76ebfb4d38f83e5dc731566a5791b"
 )
 
 // vectorTranscript is the transcript docs/eip712.md publishes: the order

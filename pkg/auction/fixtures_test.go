@@ -58,6 +58,15 @@ func sampleOrder(tenant common.Address) Order {
 	}
 }
 
+// replicatedOrder is sampleOrder run by two replicas whose model.json and
+// metrics/ must agree: the replicated order of docs/eip712.md's vectors.
+func replicatedOrder(tenant common.Address) Order {
+	o := sampleOrder(tenant)
+	o.Nonce = 8
+	o.Verify = Verify{Replicas: 2, Paths: []string{"model.json", "metrics"}}
+	return o
+}
+
 func sampleBid(orderHash common.Hash, provider common.Address, price int64) Bid {
 	return Bid{
 		OrderHash:    orderHash,

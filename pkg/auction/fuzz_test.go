@@ -10,6 +10,8 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/tender-market/tender/pkg/result"
 )
 
 func FuzzReadOrder(f *testing.F) {
@@ -23,6 +25,15 @@ func FuzzReadOrder(f *testing.F) {
 	f.Add(bytes.Replace(data, []byte(`"4000000"`), []byte(`"4000001"`), 1))
 	f.Add([]byte(`{"v":1}`))
 	f.Add([]byte(`{"v":1,"order":{"requirements":{"gpuModels":[""]}}}`))
+	replicated, err := testDomain.SignOrder(replicatedOrder(addr(testKey(f, 1))), NewKeySigner(testKey(f, 1)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	data, _ = EncodeOrder(replicated)
+	f.Add(data)
+	f.Add(bytes.Replace(data, []byte(`"replicas":2`), []byte(`"replicas":1,"spotCheckBps":1`), 1))
+	f.Add(bytes.Replace(data, []byte(`"metrics"`), []byte(`"model.json"`), 1))
+	f.Add(bytes.Replace(data, []byte(`"paths":[`), []byte(`"paths":["../x",`), 1))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		vo, err := testDomain.ReadOrder(data, t0)
 		if err != nil {
@@ -37,6 +48,12 @@ func FuzzReadOrder(f *testing.F) {
 		vo2, err := testDomain.ReadOrder(again, t0)
 		if err != nil || vo2.Hash != vo.Hash {
 			t.Fatalf("re-read: %v, hash %s vs %s", err, vo2.Hash.Hex(), vo.Hash.Hex())
+		}
+		// An accepted verify is a plain order, or a replicated or
+		// spot-checked one with paths pkg/result can digest.
+		v := vo.Order.Verify
+		if !v.IsZero() && (len(v.Paths) == 0 || !v.Held() || result.CheckPaths(v.Paths) != nil) {
+			t.Fatalf("accepted verify %+v", v)
 		}
 	})
 }

@@ -294,8 +294,9 @@ func TestTranscriptMinReputationTampering(t *testing.T) {
 // TestTranscriptV1 reads a transcript as this package wrote it before the
 // reputation floor (wire version 1, rule tender/lowest-price/1, hashed
 // without minReputation): it still decodes and verifies, and keeps its
-// digest. (Its order and bids were re-signed when Job gained expose, which
-// changed every order's digest.)
+// digest. (Its order and bids were re-signed when Job gained expose, and
+// again when Order gained verify, each of which changed every order's
+// digest.)
 func TestTranscriptV1(t *testing.T) {
 	data, err := os.ReadFile("testdata/transcript-v1.json")
 	if err != nil {
@@ -312,7 +313,7 @@ func TestTranscriptV1(t *testing.T) {
 	if err != nil || winner == nil || winner.Bid.PricePerHour.Int64() != 2_000_000 {
 		t.Fatalf("Verify = %v, %v; want the 2,000,000 bid", winner, err)
 	}
-	const golden = "0x3df3de43a90d10d55b9d589bc588b6f20647777d165f4eb592637f2a2ad68b45"
+	const golden = "0xa94983ed33b1aac6f88e637cde1ee2ad8d9a3964e50cbb7d905ff96d7aeb8aec"
 	if h, err := testDomain.TranscriptHash(&tr); err != nil || h.Hex() != golden {
 		t.Errorf("digest %s (%v), golden %s", h.Hex(), err, golden)
 	}

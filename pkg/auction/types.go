@@ -29,6 +29,10 @@ type Order struct {
 	Nonce        uint64       `json:"nonce,string"`
 	Requirements Requirements `json:"requirements"`
 	Job          Job          `json:"job"`
+	// Verify asks for the job's result to be checked by replicas on
+	// distinct providers; the zero Verify is a plain order. It is left out
+	// of the wire form when zero.
+	Verify Verify `json:"verify,omitzero"`
 }
 
 // Requirements is what a provider must offer to qualify for an order.
@@ -80,6 +84,51 @@ type Job struct {
 type EnvVar struct {
 	Name  string `json:"name"`
 	Value string `json:"value"`
+}
+
+// Verify is how an order's result is checked: by running the job on
+// several distinct providers and paying only those whose results agree.
+// The zero Verify is a plain order: one provider, paid as it runs.
+//
+//   - Replicas 2 or 3 (SpotCheckBps 0): a replicated order. The auction
+//     picks that many winners from distinct providers (RuleLowestPriceReplicas)
+//     and their pay is held until their results are compared.
+//   - Replicas 1 with SpotCheckBps 1..10000: a spot-checked order. One
+//     winner runs it; for about SpotCheckBps/10000 of such orders the
+//     tenant secretly runs a second replica on another provider, so every
+//     winner's pay is held until the tenant says whether it checked.
+//
+// Paths name the files or directories under the job's /output that the
+// result digest covers (pkg/result): what the replicas must agree on.
+type Verify struct {
+	Replicas     uint8    `json:"replicas"`
+	Paths        []string `json:"paths"`
+	SpotCheckBps uint16   `json:"spotCheckBps,omitempty"`
+}
+
+// IsZero reports whether v is the zero Verify: a plain order. An empty
+// Paths list counts as none.
+func (v Verify) IsZero() bool { return v.Replicas == 0 && len(v.Paths) == 0 && v.SpotCheckBps == 0 }
+
+// Replicated reports whether v asks for 2 or more replicas, every run
+// compared: an order whose auction has as many winners.
+func (v Verify) Replicated() bool { return v.Replicas >= 2 }
+
+// Held reports whether the order is verified in any way (replicated or
+// spot-checked): its leases' pay is held until the replicas are compared.
+func (v Verify) Held() bool { return v.Replicas >= 2 || v.SpotCheckBps > 0 }
+
+// MaxReplicas is the most leases that run the order at once: Replicas for
+// a replicated order, 2 for a spot-checked one (the winner and the
+// tenant's secret check), 1 for a plain order.
+func (v Verify) MaxReplicas() int {
+	switch {
+	case v.Replicas >= 2:
+		return int(v.Replicas)
+	case v.SpotCheckBps > 0:
+		return 2
+	}
+	return 1
 }
 
 // Bid is a provider's sealed offer to run an order at a price.

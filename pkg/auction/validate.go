@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"unicode"
 	"unicode/utf8"
 
 	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/tender-market/tender/pkg/result"
 )
 
 // Limits on what an order or bid may hold. They keep every message small
@@ -28,6 +31,12 @@ const (
 	// Nodes drop a longer-lived order, so nobody can make providers hold
 	// GPUs for it.
 	MaxLeaseWindow = 3600
+	// MaxVerifyReplicas is the most replicas a replicated order may ask
+	// for; MaxVerifyPaths the most /output paths its verify may name.
+	MaxVerifyReplicas = 3
+	MaxVerifyPaths    = 16
+	// MaxSpotCheckBps is a spot check of every order: 10000 basis points.
+	MaxSpotCheckBps = 10000
 )
 
 // ErrInvalid marks an order, bid or transcript that breaks the rules of its
@@ -78,7 +87,43 @@ func (o *Order) Validate() error {
 	}
 	o.Requirements.validate(&p, "requirements.")
 	o.Job.validate(&p, "job.")
+	o.Verify.validate(&p, "verify.")
 	return p.err()
+}
+
+// validate checks a Verify: zero (a plain order), replicas 2 or 3 without
+// a spot check, or replicas 1 with one; and 1 to MaxVerifyPaths distinct,
+// clean paths under /output in printable UTF-8 (pkg/result's rules).
+func (v *Verify) validate(p *problems, at string) {
+	if v.IsZero() {
+		return
+	}
+	switch r, bps := v.Replicas, v.SpotCheckBps; {
+	case r == 0 || r > MaxVerifyReplicas:
+		p.add(at+"replicas", "is %d: want 2 or 3 (that many providers run the job and their results are compared), or 1 with spotCheckBps (a spot check); leave verify out for a plain order", r)
+	case r == 1 && bps == 0:
+		p.add(at+"spotCheckBps", "is 0 with replicas 1, which verifies nothing: set spotCheckBps from 1 to %d (the share of orders the tenant checks, in basis points), replicas 2 or 3, or leave verify out for a plain order", MaxSpotCheckBps)
+	case r == 1 && bps > MaxSpotCheckBps:
+		p.add(at+"spotCheckBps", "is %d, at most %d (every order checked)", bps, MaxSpotCheckBps)
+	case r >= 2 && bps != 0:
+		p.add(at+"spotCheckBps", "is %d with replicas %d, which compares every run: a spot check goes with replicas 1 only; set it to 0", bps, r)
+	}
+	switch {
+	case len(v.Paths) == 0:
+		p.add(at+"paths", "is empty: name 1 to %d files or directories under /output the replicas must agree on, such as model.json", MaxVerifyPaths)
+	case len(v.Paths) > MaxVerifyPaths:
+		p.add(at+"paths", "has %d entries, at most %d", len(v.Paths), MaxVerifyPaths)
+	}
+	for i, path := range v.Paths {
+		f := fmt.Sprintf("%spaths[%d]", at, i)
+		if !utf8.ValidString(path) || strings.IndexFunc(path, func(r rune) bool { return !unicode.IsPrint(r) }) >= 0 {
+			p.add(f, "%q has control or other unprintable characters", path)
+		} else if err := result.CheckPaths([]string{path}); err != nil {
+			p.add(f, "%v", err)
+		} else if slices.Contains(v.Paths[:i], path) {
+			p.add(f, "%q is named twice", path)
+		}
+	}
 }
 
 func (r *Requirements) validate(p *problems, at string) {

@@ -26,6 +26,10 @@ func docVectors(t *testing.T) []docVector {
 	t.Helper()
 	tenant, provider := testKey(t, 1), testKey(t, 2)
 	order := mustSignOrder(t, sampleOrder(addr(tenant)), tenant)
+	replicated := mustSignOrder(t, replicatedOrder(addr(tenant)), tenant)
+	b := sampleBid(order.Hash, addr(provider), 3_500_000)
+	b.Offer.Simulated = true
+	bid := mustSignBid(t, b, provider)
 	tr := vectorTranscript(t)
 	trHash, err := testDomain.TranscriptHash(&tr)
 	if err != nil {
@@ -58,6 +62,9 @@ func docVectors(t *testing.T) []docVector {
 		t.Fatal(err)
 	}
 	return []docVector{
+		{"order", order.Hash.Hex(), order.Signature.String(), indent(t, mustEncodeOrder(t, order.SignedOrder))},
+		{"replicated order", replicated.Hash.Hex(), replicated.Signature.String(), indent(t, mustEncodeOrder(t, replicated.SignedOrder))},
+		{"bid", bid.Hash.Hex(), bid.Signature.String(), indent(t, mustEncodeBid(t, bid.SignedBid))},
 		{"transcript", trHash.Hex(), tr.Signature.String(), indent(t, trWire)},
 		{"award", testDomain.AwardHash(&aw).Hex(), awSigned.Signature.String(), nil},
 		{"no-bid", testDomain.NoBidHash(&nb.NoBid).Hex(), nb.Signature.String(), indent(t, nbWire)},
@@ -83,6 +90,15 @@ func vectorLeaseAccess(t *testing.T) LeaseAccess {
 	return LeaseAccess{LeaseID: testDomain.BidHash(&b), Provider: testPeer, Op: "output", Challenge: crypto.Keccak256Hash([]byte("tender test challenge"))}
 }
 
+func mustEncodeBid(t *testing.T, sb SignedBid) []byte {
+	t.Helper()
+	data, err := EncodeBid(sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return data
+}
+
 func indent(t *testing.T, data []byte) []byte {
 	t.Helper()
 	var b bytes.Buffer
@@ -92,8 +108,8 @@ func indent(t *testing.T, data []byte) []byte {
 	return b.Bytes()
 }
 
-// TestDocsVectors keeps the transcript, no-bid and lease-access vectors of
-// docs/eip712.md true: digests, signatures and wire forms. Run with
+// TestDocsVectors keeps the order, bid, transcript, no-bid, award and
+// lease-access vectors of docs/eip712.md true: digests, signatures and wire forms. Run with
 // -v to see them.
 func TestDocsVectors(t *testing.T) {
 	doc, err := os.ReadFile("../../docs/eip712.md")
@@ -102,6 +118,13 @@ func TestDocsVectors(t *testing.T) {
 	}
 	if c := crypto.Keccak256Hash([]byte("tender test challenge")).Hex(); !strings.Contains(string(doc), c) {
 		t.Errorf("docs/eip712.md lacks the lease access vector's challenge %s", c)
+	}
+	v := replicatedOrder(common.Address{}).Verify
+	for what, h := range map[string]common.Hash{"pathsHash": v.PathsHash(), "hashStruct(verify)": v.StructHash(), "zero Verify's hashStruct": (Verify{}).StructHash()} {
+		t.Logf("replicated order: %s %s", what, h.Hex())
+		if !strings.Contains(string(doc), "`"+h.Hex()+"`") {
+			t.Errorf("docs/eip712.md lacks the replicated order's %s %s", what, h.Hex())
+		}
 	}
 	for _, v := range docVectors(t) {
 		t.Logf("%s: digest %s signature %s\n%s", v.name, v.digest, v.signature, v.wire)

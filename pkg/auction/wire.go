@@ -160,12 +160,14 @@ func strictJSON(data []byte, v any) error {
 }
 
 // MarshalJSON writes the order with its price as a decimal string and
-// every list as an array, [] when empty (never null).
+// every list as an array, [] when empty (never null). A zero Verify (a
+// plain order) is left out.
 func (o Order) MarshalJSON() ([]byte, error) {
 	type plain Order
 	r, j := &o.Requirements, &o.Job
 	r.GPUModels, r.Placement = orEmpty(r.GPUModels), orEmpty(r.Placement)
 	j.Command, j.Env, j.Expose = orEmpty(j.Command), orEmpty(j.Env), orEmpty(j.Expose)
+	o.Verify.Paths = orEmpty(o.Verify.Paths)
 	return json.Marshal(struct {
 		plain
 		MaxPricePerHour string `json:"maxPricePerHour"`
@@ -182,7 +184,8 @@ func orEmpty[T any](s []T) []T {
 	return s
 }
 
-// UnmarshalJSON reads an order strictly (unknown fields are errors).
+// UnmarshalJSON reads an order strictly (unknown fields are errors). A
+// missing verify is the zero Verify: a plain order.
 func (o *Order) UnmarshalJSON(data []byte) error {
 	type plain Order
 	w := struct {

@@ -351,12 +351,12 @@ func TestDocsPublishSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ty := range []string{domainType, orderType, requirementsType, attributeType, jobType, envVarType, bidType, offerType, gpuType, transcriptType, entryType, transcriptTypeV1, noBidType, leaseAccessType} {
+	for _, ty := range []string{domainType, orderType, requirementsType, attributeType, jobType, envVarType, verifyType, bidType, offerType, gpuType, transcriptType, entryType, transcriptTypeV1, noBidType, leaseAccessType} {
 		if !bytes.Contains(doc, []byte(ty)) {
 			t.Errorf("docs/eip712.md does not publish %s", ty)
 		}
 	}
-	for _, v := range []string{"0x73cb92454fff4c27422513310fc13b537d17de81b6cd0f1941516e56cc9d1912", "0xb919f316bc88b2085d0131684094ad73f2dda46e63881a5ea1344a1d04930cf7", testDomain.Separator().Hex(), RuleLowestPrice, RuleLowestPriceV1, goldenTranscript, goldenTranscriptSig} {
+	for _, v := range []string{goldenOrder, goldenOrderSig, goldenReplicatedOrder, goldenBid, goldenBidSig, testDomain.Separator().Hex(), RuleLowestPrice, RuleLowestPriceV1, goldenTranscript, goldenTranscriptSig} {
 		if !bytes.Contains(doc, []byte(v)) {
 			t.Errorf("docs/eip712.md lacks %s", v)
 		}
