@@ -18,6 +18,9 @@ func FuzzParse(f *testing.F) {
 	f.Add([]byte("image: x\nmaxDuration: 1h\nmaxPricePerHour: \"1 tokens/h\"\nresources: {gpus: 2, gpuModels: [H100], minVram: 40Gi, cpu: 1500m, memory: 1Gi, disk: 1Ti, minCuda: \"12.2\", minComputeCapability: \"8.0\"}\nbidWindow: 30s\n"))
 	f.Add([]byte("image: x\nenv: {A: b}\nsecrets: {S: t}\nmaxDuration: 10m\nmaxPricePerHour: \"0.5 tokens/h\"\n"))
 	f.Add([]byte("image: x\nmaxDuration: 10m\nmaxPricePerHour: \"1\"\nminReputation: 20\n"))
+	f.Add([]byte("image: x\nmaxDuration: 10m\nmaxPricePerHour: \"1\"\nverify: {replicas: 2, paths: [model.json, metrics]}\n"))
+	f.Add([]byte("image: x\nmaxDuration: 10m\nmaxPricePerHour: \"1\"\nverify: {spotCheck: 0.0005, paths: [model.json]}\n"))
+	f.Add([]byte("image: x\nmaxDuration: 10m\nmaxPricePerHour: \"1\"\nverify: {spotCheck: 12.5%, paths: [a/b]}\n"))
 	f.Add([]byte("{{{"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		job, err := Parse(data, 6)

@@ -67,6 +67,27 @@ type Spec struct {
 	// default, sets no floor. It is the tenant's own auction rule,
 	// published in the transcript, not part of the signed order.
 	MinReputation string `yaml:"minReputation"`
+	// Verify has the job's result checked by replicas on distinct
+	// providers; without it the order is a plain one.
+	Verify *VerifySpec `yaml:"verify"`
+}
+
+// VerifySpec is how a job's result is checked: by Replicas (2 or 3)
+// providers whose results must agree, every run; or, with SpotCheck, by
+// one provider and, for that share of orders, a second one the tenant
+// runs in secret. Either way the providers are paid once the results are
+// compared.
+type VerifySpec struct {
+	// Replicas is 2 or 3; 1 (or none) with SpotCheck. It is read as text:
+	// YAML would turn 2.5 into 2 on its way to an integer.
+	Replicas string `yaml:"replicas"`
+	// SpotCheck is the share of orders checked: a fraction above 0 and at
+	// most 1 with at most 4 decimal places ("0.1"), or a percentage
+	// ("10%").
+	SpotCheck string `yaml:"spotCheck"`
+	// Paths name the files or directories under /output the replicas
+	// must agree on (model.json, checkpoints/final).
+	Paths []string `yaml:"paths"`
 }
 
 // Resources is what the job needs from a provider.
@@ -147,6 +168,8 @@ type Job struct {
 	// MinReputation is the auction's reputation floor (0: none); see
 	// auction.WithMinReputation.
 	MinReputation uint64
+	// Verify is the order's verify (zero: a plain order).
+	Verify auction.Verify
 }
 
 // ReadFile parses the job spec at path; see Parse.
@@ -236,6 +259,7 @@ func (s *Spec) Check(tokenDecimals uint8) (*Job, error) {
 	}
 
 	s.Resources.check(&p, &j.Requirements)
+	s.Verify.check(&p, &j.Verify)
 
 	if s.MaxDuration == "" {
 		p.add("maxDuration", `is required: how long the job may run, e.g. "2h" or "90m"`)
@@ -362,6 +386,38 @@ func (r *Resources) check(p *problems, req *auction.Requirements) {
 	req.AllowSimulated = r.AllowSimulated
 }
 
+// check converts verify (nil: a plain order). The paths are checked
+// with the order, by auction's rules.
+func (v *VerifySpec) check(p *problems, out *auction.Verify) {
+	if v == nil {
+		return
+	}
+	replicas, err := strconv.ParseUint(cmpOr(v.Replicas, "0"), 10, 8)
+	switch {
+	case err != nil || replicas > auction.MaxVerifyReplicas:
+		p.add("verify.replicas", "is %q: want 2 or 3 (or spotCheck, such as 0.1, for a spot check)", v.Replicas)
+	case v.SpotCheck != "":
+		bps, err := ParseSpotCheck(v.SpotCheck)
+		if err != nil {
+			p.add("verify.spotCheck", "%v", err)
+		}
+		if replicas > 1 {
+			p.add("verify.replicas", "is %d with spotCheck: a spot check runs one replica, and a second one for a share of orders; for %d replicas every run, leave spotCheck out", replicas, replicas)
+		}
+		out.Replicas, out.SpotCheckBps = 1, bps
+	case replicas == 0:
+		p.add("verify", "needs replicas (2 or 3 providers run the job and their results must agree) or spotCheck (a share of orders, such as 0.1, checked by a second provider in secret)")
+	case replicas == 1:
+		p.add("verify.replicas", "is 1 without spotCheck, which verifies nothing: set replicas to 2 or 3, or a spotCheck such as 0.1")
+	default:
+		out.Replicas = uint8(replicas)
+	}
+	if len(v.Paths) == 0 {
+		p.add("verify.paths", "is required: name the files or directories under /output the replicas must agree on, e.g. [model.json]")
+	}
+	out.Paths = slices.Clone(v.Paths)
+}
+
 // Order is the job as an order from tenant, auctioned by auctioneer (a
 // libp2p peer ID), whose bid window opens at now. Its bid deadline is a
 // whole second, rounded up: the window is at least BidWindow long.
@@ -383,6 +439,7 @@ func (j *Job) Order(tenant common.Address, auctioneer string, now time.Time, non
 		Nonce:           nonce,
 		Requirements:    j.Requirements,
 		Job:             j.Job,
+		Verify:          j.Verify,
 	}
 }
 
@@ -408,6 +465,7 @@ var kinds = map[string]string{
 	"string":            "a plain value",
 	"[]string":          `a list of values, e.g. ["a", "b"]`,
 	"map[string]string": "a map of names to values",
+	"VerifySpec":        "a map of replicas (or spotCheck) and paths, e.g. {replicas: 2, paths: [model.json]}",
 }
 
 // yamlError rewrites yaml's messages about Go types into the spec's words.
@@ -480,6 +538,8 @@ func fieldsOf(typeName string) (at string, names []string) {
 		t = reflect.TypeFor[Spec]()
 	case "Resources":
 		t, at = reflect.TypeFor[Resources](), "resources."
+	case "VerifySpec":
+		t, at = reflect.TypeFor[VerifySpec](), "verify."
 	default:
 		return "", nil
 	}

@@ -10,6 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/tender-market/tender/pkg/auction"
 )
@@ -106,6 +107,97 @@ func TestParseMinReputation(t *testing.T) {
 		}
 		if j.MinReputation != tt.want {
 			t.Errorf("Parse(%q): minReputation %d, want %d", tt.spec, j.MinReputation, tt.want)
+		}
+	}
+}
+
+// TestParseVerify: verify becomes the order's Verify, exactly: replicas
+// as given, or a spot check as replicas 1 and basis points.
+func TestParseVerify(t *testing.T) {
+	const base = "image: x\nmaxDuration: 1h\nmaxPricePerHour: \"100\"\n"
+	tests := []struct {
+		name, spec string
+		want       auction.Verify
+	}{
+		{"none: a plain order", base, auction.Verify{}},
+		{"empty: a plain order", base + "verify:\n", auction.Verify{}},
+		{"two replicas", base + "verify: {replicas: 2, paths: [model.json]}\n", auction.Verify{Replicas: 2, Paths: []string{"model.json"}}},
+		{"three replicas, block style", base + "verify:\n  replicas: 3\n  paths:\n    - model.json\n    - checkpoints/final\n",
+			auction.Verify{Replicas: 3, Paths: []string{"model.json", "checkpoints/final"}}},
+		{"spot check", base + "verify: {spotCheck: 0.1, paths: [model.json, metrics.json]}\n",
+			auction.Verify{Replicas: 1, SpotCheckBps: 1000, Paths: []string{"model.json", "metrics.json"}}},
+		{"spot check with replicas 1", base + "verify: {replicas: 1, spotCheck: 0.0005, paths: [model.json]}\n",
+			auction.Verify{Replicas: 1, SpotCheckBps: 5, Paths: []string{"model.json"}}},
+		{"spot check with replicas 0", base + "verify: {replicas: 0, spotCheck: 0.2, paths: [a]}\n", auction.Verify{Replicas: 1, SpotCheckBps: 2000, Paths: []string{"a"}}},
+		{"spot check of every order", base + "verify: {spotCheck: 1, paths: [model.json]}\n", auction.Verify{Replicas: 1, SpotCheckBps: 10000, Paths: []string{"model.json"}}},
+		{"spot check in percent", base + "verify: {spotCheck: 10%, paths: [model.json]}\n", auction.Verify{Replicas: 1, SpotCheckBps: 1000, Paths: []string{"model.json"}}},
+		{"spot check as a quoted string", base + "verify: {spotCheck: \"0.25\", paths: [model.json]}\n", auction.Verify{Replicas: 1, SpotCheckBps: 2500, Paths: []string{"model.json"}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			j, err := Parse([]byte(tt.spec), 6)
+			if err != nil {
+				t.Fatalf("Parse: %v", err)
+			}
+			if d := cmp.Diff(tt.want, j.Verify, cmpopts.EquateEmpty()); d != "" {
+				t.Errorf("verify (-want +got):\n%s", d)
+			}
+			o := j.Order(common.Address{7}, "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN", time.Unix(1_000_000, 0), 1, time.Minute)
+			if d := cmp.Diff(tt.want, o.Verify, cmpopts.EquateEmpty()); d != "" {
+				t.Errorf("order's verify (-want +got):\n%s", d)
+			}
+			if err := o.Validate(); err != nil {
+				t.Errorf("order does not validate: %v", err)
+			}
+		})
+	}
+}
+
+// TestParseSpotCheck: a spot check is read exactly, never through
+// floating point, in whole basis points.
+func TestParseSpotCheck(t *testing.T) {
+	good := []struct {
+		in   string
+		want uint16
+	}{
+		{"0.1", 1000}, {"0.0005", 5}, {"0.0001", 1}, {"1", 10000}, {"1.0", 10000}, {"1.0000", 10000},
+		{"0.3", 3000}, {"0.9999", 9999}, {"0.07", 700}, {" 0.5 ", 5000},
+		{"10%", 1000}, {"0.05%", 5}, {"100%", 10000}, {"33.33%", 3333}, {"12.5 %", 1250},
+	}
+	for _, tt := range good {
+		if got, err := ParseSpotCheck(tt.in); err != nil || got != tt.want {
+			t.Errorf("ParseSpotCheck(%q) = %d, %v; want %d", tt.in, got, err, tt.want)
+		}
+	}
+	bad := []struct{ in, says string }{
+		{"0.00005", "5 decimal places, at most 4"},
+		{"0.10000", "5 decimal places, at most 4"},
+		{"0.333333333333333333333", "decimal places"},
+		{"0.001%", "3 decimal places, at most 2"},
+		{"0", "checks no order"},
+		{"0.0000", "checks no order"},
+		{"0%", "checks no order"},
+		{"-0.1", "negative"},
+		{"-0", "negative"},
+		{"1.0001", "more than every order"},
+		{"2", "more than every order"},
+		{"100.01%", "more than every order"},
+		{"99999999999999999999999", "more than every order"},
+		{"1e-3", "not a share"},
+		{".5", "not a share"},
+		{"0.", "not a share"},
+		{"half", "not a share"},
+		{"0,1", "not a share"},
+		{"NaN", "not a share"},
+		{"", "not a share"},
+		{"%", "not a share"},
+		{"10%%", "not a share"},
+		{"1/10", "not a share"},
+		{"+0.1", "not a share"},
+	}
+	for _, tt := range bad {
+		if got, err := ParseSpotCheck(tt.in); err == nil || !strings.Contains(err.Error(), tt.says) {
+			t.Errorf("ParseSpotCheck(%q) = %d, %v; want an error saying %q", tt.in, got, err, tt.says)
 		}
 	}
 }
@@ -230,6 +322,29 @@ func TestParseBad(t *testing.T) {
 		{"short digest", "image: a@sha256:abc\nmaxDuration: 1h\nmaxPricePerHour: \"1\"\n", "image", "64 lowercase hex"},
 		{"other digest", "image: a@md5:" + strings.Repeat("a", 32) + "\nmaxDuration: 1h\nmaxPricePerHour: \"1\"\n", "image", "sha256:"},
 		{"registry without password", base + "registry: {username: u}\n", "registry", "both username and password"},
+		{"verify without a kind", base + "verify: {paths: [model.json]}\n", "verify", "needs replicas"},
+		{"verify without paths", base + "verify: {replicas: 2}\n", "verify.paths", "is required"},
+		{"verify with empty paths", base + "verify: {replicas: 2, paths: []}\n", "verify.paths", "is required"},
+		{"one replica without a spot check", base + "verify: {replicas: 1, paths: [a]}\n", "verify.replicas", "verifies nothing"},
+		{"four replicas", base + "verify: {replicas: 4, paths: [a]}\n", "verify.replicas", "want 2 or 3"},
+		{"negative replicas", base + "verify: {replicas: -2, paths: [a]}\n", "verify.replicas", "want 2 or 3"},
+		{"replicas in words", base + "verify: {replicas: two, paths: [a]}\n", "verify.replicas", "want 2 or 3"},
+		{"fractional replicas", base + "verify: {replicas: 2.5, paths: [a]}\n", "verify.replicas", "want 2 or 3"},
+		{"replicas past uint8", base + "verify: {replicas: 258, paths: [a]}\n", "verify.replicas", "want 2 or 3"},
+		{"replicas as a list", base + "verify:\n  replicas: [2]\n  paths: [a]\n", "verify.replicas", "plain value"},
+		{"replicas and a spot check", base + "verify: {replicas: 2, spotCheck: 0.1, paths: [a]}\n", "verify.replicas", "leave spotCheck out"},
+		{"spot check of 0", base + "verify: {spotCheck: 0, paths: [a]}\n", "verify.spotCheck", "checks no order"},
+		{"negative spot check", base + "verify: {spotCheck: -0.1, paths: [a]}\n", "verify.spotCheck", "negative"},
+		{"spot check above 1", base + "verify: {spotCheck: 1.5, paths: [a]}\n", "verify.spotCheck", "more than every order"},
+		{"spot check too fine", base + "verify: {spotCheck: 0.00001, paths: [a]}\n", "verify.spotCheck", "at most 4"},
+		{"spot check in words", base + "verify: {spotCheck: sometimes, paths: [a]}\n", "verify.spotCheck", "not a share"},
+		{"absolute path", base + "verify: {replicas: 2, paths: [/output/model.json]}\n", "verify.paths[0]", "relative to /output"},
+		{"path out of /output", base + "verify: {replicas: 2, paths: [model.json, ../secrets]}\n", "verify.paths[1]", "relative to /output"},
+		{"path twice", base + "verify: {replicas: 2, paths: [a, a]}\n", "verify.paths[1]", "named twice"},
+		{"path with a newline", base + "verify: {replicas: 2, paths: [\"a\\nb\"]}\n", "verify.paths[0]", "unprintable"},
+		{"paths not a list", base + "verify: {replicas: 2, paths: model.json}\n", "verify.paths", "list of values"},
+		{"unknown verify field", base + "verify: {replicas: 2, paths: [a], referee: true}\n", "verify.referee", "allows replicas, spotCheck, paths"},
+		{"verify not a map", base + "verify: 2\n", "verify", "is not a map of replicas (or spotCheck) and paths"},
 		{"registry with a newline", base + "registry: {username: u, password: \"p\\nq\"}\n", "registry", "control characters"},
 	}
 	for _, tt := range tests {

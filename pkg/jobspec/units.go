@@ -150,6 +150,38 @@ func ParsePrice(s string, decimals uint8) (*big.Int, error) {
 	return v, nil
 }
 
+// ParseSpotCheck reads a spot check, the share of orders the tenant
+// checks with a secret second replica, as basis points (10000 is every
+// order): a decimal fraction above 0 and at most 1 with at most 4
+// decimal places ("0.1" is 1000, "0.0005" is 5), or a percentage with at
+// most 2 ("10%", "0.05%"). It is exact: no floating point.
+func ParseSpotCheck(s string) (uint16, error) {
+	num, percent := strings.CutSuffix(strings.TrimSpace(s), "%")
+	num = strings.TrimSpace(num)
+	places, scale := 4, int64(auction.MaxSpotCheckBps)
+	if percent {
+		places, scale = 2, auction.MaxSpotCheckBps/100
+	}
+	if strings.HasPrefix(num, "-") {
+		return 0, fmt.Errorf("%q is negative: want a share of orders above 0 and at most 1, such as 0.1 (one order in ten)", s)
+	}
+	r, ok := rat(num)
+	if !ok {
+		return 0, fmt.Errorf(`%q is not a share of orders: want a decimal fraction above 0 and at most 1, such as 0.1 (one order in ten), or a percentage such as "10%%"`, s)
+	}
+	if _, frac, _ := strings.Cut(num, "."); len(frac) > places {
+		return 0, fmt.Errorf("%q has %d decimal places, at most %d: a spot check counts in basis points, and one order in 10,000 is 0.0001 (0.01%%)", s, len(frac), places)
+	}
+	bps := r.Mul(r, big.NewRat(scale, 1)).Num() // a whole number: at most places decimals
+	switch {
+	case bps.Sign() == 0:
+		return 0, fmt.Errorf("%q checks no order: ask for a share above 0, such as 0.1, or leave verify out for a plain order", s)
+	case bps.Cmp(big.NewInt(auction.MaxSpotCheckBps)) > 0:
+		return 0, fmt.Errorf("%q is more than every order: at most 1 (or 100%%)", s)
+	}
+	return uint16(bps.Uint64()), nil
+}
+
 // FormatTokens writes base units as whole tokens with the token's decimals,
 // exactly ("2.5" for 2500000 at 6 decimals).
 func FormatTokens(v *big.Int, decimals uint8) string {
