@@ -15,6 +15,10 @@ import {ReentrancyGuardTransient} from "@openzeppelin/contracts/utils/Reentrancy
 /// by its tenant (openLease), or by the winning provider with the tenant's
 /// signed award and, for a token with EIP-2612, a permit (openAwarded): a
 /// tenant then needs no ETH at all.
+/// A verified order's leases (replicas of one job on distinct providers, or a
+/// spot check) form a group under the order's digest: their pay is held until
+/// every replica has reported its result digest or passed its deadline, and
+/// then only the providers whose digest the majority reported are paid.
 /// @dev Every lease keeps two storage slots: a hash of its immutable terms and
 /// one packed slot (deposit, paid, a timestamp, state). Calls after openLease
 /// pass the terms back as calldata and the contract checks them against the
@@ -26,18 +30,23 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     /// @notice Where a lease is in its life. None: never opened. Open: the
     /// deposit is held, the provider has not started. Running: billing runs.
     /// Closed, Overdrawn, Reclaimed: settled, nothing left in escrow.
+    /// Reported: a replica's provider closed it with its result digest; its
+    /// pay waits for the group's settlement.
     enum State {
         None,
         Open,
         Running,
         Closed,
         Overdrawn,
-        Reclaimed
+        Reclaimed,
+        Reported
     }
 
     /// @notice An order as its tenant signed it (EIP-712 type Order): the
     /// top-level fields, with the string auctioneer as keccak256 of its bytes
     /// and the nested requirements and job as their EIP-712 struct hashes.
+    /// The nested Verify comes as its fields, with paths as the EIP-712
+    /// encoding of the string array, since the escrow acts on replicas.
     struct Order {
         address tenant;
         bytes32 auctioneerHash;
@@ -48,6 +57,9 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         uint64 nonce;
         bytes32 requirementsHash;
         bytes32 jobHash;
+        uint8 replicas;
+        bytes32 pathsHash;
+        uint16 spotCheckBps;
     }
 
     /// @notice A bid as its provider signed it (EIP-712 type Bid), with the
@@ -85,20 +97,47 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     /// status.
     struct Lease {
         bytes32 termsHash;
-        uint104 deposit;
-        uint104 paid;
+        uint96 deposit;
+        uint96 paid;
         uint40 since;
         State state;
+        bool held;
     }
 
     /// @notice What changes in a lease, packed in one storage slot. since is
     /// when it was opened while Open, and when it started from Running on;
-    /// paid is what the provider has been paid.
+    /// paid is what the provider has been paid (while Reported: what it
+    /// earned, held, and since is when it reported). held: a replica of a
+    /// verified order, whose pay waits for its group.
     struct Status {
-        uint104 deposit;
-        uint104 paid;
+        uint96 deposit;
+        uint96 paid;
         uint40 since;
         State state;
+        bool held;
+    }
+
+    /// @notice The leases of one verified order (keyed by the order's
+    /// digest). maxReplicas: how many may be in it at once (the order's
+    /// replicas, or 2 for a spot-checked order); a lease that leaves without
+    /// a result (reclaimed, declined or cancelled) frees its place for
+    /// another bid. opens: leases ever opened in it (at most MAX_OPENS);
+    /// referee: a third replica joined after two disagreed; expiry: the
+    /// order's, after which nobody joins.
+    struct Group {
+        uint8 maxReplicas;
+        uint8 opens;
+        bool referee;
+        bool settled;
+        uint40 expiry;
+    }
+
+    /// @dev What a group's members are now (see _tally).
+    struct Tally {
+        uint256 active;
+        uint256 reported;
+        bool disagree;
+        uint256 lastReport;
     }
 
     /// @notice The shortest run a deposit must pay for, in seconds (or the
@@ -109,16 +148,23 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     /// seconds far from overflow.
     uint256 public constant MAX_PRICE_PER_HOUR = type(uint128).max;
 
-    /// @notice The largest deposit a lease can hold (it is stored in 104 bits).
-    uint256 public constant MAX_DEPOSIT = type(uint104).max;
+    /// @notice The largest deposit a lease can hold (it is stored in 96 bits).
+    uint256 public constant MAX_DEPOSIT = type(uint96).max;
+
+    /// @notice The most leases one verified order may ever open: its
+    /// replicas, a referee, and replacements of replicas that never started.
+    uint8 public constant MAX_OPENS = 8;
 
     bytes32 public constant ORDER_TYPEHASH = keccak256(
-        "Order(address tenant,string auctioneer,uint256 maxPricePerHour,uint64 maxDuration,uint64 bidDeadline,uint64 expiry,uint64 nonce,Requirements requirements,Job job)"
+        "Order(address tenant,string auctioneer,uint256 maxPricePerHour,uint64 maxDuration,uint64 bidDeadline,uint64 expiry,uint64 nonce,Requirements requirements,Job job,Verify verify)"
         "Attribute(string key,string value)"
         "EnvVar(string name,string value)"
         "Job(string image,string[] command,EnvVar[] env,bool network,uint16[] expose)"
         "Requirements(uint32 gpuCount,string[] gpuModels,uint64 minVramMiB,uint32 minComputeCapability,uint32 minCudaVersion,uint64 cpuMillis,uint64 memoryMiB,uint64 diskMiB,Attribute[] placement,bool allowSimulated)"
+        "Verify(uint8 replicas,string[] paths,uint16 spotCheckBps)"
     );
+
+    bytes32 public constant VERIFY_TYPEHASH = keccak256("Verify(uint8 replicas,string[] paths,uint16 spotCheckBps)");
 
     bytes32 public constant BID_TYPEHASH = keccak256(
         "Bid(bytes32 orderHash,address provider,string peerId,uint256 pricePerHour,Offer offer,uint64 expiry,uint64 nonce)"
@@ -141,6 +187,15 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
 
     mapping(bytes32 leaseId => bytes32) private _termsHash;
     mapping(bytes32 leaseId => Status) private _status;
+
+    mapping(bytes32 orderHash => Group) private _groups;
+    /// @dev A group's leases in the order they joined (Group.opens of them).
+    mapping(bytes32 orderHash => mapping(uint256 => bytes32)) private _members;
+    /// @dev A replica's result digest, once Reported.
+    mapping(bytes32 leaseId => bytes32) private _digest;
+    /// @dev keccak256(orderHash, provider): the provider holds (or held) a
+    /// lease of that group, and may not hold another.
+    mapping(bytes32 seat => bool) private _seated;
 
     /// @notice Payments that could not be pushed (the token refused the
     /// transfer); their owner collects them with claim.
@@ -168,6 +223,16 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     event Reclaimed(bytes32 indexed leaseId, uint256 refunded);
     event PaymentDeferred(address indexed account, uint256 amount);
     event Claimed(address indexed account, address indexed to, uint256 amount);
+    /// @notice A replica's provider closed it with its result digest: held
+    /// (what it earned) waits for the group; refunded went back to the tenant.
+    event Reported(bytes32 indexed leaseId, int32 exitCode, bytes32 resultDigest, uint256 held, uint256 refunded);
+    /// @notice A reported replica was settled: paid to its provider when its
+    /// digest is the majority's, else refunded to the tenant.
+    event ReplicaSettled(bytes32 indexed leaseId, bool agreed, uint256 paid, uint256 refunded);
+    /// @notice A verified order's group was settled (majority: the digest
+    /// more than half of the reporting replicas gave, or zero when none
+    /// did); paid and refunded are the held amounts it moved.
+    event GroupSettled(bytes32 indexed orderHash, bytes32 majority, uint256 paid, uint256 refunded);
 
     error NotTenant(address caller, address tenant);
     error NotProvider(address caller, address provider);
@@ -198,6 +263,16 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     error ZeroStartWindow();
     error AwardExpired(uint64 deadline);
     error NotAwarded(address signer, address tenant);
+    error Held(bytes32 leaseId);
+    error InvalidVerify(uint8 replicas, uint16 spotCheckBps);
+    error GroupFull(bytes32 orderHash, uint8 members);
+    error GroupSettledAlready(bytes32 orderHash);
+    error ProviderInGroup(bytes32 orderHash, address provider);
+    error UnknownGroup(bytes32 orderHash);
+    error MembersMismatch(bytes32 orderHash, uint256 members, uint256 given);
+    error ReplicaNotEnded(bytes32 leaseId);
+    error RefereeWindowOpen(uint256 until);
+    error GroupStillOpen(uint256 expiry);
 
     constructor(IERC20 token_, uint64 startWindow_) EIP712("Tender", "1") {
         if (address(token_) == address(0)) revert ZeroAddress();
@@ -278,14 +353,15 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         if (deposit < minimum) revert DepositTooSmall(deposit, minimum);
         if (deposit > MAX_DEPOSIT) revert DepositTooLarge(deposit, MAX_DEPOSIT);
 
-        orderHash = _hashTypedDataV4(keccak256(abi.encode(ORDER_TYPEHASH, order)));
+        orderHash = _hashOrder(order);
         if (bid.orderHash != orderHash) revert BidForOtherOrder(bid.orderHash, orderHash);
         leaseId = _hashTypedDataV4(keccak256(abi.encode(BID_TYPEHASH, bid)));
         if (_termsHash[leaseId] != 0) revert LeaseExists(leaseId);
     }
 
     /// @dev Stores a new lease in state (Open, or Running from now), emits
-    /// LeaseOpened and pulls the deposit from the tenant.
+    /// LeaseOpened and pulls the deposit from the tenant. A verified order's
+    /// lease joins its group.
     function _store(
         bytes32 leaseId,
         bytes32 orderHash,
@@ -295,11 +371,72 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         State state
     ) private {
         address tenant = order.tenant;
+        bool held = order.replicas != 0 || order.spotCheckBps != 0;
+        if (held) _join(orderHash, leaseId, order, bid.provider);
         _termsHash[leaseId] = keccak256(abi.encode(tenant, bid.provider, bid.pricePerHour, order.maxDuration));
-        _status[leaseId] = Status(uint104(deposit), 0, uint40(block.timestamp), state);
+        _status[leaseId] = Status(uint96(deposit), 0, uint40(block.timestamp), state, held);
         emit LeaseOpened(leaseId, tenant, bid.provider, orderHash, bid.pricePerHour, order.maxDuration, deposit);
 
         token.safeTransferFrom(tenant, address(this), deposit);
+    }
+
+    /// @dev Adds a lease of provider to the group of a verified order: at
+    /// most maxReplicas at once (a third after two replicas disagreed, while
+    /// the referee window is open), one per provider, MAX_OPENS in all.
+    function _join(bytes32 orderHash, bytes32 leaseId, Order calldata order, address provider) private {
+        uint8 replicas = order.replicas;
+        uint16 spot = order.spotCheckBps;
+        bool valid = (replicas == 1 && spot != 0 && spot <= 10_000) || ((replicas == 2 || replicas == 3) && spot == 0);
+        if (!valid) revert InvalidVerify(replicas, spot);
+        Group memory g = _groups[orderHash];
+        if (g.opens == 0) {
+            g.maxReplicas = replicas == 1 ? 2 : replicas;
+            g.expiry = order.expiry > type(uint40).max ? type(uint40).max : uint40(order.expiry);
+        }
+        if (g.settled) revert GroupSettledAlready(orderHash);
+        bytes32 seat = keccak256(abi.encode(orderHash, provider));
+        if (_seated[seat]) revert ProviderInGroup(orderHash, provider);
+        if (g.opens >= MAX_OPENS) revert GroupFull(orderHash, g.opens);
+        if (g.opens >= g.maxReplicas) {
+            Tally memory t = _tally(orderHash, g.opens);
+            if (t.active >= g.maxReplicas) {
+                if (!_refereeMayJoin(g, t)) revert GroupFull(orderHash, uint8(t.active));
+                g.referee = true;
+            }
+        }
+        _members[orderHash][g.opens] = leaseId;
+        g.opens++;
+        _groups[orderHash] = g;
+        _seated[seat] = true;
+    }
+
+    /// @dev Counts a group's first n members: active (open, running or
+    /// reported: not gone without a result), reported, whether two reported
+    /// different digests, and when the last one reported.
+    function _tally(bytes32 orderHash, uint256 n) private view returns (Tally memory t) {
+        bytes32 first;
+        for (uint256 i = 0; i < n; i++) {
+            bytes32 id = _members[orderHash][i];
+            Status memory s = _status[id];
+            if (s.state == State.Open || s.state == State.Running) {
+                t.active++;
+            } else if (s.state == State.Reported) {
+                t.active++;
+                bytes32 d = _digest[id];
+                if (t.reported == 0) first = d;
+                else if (d != first) t.disagree = true;
+                t.reported++;
+                if (s.since > t.lastReport) t.lastReport = s.since;
+            }
+        }
+    }
+
+    /// @dev Whether a referee may join a group now: two replicas (of two
+    /// wanted) are in it, both reported, with different digests, and the
+    /// later report is at most startWindow old.
+    function _refereeMayJoin(Group memory g, Tally memory t) private view returns (bool) {
+        return g.maxReplicas == 2 && !g.referee && t.active == 2 && t.reported == 2 && t.disagree
+            && block.timestamp <= t.lastReport + startWindow;
     }
 
     /// @notice The provider starts the job: billing runs from now. Only before
@@ -311,20 +448,22 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         uint256 deadline = uint256(s.since) + startWindow;
         if (block.timestamp > deadline) revert StartDeadlinePassed(deadline);
 
-        _status[leaseId] = Status(s.deposit, s.paid, uint40(block.timestamp), State.Running);
+        _status[leaseId] = Status(s.deposit, s.paid, uint40(block.timestamp), State.Running, s.held);
         emit Started(leaseId, uint64(block.timestamp));
     }
 
     /// @notice Pays the provider what has accrued since its last withdrawal.
+    /// Not for a replica: its pay waits for its group.
     function withdraw(bytes32 leaseId, Terms calldata terms) external nonReentrant returns (uint256 amount) {
         Status memory s = _load(leaseId, terms);
         if (msg.sender != terms.provider) revert NotProvider(msg.sender, terms.provider);
         if (s.state != State.Running) revert WrongState(leaseId, s.state);
+        if (s.held) revert Held(leaseId);
         (uint256 earned,) = _earned(s, terms, block.timestamp);
         amount = earned - s.paid;
         if (amount == 0) revert NothingToWithdraw(leaseId);
 
-        _status[leaseId] = Status(s.deposit, uint104(earned), s.since, State.Running);
+        _status[leaseId] = Status(s.deposit, uint96(earned), s.since, State.Running, false);
         emit Withdrawn(leaseId, amount);
         _pay(terms.provider, amount);
     }
@@ -346,7 +485,7 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         if (amount > MAX_DEPOSIT - s.deposit) revert DepositTooLarge(uint256(s.deposit) + amount, MAX_DEPOSIT);
         uint256 deposit = uint256(s.deposit) + amount;
 
-        _status[leaseId] = Status(uint104(deposit), s.paid, s.since, s.state);
+        _status[leaseId] = Status(uint96(deposit), s.paid, s.since, s.state, s.held);
         emit ToppedUp(leaseId, amount, deposit);
         token.safeTransferFrom(msg.sender, address(this), amount);
     }
@@ -357,6 +496,10 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     /// accrued and refunds the rest. A provider's endedAt can only bill
     /// less: pay accrues up to it, never past now, never before the start,
     /// and never below what was withdrawn. A tenant's endedAt is ignored.
+    /// A replica's provider closing a running lease reports: resultHash is
+    /// its result digest, what it earned is held for the group's settlement
+    /// and only the rest is refunded now. A replica closed otherwise leaves
+    /// its group, settled as any lease.
     function close(bytes32 leaseId, Terms calldata terms, int32 exitCode, bytes32 resultHash, uint64 endedAt)
         external
         nonReentrant
@@ -374,21 +517,32 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         }
         uint256 refund = s.deposit - earned;
 
-        _status[leaseId] = Status(s.deposit, uint104(earned), s.since, State.Closed);
+        if (s.held) {
+            if (s.state == State.Running && msg.sender == terms.provider) {
+                _status[leaseId] = Status(s.deposit, uint96(earned), uint40(block.timestamp), State.Reported, true);
+                _digest[leaseId] = resultHash;
+                emit Reported(leaseId, exitCode, resultHash, earned, refund);
+                _pay(terms.tenant, refund);
+                return;
+            }
+        }
+        _status[leaseId] = Status(s.deposit, uint96(earned), s.since, State.Closed, s.held);
         emit Closed(leaseId, msg.sender, exitCode, resultHash, earned, refund);
         _pay(terms.provider, earned - s.paid);
         _pay(terms.tenant, refund);
     }
 
     /// @notice Anyone may close a running lease whose deposit has run out: the
-    /// provider gets the rest of the deposit.
+    /// provider gets the rest of the deposit. Not a replica: its provider
+    /// reports, or its group settles it as silent.
     function closeOverdrawn(bytes32 leaseId, Terms calldata terms) external nonReentrant {
         Status memory s = _load(leaseId, terms);
         if (s.state != State.Running) revert WrongState(leaseId, s.state);
+        if (s.held) revert Held(leaseId);
         (uint256 earned, bool exhausted) = _earned(s, terms, block.timestamp);
         if (!exhausted) revert NotOverdrawn(leaseId, earned, s.deposit);
 
-        _status[leaseId] = Status(s.deposit, s.deposit, s.since, State.Overdrawn);
+        _status[leaseId] = Status(s.deposit, s.deposit, s.since, State.Overdrawn, false);
         emit Overdrawn(leaseId, msg.sender, s.deposit);
         _pay(terms.provider, s.deposit - s.paid);
     }
@@ -402,9 +556,112 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         uint256 deadline = uint256(s.since) + startWindow;
         if (block.timestamp <= deadline) revert StartDeadlineNotPassed(deadline);
 
-        _status[leaseId] = Status(s.deposit, 0, s.since, State.Reclaimed);
+        _status[leaseId] = Status(s.deposit, 0, s.since, State.Reclaimed, s.held);
         emit Reclaimed(leaseId, s.deposit);
         _pay(terms.tenant, s.deposit);
+    }
+
+    /// @notice Settles a verified order's group (anyone may call it) once no
+    /// lease can join it any more (it has its replicas, or the order has
+    /// expired; after two disagreeing replicas, the referee window has
+    /// passed or the referee joined) and every member has ended or passed
+    /// its deadline: an unstarted one past its start window is reclaimed, a
+    /// running one that stopped accruing startWindow ago without a report is
+    /// silent and refunded. The majority is the digest that more than half
+    /// of the reporting replicas gave: they are paid what they earned; the
+    /// other reporters' pay is refunded to the tenant.
+    /// @param terms every member's terms, in the order getGroup lists them.
+    function settle(bytes32 orderHash, Terms[] calldata terms) external nonReentrant {
+        Group memory g = _groups[orderHash];
+        if (g.opens == 0) revert UnknownGroup(orderHash);
+        if (g.settled) revert GroupSettledAlready(orderHash);
+        mapping(uint256 => bytes32) storage members = _members[orderHash];
+        uint256 n = g.opens;
+        if (terms.length != n) revert MembersMismatch(orderHash, n, terms.length);
+        if (block.timestamp < g.expiry) {
+            Tally memory t = _tally(orderHash, n);
+            if (t.active < g.maxReplicas) revert GroupStillOpen(g.expiry);
+            if (_refereeMayJoin(g, t)) revert RefereeWindowOpen(t.lastReport + startWindow);
+        }
+
+        Status[] memory st = new Status[](n);
+        bytes32[] memory digests = new bytes32[](n);
+        uint256 reported;
+        uint256 refund;
+        for (uint256 i = 0; i < n; i++) {
+            bytes32 id = members[i];
+            Status memory s = _load(id, terms[i]);
+            st[i] = s;
+            if (s.state == State.Reported) {
+                digests[i] = _digest[id];
+                reported++;
+            } else if (s.state == State.Open) {
+                if (block.timestamp <= uint256(s.since) + startWindow) revert ReplicaNotEnded(id);
+                _status[id] = Status(s.deposit, 0, s.since, State.Reclaimed, true);
+                emit Reclaimed(id, s.deposit);
+                refund += s.deposit;
+            } else if (s.state == State.Running) {
+                if (!_late(s, terms[i])) revert ReplicaNotEnded(id);
+                _status[id] = Status(s.deposit, 0, s.since, State.Closed, true);
+                emit ReplicaSettled(id, false, 0, s.deposit);
+                refund += s.deposit;
+            }
+        }
+        bytes32 majority;
+        bool agreed;
+        for (uint256 i = 0; i < n && !agreed; i++) {
+            if (st[i].state != State.Reported) continue;
+            uint256 votes;
+            for (uint256 j = 0; j < n; j++) {
+                if (st[j].state == State.Reported && digests[j] == digests[i]) votes++;
+            }
+            if (votes * 2 > reported) (majority, agreed) = (digests[i], true);
+        }
+        uint256 paid;
+        for (uint256 i = 0; i < n; i++) {
+            Status memory s = st[i];
+            if (s.state != State.Reported) continue;
+            bool ok = agreed && digests[i] == majority;
+            _status[members[i]] = Status(s.deposit, ok ? s.paid : 0, s.since, State.Closed, true);
+            emit ReplicaSettled(members[i], ok, ok ? s.paid : 0, ok ? 0 : s.paid);
+            if (ok) paid += s.paid;
+            else refund += s.paid;
+        }
+        _groups[orderHash].settled = true;
+        emit GroupSettled(orderHash, majority, paid, refund);
+
+        for (uint256 i = 0; i < n; i++) {
+            if (st[i].state == State.Reported && agreed && digests[i] == majority) _pay(terms[i].provider, st[i].paid);
+        }
+        _pay(terms[0].tenant, refund);
+    }
+
+    /// @dev Whether a running lease stopped accruing (its maxDuration ran,
+    /// or its deposit) at least startWindow ago.
+    function _late(Status memory s, Terms calldata terms) private view returns (bool) {
+        if (block.timestamp < uint256(s.since) + startWindow) return false;
+        uint256 t = block.timestamp - startWindow;
+        if (t - s.since >= terms.maxDuration) return true;
+        (, bool exhausted) = _earned(s, terms, t);
+        return exhausted;
+    }
+
+    /// @notice A verified order's group; its active members (see Group);
+    /// its members' lease IDs in the order they joined, and each one's result
+    /// digest (zero until it reported).
+    function getGroup(bytes32 orderHash)
+        external
+        view
+        returns (Group memory group, uint256 active, bytes32[] memory members, bytes32[] memory digests)
+    {
+        group = _groups[orderHash];
+        active = _tally(orderHash, group.opens).active;
+        members = new bytes32[](group.opens);
+        digests = new bytes32[](group.opens);
+        for (uint256 i = 0; i < group.opens; i++) {
+            members[i] = _members[orderHash][i];
+            digests[i] = _digest[members[i]];
+        }
     }
 
     /// @notice Sends the caller's deferred payments to `to`.
@@ -420,7 +677,7 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     /// @notice The stored lease (all zero when it never existed).
     function getLease(bytes32 leaseId) external view returns (Lease memory) {
         Status memory s = _status[leaseId];
-        return Lease(_termsHash[leaseId], s.deposit, s.paid, s.since, s.state);
+        return Lease(_termsHash[leaseId], s.deposit, s.paid, s.since, s.state, s.held);
     }
 
     /// @notice What the provider has earned so far (capped at the deposit) and
@@ -435,7 +692,28 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     /// @notice The EIP-712 digest of an order: what its tenant signs, and what
     /// a bid names.
     function hashOrder(Order calldata order) external view returns (bytes32) {
-        return _hashTypedDataV4(keccak256(abi.encode(ORDER_TYPEHASH, order)));
+        return _hashOrder(order);
+    }
+
+    function _hashOrder(Order calldata o) private view returns (bytes32) {
+        bytes32 verifyHash = keccak256(abi.encode(VERIFY_TYPEHASH, o.replicas, o.pathsHash, o.spotCheckBps));
+        return _hashTypedDataV4(
+            keccak256(
+                abi.encode(
+                    ORDER_TYPEHASH,
+                    o.tenant,
+                    o.auctioneerHash,
+                    o.maxPricePerHour,
+                    o.maxDuration,
+                    o.bidDeadline,
+                    o.expiry,
+                    o.nonce,
+                    o.requirementsHash,
+                    o.jobHash,
+                    verifyHash
+                )
+            )
+        );
     }
 
     /// @notice The EIP-712 digest of a bid: what its provider signs, and the

@@ -212,6 +212,9 @@ type Lease struct {
 	// Since is when the lease was opened while it is open, and when it
 	// started once it runs (unix seconds). It stays when the lease ends.
 	Since uint64
+	// Held: a replica of a verified order; its pay waits for its group
+	// (Group, Settle). While reported, Paid is what it earned, held.
+	Held bool
 }
 
 // Lease reads a lease; a lease that never existed has StateNone.
@@ -227,6 +230,7 @@ func (c *Client) Lease(ctx context.Context, id common.Hash) (Lease, error) {
 		Deposit:   l.Deposit,
 		Paid:      l.Paid,
 		Since:     l.Since.Uint64(),
+		Held:      l.Held,
 	}, nil
 }
 
@@ -540,6 +544,9 @@ func (c *Client) check(ctx context.Context, from common.Address, id common.Hash,
 	}
 	if l.TermsHash != t.Hash() {
 		return l, ErrTermsMismatch
+	}
+	if l.Held && (a == ActionWithdraw || a == ActionCloseOverdrawn) {
+		return l, ErrHeld
 	}
 	var roles []Role
 	if from == t.Tenant {

@@ -47,6 +47,34 @@ var (
 	// ErrNoGasFunds: the sender's account cannot pay for the
 	// transaction's gas.
 	ErrNoGasFunds = errors.New("the account cannot pay for gas")
+
+	// Replicas of a verified order (their group is the order's digest).
+
+	// ErrHeld: a replica's pay waits for its group; it cannot be withdrawn
+	// or closed as overdrawn.
+	ErrHeld = errors.New("the lease is a replica: its pay is held until its group settles")
+	// ErrInvalidVerify: the order's verify asks for something the escrow
+	// does not know (replicas 2 or 3, or 1 with a spot-check rate).
+	ErrInvalidVerify = errors.New("the order's verify is invalid")
+	// ErrGroupFull: the order has as many replicas as it asked for (or
+	// opened as many leases as a group may).
+	ErrGroupFull = errors.New("the order's replicas are all taken")
+	// ErrProviderInGroup: the provider already holds (or held) a replica
+	// of this order.
+	ErrProviderInGroup = errors.New("the provider already has a replica of this order")
+	// ErrGroupSettled: the order's group was settled already.
+	ErrGroupSettled = errors.New("the order's replicas are settled already")
+	// ErrUnknownGroup: no replica of this order was ever opened.
+	ErrUnknownGroup = errors.New("no replica of this order was opened")
+	// ErrGroupStillOpen: replicas may still join the group (it has fewer
+	// than it asked for, and the order has not expired).
+	ErrGroupStillOpen = errors.New("replicas may still join the order's group")
+	// ErrReplicaNotEnded: a replica still runs, or may still start, before
+	// its deadline.
+	ErrReplicaNotEnded = errors.New("a replica has not ended")
+	// ErrRefereeWindowOpen: two replicas disagreed and the tenant may
+	// still add a referee.
+	ErrRefereeWindowOpen = errors.New("two replicas disagreed and the referee window is open")
 )
 
 // noGasFunds marks err, a refused transaction, as ErrNoGasFunds when the
@@ -165,6 +193,26 @@ func escrowError(v any) error {
 		return fmt.Errorf("%w at unix %d", ErrAwardExpired, e.Deadline)
 	case *escrow.EscrowNotAwarded:
 		return fmt.Errorf("%w: the award is signed by %s, the tenant is %s", ErrNotAwarded, hexAddr(e.Signer), hexAddr(e.Tenant))
+	case *escrow.EscrowHeld:
+		return fmt.Errorf("%w: lease %s", ErrHeld, hexHash(e.LeaseId))
+	case *escrow.EscrowInvalidVerify:
+		return fmt.Errorf("%w: replicas %d, spot check %d basis points (want replicas 2 or 3, or 1 with a spot check of 1 to 10000)", ErrInvalidVerify, e.Replicas, e.SpotCheckBps)
+	case *escrow.EscrowGroupFull:
+		return fmt.Errorf("%w: order %s has %d", ErrGroupFull, hexHash(e.OrderHash), e.Members)
+	case *escrow.EscrowProviderInGroup:
+		return fmt.Errorf("%w: provider %s, order %s", ErrProviderInGroup, hexAddr(e.Provider), hexHash(e.OrderHash))
+	case *escrow.EscrowGroupSettledAlready:
+		return fmt.Errorf("%w: order %s", ErrGroupSettled, hexHash(e.OrderHash))
+	case *escrow.EscrowUnknownGroup:
+		return fmt.Errorf("%w: order %s", ErrUnknownGroup, hexHash(e.OrderHash))
+	case *escrow.EscrowMembersMismatch:
+		return fmt.Errorf("%w: order %s has %d replicas, %d terms were given", ErrTermsMismatch, hexHash(e.OrderHash), e.Members, e.Given)
+	case *escrow.EscrowReplicaNotEnded:
+		return fmt.Errorf("%w: lease %s", ErrReplicaNotEnded, hexHash(e.LeaseId))
+	case *escrow.EscrowRefereeWindowOpen:
+		return fmt.Errorf("%w until unix %s", ErrRefereeWindowOpen, e.Until)
+	case *escrow.EscrowGroupStillOpen:
+		return fmt.Errorf("%w until the order expires at unix %s", ErrGroupStillOpen, e.Expiry)
 	case *escrow.EscrowZeroAddress:
 		return fmt.Errorf("%w: zero address", ErrReverted)
 	case *escrow.EscrowReentrancyGuardReentrantCall:

@@ -26,9 +26,12 @@ const (
 	EventReclaimed                            // Reclaimed
 	EventPaymentDeferred                      // PaymentDeferred (an account's, not a lease's)
 	EventClaimed                              // Claimed (an account's, not a lease's)
+	EventReported                             // Reported (a replica's result)
+	EventReplicaSettled                       // ReplicaSettled (a replica paid or refunded by its group)
+	EventGroupSettled                         // GroupSettled (a verified order's, not a lease's: LeaseID is the order's digest)
 )
 
-var eventNames = [...]string{"", "LeaseOpened", "Started", "Withdrawn", "ToppedUp", "Closed", "Overdrawn", "Reclaimed", "PaymentDeferred", "Claimed"}
+var eventNames = [...]string{"", "LeaseOpened", "Started", "Withdrawn", "ToppedUp", "Closed", "Overdrawn", "Reclaimed", "PaymentDeferred", "Claimed", "Reported", "ReplicaSettled", "GroupSettled"}
 
 func (k EventKind) String() string {
 	if int(k) < len(eventNames) && k > 0 {
@@ -39,20 +42,27 @@ func (k EventKind) String() string {
 
 // Action is the lease action the event records, zero for account events.
 func (k EventKind) Action() Action {
-	if k >= EventOpened && k <= EventReclaimed {
+	switch {
+	case k >= EventOpened && k <= EventReclaimed:
 		return Action(k)
+	case k == EventReported:
+		return ActionReport
+	case k == EventReplicaSettled:
+		return ActionSettle
 	}
 	return 0
 }
 
-// Settles reports whether the event ends its lease (Closed, Overdrawn or
-// Reclaimed): after it the lease never changes again.
+// Settles reports whether the event ends its lease (Closed, Overdrawn,
+// Reclaimed, or a replica's ReplicaSettled): after it the lease never
+// changes again.
 func (k EventKind) Settles() bool {
-	return k == EventClosed || k == EventOverdrawn || k == EventReclaimed
+	return k == EventClosed || k == EventOverdrawn || k == EventReclaimed || k == EventReplicaSettled
 }
 
 // Payload is what an event says: one of *Opened, *Started, *Withdrawn,
-// *ToppedUp, *Closed, *Overdrawn, *Reclaimed, *PaymentDeferred, *Claimed.
+// *ToppedUp, *Closed, *Overdrawn, *Reclaimed, *PaymentDeferred, *Claimed,
+// *Reported, *ReplicaSettled, *GroupSettled.
 type Payload interface {
 	Kind() EventKind
 }
@@ -119,6 +129,45 @@ type Claimed struct {
 	Account, To common.Address
 	Amount      *big.Int
 }
+
+// Reported: a replica's provider closed it with its result digest. Held
+// is what it earned, paid when its group settles and the digest is the
+// majority's; Refunded went back to the tenant at once.
+type Reported struct {
+	ExitCode     ExitCode
+	ResultDigest common.Hash
+	Held         *big.Int
+	Refunded     *big.Int
+}
+
+// ReplicaSettled: a replica's group settled it. Agreed: its digest was the
+// majority's, and its provider was paid Paid; otherwise the tenant got
+// Refunded (what it held, or the whole deposit of one that never
+// reported).
+type ReplicaSettled struct {
+	Agreed   bool
+	Paid     *big.Int
+	Refunded *big.Int
+}
+
+// GroupSettled: a verified order's group settled. Majority is the digest
+// more than half of its reporting replicas gave (zero when none did); Paid
+// and Refunded are the held amounts it moved. The event's LeaseID is the
+// order's digest.
+type GroupSettled struct {
+	Majority common.Hash
+	Paid     *big.Int
+	Refunded *big.Int
+}
+
+// Kind is EventReported.
+func (*Reported) Kind() EventKind { return EventReported }
+
+// Kind is EventReplicaSettled.
+func (*ReplicaSettled) Kind() EventKind { return EventReplicaSettled }
+
+// Kind is EventGroupSettled.
+func (*GroupSettled) Kind() EventKind { return EventGroupSettled }
 
 // Kind is EventOpened.
 func (*Opened) Kind() EventKind { return EventOpened }
@@ -254,6 +303,27 @@ var decoders = func() map[common.Hash]decoder {
 				return nil, common.Hash{}, err
 			}
 			return &Claimed{Account: p.Account, To: p.To, Amount: p.Amount}, common.Hash{}, nil
+		}},
+		events[escrow.EscrowReportedEventName].ID: {EventReported, func(l *types.Log) (Payload, common.Hash, error) {
+			p, err := e.UnpackReportedEvent(l)
+			if err != nil {
+				return nil, common.Hash{}, err
+			}
+			return &Reported{ExitCode: ExitCode(p.ExitCode), ResultDigest: p.ResultDigest, Held: p.Held, Refunded: p.Refunded}, p.LeaseId, nil
+		}},
+		events[escrow.EscrowReplicaSettledEventName].ID: {EventReplicaSettled, func(l *types.Log) (Payload, common.Hash, error) {
+			p, err := e.UnpackReplicaSettledEvent(l)
+			if err != nil {
+				return nil, common.Hash{}, err
+			}
+			return &ReplicaSettled{Agreed: p.Agreed, Paid: p.Paid, Refunded: p.Refunded}, p.LeaseId, nil
+		}},
+		events[escrow.EscrowGroupSettledEventName].ID: {EventGroupSettled, func(l *types.Log) (Payload, common.Hash, error) {
+			p, err := e.UnpackGroupSettledEvent(l)
+			if err != nil {
+				return nil, common.Hash{}, err
+			}
+			return &GroupSettled{Majority: p.Majority, Paid: p.Paid, Refunded: p.Refunded}, p.OrderHash, nil
 		}},
 	}
 }()

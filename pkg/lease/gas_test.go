@@ -35,8 +35,14 @@ var gasTargets = map[string]uint64{
 // winner's relayed open and start with the tenant's permit; the two life
 // lines add up what every party pays over a whole lease: the tenant's
 // approve, openLease, start and close (lifeByTenant), or openAwarded and
-// close (lifeAwarded).
-var gasOps = []string{"approve", "openLease", "start", "withdraw", "topUp", "close", "closeByTenant", "closeOverdrawn", "reclaim", "openAwarded", "lifeByTenant", "lifeAwarded"}
+// close (lifeAwarded). A replicated order's replicas: openReplica opens
+// the first (making the group), openReplica2 a later one, report is a
+// replica's close by its provider, settle2 and settle3 settle a group of 2
+// and 3 that agreed; lifeReplicated2 and lifeReplicated3 add up a whole
+// replicated order (the tenant's approve and open for each replica, each
+// start and report, the settlement), beside 2 or 3 times lifeByTenant.
+var gasOps = []string{"approve", "openLease", "start", "withdraw", "topUp", "close", "closeByTenant", "closeOverdrawn", "reclaim", "openAwarded", "lifeByTenant", "lifeAwarded",
+	"openReplica", "openReplica2", "report", "settle2", "settle3", "lifeReplicated2", "lifeReplicated3"}
 
 // TestGasSnapshot measures gasUsed of every escrow call in one fixed
 // scenario and compares it with contracts/gas-snapshot.txt. Parties already
@@ -188,6 +194,49 @@ func measureGas(t *testing.T, h *harness) map[string]uint64 {
 	closeAwarded := must(h.client.Close(h.ctx, h.provider.auth, a.id, a.terms, 0, common.HexToHash("0x5e5"))).GasUsed
 	got["lifeByTenant"] = got["approve"] + got["openLease"] + got["start"] + got["close"]
 	got["lifeAwarded"] = got["openAwarded"] + closeAwarded
+
+	// Replicated orders of 2 and 3, every replica agreeing: what each
+	// replica's open, start and report cost, and the settlement.
+	replicatedLife := func(nonce uint64, n int) (opens, lives []uint64, report, settle uint64) {
+		t.Helper()
+		o := fixedOrder(h, nonce)
+		o.Verify = replicated(uint8(n))
+		ps := append([]party{h.provider}, h.others...)[:n]
+		var ls []opened
+		for _, p := range ps {
+			sb := fixedBid(h, &o, price)
+			sb.Bid.Provider = p.addr
+			sb = h.sign(sb.Bid, p.signer)
+			id, r, err := h.client.Open(h.ctx, h.tenant.auth, &o, &sb, deposit)
+			if err != nil {
+				t.Fatal(err)
+			}
+			opens = append(opens, r.GasUsed)
+			ls = append(ls, opened{id: id, terms: lease.NewTerms(&o, &sb.Bid)})
+		}
+		lives = make([]uint64, n)
+		for i, l := range ls {
+			lives[i] = got["approve"] + opens[i] + must(h.client.Start(h.ctx, ps[i].auth, l.id, l.terms)).GasUsed
+		}
+		h.advance(10 * time.Minute)
+		for i, l := range ls {
+			report = must(h.client.Close(h.ctx, ps[i].auth, l.id, l.terms, 0, agree)).GasUsed
+			lives[i] += report
+		}
+		settle = must(h.client.Settle(h.ctx, h.stranger.auth, h.domain.OrderHash(&o), 0)).GasUsed
+		return opens, lives, report, settle
+	}
+	opens2, lives2, report, settle2 := replicatedLife(8, 2)
+	_, lives3, _, settle3 := replicatedLife(9, 3)
+	got["openReplica"], got["openReplica2"] = opens2[0], opens2[1]
+	got["report"], got["settle2"], got["settle3"] = report, settle2, settle3
+	got["lifeReplicated2"], got["lifeReplicated3"] = settle2, settle3
+	for _, g := range lives2 {
+		got["lifeReplicated2"] += g
+	}
+	for _, g := range lives3 {
+		got["lifeReplicated3"] += g
+	}
 
 	for _, op := range gasOps {
 		t.Logf("%-15s %d", op, got[op])

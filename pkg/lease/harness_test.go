@@ -90,6 +90,8 @@ type harness struct {
 	domain   auction.Domain
 
 	deployer, tenant, provider, stranger party
+	// others are three more providers, for replicas of one order.
+	others []party
 }
 
 func newParty(t testing.TB, key *ecdsa.PrivateKey, chainID *big.Int) party {
@@ -113,6 +115,10 @@ func newHarness(t *testing.T, kind tokenKind) *harness {
 	h.provider = newParty(t, deployment.DevKey(2), chainID)
 	h.stranger = newParty(t, deployment.DevKey(3), chainID)
 	holders := []common.Address{h.deployer.addr, h.tenant.addr, h.provider.addr, h.stranger.addr}
+	for i := 4; i < 7; i++ {
+		h.others = append(h.others, newParty(t, deployment.DevKey(i), chainID))
+		holders = append(holders, h.others[len(h.others)-1].addr)
+	}
 
 	h.sim = devchain.NewBackend(devchain.ChainID, holders)
 	t.Cleanup(func() { h.sim.Close() })

@@ -24,9 +24,12 @@ const (
 	// StateReclaimed: the provider never started; the tenant took the
 	// deposit back.
 	StateReclaimed
+	// StateReported: a replica's provider closed it with its result
+	// digest; what it earned is held until its group settles.
+	StateReported
 )
 
-var stateNames = [...]string{"none", "open", "running", "closed", "overdrawn", "reclaimed"}
+var stateNames = [...]string{"none", "open", "running", "closed", "overdrawn", "reclaimed", "reported"}
 
 func (s State) String() string {
 	if int(s) < len(stateNames) {
@@ -35,9 +38,9 @@ func (s State) String() string {
 	return fmt.Sprintf("state(%d)", uint8(s))
 }
 
-// Live reports whether the lease still holds money in escrow (open or
-// running).
-func (s State) Live() bool { return s == StateOpen || s == StateRunning }
+// Live reports whether the lease still holds money in escrow (open,
+// running, or reported and held for its group).
+func (s State) Live() bool { return s == StateOpen || s == StateRunning || s == StateReported }
 
 // Final reports whether the lease is settled and can never change again.
 func (s State) Final() bool { return s == StateClosed || s == StateOverdrawn || s == StateReclaimed }
@@ -54,9 +57,11 @@ const (
 	ActionClose                            // close; Closed
 	ActionCloseOverdrawn                   // closeOverdrawn; Overdrawn
 	ActionReclaim                          // reclaim; Reclaimed
+	ActionReport                           // close of a replica by its provider; Reported
+	ActionSettle                           // settle of a replica's group; ReplicaSettled
 )
 
-var actionNames = [...]string{"", "open", "start", "withdraw", "top up", "close", "close overdrawn", "reclaim"}
+var actionNames = [...]string{"", "open", "start", "withdraw", "top up", "close", "close overdrawn", "reclaim", "report", "settle"}
 
 func (a Action) String() string {
 	if a > 0 && int(a) < len(actionNames) {
@@ -109,6 +114,10 @@ var rules = map[Action][]rule{
 	ActionClose:          {{from: StateOpen, to: StateClosed, by: []Role{RoleTenant, RoleProvider}}, {from: StateRunning, to: StateClosed, by: []Role{RoleTenant, RoleProvider}}},
 	ActionCloseOverdrawn: {{from: StateRunning, to: StateOverdrawn, by: []Role{RoleAnyone, RoleTenant, RoleProvider}}},
 	ActionReclaim:        {{from: StateOpen, to: StateReclaimed, by: []Role{RoleTenant}}},
+	ActionReport:         {{from: StateRunning, to: StateReported, by: []Role{RoleProvider}}},
+	// A group's settlement closes its reported replicas and the running
+	// ones that never reported (an open one it reclaims: ActionReclaim).
+	ActionSettle: {{from: StateReported, to: StateClosed, by: []Role{RoleAnyone}}, {from: StateRunning, to: StateClosed, by: []Role{RoleAnyone}}},
 }
 
 // Next returns the state a lease in state s reaches by action a, or

@@ -114,7 +114,8 @@ func (t Terms) PaidSeconds(deposit *big.Int) uint64 {
 
 // OrderArgs is the order as the escrow takes it: its top-level fields, with
 // the auctioneer as keccak256 of its bytes and the requirements and job as
-// their EIP-712 struct hashes.
+// their EIP-712 struct hashes; verify's fields flat, its paths as their
+// EIP-712 encoding.
 func OrderArgs(o *auction.Order) escrow.EscrowOrder {
 	parts := auction.OrderParts(o)
 	return escrow.EscrowOrder{
@@ -127,6 +128,9 @@ func OrderArgs(o *auction.Order) escrow.EscrowOrder {
 		Nonce:            o.Nonce,
 		RequirementsHash: parts.Requirements,
 		JobHash:          parts.Job,
+		Replicas:         o.Verify.Replicas,
+		PathsHash:        o.Verify.PathsHash(),
+		SpotCheckBps:     o.Verify.SpotCheckBps,
 	}
 }
 

@@ -35,6 +35,15 @@ type EscrowBid struct {
 	Nonce        uint64
 }
 
+// EscrowGroup is an auto generated low-level Go binding around an user-defined struct.
+type EscrowGroup struct {
+	MaxReplicas uint8
+	Opens       uint8
+	Referee     bool
+	Settled     bool
+	Expiry      *big.Int
+}
+
 // EscrowLease is an auto generated low-level Go binding around an user-defined struct.
 type EscrowLease struct {
 	TermsHash [32]byte
@@ -42,6 +51,7 @@ type EscrowLease struct {
 	Paid      *big.Int
 	Since     *big.Int
 	State     uint8
+	Held      bool
 }
 
 // EscrowOrder is an auto generated low-level Go binding around an user-defined struct.
@@ -55,6 +65,9 @@ type EscrowOrder struct {
 	Nonce            uint64
 	RequirementsHash [32]byte
 	JobHash          [32]byte
+	Replicas         uint8
+	PathsHash        [32]byte
+	SpotCheckBps     uint16
 }
 
 // EscrowPermit is an auto generated low-level Go binding around an user-defined struct.
@@ -75,9 +88,9 @@ type EscrowTerms struct {
 
 // EscrowMetaData contains all meta data concerning the Escrow contract.
 var EscrowMetaData = bind.MetaData{
-	ABI: "[{\"inputs\":[{\"internalType\":\"contractIERC20\",\"name\":\"token_\",\"type\":\"address\"},{\"internalType\":\"uint64\",\"name\":\"startWindow_\",\"type\":\"uint64\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"deadline\",\"type\":\"uint64\"}],\"name\":\"AwardExpired\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"}],\"name\":\"BidExpired\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"named\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"order\",\"type\":\"bytes32\"}],\"name\":\"BidForOtherOrder\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"DepositExhausted\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"limit\",\"type\":\"uint256\"}],\"name\":\"DepositTooLarge\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minimum\",\"type\":\"uint256\"}],\"name\":\"DepositTooSmall\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"InvalidShortString\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"InvalidSignature\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"LeaseExists\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"signer\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"}],\"name\":\"NotAwarded\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"earned\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"}],\"name\":\"NotOverdrawn\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"}],\"name\":\"NotParty\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"NotProvider\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"}],\"name\":\"NotTenant\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NothingToClaim\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"NothingToWithdraw\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"}],\"name\":\"OrderExpired\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"maxPricePerHour\",\"type\":\"uint256\"}],\"name\":\"PriceAboveMax\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"limit\",\"type\":\"uint256\"}],\"name\":\"PriceTooHigh\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ReentrancyGuardReentrantCall\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"token\",\"type\":\"address\"}],\"name\":\"SafeERC20FailedOperation\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"deadline\",\"type\":\"uint256\"}],\"name\":\"StartDeadlineNotPassed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"deadline\",\"type\":\"uint256\"}],\"name\":\"StartDeadlinePassed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"str\",\"type\":\"string\"}],\"name\":\"StringTooLong\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"TermsMismatch\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"TransferOutOfGas\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"UnknownLease\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"signer\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"WrongSigner\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"internalType\":\"enumEscrow.State\",\"name\":\"state\",\"type\":\"uint8\"}],\"name\":\"WrongState\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAddress\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAmount\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroMaxDuration\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroStartWindow\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Claimed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"address\",\"name\":\"by\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"int32\",\"name\":\"exitCode\",\"type\":\"int32\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"paid\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"Closed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[],\"name\":\"EIP712DomainChanged\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"}],\"name\":\"LeaseOpened\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"address\",\"name\":\"by\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"paid\",\"type\":\"uint256\"}],\"name\":\"Overdrawn\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"PaymentDeferred\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"Reclaimed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"startedAt\",\"type\":\"uint64\"}],\"name\":\"Started\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"}],\"name\":\"ToppedUp\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Withdrawn\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"AWARD_TYPEHASH\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"BID_TYPEHASH\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"MAX_DEPOSIT\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"MAX_PRICE_PER_HOUR\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"MIN_DURATION\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"ORDER_TYPEHASH\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"accrued\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"earned\",\"type\":\"uint256\"},{\"internalType\":\"bool\",\"name\":\"overdrawn\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"}],\"name\":\"claim\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"},{\"internalType\":\"int32\",\"name\":\"exitCode\",\"type\":\"int32\"},{\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"endedAt\",\"type\":\"uint64\"}],\"name\":\"close\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"closeOverdrawn\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"domainSeparator\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"eip712Domain\",\"outputs\":[{\"internalType\":\"bytes1\",\"name\":\"fields\",\"type\":\"bytes1\"},{\"internalType\":\"string\",\"name\":\"name\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"version\",\"type\":\"string\"},{\"internalType\":\"uint256\",\"name\":\"chainId\",\"type\":\"uint256\"},{\"internalType\":\"address\",\"name\":\"verifyingContract\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"salt\",\"type\":\"bytes32\"},{\"internalType\":\"uint256[]\",\"name\":\"extensions\",\"type\":\"uint256[]\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"getLease\",\"outputs\":[{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"termsHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint104\",\"name\":\"deposit\",\"type\":\"uint104\"},{\"internalType\":\"uint104\",\"name\":\"paid\",\"type\":\"uint104\"},{\"internalType\":\"uint40\",\"name\":\"since\",\"type\":\"uint40\"},{\"internalType\":\"enumEscrow.State\",\"name\":\"state\",\"type\":\"uint8\"}],\"internalType\":\"structEscrow.Lease\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"peerIdHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"offerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Bid\",\"name\":\"bid\",\"type\":\"tuple\"}],\"name\":\"hashBid\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"auctioneerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"maxPricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"bidDeadline\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"requirementsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"jobHash\",\"type\":\"bytes32\"}],\"internalType\":\"structEscrow.Order\",\"name\":\"order\",\"type\":\"tuple\"}],\"name\":\"hashOrder\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"hashTerms\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"name\":\"minimumDeposit\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"auctioneerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"maxPricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"bidDeadline\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"requirementsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"jobHash\",\"type\":\"bytes32\"}],\"internalType\":\"structEscrow.Order\",\"name\":\"order\",\"type\":\"tuple\"},{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"peerIdHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"offerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Bid\",\"name\":\"bid\",\"type\":\"tuple\"},{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"deadline\",\"type\":\"uint64\"},{\"internalType\":\"bytes\",\"name\":\"awardSig\",\"type\":\"bytes\"},{\"components\":[{\"internalType\":\"uint256\",\"name\":\"deadline\",\"type\":\"uint256\"},{\"internalType\":\"uint8\",\"name\":\"v\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"r\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"s\",\"type\":\"bytes32\"}],\"internalType\":\"structEscrow.Permit\",\"name\":\"permit\",\"type\":\"tuple\"}],\"name\":\"openAwarded\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"auctioneerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"maxPricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"bidDeadline\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"requirementsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"jobHash\",\"type\":\"bytes32\"}],\"internalType\":\"structEscrow.Order\",\"name\":\"order\",\"type\":\"tuple\"},{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"peerIdHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"offerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Bid\",\"name\":\"bid\",\"type\":\"tuple\"},{\"internalType\":\"bytes\",\"name\":\"providerSig\",\"type\":\"bytes\"},{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"}],\"name\":\"openLease\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"}],\"name\":\"owed\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"reclaim\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"start\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"startWindow\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"token\",\"outputs\":[{\"internalType\":\"contractIERC20\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"topUp\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"withdraw\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
+	ABI: "[{\"inputs\":[{\"internalType\":\"contractIERC20\",\"name\":\"token_\",\"type\":\"address\"},{\"internalType\":\"uint64\",\"name\":\"startWindow_\",\"type\":\"uint64\"}],\"stateMutability\":\"nonpayable\",\"type\":\"constructor\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"deadline\",\"type\":\"uint64\"}],\"name\":\"AwardExpired\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"}],\"name\":\"BidExpired\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"named\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"order\",\"type\":\"bytes32\"}],\"name\":\"BidForOtherOrder\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"DepositExhausted\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"limit\",\"type\":\"uint256\"}],\"name\":\"DepositTooLarge\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"minimum\",\"type\":\"uint256\"}],\"name\":\"DepositTooSmall\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint8\",\"name\":\"members\",\"type\":\"uint8\"}],\"name\":\"GroupFull\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"}],\"name\":\"GroupSettledAlready\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"expiry\",\"type\":\"uint256\"}],\"name\":\"GroupStillOpen\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"Held\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"InvalidShortString\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"InvalidSignature\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint8\",\"name\":\"replicas\",\"type\":\"uint8\"},{\"internalType\":\"uint16\",\"name\":\"spotCheckBps\",\"type\":\"uint16\"}],\"name\":\"InvalidVerify\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"LeaseExists\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"members\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"given\",\"type\":\"uint256\"}],\"name\":\"MembersMismatch\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"signer\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"}],\"name\":\"NotAwarded\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"earned\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"}],\"name\":\"NotOverdrawn\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"}],\"name\":\"NotParty\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"NotProvider\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"caller\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"}],\"name\":\"NotTenant\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"NothingToClaim\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"NothingToWithdraw\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"}],\"name\":\"OrderExpired\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"maxPricePerHour\",\"type\":\"uint256\"}],\"name\":\"PriceAboveMax\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint256\",\"name\":\"limit\",\"type\":\"uint256\"}],\"name\":\"PriceTooHigh\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"ProviderInGroup\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ReentrancyGuardReentrantCall\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"until\",\"type\":\"uint256\"}],\"name\":\"RefereeWindowOpen\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"ReplicaNotEnded\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"token\",\"type\":\"address\"}],\"name\":\"SafeERC20FailedOperation\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"deadline\",\"type\":\"uint256\"}],\"name\":\"StartDeadlineNotPassed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"deadline\",\"type\":\"uint256\"}],\"name\":\"StartDeadlinePassed\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"string\",\"name\":\"str\",\"type\":\"string\"}],\"name\":\"StringTooLong\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"TermsMismatch\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"TransferOutOfGas\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"}],\"name\":\"UnknownGroup\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"UnknownLease\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"signer\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"}],\"name\":\"WrongSigner\",\"type\":\"error\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"internalType\":\"enumEscrow.State\",\"name\":\"state\",\"type\":\"uint8\"}],\"name\":\"WrongState\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAddress\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroAmount\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroMaxDuration\",\"type\":\"error\"},{\"inputs\":[],\"name\":\"ZeroStartWindow\",\"type\":\"error\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Claimed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"address\",\"name\":\"by\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"int32\",\"name\":\"exitCode\",\"type\":\"int32\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"paid\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"Closed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[],\"name\":\"EIP712DomainChanged\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"majority\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"paid\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"GroupSettled\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"indexed\":true,\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"}],\"name\":\"LeaseOpened\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"address\",\"name\":\"by\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"paid\",\"type\":\"uint256\"}],\"name\":\"Overdrawn\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"PaymentDeferred\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"Reclaimed\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"bool\",\"name\":\"agreed\",\"type\":\"bool\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"paid\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"ReplicaSettled\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"int32\",\"name\":\"exitCode\",\"type\":\"int32\"},{\"indexed\":false,\"internalType\":\"bytes32\",\"name\":\"resultDigest\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"held\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"refunded\",\"type\":\"uint256\"}],\"name\":\"Reported\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint64\",\"name\":\"startedAt\",\"type\":\"uint64\"}],\"name\":\"Started\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"}],\"name\":\"ToppedUp\",\"type\":\"event\"},{\"anonymous\":false,\"inputs\":[{\"indexed\":true,\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"indexed\":false,\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"Withdrawn\",\"type\":\"event\"},{\"inputs\":[],\"name\":\"AWARD_TYPEHASH\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"BID_TYPEHASH\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"MAX_DEPOSIT\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"MAX_OPENS\",\"outputs\":[{\"internalType\":\"uint8\",\"name\":\"\",\"type\":\"uint8\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"MAX_PRICE_PER_HOUR\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"MIN_DURATION\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"ORDER_TYPEHASH\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"VERIFY_TYPEHASH\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"accrued\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"earned\",\"type\":\"uint256\"},{\"internalType\":\"bool\",\"name\":\"overdrawn\",\"type\":\"bool\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"to\",\"type\":\"address\"}],\"name\":\"claim\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"},{\"internalType\":\"int32\",\"name\":\"exitCode\",\"type\":\"int32\"},{\"internalType\":\"bytes32\",\"name\":\"resultHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"endedAt\",\"type\":\"uint64\"}],\"name\":\"close\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"closeOverdrawn\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"domainSeparator\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"eip712Domain\",\"outputs\":[{\"internalType\":\"bytes1\",\"name\":\"fields\",\"type\":\"bytes1\"},{\"internalType\":\"string\",\"name\":\"name\",\"type\":\"string\"},{\"internalType\":\"string\",\"name\":\"version\",\"type\":\"string\"},{\"internalType\":\"uint256\",\"name\":\"chainId\",\"type\":\"uint256\"},{\"internalType\":\"address\",\"name\":\"verifyingContract\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"salt\",\"type\":\"bytes32\"},{\"internalType\":\"uint256[]\",\"name\":\"extensions\",\"type\":\"uint256[]\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"}],\"name\":\"getGroup\",\"outputs\":[{\"components\":[{\"internalType\":\"uint8\",\"name\":\"maxReplicas\",\"type\":\"uint8\"},{\"internalType\":\"uint8\",\"name\":\"opens\",\"type\":\"uint8\"},{\"internalType\":\"bool\",\"name\":\"referee\",\"type\":\"bool\"},{\"internalType\":\"bool\",\"name\":\"settled\",\"type\":\"bool\"},{\"internalType\":\"uint40\",\"name\":\"expiry\",\"type\":\"uint40\"}],\"internalType\":\"structEscrow.Group\",\"name\":\"group\",\"type\":\"tuple\"},{\"internalType\":\"uint256\",\"name\":\"active\",\"type\":\"uint256\"},{\"internalType\":\"bytes32[]\",\"name\":\"members\",\"type\":\"bytes32[]\"},{\"internalType\":\"bytes32[]\",\"name\":\"digests\",\"type\":\"bytes32[]\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"name\":\"getLease\",\"outputs\":[{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"termsHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint96\",\"name\":\"deposit\",\"type\":\"uint96\"},{\"internalType\":\"uint96\",\"name\":\"paid\",\"type\":\"uint96\"},{\"internalType\":\"uint40\",\"name\":\"since\",\"type\":\"uint40\"},{\"internalType\":\"enumEscrow.State\",\"name\":\"state\",\"type\":\"uint8\"},{\"internalType\":\"bool\",\"name\":\"held\",\"type\":\"bool\"}],\"internalType\":\"structEscrow.Lease\",\"name\":\"\",\"type\":\"tuple\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"peerIdHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"offerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Bid\",\"name\":\"bid\",\"type\":\"tuple\"}],\"name\":\"hashBid\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"auctioneerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"maxPricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"bidDeadline\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"requirementsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"jobHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint8\",\"name\":\"replicas\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"pathsHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint16\",\"name\":\"spotCheckBps\",\"type\":\"uint16\"}],\"internalType\":\"structEscrow.Order\",\"name\":\"order\",\"type\":\"tuple\"}],\"name\":\"hashOrder\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"hashTerms\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"\",\"type\":\"bytes32\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"name\":\"minimumDeposit\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"pure\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"auctioneerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"maxPricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"bidDeadline\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"requirementsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"jobHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint8\",\"name\":\"replicas\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"pathsHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint16\",\"name\":\"spotCheckBps\",\"type\":\"uint16\"}],\"internalType\":\"structEscrow.Order\",\"name\":\"order\",\"type\":\"tuple\"},{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"peerIdHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"offerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Bid\",\"name\":\"bid\",\"type\":\"tuple\"},{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"deadline\",\"type\":\"uint64\"},{\"internalType\":\"bytes\",\"name\":\"awardSig\",\"type\":\"bytes\"},{\"components\":[{\"internalType\":\"uint256\",\"name\":\"deadline\",\"type\":\"uint256\"},{\"internalType\":\"uint8\",\"name\":\"v\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"r\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"s\",\"type\":\"bytes32\"}],\"internalType\":\"structEscrow.Permit\",\"name\":\"permit\",\"type\":\"tuple\"}],\"name\":\"openAwarded\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"auctioneerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"maxPricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"bidDeadline\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"},{\"internalType\":\"bytes32\",\"name\":\"requirementsHash\",\"type\":\"bytes32\"},{\"internalType\":\"bytes32\",\"name\":\"jobHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint8\",\"name\":\"replicas\",\"type\":\"uint8\"},{\"internalType\":\"bytes32\",\"name\":\"pathsHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint16\",\"name\":\"spotCheckBps\",\"type\":\"uint16\"}],\"internalType\":\"structEscrow.Order\",\"name\":\"order\",\"type\":\"tuple\"},{\"components\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"bytes32\",\"name\":\"peerIdHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"bytes32\",\"name\":\"offerHash\",\"type\":\"bytes32\"},{\"internalType\":\"uint64\",\"name\":\"expiry\",\"type\":\"uint64\"},{\"internalType\":\"uint64\",\"name\":\"nonce\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Bid\",\"name\":\"bid\",\"type\":\"tuple\"},{\"internalType\":\"bytes\",\"name\":\"providerSig\",\"type\":\"bytes\"},{\"internalType\":\"uint256\",\"name\":\"deposit\",\"type\":\"uint256\"}],\"name\":\"openLease\",\"outputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"address\",\"name\":\"account\",\"type\":\"address\"}],\"name\":\"owed\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"\",\"type\":\"uint256\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"reclaim\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"orderHash\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms[]\",\"name\":\"terms\",\"type\":\"tuple[]\"}],\"name\":\"settle\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"start\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"startWindow\",\"outputs\":[{\"internalType\":\"uint64\",\"name\":\"\",\"type\":\"uint64\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[],\"name\":\"token\",\"outputs\":[{\"internalType\":\"contractIERC20\",\"name\":\"\",\"type\":\"address\"}],\"stateMutability\":\"view\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"},{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"name\":\"topUp\",\"outputs\":[],\"stateMutability\":\"nonpayable\",\"type\":\"function\"},{\"inputs\":[{\"internalType\":\"bytes32\",\"name\":\"leaseId\",\"type\":\"bytes32\"},{\"components\":[{\"internalType\":\"address\",\"name\":\"tenant\",\"type\":\"address\"},{\"internalType\":\"address\",\"name\":\"provider\",\"type\":\"address\"},{\"internalType\":\"uint256\",\"name\":\"pricePerHour\",\"type\":\"uint256\"},{\"internalType\":\"uint64\",\"name\":\"maxDuration\",\"type\":\"uint64\"}],\"internalType\":\"structEscrow.Terms\",\"name\":\"terms\",\"type\":\"tuple\"}],\"name\":\"withdraw\",\"outputs\":[{\"internalType\":\"uint256\",\"name\":\"amount\",\"type\":\"uint256\"}],\"stateMutability\":\"nonpayable\",\"type\":\"function\"}]",
 	ID:  "Escrow",
-	Bin: "0x6101a080604052346101ed57604081613829803803809161002082856101f1565b8339810103126101ed5780516001600160a01b038116918282036101ed5760200151916001600160401b038316908184036101ed576040516100636040826101f1565b600681526020810190652a32b73232b960d11b8252604051916100876040846101f1565b600183526020830191603160f81b83526100a081610228565b610120526100ad84610228565b61014052519020918260e05251902080610100524660a0526040519060208201927f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f8452604083015260608201524660808201523060a082015260a0815261011660c0826101f1565b5190206080523060c052156101de57156101cf576101605261018052604051613595908161029482396080518161339e015260a05181613455015260c0518161336f015260e051816133ed01526101005181613413015261012051816113ae015261014051816113d8015261016051818181610157015281816107c401528181610fe801528181611c4101528181611ccd015281816124e70152612cfe01526101805181818161026201528181610a300152610b360152f35b63bf07bf8960e01b5f5260045ffd5b63d92e233d60e01b5f5260045ffd5b5f80fd5b601f909101601f19168101906001600160401b0382119082101761021457604052565b634e487b7160e01b5f52604160045260245ffd5b601f815111610253576020815191015160208210610244571790565b5f198260200360031b1b161790565b604460209160405192839163305a27a960e01b83528160048401528051918291826024860152018484015e5f828201840152601f01601f19168101030190fdfe60806040526004361015610011575f80fd5b5f5f3560e01c8063176ffa61146126295780631e83409a14612466578063280921d5146123a45780632d54ad301461224f57806335e5c0ef1461215557806351bb9b1e1461211b57806373cd7c8314611e5857806375d2125b146118ab5780637780f7a9146118805780637bfb6456146114ac57806384b0196e146113945780638dfda56614611156578063a10c76aa14610d8b578063a78a510e14610aab578063b18ff35d14610a70578063b6a6d17714610a54578063d4c2749914610a0f578063d96f733714610983578063dd5967c31461095b578063df18e04714610923578063e64699ff146108fb578063eed07ae3146104b8578063efb43f3d146101dc578063f698da25146101b9578063f973a2091461017e5763fc0c546a14610138575f80fd5b3461017b578060031936011261017b5760206040516001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168152f35b80fd5b503461017b578060031936011261017b5760206040517ff0bd03d41d2c3bb7441ec75db8e5f6c44fdf97622bd7f6fd9de40a486a8bd70a8152f35b503461017b578060031936011261017b5760206101d4613365565b604051908152f35b503461017b576101eb366126ff565b60206101f78284612b8a565b91016001600160a01b0361020a826128b6565b16330361047757506060810180516006811015610463577fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff0161040d575061028864ffffffffff60408301511667ffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016906128e8565b8042116103e257506cffffffffffffffffffffffffff60208183511692015116604051916102b5836127f4565b8252602082019081526040820164ffffffffff4216815260608301906002825284865260036020526cffffffffffffffffffffffffff604087209451167effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008654955160681b16925160d01b16925160068110156103ce57907fff00000000000000000000000000000000000000000000000000000000000000807effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9360f81b169516171617171790557fb4110a29130e96faab658703bb9aaf7dc353fccb25e8dfcf1d330b13bd534152602060405167ffffffffffffffff42168152a280f35b602488634e487b7160e01b81526021600452fd5b7fceb1c17d000000000000000000000000000000000000000000000000000000008452600452602483fd5b8391505191600683101561044f5760449261044d917f2b3263b30000000000000000000000000000000000000000000000000000000084526004526126f1565bfd5b602482634e487b7160e01b81526021600452fd5b602485634e487b7160e01b81526021600452fd5b836001600160a01b0361048b6044936128b6565b7f344b09040000000000000000000000000000000000000000000000000000000083523360045216602452fd5b503461017b57600319360161024081126108f7576101201361017b5760e07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedc36011261017b576102043567ffffffffffffffff81116108f75761051f903690600401612753565b916105286129d7565b6001600160a01b03610538612874565b1633036108b75761055761054e61022435612e06565b94909384613268565b5060048110156108a35761087b576001600160a01b038061057661285d565b16911690810361083a57506001600160a01b03600435166004350361017b576001600160a01b036101443516610144350361017b5767ffffffffffffffff606435166064350361017b57604080516001600160a01b0360043581166020830190815261014435919091169282019290925261018435606082015267ffffffffffffffff6064351660808201526106378160a081015b037fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe08101835282612810565b5190208282526002602052604082205560405192610654846127f4565b610224356cffffffffffffffffffffffffff168452602084018281524264ffffffffff16604086019081529490606082016001815285855260036020526cffffffffffffffffffffffffff60408620935116967effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008554945160681b16915160d01b1691516006811015610812576020987fff00000000000000000000000000000000000000000000000000000000000000807effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9360f81b16951617161717179055604051908152610184358482015267ffffffffffffffff6064351660408201526102243560608201526001600160a01b03610144351690837f262d2da2abcebac4d7a7c16f6ff9628392b6f2f7ed9f03d108343c566706afbf60806001600160a01b036004351693a46107e861022435306004357f000000000000000000000000000000000000000000000000000000000000000061329c565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b602487634e487b7160e01b81526021600452fd5b634e487b7160e01b5f52602160045260245ffd5b906001600160a01b0360449261084e61285d565b907f366d29f700000000000000000000000000000000000000000000000000000000845260045216602452fd5b6004827f8baa579f000000000000000000000000000000000000000000000000000000008152fd5b602483634e487b7160e01b81526021600452fd5b6044906001600160a01b036108ca612874565b7fe84f207a0000000000000000000000000000000000000000000000000000000083523360045216602452fd5b5080fd5b503461017b57604061091561090f366126ff565b906128f5565b825191825215156020820152f35b503461017b57602060031936011261017b5760406020916001600160a01b0361094a6126c7565b168152600483522054604051908152f35b503461017b578060031936011261017b5760206040516cffffffffffffffffffffffffff8152f35b503461017b57604060031936011261017b576004356024359167ffffffffffffffff8316830361017b576fffffffffffffffffffffffffffffffff82116109d05760206101d4848461331a565b6044917f87ebe85d0000000000000000000000000000000000000000000000000000000082526004526fffffffffffffffffffffffffffffffff602452fd5b503461017b578060031936011261017b57602060405167ffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b503461017b578060031936011261017b576020604051603c8152f35b503461017b578060031936011261017b5760206040517fb121ad925064f5b063bc32ba73d49133b8b71169a959d1e2027ae66b59635b5e8152f35b503461017b57610aba366126ff565b610ac26129d7565b610acc8183612b8a565b916001600160a01b03610ade836128b6565b163303610d77576060830180516006811015610d63577fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff01610d24575060408301610b5c64ffffffffff82511667ffffffffffffffff7f000000000000000000000000000000000000000000000000000000000000000016906128e8565b80421115610cf9575064ffffffffff6cffffffffffffffffffffffffff85511691511660405191610b8c836127f4565b825260208201908682526040830190815260608301906005825284885260036020526cffffffffffffffffffffffffff604089209451167effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008654955160681b16925160d01b1692516006811015610ce55792610cb695927effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff610cbf9a9996937fff00000000000000000000000000000000000000000000000000000000000000806cffffffffffffffffffffffffff9b9860f81b169516171617171790557f4d3754632451ebba9812a9305e7bca17b67a17186a5cff93d2e9ae1b01e3d27b602085875116604051908152a26128b6565b91511690612cf4565b807f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d80f35b60248a634e487b7160e01b81526021600452fd5b7fead84292000000000000000000000000000000000000000000000000000000008652600452602485fd5b84905191600683101561044f5760449261044d917f2b3263b30000000000000000000000000000000000000000000000000000000084526004526126f1565b602486634e487b7160e01b81526021600452fd5b6044846001600160a01b036108ca856128b6565b503461017b5760c060031936011261017b576004359060807fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc36011261017b5760a435610dd66129d7565b610ddf83612a8c565b926001600160a01b03610df06128a0565b16330361114357606084018051600681101561046357600114158061112e575b6110ef5780516006811015610463576002146110b2575b821561108a576cffffffffffffffffffffffffff8551166cffffffffffffffffffffffffff036cffffffffffffffffffffffffff811161107657831161102057610e81836cffffffffffffffffffffffffff8751166128e8565b9464ffffffffff60406cffffffffffffffffffffffffff6020840151169201511691516006811015610d635760405192610eba846127f4565b6cffffffffffffffffffffffffff881684526020840192835260408401908152610ee8606085019283612851565b84875260036020526cffffffffffffffffffffffffff604088209451167effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008654955160681b16925160d01b169251600681101561100c57927f2dec156b5ea8eee5b7a582c2e87253d7d59df096556b3ec99aa5d6cec448052495927effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff604096937fff00000000000000000000000000000000000000000000000000000000000000808d9e98610cbf9e5060f81b169516171617171790558151908582526020820152a230337f000000000000000000000000000000000000000000000000000000000000000061329c565b602489634e487b7160e01b81526021600452fd5b60448461103d856cffffffffffffffffffffffffff8951166128e8565b7ff7b656700000000000000000000000000000000000000000000000000000000082526004526cffffffffffffffffffffffffff602452fd5b602485634e487b7160e01b81526011600452fd5b6004847f1f2a2005000000000000000000000000000000000000000000000000000000008152fd5b6110bc4286612c07565b905015610e2757602484837f2941e33e000000000000000000000000000000000000000000000000000000008252600452fd5b83905191600683101561044f5760449261044d917f2b3263b30000000000000000000000000000000000000000000000000000000084526004526126f1565b50805160068110156104635760021415610e10565b6044836001600160a01b036108ca6128a0565b503461017b57611165366126ff565b9161116e6129d7565b6111788383612b8a565b9160208401936001600160a01b0361118f866128b6565b163303611380576060840180516006811015610463577ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0161040d57506111d890429085612c80565b50926111f76cffffffffffffffffffffffffff602083015116856128db565b9384156113545764ffffffffff60406cffffffffffffffffffffffffff8451169301511660405192611228846127f4565b83526cffffffffffffffffffffffffff60208401921682526040830190815260608301906002825284865260036020526cffffffffffffffffffffffffff604087209451167effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008654955160681b16925160d01b16925160068110156103ce5793602099936107e897937effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8b98947fff000000000000000000000000000000000000000000000000000000000000008061134f9a60f81b169516171617171790557f6620f0849b3b96a180cce108df2fc1f0d6c68af3745da66e833b8c7c1600eddb88604051868152a26128b6565b612cf4565b602484847f7eff38ca000000000000000000000000000000000000000000000000000000008252600452fd5b6044836001600160a01b0361048b886128b6565b503461017b578060031936011261017b57611450906113d27f0000000000000000000000000000000000000000000000000000000000000000613508565b906113fc7f0000000000000000000000000000000000000000000000000000000000000000613508565b90602061145e604051936114108386612810565b8385525f3681376040519687967f0f00000000000000000000000000000000000000000000000000000000000000885260e08589015260e0880190612781565b908682036040880152612781565b904660608601523060808601528260a086015284820360c08601528080855193848152019401925b82811061149557505050500390f35b835185528695509381019392810192600101611486565b503461017b5761010060031936011261017b5760043560807fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc3601126108f75760a435908160030b80920361187c5760e4359067ffffffffffffffff8216908183036118785761151a6129d7565b61152381612a8c565b926001600160a01b0361153461288a565b163314158061185e575b611832578592606085018051600681101561100c576002036117b9575061158992935042916001600160a01b0361157361288a565b163314806117b0575b61177f575b505083612c07565b5090816cffffffffffffffffffffffffff602085015116809110611777575b505b6115c4826cffffffffffffffffffffffffff8551166128db565b936cffffffffffffffffffffffffff84511664ffffffffff604086015116604051916115ef836127f4565b825260208201906cffffffffffffffffffffffffff8616825260408301908152606083019060038252858a5260036020526cffffffffffffffffffffffffff60408b209451167effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008654955160681b16925160d01b16925160068110156117635794610cbf9a9997947f69983c8c620daebe9e27d249dfb387ba279b8f229aa520a596431c9b0bb7efa89460a0947effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8f957fff000000000000000000000000000000000000000000000000000000000000008061175b9f9c6117559e995060f81b1695161716171717905560405190338252602082015260c4356040820152846060820152886080820152a26cffffffffffffffffffffffffff602061174b61288a565b94015116906128db565b90612cf4565b61134f6128a0565b60248c634e487b7160e01b81526021600452fd5b91505f6115a8565b67ffffffffffffffff925064ffffffffff6040870151168092105f146117a957505b165f80611581565b90506117a1565b5042821061157c565b91505080516006811015610812577fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff016117f357506115aa565b85905191600683101561044f5760449261044d917f2b3263b30000000000000000000000000000000000000000000000000000000084526004526126f1565b6024867f20b9b34000000000000000000000000000000000000000000000000000000000815233600452fd5b506001600160a01b0361186f6128a0565b1633141561153e565b8480fd5b8280fd5b503461017b578060031936011261017b5760206040516fffffffffffffffffffffffffffffffff8152f35b5034611d7f5760031936016102e08112611d7f5761012013611d7f5760e07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffedc360112611d7f576102243567ffffffffffffffff8116809103611d7f576102443567ffffffffffffffff8111611d7f57611928903690600401612753565b929060807ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd9c360112611d7f5761195c6129d7565b6001600160a01b0361196c61285d565b163303611e1857824211611dec576119e7936119ec9161198e61020435612e06565b96909560405160208101917fb121ad925064f5b063bc32ba73d49133b8b71169a959d1e2027ae66b59635b5e83528860408301526102043560608301526080820152608081526119df60a082612810565b519020612a4b565b613268565b50600481101561082657611dc4576001600160a01b0380611a0b612874565b169116908103611d835760ff611a1f6128ca565b16611cc3575b506001600160a01b03600435166004350361017b576001600160a01b036101443516610144350361017b5767ffffffffffffffff606435166064350361017b57604080516001600160a01b0360043581166020830190815261014435919091169282019290925261018435606082015267ffffffffffffffff606435166080820152611ab48160a0810161060b565b5190208282526002602052604082205560405192611ad1846127f4565b610204356cffffffffffffffffffffffffff168452602084018281524264ffffffffff16604086019081529490606082016002815285855260036020526cffffffffffffffffffffffffff60408620935116967effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008554945160681b16915160d01b1691516006811015610812576020987fff00000000000000000000000000000000000000000000000000000000000000807effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff9360f81b16951617161717179055604051908152610184358482015267ffffffffffffffff6064351660408201526102043560608201526001600160a01b03610144351690837f262d2da2abcebac4d7a7c16f6ff9628392b6f2f7ed9f03d108343c566706afbf60806001600160a01b036004351693a4611c6561020435306004357f000000000000000000000000000000000000000000000000000000000000000061329c565b817fb4110a29130e96faab658703bb9aaf7dc353fccb25e8dfcf1d330b13bd5341528460405167ffffffffffffffff42168152a27f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b6001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001690611cf66128ca565b823b15611d7f5760e45f928360ff9560405196879586947fd505accf00000000000000000000000000000000000000000000000000000000865260048601523060248601526102043560448601526102643560648601521660848401526102a43560a48401526102c43560c48401525af115611a2557611d7891505f90612810565b5f5f611a25565b5f80fd5b6001600160a01b0390611d94612874565b907fac2e2956000000000000000000000000000000000000000000000000000000005f526004521660245260445ffd5b7f8baa579f000000000000000000000000000000000000000000000000000000005f5260045ffd5b827f021010e3000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b6001600160a01b03611e2861285d565b7f344b0904000000000000000000000000000000000000000000000000000000005f52336004521660245260445ffd5b34611d7f57611e66366126ff565b90611e6f6129d7565b611e798282612b8a565b916060830180516006811015610826577ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe016120db5750611ebb428285612c80565b1561209657506cffffffffffffffffffffffffff8351169064ffffffffff60408501511692604051611eec816127f4565b8381526020810193845260408101948552606081019360048552825f5260036020526cffffffffffffffffffffffffff60405f20925116947effffffffff000000000000000000000000000000000000000000000000000079ffffffffffffffffffffffffff000000000000000000000000008454935160681b16975160d01b169051966006881015610826577effffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6020977fff00000000000000000000000000000000000000000000000000000000000000806120149b60f81b169516171617171790557f268fdd89edcf7dfe8b61d144b0076faaa894153b9af2a543ea9b0be173749f5e60406cffffffffffffffffffffffffff87511681519033825286820152a2016128b6565b906cffffffffffffffffffffffffff602081835116920151169003906cffffffffffffffffffffffffff8211612082576cffffffffffffffffffffffffff61205d921690612cf4565b5f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d005b634e487b7160e01b5f52601160045260245ffd5b90506cffffffffffffffffffffffffff835116917f752f58f6000000000000000000000000000000000000000000000000000000005f5260045260245260445260645ffd5b905051600681101561082657612116917f2b3263b3000000000000000000000000000000000000000000000000000000005f526004526126f1565b60445ffd5b34611d7f575f600319360112611d7f5760206040517fdeb082ae5821a65e6bb0ca3c133fd8559f6bdb41bfe63d0812d273c6936203a98152f35b34611d7f57610120600319360112611d7f57604051602081017ff0bd03d41d2c3bb7441ec75db8e5f6c44fdf97622bd7f6fd9de40a486a8bd70a81526004356001600160a01b038116809103611d7f5760408301526024356060830152604435608083015260643567ffffffffffffffff8116809103611d7f5760a083015260843567ffffffffffffffff8116809103611d7f5760c083015260a43567ffffffffffffffff8116809103611d7f5760e083015260c4359067ffffffffffffffff8216809203611d7f57826101d492610100602095015260e4356101208201526101043561014082015261014081526119df61016082612810565b34611d7f576020600319360112611d7f576004355f6080604051612272816127c4565b8281528260208201528260408201528260608201520152805f52600360205260405f2090604051916122a3836127f4565b54906cffffffffffffffffffffffffff8216835260208301916cffffffffffffffffffffffffff8160681c168352604084019164ffffffffff8260d01c1683526122f4606086019260f81c83612851565b5f52600260205264ffffffffff6cffffffffffffffffffffffffff8060405f205496511694511692511690519260068410156108265764ffffffffff926cffffffffffffffffffffffffff80926040519761234e896127c4565b8852602088019081526040880192835260608801948552612373608089019788612851565b60405197518852511660208701525116604085015251166060830152519060068210156108265760a0916080820152f35b34611d7f5760e0600319360112611d7f57604051602081017fdeb082ae5821a65e6bb0ca3c133fd8559f6bdb41bfe63d0812d273c6936203a9815260043560408301526024356001600160a01b038116809103611d7f576060830152604435608083015260643560a083015260843560c083015260a43567ffffffffffffffff8116809103611d7f5760e083015260c4359067ffffffffffffffff8216809203611d7f57826101d492610100602095015261010081526119df61012082612810565b34611d7f576020600319360112611d7f576001600160a01b036124876126c7565b61248f6129d7565b16801561260157335f52600460205260405f20549081156125d957335f5260046020525f6040812055806040518381527ff7a40077ff7a04c7e61f6f26fb13774259ddf1b6bce9ecf26a8276cdd399268360203392a37f000000000000000000000000000000000000000000000000000000000000000090604051907fa9059cbb000000000000000000000000000000000000000000000000000000005f526004528260245260205f60448180865af19060015f51148216156125b8575b60405215612583576020825f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b6001600160a01b03907f5274afe7000000000000000000000000000000000000000000000000000000005f521660045260245ffd5b9060018115166125d057823b15153d1516169061254d565b503d5f823e3d90fd5b7f969bf728000000000000000000000000000000000000000000000000000000005f5260045ffd5b7fd92e233d000000000000000000000000000000000000000000000000000000005f5260045ffd5b34611d7f576080600319360112611d7f576004356001600160a01b0381168103611d7f576024356001600160a01b0381168103611d7f5760643567ffffffffffffffff81168103611d7f57604080516001600160a01b0394851660208281019182529590941691810191909152604435606082015267ffffffffffffffff90911660808201526126bc8160a0810161060b565b519020604051908152f35b600435906001600160a01b0382168203611d7f57565b35906001600160a01b0382168203611d7f57565b600681101561082657602452565b9060a0600319830112611d7f5760807fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc600435930112611d7f57602490565b359067ffffffffffffffff82168203611d7f57565b9181601f84011215611d7f5782359167ffffffffffffffff8311611d7f5760208381860195010111611d7f57565b907fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0601f602080948051918291828752018686015e5f8582860101520116010190565b60a0810190811067ffffffffffffffff8211176127e057604052565b634e487b7160e01b5f52604160045260245ffd5b6080810190811067ffffffffffffffff8211176127e057604052565b90601f7fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0910116810190811067ffffffffffffffff8211176127e057604052565b60068210156108265752565b610144356001600160a01b0381168103611d7f5790565b6004356001600160a01b0381168103611d7f5790565b6044356001600160a01b0381168103611d7f5790565b6024356001600160a01b0381168103611d7f5790565b356001600160a01b0381168103611d7f5790565b6102843560ff81168103611d7f5790565b9190820391821161208257565b9190820180921161208257565b8161290291939293612b8a565b606081019283516006811015610826576002146129405750602001519151916cffffffffffffffffffffffffff166006831015610826579160041490565b61294d9293504291612c80565b9091565b3567ffffffffffffffff81168103611d7f5790565b61296f816128b6565b6129d161297e602084016128b6565b61060b61298d60608601612951565b6040519485936040602086019801359188929367ffffffffffffffff9195946001600160a01b03606094816080880199168752166020860152604085015216910152565b51902090565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c612a235760017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d565b7f3ee5aeb5000000000000000000000000000000000000000000000000000000005f5260045ffd5b604290612a56613365565b90604051917f19010000000000000000000000000000000000000000000000000000000000008352600283015260228201522090565b5f6060604051612a9b816127f4565b8281528260208201528260408201520152805f52600260205260405f20548015612b5e57612ac96024612966565b03612b33575f52600360205260405f20612b3060405191612ae9836127f4565b546cffffffffffffffffffffffffff811683526cffffffffffffffffffffffffff8160681c16602084015264ffffffffff8160d01c16604084015260f81c60608301612851565b90565b7f65340458000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b507ff4665084000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b905f6060604051612b9a816127f4565b8281528260208201528260408201520152815f52600260205260405f2054908115612bc857612ac990612966565b827ff4665084000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b8181029291811591840414171561208257565b90612c1e9064ffffffffff604084015116906128db565b60843567ffffffffffffffff811690818103611d7f576cffffffffffffffffffffffffff92610e1092612c5d92818311612c76575b5050606435612bf4565b0491511680821015612c6f5750905f90565b9160019150565b5090505f80612c53565b91612c5d6cffffffffffffffffffffffffff92612cac610e109364ffffffffff604088015116906128db565b906060810167ffffffffffffffff612cc382612951565b168311612cd5575b5060400135612bf4565b6040919250612cec67ffffffffffffffff91612951565b169190612ccb565b908015612e02575a7f0000000000000000000000000000000000000000000000000000000000000000926001600160a01b03604051917fa9059cbb000000000000000000000000000000000000000000000000000000005f521693846004528360245260205f60448180855af19060015f5114821615612df5575b5090604052612df057603f5a91041015612dc85760207f8af6e30690e4b192e05dc42baa9776cefda6c432838616c7f4f036bbab44917e91835f526004825260405f20612dbd8282546128e8565b9055604051908152a2565b7f385c7a97000000000000000000000000000000000000000000000000000000005f5260045ffd5b505050565b3b15153d1516165f612d6f565b5050565b60a43567ffffffffffffffff811690818103611d7f578142101561323c5750506101c43567ffffffffffffffff811690818103611d7f5781421015613210575050610184356044358082116131e157506fffffffffffffffffffffffffffffffff81116131a25760643567ffffffffffffffff8116808203611d7f571561317a57612e909161331a565b80821061314b57506cffffffffffffffffffffffffff811161310f575060405190612fc1602083016004936119df8161014084017ff0bd03d41d2c3bb7441ec75db8e5f6c44fdf97622bd7f6fd9de40a486a8bd70a85526001600160a01b03612ef8896126dd565b166020860152602088013560408601526040880135606086015267ffffffffffffffff612f2760608a0161273e565b16608086015267ffffffffffffffff612f4260808a0161273e565b1660a086015267ffffffffffffffff612f5d60a08a0161273e565b1660c086015267ffffffffffffffff612f7860c08a0161273e565b1660e086015260e0880135610100860152610100880135610120860152037fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe08101835282612810565b90610124358281036130e057506130a060405160208101906119df8161012467ffffffffffffffff61306e60c06101008801937fdeb082ae5821a65e6bb0ca3c133fd8559f6bdb41bfe63d0812d273c6936203a98952803560208a01526001600160a01b03613032602083016126dd565b1660408a0152604081013560608a0152606081013560808a0152608081013560a08a01528361306360a0830161273e565b16828a01520161273e565b1660e0860152037fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe08101835282612810565b92835f52600260205260405f20546130b55750565b83907f98090ea5000000000000000000000000000000000000000000000000000000005f525260245ffd5b9050827f19ee41e4000000000000000000000000000000000000000000000000000000005f525260245260445ffd5b7ff7b65670000000000000000000000000000000000000000000000000000000005f526004526cffffffffffffffffffffffffff60245260445ffd5b907f4a77f2fa000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b7fa75e7434000000000000000000000000000000000000000000000000000000005f5260045ffd5b7f87ebe85d000000000000000000000000000000000000000000000000000000005f526004526fffffffffffffffffffffffffffffffff60245260445ffd5b907f8b8675a5000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b507fbefd989c000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b507fbd5c334e000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b90604183036132925761328b9250602081013591604082359201355f1a9061347b565b9192909190565b50505f9160029190565b9290916001600160a01b039081604051947f23b872dd000000000000000000000000000000000000000000000000000000005f52166004521660245260445260205f60648180865af19060015f5114821615613302575b6040525f606052156125835750565b9060018115166125d057823b15153d151616906132f3565b61334890610e1092603c67ffffffffffffffff8216105f146133545767ffffffffffffffff905b1690612bf4565b0480612b305750600190565b5067ffffffffffffffff603c613341565b6001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016301480613452575b156133c0577f000000000000000000000000000000000000000000000000000000000000000090565b60405160208101907f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f82527f000000000000000000000000000000000000000000000000000000000000000060408201527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a082015260a081526129d160c082612810565b507f00000000000000000000000000000000000000000000000000000000000000004614613397565b91907f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a084116134fd579160209360809260ff5f9560405194855216868401526040830152606082015282805260015afa156134f2575f516001600160a01b038116156134e857905f905f90565b505f906001905f90565b6040513d5f823e3d90fd5b5050505f9160039190565b60ff811690601f82116135375760405191613524604084612810565b6020808452838101919036833783525290565b7fb3512b0c000000000000000000000000000000000000000000000000000000005f5260045ffdfea264697066735822122030ac791eec7596a7f4a87215b982391fa56e7580d3fba88e2fb7561de9c42e6a64736f6c63430008250033",
+	Bin: "0x6101a08060405234610209576040816158338038038091610020828561020d565b8339810103126102095780516001600160a01b038116918282036102095760200151916001600160401b038316908184036102095760405161006360408261020d565b600681526020810190652a32b73232b960d11b82526040519161008760408461020d565b600183526020830191603160f81b83526100a081610244565b610120526100ad84610244565b61014052519020918260e05251902080610100524660a0526040519060208201927f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f8452604083015260608201524660808201523060a082015260a0815261011660c08261020d565b5190206080523060c052156101fa57156101eb57610160526101805260405161558390816102b082396080518161538c015260a05181615443015260c0518161535d015260e051816153db015261010051816154010152610120518161295b0152610140518161298401526101605181818161018c015281816109e6015281816124e8015281816133860152818161375c01528181613ba60152614e8901526101805181818161027c015281816106630152818161198101528181611df401528181611f920152818161520301526152820152f35b63bf07bf8960e01b5f5260045ffd5b63d92e233d60e01b5f5260045ffd5b5f80fd5b601f909101601f19168101906001600160401b0382119082101761023057604052565b634e487b7160e01b5f52604160045260245ffd5b601f81511161026f576020815191015160208210610260571790565b5f198260200360031b1b161790565b604460209160405192839163305a27a960e01b83528160048401528051918291826024860152018484015e5f828201840152601f01601f19168101030190fdfe610100806040526004361015610013575f80fd5b5f60e0525f3560e01c90816316f6ce6b14613d8657508063176ffa6114613ce85780631e83409a14613b25578063280921d514613a635780632d54ad30146138e857806338fbdb8514612f8757806348c3978314612dfc57806351bb9b1e14612dc057806373cd7c8314612b005780637780f7a914612ad45780637bfb645614612a5f57806384b0196e146129415780638dfda56614612693578063a10c76aa146121db578063a78a510e14611f25578063ada54cb4146111a3578063b18ff35d14611167578063b567d4ba14610feb578063b6a6d17714610fce578063cb6535b514610f92578063cc678a1614610687578063d4c2749914610641578063d96f7337146105b2578063dd5967c31461058a578063df18e0471461054e578063e64699ff14610527578063efb43f3d14610216578063f698da25146101f2578063f973a209146101b65763fc0c546a1461016b575f80fd5b346101b05760e0516003193601126101b05760206040516001600160a01b037f0000000000000000000000000000000000000000000000000000000000000000168152f35b60e05180fd5b346101b05760e0516003193601126101b05760206040517f451a5cc1373ab5f3043798ce24b42abd3a5983d6fc9efffa6851be1e3c1fba1a8152f35b346101b05760e0516003193601126101b057602061020e615353565b604051908152f35b346101b05761022436613e06565b60206102308284614c9e565b91016001600160a01b0361024382613f81565b1633036104e25750606081018051600781101561043e575f190161049e57506102a264ffffffffff60408301511667ffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001690614561565b80421161046f57506bffffffffffffffffffffffff8151169060806bffffffffffffffffffffffff6020830151169101511515604051926102e284613ee6565b835260208301918252604083019064ffffffffff421682526060840160028152608085019182528560e0515260036020526bffffffffffffffffffffffff604060e051209551167cffffffffff00000000000000000000000000000000000000000000000077ffffffffffffffffffffffff0000000000000000000000008754965160601b16945160c01b16915193600785101561043e577fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff927fffffff000000000000000000000000000000000000000000000000000000000060ff60f01b60ff60e81b9760e0515051151560f01b16981617161716179160e81b16171790557fb4110a29130e96faab658703bb9aaf7dc353fccb25e8dfcf1d330b13bd534152602060405167ffffffffffffffff42168152a260e05180f35b7f4e487b710000000000000000000000000000000000000000000000000000000060e051526021600452602460e051fd5b7fceb1c17d0000000000000000000000000000000000000000000000000000000060e05152600452602460e051fd5b905051600781101561043e576104db917f2b3263b30000000000000000000000000000000000000000000000000000000060e05152600452613db5565b604460e051fd5b6104f36001600160a01b0391613f81565b7f344b09040000000000000000000000000000000000000000000000000000000060e051523360045216602452604460e051fd5b346101b057604061054061053a36613e06565b9061463b565b825191825215156020820152f35b346101b05760206003193601126101b0576001600160a01b0361056f613d9f565b1660e0515260086020526020604060e0512054604051908152f35b346101b05760e0516003193601126101b05760206040516bffffffffffffffffffffffff8152f35b346101b05760406003193601126101b05760043560243567ffffffffffffffff811681036101b0576fffffffffffffffffffffffffffffffff82116105fd5761020e90602092615305565b507f87ebe85d0000000000000000000000000000000000000000000000000000000060e051526004526fffffffffffffffffffffffffffffffff602452604460e051fd5b346101b05760e0516003193601126101b057602060405167ffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168152f35b346101b05760031936016102a081126101b057610180136101b05760e07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe7c3601126101b0576102643567ffffffffffffffff81116101b0576106ed903690600401613dd8565b906106f661471c565b6001600160a01b03610706613f55565b163303610f4e5761072561071c610284356147d1565b93909283614c6a565b50600481101561043e57610f22576001600160a01b0380610744613f3e565b169116908103610edd57506004356001600160a01b03811690036101b0576101243560ff811692908381036101b057831593841594610ec1575b84610a64575b50506101a4356001600160a01b03811690036101b05760643567ffffffffffffffff811690036101b057604080516001600160a01b036004358116602083019081526101a43591909116928201929092526101e435606082015267ffffffffffffffff6064351660808201526108078160a081015b03601f198101835282613f02565b5190208260e051526002602052604060e051205560405161082781613ee6565b610284356bffffffffffffffffffffffff16815260e051602082019081524264ffffffffff166040830190815294606083019060018252151560808401528460e051526003602052604060e05120926bffffffffffffffffffffffff815116917cffffffffff00000000000000000000000000000000000000000000000077ffffffffffffffffffffffff0000000000000000000000008654955160601b16985160c01b16905192600784101561043e576020987fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff927fffffff000000000000000000000000000000000000000000000000000000000060ff60f01b608060ff60e81b9860e051500151151560f01b16981617161716179160e81b161717905560e0515060e051506040519081526101e4358382015267ffffffffffffffff6064351660408201526102843560608201526001600160a01b036101a4351690827f262d2da2abcebac4d7a7c16f6ff9628392b6f2f7ed9f03d108343c566706afbf60806001600160a01b036004351693a4610a0a61028435306004357f0000000000000000000000000000000000000000000000000000000000000000614f91565b60e0517f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b7f4e487b71000000000000000000000000000000000000000000000000000000005f52602160045260245ffd5b6101a4356001600160a01b038116928382036101b0576101643561ffff8116908181036101b0575060018414938480610eb8575b80610eac575b8015610e88575b15610e565750508460e051526004602052604060e051209260405193610aca85613ee6565b549260ff8416855260ff8460081c16906020860191808352604087019460ff8760101c1615158652606088019460ff8860181c1615159283875264ffffffffff60808b019960201c16895215610dfe575b5050610dce5760408051602081018a81526001600160a01b0390931691810191909152610b4b81606081016107f9565b519020958660e05152600760205260ff604060e051205416610d9b575060ff8151166008811015610d68575060ff81511660ff865116811015610cff575b508660e051526005602052604060e0512060ff82511660e0515260205287604060e051205560ff8151169260ff8414610cce5760ff6001610c5795011682528760e05152600460205260ff604060e051209651167fffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00000062ff000061ff008954955160081b169351151560101b169316171717845551151583907fffffffffffffffffffffffffffffffffffffffffffffffffffffffff00ffffff63ff000000835492151560181b169116179055565b517fffffffffffffffffffffffffffffffffffffffffffffff0000000000ffffffff68ffffffffff0000000083549260201b16911617905560e051526007602052604060e0512060017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff008254161790558380610784565b7f4e487b710000000000000000000000000000000000000000000000000000000060e051526011600452602460e051fd5b610d09908861500f565b805160ff87511611610b8957610d1f81876151c3565b15610d2f57506001835289610b89565b60ff88915116907f755b4e4e0000000000000000000000000000000000000000000000000000000060e05152600452602452604460e051fd5b877f755b4e4e0000000000000000000000000000000000000000000000000000000060e05152600452602452604460e051fd5b877f1031fd6e0000000000000000000000000000000000000000000000000000000060e05152600452602452604460e051fd5b877f07f7525a0000000000000000000000000000000000000000000000000000000060e05152600452602460e051fd5b15610e4e575060ff60025b16875260a43567ffffffffffffffff81168082036101b05764ffffffffff1015610e40575064ffffffffff805b1686528b80610b1b565b64ffffffffff908116610e36565b60ff90610e09565b7f86a8bcca0000000000000000000000000000000000000000000000000000000060e05152600452602452604460e051fd5b50600281148015610ea2575b8015610aa557508115610aa5565b5060038114610e94565b50612710821115610a9e565b50811515610a98565b93506101643561ffff8116908181036101b0575015159361077e565b6001600160a01b0390610eee613f3e565b907f366d29f70000000000000000000000000000000000000000000000000000000060e0515260045216602452604460e051fd5b7f8baa579f0000000000000000000000000000000000000000000000000000000060e05152600460e051fd5b6001600160a01b03610f5e613f55565b7fe84f207a0000000000000000000000000000000000000000000000000000000060e051523360045216602452604460e051fd5b346101b05760e0516003193601126101b05760206040517f143eb5d45c33aa792eaa90923472f5096eafaae4c43153157fc8b2619c1edf808152f35b346101b05760e0516003193601126101b0576020604051603c8152f35b346101b05760206003193601126101b05760043561100761456e565b508060e051526004602052604060e051206040519061102582613ee6565b5460ff8116825260ff8160081c16926020830192848452604081019260ff8160101c1615158452611076606083019660ff8360181c161515885264ffffffffff608085019360201c1683528461500f565b519061108560ff875116614598565b9661109360ff885116614598565b9560e0515b60ff8951168110156110fd576001908760e051526005602052604060e051208160e05152602052604060e05120546110d0828d614606565b526110db818c614606565b5160e051526006602052604060e05120546110f6828b614606565b5201611098565b508860ff959464ffffffffff611163958a95611155958a8e6040519c8d9c51168c52511660208b015251151560408a015251151560608901525116608087015260a086015261010060c0860152610100850190613e6a565b9083820360e0850152613e6a565b0390f35b346101b05760e0516003193601126101b05760206040517fb121ad925064f5b063bc32ba73d49133b8b71169a959d1e2027ae66b59635b5e8152f35b346101b05760406003193601126101b05760243560a05267ffffffffffffffff60a051116101b05736602360a0510112156101b05767ffffffffffffffff60a05160040135116101b05736602460a0516004013560071b60a0510101116101b05761120c61471c565b60043560e051526004602052604060e051206040519061122b82613ee6565b5460ff8116825260ff8160081c1690602083019180835260ff8260101c1615156040850152606084019060ff8360181c161515825264ffffffffff608086019360201c16835215611ef35751611ec15760043560e05152600560205260ff604060e05120925116928360a0516004013503611e815764ffffffffff8251164210611db3575b50506112cc6112be83614549565b604051608052608051613f02565b8160805152601f196112dd83614549565b0160e0515b818110611d9a5750506112f482614598565b60e05160c081905292835b8181106118bb575060e05180805b838110806118b3575b156113f057611333606061132c83608051614606565b5101613f31565b600781101561043e5760060361136a5760e051805b85811061138f57508060011b9080820460021490151715610cce578710611378575b6113739061461a565b61130d565b809250611386915084614606565b5160019161136a565b6113a0606061132c83608051614606565b600781101561043e57600614806113d3575b6113bf575b600101611348565b906113cb60019161461a565b9190506113b7565b506113de8188614606565b516113e98489614606565b51146113b2565b5060e05180865b8582106115aa57505060043560e051526004602052604060e0512063010000007fffffffffffffffffffffffffffffffffffffffffffffffffffffffff00ffffff8254161790556040519060e05150828252602082015260c05160408201527fa479e3c4e2d512f6f667dd5ff8e370fb1410daca8bafded9500de186d9f242a2606060043592a260e0515b83811061150a5760a05160040135156114d9576114ae60c0516114a9602460a05101613f81565b614e7f565b60e0517f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d60e05180f35b7f4e487b710000000000000000000000000000000000000000000000000000000060e051526032600452602460e051fd5b61151b606061132c83608051614606565b90600782101561043e57600660019214806115a3575b80611590575b611542575b01611482565b61158b61156660206115608460a05160040135602460a051016145c9565b01613f81565b6bffffffffffffffffffffffff602061158185608051614606565b5101511690614e7f565b61153c565b508261159c8288614606565b5114611537565b5083611531565b90916115b883608051614606565b516060810151600781101561043e577ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffa016118a9578580611896575b81516bffffffffffffffffffffffff16811561188e576bffffffffffffffffffffffff6020840151165b64ffffffffff6040850151166040519261163784613ee6565b83526bffffffffffffffffffffffff602084019216825260408301908152606083019260038452600160808201528860e0515287602052604060e051205460e051526003602052604060e05120936bffffffffffffffffffffffff8251167cffffffffff00000000000000000000000000000000000000000000000077ffffffffffffffffffffffff0000000000000000000000008754965160601b16945160c01b16915193600785101561043e577fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff927fffffff000000000000000000000000000000000000000000000000000000000060ff60f01b608060ff60e81b9860e051500151151560f01b16981617161716179160e81b16171790558460e0515283602052604060e051205460e05150815f14611863577fc1c06b331e4d43fcc36e64acaf0acbc45d2dbbb1e194e6d6b252e420508ea28960606bffffffffffffffffffffffff6020860151165b841561184a576bffffffffffffffffffffffff60e0515b81604051938815158552166020840152166040820152a215611820576001916bffffffffffffffffffffffff60206118179301511690614561565b925b01906113f7565b926118426bffffffffffffffffffffffff60206001949601511660c051614561565b60c052611819565b6bffffffffffffffffffffffff806020880151166117dc565b7fc1c06b331e4d43fcc36e64acaf0acbc45d2dbbb1e194e6d6b252e420508ea289606060e0516117c5565b60e05161161e565b50846118a2858a614606565b51146115f4565b5091600190611819565b508215611316565b938460e0515283602052604060e05120546118eb6118e58760a05160040135602460a051016145c9565b82614c9e565b806118f888608051614606565b5261190587608051614606565b50606081018051600781101561043e5760060361194d5750506001916119459160e051526006602052604060e051205461193f8887614606565b5261461a565b945b016112ff565b80979291939751600781101561043e57600103611b7a575060408301926119a764ffffffffff85511667ffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001690614561565b421115611b4a5764ffffffffff6bffffffffffffffffffffffff82511694511690604051946119d586613ee6565b8552602085019260e0518452604086019283526060860195600587526080810194600186528260e0515260036020526bffffffffffffffffffffffff604060e05120925116957cffffffffff00000000000000000000000000000000000000000000000077ffffffffffffffffffffffff0000000000000000000000008454935160601b16965160c01b16985190600782101561043e576001997fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6bffffffffffffffffffffffff987fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff611b429b7fffffff000000000000000000000000000000000000000000000000000000000060ff60f01b60ff60e81b9760e0515051151560f01b16981617161716179160e81b16171790557f4d3754632451ebba9812a9305e7bca17b67a17186a5cff93d2e9ae1b01e3d27b602084845116604051908152a2511660c051614561565b60c052611947565b507fb089fbf20000000000000000000000000000000000000000000000000000000060e05152600452602460e051fd5b51600781101561043e57600214611b96575b5060019150611947565b611bb5611baf8360a05160040135602460a051016145c9565b84615265565b15611d6b576bffffffffffffffffffffffff8351169264ffffffffff6040820151169060405194611be586613ee6565b8552602085019260e0518452604086019283526060860195600387526080810194600186528260e0515260036020526bffffffffffffffffffffffff604060e05120925116957cffffffffff00000000000000000000000000000000000000000000000077ffffffffffffffffffffffff0000000000000000000000008454935160601b16965160c01b16985190600782101561043e576001997fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6bffffffffffffffffffffffff987fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff611d629b7fffffff000000000000000000000000000000000000000000000000000000000060ff60f01b60ff60e81b9760e0515051151560f01b16981617161716179160e81b16171790557fc1c06b331e4d43fcc36e64acaf0acbc45d2dbbb1e194e6d6b252e420508ea2896060848451166040519060e051825260e05160208301526040820152a2511660c051614561565b60c05286611b8c565b7fb089fbf20000000000000000000000000000000000000000000000000000000060e05152600452602460e051fd5b602090611da561456e565b8282608051010152016112e2565b611dbf8460043561500f565b91825160ff83511611611e49575081611dd7916151c3565b611de157806112b0565b6060611e1a91015167ffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001690614561565b7fa84fb9440000000000000000000000000000000000000000000000000000000060e05152600452602460e051fd5b64ffffffffff9051167f7c483b730000000000000000000000000000000000000000000000000000000060e05152600452602460e051fd5b837f312ea0870000000000000000000000000000000000000000000000000000000060e0515260043560045260245260a05160040135604452606460e051fd5b7f07f7525a0000000000000000000000000000000000000000000000000000000060e05152600435600452602460e051fd5b7f5d43e34e0000000000000000000000000000000000000000000000000000000060e05152600435600452602460e051fd5b346101b057611f3336613e06565b90611f3c61471c565b611f468282614c9e565b906001600160a01b03611f5884613f81565b1633036121ca57606082018051600781101561043e575f190161218f57506040820192611fb864ffffffffff85511667ffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001690614561565b80421115612160575064ffffffffff6bffffffffffffffffffffffff84511694511690608084015115159260405195611ff087613ee6565b8652602086019560e051875260408101938452606081019660058852608082019586528260e0515260036020526bffffffffffffffffffffffff604060e05120925116957cffffffffff00000000000000000000000000000000000000000000000077ffffffffffffffffffffffff0000000000000000000000008454935160601b16965160c01b16985190600782101561043e576114ae997fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff612157987fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6bffffffffffffffffffffffff9b7fffffff000000000000000000000000000000000000000000000000000000000060ff60f01b60ff60e81b9760e0515051151560f01b16981617161716179160e81b16171790557f4d3754632451ebba9812a9305e7bca17b67a17186a5cff93d2e9ae1b01e3d27b602085875116604051908152a2613f81565b91511690614e7f565b7fead842920000000000000000000000000000000000000000000000000000000060e05152600452602460e051fd5b51600781101561043e576104db917f2b3263b30000000000000000000000000000000000000000000000000000000060e05152600452613db5565b6001600160a01b03610f5e84613f81565b346101b05760c06003193601126101b05760043560807fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc3601126101b05760a43561222461471c565b61222c61456e565b508160e051526002602052604060e051205480156126635761224e60246146ab565b03612633578160e051526003602052604060e05120916040519261227184613ee6565b54926bffffffffffffffffffffffff8416815260208101906bffffffffffffffffffffffff8560601c168252604081019164ffffffffff8660c01c16835260608201916122c460ff8860e81c1684613f25565b60ff608082019760f01c16151587526001600160a01b036122e3613f6b565b163303612623578251600781101561043e57600114158061260e575b6125d1578251600781101561043e57600214612590575b85156125645780516bffffffffffffffffffffffff9081168103908111610cce57861161250c576bffffffffffffffffffffffff61235d878264ffffffffff945116614561565b925116935116915195600787101561043e57511515926040519061238082613ee6565b6bffffffffffffffffffffffff8316825260208201908152604082019384526123ad606083019889613f25565b608082019485528560e0515260036020526bffffffffffffffffffffffff604060e05120925116947cffffffffff00000000000000000000000000000000000000000000000077ffffffffffffffffffffffff0000000000000000000000008454935160601b16955160c01b16985190600782101561043e576114ae997fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6040977fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f2dec156b5ea8eee5b7a582c2e87253d7d59df096556b3ec99aa5d6cec44805249a7fffffff000000000000000000000000000000000000000000000000000000000060ff60f01b60ff60e81b9760e0515051151560f01b16981617161716179160e81b16171790558151908582526020820152a230337f0000000000000000000000000000000000000000000000000000000000000000614f91565b856bffffffffffffffffffffffff612525925116614561565b7ff7b656700000000000000000000000000000000000000000000000000000000060e051526004526bffffffffffffffffffffffff602452604460e051fd5b7f1f2a20050000000000000000000000000000000000000000000000000000000060e05152600460e051fd5b61259a4282614d94565b90501561231657847f2941e33e0000000000000000000000000000000000000000000000000000000060e05152600452602460e051fd5b848351600781101561043e576104db917f2b3263b30000000000000000000000000000000000000000000000000000000060e05152600452613db5565b508251600781101561043e57600214156122ff565b6001600160a01b03610f5e613f6b565b507f653404580000000000000000000000000000000000000000000000000000000060e05152600452602460e051fd5b827ff46650840000000000000000000000000000000000000000000000000000000060e05152600452602460e051fd5b346101b0576126a136613e06565b6126a961471c565b6126b38183614c9e565b9160208201916001600160a01b036126ca84613f81565b16330361293057606084018051600781101561043e577ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0161049e575060808401516129005761271c90429085614e0c565b506127396bffffffffffffffffffffffff60208601511682613fa6565b9283156128d05764ffffffffff60406bffffffffffffffffffffffff87511696015116906040519561276a87613ee6565b86526bffffffffffffffffffffffff602087019316835260408601918252606086019360028552608087019660e05188528160e0515260036020526bffffffffffffffffffffffff604060e05120915116947cffffffffff00000000000000000000000000000000000000000000000077ffffffffffffffffffffffff0000000000000000000000008354925160601b16955160c01b169651600781101561043e5760ff60e81b610a0a987fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6114a9987fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff8d9b60209f60ff60f01b7fffffff00000000000000000000000000000000000000000000000000000000009160e0515051151560f01b16981617161716179160e81b16171790557f6620f0849b3b96a180cce108df2fc1f0d6c68af3745da66e833b8c7c1600eddb87604051868152a2613f81565b827f7eff38ca0000000000000000000000000000000000000000000000000000000060e05152600452602460e051fd5b507fa87c1a610000000000000000000000000000000000000000000000000000000060e05152600452602460e051fd5b6001600160a01b036104f384613f81565b346101b05760e0516003193601126101b0576129ff61297f7f00000000000000000000000000000000000000000000000000000000000000006154f6565b6129a87f00000000000000000000000000000000000000000000000000000000000000006154f6565b60405190602090612a0d906129bd8385613f02565b60e05184525f3681376040519586957f0f00000000000000000000000000000000000000000000000000000000000000875260e08588015260e0870190613e45565b908582036040870152613e45565b46606085015230608085015260e05160a085015283810360c085015281808451928381520193019160e0515b828110612a4857505050500390f35b835185528695509381019392810192600101612a39565b346101b0576101006003193601126101b05760807fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc3601126101b05760a4358060030b81036101b05760e43567ffffffffffffffff811681036101b0576114ae91612ac861471c565b60c43590600435613fe0565b346101b05760e0516003193601126101b05760206040516fffffffffffffffffffffffffffffffff8152f35b346101b057612b0e36613e06565b612b1661471c565b612b208183614c9e565b91606083018051600781101561043e577ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe0161218f57506080830151612d9157612b6b428385614e0c565b15612d4b57506bffffffffffffffffffffffff8351169164ffffffffff60408501511691604051612b9b81613ee6565b8481526020810194855260408101938452606081019460048652608082019560e05187528360e0515260036020526bffffffffffffffffffffffff604060e05120935116967cffffffffff00000000000000000000000000000000000000000000000077ffffffffffffffffffffffff0000000000000000000000008554945160601b16975160c01b16915191600783101561043e577fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6020987fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff612d059b7fffffff000000000000000000000000000000000000000000000000000000000060ff60f01b60ff60e81b9760e0515051151560f01b16981617161716179160e81b16171790557f268fdd89edcf7dfe8b61d144b0076faaa894153b9af2a543ea9b0be173749f5e60406bffffffffffffffffffffffff87511681519033825286820152a201613f81565b906bffffffffffffffffffffffff602081835116920151169003906bffffffffffffffffffffffff8211610cce576bffffffffffffffffffffffff6114ae921690614e7f565b6bffffffffffffffffffffffff845116917f752f58f60000000000000000000000000000000000000000000000000000000060e05152600452602452604452606460e051fd5b7fa87c1a610000000000000000000000000000000000000000000000000000000060e05152600452602460e051fd5b346101b05760e0516003193601126101b05760206040517fdeb082ae5821a65e6bb0ca3c133fd8559f6bdb41bfe63d0812d273c6936203a98152f35b346101b0576101806003193601126101b0576101243560ff8116908181036101b057506101643561ffff8116908181036101b057506040519060208201927f143eb5d45c33aa792eaa90923472f5096eafaae4c43153157fc8b2619c1edf8084526040830152610144356060830152608082015260808152612e7f60a082613f02565b5190206004356001600160a01b03811691908281036101b0575060643567ffffffffffffffff811692908381036101b0575060843567ffffffffffffffff811693908481036101b0575060a43567ffffffffffffffff811693908481036101b0575060c4359367ffffffffffffffff8516908186036101b05760209661020e965060405194888601967f451a5cc1373ab5f3043798ce24b42abd3a5983d6fc9efffa6851be1e3c1fba1a885260408701526024356060870152604435608087015260a086015260c085015260e084015261010083015260e435610120830152610104356101408301526101608201526101608152612f7f61018082613f02565b519020614790565b3461380f576003193601610340811261380f576101801361380f5760e07ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe7c36011261380f576102843567ffffffffffffffff811680910361380f576102a43567ffffffffffffffff811161380f57613003903690600401613dd8565b9060807ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffd3c36011261380f5761303661471c565b6001600160a01b03613046613f3e565b1633036138a85782421161387c576130ba92916130bf91613069610264356147d1565b95909460405160208101917fb121ad925064f5b063bc32ba73d49133b8b71169a959d1e2027ae66b59635b5e8352876040830152610264356060830152608082015260808152612f7f60a082613f02565b614c6a565b506004811015610a3757613854576001600160a01b03806130de613f55565b1691169081036138135760ff6130f2613f95565b16613752575b506004356001600160a01b03811690036101b0576101243560ff811692908381036101b057831593841594613736575b8461340b575b50506101a4356001600160a01b03811690036101b05760643567ffffffffffffffff811690036101b057604080516001600160a01b036004358116602083019081526101a43591909116928201929092526101e435606082015267ffffffffffffffff6064351660808201526131a78160a081016107f9565b5190208260e051526002602052604060e05120556040516131c781613ee6565b610264356bffffffffffffffffffffffff16815260e051602082019081524264ffffffffff166040830190815294606083019060028252151560808401528460e051526003602052604060e05120926bffffffffffffffffffffffff815116917cffffffffff00000000000000000000000000000000000000000000000077ffffffffffffffffffffffff0000000000000000000000008654955160601b16985160c01b16905192600784101561043e576020987fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff927fffffff000000000000000000000000000000000000000000000000000000000060ff60f01b608060ff60e81b9860e051500151151560f01b16981617161716179160e81b161717905560e0515060e051506040519081526101e4358382015267ffffffffffffffff6064351660408201526102643560608201526001600160a01b036101a4351690827f262d2da2abcebac4d7a7c16f6ff9628392b6f2f7ed9f03d108343c566706afbf60806001600160a01b036004351693a46133aa61026435306004357f0000000000000000000000000000000000000000000000000000000000000000614f91565b807fb4110a29130e96faab658703bb9aaf7dc353fccb25e8dfcf1d330b13bd5341528360405167ffffffffffffffff42168152a260e0517f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b6101a4356001600160a01b038116928382036101b0576101643561ffff8116908181036101b057506001841493848061372d575b80613721575b80156136fd575b15610e565750508460e051526004602052604060e05120926040519361347185613ee6565b549260ff8416855260ff8460081c16906020860191808352604087019460ff8760101c1615158652606088019460ff8860181c1615159283875264ffffffffff60808b019960201c168952156136a5575b5050610dce5760408051602081018a81526001600160a01b03909316918101919091526134f281606081016107f9565b519020958660e05152600760205260ff604060e051205416610d9b575060ff8151166008811015610d68575060ff81511660ff865116811015613675575b508660e051526005602052604060e0512060ff82511660e0515260205287604060e051205560ff8151169260ff8414610cce5760ff60016135fe95011682528760e05152600460205260ff604060e051209651167fffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00000062ff000061ff008954955160081b169351151560101b169316171717845551151583907fffffffffffffffffffffffffffffffffffffffffffffffffffffffff00ffffff63ff000000835492151560181b169116179055565b517fffffffffffffffffffffffffffffffffffffffffffffff0000000000ffffffff68ffffffffff0000000083549260201b16911617905560e051526007602052604060e0512060017fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff00825416179055838061312e565b61367f908861500f565b805160ff875116116135305761369581876151c3565b15610d2f57506001835289613530565b156136f5575060ff60025b16875260a43567ffffffffffffffff81168082036101b05764ffffffffff10156136e7575064ffffffffff805b1686528b806134c2565b64ffffffffff9081166136dd565b60ff906136b0565b50600281148015613717575b801561344c5750811561344c565b5060038114613709565b50612710821115613445565b5081151561343f565b93506101643561ffff8116908181036101b05750151593613128565b6001600160a01b037f00000000000000000000000000000000000000000000000000000000000000001690613785613f95565b823b1561380f5760e45f928360ff9560405196879586947fd505accf00000000000000000000000000000000000000000000000000000000865260048601523060248601526102643560448601526102c43560648601521660848401526103043560a48401526103243560c48401525af1156130f8575f61380591613f02565b5f60e052826130f8565b5f80fd5b6001600160a01b0390613824613f55565b907fac2e2956000000000000000000000000000000000000000000000000000000005f526004521660245260445ffd5b7f8baa579f000000000000000000000000000000000000000000000000000000005f5260045ffd5b827f021010e3000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b6001600160a01b036138b8613f3e565b7f344b0904000000000000000000000000000000000000000000000000000000005f52336004521660245260445ffd5b3461380f57602060031936011261380f576004355f60a060405161390b81613e9d565b8281528260208201528260408201528260608201528260808201520152805f52600360205260405f206040519061394182613ee6565b546bffffffffffffffffffffffff8116825260208201926bffffffffffffffffffffffff8260601c168452604083019064ffffffffff8360c01c168252606084019061399360ff8560e81c1683613f25565b60ff608086019460f01c16151584525f52600260205264ffffffffff6bffffffffffffffffffffffff8060405f20549651169651169251169051926007841015610a375764ffffffffff926bffffffffffffffffffffffff809251151597604051976139fe89613e9d565b8852602088019081526040880192835260608801948552613a23608089019788613f25565b60a088019889526040519751885251166020870152511660408501525116606083015251916007831015610a375760c092608083015251151560a0820152f35b3461380f5760e060031936011261380f57604051602081017fdeb082ae5821a65e6bb0ca3c133fd8559f6bdb41bfe63d0812d273c6936203a9815260043560408301526024356001600160a01b03811680910361380f576060830152604435608083015260643560a083015260843560c083015260a43567ffffffffffffffff811680910361380f5760e083015260c4359067ffffffffffffffff821680920361380f578261020e9261010060209501526101008152612f7f61012082613f02565b3461380f57602060031936011261380f576001600160a01b03613b46613d9f565b613b4e61471c565b168015613cc057335f52600860205260405f2054908115613c9857335f5260086020525f6040812055806040518381527ff7a40077ff7a04c7e61f6f26fb13774259ddf1b6bce9ecf26a8276cdd399268360203392a37f000000000000000000000000000000000000000000000000000000000000000090604051907fa9059cbb000000000000000000000000000000000000000000000000000000005f526004528260245260205f60448180865af19060015f5114821615613c77575b60405215613c42576020825f7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d604051908152f35b6001600160a01b03907f5274afe7000000000000000000000000000000000000000000000000000000005f521660045260245ffd5b906001811516613c8f57823b15153d15161690613c0c565b503d5f823e3d90fd5b7f969bf728000000000000000000000000000000000000000000000000000000005f5260045ffd5b7fd92e233d000000000000000000000000000000000000000000000000000000005f5260045ffd5b3461380f57608060031936011261380f576004356001600160a01b038116810361380f576024356001600160a01b038116810361380f5760643567ffffffffffffffff8116810361380f57604080516001600160a01b0394851660208281019182529590941691810191909152604435606082015267ffffffffffffffff9091166080820152613d7b8160a081016107f9565b519020604051908152f35b3461380f575f60031936011261380f5780600860209252f35b600435906001600160a01b038216820361380f57565b6007811015610a3757602452565b359067ffffffffffffffff8216820361380f57565b9181601f8401121561380f5782359167ffffffffffffffff831161380f576020838186019501011161380f57565b9060a060031983011261380f5760807fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffdc60043593011261380f57602490565b90601f19601f602080948051918291828752018686015e5f8582860101520116010190565b90602080835192838152019201905f5b818110613e875750505090565b8251845260209384019390920191600101613e7a565b60c0810190811067ffffffffffffffff821117613eb957604052565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52604160045260245ffd5b60a0810190811067ffffffffffffffff821117613eb957604052565b90601f601f19910116810190811067ffffffffffffffff821117613eb957604052565b6007821015610a375752565b516007811015610a375790565b6101a4356001600160a01b038116810361380f5790565b6004356001600160a01b038116810361380f5790565b6024356001600160a01b038116810361380f5790565b356001600160a01b038116810361380f5790565b6102e43560ff8116810361380f5790565b91908203918211613fb357565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52601160045260245ffd5b909192613fee602483614c9e565b90604435926001600160a01b0384169586851415968761380f5733149687158061452a575b6144fe575f606086019182516007811015610a37576002036144a857505061404c425f958a80614495575b614462575b50602487614e0c565b5096876bffffffffffffffffffffffff60208801511680911061445a575b505b614085886bffffffffffffffffffffffff885116613fa6565b9860808701928351614272575b50506bffffffffffffffffffffffff8651169264ffffffffff6040880151169251151593604051906140c382613ee6565b8152602081016bffffffffffffffffffffffff8b16815260408201948552606082016003815260808301968752875f5260036020526bffffffffffffffffffffffff60405f20935116967cffffffffff00000000000000000000000000000000000000000000000077ffffffffffffffffffffffff0000000000000000000000008554945160601b16975160c01b169151916007831015610a37577fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff60a0987fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f69983c8c620daebe9e27d249dfb387ba279b8f229aa520a596431c9b0bb7efa89b7fffffff000000000000000000000000000000000000000000000000000000000060ff60f01b60ff60e81b9751151560f01b16981617161716179160e81b16171790556040519133835260030b60208301526040820152876060820152886080820152a261380f57614253926bffffffffffffffffffffffff602061424d9301511690613fa6565b90614e7f565b602435906001600160a01b038216820361380f5761427091614e7f565b565b516007811015610a3757600214908161444d575b50614292575f80614092565b935050935093916bffffffffffffffffffffffff90511691604051926142b784613ee6565b835260208301936bffffffffffffffffffffffff82168552604084019364ffffffffff42168552606081019560068752608082019660018852885f5260036020526bffffffffffffffffffffffff60405f20935116977cffffffffff00000000000000000000000000000000000000000000000077ffffffffffffffffffffffff0000000000000000000000008554945160601b16985160c01b169151916007831015610a37577fff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff6080997fffff00ffffffffffffffffffffffffffffffffffffffffffffffffffffffffff7f272d705a70ab92f7c904e21ea5a24d26af03d03be0c7712f0bd509a63a0c5b479c7fffffff000000000000000000000000000000000000000000000000000000000060ff60f01b60ff60e81b9751151560f01b16981617161716179160e81b1617179055855f5260066020528060405f20556040519260030b835260208301526040820152846060820152a2602435906001600160a01b038216820361380f5761427091614e7f565b90508561380f575f614286565b97505f61406a565b67ffffffffffffffff915064ffffffffff6040890151169081838216105f1461448e57505b165f614043565b9050614487565b504267ffffffffffffffff82161061403e565b94509681516007811015610a37575f19011561406c578382516007811015610a37576144f9917f2b3263b3000000000000000000000000000000000000000000000000000000005f52600452613db5565b60445ffd5b7f20b9b340000000000000000000000000000000000000000000000000000000005f523360045260245ffd5b506024356001600160a01b0381169081810361380f5750331415614013565b67ffffffffffffffff8111613eb95760051b60200190565b91908201809211613fb357565b6040519061457b82613ee6565b5f6080838281528260208201528260408201528260608201520152565b906145a282614549565b6145af6040519182613f02565b828152601f196145bf8294614549565b0190602036910137565b91908110156145d95760071b0190565b7f4e487b71000000000000000000000000000000000000000000000000000000005f52603260045260245ffd5b80518210156145d95760209160051b010190565b5f198114613fb35760010190565b81810292918115918404141715613fb357565b8161464891939293614c9e565b606081019283516007811015610a37576002146146855750602001519151916bffffffffffffffffffffffff166007831015610a37579160041490565b6146929293504291614e0c565b9091565b3567ffffffffffffffff8116810361380f5790565b6146b481613f81565b6147166146c360208401613f81565b6107f96146d260608601614696565b6040519485936040602086019801359188929367ffffffffffffffff9195946001600160a01b03606094816080880199168752166020860152604085015216910152565b51902090565b7f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005c6147685760017f9b779b17422d0df92223018b32b4d1fa46e071723d6817e2486d003becc55f005d565b7f3ee5aeb5000000000000000000000000000000000000000000000000000000005f5260045ffd5b60429061479b615353565b90604051917f19010000000000000000000000000000000000000000000000000000000000008352600283015260228201522090565b60a43567ffffffffffffffff81169081810361380f5781421015614c3e5750506102243567ffffffffffffffff81169081810361380f5781421015614c125750506101e435604435808211614be357506fffffffffffffffffffffffffffffffff8111614ba45760643567ffffffffffffffff811680820361380f5715614b7c5761485b91615305565b808210614b4d57506bffffffffffffffffffffffff8111614b1257506004906101243560ff8116810361380f576101608301359061ffff8216820361380f5760207f451a5cc1373ab5f3043798ce24b42abd3a5983d6fc9efffa6851be1e3c1fba1a91836149d5945061ffff6040519160ff858401947f143eb5d45c33aa792eaa90923472f5096eafaae4c43153157fc8b2619c1edf80865216604084015261014089013560608401521660808201526080815261491a60a082613f02565b51902067ffffffffffffffff61492f87613f81565b81888161493e60608301614696565b8161494b60808501614696565b91604061495a60a08701614696565b956001600160a01b0361496f60c08301614696565b9983519d8e019e8f5216828d0152602081013560608d0152013560808b01521660a08901521660c08701521660e08501521661010083015260e08601356101208301526101008601356101408301526101608201526101608152612f7f61018082613f02565b908161018435818103614ae557505060405160208101610184916101008201927fdeb082ae5821a65e6bb0ca3c133fd8559f6bdb41bfe63d0812d273c6936203a98352803560208401526020810135906001600160a01b038216820361380f57614aa59467ffffffffffffffff614a9160c086946001600160a01b03612f7f971660408a0152604081013560608a0152606081013560808a0152608081013560a08a015283614a8660a08301613dc3565b16828a015201613dc3565b1660e086015203601f198101835282613f02565b92835f52600260205260405f2054614aba5750565b83907f98090ea5000000000000000000000000000000000000000000000000000000005f525260245ffd5b847f19ee41e4000000000000000000000000000000000000000000000000000000005f525260245260445ffd5b7ff7b65670000000000000000000000000000000000000000000000000000000005f526004526bffffffffffffffffffffffff60245260445ffd5b907f4a77f2fa000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b7fa75e7434000000000000000000000000000000000000000000000000000000005f5260045ffd5b7f87ebe85d000000000000000000000000000000000000000000000000000000005f526004526fffffffffffffffffffffffffffffffff60245260445ffd5b907f8b8675a5000000000000000000000000000000000000000000000000000000005f5260045260245260445ffd5b507fbefd989c000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b507fbd5c334e000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b9060418303614c9457614c8d9250602081013591604082359201355f1a90615469565b9192909190565b50505f9160029190565b90614ca761456e565b50815f52600260205260405f2054908115614d6857614cc5906146ab565b03614d3d575f52600360205260405f2060ff60405191614ce483613ee6565b546bffffffffffffffffffffffff811683526bffffffffffffffffffffffff8160601c16602084015264ffffffffff8160c01c166040840152614d2f828260e81c1660608501613f25565b60f01c161515608082015290565b7f65340458000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b827ff4665084000000000000000000000000000000000000000000000000000000005f5260045260245ffd5b90614dab9064ffffffffff60408401511690613fa6565b60843567ffffffffffffffff81169081810361380f576bffffffffffffffffffffffff92610e1092614de992818311614e02575b5050606435614628565b0491511680821015614dfb5750905f90565b9160019150565b5090505f80614ddf565b91614de96bffffffffffffffffffffffff92614e37610e109364ffffffffff60408801511690613fa6565b906060810167ffffffffffffffff614e4e82614696565b168311614e60575b5060400135614628565b6040919250614e7767ffffffffffffffff91614696565b169190614e56565b908015614f8d575a7f0000000000000000000000000000000000000000000000000000000000000000926001600160a01b03604051917fa9059cbb000000000000000000000000000000000000000000000000000000005f521693846004528360245260205f60448180855af19060015f5114821615614f80575b5090604052614f7b57603f5a91041015614f535760207f8af6e30690e4b192e05dc42baa9776cefda6c432838616c7f4f036bbab44917e91835f526008825260405f20614f48828254614561565b9055604051908152a2565b7f385c7a97000000000000000000000000000000000000000000000000000000005f5260045ffd5b505050565b3b15153d1516165f614efa565b5050565b9290916001600160a01b039081604051947f23b872dd000000000000000000000000000000000000000000000000000000005f52166004521660245260445260205f60648180865af19060015f5114821615614ff7575b6040525f60605215613c425750565b906001811516613c8f57823b15153d15161690614fe8565b60405192916080840167ffffffffffffffff811185821017613eb9576040525f845260208401935f8552604081015f815260608201905f825282965f955f5b86811061505f575050505050505050565b815f52600560205260405f20815f5260205260405f2054805f52600360205260405f20906040519161509083613ee6565b546bffffffffffffffffffffffff811683526bffffffffffffffffffffffff8160601c166020840152604083019264ffffffffff8260c01c168452608060ff60608301936150e3828260e81c1686613f25565b60f01c16151591015280516007811015610a375760011480156151af575b1561511f57505050600190615116875161461a565b87525b0161504e565b516007811015610a375760061461513b575b5050600190615119565b615148889a929a5161461a565b88525f52600660205260405f2054908451155f1461519457509064ffffffffff600192995b615177865161461a565b865251168651811161518c575b819250615131565b86525f615184565b9864ffffffffff908a60019493031561516d5783875261516d565b5080516007811015610a3757600214615101565b90600260ff835116149182615258575b508161524c575b8161523d575b8161522f575b816151ef575090565b61522991506060015167ffffffffffffffff7f00000000000000000000000000000000000000000000000000000000000000001690614561565b42111590565b6040810151151591506151e6565b602081015160021491506151e0565b805160021491506151da565b604001511591505f6151d3565b90604082019064ffffffffff8251166152a967ffffffffffffffff7f0000000000000000000000000000000000000000000000000000000000000000168092614561565b42106152fd5764ffffffffff6152c26152cb9242613fa6565b93511683613fa6565b67ffffffffffffffff6152e060608401614696565b1611156152f5576152f092614e0c565b905090565b505050600190565b505050505f90565b61533390610e1092603c67ffffffffffffffff8216105f146153425767ffffffffffffffff905b1690614628565b048061533f5750600190565b90565b5067ffffffffffffffff603c61532c565b6001600160a01b037f000000000000000000000000000000000000000000000000000000000000000016301480615440575b156153ae577f000000000000000000000000000000000000000000000000000000000000000090565b60405160208101907f8b73c3c69bb8fe3d512ecc4cf759cc79239f7b179b0ffacaa9a75d522b39400f82527f000000000000000000000000000000000000000000000000000000000000000060408201527f000000000000000000000000000000000000000000000000000000000000000060608201524660808201523060a082015260a0815261471660c082613f02565b507f00000000000000000000000000000000000000000000000000000000000000004614615385565b91907f7fffffffffffffffffffffffffffffff5d576e7357a4501ddfe92f46681b20a084116154eb579160209360809260ff5f9560405194855216868401526040830152606082015282805260015afa156154e0575f516001600160a01b038116156154d657905f905f90565b505f906001905f90565b6040513d5f823e3d90fd5b5050505f9160039190565b60ff811690601f82116155255760405191615512604084613f02565b6020808452838101919036833783525290565b7fb3512b0c000000000000000000000000000000000000000000000000000000005f5260045ffdfea264697066735822122078c64d0655306ca6e5e2a9161c71ea1061afa6da6e80091d59d12058e41d91b364736f6c63430008250033",
 }
 
 // Escrow is an auto generated Go binding around an Ethereum contract.
@@ -222,6 +235,41 @@ func (escrow *Escrow) UnpackMAXDEPOSIT(data []byte) (*big.Int, error) {
 	return out0, nil
 }
 
+// PackMAXOPENS is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x16f6ce6b.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function MAX_OPENS() view returns(uint8)
+func (escrow *Escrow) PackMAXOPENS() []byte {
+	enc, err := escrow.abi.Pack("MAX_OPENS")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackMAXOPENS is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0x16f6ce6b.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function MAX_OPENS() view returns(uint8)
+func (escrow *Escrow) TryPackMAXOPENS() ([]byte, error) {
+	return escrow.abi.Pack("MAX_OPENS")
+}
+
+// UnpackMAXOPENS is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0x16f6ce6b.
+//
+// Solidity: function MAX_OPENS() view returns(uint8)
+func (escrow *Escrow) UnpackMAXOPENS(data []byte) (uint8, error) {
+	out, err := escrow.abi.Unpack("MAX_OPENS", data)
+	if err != nil {
+		return *new(uint8), err
+	}
+	out0 := *abi.ConvertType(out[0], new(uint8)).(*uint8)
+	return out0, nil
+}
+
 // PackMAXPRICEPERHOUR is the Go binding used to pack the parameters required for calling
 // the contract method with ID 0x7780f7a9.  This method will panic if any
 // invalid/nil inputs are passed.
@@ -320,6 +368,41 @@ func (escrow *Escrow) TryPackORDERTYPEHASH() ([]byte, error) {
 // Solidity: function ORDER_TYPEHASH() view returns(bytes32)
 func (escrow *Escrow) UnpackORDERTYPEHASH(data []byte) ([32]byte, error) {
 	out, err := escrow.abi.Unpack("ORDER_TYPEHASH", data)
+	if err != nil {
+		return *new([32]byte), err
+	}
+	out0 := *abi.ConvertType(out[0], new([32]byte)).(*[32]byte)
+	return out0, nil
+}
+
+// PackVERIFYTYPEHASH is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xcb6535b5.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function VERIFY_TYPEHASH() view returns(bytes32)
+func (escrow *Escrow) PackVERIFYTYPEHASH() []byte {
+	enc, err := escrow.abi.Pack("VERIFY_TYPEHASH")
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackVERIFYTYPEHASH is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xcb6535b5.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function VERIFY_TYPEHASH() view returns(bytes32)
+func (escrow *Escrow) TryPackVERIFYTYPEHASH() ([]byte, error) {
+	return escrow.abi.Pack("VERIFY_TYPEHASH")
+}
+
+// UnpackVERIFYTYPEHASH is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xcb6535b5.
+//
+// Solidity: function VERIFY_TYPEHASH() view returns(bytes32)
+func (escrow *Escrow) UnpackVERIFYTYPEHASH(data []byte) ([32]byte, error) {
+	out, err := escrow.abi.Unpack("VERIFY_TYPEHASH", data)
 	if err != nil {
 		return *new([32]byte), err
 	}
@@ -539,11 +622,59 @@ func (escrow *Escrow) UnpackEip712Domain(data []byte) (Eip712DomainOutput, error
 	return *outstruct, nil
 }
 
+// PackGetGroup is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xb567d4ba.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function getGroup(bytes32 orderHash) view returns((uint8,uint8,bool,bool,uint40) group, uint256 active, bytes32[] members, bytes32[] digests)
+func (escrow *Escrow) PackGetGroup(orderHash [32]byte) []byte {
+	enc, err := escrow.abi.Pack("getGroup", orderHash)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackGetGroup is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xb567d4ba.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function getGroup(bytes32 orderHash) view returns((uint8,uint8,bool,bool,uint40) group, uint256 active, bytes32[] members, bytes32[] digests)
+func (escrow *Escrow) TryPackGetGroup(orderHash [32]byte) ([]byte, error) {
+	return escrow.abi.Pack("getGroup", orderHash)
+}
+
+// GetGroupOutput serves as a container for the return parameters of contract
+// method GetGroup.
+type GetGroupOutput struct {
+	Group   EscrowGroup
+	Active  *big.Int
+	Members [][32]byte
+	Digests [][32]byte
+}
+
+// UnpackGetGroup is the Go binding that unpacks the parameters returned
+// from invoking the contract method with ID 0xb567d4ba.
+//
+// Solidity: function getGroup(bytes32 orderHash) view returns((uint8,uint8,bool,bool,uint40) group, uint256 active, bytes32[] members, bytes32[] digests)
+func (escrow *Escrow) UnpackGetGroup(data []byte) (GetGroupOutput, error) {
+	out, err := escrow.abi.Unpack("getGroup", data)
+	outstruct := new(GetGroupOutput)
+	if err != nil {
+		return *outstruct, err
+	}
+	outstruct.Group = *abi.ConvertType(out[0], new(EscrowGroup)).(*EscrowGroup)
+	outstruct.Active = abi.ConvertType(out[1], new(big.Int)).(*big.Int)
+	outstruct.Members = *abi.ConvertType(out[2], new([][32]byte)).(*[][32]byte)
+	outstruct.Digests = *abi.ConvertType(out[3], new([][32]byte)).(*[][32]byte)
+	return *outstruct, nil
+}
+
 // PackGetLease is the Go binding used to pack the parameters required for calling
 // the contract method with ID 0x2d54ad30.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function getLease(bytes32 leaseId) view returns((bytes32,uint104,uint104,uint40,uint8))
+// Solidity: function getLease(bytes32 leaseId) view returns((bytes32,uint96,uint96,uint40,uint8,bool))
 func (escrow *Escrow) PackGetLease(leaseId [32]byte) []byte {
 	enc, err := escrow.abi.Pack("getLease", leaseId)
 	if err != nil {
@@ -556,7 +687,7 @@ func (escrow *Escrow) PackGetLease(leaseId [32]byte) []byte {
 // the contract method with ID 0x2d54ad30.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function getLease(bytes32 leaseId) view returns((bytes32,uint104,uint104,uint40,uint8))
+// Solidity: function getLease(bytes32 leaseId) view returns((bytes32,uint96,uint96,uint40,uint8,bool))
 func (escrow *Escrow) TryPackGetLease(leaseId [32]byte) ([]byte, error) {
 	return escrow.abi.Pack("getLease", leaseId)
 }
@@ -564,7 +695,7 @@ func (escrow *Escrow) TryPackGetLease(leaseId [32]byte) ([]byte, error) {
 // UnpackGetLease is the Go binding that unpacks the parameters returned
 // from invoking the contract method with ID 0x2d54ad30.
 //
-// Solidity: function getLease(bytes32 leaseId) view returns((bytes32,uint104,uint104,uint40,uint8))
+// Solidity: function getLease(bytes32 leaseId) view returns((bytes32,uint96,uint96,uint40,uint8,bool))
 func (escrow *Escrow) UnpackGetLease(data []byte) (EscrowLease, error) {
 	out, err := escrow.abi.Unpack("getLease", data)
 	if err != nil {
@@ -610,10 +741,10 @@ func (escrow *Escrow) UnpackHashBid(data []byte) ([32]byte, error) {
 }
 
 // PackHashOrder is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x35e5c0ef.  This method will panic if any
+// the contract method with ID 0x48c39783.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function hashOrder((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order) view returns(bytes32)
+// Solidity: function hashOrder((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32,uint8,bytes32,uint16) order) view returns(bytes32)
 func (escrow *Escrow) PackHashOrder(order EscrowOrder) []byte {
 	enc, err := escrow.abi.Pack("hashOrder", order)
 	if err != nil {
@@ -623,18 +754,18 @@ func (escrow *Escrow) PackHashOrder(order EscrowOrder) []byte {
 }
 
 // TryPackHashOrder is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x35e5c0ef.  This method will return an error
+// the contract method with ID 0x48c39783.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function hashOrder((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order) view returns(bytes32)
+// Solidity: function hashOrder((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32,uint8,bytes32,uint16) order) view returns(bytes32)
 func (escrow *Escrow) TryPackHashOrder(order EscrowOrder) ([]byte, error) {
 	return escrow.abi.Pack("hashOrder", order)
 }
 
 // UnpackHashOrder is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0x35e5c0ef.
+// from invoking the contract method with ID 0x48c39783.
 //
-// Solidity: function hashOrder((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order) view returns(bytes32)
+// Solidity: function hashOrder((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32,uint8,bytes32,uint16) order) view returns(bytes32)
 func (escrow *Escrow) UnpackHashOrder(data []byte) ([32]byte, error) {
 	out, err := escrow.abi.Unpack("hashOrder", data)
 	if err != nil {
@@ -715,10 +846,10 @@ func (escrow *Escrow) UnpackMinimumDeposit(data []byte) (*big.Int, error) {
 }
 
 // PackOpenAwarded is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x75d2125b.  This method will panic if any
+// the contract method with ID 0x38fbdb85.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function openAwarded((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, uint256 deposit, uint64 deadline, bytes awardSig, (uint256,uint8,bytes32,bytes32) permit) returns(bytes32 leaseId)
+// Solidity: function openAwarded((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32,uint8,bytes32,uint16) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, uint256 deposit, uint64 deadline, bytes awardSig, (uint256,uint8,bytes32,bytes32) permit) returns(bytes32 leaseId)
 func (escrow *Escrow) PackOpenAwarded(order EscrowOrder, bid EscrowBid, deposit *big.Int, deadline uint64, awardSig []byte, permit EscrowPermit) []byte {
 	enc, err := escrow.abi.Pack("openAwarded", order, bid, deposit, deadline, awardSig, permit)
 	if err != nil {
@@ -728,18 +859,18 @@ func (escrow *Escrow) PackOpenAwarded(order EscrowOrder, bid EscrowBid, deposit 
 }
 
 // TryPackOpenAwarded is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0x75d2125b.  This method will return an error
+// the contract method with ID 0x38fbdb85.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function openAwarded((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, uint256 deposit, uint64 deadline, bytes awardSig, (uint256,uint8,bytes32,bytes32) permit) returns(bytes32 leaseId)
+// Solidity: function openAwarded((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32,uint8,bytes32,uint16) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, uint256 deposit, uint64 deadline, bytes awardSig, (uint256,uint8,bytes32,bytes32) permit) returns(bytes32 leaseId)
 func (escrow *Escrow) TryPackOpenAwarded(order EscrowOrder, bid EscrowBid, deposit *big.Int, deadline uint64, awardSig []byte, permit EscrowPermit) ([]byte, error) {
 	return escrow.abi.Pack("openAwarded", order, bid, deposit, deadline, awardSig, permit)
 }
 
 // UnpackOpenAwarded is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0x75d2125b.
+// from invoking the contract method with ID 0x38fbdb85.
 //
-// Solidity: function openAwarded((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, uint256 deposit, uint64 deadline, bytes awardSig, (uint256,uint8,bytes32,bytes32) permit) returns(bytes32 leaseId)
+// Solidity: function openAwarded((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32,uint8,bytes32,uint16) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, uint256 deposit, uint64 deadline, bytes awardSig, (uint256,uint8,bytes32,bytes32) permit) returns(bytes32 leaseId)
 func (escrow *Escrow) UnpackOpenAwarded(data []byte) ([32]byte, error) {
 	out, err := escrow.abi.Unpack("openAwarded", data)
 	if err != nil {
@@ -750,10 +881,10 @@ func (escrow *Escrow) UnpackOpenAwarded(data []byte) ([32]byte, error) {
 }
 
 // PackOpenLease is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xeed07ae3.  This method will panic if any
+// the contract method with ID 0xcc678a16.  This method will panic if any
 // invalid/nil inputs are passed.
 //
-// Solidity: function openLease((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, bytes providerSig, uint256 deposit) returns(bytes32 leaseId)
+// Solidity: function openLease((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32,uint8,bytes32,uint16) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, bytes providerSig, uint256 deposit) returns(bytes32 leaseId)
 func (escrow *Escrow) PackOpenLease(order EscrowOrder, bid EscrowBid, providerSig []byte, deposit *big.Int) []byte {
 	enc, err := escrow.abi.Pack("openLease", order, bid, providerSig, deposit)
 	if err != nil {
@@ -763,18 +894,18 @@ func (escrow *Escrow) PackOpenLease(order EscrowOrder, bid EscrowBid, providerSi
 }
 
 // TryPackOpenLease is the Go binding used to pack the parameters required for calling
-// the contract method with ID 0xeed07ae3.  This method will return an error
+// the contract method with ID 0xcc678a16.  This method will return an error
 // if any inputs are invalid/nil.
 //
-// Solidity: function openLease((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, bytes providerSig, uint256 deposit) returns(bytes32 leaseId)
+// Solidity: function openLease((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32,uint8,bytes32,uint16) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, bytes providerSig, uint256 deposit) returns(bytes32 leaseId)
 func (escrow *Escrow) TryPackOpenLease(order EscrowOrder, bid EscrowBid, providerSig []byte, deposit *big.Int) ([]byte, error) {
 	return escrow.abi.Pack("openLease", order, bid, providerSig, deposit)
 }
 
 // UnpackOpenLease is the Go binding that unpacks the parameters returned
-// from invoking the contract method with ID 0xeed07ae3.
+// from invoking the contract method with ID 0xcc678a16.
 //
-// Solidity: function openLease((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, bytes providerSig, uint256 deposit) returns(bytes32 leaseId)
+// Solidity: function openLease((address,bytes32,uint256,uint64,uint64,uint64,uint64,bytes32,bytes32,uint8,bytes32,uint16) order, (bytes32,address,bytes32,uint256,bytes32,uint64,uint64) bid, bytes providerSig, uint256 deposit) returns(bytes32 leaseId)
 func (escrow *Escrow) UnpackOpenLease(data []byte) ([32]byte, error) {
 	out, err := escrow.abi.Unpack("openLease", data)
 	if err != nil {
@@ -839,6 +970,28 @@ func (escrow *Escrow) PackReclaim(leaseId [32]byte, terms EscrowTerms) []byte {
 // Solidity: function reclaim(bytes32 leaseId, (address,address,uint256,uint64) terms) returns()
 func (escrow *Escrow) TryPackReclaim(leaseId [32]byte, terms EscrowTerms) ([]byte, error) {
 	return escrow.abi.Pack("reclaim", leaseId, terms)
+}
+
+// PackSettle is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xada54cb4.  This method will panic if any
+// invalid/nil inputs are passed.
+//
+// Solidity: function settle(bytes32 orderHash, (address,address,uint256,uint64)[] terms) returns()
+func (escrow *Escrow) PackSettle(orderHash [32]byte, terms []EscrowTerms) []byte {
+	enc, err := escrow.abi.Pack("settle", orderHash, terms)
+	if err != nil {
+		panic(err)
+	}
+	return enc
+}
+
+// TryPackSettle is the Go binding used to pack the parameters required for calling
+// the contract method with ID 0xada54cb4.  This method will return an error
+// if any inputs are invalid/nil.
+//
+// Solidity: function settle(bytes32 orderHash, (address,address,uint256,uint64)[] terms) returns()
+func (escrow *Escrow) TryPackSettle(orderHash [32]byte, terms []EscrowTerms) ([]byte, error) {
+	return escrow.abi.Pack("settle", orderHash, terms)
 }
 
 // PackStart is the Go binding used to pack the parameters required for calling
@@ -1128,6 +1281,53 @@ func (escrow *Escrow) UnpackEIP712DomainChangedEvent(log *types.Log) (*EscrowEIP
 	return out, nil
 }
 
+// EscrowGroupSettled represents a GroupSettled event raised by the Escrow contract.
+type EscrowGroupSettled struct {
+	OrderHash [32]byte
+	Majority  [32]byte
+	Paid      *big.Int
+	Refunded  *big.Int
+	Raw       *types.Log // Blockchain specific contextual infos
+}
+
+const EscrowGroupSettledEventName = "GroupSettled"
+
+// ContractEventName returns the user-defined event name.
+func (EscrowGroupSettled) ContractEventName() string {
+	return EscrowGroupSettledEventName
+}
+
+// UnpackGroupSettledEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event GroupSettled(bytes32 indexed orderHash, bytes32 majority, uint256 paid, uint256 refunded)
+func (escrow *Escrow) UnpackGroupSettledEvent(log *types.Log) (*EscrowGroupSettled, error) {
+	event := "GroupSettled"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != escrow.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(EscrowGroupSettled)
+	if len(log.Data) > 0 {
+		if err := escrow.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range escrow.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
 // EscrowLeaseOpened represents a LeaseOpened event raised by the Escrow contract.
 type EscrowLeaseOpened struct {
 	LeaseId      [32]byte
@@ -1314,6 +1514,101 @@ func (escrow *Escrow) UnpackReclaimedEvent(log *types.Log) (*EscrowReclaimed, er
 	return out, nil
 }
 
+// EscrowReplicaSettled represents a ReplicaSettled event raised by the Escrow contract.
+type EscrowReplicaSettled struct {
+	LeaseId  [32]byte
+	Agreed   bool
+	Paid     *big.Int
+	Refunded *big.Int
+	Raw      *types.Log // Blockchain specific contextual infos
+}
+
+const EscrowReplicaSettledEventName = "ReplicaSettled"
+
+// ContractEventName returns the user-defined event name.
+func (EscrowReplicaSettled) ContractEventName() string {
+	return EscrowReplicaSettledEventName
+}
+
+// UnpackReplicaSettledEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event ReplicaSettled(bytes32 indexed leaseId, bool agreed, uint256 paid, uint256 refunded)
+func (escrow *Escrow) UnpackReplicaSettledEvent(log *types.Log) (*EscrowReplicaSettled, error) {
+	event := "ReplicaSettled"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != escrow.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(EscrowReplicaSettled)
+	if len(log.Data) > 0 {
+		if err := escrow.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range escrow.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
+// EscrowReported represents a Reported event raised by the Escrow contract.
+type EscrowReported struct {
+	LeaseId      [32]byte
+	ExitCode     int32
+	ResultDigest [32]byte
+	Held         *big.Int
+	Refunded     *big.Int
+	Raw          *types.Log // Blockchain specific contextual infos
+}
+
+const EscrowReportedEventName = "Reported"
+
+// ContractEventName returns the user-defined event name.
+func (EscrowReported) ContractEventName() string {
+	return EscrowReportedEventName
+}
+
+// UnpackReportedEvent is the Go binding that unpacks the event data emitted
+// by contract.
+//
+// Solidity: event Reported(bytes32 indexed leaseId, int32 exitCode, bytes32 resultDigest, uint256 held, uint256 refunded)
+func (escrow *Escrow) UnpackReportedEvent(log *types.Log) (*EscrowReported, error) {
+	event := "Reported"
+	if len(log.Topics) == 0 {
+		return nil, bind.ErrNoEventSignature
+	}
+	if log.Topics[0] != escrow.abi.Events[event].ID {
+		return nil, bind.ErrEventSignatureMismatch
+	}
+	out := new(EscrowReported)
+	if len(log.Data) > 0 {
+		if err := escrow.abi.UnpackIntoInterface(out, event, log.Data); err != nil {
+			return nil, err
+		}
+	}
+	var indexed abi.Arguments
+	for _, arg := range escrow.abi.Events[event].Inputs {
+		if arg.Indexed {
+			indexed = append(indexed, arg)
+		}
+	}
+	if err := abi.ParseTopics(out, indexed, log.Topics[1:]); err != nil {
+		return nil, err
+	}
+	out.Raw = log
+	return out, nil
+}
+
 // EscrowStarted represents a Started event raised by the Escrow contract.
 type EscrowStarted struct {
 	LeaseId   [32]byte
@@ -1471,14 +1766,32 @@ func (escrow *Escrow) UnpackError(raw []byte) (any, error) {
 	if bytes.Equal(raw[:4], escrow.abi.Errors["DepositTooSmall"].ID.Bytes()[:4]) {
 		return escrow.UnpackDepositTooSmallError(raw[4:])
 	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["GroupFull"].ID.Bytes()[:4]) {
+		return escrow.UnpackGroupFullError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["GroupSettledAlready"].ID.Bytes()[:4]) {
+		return escrow.UnpackGroupSettledAlreadyError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["GroupStillOpen"].ID.Bytes()[:4]) {
+		return escrow.UnpackGroupStillOpenError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["Held"].ID.Bytes()[:4]) {
+		return escrow.UnpackHeldError(raw[4:])
+	}
 	if bytes.Equal(raw[:4], escrow.abi.Errors["InvalidShortString"].ID.Bytes()[:4]) {
 		return escrow.UnpackInvalidShortStringError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], escrow.abi.Errors["InvalidSignature"].ID.Bytes()[:4]) {
 		return escrow.UnpackInvalidSignatureError(raw[4:])
 	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["InvalidVerify"].ID.Bytes()[:4]) {
+		return escrow.UnpackInvalidVerifyError(raw[4:])
+	}
 	if bytes.Equal(raw[:4], escrow.abi.Errors["LeaseExists"].ID.Bytes()[:4]) {
 		return escrow.UnpackLeaseExistsError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["MembersMismatch"].ID.Bytes()[:4]) {
+		return escrow.UnpackMembersMismatchError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], escrow.abi.Errors["NotAwarded"].ID.Bytes()[:4]) {
 		return escrow.UnpackNotAwardedError(raw[4:])
@@ -1510,8 +1823,17 @@ func (escrow *Escrow) UnpackError(raw []byte) (any, error) {
 	if bytes.Equal(raw[:4], escrow.abi.Errors["PriceTooHigh"].ID.Bytes()[:4]) {
 		return escrow.UnpackPriceTooHighError(raw[4:])
 	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["ProviderInGroup"].ID.Bytes()[:4]) {
+		return escrow.UnpackProviderInGroupError(raw[4:])
+	}
 	if bytes.Equal(raw[:4], escrow.abi.Errors["ReentrancyGuardReentrantCall"].ID.Bytes()[:4]) {
 		return escrow.UnpackReentrancyGuardReentrantCallError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["RefereeWindowOpen"].ID.Bytes()[:4]) {
+		return escrow.UnpackRefereeWindowOpenError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["ReplicaNotEnded"].ID.Bytes()[:4]) {
+		return escrow.UnpackReplicaNotEndedError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], escrow.abi.Errors["SafeERC20FailedOperation"].ID.Bytes()[:4]) {
 		return escrow.UnpackSafeERC20FailedOperationError(raw[4:])
@@ -1530,6 +1852,9 @@ func (escrow *Escrow) UnpackError(raw []byte) (any, error) {
 	}
 	if bytes.Equal(raw[:4], escrow.abi.Errors["TransferOutOfGas"].ID.Bytes()[:4]) {
 		return escrow.UnpackTransferOutOfGasError(raw[4:])
+	}
+	if bytes.Equal(raw[:4], escrow.abi.Errors["UnknownGroup"].ID.Bytes()[:4]) {
+		return escrow.UnpackUnknownGroupError(raw[4:])
 	}
 	if bytes.Equal(raw[:4], escrow.abi.Errors["UnknownLease"].ID.Bytes()[:4]) {
 		return escrow.UnpackUnknownLeaseError(raw[4:])
@@ -1702,6 +2027,103 @@ func (escrow *Escrow) UnpackDepositTooSmallError(raw []byte) (*EscrowDepositTooS
 	return out, nil
 }
 
+// EscrowGroupFull represents a GroupFull error raised by the Escrow contract.
+type EscrowGroupFull struct {
+	OrderHash [32]byte
+	Members   uint8
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error GroupFull(bytes32 orderHash, uint8 members)
+func EscrowGroupFullErrorID() common.Hash {
+	return common.HexToHash("0x755b4e4e177917234bc05a86b6db7b722e6596725930d6da802ae83d7d259af6")
+}
+
+// UnpackGroupFullError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error GroupFull(bytes32 orderHash, uint8 members)
+func (escrow *Escrow) UnpackGroupFullError(raw []byte) (*EscrowGroupFull, error) {
+	out := new(EscrowGroupFull)
+	if err := escrow.abi.UnpackIntoInterface(out, "GroupFull", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowGroupSettledAlready represents a GroupSettledAlready error raised by the Escrow contract.
+type EscrowGroupSettledAlready struct {
+	OrderHash [32]byte
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error GroupSettledAlready(bytes32 orderHash)
+func EscrowGroupSettledAlreadyErrorID() common.Hash {
+	return common.HexToHash("0x07f7525a680416d2a8e18f0974d4661cd56a7c79b033c57ecee20ac48624b135")
+}
+
+// UnpackGroupSettledAlreadyError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error GroupSettledAlready(bytes32 orderHash)
+func (escrow *Escrow) UnpackGroupSettledAlreadyError(raw []byte) (*EscrowGroupSettledAlready, error) {
+	out := new(EscrowGroupSettledAlready)
+	if err := escrow.abi.UnpackIntoInterface(out, "GroupSettledAlready", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowGroupStillOpen represents a GroupStillOpen error raised by the Escrow contract.
+type EscrowGroupStillOpen struct {
+	Expiry *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error GroupStillOpen(uint256 expiry)
+func EscrowGroupStillOpenErrorID() common.Hash {
+	return common.HexToHash("0x7c483b7393c85ae55fd8195ca1a1c004a8d705fc2e43a059b362ff805910f30b")
+}
+
+// UnpackGroupStillOpenError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error GroupStillOpen(uint256 expiry)
+func (escrow *Escrow) UnpackGroupStillOpenError(raw []byte) (*EscrowGroupStillOpen, error) {
+	out := new(EscrowGroupStillOpen)
+	if err := escrow.abi.UnpackIntoInterface(out, "GroupStillOpen", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowHeld represents a Held error raised by the Escrow contract.
+type EscrowHeld struct {
+	LeaseId [32]byte
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error Held(bytes32 leaseId)
+func EscrowHeldErrorID() common.Hash {
+	return common.HexToHash("0xa87c1a61529a5eadbea3268f3e2723cee829b84e720e1462285217cd84aa605e")
+}
+
+// UnpackHeldError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error Held(bytes32 leaseId)
+func (escrow *Escrow) UnpackHeldError(raw []byte) (*EscrowHeld, error) {
+	out := new(EscrowHeld)
+	if err := escrow.abi.UnpackIntoInterface(out, "Held", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // EscrowInvalidShortString represents a InvalidShortString error raised by the Escrow contract.
 type EscrowInvalidShortString struct {
 }
@@ -1748,6 +2170,31 @@ func (escrow *Escrow) UnpackInvalidSignatureError(raw []byte) (*EscrowInvalidSig
 	return out, nil
 }
 
+// EscrowInvalidVerify represents a InvalidVerify error raised by the Escrow contract.
+type EscrowInvalidVerify struct {
+	Replicas     uint8
+	SpotCheckBps uint16
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error InvalidVerify(uint8 replicas, uint16 spotCheckBps)
+func EscrowInvalidVerifyErrorID() common.Hash {
+	return common.HexToHash("0x86a8bcca4a1c963026674f5e80b2a749476f4c4c6fb82a2da629bb4fa7dc8f2f")
+}
+
+// UnpackInvalidVerifyError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error InvalidVerify(uint8 replicas, uint16 spotCheckBps)
+func (escrow *Escrow) UnpackInvalidVerifyError(raw []byte) (*EscrowInvalidVerify, error) {
+	out := new(EscrowInvalidVerify)
+	if err := escrow.abi.UnpackIntoInterface(out, "InvalidVerify", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // EscrowLeaseExists represents a LeaseExists error raised by the Escrow contract.
 type EscrowLeaseExists struct {
 	LeaseId [32]byte
@@ -1767,6 +2214,32 @@ func EscrowLeaseExistsErrorID() common.Hash {
 func (escrow *Escrow) UnpackLeaseExistsError(raw []byte) (*EscrowLeaseExists, error) {
 	out := new(EscrowLeaseExists)
 	if err := escrow.abi.UnpackIntoInterface(out, "LeaseExists", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowMembersMismatch represents a MembersMismatch error raised by the Escrow contract.
+type EscrowMembersMismatch struct {
+	OrderHash [32]byte
+	Members   *big.Int
+	Given     *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error MembersMismatch(bytes32 orderHash, uint256 members, uint256 given)
+func EscrowMembersMismatchErrorID() common.Hash {
+	return common.HexToHash("0x312ea0875b8452f41c023066d9adc119e18298bde98a7db3f0f8e3c297754014")
+}
+
+// UnpackMembersMismatchError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error MembersMismatch(bytes32 orderHash, uint256 members, uint256 given)
+func (escrow *Escrow) UnpackMembersMismatchError(raw []byte) (*EscrowMembersMismatch, error) {
+	out := new(EscrowMembersMismatch)
+	if err := escrow.abi.UnpackIntoInterface(out, "MembersMismatch", raw); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2018,6 +2491,31 @@ func (escrow *Escrow) UnpackPriceTooHighError(raw []byte) (*EscrowPriceTooHigh, 
 	return out, nil
 }
 
+// EscrowProviderInGroup represents a ProviderInGroup error raised by the Escrow contract.
+type EscrowProviderInGroup struct {
+	OrderHash [32]byte
+	Provider  common.Address
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ProviderInGroup(bytes32 orderHash, address provider)
+func EscrowProviderInGroupErrorID() common.Hash {
+	return common.HexToHash("0x1031fd6eed4c843012f2c8dbab52e2de0e4dd90ab7ae587534e943657bc1816b")
+}
+
+// UnpackProviderInGroupError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ProviderInGroup(bytes32 orderHash, address provider)
+func (escrow *Escrow) UnpackProviderInGroupError(raw []byte) (*EscrowProviderInGroup, error) {
+	out := new(EscrowProviderInGroup)
+	if err := escrow.abi.UnpackIntoInterface(out, "ProviderInGroup", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
 // EscrowReentrancyGuardReentrantCall represents a ReentrancyGuardReentrantCall error raised by the Escrow contract.
 type EscrowReentrancyGuardReentrantCall struct {
 }
@@ -2036,6 +2534,54 @@ func EscrowReentrancyGuardReentrantCallErrorID() common.Hash {
 func (escrow *Escrow) UnpackReentrancyGuardReentrantCallError(raw []byte) (*EscrowReentrancyGuardReentrantCall, error) {
 	out := new(EscrowReentrancyGuardReentrantCall)
 	if err := escrow.abi.UnpackIntoInterface(out, "ReentrancyGuardReentrantCall", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowRefereeWindowOpen represents a RefereeWindowOpen error raised by the Escrow contract.
+type EscrowRefereeWindowOpen struct {
+	Until *big.Int
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error RefereeWindowOpen(uint256 until)
+func EscrowRefereeWindowOpenErrorID() common.Hash {
+	return common.HexToHash("0xa84fb944c71e7a80a12490b9b476fba5c2de55ba84c6b5a446e7f48a8a2511b1")
+}
+
+// UnpackRefereeWindowOpenError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error RefereeWindowOpen(uint256 until)
+func (escrow *Escrow) UnpackRefereeWindowOpenError(raw []byte) (*EscrowRefereeWindowOpen, error) {
+	out := new(EscrowRefereeWindowOpen)
+	if err := escrow.abi.UnpackIntoInterface(out, "RefereeWindowOpen", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowReplicaNotEnded represents a ReplicaNotEnded error raised by the Escrow contract.
+type EscrowReplicaNotEnded struct {
+	LeaseId [32]byte
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error ReplicaNotEnded(bytes32 leaseId)
+func EscrowReplicaNotEndedErrorID() common.Hash {
+	return common.HexToHash("0xb089fbf2239611cec4afe244fcf472ba279a0745bf304acb56ae43a3e8d7b50f")
+}
+
+// UnpackReplicaNotEndedError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error ReplicaNotEnded(bytes32 leaseId)
+func (escrow *Escrow) UnpackReplicaNotEndedError(raw []byte) (*EscrowReplicaNotEnded, error) {
+	out := new(EscrowReplicaNotEnded)
+	if err := escrow.abi.UnpackIntoInterface(out, "ReplicaNotEnded", raw); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -2179,6 +2725,30 @@ func EscrowTransferOutOfGasErrorID() common.Hash {
 func (escrow *Escrow) UnpackTransferOutOfGasError(raw []byte) (*EscrowTransferOutOfGas, error) {
 	out := new(EscrowTransferOutOfGas)
 	if err := escrow.abi.UnpackIntoInterface(out, "TransferOutOfGas", raw); err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+// EscrowUnknownGroup represents a UnknownGroup error raised by the Escrow contract.
+type EscrowUnknownGroup struct {
+	OrderHash [32]byte
+}
+
+// ErrorID returns the hash of canonical representation of the error's signature.
+//
+// Solidity: error UnknownGroup(bytes32 orderHash)
+func EscrowUnknownGroupErrorID() common.Hash {
+	return common.HexToHash("0x5d43e34e6306fd74ee37d4e831ae2420f3b9e99b8203e9c22067ca932196e9f6")
+}
+
+// UnpackUnknownGroupError is the Go binding used to decode the provided
+// error data into the corresponding Go error struct.
+//
+// Solidity: error UnknownGroup(bytes32 orderHash)
+func (escrow *Escrow) UnpackUnknownGroupError(raw []byte) (*EscrowUnknownGroup, error) {
+	out := new(EscrowUnknownGroup)
+	if err := escrow.abi.UnpackIntoInterface(out, "UnknownGroup", raw); err != nil {
 		return nil, err
 	}
 	return out, nil
