@@ -3,9 +3,9 @@ package lease_test
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"math/big"
 	"math/rand/v2"
+	"strings"
 	"testing"
 	"time"
 
