@@ -19,4 +19,10 @@
 // wins; ties go to the higher reputation, then the earlier arrival, then the
 // lower provider address, then the lower bid hash. The same bids in any order
 // give the same winner, and a Transcript lets anyone re-check it.
+//
+// A replicated order (Verify.Replicas k of 2 or 3) is auctioned under
+// RuleLowestPriceReplicas instead: the k best such bids from k distinct
+// providers (no two with one address or peer ID) win, best first. A
+// spot-checked order is auctioned as a plain one; Domain.Winners gives the
+// tenant its secret check, the best bid of another provider.
 package auction

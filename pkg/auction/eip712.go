@@ -33,23 +33,27 @@ const (
 	// transcriptTypeV1 is the Transcript of RuleLowestPriceV1, which had no
 	// reputation floor: such transcripts still verify.
 	transcriptTypeV1 = "Transcript(bytes32 orderHash,string rule,uint64 closedAt,TranscriptEntry[] entries,bytes32 winner,uint32 omitted)"
+	// transcriptTypeReplicas is the Transcript of RuleLowestPriceReplicas:
+	// every winner, best first, in place of the one winner.
+	transcriptTypeReplicas = "Transcript(bytes32 orderHash,string rule,uint64 minReputation,uint64 closedAt,TranscriptEntry[] entries,bytes32[] winners,uint32 omitted)"
 )
 
 // Type hashes: keccak256 of each struct's full encodeType.
 var (
-	domainTypeHash       = crypto.Keccak256Hash([]byte(domainType))
-	orderTypeHash        = crypto.Keccak256Hash([]byte(orderType + attributeType + envVarType + jobType + requirementsType + verifyType))
-	requirementsTypeHash = crypto.Keccak256Hash([]byte(requirementsType + attributeType))
-	attributeTypeHash    = crypto.Keccak256Hash([]byte(attributeType))
-	jobTypeHash          = crypto.Keccak256Hash([]byte(jobType + envVarType))
-	envVarTypeHash       = crypto.Keccak256Hash([]byte(envVarType))
-	verifyTypeHash       = crypto.Keccak256Hash([]byte(verifyType))
-	bidTypeHash          = crypto.Keccak256Hash([]byte(bidType + attributeType + gpuType + offerType))
-	offerTypeHash        = crypto.Keccak256Hash([]byte(offerType + attributeType + gpuType))
-	gpuTypeHash          = crypto.Keccak256Hash([]byte(gpuType))
-	transcriptTypeHash   = crypto.Keccak256Hash([]byte(transcriptType + entryType))
-	transcriptV1TypeHash = crypto.Keccak256Hash([]byte(transcriptTypeV1 + entryType))
-	entryTypeHash        = crypto.Keccak256Hash([]byte(entryType))
+	domainTypeHash             = crypto.Keccak256Hash([]byte(domainType))
+	orderTypeHash              = crypto.Keccak256Hash([]byte(orderType + attributeType + envVarType + jobType + requirementsType + verifyType))
+	requirementsTypeHash       = crypto.Keccak256Hash([]byte(requirementsType + attributeType))
+	attributeTypeHash          = crypto.Keccak256Hash([]byte(attributeType))
+	jobTypeHash                = crypto.Keccak256Hash([]byte(jobType + envVarType))
+	envVarTypeHash             = crypto.Keccak256Hash([]byte(envVarType))
+	verifyTypeHash             = crypto.Keccak256Hash([]byte(verifyType))
+	bidTypeHash                = crypto.Keccak256Hash([]byte(bidType + attributeType + gpuType + offerType))
+	offerTypeHash              = crypto.Keccak256Hash([]byte(offerType + attributeType + gpuType))
+	gpuTypeHash                = crypto.Keccak256Hash([]byte(gpuType))
+	transcriptTypeHash         = crypto.Keccak256Hash([]byte(transcriptType + entryType))
+	transcriptV1TypeHash       = crypto.Keccak256Hash([]byte(transcriptTypeV1 + entryType))
+	transcriptReplicasTypeHash = crypto.Keccak256Hash([]byte(transcriptTypeReplicas + entryType))
+	entryTypeHash              = crypto.Keccak256Hash([]byte(entryType))
 )
 
 // Domain is the EIP-712 domain of one Tender deployment.

@@ -107,7 +107,27 @@ func transcriptMsg(tr *Transcript) apitypes.TypedDataMessage {
 	if tr.Rule != RuleLowestPriceV1 {
 		msg["minReputation"] = u(tr.MinReputation)
 	}
+	if tr.Rule == RuleLowestPriceReplicas {
+		delete(msg, "winner")
+		winners := []any{}
+		for _, w := range tr.Winners {
+			winners = append(winners, w.Hex())
+		}
+		msg["winners"] = winners
+	}
 	return msg
+}
+
+// replicasTypes is the schema of RuleLowestPriceReplicas transcripts:
+// Transcript with every winner in place of the one.
+func replicasTypes() apitypes.Types {
+	types := apitypes.Types{}
+	for k, v := range publishedTypes {
+		types[k] = v
+	}
+	types["Transcript"] = []apitypes.Type{{Name: "orderHash", Type: "bytes32"}, {Name: "rule", Type: "string"}, {Name: "minReputation", Type: "uint64"},
+		{Name: "closedAt", Type: "uint64"}, {Name: "entries", Type: "TranscriptEntry[]"}, {Name: "winners", Type: "bytes32[]"}, {Name: "omitted", Type: "uint32"}}
+	return types
 }
 
 // v1Types is the schema of RuleLowestPriceV1 transcripts: Transcript
@@ -160,6 +180,8 @@ func TestKnownAnswer(t *testing.T) {
 	trV1.Rule, trV1.MinReputation = RuleLowestPriceV1, 0
 	trHash, _ := testDomain.TranscriptHash(&tr)
 	trV1Hash, _ := testDomain.TranscriptHash(&trV1)
+	trReplicas := vectorReplicatedTranscript(t)
+	trReplicasHash, _ := testDomain.TranscriptHash(&trReplicas)
 
 	cases := []struct {
 		name   string
@@ -177,6 +199,7 @@ func TestKnownAnswer(t *testing.T) {
 		}), ""},
 		{"transcript", trHash, referenceDigest(t, "Transcript", transcriptMsg(&tr)), goldenTranscript},
 		{"transcript of rule 1", trV1Hash, referenceDigestOf(t, v1Types(), "Transcript", transcriptMsg(&trV1)), ""},
+		{"transcript of a replicated order", trReplicasHash, referenceDigestOf(t, replicasTypes(), "Transcript", transcriptMsg(&trReplicas)), goldenReplicatedTranscript},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -224,20 +247,62 @@ func TestKnownAnswer(t *testing.T) {
 		if _, w, err := testDomain.Verify(&tr); err != nil || w != nil {
 			t.Errorf("the transcript vector: Verify = %v, %v; want no winner, no error", w, err)
 		}
+		if trReplicas.Signature.String() != goldenReplicatedTranscriptSig {
+			t.Errorf("replicated transcript signature %s, golden %s", trReplicas.Signature, goldenReplicatedTranscriptSig)
+		}
+		if _, ws, err := testDomain.VerifyWinners(&trReplicas); err != nil || len(ws) != 2 {
+			t.Errorf("the replicated transcript vector: VerifyWinners = %v, %v; want two winners, no error", ws, err)
+		}
 	})
 }
 
 // The order, bid and transcript vectors of docs/eip712.md: digests and
 // signatures.
 const (
-	goldenOrder           = "0xf06001ecc0db864faa95c6d617ecf89efda384e8988d6d3383f0156cd2438dd4"
-	goldenOrderSig        = "0x8927011680b5f90d9cb9631ea5bafe672ee2b6d363209daad7e801114dc6e01f1599ebabdcda7ca69424b69c18555a9cabff21471f30ed7578f6b585166c299f1b"
-	goldenReplicatedOrder = "0x657c17a7188dbc498826f35186c8faa402ec580d3341e9f4aba2491cae108e77"
-	goldenBid             = "0x9087e1236cb49f6aab85f5c0a88d8638f3b52848d02d69244e4d2213d26f3a69"
-	goldenBidSig          = "0x4786b652b9a654ab3f4a55c6eb201bbb4f789af9a9166c4ae826bcf90ab7a89d468c534618d5754ad4815f89eabf53630ce9dcb1cff55585e4de474dfbaec5391b"
-	goldenTranscript      = "0xbd1f1ba8d82d96f7645104d8598be54e5921c30f4cbcd99bef6b4576820eba24"
-	goldenTranscriptSig   = "0xdd028e3e061f945c0bfbe3114d8c1e444a34040a3902594f0742bd1976da40252fa53b98b70cfa4918d21f36837b177d4769b76ebfb4d38f83e5dc731566a5791b"
+	goldenOrder                   = "0xf06001ecc0db864faa95c6d617ecf89efda384e8988d6d3383f0156cd2438dd4"
+	goldenOrderSig                = "0x8927011680b5f90d9cb9631ea5bafe672ee2b6d363209daad7e801114dc6e01f1599ebabdcda7ca69424b69c18555a9cabff21471f30ed7578f6b585166c299f1b"
+	goldenReplicatedOrder         = "0x657c17a7188dbc498826f35186c8faa402ec580d3341e9f4aba2491cae108e77"
+	goldenBid                     = "0x9087e1236cb49f6aab85f5c0a88d8638f3b52848d02d69244e4d2213d26f3a69"
+	goldenBidSig                  = "0x4786b652b9a654ab3f4a55c6eb201bbb4f789af9a9166c4ae826bcf90ab7a89d468c534618d5754ad4815f89eabf53630ce9dcb1cff55585e4de474dfbaec5391b"
+	goldenTranscript              = "0xbd1f1ba8d82d96f7645104d8598be54e5921c30f4cbcd99bef6b4576820eba24"
+	goldenReplicatedTranscript    = "0x8ff3f838f8d9501c4da29b018cdb3d24c8d7015452ca69a3d868e326754abf39"
+	goldenReplicatedTranscriptSig = "0x7aa24231ed118321e46d9fda161e8d2b74410a15754a0196c53dfca07795181762b576363cfccbd8c6fbb09ba3d8373adef4b95e714abca82c073e7b65afab0d1c"
+	goldenTranscriptSig           = "0xdd028e3e061f945c0bfbe3114d8c1e444a34040a3902594f0742bd1976da40252fa53b98b70cfa4918d21f36837b177d4769b76ebfb4d38f83e5dc731566a5791b"
 )
+
+// Peer IDs of other providers than testPeer (Ed25519 keys from the seeds
+// keccak256("tender test peer n")).
+const (
+	testPeer3 = "12D3KooWSjnmPmsSzrdmDqrtTheBdMBLsGX47i88SkgRtJgL9MAz"
+	testPeer4 = "12D3KooWBCaWfr8qJ97kvVTEqLZJhgkuB3jJtMnN7ASpzb442oHD"
+)
+
+// vectorReplicatedTranscript is the replicated transcript docs/eip712.md
+// publishes: the replicated order vector (two replicas) and three bids
+// that arrive 1.5, 2 and 2.5 s after t0 with no floor: account 2 at
+// 3,500,000 (peer testPeer), account 3 at 3,000,000 (testPeer3), account
+// 4 at 3,200,000 from account 2's peer. Accounts 3 and 4 win; account 2's
+// bid is a second one from testPeer.
+func vectorReplicatedTranscript(t *testing.T) Transcript {
+	t.Helper()
+	tenant := testKey(t, 1)
+	order := mustSignOrder(t, replicatedOrder(addr(tenant)), tenant)
+	var cands []Candidate
+	for i, spec := range []struct {
+		price int64
+		peer  string
+	}{{3_500_000, testPeer}, {3_000_000, testPeer3}, {3_200_000, testPeer}} {
+		k := testKey(t, 2+i)
+		b := sampleBid(order.Hash, addr(k), spec.price)
+		b.PeerID = spec.peer
+		cands = append(cands, Candidate{Bid: mustSignBid(t, b, k), Arrival: t0.Add(time.Duration(3+i) * 500 * time.Millisecond)})
+	}
+	tr, err := testDomain.NewTranscript(&order, cands, t0.Add(31*time.Second), NewKeySigner(tenant))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tr
+}
 
 // vectorTranscript is the transcript docs/eip712.md publishes: the order
 // and bid vectors, the bid (simulated GPUs for an order of real ones)

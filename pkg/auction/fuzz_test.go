@@ -127,6 +127,12 @@ func FuzzDecodeTranscript(f *testing.F) {
 	if legacy, err := os.ReadFile("testdata/transcript-v1.json"); err == nil {
 		f.Add(legacy)
 	}
+	replicated, err := EncodeTranscript(replicaAuctionF(f))
+	if err != nil {
+		f.Fatal(err)
+	}
+	f.Add(replicated)
+	f.Add(bytes.Replace(replicated, []byte(`"winners":["`), []byte(`"winners":["0x00`), 1))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		tr, err := DecodeTranscript(data)
 		if err != nil {
@@ -139,6 +145,132 @@ func FuzzDecodeTranscript(f *testing.F) {
 		if winner != nil && (winner.Hash != tr.Winner || !winner.Verified()) {
 			t.Fatalf("verified transcript names %s, rule gives %s", tr.Winner.Hex(), winner.Hash.Hex())
 		}
+		checkDistinctWinners(t, &tr)
+	})
+}
+
+// checkDistinctWinners fails t unless the winners of a verified
+// transcript are as many as its rule allows, from distinct providers,
+// and Winners agrees.
+func checkDistinctWinners(t *testing.T, tr *Transcript) {
+	t.Helper()
+	order, winners, err := testDomain.VerifyWinners(tr)
+	if err != nil {
+		t.Fatalf("VerifyWinners of a verified transcript: %v", err)
+	}
+	limit := 1
+	if tr.Rule == RuleLowestPriceReplicas {
+		limit = int(order.Order.Verify.Replicas)
+	}
+	if len(winners) > limit {
+		t.Fatalf("%d winners under %q, at most %d", len(winners), tr.Rule, limit)
+	}
+	addrs, peers := map[common.Address]bool{}, map[string]bool{}
+	for _, w := range winners {
+		if addrs[w.Bid.Provider] || peers[w.Bid.PeerID] {
+			t.Fatalf("two winners from %s / %s", w.Bid.Provider.Hex(), w.Bid.PeerID)
+		}
+		addrs[w.Bid.Provider], peers[w.Bid.PeerID] = true, true
+	}
+	ws, spares, err := testDomain.Winners(tr)
+	if err != nil || len(ws) != len(winners) {
+		t.Fatalf("Winners: %d winners, %v; VerifyWinners gives %d", len(ws), err, len(winners))
+	}
+	if tr.Rule == RuleLowestPriceReplicas && len(winners) < int(order.Order.Verify.Replicas) && len(spares) > 0 {
+		t.Fatalf("%d winners of %d replicas, with %d distinct spares", len(winners), order.Order.Verify.Replicas, len(spares))
+	}
+}
+
+// replicaAuctionF is replicaAuction for a fuzz target's seeds.
+func replicaAuctionF(f *testing.F) Transcript {
+	order := replicatedOrderOf(f, 2)
+	cands := replicaCandidates(f, &order, []replicaSpec{{bidSpec{key: 10, price: 100}, ""}, {bidSpec{key: 11, price: 150}, ""}, {bidSpec{key: 12, price: 200}, testPeer3}})
+	tr, err := testDomain.NewTranscript(&order, cands, t0.Add(31*time.Second), NewKeySigner(testKey(f, 1)))
+	if err != nil {
+		f.Fatal(err)
+	}
+	return tr
+}
+
+// FuzzSelectReplicaWinners checks the replicas rule on bid sets built from
+// the fuzzer's bytes, 4 bytes a bid (key, peer, price, kind), for k of 2
+// or 3: the winners are eligible, from distinct addresses and peers, as
+// many as k or the distinct qualifying providers allow, best first, no
+// qualifying bid of a fresh provider ranks above the last winner, every
+// other qualifying bid is a duplicate_provider or a spare, permuting the
+// bids changes nothing, and the transcript verifies.
+func FuzzSelectReplicaWinners(f *testing.F) {
+	peers := []string{testPeer, testPeer3, testPeer4}
+	f.Add([]byte{0, 0, 10, 0, 1, 1, 20, 0, 2, 2, 30, 0}, uint8(2))
+	f.Add([]byte{0, 0, 10, 0, 1, 0, 5, 0, 2, 1, 30, 0, 3, 2, 40, 0}, uint8(3))
+	f.Add([]byte{0, 0, 10, 0, 0, 1, 20, 1, 1, 1, 5, 0, 2, 2, 255, 0}, uint8(2))
+	f.Add([]byte{0, 0, 1, 2, 1, 0, 1, 0, 2, 0, 1, 0}, uint8(3))
+	f.Fuzz(func(t *testing.T, spec []byte, k uint8) {
+		k = 2 + k%2
+		order := replicatedOrderOf(t, k)
+		if len(spec) > 4*8 {
+			spec = spec[:4*8]
+		}
+		var cands []Candidate
+		for i := 0; i+4 <= len(spec); i += 4 {
+			key, peer, price, kind := int(spec[i])%5, peers[int(spec[i+1])%len(peers)], int64(spec[i+2])+1, spec[i+3]%4
+			b := sampleBid(order.Hash, addr(testKey(t, 10+key)), price*100_000)
+			b.PeerID, b.Nonce = peer, uint64(i)
+			switch kind {
+			case 1:
+				b.Offer.GPUs[0].Count = 1
+			case 2:
+				b.Expiry = uint64(t0.Unix()) + 10
+			}
+			cands = append(cands, Candidate{Bid: mustSignBid(t, b, testKey(t, 10+key)), Arrival: t0.Add(time.Duration(i) * time.Millisecond)})
+		}
+		closed := t0.Add(31 * time.Second)
+		out := SelectWinners(&order, cands, closed)
+		addrs, ps := map[common.Address]bool{}, map[string]bool{}
+		for n, w := range out.Winners {
+			b := &cands[w].Bid.Bid
+			if out.Reasons[w] != ReasonEligible || addrs[b.Provider] || ps[b.PeerID] {
+				t.Fatalf("winner %d: reason %q, provider or peer already winning", w, out.Reasons[w])
+			}
+			addrs[b.Provider], ps[b.PeerID] = true, true
+			if n > 0 && !better(&cands[out.Winners[n-1]], &cands[w]) {
+				t.Fatalf("winners %v not best first", out.Winners)
+			}
+		}
+		if len(out.Winners) > int(k) {
+			t.Fatalf("%d winners of %d replicas", len(out.Winners), k)
+		}
+		for i, r := range out.Reasons {
+			if r != ReasonEligible || slices.Contains(out.Winners, i) {
+				continue
+			}
+			b := &cands[i].Bid.Bid
+			if len(out.Winners) < int(k) {
+				t.Fatalf("bid %d qualifies from a fresh provider, but only %d of %d replicas won", i, len(out.Winners), k)
+			}
+			if !addrs[b.Provider] && !ps[b.PeerID] && better(&cands[i], &cands[out.Winners[len(out.Winners)-1]]) {
+				t.Fatalf("bid %d of a fresh provider beats the last winner", i)
+			}
+		}
+		perm := slices.Clone(cands)
+		slices.Reverse(perm)
+		got := SelectWinners(&order, perm, closed)
+		if len(got.Winners) != len(out.Winners) {
+			t.Fatalf("permuted: %d winners, %d before", len(got.Winners), len(out.Winners))
+		}
+		for n := range got.Winners {
+			if perm[got.Winners[n]].Bid.Hash != cands[out.Winners[n]].Bid.Hash {
+				t.Fatalf("permuted: winner %d differs", n)
+			}
+		}
+		tr, err := testDomain.NewTranscript(&order, cands, closed, NewKeySigner(testKey(t, 1)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, _, err := testDomain.Verify(&tr); err != nil {
+			t.Fatalf("transcript does not verify: %v", err)
+		}
+		checkDistinctWinners(t, &tr)
 	})
 }
 

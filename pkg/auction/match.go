@@ -33,6 +33,10 @@ const (
 	ReasonServices          Reason = "services"  // the job is a service (exposes ports), which the provider does not run
 	// The provider's reputation is below the auctioneer's floor (checked last).
 	ReasonReputation Reason = "reputation"
+	// Under RuleLowestPriceReplicas only: the bid qualifies, but a better
+	// qualifying bid has its provider address or peer ID, and one
+	// provider runs one replica.
+	ReasonDuplicateProvider Reason = "duplicate_provider"
 )
 
 // Mismatch says which requirement an offer or a provider's capacity fails,

@@ -216,8 +216,8 @@ func TestTranscriptMinReputation(t *testing.T) {
 		}
 	}
 	data, back, _, winner := wireRoundTrip(t, tr)
-	if !bytes.Contains(data, []byte(`{"v":2,`)) || !bytes.Contains(data, []byte(`"minReputation":10`)) {
-		t.Errorf("wire encoding %.80s..., want version 2 with minReputation", data)
+	if !bytes.Contains(data, []byte(`{"v":3,`)) || !bytes.Contains(data, []byte(`"minReputation":10`)) {
+		t.Errorf("wire encoding %.80s..., want version 3 with minReputation", data)
 	}
 	if winner == nil || winner.Bid.Provider != providers[1] {
 		t.Fatalf("winner %v, want the cheapest bid at or above the floor, from %s", winner, providers[1].Hex())
@@ -275,6 +275,7 @@ func TestTranscriptMinReputationTampering(t *testing.T) {
 			tr.MinReputation = 3
 			tr.Entries[0].Reason = ReasonEligible
 			tr.Winner = testDomain.BidHash(&tr.Entries[0].Bid.Bid)
+			tr.Winners = []common.Hash{tr.Winner}
 			resign(tr)
 		}, nil},
 		{"reputation below the floor raised, still below", func(tr *Transcript) { tr.Entries[0].Reputation = 9 }, ErrBadSignature},
@@ -306,8 +307,8 @@ func TestTranscriptV1(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if tr.Rule != RuleLowestPriceV1 || tr.MinReputation != 0 {
-		t.Fatalf("rule %q, floor %d; want %q with none", tr.Rule, tr.MinReputation, RuleLowestPriceV1)
+	if tr.Rule != RuleLowestPriceV1 || tr.MinReputation != 0 || len(tr.Winners) != 1 || tr.Winners[0] != tr.Winner {
+		t.Fatalf("rule %q, floor %d, winners %s; want %q with none, and the winner %s alone", tr.Rule, tr.MinReputation, hashesText(tr.Winners), RuleLowestPriceV1, tr.Winner.Hex())
 	}
 	_, winner, err := testDomain.Verify(&tr)
 	if err != nil || winner == nil || winner.Bid.PricePerHour.Int64() != 2_000_000 {
@@ -317,7 +318,8 @@ func TestTranscriptV1(t *testing.T) {
 	if h, err := testDomain.TranscriptHash(&tr); err != nil || h.Hex() != golden {
 		t.Errorf("digest %s (%v), golden %s", h.Hex(), err, golden)
 	}
-	// Re-encoded, it travels as version 2 and still verifies.
+	// Re-encoded, it travels as version 3 (with its winners) and still
+	// verifies.
 	again, err := EncodeTranscript(tr)
 	if err != nil {
 		t.Fatal(err)
@@ -325,6 +327,9 @@ func TestTranscriptV1(t *testing.T) {
 	back, err := DecodeTranscript(again)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !bytes.HasPrefix(again, []byte(`{"v":3,`)) || !bytes.Contains(again, []byte(`"winners":["`+tr.Winner.Hex())) {
+		t.Errorf("re-encoded as %.60s..., want version 3 with its winners", again)
 	}
 	if _, _, err := testDomain.Verify(&back); err != nil {
 		t.Errorf("re-encoded: %v", err)
@@ -337,8 +342,11 @@ func TestTranscriptV1(t *testing.T) {
 		says string
 	}{
 		{"version 1 with a floor", bytes.Replace(data, []byte(`"rule":`), []byte(`"minReputation":5,"rule":`), 1), ErrMalformed, "version 2 added it"},
-		{"version 3", bytes.Replace(data, []byte(`{"v":1,`), []byte(`{"v":3,`), 1), ErrUnknownVersion, "reads versions 1 and 2"},
-		{"version 0", bytes.Replace(data, []byte(`{"v":1,`), []byte(`{"v":0,`), 1), ErrUnknownVersion, "reads versions 1 and 2"},
+		{"version 1 with winners", bytes.Replace(data, []byte(`"rule":`), []byte(`"winners":[],"rule":`), 1), ErrMalformed, "version 3 added them"},
+		{"version 2 with winners", bytes.Replace(bytes.Replace(data, []byte(`{"v":1,`), []byte(`{"v":2,`), 1), []byte(`"rule":`), []byte(`"winners":[],"rule":`), 1), ErrMalformed, "transcript version 2 has no winners"},
+		{"version 2 of the replicas rule", bytes.Replace(bytes.Replace(data, []byte(`{"v":1,`), []byte(`{"v":2,`), 1), []byte(RuleLowestPriceV1), []byte(RuleLowestPriceReplicas), 1), ErrMalformed, "which version 3 added"},
+		{"version 4", bytes.Replace(data, []byte(`{"v":1,`), []byte(`{"v":4,`), 1), ErrUnknownVersion, "reads versions 1, 2 and 3"},
+		{"version 0", bytes.Replace(data, []byte(`{"v":1,`), []byte(`{"v":0,`), 1), ErrUnknownVersion, "reads versions 1, 2 and 3"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

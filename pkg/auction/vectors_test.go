@@ -39,6 +39,15 @@ func docVectors(t *testing.T) []docVector {
 	if err != nil {
 		t.Fatal(err)
 	}
+	rt := vectorReplicatedTranscript(t)
+	rtHash, err := testDomain.TranscriptHash(&rt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rtWire, err := EncodeTranscript(rt)
+	if err != nil {
+		t.Fatal(err)
+	}
 	nb, err := testDomain.SignNoBid(vectorNoBid(order.Hash, provider), NewKeySigner(provider))
 	if err != nil {
 		t.Fatal(err)
@@ -66,6 +75,7 @@ func docVectors(t *testing.T) []docVector {
 		{"replicated order", replicated.Hash.Hex(), replicated.Signature.String(), indent(t, mustEncodeOrder(t, replicated.SignedOrder))},
 		{"bid", bid.Hash.Hex(), bid.Signature.String(), indent(t, mustEncodeBid(t, bid.SignedBid))},
 		{"transcript", trHash.Hex(), tr.Signature.String(), indent(t, trWire)},
+		{"replicated transcript", rtHash.Hex(), rt.Signature.String(), indent(t, rtWire)},
 		{"award", testDomain.AwardHash(&aw).Hex(), awSigned.Signature.String(), nil},
 		{"no-bid", testDomain.NoBidHash(&nb.NoBid).Hex(), nb.Signature.String(), indent(t, nbWire)},
 		{"lease access", laHash.Hex(), laSig.String(), nil},

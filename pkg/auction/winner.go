@@ -22,7 +22,29 @@ const (
 	// still checks transcripts that name it (as RuleLowestPrice with no
 	// floor, hashed without minReputation); nothing writes it any more.
 	RuleLowestPriceV1 = "tender/lowest-price/1"
+	// RuleLowestPriceReplicas is the rule of a replicated order (verify
+	// with replicas k of 2 or 3): RuleLowestPrice, with its qualification,
+	// floor and ties, picking the k best qualifying bids such that no two
+	// share a provider address or a peer ID. Going down the qualifying
+	// bids best first, a bid whose address or peer ID a better one already
+	// has cannot win (ReasonDuplicateProvider); of the others, the first k
+	// win, and fewer when fewer distinct providers qualify. Its
+	// transcripts list the winners in that order and are hashed with them.
+	RuleLowestPriceReplicas = "tender/lowest-price-replicas/1"
 )
+
+// RuleFor is the winner rule an auction of o follows: RuleLowestPriceReplicas
+// for a replicated order, RuleLowestPrice for any other. A spot-checked
+// order (replicas 1) is auctioned as a plain one, one winner and the same
+// transcript, so that nothing before or in the auction tells whether it
+// will be checked; its tenant takes the check from the spares
+// (Domain.Winners) afterwards.
+func RuleFor(o *Order) string {
+	if o.Verify.Replicated() {
+		return RuleLowestPriceReplicas
+	}
+	return RuleLowestPrice
+}
 
 // RuleOption sets a parameter of the winner rule.
 type RuleOption func(*ruleParams)
@@ -64,8 +86,13 @@ type Candidate struct {
 
 // Outcome is the result of the winner rule.
 type Outcome struct {
-	// Winner indexes the winning candidate, or is -1 when none qualifies.
+	// Winner indexes the (first) winning candidate, or is -1 when none
+	// qualifies.
 	Winner int
+	// Winners indexes every winning candidate, best first: at most one
+	// under RuleLowestPrice; under RuleLowestPriceReplicas the order's
+	// replicas, or fewer when fewer distinct providers qualify.
+	Winners []int
 	// Reasons holds, per candidate, ReasonEligible or why it cannot win.
 	Reasons []Reason
 }
@@ -80,6 +107,47 @@ type Outcome struct {
 // the lower bid hash. The result does not depend on the candidates' order.
 func SelectWinner(order *VerifiedOrder, cands []Candidate, closedAt time.Time, opts ...RuleOption) Outcome {
 	return selectWinner(order, cands, closedAt, newRuleParams(opts))
+}
+
+// SelectWinners applies the winner rule of order (RuleFor) to its
+// candidates when the window closed at closedAt: SelectWinner's rule for a
+// plain or spot-checked order; for a replicated one, up to its replicas of
+// winners from distinct providers (RuleLowestPriceReplicas). The result
+// does not depend on the candidates' order.
+func SelectWinners(order *VerifiedOrder, cands []Candidate, closedAt time.Time, opts ...RuleOption) Outcome {
+	return runRule(RuleFor(&order.Order), order, cands, closedAt, newRuleParams(opts))
+}
+
+// runRule applies rule (RuleLowestPrice, or RuleLowestPriceReplicas for a
+// replicated order) to the candidates.
+func runRule(rule string, order *VerifiedOrder, cands []Candidate, closedAt time.Time, params ruleParams) Outcome {
+	out := selectWinner(order, cands, closedAt, params)
+	if rule != RuleLowestPriceReplicas || out.Winner < 0 {
+		return out
+	}
+	var ranked []int
+	for i, r := range out.Reasons {
+		if r == ReasonEligible {
+			ranked = append(ranked, i)
+		}
+	}
+	slices.SortFunc(ranked, func(i, j int) int { return compareBids(&cands[i], &cands[j]) })
+	k := int(order.Order.Verify.Replicas)
+	out.Winners = out.Winners[:0]
+	addrs := make(map[common.Address]bool, len(ranked))
+	peers := make(map[string]bool, len(ranked))
+	for _, i := range ranked {
+		b := &cands[i].Bid.Bid
+		if addrs[b.Provider] || peers[b.PeerID] {
+			out.Reasons[i] = ReasonDuplicateProvider
+			continue
+		}
+		addrs[b.Provider], peers[b.PeerID] = true, true
+		if len(out.Winners) < k {
+			out.Winners = append(out.Winners, i)
+		}
+	}
+	return out
 }
 
 func selectWinner(order *VerifiedOrder, cands []Candidate, closedAt time.Time, rule ruleParams) Outcome {
@@ -99,6 +167,9 @@ func selectWinner(order *VerifiedOrder, cands []Candidate, closedAt time.Time, r
 		if r == ReasonEligible && (out.Winner < 0 || better(c, &cands[out.Winner])) {
 			out.Winner = i
 		}
+	}
+	if out.Winner >= 0 {
+		out.Winners = []int{out.Winner}
 	}
 	return out
 }
@@ -126,6 +197,17 @@ func eligibility(o *Order, orderHash common.Hash, closeUnix uint64, rule rulePar
 		return ReasonReputation
 	}
 	return ReasonEligible
+}
+
+// compareBids orders a before b when a is better under RuleLowestPrice.
+func compareBids(a, b *Candidate) int {
+	switch {
+	case better(a, b):
+		return -1
+	case better(b, a):
+		return 1
+	}
+	return 0
 }
 
 // better reports whether a beats b under RuleLowestPrice.

@@ -20,8 +20,9 @@ const (
 	// WireVersion is the version of orders, bids and no-bids.
 	WireVersion = 1
 	// TranscriptWireVersion is the version of transcripts: version 2 added
-	// minReputation. DecodeTranscript still reads version 1.
-	TranscriptWireVersion = 2
+	// minReputation, version 3 winners. DecodeTranscript still reads
+	// versions 1 and 2.
+	TranscriptWireVersion = 3
 )
 
 // Size caps of encoded messages. Decoders refuse larger input before parsing.

@@ -259,7 +259,7 @@ func TestEmptyListsAreArrays(t *testing.T) {
 	}{
 		{orderData, []string{`"gpuModels":[]`, `"placement":[]`, `"command":[]`, `"env":[]`, `"expose":[]`}},
 		{bidData, []string{`"gpus":[]`, `"attributes":[]`}},
-		{transcriptData, []string{`"entries":[]`}},
+		{transcriptData, []string{`"entries":[]`, `"winners":[]`}},
 	} {
 		for _, l := range c.lists {
 			if !bytes.Contains(c.data, []byte(l)) {
@@ -351,12 +351,13 @@ func TestDocsPublishSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, ty := range []string{domainType, orderType, requirementsType, attributeType, jobType, envVarType, verifyType, bidType, offerType, gpuType, transcriptType, entryType, transcriptTypeV1, noBidType, leaseAccessType} {
+	for _, ty := range []string{domainType, orderType, requirementsType, attributeType, jobType, envVarType, verifyType, bidType, offerType, gpuType, transcriptType, entryType, transcriptTypeV1, transcriptTypeReplicas, noBidType, leaseAccessType} {
 		if !bytes.Contains(doc, []byte(ty)) {
 			t.Errorf("docs/eip712.md does not publish %s", ty)
 		}
 	}
-	for _, v := range []string{goldenOrder, goldenOrderSig, goldenReplicatedOrder, goldenBid, goldenBidSig, testDomain.Separator().Hex(), RuleLowestPrice, RuleLowestPriceV1, goldenTranscript, goldenTranscriptSig} {
+	for _, v := range []string{goldenOrder, goldenOrderSig, goldenReplicatedOrder, goldenBid, goldenBidSig, testDomain.Separator().Hex(), RuleLowestPrice, RuleLowestPriceV1, RuleLowestPriceReplicas, string(ReasonDuplicateProvider), goldenTranscript, goldenTranscriptSig,
+		goldenReplicatedTranscript, goldenReplicatedTranscriptSig} {
 		if !bytes.Contains(doc, []byte(v)) {
 			t.Errorf("docs/eip712.md lacks %s", v)
 		}
