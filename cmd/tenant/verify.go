@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -24,11 +25,16 @@ func newVerifyCommand(env *cli.Env) *cobra.Command {
 encoding, or - for standard input), whichever it is:
 
 - an auction transcript: the tenant's signature on the order, every
-  provider's signature on its bid, that no bid appears twice, that
-  re-running the winner rule with the transcript's reputation floor
-  (minReputation: a bid whose provider's recorded reputation is below it
-  cannot win) gives the same reasons and winner, and that the auctioneer
-  (the order's tenant) signed it, floor included;
+  provider's signature on its bid, that no bid appears twice, that it
+  names its order's winner rule, that re-running the rule with the
+  transcript's reputation floor (minReputation: a bid whose provider's
+  recorded reputation is below it cannot win) gives the same reasons and
+  winners, and that the auctioneer (the order's tenant) signed it, floor
+  included. A replicated order (verify with replicas 2 or 3) has that many
+  winners from distinct providers (rule tender/lowest-price-replicas/1):
+  a second bid from a winner's address or peer ID is a duplicate_provider,
+  and a transcript with other winners, or fewer than the distinct bids
+  allow, does not verify;
 - an order: well-formed, and signed by its tenant;
 - a bid: well-formed, and signed by its provider (its hash is the ID of a
   lease opened from it);
@@ -56,14 +62,14 @@ so --chain-id and --escrow must name the market the message belongs to.`,
 				if err != nil {
 					return err
 				}
-				order, winner, err := domain.Verify(&tr)
+				order, winners, err := domain.VerifyWinners(&tr)
 				if err != nil {
 					return fmt.Errorf("transcript does not verify: %w", err)
 				}
 				if output.JSON() {
-					return writeVerdictJSON(env.Stdout, &tr, &order, winner)
+					return writeVerdictJSON(env.Stdout, &tr, &order, winners)
 				}
-				return writeVerdict(env.Stdout, &tr, &order, winner)
+				return writeVerdict(env.Stdout, &tr, &order, winners)
 			default:
 				v, err := verifyMessage(domain, kind, data)
 				if err != nil {
@@ -102,7 +108,7 @@ func readInput(stdin io.Reader, path string, limit int64) ([]byte, error) {
 	return data, nil
 }
 
-func writeVerdict(w io.Writer, tr *auction.Transcript, order *auction.VerifiedOrder, winner *auction.VerifiedBid) error {
+func writeVerdict(w io.Writer, tr *auction.Transcript, order *auction.VerifiedOrder, winners []auction.VerifiedBid) error {
 	fmt.Fprintf(w, "transcript verifies (rule %s)\n", tr.Rule)
 	fmt.Fprintf(w, "order   %s\ntenant  %s\nmax     %s per hour\nclosed  %s\n", order.Hash.Hex(), order.Order.Tenant.Hex(), order.Order.MaxPricePerHour, tr.ClosedAt.Format("2006-01-02 15:04:05.000 MST"))
 	if tr.MinReputation > 0 {
@@ -110,10 +116,31 @@ func writeVerdict(w io.Writer, tr *auction.Transcript, order *auction.VerifiedOr
 	} else {
 		fmt.Fprintln(w, "floor   none (minReputation 0)")
 	}
-	if winner == nil {
+	v := order.Order.Verify
+	switch {
+	case v.Replicated():
+		fmt.Fprintf(w, "verify  %d replicas on distinct providers, results compared over %s\n", v.Replicas, strings.Join(v.Paths, ", "))
+	case v.Held():
+		fmt.Fprintf(w, "verify  spot check of %s of orders over %s: one winner; a check, if the tenant runs one, is the best bid of another provider\n", bpsText(v.SpotCheckBps), strings.Join(v.Paths, ", "))
+	}
+	switch {
+	case len(winners) == 0:
 		fmt.Fprintln(w, "winner  none: no bid qualified")
-	} else {
-		fmt.Fprintf(w, "winner  %s at %s per hour (lease %s)\n", winner.Bid.Provider.Hex(), winner.Bid.PricePerHour, winner.Hash.Hex())
+	case !v.Replicated():
+		fmt.Fprintf(w, "winner  %s at %s per hour (lease %s)\n", winners[0].Bid.Provider.Hex(), winners[0].Bid.PricePerHour, winners[0].Hash.Hex())
+	default:
+		fmt.Fprintf(w, "winners %d of %d replicas", len(winners), v.Replicas)
+		if len(winners) < int(v.Replicas) {
+			fmt.Fprint(w, ": fewer providers qualified")
+		}
+		fmt.Fprintln(w)
+		for i, b := range winners {
+			fmt.Fprintf(w, "  %d     %s at %s per hour (lease %s)\n", i+1, b.Bid.Provider.Hex(), b.Bid.PricePerHour, b.Hash.Hex())
+		}
+	}
+	rank := make(map[auction.Signature]int, len(winners)) // a winning entry's place
+	for i, b := range winners {
+		rank[b.Signature] = i + 1
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "\nPROVIDER\tPRICE/H\tREPUTATION\tARRIVAL\tRESULT")
@@ -122,38 +149,62 @@ func writeVerdict(w io.Writer, tr *auction.Transcript, order *auction.VerifiedOr
 		if e.Reason != auction.ReasonEligible {
 			result = string(e.Reason)
 		}
-		if winner != nil && e.Bid.Bid.Provider == winner.Bid.Provider && e.Bid.Signature == winner.Signature {
+		if n, won := rank[e.Bid.Signature]; won {
 			result = "WON"
+			if v.Replicated() {
+				result = fmt.Sprintf("WON %d", n)
+			}
 		}
 		fmt.Fprintf(tw, "%s\t%s\t%d\t%s\t%s\n", e.Bid.Bid.Provider.Hex(), e.Bid.Bid.PricePerHour, e.Reputation, e.Arrival.Format("15:04:05.000"), result)
 	}
 	return tw.Flush()
 }
 
-func writeVerdictJSON(w io.Writer, tr *auction.Transcript, order *auction.VerifiedOrder, winner *auction.VerifiedBid) error {
+func writeVerdictJSON(w io.Writer, tr *auction.Transcript, order *auction.VerifiedOrder, winners []auction.VerifiedBid) error {
 	type bid struct {
 		Provider   string         `json:"provider"`
 		Price      string         `json:"pricePerHour"`
 		Reputation uint64         `json:"reputation"`
 		Reason     auction.Reason `json:"reason,omitempty"`
 	}
+	type winner struct {
+		Provider string `json:"provider"`
+		Lease    string `json:"lease"`
+		Price    string `json:"pricePerHour"`
+	}
 	out := struct {
-		Verified      bool   `json:"verified"`
-		Rule          string `json:"rule"`
-		MinReputation uint64 `json:"minReputation"`
-		Order         string `json:"order"`
-		Winner        string `json:"winner,omitempty"`
-		Lease         string `json:"lease,omitempty"`
-		Price         string `json:"pricePerHour,omitempty"`
-		Bids          []bid  `json:"bids"`
-	}{Verified: true, Rule: tr.Rule, MinReputation: tr.MinReputation, Order: order.Hash.Hex(), Bids: []bid{}}
-	if winner != nil {
-		out.Winner, out.Lease, out.Price = winner.Bid.Provider.Hex(), winner.Hash.Hex(), winner.Bid.PricePerHour.String()
+		Verified      bool            `json:"verified"`
+		Rule          string          `json:"rule"`
+		MinReputation uint64          `json:"minReputation"`
+		Order         string          `json:"order"`
+		Verify        *auction.Verify `json:"verify,omitempty"`
+		Winner        string          `json:"winner,omitempty"`
+		Lease         string          `json:"lease,omitempty"`
+		Price         string          `json:"pricePerHour,omitempty"`
+		// Winners are every winner, best first: the one above, or one per
+		// replica of a replicated order.
+		Winners []winner `json:"winners"`
+		Bids    []bid    `json:"bids"`
+	}{Verified: true, Rule: tr.Rule, MinReputation: tr.MinReputation, Order: order.Hash.Hex(), Winners: []winner{}, Bids: []bid{}}
+	if v := order.Order.Verify; !v.IsZero() {
+		out.Verify = &v
+	}
+	for _, b := range winners {
+		out.Winners = append(out.Winners, winner{b.Bid.Provider.Hex(), b.Hash.Hex(), b.Bid.PricePerHour.String()})
+	}
+	if len(winners) > 0 {
+		out.Winner, out.Lease, out.Price = out.Winners[0].Provider, out.Winners[0].Lease, out.Winners[0].Price
 	}
 	for _, e := range tr.Entries {
 		out.Bids = append(out.Bids, bid{e.Bid.Bid.Provider.Hex(), e.Bid.Bid.PricePerHour.String(), e.Reputation, e.Reason})
 	}
 	return cli.WriteJSON(w, out)
+}
+
+// bpsText writes basis points as a percentage: 1000 is "10%", 5 "0.05%".
+func bpsText(bps uint16) string {
+	s := fmt.Sprintf("%d.%02d", bps/100, bps%100)
+	return strings.TrimSuffix(strings.TrimRight(s, "0"), ".") + "%"
 }
 
 // messageKind tells which message data holds by its top-level fields:

@@ -82,6 +82,140 @@ func transcriptFile(t *testing.T, minReputation uint64, tamper func(*auction.Tra
 	return path
 }
 
+// Peer IDs of the providers in replicatedTranscriptFile.
+const (
+	peerA = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
+	peerB = "12D3KooWSjnmPmsSzrdmDqrtTheBdMBLsGX47i88SkgRtJgL9MAz"
+	peerC = "12D3KooWBCaWfr8qJ97kvVTEqLZJhgkuB3jJtMnN7ASpzb442oHD"
+)
+
+// replicatedTranscriptFile runs an auction of an order verified as v
+// (replicas on model.json when v has no paths) and writes its transcript, after tamper (then re-signed by the
+// tenant: a tenant forging its own transcript). The bids ask 900 (peer
+// A), 700 (peer B), 800 (peer B again, another address) and 1200 (peer
+// C, above the max): 700 and 900 win, in that order.
+func replicatedTranscriptFile(t *testing.T, v auction.Verify, tamper func(tr *auction.Transcript, hashOf func(i int) common.Hash)) string {
+	t.Helper()
+	d := auction.NewDomain(31337, common.HexToAddress(escrow))
+	key := func() *auction.KeySigner {
+		k, err := crypto.GenerateKey()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return auction.NewKeySigner(k)
+	}
+	tenant := key()
+	now := time.Now()
+	if v.Paths == nil {
+		v.Paths = []string{"model.json"}
+	}
+	o := auction.Order{
+		Tenant: tenant.Address(), Auctioneer: peerA,
+		MaxPricePerHour: big.NewInt(1000), MaxDuration: 600,
+		BidDeadline: uint64(now.Unix()) + 10, Expiry: uint64(now.Unix()) + 100, Nonce: 1,
+		Requirements: auction.Requirements{CPUMillis: 500, MemoryMiB: 256},
+		Job:          auction.Job{Image: "tender/example-train:dev"},
+		Verify:       v,
+	}
+	so, err := d.SignOrder(o, tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	vo, err := d.VerifyOrder(so)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, _ := auction.NewAuction(d, vo, nil)
+	for i, price := range []int64{900, 700, 800, 1200} {
+		p := key()
+		b := auction.Bid{OrderHash: vo.Hash, Provider: p.Address(), PeerID: []string{peerA, peerB, peerB, peerC}[i],
+			PricePerHour: big.NewInt(price), Offer: auction.Offer{CPUMillis: 500, MemoryMiB: 256}, Expiry: o.Expiry, Nonce: 1}
+		sb, err := d.SignBid(b, p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := a.Add(sb, now.Add(time.Duration(i)*time.Millisecond)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tr, err := a.Close(now.Add(time.Second), tenant)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tamper != nil {
+		tamper(&tr, func(i int) common.Hash { return d.BidHash(&tr.Entries[i].Bid.Bid) })
+		h, err := d.TranscriptHash(&tr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tr.Signature, err = tenant.SignHash(h); err != nil {
+			t.Fatal(err)
+		}
+	}
+	data, err := auction.EncodeTranscript(tr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	path := filepath.Join(t.TempDir(), "transcript.json")
+	if err := os.WriteFile(path, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return path
+}
+
+// TestVerifyReplicated: verify checks a replicated order's transcript
+// under its rule, shows every winner, and refuses one whose winners are
+// not the rule's.
+func TestVerifyReplicated(t *testing.T) {
+	market := []string{"--chain-id", "31337", "--escrow", escrow}
+	two := replicatedTranscriptFile(t, auction.Verify{Replicas: 2}, nil)
+	three := replicatedTranscriptFile(t, auction.Verify{Replicas: 3}, nil)
+	cases := []struct {
+		name string
+		file string
+		args []string
+		code int
+		want []string
+	}{
+		{"two replicas", two, nil, 0, []string{"transcript verifies (rule tender/lowest-price-replicas/1)",
+			"verify  2 replicas on distinct providers, results compared over model.json", "winners 2 of 2 replicas\n  1     0x", " at 700 per hour", "  2     0x", " at 900 per hour",
+			"WON 1", "WON 2", "duplicate_provider", "price_above_max"}},
+		{"two replicas, json", two, []string{"-o", "json"}, 0, []string{`"rule": "tender/lowest-price-replicas/1"`, `"replicas": 2`, `"winners": [`, `"pricePerHour": "700"`, `"reason": "duplicate_provider"`}},
+		{"three replicas, two distinct providers", three, nil, 0, []string{"winners 2 of 3 replicas: fewer providers qualified"}},
+		{"a spot check: the single-winner rule", replicatedTranscriptFile(t, auction.Verify{Replicas: 1, SpotCheckBps: 1250}, nil), nil, 0, []string{
+			"transcript verifies (rule tender/lowest-price/2)", "verify  spot check of 12.5% of orders over model.json", "winner  0x", " at 700 per hour", "WON\n"}},
+		{"a duplicate named a winner", replicatedTranscriptFile(t, auction.Verify{Replicas: 2}, func(tr *auction.Transcript, hashOf func(int) common.Hash) {
+			tr.Winners[1] = hashOf(2)
+		}), nil, 1, []string{"transcript does not verify", "the rule picks"}},
+		{"the duplicate's reason hidden", replicatedTranscriptFile(t, auction.Verify{Replicas: 2}, func(tr *auction.Transcript, _ func(int) common.Hash) {
+			tr.Entries[2].Reason = auction.ReasonEligible
+		}), nil, 1, []string{"transcript does not verify", `the rule says "duplicate_provider"`}},
+		{"a winner dropped", replicatedTranscriptFile(t, auction.Verify{Replicas: 2}, func(tr *auction.Transcript, _ func(int) common.Hash) {
+			tr.Winners = tr.Winners[:1]
+		}), nil, 1, []string{"transcript does not verify", "names 1 winner"}},
+		{"a worse bid named a winner", replicatedTranscriptFile(t, auction.Verify{Replicas: 2}, func(tr *auction.Transcript, hashOf func(int) common.Hash) {
+			tr.Winners[1] = hashOf(3)
+		}), nil, 1, []string{"transcript does not verify"}},
+		{"under the single-winner rule", replicatedTranscriptFile(t, auction.Verify{Replicas: 2}, func(tr *auction.Transcript, _ func(int) common.Hash) {
+			tr.Rule, tr.Winners = auction.RuleLowestPrice, tr.Winners[:1]
+		}), nil, 1, []string{"transcript does not verify", "is auctioned under"}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			got, stdout, stderr := run(append(append([]string{"verify", c.file}, c.args...), market...)...)
+			out := stdout + stderr
+			if got != c.code {
+				t.Fatalf("exit %d, want %d; output:\n%s", got, c.code, out)
+			}
+			for _, w := range c.want {
+				if !strings.Contains(out, w) {
+					t.Errorf("output lacks %q:\n%s", w, out)
+				}
+			}
+		})
+	}
+}
+
 func TestVerify(t *testing.T) {
 	good := transcriptFile(t, 0, nil)
 	forged := transcriptFile(t, 0, func(tr *auction.Transcript) { tr.Entries[2].Bid.Bid.PricePerHour = big.NewInt(1) })
@@ -97,6 +231,7 @@ func TestVerify(t *testing.T) {
 		want string
 	}{
 		{"valid", append([]string{"verify", good}, market...), 0, "winner  0x"},
+		{"valid, json winners", append([]string{"verify", good, "-o", "json"}, market...), 0, `"winners": [`},
 		{"valid, json", append([]string{"verify", good, "-o", "json"}, market...), 0, `"pricePerHour": "700"`},
 		{"no floor", append([]string{"verify", good}, market...), 0, "floor   none (minReputation 0)"},
 		{"floor", append([]string{"verify", floor}, market...), 0, "floor   reputation 10 or more (minReputation)"},
