@@ -34,6 +34,7 @@ type runSettings struct {
 	attributes     []string
 	workDir        string
 	withdrawEvery  time.Duration
+	settleEvery    time.Duration
 	secretsTimeout time.Duration
 	bidHold        time.Duration
 	minAward       time.Duration
@@ -67,7 +68,11 @@ tenant's input and secrets, starts the container through the Docker Engine
 (simulated GPUs are never attached), starts the lease on chain (billing
 starts there), withdraws what accrued every --withdraw-every and before the
 deposit runs out, and when the job ends closes the lease with the exit code
-and the SHA-256 of the /output archive. A job may write to /output as much
+and the SHA-256 of the /output archive. A replica of a verified order (its
+tenant asked for the job to run on several providers, paying those whose
+results agree) is not withdrawn from: its close reports the result digest
+over the files the order names, and the provider then settles the order's
+replicas (every --settle-every until the escrow allows it) to be paid. A job may write to /output as much
 as its order's disk (--output-limit when the order asks for none); one found
 over that, on checks every few seconds, is stopped, and its lease closes with
 no result. Tenants fetch status, logs and /output over authenticated libp2p
@@ -137,6 +142,7 @@ The price list (--prices) is YAML:
 	f.StringSliceVar(&s.attributes, "attribute", nil, "a property orders may require, key=value (region=eu-west); repeatable")
 	f.StringVar(&s.workDir, "work-dir", defaultWorkDir(), "directory for the leases' input, logs and output archives")
 	f.DurationVar(&s.withdrawEvery, "withdraw-every", 10*time.Minute, "how often to withdraw a running lease's accrued pay")
+	f.DurationVar(&s.settleEvery, "settle-every", time.Minute, "how often to try to settle the replicas of a verified order this provider reported for, while the escrow says it is too early")
 	f.DurationVar(&s.secretsTimeout, "secrets-timeout", 2*time.Minute, "how long to wait for a tenant's secrets after its lease opens")
 	f.DurationVar(&s.retention, "retention", provider.DefaultRetention, "how long a settled lease's files (input, output, log) are kept for its tenant to fetch, then removed")
 	f.DurationVar(&s.bidHold, "bid-hold", provider.DefaultBidHold, "how long after an order's bid deadline a bid (and the GPUs it holds) stays valid for the tenant to open the lease")
@@ -244,7 +250,7 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 		CPUMillis: cpu, MemoryMiB: mem, DiskMiB: disk, Attributes: attrs, AllowNetwork: s.allowNetwork, NoExec: s.noExec,
 		AllowServices: s.allowServices, ForwardLimit: s.forwardLimit,
 		WorkDir: s.workDir, WatchFrom: from, PollInterval: s.market.PollInterval,
-		WithdrawEvery: s.withdrawEvery, SecretsTimeout: s.secretsTimeout, BidHold: s.bidHold, MinAwardWindow: s.minAward, Retention: s.retention,
+		WithdrawEvery: s.withdrawEvery, SettleEvery: s.settleEvery, SecretsTimeout: s.secretsTimeout, BidHold: s.bidHold, MinAwardWindow: s.minAward, Retention: s.retention,
 		Logger: log,
 	})
 	if err != nil {

@@ -21,6 +21,7 @@ import (
 	"github.com/tender-market/tender/pkg/jobspec"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/network"
+	"github.com/tender-market/tender/pkg/result"
 )
 
 // leaseRun is one lease the provider serves.
@@ -338,7 +339,37 @@ func (l *leaseRun) follow(ctx context.Context, run executor.Run, terms lease.Ter
 		detail += ": " + res.Exit.Message
 	}
 	l.setState(network.JobExited, detail)
-	l.closeOnChain(ctx, terms, code, common.HexToHash(res.Output.SHA256))
+	l.closeOnChain(ctx, terms, code, l.resultHash(common.HexToHash(res.Output.SHA256)))
+}
+
+// resultHash is what the lease's close commits to: the hash of the output
+// archive (archive), or for a replica of a verified order its result
+// digest over the paths the order names (package result), which replicas
+// that ran the same job agree on. A replica whose output is gone, or
+// lacks a path its order names, reports the zero digest: no result.
+func (l *leaseRun) resultHash(archive common.Hash) common.Hash {
+	v := l.bid.order.Order.Verify
+	if !v.Held() {
+		return archive
+	}
+	l.mu.Lock()
+	path := l.output
+	l.mu.Unlock()
+	if path == "" {
+		return common.Hash{}
+	}
+	f, err := os.Open(path)
+	if err != nil {
+		l.log.Warn("the replica's output is gone: it reports no result", "err", err)
+		return common.Hash{}
+	}
+	defer f.Close()
+	d, err := result.Digest(f, v.Paths)
+	if err != nil {
+		l.log.Warn("the replica's output has no result digest: it reports none", "err", err)
+		return common.Hash{}
+	}
+	return d
 }
 
 // endedAt is when a job that started on chain at since and ran as x says
@@ -399,8 +430,11 @@ func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code lea
 	delay := time.Second
 	for try := 1; ; try++ {
 		now, err := d.cfg.Escrow.Lease(ctx, l.id)
-		if err == nil && now.State.Final() {
+		if err == nil && (now.State.Final() || now.State == lease.StateReported) {
 			l.setState(network.JobClosed, fmt.Sprintf("the lease was already %s on chain", now.State))
+			if now.State == lease.StateReported {
+				d.collect(ctx, l.bid.order.Hash)
+			}
 			return
 		}
 		l.mu.Lock()
@@ -420,6 +454,11 @@ func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code lea
 				detail = l.detail // with the job's exit message
 			}
 			l.mu.Unlock()
+			if on, err := d.cfg.Escrow.Lease(ctx, l.id); err == nil && on.State == lease.StateReported {
+				l.setState(network.JobClosed, fmt.Sprintf("%s, result digest %s reported: its pay of %s is held until the order's replicas settle", detail, hash.Hex(), on.Paid))
+				d.collect(ctx, l.bid.order.Hash)
+				return
+			}
 			l.setState(network.JobClosed, detail+", result "+hash.Hex())
 			return
 		}
@@ -568,6 +607,7 @@ func (l *leaseRun) meter(ctx context.Context, run executor.Run, terms lease.Term
 	// lastDone: the withdrawal shortly before the deposit runs out (none
 	// when the lease is that short).
 	lastDone := !paidUntil().Add(-margin).After(d.cfg.Now())
+	held := l.bid.order.Order.Verify.Held()
 	for {
 		now := d.cfg.Now()
 		runsOut := paidUntil()
@@ -580,7 +620,11 @@ func (l *leaseRun) meter(ctx context.Context, run executor.Run, terms lease.Term
 			}
 			return
 		}
-		if !now.Before(nextWithdraw) || !lastDone && !now.Before(last) {
+		if held {
+			// A replica's pay waits for its group: nothing to withdraw.
+			nextWithdraw, lastDone = runsOut, true
+		}
+		if !held && (!now.Before(nextWithdraw) || !lastDone && !now.Before(last)) {
 			lastDone = lastDone || !now.Before(last)
 			nextWithdraw = now.Add(d.cfg.WithdrawEvery)
 			_, err := d.cfg.Escrow.Withdraw(ctx, d.cfg.Auth, l.id, terms)

@@ -59,6 +59,9 @@ type Escrow interface {
 	CloseEnded(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms, exitCode lease.ExitCode, resultHash common.Hash, endedAt time.Time) (*lease.Receipt, error)
 	Watch(ctx context.Context, opts lease.WatchOptions, handle func(lease.Event) error) error
 	NextBlockTime(ctx context.Context) (uint64, error)
+	// Group and Settle read and settle a verified order's replicas.
+	Group(ctx context.Context, orderHash common.Hash) (lease.Group, error)
+	Settle(ctx context.Context, auth *bind.TransactOpts, orderHash common.Hash, from uint64) (*lease.Receipt, error)
 }
 
 // Runner runs a lease's container (*executor.Executor).
@@ -145,6 +148,10 @@ type Config struct {
 	// WithdrawEvery is how often a running lease's accrued pay is
 	// withdrawn. Default 10m.
 	WithdrawEvery time.Duration
+	// SettleEvery is how often the provider tries to settle the replicas
+	// of a verified order it reported for, while the escrow says it is too
+	// early (a replica still runs, the referee window is open). Default 1m.
+	SettleEvery time.Duration
 	// SecretsTimeout is how long to wait for the tenant's secrets after the
 	// lease opens before giving the lease up. Default 2m.
 	SecretsTimeout time.Duration
@@ -206,7 +213,10 @@ type Daemon struct {
 	// ended are the leases that ended, with when: their records and files
 	// are on disk only, so that memory does not grow with them.
 	ended map[common.Hash]time.Time
-	wg    sync.WaitGroup
+	// collecting are the verified orders whose replicas' pay is being
+	// collected (collect).
+	collecting map[common.Hash]bool
+	wg         sync.WaitGroup
 	// launch hands Run the leases to run: a lease may be found by a
 	// callback (a tenant's stream) that has no life of its own.
 	launch chan *leaseRun
@@ -243,6 +253,9 @@ func New(cfg Config) (*Daemon, error) {
 	case cfg.WorkDir == "":
 		return nil, errors.New("provider: WorkDir is required")
 	}
+	if cfg.SettleEvery <= 0 {
+		cfg.SettleEvery = time.Minute
+	}
 	if cfg.PollInterval <= 0 {
 		cfg.PollInterval = 2 * time.Second
 	}
@@ -272,11 +285,12 @@ func New(cfg Config) (*Daemon, error) {
 	}
 	return &Daemon{
 		cfg: cfg, log: cfg.Logger,
-		bids:    make(map[common.Hash]*bidState),
-		leases:  make(map[common.Hash]*leaseRun),
-		ended:   make(map[common.Hash]time.Time),
-		launch:  make(chan *leaseRun),
-		stopped: make(chan struct{}),
+		bids:       make(map[common.Hash]*bidState),
+		leases:     make(map[common.Hash]*leaseRun),
+		ended:      make(map[common.Hash]time.Time),
+		collecting: make(map[common.Hash]bool),
+		launch:     make(chan *leaseRun),
+		stopped:    make(chan struct{}),
 	}, nil
 }
 

@@ -35,6 +35,12 @@ func (d *Daemon) resume(ctx context.Context) error {
 			d.mu.Lock()
 			d.ended[r.LeaseID] = r.Updated
 			d.mu.Unlock()
+			if r.Order.Verify.Held() {
+				// A replica it reported: its pay waits for the group.
+				if chain, err := d.cfg.Escrow.Lease(ctx, r.LeaseID); err == nil && chain.State == lease.StateReported {
+					d.collect(ctx, r.OrderHash)
+				}
+			}
 			continue
 		}
 		chain, err := d.cfg.Escrow.Lease(ctx, r.LeaseID)
@@ -42,7 +48,7 @@ func (d *Daemon) resume(ctx context.Context) error {
 			d.log.Warn("lease not taken up: its state on chain is unknown", "lease", r.LeaseID, "err", err)
 			continue
 		}
-		if chain.State.Final() {
+		if chain.State.Final() || chain.State == lease.StateReported {
 			settled[r.LeaseID.Hex()] = true
 		}
 		d.resumeLease(ctx, r, chain)
@@ -68,10 +74,13 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 	log := l.log.With("chain", chain.State)
 
 	switch {
-	case chain.State.Final():
+	case chain.State.Final(), chain.State == lease.StateReported:
 		l.logs.end()
 		l.setState(network.JobClosed, fmt.Sprintf("the lease was %s on chain", chain.State))
 		d.endLease(l)
+		if chain.State == lease.StateReported {
+			d.collect(ctx, r.OrderHash)
+		}
 		return
 	case chain.State == lease.StateNone:
 		// Awarded, and the daemon stopped before the lease was seen open:
@@ -144,7 +153,7 @@ func (d *Daemon) resumeLease(ctx context.Context, r *LeaseRecord, chain lease.Le
 	case errors.Is(err, executor.ErrNoContainer) && r.OutputSHA256 != nil && r.ExitCode != nil:
 		// The job ended and its output was kept; the lease was not closed.
 		l.logs.end()
-		code, hash := *r.ExitCode, *r.OutputSHA256
+		code, hash := *r.ExitCode, l.resultHash(*r.OutputSHA256)
 		d.wg.Go(func() {
 			defer d.endLease(l)
 			l.closeOnChain(ctx, terms, code, hash)
