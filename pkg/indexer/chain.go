@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/tender-market/tender/pkg/lease"
@@ -359,6 +360,14 @@ func (c *Chain) convert(ctx context.Context, ev lease.Event, header **types.Head
 		e.Account, e.Amount = p.Account, p.Amount
 	case *lease.Claimed:
 		e.Account, e.Recipient, e.Amount = p.Account, p.To, p.Amount
+	case *lease.Reported:
+		e.ExitCode, e.ResultHash, e.Held, e.Refunded = int32(p.ExitCode), p.ResultDigest, p.Held, p.Refunded
+	case *lease.ReplicaSettled:
+		e.Agreed, e.Paid, e.Refunded = p.Agreed, p.Paid, p.Refunded
+	case *lease.GroupSettled:
+		// A verified order's event: its lease ID is the order's digest.
+		e.LeaseID, e.OrderHash = common.Hash{}, ev.LeaseID
+		e.ResultHash, e.Paid, e.Refunded = p.Majority, p.Paid, p.Refunded
 	default:
 		return store.ChainEvent{}, fmt.Errorf("escrow event %s at block %d: unexpected payload %T", ev.Kind, l.BlockNumber, ev.Payload)
 	}

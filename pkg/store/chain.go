@@ -22,6 +22,9 @@ const (
 	KindReclaimed       = "Reclaimed"
 	KindPaymentDeferred = "PaymentDeferred"
 	KindClaimed         = "Claimed"
+	KindReported        = "Reported"
+	KindReplicaSettled  = "ReplicaSettled"
+	KindGroupSettled    = "GroupSettled"
 )
 
 // ChainEvent is one escrow event with where and when the chain logged it.
@@ -36,6 +39,12 @@ const (
 //	Reclaimed        Refunded
 //	PaymentDeferred  Account, Amount
 //	Claimed          Account, Recipient, Amount
+//	Reported         ExitCode, ResultHash (the replica's result digest), Held, Refunded
+//	ReplicaSettled   Agreed, Paid (to the provider, when it agreed), Refunded (to the tenant, when not)
+//	GroupSettled     OrderHash, ResultHash (the majority digest, zero for none), Paid, Refunded
+//
+// GroupSettled is a verified order's event, not a lease's: its LeaseID is
+// zero and OrderHash names the group.
 type ChainEvent struct {
 	Kind      string
 	LeaseID   common.Hash
@@ -60,11 +69,24 @@ type ChainEvent struct {
 	ExitCode           int32
 	ResultHash         common.Hash
 	StartedAt          time.Time
+	// Held is what a reported replica earned, held until its group
+	// settles.
+	Held *big.Int
+	// Agreed: the settled replica's digest was its group's majority.
+	Agreed bool
 }
 
 // ofLease reports whether the event belongs to one lease (the payment
-// events belong to an account).
-func (e *ChainEvent) ofLease() bool { return e.Kind != KindPaymentDeferred && e.Kind != KindClaimed }
+// events belong to an account, GroupSettled to a verified order's group).
+func (e *ChainEvent) ofLease() bool {
+	return e.Kind != KindPaymentDeferred && e.Kind != KindClaimed && e.Kind != KindGroupSettled
+}
+
+// ofReplica reports whether the event shows that its lease, or its group,
+// is a verified order's.
+func (e *ChainEvent) ofReplica() bool {
+	return e.Kind == KindReported || e.Kind == KindReplicaSettled || e.Kind == KindGroupSettled
+}
 
 // ChainPosition is where a chain indexer stands: the next block and log
 // index to read, and the newest block it has read.
@@ -93,19 +115,21 @@ func (p ChainPosition) less(q ChainPosition) bool {
 var eventColumns = []string{
 	"tx_hash", "log_index", "block_number", "block_hash", "block_time", "kind", "lease_id", "tx_from",
 	"tenant", "provider", "account", "recipient", "order_hash", "price_per_hour", "max_duration",
-	"amount", "deposit", "paid", "refunded", "exit_code", "result_hash", "started_at",
+	"amount", "deposit", "paid", "refunded", "exit_code", "result_hash", "started_at", "held", "agreed",
 }
 
 // eventRow is e as a row of lease_events (columns in eventColumns order).
 func eventRow(e *ChainEvent) []any {
-	var exit, maxDur, started any
+	var exit, maxDur, started, agreed any
 	switch e.Kind {
-	case KindClosed:
+	case KindClosed, KindReported:
 		exit = e.ExitCode
 	case KindLeaseOpened:
 		maxDur = int64(e.MaxDuration)
 	case KindStarted:
 		started = e.StartedAt.UTC()
+	case KindReplicaSettled:
+		agreed = e.Agreed
 	}
 	var lease []byte
 	if e.ofLease() {
@@ -115,7 +139,7 @@ func eventRow(e *ChainEvent) []any {
 		e.TxHash.Bytes(), int32(e.LogIndex), int64(e.Block), e.BlockHash.Bytes(), e.BlockTime.UTC(), e.Kind, lease,
 		optAddr(e.TxFrom), optAddr(e.Tenant), optAddr(e.Provider), optAddr(e.Account), optAddr(e.Recipient),
 		optHash(e.OrderHash), numeric(e.PricePerHour), maxDur, numeric(e.Amount), numeric(e.Deposit),
-		numeric(e.Paid), numeric(e.Refunded), exit, optHash(e.ResultHash), started,
+		numeric(e.Paid), numeric(e.Refunded), exit, optHash(e.ResultHash), started, numeric(e.Held), agreed,
 	}
 }
 
@@ -137,10 +161,17 @@ type leaseDeltas struct {
 	endPaid, endRefunded            []pgtype.Numeric
 	exits                           []pgtype.Int4
 	results, endedBy                [][]byte
+	// A replica's report (held: NULL without one) and settlement
+	// (agreed), and whether the batch shows the lease is a replica.
+	held, reportRefunded []pgtype.Numeric
+	agreed               []pgtype.Bool
+	replica              []bool
 }
 
 // add folds e into its lease's delta; model is the lease's GPU model when
-// e opens it. A lease has one opening, one start and one end.
+// e opens it. A lease has one opening, one start, at most one report, and
+// one end; it ended when its job did: at the report, for a replica that
+// reported.
 func (d *leaseDeltas) add(e *ChainEvent, model pgtype.Text) {
 	i, ok := d.index[e.LeaseID]
 	if !ok {
@@ -160,6 +191,13 @@ func (d *leaseDeltas) add(e *ChainEvent, model pgtype.Text) {
 		d.endKinds, d.exits = append(d.endKinds, pgtype.Text{}), append(d.exits, pgtype.Int4{})
 		d.endPaid, d.endRefunded = append(d.endPaid, pgtype.Numeric{}), append(d.endRefunded, pgtype.Numeric{})
 		d.results, d.endedBy = append(d.results, nil), append(d.endedBy, nil)
+		d.held, d.reportRefunded = append(d.held, pgtype.Numeric{}), append(d.reportRefunded, pgtype.Numeric{})
+		d.agreed, d.replica = append(d.agreed, pgtype.Bool{}), append(d.replica, false)
+	}
+	end := func() {
+		if !d.ended[i].Valid {
+			d.ended[i] = pgtype.Timestamptz{Time: e.BlockTime.UTC(), Valid: true}
+		}
 	}
 	switch e.Kind {
 	case KindLeaseOpened:
@@ -176,14 +214,24 @@ func (d *leaseDeltas) add(e *ChainEvent, model pgtype.Text) {
 		d.toppedUp[i].Int.Add(d.toppedUp[i].Int, bigOrZero(e.Amount))
 	case KindWithdrawn:
 		d.withdrawn[i].Int.Add(d.withdrawn[i].Int, bigOrZero(e.Amount))
-	case KindClosed, KindOverdrawn, KindReclaimed:
+	case KindReported:
+		end()
+		d.held[i], d.reportRefunded[i] = numeric(bigOrZero(e.Held)), numeric(bigOrZero(e.Refunded))
+		d.exits[i] = pgtype.Int4{Int32: e.ExitCode, Valid: true}
+		d.results[i] = optHash(e.ResultHash)
+		d.replica[i] = true
+	case KindClosed, KindOverdrawn, KindReclaimed, KindReplicaSettled:
+		end()
 		d.endKinds[i] = pgtype.Text{String: e.Kind, Valid: true}
-		d.ended[i] = pgtype.Timestamptz{Time: e.BlockTime.UTC(), Valid: true}
-		d.endPaid[i], d.endRefunded[i] = numeric(e.Paid), numeric(e.Refunded)
+		d.endPaid[i], d.endRefunded[i] = numeric(bigOrZero(e.Paid)), numeric(bigOrZero(e.Refunded))
 		d.endedBy[i] = optAddr(e.TxFrom)
-		if e.Kind == KindClosed {
+		switch e.Kind {
+		case KindClosed:
 			d.exits[i] = pgtype.Int4{Int32: e.ExitCode, Valid: true}
 			d.results[i] = optHash(e.ResultHash)
+		case KindReplicaSettled:
+			d.agreed[i] = pgtype.Bool{Bool: e.Agreed, Valid: true}
+			d.replica[i] = true
 		}
 	}
 }
@@ -193,7 +241,7 @@ func (d *leaseDeltas) insertArgs() []any {
 	return []any{
 		d.ids, d.opened, d.orders, d.tenants, d.providers, d.prices, d.maxDurations, d.deposits, d.openedAt,
 		d.openedBlocks, d.gpuModels, d.started, d.toppedUp, d.withdrawn, d.endKinds, d.endPaid, d.endRefunded,
-		d.exits, d.results, d.ended, d.endedBy,
+		d.exits, d.results, d.ended, d.endedBy, d.held, d.reportRefunded, d.agreed, d.replica,
 	}
 }
 
@@ -201,7 +249,28 @@ func (d *leaseDeltas) insertArgs() []any {
 func (d *leaseDeltas) updateArgs() []any {
 	return []any{
 		d.ids, d.started, d.toppedUp, d.withdrawn, d.endKinds, d.endPaid, d.endRefunded, d.exits, d.results, d.ended, d.endedBy,
+		d.held, d.reportRefunded, d.agreed, d.replica,
 	}
+}
+
+// groupRows are the GroupSettled events of a batch as insertGroupsSQL's
+// arguments.
+type groupRows struct {
+	orders, majorities, txs [][]byte
+	paid, refunded          []pgtype.Numeric
+	blocks                  []int64
+	logs                    []int32
+	at                      []time.Time
+}
+
+func (g *groupRows) add(e *ChainEvent) {
+	g.orders, g.majorities, g.txs = append(g.orders, e.OrderHash.Bytes()), append(g.majorities, optHash(e.ResultHash)), append(g.txs, e.TxHash.Bytes())
+	g.paid, g.refunded = append(g.paid, numeric(bigOrZero(e.Paid))), append(g.refunded, numeric(bigOrZero(e.Refunded)))
+	g.blocks, g.logs, g.at = append(g.blocks, int64(e.Block)), append(g.logs, int32(e.LogIndex)), append(g.at, e.BlockTime.UTC())
+}
+
+func (g *groupRows) args() []any {
+	return []any{g.orders, g.majorities, g.paid, g.refunded, g.blocks, g.logs, g.at, g.txs}
 }
 
 // Chain-event writers take this transaction lock, so that the check for
@@ -218,65 +287,100 @@ WHERE (block_number, log_index) >= ($1, $2) AND (block_number, log_index) <= ($3
 	leaseModelsSQL = `SELECT bid_hash, gpu_model FROM bids WHERE bid_hash = ANY($1)`
 
 	// The leases a batch opens go in as they end up after the batch, and
-	// their providers are noted.
+	// their providers are noted. A lease is a replica when the batch says
+	// so, when its order is known to hold its leases' pay, or when another
+	// lease of its order is known to be one.
 	insertLeasesSQL = `
 WITH d AS (
     SELECT * FROM unnest($1::bytea[], $2::boolean[], $3::bytea[], $4::bytea[], $5::bytea[], $6::numeric[],
                          $7::bigint[], $8::numeric[], $9::timestamptz[], $10::bigint[], $11::text[],
                          $12::timestamptz[], $13::numeric[], $14::numeric[], $15::text[], $16::numeric[],
-                         $17::numeric[], $18::integer[], $19::bytea[], $20::timestamptz[], $21::bytea[])
+                         $17::numeric[], $18::integer[], $19::bytea[], $20::timestamptz[], $21::bytea[],
+                         $22::numeric[], $23::numeric[], $24::boolean[], $25::boolean[])
         AS d(lease_id, opened, order_hash, tenant, provider, price_per_hour, max_duration, deposit, opened_at,
              opened_block, gpu_model, started_at, topped_up, withdrawn, end_kind, end_paid, end_refunded,
-             exit_code, result_hash, ended_at, ended_by)
+             exit_code, result_hash, ended_at, ended_by, held, report_refunded, agreed, replica)
 ), providers_seen AS (
     INSERT INTO providers (address, first_seen, last_seen)
     SELECT provider, min(opened_at), max(opened_at) FROM d GROUP BY provider
     ON CONFLICT (address) DO NOTHING
 )
 INSERT INTO leases (lease_id, order_hash, tenant, provider, price_per_hour, max_duration, state, deposit, paid,
-                    refunded, gpu_model, opened_at, opened_block, started_at, ended_at, exit_code, result_hash, closed_by)
+                    refunded, gpu_model, opened_at, opened_block, started_at, ended_at, exit_code, result_hash, closed_by,
+                    replica, held, agreed)
 SELECT lease_id, order_hash, tenant, provider, price_per_hour, max_duration,
-    coalesce(CASE end_kind WHEN 'Closed' THEN 'closed' WHEN 'Overdrawn' THEN 'overdrawn' WHEN 'Reclaimed' THEN 'reclaimed' END,
-             CASE WHEN started_at IS NOT NULL THEN 'running' ELSE 'open' END),
+    coalesce(CASE end_kind WHEN 'Closed' THEN 'closed' WHEN 'ReplicaSettled' THEN 'closed' WHEN 'Overdrawn' THEN 'overdrawn'
+                           WHEN 'Reclaimed' THEN 'reclaimed' END,
+             CASE WHEN held IS NOT NULL THEN 'reported' WHEN started_at IS NOT NULL THEN 'running' ELSE 'open' END),
     deposit + topped_up,
-    CASE WHEN end_kind IN ('Closed', 'Overdrawn') THEN end_paid ELSE withdrawn END,
-    CASE WHEN end_kind IN ('Closed', 'Reclaimed') THEN end_refunded ELSE 0 END,
+    CASE WHEN end_kind IN ('Closed', 'Overdrawn', 'ReplicaSettled') THEN end_paid ELSE withdrawn END,
+    CASE WHEN end_kind IN ('Closed', 'Reclaimed') THEN end_refunded
+         WHEN end_kind = 'Overdrawn' THEN 0
+         ELSE coalesce(report_refunded, 0) + CASE WHEN end_kind = 'ReplicaSettled' THEN end_refunded ELSE 0 END END,
     gpu_model, opened_at, opened_block, started_at, ended_at, exit_code, result_hash,
     CASE
         WHEN end_kind IS NULL THEN NULL
+        WHEN end_kind = 'ReplicaSettled' THEN 'settlement'
         WHEN end_kind = 'Reclaimed' OR ended_by = tenant THEN 'tenant'
         WHEN ended_by = provider THEN 'provider'
         WHEN end_kind = 'Overdrawn' THEN 'anyone'
-    END
+    END,
+    replica OR EXISTS (SELECT 1 FROM orders o WHERE o.order_hash = d.order_hash AND o.held)
+            OR EXISTS (SELECT 1 FROM leases s WHERE s.order_hash = d.order_hash AND s.replica),
+    held, agreed
 FROM d`
 
 	// Each lease stored before that the batch touched moves once, by its
 	// delta d, from how it stood. A lease the index never saw open is not
-	// there to move; its events are kept.
+	// there to move; its events are kept. A replica's refund comes in two
+	// parts, at its report and at its settlement.
 	updateLeasesSQL = `
 UPDATE leases l SET
-    state = coalesce(CASE d.end_kind WHEN 'Closed' THEN 'closed' WHEN 'Overdrawn' THEN 'overdrawn' WHEN 'Reclaimed' THEN 'reclaimed' END,
-                     CASE WHEN d.started_at IS NOT NULL AND l.state = 'open' THEN 'running' ELSE l.state END),
+    state = coalesce(CASE d.end_kind WHEN 'Closed' THEN 'closed' WHEN 'ReplicaSettled' THEN 'closed'
+                                     WHEN 'Overdrawn' THEN 'overdrawn' WHEN 'Reclaimed' THEN 'reclaimed' END,
+                     CASE WHEN d.held IS NOT NULL THEN 'reported'
+                          WHEN d.started_at IS NOT NULL AND l.state = 'open' THEN 'running' ELSE l.state END),
     deposit = l.deposit + d.topped_up,
-    paid = CASE WHEN d.end_kind IN ('Closed', 'Overdrawn') THEN d.end_paid ELSE l.paid + d.withdrawn END,
-    refunded = CASE d.end_kind WHEN 'Overdrawn' THEN 0 WHEN 'Closed' THEN d.end_refunded WHEN 'Reclaimed' THEN d.end_refunded
-                   ELSE l.refunded END,
+    paid = CASE WHEN d.end_kind IN ('Closed', 'Overdrawn', 'ReplicaSettled') THEN d.end_paid ELSE l.paid + d.withdrawn END,
+    refunded = CASE WHEN d.end_kind IN ('Closed', 'Reclaimed') THEN d.end_refunded
+                    WHEN d.end_kind = 'Overdrawn' THEN 0
+                    ELSE l.refunded + coalesce(d.report_refunded, 0)
+                         + CASE WHEN d.end_kind = 'ReplicaSettled' THEN d.end_refunded ELSE 0 END END,
     started_at = coalesce(l.started_at, d.started_at),
-    ended_at = coalesce(d.ended_at, l.ended_at),
+    ended_at = coalesce(l.ended_at, d.ended_at),
     exit_code = coalesce(d.exit_code, l.exit_code),
     result_hash = coalesce(d.result_hash, l.result_hash),
     closed_by = coalesce(CASE
         WHEN d.end_kind IS NULL THEN NULL
+        WHEN d.end_kind = 'ReplicaSettled' THEN 'settlement'
         WHEN d.end_kind = 'Reclaimed' OR d.ended_by = l.tenant THEN 'tenant'
         WHEN d.ended_by = l.provider THEN 'provider'
         WHEN d.end_kind = 'Overdrawn' THEN 'anyone'
     END, l.closed_by),
+    replica = l.replica OR d.replica,
+    held = coalesce(d.held, l.held),
+    agreed = coalesce(d.agreed, l.agreed),
     updated_at = now()
 FROM unnest($1::bytea[], $2::timestamptz[], $3::numeric[], $4::numeric[], $5::text[], $6::numeric[], $7::numeric[],
-            $8::integer[], $9::bytea[], $10::timestamptz[], $11::bytea[])
+            $8::integer[], $9::bytea[], $10::timestamptz[], $11::bytea[], $12::numeric[], $13::numeric[],
+            $14::boolean[], $15::boolean[])
     AS d(lease_id, started_at, topped_up, withdrawn, end_kind, end_paid, end_refunded, exit_code, result_hash,
-         ended_at, ended_by)
+         ended_at, ended_by, held, report_refunded, agreed, replica)
 WHERE l.lease_id = d.lease_id`
+
+	// What a batch learnt of replicas holds for every lease of their
+	// orders: the orders of the leases $1 and the orders $2.
+	markReplicasSQL = `
+UPDATE leases l SET replica = true, updated_at = now()
+WHERE NOT l.replica AND l.order_hash IN (SELECT order_hash FROM leases WHERE lease_id = ANY($1::bytea[])
+                                         UNION SELECT unnest($2::bytea[]))`
+
+	// A settled group, once.
+	insertGroupsSQL = `
+INSERT INTO replica_groups (order_hash, majority, paid, refunded, settled_block, settled_log, settled_at, tx_hash)
+SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::numeric[], $4::numeric[], $5::bigint[], $6::integer[],
+                     $7::timestamptz[], $8::bytea[])
+ON CONFLICT (order_hash) DO NOTHING`
 
 	saveCursorSQL = `
 INSERT INTO chain_cursors (name, block, log_index, seen_block, seen_hash, updated_at) VALUES ($1, $2, $3, $4, $5, now())
@@ -332,7 +436,8 @@ func (s *Store) ApplyChainEvents(ctx context.Context, name string, events []Chai
 // moveLeases moves the leases that events (in chain order) touch, by what
 // those events did; models are the GPU models of the leases they open.
 // The leases opened in events go in as they end up; the others, stored
-// before, are updated.
+// before, are updated. Settled replica groups go in, and what the events
+// show of replicas is marked on every lease of their orders.
 func moveLeases(ctx context.Context, tx pgx.Tx, events []*ChainEvent, models map[common.Hash]pgtype.Text) error {
 	opened := map[common.Hash]bool{}
 	for _, e := range events {
@@ -341,13 +446,20 @@ func moveLeases(ctx context.Context, tx pgx.Tx, events []*ChainEvent, models map
 		}
 	}
 	var added, moved leaseDeltas
+	var groups groupRows
+	var replicaLeases [][]byte
 	for _, e := range events {
 		switch {
+		case e.Kind == KindGroupSettled:
+			groups.add(e)
 		case !e.ofLease():
 		case opened[e.LeaseID]:
 			added.add(e, models[e.LeaseID])
 		default:
 			moved.add(e, pgtype.Text{})
+		}
+		if e.ofReplica() && e.ofLease() {
+			replicaLeases = append(replicaLeases, e.LeaseID.Bytes())
 		}
 	}
 	b := &pgx.Batch{}
@@ -356,6 +468,15 @@ func moveLeases(ctx context.Context, tx pgx.Tx, events []*ChainEvent, models map
 	}
 	if len(moved.ids) > 0 {
 		b.Queue(updateLeasesSQL, moved.updateArgs()...)
+	}
+	if len(groups.orders) > 0 {
+		b.Queue(insertGroupsSQL, groups.args()...)
+	}
+	if len(replicaLeases) > 0 || len(groups.orders) > 0 {
+		if groups.orders == nil {
+			groups.orders = [][]byte{}
+		}
+		b.Queue(markReplicasSQL, replicaLeases, groups.orders)
 	}
 	if b.Len() == 0 {
 		return nil

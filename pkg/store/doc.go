@@ -17,6 +17,15 @@
 // lease_states, which triggers on leases keep equal to the leases' states.
 // Payments are derived from the events by a view rather than stored twice.
 //
+// Replicas of a verified order (their pay held by the escrow until their
+// group settles by the majority of their result digests) are leases like
+// any other, with a state of their own (reported) and what their report
+// and settlement said (Lease.Held, Lease.Agreed); a group's settlement is
+// a row of replica_groups, and ReplicaGroup reads a group whole. What one
+// event shows of replicas (a report, a settlement) is marked on every
+// lease of the order in the same batch, and a reorg's rewind derives it
+// again from the events left.
+//
 // Lists page by keyset (newest first) behind opaque cursors; token amounts
 // are exact integers (NUMERIC(78,0) in the database, *big.Int in Go).
 // Open applies the embedded migrations (package migrations) with goose.

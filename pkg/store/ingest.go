@@ -13,24 +13,39 @@ import (
 	"github.com/tender-market/tender/pkg/auction"
 )
 
-const insertOrderSQL = `
+const (
+	insertOrderSQL = `
 INSERT INTO orders (order_hash, tenant, auctioneer, max_price_per_hour, max_duration, bid_deadline, expiry,
-                    nonce, gpu_count, gpu_models, allow_simulated, image, wire, seen_at)
-VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)
+                    nonce, gpu_count, gpu_models, allow_simulated, image, wire, seen_at, held)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)
 ON CONFLICT (order_hash) DO NOTHING`
 
+	// The leases of a verified order stored before it are replicas.
+	markOrderReplicasSQL = `UPDATE leases SET replica = true, updated_at = now() WHERE order_hash = $1 AND NOT replica`
+)
+
 // SaveOrder stores a verified order seen at seen; an order already stored
-// is left as it is. It reports whether the order was new.
+// is left as it is. It reports whether the order was new. The leases
+// stored of an order that asks for replicas (or a spot check) are marked
+// replicas.
 func (s *Store) SaveOrder(ctx context.Context, o auction.VerifiedOrder, seen time.Time) (bool, error) {
 	args, err := orderArgs(&o, seen)
 	if err != nil {
 		return false, err
 	}
-	tag, err := s.pool.Exec(ctx, insertOrderSQL, args...)
-	if err != nil {
+	var isNew bool
+	b := &pgx.Batch{}
+	b.Queue(insertOrderSQL, args...).Exec(func(tag pgconn.CommandTag) error {
+		isNew = tag.RowsAffected() == 1
+		return nil
+	})
+	if o.Order.Verify.Held() {
+		b.Queue(markOrderReplicasSQL, o.Hash.Bytes())
+	}
+	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return false, fmt.Errorf("store order %s: %w", o.Hash.Hex(), err)
 	}
-	return tag.RowsAffected() == 1, nil
+	return isNew, nil
 }
 
 // SaveNoBid stores a provider's signed no-bid (its signature checked by
@@ -66,7 +81,7 @@ func orderArgs(o *auction.VerifiedOrder, seen time.Time) ([]any, error) {
 	return []any{
 		o.Hash.Bytes(), ord.Tenant.Bytes(), ord.Auctioneer, numeric(ord.MaxPricePerHour), int64(ord.MaxDuration),
 		unixTime(ord.BidDeadline), unixTime(ord.Expiry), numericU64(ord.Nonce), int32(ord.Requirements.GPUCount),
-		models, ord.Requirements.AllowSimulated, ord.Job.Image, wire, seen.UTC(),
+		models, ord.Requirements.AllowSimulated, ord.Job.Image, wire, seen.UTC(), ord.Verify.Held(),
 	}, nil
 }
 
@@ -128,6 +143,9 @@ func (s *Store) SaveTranscript(ctx context.Context, r TranscriptRecord) (bool, e
 	}
 	b := &pgx.Batch{}
 	b.Queue(insertOrderSQL, orderArgs...)
+	if r.Order.Order.Verify.Held() {
+		b.Queue(markOrderReplicasSQL, r.Order.Hash.Bytes())
+	}
 	for i := range t.Entries {
 		e := &t.Entries[i]
 		bid := &e.Bid.Bid

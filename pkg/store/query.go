@@ -17,7 +17,8 @@ import (
 )
 
 // Lease states as the index names them (package lease's State names).
-var LeaseStates = []string{"open", "running", "closed", "overdrawn", "reclaimed"}
+// Only a replica is ever reported.
+var LeaseStates = []string{"open", "running", "reported", "closed", "overdrawn", "reclaimed"}
 
 // MaxPageSize is the most items one page of a list holds.
 const MaxPageSize = 200
@@ -32,7 +33,8 @@ type Lease struct {
 	MaxDuration  uint64
 	State        string
 	// Deposit is all the tenant paid in; Paid what the provider got so far;
-	// Refunded what went back to the tenant when the lease ended.
+	// Refunded what went back to the tenant when the lease ended (a
+	// replica's: at its report, and at its group's settlement).
 	Deposit  *big.Int
 	Paid     *big.Int
 	Refunded *big.Int
@@ -44,10 +46,26 @@ type Lease struct {
 	StartedAt   *time.Time
 	EndedAt     *time.Time
 	ExitCode    *int32
-	ResultHash  *common.Hash
-	// ClosedBy is tenant, provider, anyone, or "" (running, or unknown).
+	// ResultHash is what the provider committed when it closed the lease:
+	// for a replica, its result digest (docs/results.md).
+	ResultHash *common.Hash
+	// ClosedBy is tenant, provider, anyone (an overdrawn lease),
+	// settlement (a replica its group's settlement closed), or "" (not
+	// closed, or unknown).
 	ClosedBy  string
 	UpdatedAt time.Time
+	// Replica: the lease is one of a verified order's replicas, its pay
+	// held until its group settles (the index knows it from the order, or
+	// from the chain once a replica of the order reports or settles).
+	Replica bool
+	// Held is what a replica earned by its report, held for its group's
+	// settlement; nil until it reports.
+	Held *big.Int
+	// Agreed is whether the settlement found the replica's digest to be
+	// its group's majority (paid) or not (refunded); nil until its group
+	// settles it, and for a replica that left its group before (closed by
+	// its tenant, declined or reclaimed).
+	Agreed *bool
 }
 
 // LeaseFilter selects leases; zero fields do not filter.
@@ -73,17 +91,19 @@ type LeasePage struct {
 
 const leaseColumns = `lease_id, order_hash, tenant, provider, price_per_hour, max_duration, state, deposit, paid,
 refunded, coalesce(gpu_model, ''), opened_at, opened_block, started_at, ended_at, exit_code, result_hash,
-coalesce(closed_by, ''), updated_at`
+coalesce(closed_by, ''), updated_at, replica, held, agreed`
 
 func scanLease(row pgx.Row) (Lease, error) {
 	var (
 		l                                  Lease
 		id, order, tenant, provider, rhash []byte
 		price, deposit, paid, refunded     pgtype.Numeric
+		held                               pgtype.Numeric
 		maxDur, block                      int64
 	)
 	err := row.Scan(&id, &order, &tenant, &provider, &price, &maxDur, &l.State, &deposit, &paid, &refunded,
-		&l.GPUModel, &l.OpenedAt, &block, &l.StartedAt, &l.EndedAt, &l.ExitCode, &rhash, &l.ClosedBy, &l.UpdatedAt)
+		&l.GPUModel, &l.OpenedAt, &block, &l.StartedAt, &l.EndedAt, &l.ExitCode, &rhash, &l.ClosedBy, &l.UpdatedAt,
+		&l.Replica, &held, &l.Agreed)
 	if err != nil {
 		return Lease{}, err
 	}
@@ -97,7 +117,7 @@ func scanLease(row pgx.Row) (Lease, error) {
 	for _, a := range []struct {
 		dst **big.Int
 		src pgtype.Numeric
-	}{{&l.PricePerHour, price}, {&l.Deposit, deposit}, {&l.Paid, paid}, {&l.Refunded, refunded}} {
+	}{{&l.PricePerHour, price}, {&l.Deposit, deposit}, {&l.Paid, paid}, {&l.Refunded, refunded}, {&l.Held, held}} {
 		if *a.dst, err = toBig(a.src); err != nil {
 			return Lease{}, err
 		}
@@ -235,10 +255,14 @@ type LeaseDetail struct {
 	// Events are the escrow's events of the lease, in chain order.
 	Events   []ChainEvent
 	Payments []Payment
+	// Group is the replica group of a replica's order (its Order is left
+	// nil: it is Order above); nil for a lease not known to be a replica.
+	Group *ReplicaGroup
 }
 
-// LeaseDetail reads a lease with its order, auction transcript, events and
-// payments, or ErrNotFound, in one round trip to the database.
+// LeaseDetail reads a lease with its order, auction transcript, events,
+// payments and, for a replica, its group, or ErrNotFound, in one round
+// trip to the database.
 func (s *Store) LeaseDetail(ctx context.Context, id common.Hash) (LeaseDetail, error) {
 	var d LeaseDetail
 	found := false
@@ -289,11 +313,17 @@ func (s *Store) LeaseDetail(ctx context.Context, id common.Hash) (LeaseDetail, e
 		d.Payments, err = pgx.CollectRows(rows, scanPayment)
 		return err
 	})
+	var g ReplicaGroup
+	queueGroup(b, &g, "(SELECT order_hash FROM leases WHERE lease_id = $1)", key)
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return LeaseDetail{}, fmt.Errorf("read lease %s: %w", id.Hex(), err)
 	}
 	if !found {
 		return LeaseDetail{}, fmt.Errorf("lease %s: %w", id.Hex(), ErrNotFound)
+	}
+	if d.Lease.Replica {
+		g.OrderHash = d.Lease.OrderHash
+		d.Group = &g
 	}
 	if d.Transcript != nil {
 		d.Transcript.Entries, d.Transcript.NoBids = markWinner(entries, d.Transcript.Winner), noBids
@@ -313,7 +343,7 @@ func (s *Store) leaseEvents(ctx context.Context, id common.Hash) ([]ChainEvent, 
 const eventsSQL = `
 SELECT tx_hash, log_index, block_number, block_hash, block_time, kind, lease_id, tx_from, tenant, provider,
        account, recipient, order_hash, price_per_hour, max_duration, amount, deposit, paid, refunded, exit_code,
-       result_hash, started_at
+       result_hash, started_at, held, agreed
 FROM lease_events WHERE `
 
 // readEvents reads the stored events where cond holds, in chain order.
@@ -342,10 +372,11 @@ func scanEvent(r pgx.CollectableRow) (ChainEvent, error) {
 		maxDur                                                 *int64
 		exit                                                   *int32
 		started                                                *time.Time
-		price, amount, deposit, paid, refunded                 pgtype.Numeric
+		price, amount, deposit, paid, refunded, held           pgtype.Numeric
+		agreed                                                 *bool
 	)
 	if err := r.Scan(&tx, &logIndex, &block, &bh, &e.BlockTime, &e.Kind, &lease, &from, &tenant, &provider,
-		&acct, &rcpt, &ord, &price, &maxDur, &amount, &deposit, &paid, &refunded, &exit, &res, &started); err != nil {
+		&acct, &rcpt, &ord, &price, &maxDur, &amount, &deposit, &paid, &refunded, &exit, &res, &started, &held, &agreed); err != nil {
 		return e, err
 	}
 	e.LeaseID, e.TxHash, e.BlockHash = common.BytesToHash(lease), common.BytesToHash(tx), common.BytesToHash(bh)
@@ -362,11 +393,12 @@ func scanEvent(r pgx.CollectableRow) (ChainEvent, error) {
 	if started != nil {
 		e.StartedAt = *started
 	}
+	e.Agreed = agreed != nil && *agreed
 	var err error
 	for _, a := range []struct {
 		dst **big.Int
 		src pgtype.Numeric
-	}{{&e.PricePerHour, price}, {&e.Amount, amount}, {&e.Deposit, deposit}, {&e.Paid, paid}, {&e.Refunded, refunded}} {
+	}{{&e.PricePerHour, price}, {&e.Amount, amount}, {&e.Deposit, deposit}, {&e.Paid, paid}, {&e.Refunded, refunded}, {&e.Held, held}} {
 		if *a.dst, err = toBig(a.src); err != nil {
 			return e, err
 		}

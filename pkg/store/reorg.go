@@ -33,10 +33,11 @@ WHERE block_number < $1 ORDER BY block_number DESC LIMIT $2`, int64(below), limi
 
 // RewindChain rolls the index back to position to (a block's start:
 // to.LogIndex is 0), after a reorg replaced the blocks from to.Block on.
-// In one transaction it deletes every event stored at or past to.Block,
-// rebuilds each lease those events moved from the events left (a lease
-// opened in the removed blocks goes), and records to as where the chain
-// indexer called name stands. It returns how many events it removed.
+// In one transaction it deletes every event stored at or past to.Block and
+// the replica groups settled there, rebuilds each lease those events moved
+// from the events left (a lease opened in the removed blocks goes), and
+// records to as where the chain indexer called name stands. It returns how
+// many events it removed.
 func (s *Store) RewindChain(ctx context.Context, name string, to ChainPosition) (int, error) {
 	if to.LogIndex != 0 {
 		return 0, fmt.Errorf("rewind chain index to block %d log %d: not a block's start", to.Block, to.LogIndex)
@@ -62,6 +63,9 @@ func (s *Store) RewindChain(ctx context.Context, name string, to ChainPosition) 
 			return nil
 		}); err != nil {
 			return fmt.Errorf("delete events: %w", err)
+		}
+		if _, err := tx.Exec(ctx, `DELETE FROM replica_groups WHERE settled_block >= $1`, int64(to.Block)); err != nil {
+			return fmt.Errorf("delete replica groups: %w", err)
 		}
 		if len(ids) > 0 {
 			if err := rebuildLeases(ctx, tx, ids); err != nil {

@@ -12,7 +12,7 @@ import (
 
 // ReputationRule names the rule Reputation.Score follows, published in
 // docs/reputation.md. A change to the rule is a new name.
-const ReputationRule = "tender-reputation/2"
+const ReputationRule = "tender-reputation/3"
 
 // The rule's numbers. The credits are written into the SQL below as
 // literals; TestReputation holds the two together.
@@ -32,6 +32,10 @@ const (
 	// got nothing. Smaller than ReclaimPenalty, because a provider that
 	// says so is honest about it.
 	FailurePenalty = 5
+	// DisagreedPenalty is taken per replica whose result digest its
+	// group's majority contradicted: a wrong result passed off as right,
+	// which the provider did not own up to. As much as a reclaim.
+	DisagreedPenalty = 20
 )
 
 // Reputation is a provider's record, derived from the escrow's events, and
@@ -40,10 +44,12 @@ const (
 type Reputation struct {
 	// Leases is how many leases the provider won and the tenant opened.
 	Leases uint64
-	// Running leases are open or running now.
+	// Running leases are open or running now, or replicas that reported
+	// and wait for their group to settle.
 	Running uint64
 	// Completed leases were closed by the provider because the job ended,
-	// not because its tenant cancelled it or the provider failed it.
+	// not because its tenant cancelled it or the provider failed it; a
+	// replica is completed when its group's majority agreed with it.
 	Completed uint64
 	// ClosedByTenant leases were cancelled by their tenant: closed on
 	// chain by the tenant (whatever exit code it gave), or by the provider
@@ -59,8 +65,16 @@ type Reputation struct {
 	// because their tenant never sent the job (lease.ExitNoJob).
 	Declined uint64
 	// Failed leases were closed by the provider saying it failed
-	// (lease.ExitProviderFailure, or ExitNoJob once started).
+	// (lease.ExitProviderFailure, or ExitNoJob once started), or are
+	// replicas that started and never reported before their group settled.
 	Failed uint64
+	// Disagreed replicas reported a result digest that their group's
+	// majority contradicted; they were not paid.
+	Disagreed uint64
+	// Unresolved replicas reported when no digest had a majority in their
+	// group (two that differ and no referee, three different): nobody
+	// was paid, and nobody can tell who was right.
+	Unresolved uint64
 	// SelfDealt leases had the provider itself for their tenant.
 	SelfDealt uint64
 	// Credit is the sum over the provider's tenants (itself excepted) of
@@ -98,17 +112,17 @@ type TenantCredit struct {
 // Reputation.TopTenants.
 const TopTenantsShown = 5
 
-// Penalty is what the provider's reclaimed and failed leases take off its
-// score.
+// Penalty is what the provider's reclaimed and failed leases and its
+// disagreeing replicas take off its score.
 func (r Reputation) Penalty() uint64 {
-	return ReclaimPenalty*r.Reclaimed + FailurePenalty*r.Failed
+	return ReclaimPenalty*r.Reclaimed + FailurePenalty*r.Failed + DisagreedPenalty*r.Disagreed
 }
 
 // Score is the reputation the auction uses (a job's minReputation floor,
 // and the tie-break among equal prices), by the rule ReputationRule:
 // Credit less Penalty, never below zero. Leases to itself, declined
-// leases, and leases that paid less than an hour's worth earn nothing
-// (see docs/reputation.md).
+// leases, unresolved replicas, and leases that paid less than an hour's
+// worth earn nothing (see docs/reputation.md).
 func (r Reputation) Score() uint64 {
 	if p := r.Penalty(); p < r.Credit {
 		return r.Credit - p
@@ -125,6 +139,12 @@ func (r Reputation) Score() uint64 {
 // ExitReason: 1 cancelled, 5 the provider failed, 6 no job (TestReputation
 // keeps them in step). Only the provider's word about itself counts: a
 // lease the tenant closed is a cancellation, whatever its exit code.
+//
+// A replica its group's settlement closed (agreed set) did not leave it:
+// one that agreed is rated as a lease its provider closed (paid is what
+// the settlement paid it); one that did not failed when it never reported
+// or reported that it failed, disagreed when its group had a majority
+// against it, and is unresolved when its group had none.
 const ratedLeasesSQL = `
 SELECT l.provider, l.tenant, l.paid, c.category,
        CASE WHEN c.category IN ('completed', 'cancelled', 'overdrawn') AND l.started_at IS NOT NULL AND l.price_per_hour > 0
@@ -133,10 +153,14 @@ FROM leases l
 CROSS JOIN LATERAL (SELECT CASE WHEN l.exit_code >= 0 THEN (l.exit_code >> 8) & 255 END AS reason) r
 CROSS JOIN LATERAL (SELECT CASE
     WHEN l.tenant = l.provider THEN 'self'
-    WHEN l.state IN ('open', 'running') THEN 'running'
+    WHEN l.state IN ('open', 'running', 'reported') THEN 'running'
     WHEN l.state = 'overdrawn' THEN 'overdrawn'
     WHEN l.state = 'reclaimed' THEN 'reclaimed'
-    WHEN l.closed_by IS DISTINCT FROM 'provider' OR r.reason = 1 THEN 'cancelled'
+    WHEN NOT l.agreed AND (l.held IS NULL OR r.reason IN (5, 6)) THEN 'failed'
+    WHEN NOT l.agreed AND EXISTS (SELECT 1 FROM replica_groups g WHERE g.order_hash = l.order_hash AND g.majority IS NOT NULL)
+        THEN 'disagreed'
+    WHEN NOT l.agreed THEN 'unresolved'
+    WHEN (l.closed_by IS DISTINCT FROM 'provider' AND l.agreed IS NULL) OR r.reason = 1 THEN 'cancelled'
     WHEN r.reason = 6 AND l.started_at IS NULL THEN 'declined'
     WHEN r.reason IN (5, 6) THEN 'failed'
     ELSE 'completed' END AS category) c`
@@ -156,6 +180,8 @@ SELECT provider, tenant, count(*) AS leases,
        count(*) FILTER (WHERE category = 'reclaimed') AS reclaimed,
        count(*) FILTER (WHERE category = 'declined') AS declined,
        count(*) FILTER (WHERE category = 'failed') AS failed,
+       count(*) FILTER (WHERE category = 'disagreed') AS disagreed,
+       count(*) FILTER (WHERE category = 'unresolved') AS unresolved,
        count(*) FILTER (WHERE category = 'self') AS self,
        least(10, sum(credit)) AS credit, sum(paid) AS earned,
        count(*) FILTER (WHERE credit > 0) AS credited, coalesce(sum(paid) FILTER (WHERE credit > 0), 0) AS credited_paid
@@ -170,7 +196,8 @@ GROUP BY provider, tenant`
 const reputationColumns = `
 coalesce(sum(leases), 0)::bigint, coalesce(sum(running), 0)::bigint, coalesce(sum(completed), 0)::bigint,
 coalesce(sum(cancelled), 0)::bigint, coalesce(sum(overdrawn), 0)::bigint, coalesce(sum(reclaimed), 0)::bigint,
-coalesce(sum(declined), 0)::bigint, coalesce(sum(failed), 0)::bigint, coalesce(sum(self), 0)::bigint,
+coalesce(sum(declined), 0)::bigint, coalesce(sum(failed), 0)::bigint, coalesce(sum(disagreed), 0)::bigint,
+coalesce(sum(unresolved), 0)::bigint, coalesce(sum(self), 0)::bigint,
 coalesce(sum(credit), 0)::bigint, count(*) FILTER (WHERE credit > 0), coalesce(sum(earned), 0)`
 
 const (
@@ -188,9 +215,9 @@ WHERE l.provider = p.address` + perTenantEndSQL + `) t`
 var qualifiedSQL = fmt.Sprintf(`SELECT provider FROM (%s%s
 WHERE cardinality($1::bytea[]) = 0 OR l.tenant = ANY ($1::bytea[])%s) t
 GROUP BY provider
-HAVING sum(credit) - %d * sum(reclaimed) - %d * sum(failed) >= $2
-ORDER BY sum(credit) - %d * sum(reclaimed) - %d * sum(failed) DESC, provider
-LIMIT $3`, perTenantSQL, ratedLeasesSQL, perTenantEndSQL, ReclaimPenalty, FailurePenalty, ReclaimPenalty, FailurePenalty)
+HAVING sum(credit) - %[4]d * sum(reclaimed) - %[5]d * sum(failed) - %[6]d * sum(disagreed) >= $2
+ORDER BY sum(credit) - %[4]d * sum(reclaimed) - %[5]d * sum(failed) - %[6]d * sum(disagreed) DESC, provider
+LIMIT $3`, perTenantSQL, ratedLeasesSQL, perTenantEndSQL, ReclaimPenalty, FailurePenalty, DisagreedPenalty)
 
 // Qualified lists the providers whose Score is at least min (at least 1),
 // as the trusted tenants see it when any are given (at most MaxTrusted):
@@ -224,7 +251,7 @@ func (s *Store) Qualified(ctx context.Context, min uint64, trusted []common.Addr
 
 // reputationTargets are scan targets for reputationColumns.
 type reputationTargets struct {
-	n      [11]int64
+	n      [13]int64
 	earned pgtype.Numeric
 }
 
@@ -244,7 +271,8 @@ func (t *reputationTargets) value() (Reputation, error) {
 	n := func(i int) uint64 { return uint64(max(t.n[i], 0)) }
 	return Reputation{
 		Leases: n(0), Running: n(1), Completed: n(2), ClosedByTenant: n(3), Overdrawn: n(4), Reclaimed: n(5),
-		Declined: n(6), Failed: n(7), SelfDealt: n(8), Credit: n(9), PayingTenants: n(10), Earned: bigOrZero(earned),
+		Declined: n(6), Failed: n(7), Disagreed: n(8), Unresolved: n(9), SelfDealt: n(10), Credit: n(11),
+		PayingTenants: n(12), Earned: bigOrZero(earned),
 	}, nil
 }
 

@@ -305,7 +305,7 @@ func TestAttackReclaimGriefing(t *testing.T) {
 	})
 }
 
-// TestReputation holds the rule tender-reputation/2 to its figures: each
+// TestReputation holds the rule tender-reputation/3 to its figures: each
 // lease in one category, credit by the hours paid, capped per lease and
 // per tenant, penalties for reclaimed and failed leases; and the exit
 // reasons the SQL decodes in step with package lease's.
