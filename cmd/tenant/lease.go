@@ -472,6 +472,16 @@ or from --provider-peer.
 			if s.output.JSON() {
 				return cli.WriteJSON(env.Stdout, rep)
 			}
+			if rep.ResultDigest != "" {
+				agreed := "not settled yet"
+				if rep.Agreed != nil && *rep.Agreed {
+					agreed = "the majority's"
+				} else if rep.Agreed != nil {
+					agreed = "not the majority's: this replica was not paid"
+				}
+				fmt.Fprintf(env.Stdout, "output   %s (%d bytes, result digest %s matches the chain; %s)\nexit     %s\n", out, rep.Size, rep.ResultDigest, agreed, rep.ExitCode.Describe(memoryOf(ss.lease)))
+				return nil
+			}
 			fmt.Fprintf(env.Stdout, "output   %s (%d bytes, SHA-256 %s matches the chain)\nexit     %s\n", out, rep.Size, rep.SHA256, rep.ExitCode.Describe(memoryOf(ss.lease)))
 			return nil
 		},

@@ -134,6 +134,11 @@ The job spec (YAML, unknown fields are errors):
   minReputation: 20               # the broker score a provider needs to win
                                   # (default 0: none; needs --broker); your
                                   # rule, published in the transcript
+  verify:                         # run on several providers, pay those
+    replicas: 2                   # whose results agree (2 or 3; a third
+                                  # referees when 2 disagree), or
+    # spotCheck: 0.1              # a second run on about 10% of orders
+    paths: [model.json]           # the /output files that must agree
 
 The account's key comes from --key-file (a go-ethereum keystore with
 --key-password-file, or a file holding the key as hex), from the
@@ -290,6 +295,10 @@ func printProgress(w io.Writer, p tenant.Progress, decimals uint8) {
 
 func printSummary(w io.Writer, r *tenant.Result, decimals uint8, memory string) {
 	fmt.Fprintf(w, "order    %s\n", r.OrderHash.Hex())
+	if len(r.Replicas) > 0 {
+		printReplicas(w, r, decimals, memory)
+		return
+	}
 	fmt.Fprintf(w, "lease    %s\n", r.LeaseID.Hex())
 	if r.Winner != nil {
 		fmt.Fprintf(w, "provider %s at %s tokens/h\n", r.Winner.Provider.Hex(), jobspec.FormatTokens(r.Winner.PricePerHour, decimals))
@@ -310,6 +319,39 @@ func printSummary(w io.Writer, r *tenant.Result, decimals uint8, memory string) 
 	fmt.Fprintf(w, "paid     %s tokens, refunded %s\n", jobspec.FormatTokens(r.Paid, decimals), jobspec.FormatTokens(r.Refunded, decimals))
 	if r.OutputFile != "" {
 		fmt.Fprintf(w, "output   %s (%d bytes, SHA-256 %s matches the chain)\n", r.OutputFile, r.OutputSize, r.ResultHash.Hex())
+	}
+}
+
+// printReplicas is printSummary for a verified order: a line per replica.
+func printReplicas(w io.Writer, r *tenant.Result, decimals uint8, memory string) {
+	for _, rep := range r.Replicas {
+		fmt.Fprintf(w, "%-8s %s on %s: ", rep.Role, rep.LeaseID.Hex(), rep.Provider.Hex())
+		switch {
+		case rep.Ending == "":
+			fmt.Fprintf(w, "did not run: %s\n", rep.Error)
+		case rep.Ending != lease.EventReported.String():
+			fmt.Fprintf(w, "ended %s, paid %s tokens\n", strings.ToLower(rep.Ending), jobspec.FormatTokens(rep.Paid, decimals))
+		case !r.Settled:
+			fmt.Fprintf(w, "exit %s, result digest %s, %s tokens held\n", rep.ExitCode.Describe(memory), rep.ResultDigest.Hex(), jobspec.FormatTokens(rep.Held, decimals))
+		case rep.Agreed:
+			fmt.Fprintf(w, "exit %s, result digest %s agrees: paid %s tokens\n", rep.ExitCode.Describe(memory), rep.ResultDigest.Hex(), jobspec.FormatTokens(rep.Paid, decimals))
+		default:
+			fmt.Fprintf(w, "exit %s, result digest %s disagrees: not paid\n", rep.ExitCode.Describe(memory), rep.ResultDigest.Hex())
+		}
+	}
+	fmt.Fprintf(w, "deposit  %s tokens\n", jobspec.FormatTokens(r.Deposit, decimals))
+	if !r.Settled {
+		fmt.Fprintln(w, "settled  not yet: the providers settle the replicas when the escrow allows it")
+		return
+	}
+	if r.ResultHash == (common.Hash{}) {
+		fmt.Fprintln(w, "majority none: no result was paid for")
+	} else {
+		fmt.Fprintf(w, "majority %s\n", r.ResultHash.Hex())
+	}
+	fmt.Fprintf(w, "paid     %s tokens, refunded %s\n", jobspec.FormatTokens(r.Paid, decimals), jobspec.FormatTokens(r.Refunded, decimals))
+	if r.OutputFile != "" {
+		fmt.Fprintf(w, "output   %s (%d bytes, its result digest matches the majority's)\n", r.OutputFile, r.OutputSize)
 	}
 }
 

@@ -94,6 +94,9 @@ type ProviderSpec struct {
 	MinAwardWindow time.Duration
 	// Stall: it takes jobs and never starts them (Runner.Stall).
 	Stall bool
+	// Tamper changes its jobs' /output before it hands it back
+	// (Runner.Tamper): a cheat.
+	Tamper func(outputs map[string]string)
 	// AllowNetwork: it bids on jobs that ask for network access.
 	AllowNetwork bool
 	// NoExec: it runs no tenant's commands in the jobs.
@@ -163,7 +166,7 @@ func (m *Market) NewProvider(spec ProviderSpec) *Provider {
 	}
 	t.Cleanup(func() { inv.Close() })
 	p := &Provider{m: m, Spec: spec, Party: m.Chain.Providers[spec.Party], Runner: NewRunner(), WorkDir: t.TempDir(), Inv: inv, Clock: &Clock{}}
-	p.Runner.Stall = spec.Stall
+	p.Runner.Stall, p.Runner.Tamper = spec.Stall, spec.Tamper
 	t.Cleanup(p.Runner.Close)
 	t.Cleanup(p.Stop)
 	return p
@@ -194,7 +197,7 @@ func (p *Provider) Start(boot ...*network.Node) {
 		GPUs: alloc, Inventory: p.Inv,
 		CPUMillis: cmp.Or(p.Spec.CPUMillis, 4000), MemoryMiB: 8192, DiskMiB: 10240, AllowNetwork: p.Spec.AllowNetwork, NoExec: p.Spec.NoExec,
 		AllowServices: p.Spec.AllowServices, ForwardLimit: p.Spec.ForwardLimit,
-		WorkDir: p.WorkDir, PollInterval: 50 * time.Millisecond, WithdrawEvery: time.Second,
+		WorkDir: p.WorkDir, PollInterval: 50 * time.Millisecond, WithdrawEvery: time.Second, SettleEvery: 200 * time.Millisecond,
 		SecretsTimeout: p.Spec.SecretsTimeout, BidHold: p.Spec.BidHold, MinAwardWindow: p.Spec.MinAwardWindow, Retention: p.Spec.Retention, Logger: testenv.Logger(t, p.Spec.Name), Now: p.Clock.Now,
 	})
 	if err != nil {

@@ -49,6 +49,10 @@ type Runner struct {
 	// Stall makes Create hang until its context ends: a provider that takes
 	// jobs and never starts them. Set it before the runner is used.
 	Stall bool
+	// Tamper, when set, changes a job's /output files before they are
+	// archived: a provider that hands back another result than the job's
+	// (a cheat, for the replicas' tests). Set it before the runner is used.
+	Tamper func(outputs map[string]string)
 
 	mu   sync.Mutex
 	runs map[string]*job // by lease ID
@@ -268,7 +272,12 @@ func (r *Runner) Finish(ctx context.Context, run executor.Run, opts executor.Fin
 	if j.script.lost {
 		return executor.Result{Exit: j.exit}, fmt.Errorf("collect the output of lease %s: the job's output is lost", run.LeaseID)
 	}
-	archive, err := tarOf(j.outputs)
+	outputs := j.outputs
+	if r.Tamper != nil {
+		outputs = maps.Clone(outputs)
+		r.Tamper(outputs)
+	}
+	archive, err := tarOf(outputs)
 	if err != nil {
 		return executor.Result{}, err
 	}

@@ -23,6 +23,7 @@ import (
 	"math/big"
 	"os"
 	"path/filepath"
+	"slices"
 	"sync"
 	"time"
 
@@ -655,13 +656,17 @@ func (d *Daemon) noBid(ctx context.Context, o *auction.VerifiedOrder, r auction.
 func (d *Daemon) onTranscript(t network.VerifiedTranscript) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
+	winners := t.Transcript.Winners // a replicated order has several
+	if len(winners) == 0 && t.Transcript.Winner != (common.Hash{}) {
+		winners = []common.Hash{t.Transcript.Winner}
+	}
 	for id, b := range d.bids {
-		if b.order.Hash == t.Order.Hash && !b.leased && !b.lost && t.Transcript.Winner != id {
+		if b.order.Hash == t.Order.Hash && !b.leased && !b.lost && !slices.Contains(winners, id) {
 			b.lost = true
 			if len(b.gpus) > 0 {
 				d.cfg.GPUs.Release(id.Hex())
 			}
-			d.log.Info("bid lost; released its GPUs", "bid", id, "order", t.Order.Hash, "winner", t.Transcript.Winner)
+			d.log.Info("bid lost; released its GPUs", "bid", id, "order", t.Order.Hash, "winners", winners)
 		}
 	}
 }

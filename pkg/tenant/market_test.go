@@ -538,7 +538,7 @@ func TestSubmitFailsPromptly(t *testing.T) {
 		}, 20 * time.Second, "gpu_model"},
 		{"deposit beyond the balance", func(t *testing.T) error {
 			_, _, ten := setUp(t)
-			_, err := ten.Submit(t.Context(), markettest.Job(t, "10m"), tenant.Options{Deposit: new(big.Int).Lsh(big.NewInt(1), 100)})
+			_, err := ten.Submit(t.Context(), markettest.Job(t, "10m"), tenant.Options{Deposit: new(big.Int).Lsh(big.NewInt(1), 90)})
 			return err
 		}, 20 * time.Second, "holds"},
 		{"the provider cannot run the job", func(t *testing.T) error {

@@ -24,6 +24,11 @@ type Results struct {
 	// ExitCode is the job's, as its provider committed it.
 	ExitCode   lease.ExitCode `json:"exitCode"`
 	ChainMatch bool           `json:"matchesChain"`
+	// ResultDigest is a replica's: the digest over its order's paths that
+	// it reported, which the download matches. Agreed says whether its
+	// group, once settled, found it the majority's (nil: not settled).
+	ResultDigest string `json:"resultDigest,omitempty"`
+	Agreed       *bool  `json:"agreed,omitempty"`
 }
 
 // Results downloads the /output archive of lease l, closed, into path,
@@ -37,6 +42,9 @@ func (c *Client) Results(ctx context.Context, l *Lease, path string, progress fu
 	evs, err := c.cfg.Escrow.History(ctx, l.ID, l.OpenedBlock)
 	if err != nil {
 		return nil, err
+	}
+	if rep, ok := lease.Find[*lease.Reported](evs); ok {
+		return c.replicaResults(ctx, l, lc, evs, rep, path, progress)
 	}
 	closed, ok := lease.Find[*lease.Closed](evs)
 	if !ok {
@@ -52,7 +60,7 @@ func (c *Client) Results(ctx context.Context, l *Lease, path string, progress fu
 	if progress == nil {
 		progress = func(Progress) {}
 	}
-	info, err := c.download(ctx, lc, closed.ResultHash, path, progress)
+	info, err := c.download(ctx, lc, shaMatches(closed.ResultHash), path, progress)
 	if err != nil {
 		return nil, err
 	}
@@ -64,12 +72,13 @@ func (c *Client) Results(ctx context.Context, l *Lease, path string, progress fu
 
 // download fetches the lease's /output archive into path, the one way
 // results are downloaded. Bytes arrive in path.partial, resumed from what
-// an interrupted download left there; once the archive is whole and its
-// SHA-256 equals want (the hash on chain), path.partial is renamed to path,
-// replacing what was there. A partial file that does not belong to this
+// an interrupted download left there; once the archive is whole and check
+// passes (shaMatches: its SHA-256 is the hash on chain; for a replica,
+// digestMatches), path.partial is renamed to path, replacing what was
+// there. A partial file that does not belong to this
 // archive is started over once. Two downloads into the same path at once
 // are refused. On failure path.partial is kept for the next try.
-func (c *Client) download(ctx context.Context, lc LeaseConn, want common.Hash, path string, progress func(Progress)) (network.OutputInfo, error) {
+func (c *Client) download(ctx context.Context, lc LeaseConn, check func(network.OutputInfo, *os.File) error, path string, progress func(Progress)) (network.OutputInfo, error) {
 	partial := path + ".partial"
 	f, err := os.OpenFile(partial, os.O_RDWR|os.O_CREATE, 0o644)
 	if err != nil {
@@ -104,8 +113,8 @@ func (c *Client) download(ctx context.Context, lc LeaseConn, want common.Hash, p
 		}
 		return info, fmt.Errorf("download output: %w", err)
 	}
-	if common.Hash(info.SHA256) != want {
-		return info, fmt.Errorf("%w: the output's SHA-256 is %x, the provider committed %s on chain (the download is kept in %s)", network.ErrCorrupt, info.SHA256, want.Hex(), partial)
+	if err := check(info, f); err != nil {
+		return info, fmt.Errorf("%w (the download is kept in %s)", err, partial)
 	}
 	if err := f.Sync(); err != nil {
 		return info, fmt.Errorf("output: %w", err)
@@ -114,6 +123,43 @@ func (c *Client) download(ctx context.Context, lc LeaseConn, want common.Hash, p
 		return info, fmt.Errorf("output: %w", err)
 	}
 	return info, nil
+}
+
+// replicaResults is Results for a replica, which reported rep: its
+// output, checked against its result digest over its order's paths.
+func (c *Client) replicaResults(ctx context.Context, l *Lease, lc LeaseConn, evs []lease.Event, rep *lease.Reported, path string, progress func(Progress)) (*Results, error) {
+	if l.Record == nil {
+		return nil, fmt.Errorf("lease %s is a replica: its result digest is over the files its order names, which only the lease's record (kept by tenant submit in --lease-dir) says", l.ID.Hex())
+	}
+	if rep.ResultDigest == (common.Hash{}) {
+		return nil, fmt.Errorf("lease %s: %w (exit %s)", l.ID.Hex(), ErrNoResult, rep.ExitCode)
+	}
+	if progress == nil {
+		progress = func(Progress) {}
+	}
+	info, err := c.download(ctx, lc, digestMatches(rep.ResultDigest, l.Record.Order.Verify.Paths), path, progress)
+	if err != nil {
+		return nil, err
+	}
+	r := &Results{
+		Lease: l.ID.Hex(), File: path, Size: info.Size, SHA256: common.Hash(info.SHA256).Hex(),
+		ExitCode: rep.ExitCode, ChainMatch: true, ResultDigest: rep.ResultDigest.Hex(),
+	}
+	if s, ok := lease.Find[*lease.ReplicaSettled](evs); ok {
+		r.Agreed = &s.Agreed
+	}
+	return r, nil
+}
+
+// shaMatches checks that a downloaded archive's SHA-256 is want, the
+// hash its provider committed on chain.
+func shaMatches(want common.Hash) func(network.OutputInfo, *os.File) error {
+	return func(info network.OutputInfo, _ *os.File) error {
+		if common.Hash(info.SHA256) != want {
+			return fmt.Errorf("%w: the output's SHA-256 is %x, the provider committed %s on chain", network.ErrCorrupt, info.SHA256, want.Hex())
+		}
+		return nil
+	}
 }
 
 // restart empties f.

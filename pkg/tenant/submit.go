@@ -133,6 +133,13 @@ type Result struct {
 	// ResultHash.
 	OutputFile string `json:"outputFile,omitempty"`
 	OutputSize int64  `json:"outputSize,omitempty"`
+	// Replicas are the runs of a verified order's job, in the order they
+	// started (the winners, then a spot check's second run or a
+	// referee). Then LeaseID, ResultHash and ExitCode are a replica's
+	// whose digest was the majority's, OutputFile its output (its result
+	// digest checked), Paid what the providers were paid in all, and
+	// Ending GroupSettled once the group settled.
+	Replicas []Replica `json:"replicas,omitempty"`
 }
 
 // NoWinnerError says why an auction ended without a winner: the bids and
@@ -231,10 +238,16 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 	if err := c.waitPeer(ctx); err != nil {
 		return nil, err
 	}
+	if job.Verify.Held() && opts.Detach {
+		return nil, errors.New("a verified order's replicas are followed until they settle: submit it without detaching")
+	}
 	res := &Result{}
 	order, win, err := c.queue(ctx, job, opts.QueueTimeout, res, report)
 	if err != nil {
 		return res, err
+	}
+	if order.Verify.Held() {
+		return res, c.replicate(ctx, job, order, opts, res, report)
 	}
 	// The winner first, then the runners-up, should it not start.
 	bids, err := c.cfg.Domain.Ranked(&res.Transcript)
@@ -280,7 +293,7 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 		report(Progress{Step: StepDownloaded, Message: "no output: the lease closed with no result"})
 		return res, nil
 	}
-	info, err := c.download(ctx, lc, res.ResultHash, opts.OutputFile, report)
+	info, err := c.download(ctx, lc, shaMatches(res.ResultHash), opts.OutputFile, report)
 	if err != nil {
 		return res, err
 	}
@@ -790,7 +803,9 @@ func (c *Client) followLogs(ctx context.Context, lc LeaseConn, w io.Writer) {
 func (c *Client) waitSettled(ctx context.Context, id common.Hash, from uint64) (lease.Event, error) {
 	var got lease.Event
 	err := c.cfg.Escrow.Watch(ctx, lease.WatchOptions{From: lease.Cursor{Block: from}, PollInterval: c.cfg.PollInterval}, func(ev lease.Event) error {
-		if ev.LeaseID == id && ev.Kind.Settles() {
+		// A replica's report ends it for the tenant: its pay waits for
+		// the group.
+		if ev.LeaseID == id && (ev.Kind.Settles() || ev.Kind == lease.EventReported) {
 			got = ev
 			return errSettled
 		}

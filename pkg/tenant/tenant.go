@@ -19,6 +19,7 @@ package tenant
 
 import (
 	"context"
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"io"
@@ -90,6 +91,7 @@ type Escrow interface {
 	Close(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms, exitCode lease.ExitCode, resultHash common.Hash) (*lease.Receipt, error)
 	TopUp(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms, amount *big.Int) (*lease.Receipt, error)
 	Reclaim(ctx context.Context, auth *bind.TransactOpts, id common.Hash, t lease.Terms) (*lease.Receipt, error)
+	Settle(ctx context.Context, auth *bind.TransactOpts, orderHash common.Hash, from uint64) (*lease.Receipt, error)
 	Watch(ctx context.Context, opts lease.WatchOptions, handle func(lease.Event) error) error
 	NextBlockTime(ctx context.Context) (uint64, error)
 }
@@ -135,6 +137,9 @@ type Config struct {
 	CancelGrace time.Duration
 	Logger      *slog.Logger
 	Now         func() time.Time
+	// Rand is the randomness that picks which spot-checked orders run a
+	// second replica. Default crypto/rand.Reader.
+	Rand io.Reader
 }
 
 // Client is a tenant on the market.
@@ -187,6 +192,9 @@ func New(cfg Config) (*Client, error) {
 	}
 	if cfg.Now == nil {
 		cfg.Now = time.Now
+	}
+	if cfg.Rand == nil {
+		cfg.Rand = rand.Reader
 	}
 	return &Client{cfg: cfg, log: cfg.Logger}, nil
 }

@@ -1,0 +1,213 @@
+package tenant_test
+
+import (
+	"bytes"
+	"math/big"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/tender-market/tender/internal/markettest"
+	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/jobspec"
+	"github.com/tender-market/tender/pkg/lease"
+	"github.com/tender-market/tender/pkg/network"
+	"github.com/tender-market/tender/pkg/tenant"
+)
+
+// replicaMarket is a market with three providers of H100s at the prices
+// given (party 0, 1, 2), the ones tamper names handing back a result of
+// their own, and a tenant joined to all three.
+func replicaMarket(t *testing.T, prices [3]string, tamper map[int]bool, opts ...markettest.TenantOptions) (*markettest.Market, []*markettest.Provider, *markettest.Tenant) {
+	t.Helper()
+	m := markettest.New(t)
+	var ps []*markettest.Provider
+	var nodes []*network.Node
+	for i, price := range prices {
+		spec := h100
+		spec.Name, spec.Party, spec.PricePerHour = "h100-"+string(rune('a'+i)), i, price
+		if tamper[i] {
+			spec.Tamper = func(out map[string]string) { out["result.txt"] = "a forged result" }
+		}
+		p := m.NewProvider(spec)
+		p.Start(nodes...)
+		ps = append(ps, p)
+		nodes = append(nodes, p.Node)
+	}
+	return m, ps, m.NewTenant("tenant", nil, nodes, opts...)
+}
+
+// replicaJob runs 500 ms and leaves result.txt (compared) and log.txt (not
+// compared, different on each run), checked by v.
+func replicaJob(t *testing.T, v auction.Verify) *jobspec.Job {
+	t.Helper()
+	j := markettest.Job(t, "10m", "run=500ms", "out=result.txt:42", "out=log.txt:"+time.Now().String())
+	j.BidWindow = 2 * time.Second
+	j.Verify = v
+	return j
+}
+
+// balances reads every provider's and the tenant's token balance.
+func balances(m *markettest.Market, ps []*markettest.Provider) []*big.Int {
+	var out []*big.Int
+	for _, p := range ps {
+		out = append(out, m.Balance(p.Party.Addr))
+	}
+	return append(out, m.Balance(m.Chain.Tenant.Addr))
+}
+
+// checkReplicas checks res's replicas against want (by provider party:
+// agreed and paid, or not), and that the token balances moved exactly by
+// what each replica says it was paid.
+func checkReplicas(t *testing.T, m *markettest.Market, ps []*markettest.Provider, before []*big.Int, res *tenant.Result, want map[int]bool) {
+	t.Helper()
+	if res.Ending != lease.EventGroupSettled.String() {
+		t.Fatalf("the replicas did not settle: ending %q, replicas %+v", res.Ending, res.Replicas)
+	}
+	after := balances(m, ps)
+	spent := new(big.Int).Sub(before[len(before)-1], after[len(after)-1])
+	paidAll := new(big.Int)
+	for i, p := range ps {
+		gained := new(big.Int).Sub(after[i], before[i])
+		paidAll.Add(paidAll, gained)
+		agreed, ran := want[i]
+		var r *tenant.Replica
+		for j := range res.Replicas {
+			if res.Replicas[j].Provider == p.Party.Addr {
+				r = &res.Replicas[j]
+			}
+		}
+		switch {
+		case !ran && r != nil:
+			t.Errorf("provider %d ran a replica (%+v), want none", i, *r)
+		case !ran:
+			if gained.Sign() != 0 {
+				t.Errorf("provider %d ran nothing and gained %s", i, gained)
+			}
+		case r == nil:
+			t.Errorf("provider %d ran no replica, want one", i)
+		case r.Agreed != agreed:
+			t.Errorf("provider %d's replica agreed=%v (digest %s), want %v", i, r.Agreed, r.ResultDigest.Hex(), agreed)
+		case agreed && (r.Paid == nil || r.Paid.Sign() <= 0 || gained.Cmp(r.Paid) != 0):
+			t.Errorf("provider %d gained %s, its replica says paid %v", i, gained, r.Paid)
+		case !agreed && gained.Sign() != 0:
+			t.Errorf("provider %d's replica disagreed, and it gained %s", i, gained)
+		}
+	}
+	if spent.Cmp(paidAll) != 0 || res.Paid.Cmp(paidAll) != 0 {
+		t.Errorf("the tenant spent %s, the providers gained %s, the result says paid %s", spent, paidAll, res.Paid)
+	}
+}
+
+// TestReplicasAgree: a job of three replicas runs on the three providers;
+// their results agree (log.txt, left out of the comparison, does not); all
+// three are paid exactly what they earned, and the tenant gets the output,
+// its result digest checked against the majority's.
+func TestReplicasAgree(t *testing.T) {
+	m, ps, ten := replicaMarket(t, [3]string{"2000000", "2100000", "2200000"}, nil)
+	ctx := timeout(t, 2*time.Minute)
+	stop := m.SealBlocks()
+	defer stop()
+	before := balances(m, ps)
+	out := filepath.Join(t.TempDir(), "output.tar")
+	res, err := ten.Submit(ctx, replicaJob(t, auction.Verify{Replicas: 3, Paths: []string{"result.txt"}}), tenant.Options{OutputFile: out, StartTimeout: 30 * time.Second})
+	if err != nil {
+		t.Fatalf("%v (replicas %+v)", err, res.Replicas)
+	}
+	if len(res.Replicas) != 3 {
+		t.Fatalf("%d replicas ran, want 3: %+v", len(res.Replicas), res.Replicas)
+	}
+	checkReplicas(t, m, ps, before, res, map[int]bool{0: true, 1: true, 2: true})
+	if files := outputFiles(t, out); files["result.txt"] != "42" {
+		t.Errorf("the output holds %v", files)
+	}
+}
+
+// TestReplicaCheaterNotPaid: of three replicas one hands back a forged
+// result; it is not paid, the two that agree are, and the tenant's output
+// is theirs.
+func TestReplicaCheaterNotPaid(t *testing.T) {
+	m, ps, ten := replicaMarket(t, [3]string{"2000000", "2100000", "2200000"}, map[int]bool{1: true})
+	ctx := timeout(t, 2*time.Minute)
+	stop := m.SealBlocks()
+	defer stop()
+	before := balances(m, ps)
+	out := filepath.Join(t.TempDir(), "output.tar")
+	res, err := ten.Submit(ctx, replicaJob(t, auction.Verify{Replicas: 3, Paths: []string{"result.txt"}}), tenant.Options{OutputFile: out, StartTimeout: 30 * time.Second})
+	if err != nil {
+		t.Fatalf("%v (replicas %+v)", err, res.Replicas)
+	}
+	checkReplicas(t, m, ps, before, res, map[int]bool{0: true, 1: false, 2: true})
+	if files := outputFiles(t, out); files["result.txt"] != "42" {
+		t.Errorf("the output holds %v, want the majority's", files)
+	}
+
+	// tenant results on each replica: its own output, checked against the
+	// digest it reported, and whether that was the majority's.
+	for _, r := range res.Replicas {
+		l, err := ten.Find(ctx, r.LeaseID, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := ten.Results(ctx, l, filepath.Join(t.TempDir(), "out.tar"), nil)
+		if err != nil {
+			t.Fatalf("results of %s: %v", r.Provider.Hex(), err)
+		}
+		if got.ResultDigest != r.ResultDigest.Hex() || got.Agreed == nil || *got.Agreed != (r.Provider != ps[1].Party.Addr) {
+			t.Errorf("results of %s: digest %s, agreed %v; want %s, agreed unless it cheated", r.Provider.Hex(), got.ResultDigest, got.Agreed, r.ResultDigest.Hex())
+		}
+		if files := outputFiles(t, got.File); (files["result.txt"] == "42") != (r.Provider != ps[1].Party.Addr) {
+			t.Errorf("results of %s hold %v", r.Provider.Hex(), files)
+		}
+	}
+}
+
+// TestReplicaRefereeSettlesMismatch: two replicas, the cheaper of which
+// cheats, disagree; the third provider's bid referees, and its result
+// decides: the cheat is not paid.
+func TestReplicaRefereeSettlesMismatch(t *testing.T) {
+	m, ps, ten := replicaMarket(t, [3]string{"2100000", "2000000", "2200000"}, map[int]bool{1: true})
+	ctx := timeout(t, 2*time.Minute)
+	stop := m.SealBlocks()
+	defer stop()
+	before := balances(m, ps)
+	var steps bytes.Buffer
+	res, err := ten.Submit(ctx, replicaJob(t, auction.Verify{Replicas: 2, Paths: []string{"result.txt"}}), tenant.Options{
+		StartTimeout: 30 * time.Second,
+		Progress:     func(p tenant.Progress) { steps.WriteString(p.Message + "\n") },
+	})
+	if err != nil {
+		t.Fatalf("%v (replicas %+v)", err, res.Replicas)
+	}
+	if len(res.Replicas) != 3 || res.Replicas[2].Role != tenant.RoleReferee || res.Replicas[2].Provider != ps[2].Party.Addr {
+		t.Fatalf("replicas %+v, want the third provider as the referee\n%s", res.Replicas, steps.String())
+	}
+	checkReplicas(t, m, ps, before, res, map[int]bool{0: true, 1: false, 2: true})
+}
+
+// TestReplicaSpotCheck: a spot-checked order at 100% runs a second replica
+// on another provider, chosen after the auction; the two agree and both
+// are paid.
+func TestReplicaSpotCheck(t *testing.T) {
+	m, ps, ten := replicaMarket(t, [3]string{"2000000", "2100000", "2200000"}, nil)
+	ctx := timeout(t, 2*time.Minute)
+	stop := m.SealBlocks()
+	defer stop()
+	before := balances(m, ps)
+	res, err := ten.Submit(ctx, replicaJob(t, auction.Verify{Replicas: 1, Paths: []string{"result.txt"}, SpotCheckBps: 10_000}), tenant.Options{StartTimeout: 30 * time.Second})
+	if err != nil {
+		t.Fatalf("%v (replicas %+v)", err, res.Replicas)
+	}
+	if len(res.Replicas) != 2 || res.Replicas[1].Role != tenant.RoleCheck {
+		t.Fatalf("replicas %+v, want the winner and a check", res.Replicas)
+	}
+	if res.Transcript.Rule != auction.RuleLowestPrice || len(res.Transcript.Winners) > 1 {
+		t.Errorf("a spot-checked order's auction: rule %s, winners %v; want a plain order's", res.Transcript.Rule, res.Transcript.Winners)
+	}
+	checkReplicas(t, m, ps, before, res, map[int]bool{0: true, 1: true})
+	if res.ResultHash == (common.Hash{}) {
+		t.Error("no majority digest")
+	}
+}
