@@ -168,9 +168,9 @@ func TestLeasesAPI(t *testing.T) {
 		// Its one closed lease paid 1.25 tUSD at 3.5 tUSD an hour: 3
 		// points (floor(10 × 1.25 / 3.5)); the other two are open.
 		r := p.Items[0].Reputation
-		if r.Rule != "tender-reputation/2" || r.Score != 3 || r.Credit != 3 || r.PayingTenants != 1 || r.Penalty != 0 ||
+		if r.Rule != "tender-reputation/3" || r.Score != 3 || r.Credit != 3 || r.PayingTenants != 1 || r.Penalty != 0 ||
 			r.Leases != 3 || r.Running != 2 || r.Completed != 1 || r.Earned != "1750000" || r.TopTenants != nil {
-			t.Errorf("reputation %+v; want rule tender-reputation/2, score 3 = credit 3 from 1 paying tenant, no penalty, "+
+			t.Errorf("reputation %+v; want rule tender-reputation/3, score 3 = credit 3 from 1 paying tenant, no penalty, "+
 				"3 leases (2 running, 1 completed), earned 1750000, no top tenants in a list", r)
 		}
 		var one struct {
@@ -464,9 +464,9 @@ func TestDashboardPages(t *testing.T) {
 		{"/leases/" + sd.leases[0].Hex(), 200, []string{"SIMULATED", "data-live=\"/api/v1/leases/" + sd.leases[0].Hex()}},
 		{"/leases/" + sd.leases[2].Hex(), 200, []string{`id="service">SERVICE`, "exposes ports 8000, which its tenant alone reaches", "Running for", "Accrued by now"}},
 		{"/leases/0x" + strings.Repeat("00", 32), 404, []string{"not found"}},
-		{"/providers", 200, []string{"SIMULATED", "REAL", "Reputation", "tender-reputation/2", `href="/providers/` + storetest.Address(3).Hex() + `"`}},
+		{"/providers", 200, []string{"SIMULATED", "REAL", "Reputation", "tender-reputation/3", `href="/providers/` + storetest.Address(3).Hex() + `"`}},
 		// Provider 2's closed lease paid 1.25 tUSD at 3.2 tUSD an hour.
-		{"/providers/" + storetest.Address(2).Hex(), 200, []string{"How the score was made", `<p class="big" id="score">3</p>`, "+3", "tender-reputation/2", storetest.Address(1).Hex()}},
+		{"/providers/" + storetest.Address(2).Hex(), 200, []string{"How the score was made", `<p class="big" id="score">3</p>`, "+3", "tender-reputation/3", storetest.Address(1).Hex()}},
 		{"/providers/" + storetest.Address(9).Hex(), 404, []string{"not found"}},
 		{"/providers/0x12", 400, []string{"not an address"}},
 		{"/market", 200, []string{"<svg", "<circle", "NVIDIA H100 80GB HBM3", "per GPU-hour"}},

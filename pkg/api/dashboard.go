@@ -81,7 +81,8 @@ func (s *Server) funcs() template.FuncMap {
 var eventNames = map[string]string{
 	store.KindLeaseOpened: "Opened", store.KindStarted: "Started", store.KindWithdrawn: "Provider withdrew",
 	store.KindToppedUp: "Tenant topped up", store.KindClosed: "Closed", store.KindOverdrawn: "Closed overdrawn",
-	store.KindReclaimed: "Reclaimed by tenant", store.KindPaymentDeferred: "Payment deferred", store.KindClaimed: "Claimed",
+	store.KindReclaimed: "Reclaimed", store.KindPaymentDeferred: "Payment deferred", store.KindClaimed: "Claimed",
+	store.KindReported: "Reported by the provider", store.KindReplicaSettled: "Settled by its group",
 }
 
 var paymentNames = map[string]string{
@@ -262,6 +263,9 @@ func (s *Server) pageLease(w http.ResponseWriter, r *http.Request) {
 		// Accrued what a running lease has earned by now.
 		RanFor  string
 		Accrued *big.Int
+		// ReplicaStatus says where a replica stands; ReplicaOutcome how
+		// its group settled, or that it has not.
+		ReplicaStatus, ReplicaOutcome string
 	}
 	out := data{page: page{Title: "Lease " + shortHex(d.Lease.ID.Hex()), Nav: "leases"}, LeaseDetail: d}
 	if d.Transcript != nil {
@@ -283,12 +287,64 @@ func (s *Server) pageLease(w http.ResponseWriter, r *http.Request) {
 		out.Ports = d.Order.Signed.Order.Job.ExposedPorts()
 	}
 	out.RanFor, out.Accrued = ranFor(l, s.now())
-	if l.State == "open" || l.State == "running" {
+	if l.Replica {
+		out.ReplicaStatus = replicaStatus(l, s.formatAmount)
+	}
+	if d.Group != nil {
+		out.ReplicaOutcome = replicaOutcome(*d.Group)
+	}
+	if l.State == "open" || l.State == "running" || l.State == "reported" {
 		out.page.Live = "/api/v1/leases/" + l.ID.Hex()
 		out.Fingerprint = leaseFingerprint([]store.Lease{l})
 		out.LiveEvery = int(s.cfg.LiveInterval / time.Millisecond)
 	}
 	s.render(w, r, http.StatusOK, "lease", out)
+}
+
+// replicaStatus says in words where replica l stands with its group.
+func replicaStatus(l store.Lease, format func(*big.Int) string) string {
+	switch {
+	case l.Agreed != nil && *l.Agreed:
+		return "its result digest was its group's majority: the settlement paid its provider " + format(l.Paid) + "."
+	case l.Agreed != nil && l.Held == nil:
+		return "it never reported a result: the settlement refunded its tenant the whole deposit."
+	case l.Agreed != nil:
+		return "its result digest was not its group's majority: the settlement refunded its tenant the " + format(l.Held) + " it held."
+	case l.State == "reported":
+		return "reported; the escrow holds the " + format(l.Held) + " it earned until its group settles."
+	case l.State == "open" || l.State == "running":
+		return "its pay is held until its group settles by the majority of the replicas' result digests."
+	}
+	return "it left its group before the settlement, settled as any lease."
+}
+
+// replicaOutcome says in words how a replica group settled, or that it has
+// not.
+func replicaOutcome(g store.ReplicaGroup) string {
+	st := g.Settlement
+	if st == nil {
+		return fmt.Sprintf("%d replicas; the group has not settled yet: the escrow holds each one's pay until it does.", len(g.Replicas))
+	}
+	if st.Majority == nil {
+		return "Settled with no majority: no result digest had more than half of the reports, so every replica's pay went back to the tenant."
+	}
+	paid := g.Paid()
+	who := make([]string, len(paid))
+	for i, l := range paid {
+		who[i] = shortHex(l.Provider.Hex())
+	}
+	return fmt.Sprintf("Settled: the majority's result digest is %s; the settlement paid %s.", shortHex(st.Majority.Hex()), andList(who))
+}
+
+// andList joins words as English does: "a", "a and b", "a, b and c".
+func andList(words []string) string {
+	switch len(words) {
+	case 0:
+		return "nobody"
+	case 1:
+		return words[0]
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
 }
 
 // ranFor is how long lease l's job has run at now, or ran ("" before it

@@ -103,6 +103,14 @@ func (s *Server) getLease(r *http.Request) (any, error) {
 	for _, p := range d.Payments {
 		out.Payments = append(out.Payments, paymentOut(p))
 	}
+	if d.Group != nil {
+		g := s.replicaGroupOut(*d.Group)
+		if d.Order != nil {
+			v := d.Order.Signed.Order.Verify
+			g.Verify = &v
+		}
+		out.ReplicaGroup = &g
+	}
 	return out, nil
 }
 
@@ -133,6 +141,12 @@ func (s *Server) listOrders(r *http.Request) (any, error) {
 
 func (s *Server) getOrder(r *http.Request) (any, error) {
 	return one(r, hashParam("hash"), s.cfg.Store.Order, orderOut)
+}
+
+// getReplicas answers a verified order's replicas and how their group
+// settled; 404 when the index knows no replica of the order.
+func (s *Server) getReplicas(r *http.Request) (any, error) {
+	return one(r, hashParam("hash"), s.cfg.Store.ReplicaGroup, s.replicaGroupOut)
 }
 
 func (s *Server) listTranscripts(r *http.Request) (any, error) {

@@ -46,11 +46,18 @@ type leaseJSON struct {
 	// ExitStatus and ExitReason are ExitCode read (package lease's
 	// ExitCode): the job's exit status (-1: none) and why it ended, empty
 	// when it ended by itself.
-	ExitStatus *int      `json:"exitStatus,omitempty"`
-	ExitReason string    `json:"exitReason,omitempty"`
+	ExitStatus *int   `json:"exitStatus,omitempty"`
+	ExitReason string `json:"exitReason,omitempty"`
+	// ResultHash is, for a replica, its result digest.
 	ResultHash string    `json:"resultHash,omitempty"`
 	ClosedBy   string    `json:"closedBy,omitempty"`
 	UpdatedAt  time.Time `json:"updatedAt"`
+	// Replica: one of a verified order's replicas, its pay held until its
+	// group settles; Held what it earned by its report; Agreed whether the
+	// settlement found its digest the majority's (absent until then).
+	Replica bool   `json:"replica"`
+	Held    string `json:"held,omitempty"`
+	Agreed  *bool  `json:"agreed,omitempty"`
 }
 
 func amount(v *big.Int) string {
@@ -74,7 +81,8 @@ func leaseOut(l store.Lease) leaseJSON {
 		State: l.State, PricePerHour: amount(l.PricePerHour), MaxDuration: l.MaxDuration,
 		Deposit: amount(l.Deposit), Paid: amount(l.Paid), Refunded: amount(l.Refunded), GPUModel: l.GPUModel,
 		OpenedAt: l.OpenedAt.UTC(), OpenedBlock: l.OpenedBlock, StartedAt: utcPtr(l.StartedAt), EndedAt: utcPtr(l.EndedAt),
-		ExitCode: l.ExitCode, ClosedBy: l.ClosedBy, UpdatedAt: l.UpdatedAt.UTC(),
+		ExitCode: l.ExitCode, ClosedBy: l.ClosedBy, UpdatedAt: l.UpdatedAt.UTC(), Replica: l.Replica, Held: optAmount(l.Held),
+		Agreed: l.Agreed,
 	}
 	if l.ResultHash != nil {
 		out.ResultHash = l.ResultHash.Hex()
@@ -186,6 +194,10 @@ type eventJSON struct {
 	ExitCode   *int32     `json:"exitCode,omitempty"`
 	ResultHash string     `json:"resultHash,omitempty"`
 	StartedAt  *time.Time `json:"startedAt,omitempty"`
+	// Held is what a replica's report held for its group; Agreed what its
+	// settlement found.
+	Held   string `json:"held,omitempty"`
+	Agreed *bool  `json:"agreed,omitempty"`
 }
 
 func optAmount(v *big.Int) string {
@@ -199,15 +211,19 @@ func eventOut(e store.ChainEvent) eventJSON {
 	out := eventJSON{
 		Kind: e.Kind, Block: e.Block, BlockHash: e.BlockHash.Hex(), BlockTime: e.BlockTime.UTC(), TxHash: e.TxHash.Hex(),
 		LogIndex: e.LogIndex, Amount: optAmount(e.Amount), Deposit: optAmount(e.Deposit), Paid: optAmount(e.Paid),
-		Refunded: optAmount(e.Refunded),
+		Refunded: optAmount(e.Refunded), Held: optAmount(e.Held),
 	}
 	if e.TxFrom != (common.Address{}) {
 		out.From = e.TxFrom.Hex()
 	}
-	if e.Kind == store.KindClosed {
+	switch e.Kind {
+	case store.KindClosed, store.KindReported:
 		code := e.ExitCode
 		out.ExitCode = &code
 		out.ResultHash = e.ResultHash.Hex()
+	case store.KindReplicaSettled:
+		agreed := e.Agreed
+		out.Agreed = &agreed
 	}
 	if !e.StartedAt.IsZero() {
 		t := e.StartedAt.UTC()
@@ -238,6 +254,85 @@ type leaseDetailJSON struct {
 	Events                []eventJSON   `json:"events"`
 	Payments              []paymentJSON `json:"payments"`
 	Token                 tokenJSON     `json:"token"`
+	// ReplicaGroup is a replica's group; absent for a lease not known to
+	// be a replica.
+	ReplicaGroup *replicaGroupJSON `json:"replicaGroup,omitempty"`
+}
+
+// replicaGroupJSON is a verified order's replicas: each lease, what it
+// reported and how its group settled it, and the settlement.
+type replicaGroupJSON struct {
+	OrderHash string `json:"orderHash"`
+	// Verify is what the order asked for, when the broker saw the order.
+	Verify   *auction.Verify `json:"verify,omitempty"`
+	Replicas []replicaJSON   `json:"replicas"`
+	// Settlement is null until the group settles.
+	Settlement *settlementJSON `json:"settlement"`
+	// PaidProviders are the providers the settlement paid: those whose
+	// digest was the majority's.
+	PaidProviders []string  `json:"paidProviders"`
+	Token         tokenJSON `json:"token"`
+}
+
+type replicaJSON struct {
+	Lease        string `json:"lease"`
+	Provider     string `json:"provider"`
+	State        string `json:"state"`
+	ResultDigest string `json:"resultDigest,omitempty"`
+	ExitCode     *int32 `json:"exitCode,omitempty"`
+	Held         string `json:"held,omitempty"`
+	// Agreed is null until the group settles the replica (and for one
+	// that left the group before: cancelled, declined, reclaimed).
+	Agreed   *bool     `json:"agreed"`
+	Paid     string    `json:"paid"`
+	Refunded string    `json:"refunded"`
+	OpenedAt time.Time `json:"openedAt"`
+}
+
+type settlementJSON struct {
+	// Majority is null when no digest had more than half of the reports.
+	Majority  *string   `json:"majority"`
+	Paid      string    `json:"paid"`
+	Refunded  string    `json:"refunded"`
+	Block     uint64    `json:"block"`
+	LogIndex  uint      `json:"logIndex"`
+	SettledAt time.Time `json:"settledAt"`
+	TxHash    string    `json:"txHash"`
+}
+
+func (s *Server) replicaGroupOut(g store.ReplicaGroup) replicaGroupJSON {
+	out := replicaGroupJSON{OrderHash: g.OrderHash.Hex(), Replicas: make([]replicaJSON, 0, len(g.Replicas)), PaidProviders: []string{}, Token: s.token()}
+	if g.Order != nil {
+		v := g.Order.Signed.Order.Verify
+		out.Verify = &v
+	}
+	for _, l := range g.Replicas {
+		r := replicaJSON{
+			Lease: l.ID.Hex(), Provider: l.Provider.Hex(), State: l.State, Held: optAmount(l.Held), Agreed: l.Agreed,
+			Paid: amount(l.Paid), Refunded: amount(l.Refunded), OpenedAt: l.OpenedAt.UTC(),
+		}
+		if l.ResultHash != nil {
+			r.ResultDigest = l.ResultHash.Hex()
+		}
+		if l.Held != nil {
+			r.ExitCode = l.ExitCode
+		}
+		out.Replicas = append(out.Replicas, r)
+	}
+	for _, l := range g.Paid() {
+		out.PaidProviders = append(out.PaidProviders, l.Provider.Hex())
+	}
+	if st := g.Settlement; st != nil {
+		out.Settlement = &settlementJSON{
+			Paid: amount(st.Paid), Refunded: amount(st.Refunded), Block: st.Block, LogIndex: st.LogIndex,
+			SettledAt: st.At.UTC(), TxHash: st.TxHash.Hex(),
+		}
+		if st.Majority != nil {
+			m := st.Majority.Hex()
+			out.Settlement.Majority = &m
+		}
+	}
+	return out
 }
 
 // reputationJSON is a provider's score and how it was made, by the rule

@@ -19,13 +19,15 @@ import (
 
 // Defines values for EventKind.
 const (
-	EventKindClosed      EventKind = "Closed"
-	EventKindLeaseOpened EventKind = "LeaseOpened"
-	EventKindOverdrawn   EventKind = "Overdrawn"
-	EventKindReclaimed   EventKind = "Reclaimed"
-	EventKindStarted     EventKind = "Started"
-	EventKindToppedUp    EventKind = "ToppedUp"
-	EventKindWithdrawn   EventKind = "Withdrawn"
+	EventKindClosed         EventKind = "Closed"
+	EventKindLeaseOpened    EventKind = "LeaseOpened"
+	EventKindOverdrawn      EventKind = "Overdrawn"
+	EventKindReclaimed      EventKind = "Reclaimed"
+	EventKindReplicaSettled EventKind = "ReplicaSettled"
+	EventKindReported       EventKind = "Reported"
+	EventKindStarted        EventKind = "Started"
+	EventKindToppedUp       EventKind = "ToppedUp"
+	EventKindWithdrawn      EventKind = "Withdrawn"
 )
 
 // Valid indicates whether the value is a known member of the EventKind enum.
@@ -38,6 +40,10 @@ func (e EventKind) Valid() bool {
 	case EventKindOverdrawn:
 		return true
 	case EventKindReclaimed:
+		return true
+	case EventKindReplicaSettled:
+		return true
+	case EventKindReported:
 		return true
 	case EventKindStarted:
 		return true
@@ -52,9 +58,10 @@ func (e EventKind) Valid() bool {
 
 // Defines values for LeaseClosedBy.
 const (
-	LeaseClosedByAnyone   LeaseClosedBy = "anyone"
-	LeaseClosedByProvider LeaseClosedBy = "provider"
-	LeaseClosedByTenant   LeaseClosedBy = "tenant"
+	LeaseClosedByAnyone     LeaseClosedBy = "anyone"
+	LeaseClosedByProvider   LeaseClosedBy = "provider"
+	LeaseClosedBySettlement LeaseClosedBy = "settlement"
+	LeaseClosedByTenant     LeaseClosedBy = "tenant"
 )
 
 // Valid indicates whether the value is a known member of the LeaseClosedBy enum.
@@ -63,6 +70,8 @@ func (e LeaseClosedBy) Valid() bool {
 	case LeaseClosedByAnyone:
 		return true
 	case LeaseClosedByProvider:
+		return true
+	case LeaseClosedBySettlement:
 		return true
 	case LeaseClosedByTenant:
 		return true
@@ -107,6 +116,7 @@ const (
 	LeaseStateOpen      LeaseState = "open"
 	LeaseStateOverdrawn LeaseState = "overdrawn"
 	LeaseStateReclaimed LeaseState = "reclaimed"
+	LeaseStateReported  LeaseState = "reported"
 	LeaseStateRunning   LeaseState = "running"
 )
 
@@ -121,6 +131,8 @@ func (e LeaseState) Valid() bool {
 		return true
 	case LeaseStateReclaimed:
 		return true
+	case LeaseStateReported:
+		return true
 	case LeaseStateRunning:
 		return true
 	default:
@@ -130,31 +142,31 @@ func (e LeaseState) Valid() bool {
 
 // Defines values for PaymentKind.
 const (
-	Claim      PaymentKind = "claim"
-	Deferred   PaymentKind = "deferred"
-	Deposit    PaymentKind = "deposit"
-	Refund     PaymentKind = "refund"
-	Settlement PaymentKind = "settlement"
-	TopUp      PaymentKind = "top_up"
-	Withdrawal PaymentKind = "withdrawal"
+	PaymentKindClaim      PaymentKind = "claim"
+	PaymentKindDeferred   PaymentKind = "deferred"
+	PaymentKindDeposit    PaymentKind = "deposit"
+	PaymentKindRefund     PaymentKind = "refund"
+	PaymentKindSettlement PaymentKind = "settlement"
+	PaymentKindTopUp      PaymentKind = "top_up"
+	PaymentKindWithdrawal PaymentKind = "withdrawal"
 )
 
 // Valid indicates whether the value is a known member of the PaymentKind enum.
 func (e PaymentKind) Valid() bool {
 	switch e {
-	case Claim:
+	case PaymentKindClaim:
 		return true
-	case Deferred:
+	case PaymentKindDeferred:
 		return true
-	case Deposit:
+	case PaymentKindDeposit:
 		return true
-	case Refund:
+	case PaymentKindRefund:
 		return true
-	case Settlement:
+	case PaymentKindSettlement:
 		return true
-	case TopUp:
+	case PaymentKindTopUp:
 		return true
-	case Withdrawal:
+	case PaymentKindWithdrawal:
 		return true
 	default:
 		return false
@@ -199,6 +211,9 @@ type Error struct {
 
 // Event defines model for Event.
 type Event struct {
+	// Agreed ReplicaSettled - its digest was the majority's: paid (paid) rather than refunded (refunded).
+	Agreed *bool `json:"agreed,omitempty"`
+
 	// Amount Token base units.
 	//
 	// Example: 3600000
@@ -210,9 +225,14 @@ type Event struct {
 	// Deposit Token base units.
 	//
 	// Example: 3600000
-	Deposit  *Amount    `json:"deposit,omitempty"`
-	ExitCode *int       `json:"exitCode,omitempty"`
-	From     *Address   `json:"from,omitempty"`
+	Deposit *Amount `json:"deposit,omitempty"`
+
+	// ExitCode Closed and Reported.
+	ExitCode *int     `json:"exitCode,omitempty"`
+	From     *Address `json:"from,omitempty"`
+
+	// Held Reported - what the replica earned, held for its group.
+	Held     *Amount    `json:"held,omitempty"`
 	Kind     *EventKind `json:"kind,omitempty"`
 	LogIndex *int       `json:"logIndex,omitempty"`
 
@@ -224,7 +244,9 @@ type Event struct {
 	// Refunded Token base units.
 	//
 	// Example: 3600000
-	Refunded   *Amount    `json:"refunded,omitempty"`
+	Refunded *Amount `json:"refunded,omitempty"`
+
+	// ResultHash Closed, and Reported (the replica's result digest).
 	ResultHash *Hash      `json:"resultHash,omitempty"`
 	StartedAt  *time.Time `json:"startedAt,omitempty"`
 	TxHash     *Hash      `json:"txHash,omitempty"`
@@ -238,6 +260,10 @@ type Hash = string
 
 // Lease defines model for Lease.
 type Lease struct {
+	// Agreed Whether the settlement found the replica's result digest to be its group's majority (paid) or not (refunded); absent until its group settles it, and for a replica that left the group before.
+	Agreed *bool `json:"agreed,omitempty"`
+
+	// ClosedBy anyone: an overdrawn lease; settlement: a replica its group's settlement closed.
 	ClosedBy *LeaseClosedBy `json:"closedBy,omitempty"`
 
 	// Deposit Token base units.
@@ -255,7 +281,10 @@ type Lease struct {
 	// ExitStatus the job's exit status, -1 when it has none
 	ExitStatus *int    `json:"exitStatus,omitempty"`
 	GpuModel   *string `json:"gpuModel,omitempty"`
-	Id         *Hash   `json:"id,omitempty"`
+
+	// Held What a replica earned by its report, held for its group's settlement; absent until it reports.
+	Held *Amount `json:"held,omitempty"`
+	Id   *Hash   `json:"id,omitempty"`
 
 	// MaxDuration Seconds.
 	MaxDuration *int       `json:"maxDuration,omitempty"`
@@ -277,21 +306,28 @@ type Lease struct {
 	// Refunded Token base units.
 	//
 	// Example: 3600000
-	Refunded   *Amount     `json:"refunded,omitempty"`
-	ResultHash *Hash       `json:"resultHash,omitempty"`
-	StartedAt  *time.Time  `json:"startedAt,omitempty"`
-	State      *LeaseState `json:"state,omitempty"`
-	Tenant     *Address    `json:"tenant,omitempty"`
-	UpdatedAt  *time.Time  `json:"updatedAt,omitempty"`
+	Refunded *Amount `json:"refunded,omitempty"`
+
+	// Replica One of a verified order's replicas: its pay is held until its group settles (GET /api/v1/orders/{hash}/replicas).
+	Replica *bool `json:"replica,omitempty"`
+
+	// ResultHash What the provider committed when it closed the lease (the result archive's hash); for a replica, its result digest (docs/results.md).
+	ResultHash *Hash      `json:"resultHash,omitempty"`
+	StartedAt  *time.Time `json:"startedAt,omitempty"`
+
+	// State reported: a replica whose provider reported its result digest; its pay is held until its group settles (then closed).
+	State     *LeaseState `json:"state,omitempty"`
+	Tenant    *Address    `json:"tenant,omitempty"`
+	UpdatedAt *time.Time  `json:"updatedAt,omitempty"`
 }
 
-// LeaseClosedBy defines model for Lease.ClosedBy.
+// LeaseClosedBy anyone: an overdrawn lease; settlement: a replica its group's settlement closed.
 type LeaseClosedBy string
 
 // LeaseExitReason why the job ended when the market ended it; empty when it exited by itself
 type LeaseExitReason string
 
-// LeaseState defines model for LeaseState.
+// LeaseState reported: a replica whose provider reported its result digest; its pay is held until its group settles (then closed).
 type LeaseState string
 
 // Order defines model for Order.
@@ -337,7 +373,7 @@ type Provider struct {
 		// ClosedByTenant Cancelled by the tenant.
 		ClosedByTenant *int `json:"closedByTenant,omitempty"`
 
-		// Completed Closed by the provider when the job ended.
+		// Completed Closed by the provider when the job ended, or a replica whose digest its group's majority agreed with.
 		Completed *int `json:"completed,omitempty"`
 
 		// Credit Sum over tenants of min(10, sum over their leases of min(10, floor(10 × paid / pricePerHour))).
@@ -346,12 +382,15 @@ type Provider struct {
 		// Declined Closed by the provider before starting because the tenant sent no job. Neutral.
 		Declined *int `json:"declined,omitempty"`
 
+		// Disagreed Replicas whose result digest their group's majority contradicted. 20 off each.
+		Disagreed *int `json:"disagreed,omitempty"`
+
 		// Earned Token base units.
 		//
 		// Example: 3600000
 		Earned *Amount `json:"earned,omitempty"`
 
-		// Failed Closed by the provider saying it failed. 5 off each.
+		// Failed Closed by the provider saying it failed, or a replica that started and never reported. 5 off each.
 		Failed *int `json:"failed,omitempty"`
 		Leases *int `json:"leases,omitempty"`
 
@@ -361,7 +400,7 @@ type Provider struct {
 		// PayingTenants Distinct tenants that contributed to credit.
 		PayingTenants *int `json:"payingTenants,omitempty"`
 
-		// Penalty 20 × reclaimed + 5 × failed.
+		// Penalty 20 × reclaimed + 5 × failed + 20 × disagreed.
 		Penalty *int `json:"penalty,omitempty"`
 
 		// Reclaimed Neither started nor declined; the tenant took the deposit back. 20 off each.
@@ -369,10 +408,10 @@ type Provider struct {
 
 		// Rule The rule the score follows.
 		//
-		// Example: tender-reputation/2
+		// Example: tender-reputation/3
 		Rule *string `json:"rule,omitempty"`
 
-		// Running Open or running now.
+		// Running Open or running now, or a replica that reported and waits for its group.
 		Running *int `json:"running,omitempty"`
 
 		// Score The score the auction's tie-break uses.
@@ -398,10 +437,78 @@ type Provider struct {
 
 		// Trusted Only when asked with ?trusted=; the only tenants whose leases were counted.
 		Trusted *[]Address `json:"trusted,omitempty"`
+
+		// Unresolved Replicas settled in a group where no digest had a majority. Neutral.
+		Unresolved *int `json:"unresolved,omitempty"`
 	} `json:"reputation,omitempty"`
 
 	// Simulated Whether its GPUs are simulated; null when unknown.
 	Simulated *bool `json:"simulated,omitempty"`
+}
+
+// ReplicaGroup defines model for ReplicaGroup.
+type ReplicaGroup struct {
+	OrderHash Hash `json:"orderHash"`
+
+	// PaidProviders The providers the settlement paid (those that agreed with the majority).
+	PaidProviders []Address `json:"paidProviders"`
+
+	// Replicas The order's leases, in the order they opened (the escrow's order of the group's members).
+	Replicas []struct {
+		// Agreed Its digest was the majority's (paid) or not (refunded); null until the group settles it, and for a replica that left the group before.
+		Agreed *bool `json:"agreed,omitempty"`
+
+		// ExitCode The exit code it reported with.
+		ExitCode *int `json:"exitCode,omitempty"`
+
+		// Held What it earned by its report, held for the settlement.
+		Held     *Amount    `json:"held,omitempty"`
+		Lease    *Hash      `json:"lease,omitempty"`
+		OpenedAt *time.Time `json:"openedAt,omitempty"`
+
+		// Paid Token base units.
+		//
+		// Example: 3600000
+		Paid     *Amount  `json:"paid,omitempty"`
+		Provider *Address `json:"provider,omitempty"`
+
+		// Refunded Token base units.
+		//
+		// Example: 3600000
+		Refunded *Amount `json:"refunded,omitempty"`
+
+		// ResultDigest The digest it reported; absent until it reports.
+		ResultDigest *Hash `json:"resultDigest,omitempty"`
+
+		// State reported: a replica whose provider reported its result digest; its pay is held until its group settles (then closed).
+		State *LeaseState `json:"state,omitempty"`
+	} `json:"replicas"`
+
+	// Settlement The group's settlement (its GroupSettled event); null until it settles.
+	Settlement *struct {
+		Block    *int `json:"block,omitempty"`
+		LogIndex *int `json:"logIndex,omitempty"`
+
+		// Majority The digest more than half of the reporting replicas gave; null when none did (then every reporter's pay went back to the tenant).
+		Majority *Hash `json:"majority,omitempty"`
+
+		// Paid What the majority's providers were paid in all.
+		Paid *Amount `json:"paid,omitempty"`
+
+		// Refunded What went back to the tenant at the settlement: the minority's held pay, the deposits of replicas that never reported or never started.
+		Refunded  *Amount    `json:"refunded,omitempty"`
+		SettledAt *time.Time `json:"settledAt,omitempty"`
+		TxHash    *Hash      `json:"txHash,omitempty"`
+	} `json:"settlement"`
+	Token Token `json:"token"`
+
+	// Verify What the order asked for (its signed verify), when the broker saw the order: replicas 2 or 3, or replicas 1 with a spot check in basis points.
+	Verify *struct {
+		// Paths The /output paths the result digest covers.
+		Paths        *[]string `json:"paths,omitempty"`
+		Replicas     *int      `json:"replicas,omitempty"`
+		SpotCheckBps *int      `json:"spotCheckBps,omitempty"`
+	} `json:"verify,omitempty"`
 }
 
 // SignedOrderWire The wire encoding of a signed order (docs/eip712.md); unknown fields are refused.
@@ -702,6 +809,21 @@ type ClientInterface interface {
 	// Corresponds with GET /api/v1/orders/{hash} (the `GetOrder` operationId).
 	GetOrder(ctx context.Context, hash Hash, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetReplicas A verified order's replicas, what each reported, and how their group settled
+	//
+	// An order whose signed `verify` asks for replicas (or a spot check)
+	// runs on several providers, and the escrow holds each replica's pay
+	// until the group of its leases settles: the providers whose result
+	// digest more than half of the reporting replicas gave are paid what
+	// they earned, the others' pay goes back to the tenant. This lists
+	// the group's leases in the order they opened, with those that left it
+	// before the settlement (cancelled, declined, reclaimed). The broker
+	// knows a lease is a replica from its order when it saw the order, or
+	// from the chain once a replica of it reports or its group settles.
+	//
+	// Corresponds with GET /api/v1/orders/{hash}/replicas (the `GetReplicas` operationId).
+	GetReplicas(ctx context.Context, hash Hash, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListProviders Providers with their latest offer and reputation, most recently seen first
 	//
 	// Corresponds with GET /api/v1/providers (the `ListProviders` operationId).
@@ -876,6 +998,31 @@ func (c *Client) SubmitOrder(ctx context.Context, body SubmitOrderJSONRequestBod
 // Corresponds with GET /api/v1/orders/{hash} (the `GetOrder` operationId).
 func (c *Client) GetOrder(ctx context.Context, hash Hash, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetOrderRequest(c.Server, hash)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetReplicas A verified order's replicas, what each reported, and how their group settled
+//
+// An order whose signed `verify` asks for replicas (or a spot check)
+// runs on several providers, and the escrow holds each replica's pay
+// until the group of its leases settles: the providers whose result
+// digest more than half of the reporting replicas gave are paid what
+// they earned, the others' pay goes back to the tenant. This lists
+// the group's leases in the order they opened, with those that left it
+// before the settlement (cancelled, declined, reclaimed). The broker
+// knows a lease is a replica from its order when it saw the order, or
+// from the chain once a replica of it reports or its group settles.
+//
+// Corresponds with GET /api/v1/orders/{hash}/replicas (the `GetReplicas` operationId).
+func (c *Client) GetReplicas(ctx context.Context, hash Hash, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetReplicasRequest(c.Server, hash)
 	if err != nil {
 		return nil, err
 	}
@@ -1432,6 +1579,40 @@ func NewGetOrderRequest(server string, hash Hash) (*http.Request, error) {
 	return req, nil
 }
 
+// NewGetReplicasRequest constructs an http.Request for the GetReplicas method
+func NewGetReplicasRequest(server string, hash Hash) (*http.Request, error) {
+	var err error
+
+	var pathParam0 string
+
+	pathParam0, err = runtime.StyleParamWithOptions("simple", false, "hash", hash, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationPath, Type: "string", Format: ""})
+	if err != nil {
+		return nil, err
+	}
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/api/v1/orders/%s/replicas", pathParam0)
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewListProvidersRequest constructs an http.Request for the ListProviders method
 func NewListProvidersRequest(server string, params *ListProvidersParams) (*http.Request, error) {
 	var err error
@@ -1909,6 +2090,23 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with GET /api/v1/orders/{hash} (the `GetOrder` operationId).
 	GetOrderWithResponse(ctx context.Context, hash Hash, reqEditors ...RequestEditorFn) (*GetOrderResponse, error)
 
+	// GetReplicasWithResponse A verified order's replicas, what each reported, and how their group settled
+	//
+	// An order whose signed `verify` asks for replicas (or a spot check)
+	// runs on several providers, and the escrow holds each replica's pay
+	// until the group of its leases settles: the providers whose result
+	// digest more than half of the reporting replicas gave are paid what
+	// they earned, the others' pay goes back to the tenant. This lists
+	// the group's leases in the order they opened, with those that left it
+	// before the settlement (cancelled, declined, reclaimed). The broker
+	// knows a lease is a replica from its order when it saw the order, or
+	// from the chain once a replica of it reports or its group settles.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /api/v1/orders/{hash}/replicas (the `GetReplicas` operationId).
+	GetReplicasWithResponse(ctx context.Context, hash Hash, reqEditors ...RequestEditorFn) (*GetReplicasResponse, error)
+
 	// ListProvidersWithResponse Providers with their latest offer and reputation, most recently seen first
 	//
 	// Returns a wrapper object for the known response body format(s).
@@ -2026,12 +2224,15 @@ type GetLeaseResponse struct {
 	HTTPResponse *http.Response
 	// JSON200 the response for an HTTP 200 `application/json` response
 	JSON200 *struct {
-		Events     []Event     `json:"events"`
-		Lease      Lease       `json:"lease"`
-		Order      *Order      `json:"order,omitempty"`
-		Payments   []Payment   `json:"payments"`
-		Token      Token       `json:"token"`
-		Transcript *Transcript `json:"transcript,omitempty"`
+		Events   []Event   `json:"events"`
+		Lease    Lease     `json:"lease"`
+		Order    *Order    `json:"order,omitempty"`
+		Payments []Payment `json:"payments"`
+
+		// ReplicaGroup The replica's group, as GET /api/v1/orders/{hash}/replicas answers it; absent for a lease not known to be a replica.
+		ReplicaGroup *ReplicaGroup `json:"replicaGroup,omitempty"`
+		Token        Token         `json:"token"`
+		Transcript   *Transcript   `json:"transcript,omitempty"`
 
 		// TranscriptUnavailable Why transcript is null, and whether the broker is still asking market peers for it (they keep transcripts for 24 hours). Absent when transcript is set.
 		TranscriptUnavailable *string `json:"transcriptUnavailable,omitempty"`
@@ -2044,12 +2245,15 @@ type GetLeaseResponse struct {
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
 func (r GetLeaseResponse) GetJSON200() *struct {
-	Events     []Event     `json:"events"`
-	Lease      Lease       `json:"lease"`
-	Order      *Order      `json:"order,omitempty"`
-	Payments   []Payment   `json:"payments"`
-	Token      Token       `json:"token"`
-	Transcript *Transcript `json:"transcript,omitempty"`
+	Events   []Event   `json:"events"`
+	Lease    Lease     `json:"lease"`
+	Order    *Order    `json:"order,omitempty"`
+	Payments []Payment `json:"payments"`
+
+	// ReplicaGroup The replica's group, as GET /api/v1/orders/{hash}/replicas answers it; absent for a lease not known to be a replica.
+	ReplicaGroup *ReplicaGroup `json:"replicaGroup,omitempty"`
+	Token        Token         `json:"token"`
+	Transcript   *Transcript   `json:"transcript,omitempty"`
 
 	// TranscriptUnavailable Why transcript is null, and whether the broker is still asking market peers for it (they keep transcripts for 24 hours). Absent when transcript is set.
 	TranscriptUnavailable *string `json:"transcriptUnavailable,omitempty"`
@@ -2480,6 +2684,61 @@ func (r GetOrderResponse) ContentType() string {
 	return ""
 }
 
+type GetReplicasResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ReplicaGroup
+	// JSON400 the response for an HTTP 400 `application/json` response
+	JSON400 *Error
+	// JSON404 the response for an HTTP 404 `application/json` response
+	JSON404 *Error
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r GetReplicasResponse) GetJSON200() *ReplicaGroup {
+	return r.JSON200
+}
+
+// GetJSON400 returns the response for an HTTP 400 `application/json` response
+func (r GetReplicasResponse) GetJSON400() *Error {
+	return r.JSON400
+}
+
+// GetJSON404 returns the response for an HTTP 404 `application/json` response
+func (r GetReplicasResponse) GetJSON404() *Error {
+	return r.JSON404
+}
+
+// GetBody returns the raw response body bytes
+func (r GetReplicasResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetReplicasResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetReplicasResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetReplicasResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListProvidersResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -2545,7 +2804,7 @@ type QualifiedProvidersResponse struct {
 		More      *bool      `json:"more,omitempty"`
 		Providers *[]Address `json:"providers,omitempty"`
 
-		// Rule Example: tender-reputation/2
+		// Rule Example: tender-reputation/3
 		Rule    *string    `json:"rule,omitempty"`
 		Trusted *[]Address `json:"trusted,omitempty"`
 	}
@@ -2563,7 +2822,7 @@ func (r QualifiedProvidersResponse) GetJSON200() *struct {
 	More      *bool      `json:"more,omitempty"`
 	Providers *[]Address `json:"providers,omitempty"`
 
-	// Rule Example: tender-reputation/2
+	// Rule Example: tender-reputation/3
 	Rule    *string    `json:"rule,omitempty"`
 	Trusted *[]Address `json:"trusted,omitempty"`
 } {
@@ -2958,6 +3217,29 @@ func (c *ClientWithResponses) GetOrderWithResponse(ctx context.Context, hash Has
 	return ParseGetOrderResponse(rsp)
 }
 
+// GetReplicasWithResponse A verified order's replicas, what each reported, and how their group settled
+//
+// An order whose signed `verify` asks for replicas (or a spot check)
+// runs on several providers, and the escrow holds each replica's pay
+// until the group of its leases settles: the providers whose result
+// digest more than half of the reporting replicas gave are paid what
+// they earned, the others' pay goes back to the tenant. This lists
+// the group's leases in the order they opened, with those that left it
+// before the settlement (cancelled, declined, reclaimed). The broker
+// knows a lease is a replica from its order when it saw the order, or
+// from the chain once a replica of it reports or its group settles.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /api/v1/orders/{hash}/replicas (the `GetReplicas` operationId).
+func (c *ClientWithResponses) GetReplicasWithResponse(ctx context.Context, hash Hash, reqEditors ...RequestEditorFn) (*GetReplicasResponse, error) {
+	rsp, err := c.GetReplicas(ctx, hash, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetReplicasResponse(rsp)
+}
+
 // ListProvidersWithResponse Providers with their latest offer and reputation, most recently seen first
 //
 // Returns a wrapper object for the known response body format(s).
@@ -3109,12 +3391,15 @@ func ParseGetLeaseResponse(rsp *http.Response) (*GetLeaseResponse, error) {
 	switch {
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
 		var dest struct {
-			Events     []Event     `json:"events"`
-			Lease      Lease       `json:"lease"`
-			Order      *Order      `json:"order,omitempty"`
-			Payments   []Payment   `json:"payments"`
-			Token      Token       `json:"token"`
-			Transcript *Transcript `json:"transcript,omitempty"`
+			Events   []Event   `json:"events"`
+			Lease    Lease     `json:"lease"`
+			Order    *Order    `json:"order,omitempty"`
+			Payments []Payment `json:"payments"`
+
+			// ReplicaGroup The replica's group, as GET /api/v1/orders/{hash}/replicas answers it; absent for a lease not known to be a replica.
+			ReplicaGroup *ReplicaGroup `json:"replicaGroup,omitempty"`
+			Token        Token         `json:"token"`
+			Transcript   *Transcript   `json:"transcript,omitempty"`
 
 			// TranscriptUnavailable Why transcript is null, and whether the broker is still asking market peers for it (they keep transcripts for 24 hours). Absent when transcript is set.
 			TranscriptUnavailable *string `json:"transcriptUnavailable,omitempty"`
@@ -3401,6 +3686,46 @@ func ParseGetOrderResponse(rsp *http.Response) (*GetOrderResponse, error) {
 	return response, nil
 }
 
+// ParseGetReplicasResponse parses an HTTP response from a GetReplicasWithResponse call
+func ParseGetReplicasResponse(rsp *http.Response) (*GetReplicasResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetReplicasResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ReplicaGroup
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 404:
+		var dest Error
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON404 = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListProvidersResponse parses an HTTP response from a ListProvidersWithResponse call
 func ParseListProvidersResponse(rsp *http.Response) (*ListProvidersResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -3459,7 +3784,7 @@ func ParseQualifiedProvidersResponse(rsp *http.Response) (*QualifiedProvidersRes
 			More      *bool      `json:"more,omitempty"`
 			Providers *[]Address `json:"providers,omitempty"`
 
-			// Rule Example: tender-reputation/2
+			// Rule Example: tender-reputation/3
 			Rule    *string    `json:"rule,omitempty"`
 			Trusted *[]Address `json:"trusted,omitempty"`
 		}
