@@ -420,14 +420,16 @@ func (s *Server) pageProvider(w http.ResponseWriter, r *http.Request) {
 		store.Provider
 		Rule                                                         string
 		PerHour, LeaseCap, TenantCap, ReclaimPenalty, FailurePenalty uint64
-		ReclaimedPenalty, FailedPenalty                              uint64
+		DisagreePenalty                                              uint64
+		ReclaimedPenalty, FailedPenalty, DisagreedPenalty            uint64
 	}
 	rep := p.Reputation
 	s.render(w, r, http.StatusOK, "provider", data{
 		page: page{Title: "Provider " + shortHex(p.Address.Hex()), Nav: "providers"}, Provider: p,
 		Rule: store.ReputationRule, PerHour: store.CreditPerHour, LeaseCap: store.LeaseCreditCap, TenantCap: store.TenantCreditCap,
-		ReclaimPenalty: store.ReclaimPenalty, FailurePenalty: store.FailurePenalty,
+		ReclaimPenalty: store.ReclaimPenalty, FailurePenalty: store.FailurePenalty, DisagreePenalty: store.DisagreedPenalty,
 		ReclaimedPenalty: store.ReclaimPenalty * rep.Reclaimed, FailedPenalty: store.FailurePenalty * rep.Failed,
+		DisagreedPenalty: store.DisagreedPenalty * rep.Disagreed,
 	})
 }
 

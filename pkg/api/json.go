@@ -350,6 +350,8 @@ type reputationJSON struct {
 	Reclaimed      uint64 `json:"reclaimed"`
 	Declined       uint64 `json:"declined"`
 	Failed         uint64 `json:"failed"`
+	Disagreed      uint64 `json:"disagreed"`
+	Unresolved     uint64 `json:"unresolved"`
 	SelfDealt      uint64 `json:"selfDealt"`
 	// How the score was made: Score = max(0, Credit - Penalty).
 	Credit        uint64 `json:"credit"`
@@ -373,7 +375,7 @@ func reputationOut(r store.Reputation) reputationJSON {
 	out := reputationJSON{
 		Rule: store.ReputationRule, Score: r.Score(), Leases: r.Leases, Running: r.Running, Completed: r.Completed,
 		ClosedByTenant: r.ClosedByTenant, Overdrawn: r.Overdrawn, Reclaimed: r.Reclaimed, Declined: r.Declined,
-		Failed: r.Failed, SelfDealt: r.SelfDealt, Credit: r.Credit, PayingTenants: r.PayingTenants,
+		Failed: r.Failed, Disagreed: r.Disagreed, Unresolved: r.Unresolved, SelfDealt: r.SelfDealt, Credit: r.Credit, PayingTenants: r.PayingTenants,
 		Penalty: r.Penalty(), Earned: amount(r.Earned),
 	}
 	if r.TopTenants != nil {

@@ -254,6 +254,21 @@ func TestReplicaAPI(t *testing.T) {
 		}
 	}
 
+	// The replica the majority contradicted counts against its provider.
+	var prov struct {
+		Reputation struct {
+			Rule                                      string
+			Disagreed, Unresolved, Penalty, Completed uint64
+		}
+	}
+	b.getJSON("/api/v1/providers/"+storetest.Address(3).Hex(), &prov)
+	if r := prov.Reputation; r.Rule != "tender-reputation/3" || r.Disagreed != 1 || r.Unresolved != 0 || r.Penalty != 20 {
+		t.Errorf("reputation of the provider that disagreed: %+v; want tender-reputation/3, 1 disagreed, penalty 20", r)
+	}
+	if _, page := b.do(http.MethodGet, "/providers/"+storetest.Address(3).Hex(), "", nil); !strings.Contains(string(page), "Disagreed: 1 replica whose") {
+		t.Error("provider page does not count the replica that disagreed")
+	}
+
 	// The dashboard's lease page.
 	code, page := b.do(http.MethodGet, "/leases/"+r.leases[2].Hex(), "", nil)
 	if code != http.StatusOK {
