@@ -78,12 +78,13 @@ func (p *daemon) start(bootstrap ...*network.Node) {
 	}
 	d, err := provider.New(provider.Config{
 		Domain: esc.Domain(), Signer: auction.NewKeySigner(key), Auth: bind.NewKeyedTransactor(key, esc.ChainID()),
-		Market: node, Escrow: esc, Runner: p.ex, Pricer: prices,
+		Market: node, Escrow: esc, Runner: runnerOf(p.ex, p.spec.tamper), Pricer: prices,
 		GPUs: gpu.NewAllocator(inv, nil), Inventory: inv,
 		CPUMillis: 4000, MemoryMiB: 8192, DiskMiB: 10240, AllowServices: true,
 		WorkDir:       p.workDir,
 		PollInterval:  200 * time.Millisecond,
 		WithdrawEvery: 2 * time.Second,
+		SettleEvery:   500 * time.Millisecond,
 		Logger:        testenv.Logger(t, p.spec.name),
 	})
 	if err != nil {

@@ -83,6 +83,10 @@ func needImage(t testing.TB) *executor.Executor {
 type providerSpec struct {
 	name, machine, model, price string
 	account                     int
+	// tamper: it hands back another /output than its jobs wrote (a cheat,
+	// built here around the real executor: the provider has no such
+	// switch).
+	tamper bool
 }
 
 func nodeConfig(t testing.TB, d auction.Domain, name string, bootstrap ...*network.Node) network.Config {
