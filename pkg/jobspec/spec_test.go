@@ -271,6 +271,13 @@ func TestParseExample(t *testing.T) {
 	if j.Job.Image != "tender/example-train:dev" || j.Requirements.GPUCount != 1 {
 		t.Errorf("example: image %q, gpus %d", j.Job.Image, j.Requirements.GPUCount)
 	}
+	r, err := ReadFile("../../examples/train/replicated.yaml", 6)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.Verify.Replicas != 2 || len(r.Verify.Paths) != 1 || r.Verify.Paths[0] != "model.json" || r.Job.Image != j.Job.Image {
+		t.Errorf("replicated example: verify %+v, image %q", r.Verify, r.Job.Image)
+	}
 }
 
 func TestParseBad(t *testing.T) {
