@@ -21,6 +21,16 @@ import (
 // given (party 0, 1, 2), the ones tamper names handing back a result of
 // their own, and a tenant joined to all three.
 func replicaMarket(t *testing.T, prices [3]string, tamper map[int]bool, opts ...markettest.TenantOptions) (*markettest.Market, []*markettest.Provider, *markettest.Tenant) {
+	return replicaMarketWith(t, prices, func(i int, spec *markettest.ProviderSpec) {
+		if tamper[i] {
+			spec.Tamper = func(out map[string]string) { out["result.txt"] = "a forged result" }
+		}
+	}, opts...)
+}
+
+// replicaMarketWith is replicaMarket with each provider's spec changed by
+// change.
+func replicaMarketWith(t *testing.T, prices [3]string, change func(int, *markettest.ProviderSpec), opts ...markettest.TenantOptions) (*markettest.Market, []*markettest.Provider, *markettest.Tenant) {
 	t.Helper()
 	m := markettest.New(t)
 	var ps []*markettest.Provider
@@ -28,9 +38,7 @@ func replicaMarket(t *testing.T, prices [3]string, tamper map[int]bool, opts ...
 	for i, price := range prices {
 		spec := h100
 		spec.Name, spec.Party, spec.PricePerHour = "h100-"+string(rune('a'+i)), i, price
-		if tamper[i] {
-			spec.Tamper = func(out map[string]string) { out["result.txt"] = "a forged result" }
-		}
+		change(i, &spec)
 		p := m.NewProvider(spec)
 		p.Start(nodes...)
 		ps = append(ps, p)
@@ -210,4 +218,25 @@ func TestReplicaSpotCheck(t *testing.T) {
 	if res.ResultHash == (common.Hash{}) {
 		t.Error("no majority digest")
 	}
+}
+
+// TestReplicaNeverStartsReplaced: the cheapest winner of a two-replica
+// order takes the job and never starts it; its lease is closed, its
+// deposit back, and the next distinct bid runs the replica in its place.
+func TestReplicaNeverStartsReplaced(t *testing.T) {
+	m, ps, ten := replicaMarketWith(t, [3]string{"1900000", "2000000", "2100000"}, func(i int, spec *markettest.ProviderSpec) {
+		spec.Stall = i == 0
+	})
+	ctx := timeout(t, 2*time.Minute)
+	stop := m.SealBlocks()
+	defer stop()
+	before := balances(m, ps)
+	res, err := ten.Submit(ctx, replicaJob(t, auction.Verify{Replicas: 2, Paths: []string{"result.txt"}}), tenant.Options{StartTimeout: 3 * time.Second})
+	if err != nil {
+		t.Fatalf("%v (replicas %+v)", err, res.Replicas)
+	}
+	if len(res.Replicas) != 2 {
+		t.Fatalf("replicas %+v, want two", res.Replicas)
+	}
+	checkReplicas(t, m, ps, before, res, map[int]bool{1: true, 2: true})
 }
