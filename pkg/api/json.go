@@ -127,7 +127,10 @@ type transcriptJSON struct {
 	Rule      string    `json:"rule"`
 	ClosedAt  time.Time `json:"closedAt"`
 	Winner    *string   `json:"winner"`
-	BidCount  int       `json:"bidCount"`
+	// Winners are every winning bid, best first: a replicated order's
+	// auction has one for each replica.
+	Winners  []string `json:"winners"`
+	BidCount int      `json:"bidCount"`
 	// MinReputation is the rule's reputation floor; Omitted the recorded
 	// bids the transcript leaves out. Both are signed.
 	MinReputation uint64      `json:"minReputation"`
@@ -157,6 +160,10 @@ func (s *Server) transcriptOut(t store.Transcript) transcriptJSON {
 	if t.Winner != (common.Hash{}) {
 		w := t.Winner.Hex()
 		out.Winner = &w
+	}
+	out.Winners = make([]string, len(t.Winners))
+	for i, w := range t.Winners {
+		out.Winners[i] = w.Hex()
 	}
 	for _, e := range t.Entries {
 		offer := e.Offer
@@ -470,6 +477,20 @@ func whyWinner(t store.Transcript, format func(*big.Int) string) string {
 			win = e
 		}
 	}
+	if n := len(t.Winners); n > 1 {
+		byHash := map[common.Hash]*store.Entry{}
+		for i := range t.Entries {
+			byHash[t.Entries[i].BidHash] = &t.Entries[i]
+		}
+		prices := make([]string, 0, n)
+		for _, w := range t.Winners {
+			if e := byHash[w]; e != nil {
+				prices = append(prices, format(e.PricePerHour))
+			}
+		}
+		return fmt.Sprintf("%d winners, one replica each: the lowest-priced eligible bids from distinct providers, at %s per hour.",
+			n, andList(prices))
+	}
 	if win == nil {
 		why := fmt.Sprintf("No bid qualified: all %d were ruled out (%s).", len(t.Entries), reasonList(reasons))
 		if t.MinReputation > 0 {
@@ -528,7 +549,8 @@ func reasonList(m map[string]int) string {
 	for _, r := range []auction.Reason{auction.ReasonUnverified, auction.ReasonWrongOrder, auction.ReasonLate, auction.ReasonBidExpired,
 		auction.ReasonPriceAboveMax, auction.ReasonGPUCount, auction.ReasonGPUModel, auction.ReasonGPUMemory,
 		auction.ReasonComputeCapability, auction.ReasonCUDAVersion, auction.ReasonCPU, auction.ReasonMemory, auction.ReasonDisk,
-		auction.ReasonPlacement, auction.ReasonSimulated} {
+		auction.ReasonPlacement, auction.ReasonSimulated, auction.ReasonNetwork, auction.ReasonServices, auction.ReasonReputation,
+		auction.ReasonDuplicateProvider} {
 		if n := m[string(r)]; n > 0 {
 			if out != "" {
 				out += ", "

@@ -165,6 +165,11 @@ func TestReplicaAPI(t *testing.T) {
 		Events       []struct{ Kind, Held, ResultHash string }
 		Payments     []struct{ Kind, Amount string }
 		ReplicaGroup *replicaGroupJSON
+		Transcript   *struct {
+			Winner, WhyWinner string
+			Winners           []string
+			Entries           []struct{ Won bool }
+		}
 	}
 	b.getJSON("/api/v1/leases/"+r.leases[1].Hex(), &d)
 	if l := d.Lease; !l.Replica || l.State != "reported" || l.Held != "700000" || l.Agreed != nil || l.ResultHash != minorityDigest.Hex() ||
@@ -176,6 +181,12 @@ func TestReplicaAPI(t *testing.T) {
 	}
 	if g := d.ReplicaGroup; g == nil || len(g.Replicas) != 3 || g.Settlement != nil || len(g.PaidProviders) != 0 || g.Verify == nil || g.Verify.Replicas != 3 {
 		t.Errorf("group of a reported replica: %+v; want 3 replicas, verify of 3, not settled", g)
+	}
+	// Each replica won the one auction: three winners, best first.
+	want3 := "3 winners, one replica each: the lowest-priced eligible bids from distinct providers, at 3 tUSD, 3.1 tUSD and 3.2 tUSD per hour."
+	if tr := d.Transcript; tr == nil || tr.Winner != r.leases[0].Hex() || strings.Join(tr.Winners, ",") != r.leases[0].Hex()+","+r.leases[1].Hex()+","+r.leases[2].Hex() ||
+		tr.WhyWinner != want3 || len(tr.Entries) != 3 || !tr.Entries[0].Won || !tr.Entries[1].Won || !tr.Entries[2].Won {
+		t.Errorf("the second replica's transcript: %+v; want the auction all three won, saying %q", tr, want3)
 	}
 
 	b.settle(r)
@@ -274,7 +285,7 @@ func TestReplicaAPI(t *testing.T) {
 	if code != http.StatusOK {
 		t.Fatalf("lease page: %d", code)
 	}
-	for _, s := range []string{`id="replica">REPLICA`, "Result digest", "Replicas of this order", `id="replicas"`, "yes, paid", "no, refunded",
+	for _, s := range []string{`id="replica">REPLICA`, "Result digest", want3, "Replicas of this order", `id="replicas"`, "yes, paid", "no, refunded",
 		"the majority&#39;s result digest is 0x000000…a9a9", "its result digest was its group&#39;s majority", "Settled by its group"} {
 		if !strings.Contains(string(page), s) {
 			t.Errorf("replica's page lacks %q", s)

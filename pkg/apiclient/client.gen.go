@@ -582,7 +582,12 @@ type Transcript struct {
 
 	// WhyWinner Why the winner won, in words.
 	WhyWinner *string `json:"whyWinner,omitempty"`
-	Winner    *Hash   `json:"winner,omitempty"`
+
+	// Winner The winning bid (its lease ID); of a replicated order's auction, the first, best one.
+	Winner *Hash `json:"winner,omitempty"`
+
+	// Winners Every winning bid, best first: a replicated order's auction (rule tender/lowest-price-replicas/1) has one for each replica, from distinct providers.
+	Winners *[]Hash `json:"winners,omitempty"`
 }
 
 // Cursor defines model for Cursor.

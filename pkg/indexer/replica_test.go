@@ -141,6 +141,9 @@ func TestReplicaChainIngest(t *testing.T) {
 		if d.Group == nil || d.Group.Settlement == nil {
 			t.Errorf("replica %d's detail has no settled group", i)
 		}
+		if d.Transcript == nil || len(d.Transcript.Winners) != 3 || d.Transcript.Winners[i] != ids[i] {
+			t.Errorf("replica %d's auction: %+v; want the one its three winners won", i, d.Transcript)
+		}
 	}
 	st := g.Settlement
 	if st == nil || st.Majority == nil || *st.Majority != agree || st.Paid.Cmp(paidSum) != 0 || st.Refunded.Cmp(refundSum) != 0 {

@@ -123,7 +123,12 @@ INSERT INTO transcript_entries (transcript_hash, position, bid_hash, arrival, re
 VALUES ($1, $2, $3, $4, $5, $6)
 ON CONFLICT DO NOTHING`
 
-	// A lease opened before its transcript arrived learns its GPU model.
+	insertWinnerSQL = `
+INSERT INTO transcript_winners (transcript_hash, position, lease_id) VALUES ($1, $2, $3)
+ON CONFLICT DO NOTHING`
+
+	// A lease opened before its transcript arrived learns its GPU model
+	// (every winner's, of a replicated order's).
 	leaseModelSQL = `
 UPDATE leases l SET gpu_model = b.gpu_model, updated_at = now()
 FROM bids b WHERE b.bid_hash = $1 AND l.lease_id = $1 AND l.gpu_model IS NULL`
@@ -175,8 +180,9 @@ func (s *Store) SaveTranscript(ctx context.Context, r TranscriptRecord) (bool, e
 		b.Queue(insertEntrySQL, r.Hash.Bytes(), int32(i), r.BidHashes[i].Bytes(), e.Arrival.UTC(),
 			numericU64(e.Reputation), string(e.Reason))
 	}
-	if winner != nil {
-		b.Queue(leaseModelSQL, winner)
+	for i, w := range transcriptWinners(t) {
+		b.Queue(insertWinnerSQL, r.Hash.Bytes(), int32(i), w.Bytes())
+		b.Queue(leaseModelSQL, w.Bytes())
 	}
 	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		return tx.SendBatch(ctx, b).Close()
@@ -185,6 +191,18 @@ func (s *Store) SaveTranscript(ctx context.Context, r TranscriptRecord) (bool, e
 		return false, fmt.Errorf("store transcript %s: %w", r.Hash.Hex(), err)
 	}
 	return isNew, nil
+}
+
+// transcriptWinners are t's winning bids, best first: Winners, or Winner
+// alone for a transcript of a version without them.
+func transcriptWinners(t *auction.Transcript) []common.Hash {
+	if len(t.Winners) > 0 {
+		return t.Winners
+	}
+	if t.Winner != (common.Hash{}) {
+		return []common.Hash{t.Winner}
+	}
+	return nil
 }
 
 // offerModels is the offer's first GPU model ("" for CPU only) and the

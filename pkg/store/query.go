@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strings"
 	"time"
 
@@ -285,7 +286,8 @@ func (s *Store) LeaseDetail(ctx context.Context, id common.Hash) (LeaseDetail, e
 			d.Order = &o
 			return err
 		})
-	const won = `SELECT transcript_hash FROM transcripts WHERE winner = $1 ORDER BY closed_at DESC LIMIT 1`
+	const won = `SELECT w.transcript_hash FROM transcript_winners w JOIN transcripts t USING (transcript_hash)
+WHERE w.lease_id = $1 ORDER BY t.closed_at DESC, w.transcript_hash LIMIT 1`
 	b.Queue("SELECT "+transcriptColumns+" FROM transcripts WHERE transcript_hash = ("+won+")", key).QueryRow(func(row pgx.Row) error {
 		t, err := scanTranscript(row)
 		if errors.Is(err, pgx.ErrNoRows) {
@@ -326,7 +328,7 @@ func (s *Store) LeaseDetail(ctx context.Context, id common.Hash) (LeaseDetail, e
 		d.Group = &g
 	}
 	if d.Transcript != nil {
-		d.Transcript.Entries, d.Transcript.NoBids = markWinner(entries, d.Transcript.Winner), noBids
+		d.Transcript.Entries, d.Transcript.NoBids = markWinners(entries, d.Transcript.Winners), noBids
 	}
 	return d, nil
 }
@@ -529,8 +531,12 @@ type Transcript struct {
 	Rule      string
 	ClosedAt  time.Time
 	// Winner is the winning bid's hash (the lease ID), zero when no bid
-	// qualified.
-	Winner   common.Hash
+	// qualified; of a replicated order's auction, the first, best one.
+	Winner common.Hash
+	// Winners are every winning bid's hash, best first: Winner alone, or
+	// a replicated order's winners from distinct providers, one lease
+	// each.
+	Winners  []common.Hash
 	BidCount int
 	// MinReputation is the rule's reputation floor (0: none).
 	MinReputation uint64
@@ -592,7 +598,8 @@ type Entry struct {
 	Won    bool
 }
 
-const transcriptColumns = `transcript_hash, order_hash, rule, closed_at, winner, bid_count, signature, seen_at, min_reputation, omitted`
+const transcriptColumns = `transcript_hash, order_hash, rule, closed_at, winner, bid_count, signature, seen_at, min_reputation, omitted,
+ARRAY(SELECT w.lease_id FROM transcript_winners w WHERE w.transcript_hash = transcripts.transcript_hash ORDER BY w.position)`
 
 func scanTranscript(row pgx.Row) (Transcript, error) {
 	var (
@@ -600,9 +607,13 @@ func scanTranscript(row pgx.Row) (Transcript, error) {
 		hash, order, win, sig []byte
 		count, omitted        int32
 		floor                 pgtype.Numeric
+		winners               [][]byte
 	)
-	if err := row.Scan(&hash, &order, &t.Rule, &t.ClosedAt, &win, &count, &sig, &t.SeenAt, &floor, &omitted); err != nil {
+	if err := row.Scan(&hash, &order, &t.Rule, &t.ClosedAt, &win, &count, &sig, &t.SeenAt, &floor, &omitted, &winners); err != nil {
 		return Transcript{}, err
+	}
+	for _, w := range winners {
+		t.Winners = append(t.Winners, common.BytesToHash(w))
 	}
 	var err error
 	if t.MinReputation, err = toU64(floor); err != nil {
@@ -683,7 +694,7 @@ func (s *Store) Transcript(ctx context.Context, hash common.Hash) (Transcript, e
 	if err != nil {
 		return Transcript{}, fmt.Errorf("read transcript %s: %w", hash.Hex(), err)
 	}
-	t.Entries, t.NoBids = markWinner(entries, t.Winner), noBids
+	t.Entries, t.NoBids = markWinners(entries, t.Winners), noBids
 	return t, nil
 }
 
@@ -716,10 +727,10 @@ func scanEntry(r pgx.CollectableRow) (Entry, error) {
 	return e, err
 }
 
-// markWinner marks the entry of the winning bid.
-func markWinner(entries []Entry, winner common.Hash) []Entry {
+// markWinners marks the entries of the winning bids.
+func markWinners(entries []Entry, winners []common.Hash) []Entry {
 	for i := range entries {
-		entries[i].Won = entries[i].BidHash == winner
+		entries[i].Won = slices.Contains(winners, entries[i].BidHash)
 	}
 	return entries
 }
@@ -730,7 +741,7 @@ func markWinner(entries []Entry, winner common.Hash) []Entry {
 func (s *Store) LeasesWithoutTranscript(ctx context.Context, since time.Time, limit int) ([]common.Hash, error) {
 	rows, err := s.pool.Query(ctx, `
 SELECT l.lease_id FROM leases l
-WHERE l.opened_at >= $1 AND NOT EXISTS (SELECT 1 FROM transcripts t WHERE t.winner = l.lease_id)
+WHERE l.opened_at >= $1 AND NOT EXISTS (SELECT 1 FROM transcript_winners w WHERE w.lease_id = l.lease_id)
 ORDER BY l.opened_at DESC, l.lease_id DESC LIMIT $2`, since.UTC(), limit)
 	if err != nil {
 		return nil, fmt.Errorf("list leases without a transcript: %w", err)

@@ -747,3 +747,68 @@ GROUP BY o.nonce, o.held ORDER BY o.nonce`, func(scan func(...any) error) error 
 		t.Errorf("orders (nonce, held, their leases replicas, how many) after the migration (-want +got):\n%s", d)
 	}
 }
+
+// TestReplicaTranscript: a replicated order's auction has a winner for
+// each replica; each replica's lease, opened before or after the
+// transcript arrived, finds the auction it won, with its bid marked won,
+// learns its GPU model, and is not listed as missing its transcript.
+func TestReplicaTranscript(t *testing.T) {
+	ctx := testContext(t)
+	s, _ := storetest.New(t)
+	tenant := storetest.Key(1)
+	o := market.Order(t, tenant, 60, 1, 4_000_000)
+	o.Order.Verify = auction.Verify{Replicas: 3, Paths: []string{"model.json"}}
+	order := market.Sign(t, tenant, o.Order)
+	var bids []auction.VerifiedBid
+	for i := range 4 {
+		bids = append(bids, market.Bid(t, &order, storetest.Key(2+i), int64(3_000_000+100_000*i), storetest.Offer{Model: fmt.Sprint("GPU ", i), Count: 1}))
+	}
+	rec := market.Record(t, market.Transcript(t, &order, tenant, bids...))
+	if len(rec.Transcript.Winners) != 3 {
+		t.Fatalf("%d winners, want 3", len(rec.Transcript.Winners))
+	}
+	c := newReplicaChain("auctioned", 10)
+	c.order = order.Hash
+	open := func(i int) {
+		e := c.ev(store.KindLeaseOpened, bids[i].Hash, false)
+		e.Tenant, e.Provider, e.OrderHash = c.tenant, bids[i].Bid.Provider, c.order
+		e.PricePerHour, e.MaxDuration, e.Deposit = bids[i].Bid.PricePerHour, 3600, big.NewInt(replicaDeposit)
+	}
+	open(0) // before the transcript
+	if _, err := s.ApplyChainEvents(ctx, "escrow", c.events, c.next()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveTranscript(ctx, rec); err != nil {
+		t.Fatal(err)
+	}
+	open(1)
+	open(2)
+	if _, err := s.ApplyChainEvents(ctx, "escrow", c.events, c.next()); err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		d, err := s.LeaseDetail(ctx, bids[i].Hash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if d.Transcript == nil || d.Transcript.Hash != rec.Hash || d.Lease.GPUModel != fmt.Sprint("GPU ", i) || !d.Lease.Replica {
+			t.Fatalf("replica %d: transcript %v, model %q, replica %v; want the auction it won, GPU %d, a replica", i, d.Transcript, d.Lease.GPUModel, d.Lease.Replica, i)
+		}
+		var won []common.Hash
+		for _, e := range d.Transcript.Entries {
+			if e.Won {
+				won = append(won, e.BidHash)
+			}
+		}
+		if len(won) != 3 || !slices.Contains(won, bids[i].Hash) || slices.Contains(won, bids[3].Hash) {
+			t.Errorf("replica %d: entries won %v, want the three cheapest bids", i, won)
+		}
+		if diff := cmp.Diff(rec.Transcript.Winners, d.Transcript.Winners); diff != "" || d.Transcript.Winner != bids[0].Hash {
+			t.Errorf("replica %d: first winner %s, winners (-want +got):\n%s", i, d.Transcript.Winner.Hex(), diff)
+		}
+	}
+	missing, err := s.LeasesWithoutTranscript(ctx, t0.Add(-time.Hour), 10)
+	if err != nil || len(missing) != 0 {
+		t.Errorf("leases without a transcript: %v (%v), want none", missing, err)
+	}
+}

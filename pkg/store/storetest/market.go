@@ -9,6 +9,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
+	lcrypto "github.com/libp2p/go-libp2p/core/crypto"
+	"github.com/libp2p/go-libp2p/core/peer"
 
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/store"
@@ -18,8 +20,23 @@ import (
 // a fixed escrow address.
 var Domain = auction.NewDomain(31337, common.HexToAddress("0xD1573096b4cBb1c8226C362070e847F7096aD9a9"))
 
-// PeerID is a valid libp2p peer ID for test messages.
+// PeerID is a valid libp2p peer ID for test messages: the auctioneer's.
 const PeerID = "12D3KooWDpJ7As7BWAwRMfu1VU2WCqNjvq387JEYKDBj4kx6nXTN"
+
+// PeerIDOf is the libp2p peer ID of the secp256k1 key k, as a node that
+// used its Ethereum key for libp2p too would have: distinct keys are
+// distinct peers (a replicated order's winners must be).
+func PeerIDOf(k *ecdsa.PrivateKey) string {
+	pk, err := lcrypto.UnmarshalSecp256k1PrivateKey(crypto.FromECDSA(k))
+	if err != nil {
+		panic(fmt.Sprintf("peer ID of a test key: %v", err))
+	}
+	id, err := peer.IDFromPrivateKey(pk)
+	if err != nil {
+		panic(fmt.Sprintf("peer ID of a test key: %v", err))
+	}
+	return id.String()
+}
 
 // Key returns test key n: keccak256("tender test key n"). Public: never
 // hold anything of value with it.
@@ -82,11 +99,12 @@ func (m Market) Sign(t testing.TB, tenant *ecdsa.PrivateKey, o auction.Order) au
 	return vo
 }
 
-// Bid returns provider's signed bid on order at price per hour.
+// Bid returns provider's signed bid on order at price per hour, from the
+// provider's own peer (PeerIDOf).
 func (m Market) Bid(t testing.TB, order *auction.VerifiedOrder, provider *ecdsa.PrivateKey, price int64, offer Offer) auction.VerifiedBid {
 	t.Helper()
 	b := auction.Bid{
-		OrderHash: order.Hash, Provider: crypto.PubkeyToAddress(provider.PublicKey), PeerID: PeerID,
+		OrderHash: order.Hash, Provider: crypto.PubkeyToAddress(provider.PublicKey), PeerID: PeerIDOf(provider),
 		PricePerHour: big.NewInt(price),
 		Offer: auction.Offer{
 			CUDAVersion: 12040, CPUMillis: 1000, MemoryMiB: 1024, Simulated: offer.Simulated,
