@@ -153,14 +153,16 @@ func (k *keptTranscripts) get(leases []common.Hash, now time.Time) [][]byte {
 		set.expire(now, 0, common.Hash{})
 	}
 	var out [][]byte
+	sent := make(map[common.Hash]bool) // orders: a replicated one's leases share a transcript
 	for _, l := range leases {
 		t, ok := k.own.byKey[l]
 		if !ok {
 			t, ok = k.others.byKey[l]
 		}
-		if !ok {
+		if !ok || sent[t.order] {
 			continue
 		}
+		sent[t.order] = true
 		out = append(out, append([]byte{'t'}, t.raws[0]...))
 		if nbs, ok := k.noBids.byKey[t.order]; ok {
 			for _, nb := range nbs.raws {
@@ -171,12 +173,35 @@ func (k *keptTranscripts) get(leases []common.Hash, now time.Time) [][]byte {
 	return out
 }
 
-// keepTranscript keeps vt, which arrived as raw, for peers that missed it.
+// keepTranscript keeps vt, which arrived as raw, for peers that missed it:
+// under each winner's lease ID (a replicated order has several), as this
+// node's own when it is one of them.
 func (n *Node) keepTranscript(vt VerifiedTranscript, raw []byte) {
 	if vt.Winner == nil {
 		return
 	}
-	n.kept.add(vt.Winner.Hash, vt.Order.Hash, raw, vt.Winner.Bid.PeerID == n.host.ID().String(), n.now())
+	me := n.host.ID().String()
+	for _, w := range winnersOf(vt) {
+		own := w == vt.Winner.Hash && vt.Winner.Bid.PeerID == me
+		for _, e := range vt.Transcript.Entries {
+			if w != vt.Winner.Hash && e.Bid.Bid.PeerID == me && n.domain.BidHash(&e.Bid.Bid) == w {
+				own = true
+			}
+		}
+		n.kept.add(w, vt.Order.Hash, raw, own, n.now())
+	}
+}
+
+// winnersOf are the lease IDs vt's winners open: each of a replicated
+// order's, else the one.
+func winnersOf(vt VerifiedTranscript) []common.Hash {
+	if len(vt.Transcript.Winners) > 0 {
+		return vt.Transcript.Winners
+	}
+	if vt.Winner == nil {
+		return nil
+	}
+	return []common.Hash{vt.Winner.Hash}
 }
 
 // keepNoBid keeps nb, which arrived as raw, for peers that missed it.
@@ -287,10 +312,14 @@ func (n *Node) fetchFrom(s network.Stream, leases []common.Hash) ([]KeptAuction,
 			if err != nil {
 				return nil, fmt.Errorf("sent an invalid transcript: %w", err)
 			}
-			if vt.Winner == nil || !wanted[vt.Winner.Hash] {
+			asked := false
+			for _, w := range winnersOf(vt) {
+				asked = asked || wanted[w]
+				delete(wanted, w) // one each
+			}
+			if !asked {
 				return nil, fmt.Errorf("sent the transcript of order %s, which names no lease asked for", vt.Order.Hash.Hex())
 			}
-			delete(wanted, vt.Winner.Hash) // one each
 			got = append(got, KeptAuction{VerifiedTranscript: vt})
 			raws = append(raws, [][]byte{data[1:]})
 		case 'n':

@@ -21,11 +21,19 @@ import (
 // published, once every provider has it.
 func closedAuction(t *testing.T, m *market) auction.Transcript {
 	t.Helper()
+	return closedAuctionOf(t, m, auction.Verify{})
+}
+
+// closedAuctionOf is closedAuction of an order with v.
+func closedAuctionOf(t *testing.T, m *market, v auction.Verify) auction.Transcript {
+	t.Helper()
 	feeds := make([]<-chan VerifiedTranscript, len(m.providers))
 	for i, p := range m.providers {
 		feeds[i] = p.Transcripts(t.Context())
 	}
-	vo := verifyOrder(t, signOrder(t, testOrder(t, m.tenantKey, m.tenant.ID(), time.Now(), time.Minute), m.tenantKey))
+	o := testOrder(t, m.tenantKey, m.tenant.ID(), time.Now(), time.Minute)
+	o.Verify = v
+	vo := verifyOrder(t, signOrder(t, o, m.tenantKey))
 	if err := m.tenant.PublishOrder(ctxTimeout(t, waitLong), vo.SignedOrder); err != nil {
 		t.Fatal(err)
 	}
@@ -98,6 +106,43 @@ func TestTranscriptSync(t *testing.T) {
 	}
 	if _, err := late.FetchTranscripts(ctxTimeout(t, waitLong), p.ID(), make([]common.Hash, MaxTranscriptRequest+1)); err == nil {
 		t.Error("FetchTranscripts of more than MaxTranscriptRequest leases: no error")
+	}
+}
+
+// TestTranscriptSyncReplicated: a replicated order's transcript is kept
+// under each winner's lease, as its own by each winner, and sent once
+// however many of its leases are asked for.
+func TestTranscriptSyncReplicated(t *testing.T) {
+	m := newMarket(t, 3)
+	tr := closedAuctionOf(t, m, auction.Verify{Replicas: 2, Paths: []string{"out"}})
+	if len(tr.Winners) != 2 {
+		t.Fatalf("winners %v, want two", tr.Winners)
+	}
+	second := tr.Winners[1]
+	var winner *Node
+	for i, p := range m.providers[:2] {
+		p.kept.mu.Lock()
+		_, own := p.kept.own.byKey[second]
+		p.kept.mu.Unlock()
+		if own {
+			winner = m.providers[i]
+		}
+	}
+	if winner == nil {
+		t.Fatal("no provider keeps the second winner's transcript as its own")
+	}
+	late := startNode(t, testConfig(t, "late", m.boot))
+	waitFor(t, waitLong, "the late node connected to a provider", func() bool {
+		return late.host.Network().Connectedness(m.providers[0].ID()) == network.Connected
+	})
+	for _, ask := range [][]common.Hash{{second}, {tr.Winners[0], second}} {
+		got, err := late.FetchTranscripts(ctxTimeout(t, waitLong), m.providers[0].ID(), ask)
+		if err != nil {
+			t.Fatalf("FetchTranscripts %v: %v", ask, err)
+		}
+		if len(got) != 1 || got[0].Transcript.Signature != tr.Signature {
+			t.Fatalf("asked for %d of its leases: %d transcripts, want the one", len(ask), len(got))
+		}
 	}
 }
 
