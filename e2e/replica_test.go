@@ -18,7 +18,6 @@ import (
 
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/executor"
-	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/provider"
 	"github.com/tender-market/tender/pkg/result"
 	"github.com/tender-market/tender/pkg/tenant"
@@ -81,10 +80,11 @@ func (r tampering) Finish(ctx context.Context, run executor.Run, opts executor.F
 }
 
 // TestReplicatedJob runs the example training job (a fixed seed: its
-// model.json is the same wherever it runs) on a local market of three
-// providers, one of which cheats: it hands back a model of its own.
-// Three replicas: the two that agree are paid what they ran, the cheat
-// nothing. Two replicas, the cheat among them: they disagree, the third
+// model.json is the same wherever it runs) on a local market. Two honest
+// providers: both replicas agree and are paid. Then a third provider joins
+// that cheats (it hands back a model of its own, and bids lowest). Three
+// replicas: the two that agree are paid what they ran, the cheat nothing.
+// Two replicas, the cheat among them: they disagree, the other honest
 // provider referees, the cheat is not paid. Every token is accounted for,
 // and the tenant's output is the majority's model.
 func TestReplicatedJob(t *testing.T) {
@@ -96,15 +96,8 @@ func TestReplicatedJob(t *testing.T) {
 		{name: "honest-b", machine: "dgxh100", model: "H100", price: "2100000", account: 4},
 	}
 	first := startProvider(t, dep, ex, specs[0])
-	ps := []*daemon{first}
-	for _, s := range specs[1:] {
-		ps = append(ps, startProvider(t, dep, ex, s, first.node))
-	}
-	var nodes []*network.Node
-	for _, p := range ps {
-		nodes = append(nodes, p.node)
-	}
-	ts := newTenantSide(t, dep, nodes...)
+	ps := []*daemon{first, newDaemon(t, dep, ex, specs[1]), startProvider(t, dep, ex, specs[2], first.node)}
+	ts := newTenantSide(t, dep, first.node, ps[2].node)
 	accounts := []common.Address{ps[0].addr, ps[1].addr, ps[2].addr, ts.key.Address(), dep.Escrow}
 
 	for _, tt := range []struct {
@@ -113,10 +106,17 @@ func TestReplicatedJob(t *testing.T) {
 		// paid: which providers are paid; ran: which ran a replica.
 		paid, ran [3]bool
 		referee   bool
+		// cheatJoins: the cheat starts before this case.
+		cheatJoins bool
 	}{
-		{"three replicas, one cheat", 3, [3]bool{true, false, true}, [3]bool{true, true, true}, false},
-		{"two replicas and a referee", 2, [3]bool{true, false, true}, [3]bool{true, true, true}, true},
+		{"two honest replicas", 2, [3]bool{true, false, true}, [3]bool{true, false, true}, false, false},
+		{"three replicas, one cheat", 3, [3]bool{true, false, true}, [3]bool{true, true, true}, false, true},
+		{"two replicas and a referee", 2, [3]bool{true, false, true}, [3]bool{true, true, true}, true, false},
 	} {
+		if tt.cheatJoins {
+			ps[1].start(first.node)
+			waitPeers(t, ts.node, 3)
+		}
 		t.Run(tt.name, func(t *testing.T) {
 			job := trainJob(t, 20, "5m")
 			job.Verify = auction.Verify{Replicas: tt.replicas, Paths: []string{"model.json"}}
