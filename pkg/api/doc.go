@@ -1,7 +1,8 @@
 // Package api is the broker's HTTP face: a JSON API under /api/v1 (orders,
 // auction transcripts and their bids, leases with their on-chain timeline
-// and payments, providers with reputation and how each score was made,
-// market prices), order and transcript submission for clients without a
+// and payments, a verified order's replicas and how their group settled,
+// providers with reputation and how each score was made, market prices),
+// order and transcript submission for clients without a
 // libp2p path, /healthz, /metrics for Prometheus, and a server-rendered web
 // dashboard with its assets embedded (no external CDN).
 //
