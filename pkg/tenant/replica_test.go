@@ -57,6 +57,24 @@ func replicaJob(t *testing.T, v auction.Verify) *jobspec.Job {
 	return j
 }
 
+// submitReplicated submits replicaJob(v) with opts (a 30 s start timeout
+// unless they set one) while blocks are sealed, as a chain seals them; it
+// returns the result, and the balances from before.
+func submitReplicated(t *testing.T, m *markettest.Market, ps []*markettest.Provider, ten *markettest.Tenant, v auction.Verify, opts tenant.Options) (*tenant.Result, []*big.Int) {
+	t.Helper()
+	stop := m.SealBlocks()
+	defer stop()
+	if opts.StartTimeout == 0 {
+		opts.StartTimeout = 30 * time.Second
+	}
+	before := balances(m, ps)
+	res, err := ten.Submit(timeout(t, 2*time.Minute), replicaJob(t, v), opts)
+	if err != nil {
+		t.Fatalf("%v (replicas %+v)", err, res.Replicas)
+	}
+	return res, before
+}
+
 // balances reads every provider's and the tenant's token balance.
 func balances(m *markettest.Market, ps []*markettest.Provider) []*big.Int {
 	var out []*big.Int
@@ -115,15 +133,8 @@ func checkReplicas(t *testing.T, m *markettest.Market, ps []*markettest.Provider
 // its result digest checked against the majority's.
 func TestReplicasAgree(t *testing.T) {
 	m, ps, ten := replicaMarket(t, [3]string{"2000000", "2100000", "2200000"}, nil)
-	ctx := timeout(t, 2*time.Minute)
-	stop := m.SealBlocks()
-	defer stop()
-	before := balances(m, ps)
 	out := filepath.Join(t.TempDir(), "output.tar")
-	res, err := ten.Submit(ctx, replicaJob(t, auction.Verify{Replicas: 3, Paths: []string{"result.txt"}}), tenant.Options{OutputFile: out, StartTimeout: 30 * time.Second})
-	if err != nil {
-		t.Fatalf("%v (replicas %+v)", err, res.Replicas)
-	}
+	res, before := submitReplicated(t, m, ps, ten, auction.Verify{Replicas: 3, Paths: []string{"result.txt"}}, tenant.Options{OutputFile: out})
 	if len(res.Replicas) != 3 {
 		t.Fatalf("%d replicas ran, want 3: %+v", len(res.Replicas), res.Replicas)
 	}
@@ -138,16 +149,10 @@ func TestReplicasAgree(t *testing.T) {
 // is theirs.
 func TestReplicaCheaterNotPaid(t *testing.T) {
 	m, ps, ten := replicaMarket(t, [3]string{"2000000", "2100000", "2200000"}, map[int]bool{1: true})
-	ctx := timeout(t, 2*time.Minute)
-	stop := m.SealBlocks()
-	defer stop()
-	before := balances(m, ps)
 	out := filepath.Join(t.TempDir(), "output.tar")
-	res, err := ten.Submit(ctx, replicaJob(t, auction.Verify{Replicas: 3, Paths: []string{"result.txt"}}), tenant.Options{OutputFile: out, StartTimeout: 30 * time.Second})
-	if err != nil {
-		t.Fatalf("%v (replicas %+v)", err, res.Replicas)
-	}
+	res, before := submitReplicated(t, m, ps, ten, auction.Verify{Replicas: 3, Paths: []string{"result.txt"}}, tenant.Options{OutputFile: out})
 	checkReplicas(t, m, ps, before, res, map[int]bool{0: true, 1: false, 2: true})
+	ctx := timeout(t, time.Minute)
 	if files := outputFiles(t, out); files["result.txt"] != "42" {
 		t.Errorf("the output holds %v, want the majority's", files)
 	}
@@ -177,18 +182,10 @@ func TestReplicaCheaterNotPaid(t *testing.T) {
 // decides: the cheat is not paid.
 func TestReplicaRefereeSettlesMismatch(t *testing.T) {
 	m, ps, ten := replicaMarket(t, [3]string{"2100000", "2000000", "2200000"}, map[int]bool{1: true})
-	ctx := timeout(t, 2*time.Minute)
-	stop := m.SealBlocks()
-	defer stop()
-	before := balances(m, ps)
 	var steps bytes.Buffer
-	res, err := ten.Submit(ctx, replicaJob(t, auction.Verify{Replicas: 2, Paths: []string{"result.txt"}}), tenant.Options{
-		StartTimeout: 30 * time.Second,
-		Progress:     func(p tenant.Progress) { steps.WriteString(p.Message + "\n") },
+	res, before := submitReplicated(t, m, ps, ten, auction.Verify{Replicas: 2, Paths: []string{"result.txt"}}, tenant.Options{
+		Progress: func(p tenant.Progress) { steps.WriteString(p.Message + "\n") },
 	})
-	if err != nil {
-		t.Fatalf("%v (replicas %+v)", err, res.Replicas)
-	}
 	if len(res.Replicas) != 3 || res.Replicas[2].Role != tenant.RoleReferee || res.Replicas[2].Provider != ps[2].Party.Addr {
 		t.Fatalf("replicas %+v, want the third provider as the referee\n%s", res.Replicas, steps.String())
 	}
@@ -200,14 +197,7 @@ func TestReplicaRefereeSettlesMismatch(t *testing.T) {
 // are paid.
 func TestReplicaSpotCheck(t *testing.T) {
 	m, ps, ten := replicaMarket(t, [3]string{"2000000", "2100000", "2200000"}, nil)
-	ctx := timeout(t, 2*time.Minute)
-	stop := m.SealBlocks()
-	defer stop()
-	before := balances(m, ps)
-	res, err := ten.Submit(ctx, replicaJob(t, auction.Verify{Replicas: 1, Paths: []string{"result.txt"}, SpotCheckBps: 10_000}), tenant.Options{StartTimeout: 30 * time.Second})
-	if err != nil {
-		t.Fatalf("%v (replicas %+v)", err, res.Replicas)
-	}
+	res, before := submitReplicated(t, m, ps, ten, auction.Verify{Replicas: 1, Paths: []string{"result.txt"}, SpotCheckBps: 10_000}, tenant.Options{})
 	if len(res.Replicas) != 2 || res.Replicas[1].Role != tenant.RoleCheck {
 		t.Fatalf("replicas %+v, want the winner and a check", res.Replicas)
 	}
@@ -227,14 +217,7 @@ func TestReplicaNeverStartsReplaced(t *testing.T) {
 	m, ps, ten := replicaMarketWith(t, [3]string{"1900000", "2000000", "2100000"}, func(i int, spec *markettest.ProviderSpec) {
 		spec.Stall = i == 0
 	})
-	ctx := timeout(t, 2*time.Minute)
-	stop := m.SealBlocks()
-	defer stop()
-	before := balances(m, ps)
-	res, err := ten.Submit(ctx, replicaJob(t, auction.Verify{Replicas: 2, Paths: []string{"result.txt"}}), tenant.Options{StartTimeout: 3 * time.Second})
-	if err != nil {
-		t.Fatalf("%v (replicas %+v)", err, res.Replicas)
-	}
+	res, before := submitReplicated(t, m, ps, ten, auction.Verify{Replicas: 2, Paths: []string{"result.txt"}}, tenant.Options{StartTimeout: 3 * time.Second})
 	if len(res.Replicas) != 2 {
 		t.Fatalf("replicas %+v, want two", res.Replicas)
 	}

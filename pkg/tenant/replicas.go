@@ -47,6 +47,10 @@ type Replica struct {
 
 	lc     LeaseConn
 	opened uint64
+	// first is the block of the first lease opened for it (one that never
+	// started and was replaced is still in the group): where its group's
+	// members' openings are looked up from.
+	first uint64
 }
 
 // Replica roles.
@@ -170,6 +174,9 @@ func (c *Client) runReplica(ctx context.Context, job *jobspec.Job, order auction
 		rr := &Result{OrderHash: c.cfg.Domain.OrderHash(&order)}
 		l, lc, err := c.lease(ctx, job, order, &bid, opts, rr, report)
 		r.Provider, r.LeaseID, r.Deposit = bid.Bid.Provider, rr.LeaseID, rr.Deposit
+		if l != nil && (r.first == 0 || l.OpenedBlock < r.first) {
+			r.first = l.OpenedBlock
+		}
 		if errors.Is(err, errNoStart) && ctx.Err() == nil {
 			next := pool.take()
 			if next == nil {
@@ -222,8 +229,8 @@ func digests(runs []Replica) []common.Hash {
 func (c *Client) settleReplicas(ctx context.Context, opts Options, res *Result, report func(Progress)) error {
 	from := ^uint64(0)
 	for _, r := range res.Replicas {
-		if r.LeaseID != (common.Hash{}) {
-			from = min(from, r.opened)
+		if r.first != 0 {
+			from = min(from, r.first)
 		}
 	}
 	if from == ^uint64(0) {
