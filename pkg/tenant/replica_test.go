@@ -2,14 +2,20 @@ package tenant_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
+	"fmt"
 	"math/big"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/tender-market/tender/internal/markettest"
+	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/jobspec"
 	"github.com/tender-market/tender/pkg/lease"
@@ -222,4 +228,51 @@ func TestReplicaNeverStartsReplaced(t *testing.T) {
 		t.Fatalf("replicas %+v, want two", res.Replicas)
 	}
 	checkReplicas(t, m, ps, before, res, map[int]bool{1: true, 2: true})
+}
+
+// neverSettles is a tenant's escrow that never settles a group.
+type neverSettles struct{ tenant.Escrow }
+
+func (neverSettles) Settle(context.Context, *bind.TransactOpts, common.Hash, uint64) (*lease.Receipt, error) {
+	return nil, errors.New("this tenant never settles")
+}
+
+// TestReplicaProvidersSettle: a tenant that never settles cannot keep the
+// replicas' pay held: the providers settle the group themselves and are
+// paid what they earned.
+func TestReplicaProvidersSettle(t *testing.T) {
+	m, _, ten := replicaMarket(t, [3]string{"2000000", "2100000", "2200000"}, nil, func(c *tenant.Config) {
+		c.Escrow = neverSettles{c.Escrow}
+	})
+	stop := m.SealBlocks()
+	defer stop()
+	res, err := ten.Submit(timeout(t, 2*time.Minute), replicaJob(t, auction.Verify{Replicas: 2, Paths: []string{"result.txt"}}), tenant.Options{StartTimeout: 30 * time.Second})
+	if err == nil || !strings.Contains(err.Error(), "never settles") || len(res.Replicas) != 2 {
+		t.Fatalf("submit: %v, %d replicas; want the settlement refused after two replicas", err, len(res.Replicas))
+	}
+	testenv.Eventually(t, 30*time.Second, "the providers settle the group", func() (bool, string, error) {
+		g, err := m.Chain.Client.Group(t.Context(), res.OrderHash)
+		return err == nil && g.Settled, fmt.Sprintf("%+v", g), err
+	})
+	for i, r := range res.Replicas {
+		evs, err := m.Chain.Client.History(t.Context(), r.LeaseID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, ok := lease.Find[*lease.ReplicaSettled](evs)
+		if !ok || !s.Agreed || s.Paid.Cmp(r.Held) != 0 {
+			t.Errorf("replica %d: settled %+v, want agreed and paid the %s it held", i, s, r.Held)
+		}
+	}
+}
+
+// TestReplicaGaslessRefused: a verified order submitted gasless is refused
+// before it is published: each replica's award would carry a permit for
+// its own deposit under one permit nonce, and only one could open.
+func TestReplicaGaslessRefused(t *testing.T) {
+	_, _, ten := setUp(t)
+	_, err := ten.Submit(t.Context(), replicaJob(t, auction.Verify{Replicas: 2, Paths: []string{"result.txt"}}), tenant.Options{Gasless: true})
+	if err == nil || !strings.Contains(err.Error(), "gasless") {
+		t.Fatalf("gasless verified order: %v, want a refusal", err)
+	}
 }

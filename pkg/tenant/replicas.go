@@ -136,6 +136,15 @@ func (c *Client) replicate(ctx context.Context, job *jobspec.Job, order auction.
 		}
 	}
 	res.Replicas = runs
+	var failed []error
+	for _, r := range runs {
+		if r.Ending == "" {
+			failed = append(failed, fmt.Errorf("%s on %s: %s", r.Role, r.Provider.Hex(), r.Error))
+		}
+	}
+	if len(failed) == len(runs) {
+		return fmt.Errorf("no replica ran: %w", errors.Join(failed...))
+	}
 	res.Deposit = new(big.Int)
 	for _, r := range runs {
 		if r.LeaseID != (common.Hash{}) && r.Deposit != nil {

@@ -241,6 +241,11 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 	if job.Verify.Held() && opts.Detach {
 		return nil, errors.New("a verified order's replicas are followed until they settle: submit it without detaching")
 	}
+	if job.Verify.Held() && opts.Gasless {
+		// Each award's permit would set the escrow's allowance to its own
+		// deposit, with the same permit nonce: only one replica could open.
+		return nil, errors.New("a verified order cannot be submitted gasless yet: its replicas' deposits need one allowance; submit it with ETH")
+	}
 	res := &Result{}
 	order, win, err := c.queue(ctx, job, opts.QueueTimeout, res, report)
 	if err != nil {
