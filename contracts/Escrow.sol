@@ -74,10 +74,14 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
         uint64 nonce;
     }
 
-    /// @notice An EIP-2612 permit by which the tenant lets the escrow take a
-    /// deposit (token.permit(tenant, escrow, deposit, deadline, v, r, s)).
-    /// v = 0: no permit; the escrow's allowance must cover the deposit.
+    /// @notice An EIP-2612 permit by which the tenant lets the escrow take
+    /// value of its tokens (token.permit(tenant, escrow, value, deadline, v,
+    /// r, s)): the deposit, or the deposits of all a verified order's
+    /// replicas, whose awards then carry the same permit (the first open
+    /// uses it; the allowance it set pays for the others). v = 0: no
+    /// permit; the escrow's allowance must cover the deposit.
     struct Permit {
+        uint256 value;
         uint256 deadline;
         uint8 v;
         bytes32 r;
@@ -303,8 +307,8 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
     /// block, so the provider sends it once the job's container runs. The
     /// tenant signed the award (bid digest, deposit, deadline); its
     /// signature covers the order, which the bid names by digest. With a
-    /// permit (v != 0) the escrow first lets itself take the deposit; a
-    /// permit someone already used is fine while the allowance it set
+    /// permit (v != 0) the escrow first lets itself take the permit's value;
+    /// a permit someone already used is fine while the allowance it set
     /// stands. No open after the award's deadline, the order's or the bid's
     /// expiry.
     /// @return leaseId the bid's EIP-712 digest.
@@ -328,7 +332,7 @@ contract Escrow is EIP712, ReentrancyGuardTransient {
             // A failed permit (used already, by anyone) is not an error: the
             // deposit's pull below fails when the allowance does not cover it.
             try IERC20Permit(address(token)).permit(
-                signer, address(this), deposit, permit.deadline, permit.v, permit.r, permit.s
+                signer, address(this), permit.value, permit.deadline, permit.v, permit.r, permit.s
             ) {} catch {}
         }
         _store(leaseId, orderHash, order, bid, deposit, State.Running);

@@ -67,10 +67,13 @@ const permitType = "Permit(address owner,address spender,uint256 value,uint256 n
 var permitTypeHash = crypto.Keccak256Hash([]byte(permitType))
 
 // Permit is an EIP-2612 permit that goes with an award: the tenant lets
-// the escrow take the award's deposit from its tokens until Deadline (unix
-// seconds), signed in the payment token's domain (TokenDomain), so the
-// tenant needs no approve transaction, and no ETH.
+// the escrow take Value of its tokens until Deadline (unix seconds),
+// signed in the payment token's domain (TokenDomain), so the tenant needs
+// no approve transaction, and no ETH. Value is the award's deposit when
+// nil (left out of the wire form); the awards of a verified order's
+// replicas share one permit for all their deposits.
 type Permit struct {
+	Value     *big.Int  `json:"value,omitempty"`
 	Deadline  uint64    `json:"deadline"`
 	Signature Signature `json:"signature"`
 }

@@ -40,7 +40,22 @@ var (
 // will (see Open), and, when the token takes no permits, that the
 // escrow's allowance already covers the deposit.
 func (c *Client) Award(ctx context.Context, s auction.Signer, order *auction.Order, bid *auction.SignedBid, deposit *big.Int, deadline uint64) (auction.SignedAward, error) {
+	return c.award(ctx, s, order, bid, deposit, deadline, nil)
+}
+
+// AwardUnderPermit is Award with permit, which the tenant signed for
+// several awards at once (SignPermit for the sum of their deposits: a
+// verified order's replicas); it must let the escrow take at least the
+// deposit.
+func (c *Client) AwardUnderPermit(ctx context.Context, s auction.Signer, order *auction.Order, bid *auction.SignedBid, deposit *big.Int, deadline uint64, permit auction.Permit) (auction.SignedAward, error) {
+	return c.award(ctx, s, order, bid, deposit, deadline, &permit)
+}
+
+func (c *Client) award(ctx context.Context, s auction.Signer, order *auction.Order, bid *auction.SignedBid, deposit *big.Int, deadline uint64, shared *auction.Permit) (auction.SignedAward, error) {
 	id := c.domain.BidHash(&bid.Bid)
+	if shared != nil && (shared.Value == nil || shared.Value.Cmp(deposit) < 0) {
+		return auction.SignedAward{}, fmt.Errorf("award lease %s: the permit lets the escrow take %v, the deposit is %s", id.Hex(), shared.Value, deposit)
+	}
 	if err := c.checkOpen(ctx, s.Address(), order, bid, deposit, id); err != nil {
 		return auction.SignedAward{}, fmt.Errorf("award lease %s: %w", id.Hex(), err)
 	}
@@ -48,7 +63,11 @@ func (c *Client) Award(ctx context.Context, s auction.Signer, order *auction.Ord
 	if err != nil {
 		return auction.SignedAward{}, fmt.Errorf("award lease %s: %w", id.Hex(), err)
 	}
-	permit, err := c.signPermit(ctx, s, deposit, deadline)
+	if shared != nil {
+		sa.Permit = shared
+		return sa, nil
+	}
+	permit, err := c.SignPermit(ctx, s, deposit, deadline)
 	switch {
 	case err == nil:
 		sa.Permit = &permit
@@ -66,10 +85,10 @@ func (c *Client) Award(ctx context.Context, s auction.Signer, order *auction.Ord
 	return sa, nil
 }
 
-// signPermit signs, as s, an EIP-2612 permit for the escrow to take value
+// SignPermit signs, as s, an EIP-2612 permit for the escrow to take value
 // of s's tokens until deadline, with the token's current permit nonce for
 // s; ErrNoPermit when the token takes no permits.
-func (c *Client) signPermit(ctx context.Context, s auction.Signer, value *big.Int, deadline uint64) (auction.Permit, error) {
+func (c *Client) SignPermit(ctx context.Context, s auction.Signer, value *big.Int, deadline uint64) (auction.Permit, error) {
 	opts := &bind.CallOpts{Context: ctx}
 	sep, err := bind.Call(c.token, opts, c.tokenABI.PackDOMAINSEPARATOR(), c.tokenABI.UnpackDOMAINSEPARATOR)
 	if err != nil {
@@ -84,7 +103,7 @@ func (c *Client) signPermit(ctx context.Context, s auction.Signer, value *big.In
 	if err != nil {
 		return auction.Permit{}, fmt.Errorf("sign permit: %w", err)
 	}
-	return auction.Permit{Deadline: deadline, Signature: sig}, nil
+	return auction.Permit{Value: new(big.Int).Set(value), Deadline: deadline, Signature: sig}, nil
 }
 
 // allowance is what the escrow may take from owner's tokens.
@@ -157,15 +176,23 @@ func (c *Client) awarded(ctx context.Context, provider common.Address, order *au
 	if p := sa.Permit; p != nil && p.Signature[64] == 0 {
 		return fail(fmt.Errorf("%w: the permit's v is 0", ErrNotAwarded))
 	}
-	return id, c.abi.PackOpenAwarded(OrderArgs(order), BidArgs(bid), a.Deposit, a.Deadline, sa.Signature[:], PermitArgs(sa.Permit)), nil
+	if p := sa.Permit; p != nil && p.Value != nil && (p.Value.Sign() <= 0 || p.Value.BitLen() > 256) {
+		return fail(fmt.Errorf("%w: the permit's value is %s", ErrNotAwarded, p.Value))
+	}
+	return id, c.abi.PackOpenAwarded(OrderArgs(order), BidArgs(bid), a.Deposit, a.Deadline, sa.Signature[:], PermitArgs(sa.Permit, a.Deposit)), nil
 }
 
-// PermitArgs is p as openAwarded takes it: v 0 for no permit (nil).
-func PermitArgs(p *auction.Permit) escrow.EscrowPermit {
+// PermitArgs is p as openAwarded takes it, for an award of deposit: v 0
+// for no permit (nil); the deposit as its value when p leaves it out.
+func PermitArgs(p *auction.Permit, deposit *big.Int) escrow.EscrowPermit {
 	if p == nil {
-		return escrow.EscrowPermit{Deadline: new(big.Int)}
+		return escrow.EscrowPermit{Value: new(big.Int), Deadline: new(big.Int)}
 	}
-	args := escrow.EscrowPermit{Deadline: new(big.Int).SetUint64(p.Deadline), V: p.Signature[64]}
+	value := p.Value
+	if value == nil {
+		value = deposit
+	}
+	args := escrow.EscrowPermit{Value: new(big.Int).Set(value), Deadline: new(big.Int).SetUint64(p.Deadline), V: p.Signature[64]}
 	copy(args.R[:], p.Signature[:32])
 	copy(args.S[:], p.Signature[32:64])
 	return args

@@ -49,7 +49,7 @@ func (h *harness) award(tenant party, o *auction.Order, sb *auction.SignedBid, d
 
 // awardData packs openAwarded without the client's checks.
 func (h *harness) awardData(o *auction.Order, b *auction.Bid, sa *auction.SignedAward) []byte {
-	return h.escrow.PackOpenAwarded(lease.OrderArgs(o), lease.BidArgs(b), sa.Award.Deposit, sa.Award.Deadline, sa.Signature[:], lease.PermitArgs(sa.Permit))
+	return h.escrow.PackOpenAwarded(lease.OrderArgs(o), lease.BidArgs(b), sa.Award.Deposit, sa.Award.Deadline, sa.Signature[:], lease.PermitArgs(sa.Permit, sa.Award.Deposit))
 }
 
 func (h *harness) ethBalance(a common.Address) *big.Int {
@@ -182,7 +182,7 @@ func TestAttackAwards(t *testing.T) {
 		sa := h.award(tenant, &o, &sb, deposit)
 		// A watcher of the pool submits the permit first: the open
 		// still goes through on the allowance it set.
-		p := lease.PermitArgs(sa.Permit)
+		p := lease.PermitArgs(sa.Permit, sa.Award.Deposit)
 		h.mustSend(h.stranger, h.tokenC, h.token.PackPermit(tenant.addr, h.escrowC.Address(), deposit, p.Deadline, p.V, p.R, p.S))
 		before := h.balance(tenant.addr)
 		if _, _, err := h.client.OpenAwarded(h.ctx, h.provider.auth, &o, &sb.Bid, &sa); err != nil {

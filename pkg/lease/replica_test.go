@@ -538,3 +538,55 @@ func TestReplicaAttacks(t *testing.T) {
 		t.Fatal(err)
 	}
 }
+
+// TestReplicaAwardsUnderOnePermit: a tenant without ETH awards two
+// replicas under one permit for both deposits. Whichever provider opens
+// first uses the permit; the allowance it set pays for the other. A permit
+// whose value was raised after signing is refused.
+func TestReplicaAwardsUnderOnePermit(t *testing.T) {
+	h := newHarness(t, plainToken)
+	tenant := h.freshTenant()
+	o := h.verifiedOrder(1, replicated(2))
+	o.Tenant = tenant.addr
+	deadline := h.now() + uint64(awardWindow/time.Second)
+	permit, err := h.client.SignPermit(h.ctx, tenant.signer, sum(replicaDeposit, replicaDeposit), deadline)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ps := []party{h.provider, h.others[0]}
+	var awards []auction.SignedAward
+	var bids []auction.SignedBid
+	for _, p := range ps {
+		b := auction.Bid{OrderHash: h.domain.OrderHash(&o), Provider: p.addr, PeerID: testPeer, PricePerHour: replicaPrice, Expiry: h.now() + 3000, Nonce: o.Nonce}
+		sb := h.sign(b, p.signer)
+		sa, err := h.client.AwardUnderPermit(h.ctx, tenant.signer, &o, &sb, replicaDeposit, deadline, permit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		awards, bids = append(awards, sa), append(bids, sb)
+	}
+	if _, err := h.client.AwardUnderPermit(h.ctx, tenant.signer, &o, &bids[0], sum(replicaDeposit, replicaDeposit, big.NewInt(1)), deadline, permit); err == nil {
+		t.Error("an award for more than its permit lets the escrow take")
+	}
+	forged := awards[0]
+	raised := *forged.Permit
+	raised.Value = sum(replicaDeposit, replicaDeposit, replicaDeposit)
+	forged.Permit = &raised
+	if err := h.client.CheckAward(h.ctx, h.provider.addr, &o, &bids[0].Bid, &forged); err == nil {
+		t.Error("a permit whose value was raised passed the award's check")
+	}
+	// The second provider opens first.
+	for _, i := range []int{1, 0} {
+		if err := h.client.CheckAward(h.ctx, ps[i].addr, &o, &bids[i].Bid, &awards[i]); err != nil {
+			t.Fatalf("check award %d: %v", i, err)
+		}
+		if _, _, err := h.client.OpenAwarded(h.ctx, ps[i].auth, &o, &bids[i].Bid, &awards[i]); err != nil {
+			t.Fatalf("open award %d: %v", i, err)
+		}
+	}
+	wantAmount(t, "tenant's tokens", h.balance(tenant.addr), diff(sum(replicaDeposit, replicaDeposit), mintEach))
+	g, err := h.client.Group(h.ctx, h.domain.OrderHash(&o))
+	if err != nil || g.Active != 2 {
+		t.Fatalf("group %+v, %v; want two replicas", g, err)
+	}
+}

@@ -38,7 +38,12 @@ func (c *Client) leaseAwarded(ctx context.Context, job *jobspec.Job, order aucti
 		return nil, nil, err
 	}
 	deadline := min(next+uint64(window/time.Second), bid.Bid.Expiry-1, order.Expiry-1)
-	award, err := c.cfg.Escrow.Award(ctx, c.cfg.Signer, &order, bid, res.Deposit, deadline)
+	var award auction.SignedAward
+	if opts.permit != nil {
+		award, err = c.cfg.Escrow.AwardUnderPermit(ctx, c.cfg.Signer, &order, bid, res.Deposit, deadline, *opts.permit)
+	} else {
+		award, err = c.cfg.Escrow.Award(ctx, c.cfg.Signer, &order, bid, res.Deposit, deadline)
+	}
 	if err != nil {
 		return nil, nil, err
 	}

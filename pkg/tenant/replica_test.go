@@ -38,7 +38,12 @@ func replicaMarket(t *testing.T, prices [3]string, tamper map[int]bool, opts ...
 // change.
 func replicaMarketWith(t *testing.T, prices [3]string, change func(int, *markettest.ProviderSpec), opts ...markettest.TenantOptions) (*markettest.Market, []*markettest.Provider, *markettest.Tenant) {
 	t.Helper()
-	m := markettest.New(t)
+	return replicaMarketOn(t, markettest.New(t), prices, change, opts...)
+}
+
+// replicaMarketOn is replicaMarketWith on market m.
+func replicaMarketOn(t *testing.T, m *markettest.Market, prices [3]string, change func(int, *markettest.ProviderSpec), opts ...markettest.TenantOptions) (*markettest.Market, []*markettest.Provider, *markettest.Tenant) {
+	t.Helper()
 	var ps []*markettest.Provider
 	var nodes []*network.Node
 	for i, price := range prices {
@@ -266,13 +271,41 @@ func TestReplicaProvidersSettle(t *testing.T) {
 	}
 }
 
-// TestReplicaGaslessRefused: a verified order submitted gasless is refused
-// before it is published: each replica's award would carry a permit for
-// its own deposit under one permit nonce, and only one could open.
-func TestReplicaGaslessRefused(t *testing.T) {
-	_, _, ten := setUp(t)
-	_, err := ten.Submit(t.Context(), replicaJob(t, auction.Verify{Replicas: 2, Paths: []string{"result.txt"}}), tenant.Options{Gasless: true})
-	if err == nil || !strings.Contains(err.Error(), "gasless") {
-		t.Fatalf("gasless verified order: %v, want a refusal", err)
+// TestReplicaGasless: a tenant that holds the token and no ETH runs two
+// replicas: its awards share one permit for both deposits, the providers
+// open them, and, the tenant sending no transaction, settle the group
+// themselves and are paid what they earned.
+func TestReplicaGasless(t *testing.T) {
+	m := markettest.New(t)
+	payer := m.Chain.TokenOnly(t, tokenOnly)
+	_, _, ten := replicaMarketOn(t, m, [3]string{"2000000", "2100000", "2200000"}, func(int, *markettest.ProviderSpec) {}, markettest.As(payer))
+	stop := m.SealBlocks()
+	defer stop()
+	res, err := ten.Submit(timeout(t, 2*time.Minute), replicaJob(t, auction.Verify{Replicas: 2, Paths: []string{"result.txt"}}), tenant.Options{Gasless: true, StartTimeout: 2 * time.Minute})
+	if err != nil {
+		t.Fatalf("%v (replicas %+v)", err, res.Replicas)
+	}
+	if res.Settled || len(res.Replicas) != 2 {
+		t.Fatalf("settled %v with %d replicas; want two, settled by their providers", res.Settled, len(res.Replicas))
+	}
+	testenv.Eventually(t, 30*time.Second, "the providers settle the group", func() (bool, string, error) {
+		g, err := m.Chain.Client.Group(t.Context(), res.OrderHash)
+		return err == nil && g.Settled, fmt.Sprintf("%+v", g), err
+	})
+	paid := new(big.Int)
+	for i, r := range res.Replicas {
+		evs, err := m.Chain.Client.History(t.Context(), r.LeaseID, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		s, ok := lease.Find[*lease.ReplicaSettled](evs)
+		if !ok || !s.Agreed || s.Paid.Cmp(r.Held) != 0 {
+			t.Errorf("replica %d: settled %+v, want agreed and paid the %s it held", i, s, r.Held)
+		} else {
+			paid.Add(paid, s.Paid)
+		}
+	}
+	if got := m.Balance(payer.Addr); new(big.Int).Sub(tokenOnly, got).Cmp(paid) != 0 {
+		t.Errorf("the tenant holds %s of %s, the replicas were paid %s", got, tokenOnly, paid)
 	}
 }

@@ -110,6 +110,14 @@ func (c *Client) replicate(ctx context.Context, job *jobspec.Job, order auction.
 			report(Progress{Step: StepFallback, Message: fmt.Sprintf("spot check: the job runs on %s too", b.Bid.Provider.Hex())})
 		}
 	}
+	if opts.Gasless {
+		// One permit for every replica's deposit: the awards share it.
+		p, err := c.sharedPermit(ctx, order, bids, opts)
+		if err != nil {
+			return err
+		}
+		opts.permit = p
+	}
 	// The replicas' transactions come from one account: one at a time,
 	// so that their nonces and the escrow's allowance stay in order.
 	rc := *c
@@ -129,7 +137,7 @@ func (c *Client) replicate(ctx context.Context, job *jobspec.Job, order auction.
 			report(Progress{Step: StepFallback, Message: fmt.Sprintf("the two replicas disagree (%s, %s): %s referees", d[0].Hex(), d[1].Hex(), b.Bid.Provider.Hex())})
 			runs = append(runs, Replica{Role: RoleReferee})
 			o := opts
-			o.Logs, o.Forward = nil, nil
+			o.Logs, o.Forward, o.permit = nil, nil, nil
 			c.runReplica(ctx, job, order, *b, pool, o, &runs[len(runs)-1], report)
 		} else {
 			report(Progress{Step: StepFallback, Message: "the two replicas disagree and no other provider bid: neither is paid"})
@@ -163,6 +171,28 @@ func (c *Client) replicate(ctx context.Context, job *jobspec.Job, order auction.
 	return c.downloadMajority(ctx, order.Verify.Paths, opts.OutputFile, res, report)
 }
 
+// sharedPermit signs one permit for the deposits of the replicas of bids,
+// valid until the order expires (after which no award can be used); nil
+// when the token takes no permits (each award then checks the allowance).
+func (c *Client) sharedPermit(ctx context.Context, order auction.Order, bids []auction.SignedBid, opts Options) (*auction.Permit, error) {
+	total := new(big.Int)
+	for _, b := range bids {
+		d := lease.NewTerms(&order, &b.Bid).MaxCost()
+		if opts.Deposit != nil {
+			d = opts.Deposit
+		}
+		total.Add(total, d)
+	}
+	p, err := c.cfg.Escrow.SignPermit(ctx, c.cfg.Signer, total, order.Expiry-1)
+	if errors.Is(err, lease.ErrNoPermit) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return &p, nil
+}
+
 // spotCheck reports whether this spot-checked order runs a second
 // replica: with probability bps/10000, from the client's randomness.
 func (c *Client) spotCheck(bps uint16) bool {
@@ -194,6 +224,7 @@ func (c *Client) runReplica(ctx context.Context, job *jobspec.Job, order auction
 			}
 			report(Progress{Step: StepFallback, Message: fmt.Sprintf("%v; the replica runs on %s instead", err, next.Bid.Provider.Hex())})
 			bid = *next
+			opts.permit = nil // a replacement's award carries a permit of its own
 			continue
 		}
 		if err != nil {

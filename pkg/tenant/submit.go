@@ -60,6 +60,10 @@ type Options struct {
 	// has StartTimeout (DefaultAwardWindow when 0) to open it, else the
 	// award lapses, nothing paid, and the next qualifying bid is awarded.
 	Gasless bool
+
+	// permit, when set, is the permit a gasless award carries (shared by
+	// the awards of a verified order's replicas) instead of its own.
+	permit *auction.Permit
 }
 
 // Progress is one step of a submission.
@@ -240,11 +244,6 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 	}
 	if job.Verify.Held() && opts.Detach {
 		return nil, errors.New("a verified order's replicas are followed until they settle: submit it without detaching")
-	}
-	if job.Verify.Held() && opts.Gasless {
-		// Each award's permit would set the escrow's allowance to its own
-		// deposit, with the same permit nonce: only one replica could open.
-		return nil, errors.New("a verified order cannot be submitted gasless yet: its replicas' deposits need one allowance; submit it with ETH")
 	}
 	res := &Result{}
 	order, win, err := c.queue(ctx, job, opts.QueueTimeout, res, report)

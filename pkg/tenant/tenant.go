@@ -81,6 +81,8 @@ type LeaseConn interface {
 type Escrow interface {
 	Open(ctx context.Context, auth *bind.TransactOpts, order *auction.Order, bid *auction.SignedBid, deposit *big.Int) (common.Hash, *lease.Receipt, error)
 	Award(ctx context.Context, s auction.Signer, order *auction.Order, bid *auction.SignedBid, deposit *big.Int, deadline uint64) (auction.SignedAward, error)
+	AwardUnderPermit(ctx context.Context, s auction.Signer, order *auction.Order, bid *auction.SignedBid, deposit *big.Int, deadline uint64, permit auction.Permit) (auction.SignedAward, error)
+	SignPermit(ctx context.Context, s auction.Signer, value *big.Int, deadline uint64) (auction.Permit, error)
 	BlockNumber(ctx context.Context) (uint64, error)
 	GasBalance(ctx context.Context, account common.Address) (*big.Int, error)
 	Lease(ctx context.Context, id common.Hash) (lease.Lease, error)
