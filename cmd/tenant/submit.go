@@ -340,16 +340,17 @@ func printReplicas(w io.Writer, r *tenant.Result, decimals uint8, memory string)
 		}
 	}
 	fmt.Fprintf(w, "deposit  %s tokens\n", jobspec.FormatTokens(r.Deposit, decimals))
-	if !r.Settled {
+	switch {
+	case !r.Settled:
 		fmt.Fprintln(w, "settled  not yet: the providers settle the replicas when the escrow allows it")
-		return
-	}
-	if r.ResultHash == (common.Hash{}) {
+	case r.ResultHash == (common.Hash{}):
 		fmt.Fprintln(w, "majority none: no result was paid for")
-	} else {
+	default:
 		fmt.Fprintf(w, "majority %s\n", r.ResultHash.Hex())
 	}
-	fmt.Fprintf(w, "paid     %s tokens, refunded %s\n", jobspec.FormatTokens(r.Paid, decimals), jobspec.FormatTokens(r.Refunded, decimals))
+	if r.Settled {
+		fmt.Fprintf(w, "paid     %s tokens, refunded %s\n", jobspec.FormatTokens(r.Paid, decimals), jobspec.FormatTokens(r.Refunded, decimals))
+	}
 	if r.OutputFile != "" {
 		fmt.Fprintf(w, "output   %s (%d bytes, its result digest matches the majority's)\n", r.OutputFile, r.OutputSize)
 	}
