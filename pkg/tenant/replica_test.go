@@ -255,10 +255,19 @@ func TestReplicaProvidersSettle(t *testing.T) {
 	if err == nil || !strings.Contains(err.Error(), "never settles") || len(res.Replicas) != 2 {
 		t.Fatalf("submit: %v, %d replicas; want the settlement refused after two replicas", err, len(res.Replicas))
 	}
+	providersSettle(t, m, res)
+}
+
+// providersSettle waits until the providers have settled res's group, and
+// checks that each replica agreed and was paid what it held; it returns
+// what they were paid in all.
+func providersSettle(t *testing.T, m *markettest.Market, res *tenant.Result) *big.Int {
+	t.Helper()
 	testenv.Eventually(t, 30*time.Second, "the providers settle the group", func() (bool, string, error) {
 		g, err := m.Chain.Client.Group(t.Context(), res.OrderHash)
 		return err == nil && g.Settled, fmt.Sprintf("%+v", g), err
 	})
+	paid := new(big.Int)
 	for i, r := range res.Replicas {
 		evs, err := m.Chain.Client.History(t.Context(), r.LeaseID, 0)
 		if err != nil {
@@ -267,8 +276,11 @@ func TestReplicaProvidersSettle(t *testing.T) {
 		s, ok := lease.Find[*lease.ReplicaSettled](evs)
 		if !ok || !s.Agreed || s.Paid.Cmp(r.Held) != 0 {
 			t.Errorf("replica %d: settled %+v, want agreed and paid the %s it held", i, s, r.Held)
+			continue
 		}
+		paid.Add(paid, s.Paid)
 	}
+	return paid
 }
 
 // TestReplicaGasless: a tenant that holds the token and no ETH runs two
@@ -288,23 +300,7 @@ func TestReplicaGasless(t *testing.T) {
 	if res.Settled || len(res.Replicas) != 2 {
 		t.Fatalf("settled %v with %d replicas; want two, settled by their providers", res.Settled, len(res.Replicas))
 	}
-	testenv.Eventually(t, 30*time.Second, "the providers settle the group", func() (bool, string, error) {
-		g, err := m.Chain.Client.Group(t.Context(), res.OrderHash)
-		return err == nil && g.Settled, fmt.Sprintf("%+v", g), err
-	})
-	paid := new(big.Int)
-	for i, r := range res.Replicas {
-		evs, err := m.Chain.Client.History(t.Context(), r.LeaseID, 0)
-		if err != nil {
-			t.Fatal(err)
-		}
-		s, ok := lease.Find[*lease.ReplicaSettled](evs)
-		if !ok || !s.Agreed || s.Paid.Cmp(r.Held) != 0 {
-			t.Errorf("replica %d: settled %+v, want agreed and paid the %s it held", i, s, r.Held)
-		} else {
-			paid.Add(paid, s.Paid)
-		}
-	}
+	paid := providersSettle(t, m, res)
 	if got := m.Balance(payer.Addr); new(big.Int).Sub(tokenOnly, got).Cmp(paid) != 0 {
 		t.Errorf("the tenant holds %s of %s, the replicas were paid %s", got, tokenOnly, paid)
 	}
