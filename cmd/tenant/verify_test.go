@@ -19,19 +19,23 @@ import (
 
 const escrow = "0x5FbDB2315678afecb367f032d93F642f64180aa3"
 
+// newSigner is a signer of a fresh key.
+func newSigner(t *testing.T) *auction.KeySigner {
+	t.Helper()
+	k, err := crypto.GenerateKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return auction.NewKeySigner(k)
+}
+
 // transcriptFile runs a three-bid auction under reputation floor
 // minReputation and writes its transcript. The bids ask 900, 700 (the
 // cheapest, from a provider of reputation 5) and 1200 (above the max).
 func transcriptFile(t *testing.T, minReputation uint64, tamper func(*auction.Transcript)) string {
 	t.Helper()
 	d := auction.NewDomain(31337, common.HexToAddress(escrow))
-	key := func() *auction.KeySigner {
-		k, err := crypto.GenerateKey()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return auction.NewKeySigner(k)
-	}
+	key := func() *auction.KeySigner { return newSigner(t) }
 	tenant := key()
 	now := time.Now()
 	o := auction.Order{
@@ -97,13 +101,7 @@ const (
 func replicatedTranscriptFile(t *testing.T, v auction.Verify, tamper func(tr *auction.Transcript, hashOf func(i int) common.Hash)) string {
 	t.Helper()
 	d := auction.NewDomain(31337, common.HexToAddress(escrow))
-	key := func() *auction.KeySigner {
-		k, err := crypto.GenerateKey()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return auction.NewKeySigner(k)
-	}
+	key := func() *auction.KeySigner { return newSigner(t) }
 	tenant := key()
 	now := time.Now()
 	if v.Paths == nil {

@@ -485,15 +485,7 @@ func replicaAuction(t *testing.T) Transcript {
 // order's, or when its winners change after signing.
 func TestReplicaTranscriptTampering(t *testing.T) {
 	hashOf := func(tr *Transcript, i int) common.Hash { return testDomain.BidHash(&tr.Entries[i].Bid.Bid) }
-	resign := func(tr *Transcript) {
-		h, err := testDomain.TranscriptHash(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if tr.Signature, err = NewKeySigner(testKey(t, 1)).SignHash(h); err != nil {
-			t.Fatal(err)
-		}
-	}
+	resign := func(tr *Transcript) { resignTranscript(t, tr) }
 	cases := []struct {
 		name string
 		edit func(*Transcript)

@@ -250,16 +250,21 @@ func TestTranscriptMinReputation(t *testing.T) {
 	}
 }
 
-func TestTranscriptMinReputationTampering(t *testing.T) {
-	resign := func(tr *Transcript) {
-		h, err := testDomain.TranscriptHash(tr)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if tr.Signature, err = NewKeySigner(testKey(t, 1)).SignHash(h); err != nil {
-			t.Fatal(err)
-		}
+// resignTranscript signs tr again as its tenant (test key 1): a tenant
+// forging its own transcript.
+func resignTranscript(t *testing.T, tr *Transcript) {
+	t.Helper()
+	h, err := testDomain.TranscriptHash(tr)
+	if err != nil {
+		t.Fatal(err)
 	}
+	if tr.Signature, err = NewKeySigner(testKey(t, 1)).SignHash(h); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestTranscriptMinReputationTampering(t *testing.T) {
+	resign := func(tr *Transcript) { resignTranscript(t, tr) }
 	cases := []struct {
 		name string
 		edit func(*Transcript)

@@ -73,15 +73,7 @@ func TestMigrationsKeepPayments(t *testing.T) {
 		t.Fatalf("%d payments, want %d:\n%s", len(derived), want, strings.Join(derived, "\n"))
 	}
 
-	db, err := sql.Open("pgx", dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS(), goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := migrator(t, dbURL)
 	if _, err := p.DownTo(ctx, 1); err != nil {
 		t.Fatalf("migrate down: %v", err)
 	}
@@ -147,4 +139,20 @@ func TestApplyChainEventsRepeatsInBatch(t *testing.T) {
 	if l.State != "closed" || l.Paid.String() != "400000" || l.Deposit.String() != "1500000" || l.ClosedBy != "provider" {
 		t.Errorf("lease: %s, paid %s, deposit %s, closed by %q; want closed, 400000, 1500000, provider", l.State, l.Paid, l.Deposit, l.ClosedBy)
 	}
+}
+
+// migrator runs the broker's migrations on the database at dbURL, up or
+// down, until the test ends.
+func migrator(t *testing.T, dbURL string) *goose.Provider {
+	t.Helper()
+	db, err := sql.Open("pgx", dbURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS(), goose.WithDisableGlobalRegistry(true))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
 }

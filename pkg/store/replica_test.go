@@ -2,7 +2,6 @@ package store_test
 
 import (
 	"bytes"
-	"database/sql"
 	"errors"
 	"fmt"
 	"math/big"
@@ -13,9 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/google/go-cmp/cmp"
-	"github.com/pressly/goose/v3"
 
-	"github.com/tender-market/tender/migrations"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store"
@@ -713,15 +710,7 @@ func TestReplicaMigration(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	db, err := sql.Open("pgx", dbURL)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	p, err := goose.NewProvider(goose.DialectPostgres, db, migrations.FS(), goose.WithDisableGlobalRegistry(true))
-	if err != nil {
-		t.Fatal(err)
-	}
+	p := migrator(t, dbURL)
 	if _, err := p.DownTo(ctx, 6); err != nil {
 		t.Fatalf("migrate down: %v", err)
 	}
@@ -729,7 +718,7 @@ func TestReplicaMigration(t *testing.T) {
 		t.Fatalf("migrate up: %v", err)
 	}
 	var got []string
-	err = storetest.Query(t, dbURL, `
+	err := storetest.Query(t, dbURL, `
 SELECT concat_ws(' ', o.nonce, o.held, bool_and(l.replica), count(*)) FROM orders o JOIN leases l USING (order_hash)
 GROUP BY o.nonce, o.held ORDER BY o.nonce`, func(scan func(...any) error) error {
 		var line string
