@@ -209,46 +209,36 @@ func (c *Client) spotCheck(bps uint16) bool {
 // runReplica runs one replica from bid, or from the next spare when its
 // provider does not start, until its lease reports or ends.
 func (c *Client) runReplica(ctx context.Context, job *jobspec.Job, order auction.Order, bid auction.SignedBid, pool *spares, opts Options, r *Replica, report func(Progress)) {
-	for {
-		rr := &Result{OrderHash: c.cfg.Domain.OrderHash(&order)}
-		l, lc, err := c.lease(ctx, job, order, &bid, opts, rr, report)
-		r.Provider, r.LeaseID, r.Deposit = bid.Bid.Provider, rr.LeaseID, rr.Deposit
-		if l != nil && (r.first == 0 || l.OpenedBlock < r.first) {
+	rr := &Result{OrderHash: c.cfg.Domain.OrderHash(&order)}
+	l, lc, err := c.leaseWithFallback(ctx, job, order, bid, pool.take, opts, rr, report, func(l *Lease) {
+		if r.first == 0 || l.OpenedBlock < r.first {
 			r.first = l.OpenedBlock
 		}
-		if errors.Is(err, errNoStart) && ctx.Err() == nil {
-			next := pool.take()
-			if next == nil {
-				r.Error = err.Error() + "; no other provider to run it"
-				return
-			}
-			report(Progress{Step: StepFallback, Message: fmt.Sprintf("%v; the replica runs on %s instead", err, next.Bid.Provider.Hex())})
-			bid = *next
-			opts.permit = nil // a replacement's award carries a permit of its own
-			continue
-		}
-		if err != nil {
-			r.Error = err.Error()
-			return
-		}
-		r.lc, r.opened = lc, l.OpenedBlock
-		stop := c.forwardWhileRunning(ctx, l, opts, report)
-		ev, err := c.follow(ctx, l, lc, l.OpenedBlock, opts.Logs, report)
-		stop()
-		if ev.Payload != nil {
-			r.Ending = ev.Kind.String()
-		}
-		switch p := ev.Payload.(type) {
-		case *lease.Reported:
-			r.ExitCode, r.ResultDigest, r.Held = p.ExitCode, p.ResultDigest, p.Held
-			report(Progress{Step: StepStatus, Message: fmt.Sprintf("replica %s on %s reported result digest %s (exit %s)", r.LeaseID.Hex(), r.Provider.Hex(), p.ResultDigest.Hex(), p.ExitCode)})
-		case *lease.Closed:
-			r.ExitCode, r.Paid, r.Refunded = p.ExitCode, p.Paid, p.Refunded
-		}
-		if err != nil {
-			r.Error = err.Error()
+	})
+	r.Provider, r.LeaseID, r.Deposit = rr.Winner.Provider, rr.LeaseID, rr.Deposit
+	if err != nil {
+		r.Error = err.Error()
+		if errors.Is(err, errNoStart) {
+			r.Error += "; no other provider to run it"
 		}
 		return
+	}
+	r.lc, r.opened = lc, l.OpenedBlock
+	stop := c.forwardWhileRunning(ctx, l, opts, report)
+	ev, err := c.follow(ctx, l, lc, l.OpenedBlock, opts.Logs, report)
+	stop()
+	if ev.Payload != nil {
+		r.Ending = ev.Kind.String()
+	}
+	switch p := ev.Payload.(type) {
+	case *lease.Reported:
+		r.ExitCode, r.ResultDigest, r.Held = p.ExitCode, p.ResultDigest, p.Held
+		report(Progress{Step: StepStatus, Message: fmt.Sprintf("replica %s on %s reported result digest %s (exit %s)", r.LeaseID.Hex(), r.Provider.Hex(), p.ResultDigest.Hex(), p.ExitCode)})
+	case *lease.Closed:
+		r.ExitCode, r.Paid, r.Refunded = p.ExitCode, p.Paid, p.Refunded
+	}
+	if err != nil {
+		r.Error = err.Error()
 	}
 }
 

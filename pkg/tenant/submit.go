@@ -258,17 +258,8 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 	if err != nil || len(bids) == 0 {
 		bids = []auction.SignedBid{*win}
 	}
-	var l *Lease
-	var lc LeaseConn
-	for i := range bids {
-		l, lc, err = c.lease(ctx, job, order, &bids[i], opts, res, report)
-		if err == nil || !errors.Is(err, errNoStart) || ctx.Err() != nil {
-			break
-		}
-		if i+1 < len(bids) {
-			report(Progress{Step: StepFallback, Message: fmt.Sprintf("%v; opening the lease with the next bid, %s at %s per hour", err, bids[i+1].Bid.Provider.Hex(), bids[i+1].Bid.PricePerHour)})
-		}
-	}
+	rest := &spares{bids: bids[1:]}
+	l, lc, err := c.leaseWithFallback(ctx, job, order, bids[0], rest.take, opts, res, report, nil)
 	if err != nil {
 		return res, err
 	}
@@ -304,6 +295,29 @@ func (c *Client) Submit(ctx context.Context, job *jobspec.Job, opts Options) (*R
 	res.OutputFile, res.OutputSize = opts.OutputFile, info.Size
 	report(Progress{Step: StepDownloaded, Message: fmt.Sprintf("output: %s (%d bytes, SHA-256 matches the chain)", opts.OutputFile, info.Size)})
 	return res, nil
+}
+
+// leaseWithFallback opens the lease of bid and hands its provider the job
+// (lease); while a provider does not take or start it (errNoStart), it
+// does the same with the bids next hands out in turn, until it has none.
+// opened, when set, learns each lease tried.
+func (c *Client) leaseWithFallback(ctx context.Context, job *jobspec.Job, order auction.Order, bid auction.SignedBid, next func() *auction.SignedBid, opts Options, res *Result, report func(Progress), opened func(*Lease)) (*Lease, LeaseConn, error) {
+	for {
+		l, lc, err := c.lease(ctx, job, order, &bid, opts, res, report)
+		if l != nil && opened != nil {
+			opened(l)
+		}
+		if err == nil || !errors.Is(err, errNoStart) || ctx.Err() != nil {
+			return l, lc, err
+		}
+		n := next()
+		if n == nil {
+			return l, lc, err
+		}
+		report(Progress{Step: StepFallback, Message: fmt.Sprintf("%v; opening the lease with the next bid, %s at %s per hour", err, n.Bid.Provider.Hex(), n.Bid.PricePerHour)})
+		bid = *n
+		opts.permit = nil // a later award carries a permit of its own
+	}
 }
 
 // peerInfo is p with the addresses the node knows for it.
