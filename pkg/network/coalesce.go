@@ -29,20 +29,22 @@ func newCoalescingTLS(id protocol.ID, key crypto.PrivKey, muxers []tptu.StreamMu
 
 func (t coalescingTLS) SecureInbound(ctx context.Context, insecure net.Conn, p peer.ID) (sec.SecureConn, error) {
 	raw := &recordBuffer{Conn: insecure}
-	c, err := t.Transport.SecureInbound(ctx, raw, p)
-	if err != nil {
-		return nil, err
-	}
-	return &coalescedConn{SecureConn: c, raw: raw}, nil
+	return coalesced(raw)(t.Transport.SecureInbound(ctx, raw, p))
 }
 
 func (t coalescingTLS) SecureOutbound(ctx context.Context, insecure net.Conn, p peer.ID) (sec.SecureConn, error) {
 	raw := &recordBuffer{Conn: insecure}
-	c, err := t.Transport.SecureOutbound(ctx, raw, p)
-	if err != nil {
-		return nil, err
+	return coalesced(raw)(t.Transport.SecureOutbound(ctx, raw, p))
+}
+
+// coalesced wraps a TLS connection secured over raw as a coalescedConn.
+func coalesced(raw *recordBuffer) func(sec.SecureConn, error) (sec.SecureConn, error) {
+	return func(c sec.SecureConn, err error) (sec.SecureConn, error) {
+		if err != nil {
+			return nil, err
+		}
+		return &coalescedConn{SecureConn: c, raw: raw}, nil
 	}
-	return &coalescedConn{SecureConn: c, raw: raw}, nil
 }
 
 // coalescedConn is a TLS connection whose Write reaches its socket once.
