@@ -181,7 +181,7 @@ func (n *Node) keepTranscript(vt VerifiedTranscript, raw []byte) {
 		return
 	}
 	me := n.host.ID().String()
-	for _, w := range winnersOf(vt) {
+	for _, w := range vt.Transcript.Winners {
 		own := w == vt.Winner.Hash && vt.Winner.Bid.PeerID == me
 		for _, e := range vt.Transcript.Entries {
 			if w != vt.Winner.Hash && e.Bid.Bid.PeerID == me && n.domain.BidHash(&e.Bid.Bid) == w {
@@ -190,18 +190,6 @@ func (n *Node) keepTranscript(vt VerifiedTranscript, raw []byte) {
 		}
 		n.kept.add(w, vt.Order.Hash, raw, own, n.now())
 	}
-}
-
-// winnersOf are the lease IDs vt's winners open: each of a replicated
-// order's, else the one.
-func winnersOf(vt VerifiedTranscript) []common.Hash {
-	if len(vt.Transcript.Winners) > 0 {
-		return vt.Transcript.Winners
-	}
-	if vt.Winner == nil {
-		return nil
-	}
-	return []common.Hash{vt.Winner.Hash}
 }
 
 // keepNoBid keeps nb, which arrived as raw, for peers that missed it.
@@ -313,7 +301,7 @@ func (n *Node) fetchFrom(s network.Stream, leases []common.Hash) ([]KeptAuction,
 				return nil, fmt.Errorf("sent an invalid transcript: %w", err)
 			}
 			asked := false
-			for _, w := range winnersOf(vt) {
+			for _, w := range vt.Transcript.Winners {
 				asked = asked || wanted[w]
 				delete(wanted, w) // one each
 			}

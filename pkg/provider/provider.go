@@ -657,9 +657,6 @@ func (d *Daemon) onTranscript(t network.VerifiedTranscript) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	winners := t.Transcript.Winners // a replicated order has several
-	if len(winners) == 0 && t.Transcript.Winner != (common.Hash{}) {
-		winners = []common.Hash{t.Transcript.Winner}
-	}
 	for id, b := range d.bids {
 		if b.order.Hash == t.Order.Hash && !b.leased && !b.lost && !slices.Contains(winners, id) {
 			b.lost = true
