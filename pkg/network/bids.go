@@ -384,11 +384,7 @@ func (n *Node) request(ctx context.Context, order *auction.VerifiedOrder, proto 
 	defer g.release()
 	stop := context.AfterFunc(ctx, func() { s.Reset() })
 	defer stop()
-	if err := writeFrame(s, msg); err != nil {
-		s.Reset()
-		return reply{}, ctxErr(ctx, err)
-	}
-	if err := s.CloseWrite(); err != nil {
+	if err := writeRequest(s, msg); err != nil {
 		s.Reset()
 		return reply{}, ctxErr(ctx, err)
 	}

@@ -117,6 +117,20 @@ func writeFrame(w io.Writer, msg []byte) error {
 	return err
 }
 
+// writeRequest writes a request stream's one message and closes the
+// stream's write side. The responder needs only the framed message, and may
+// answer and close the whole stream as soon as it has read it: on QUIC that
+// cancels this side's writing (STOP_SENDING), and a close that comes after
+// fails although the request went through. So only the write's error counts;
+// a stream that is really broken fails the read of the reply.
+func writeRequest(s network.Stream, msg []byte) error {
+	if err := writeFrame(s, msg); err != nil {
+		return err
+	}
+	_ = s.CloseWrite()
+	return nil
+}
+
 // writeJSON encodes v and writes it as one message.
 func writeJSON(w io.Writer, v any) error {
 	msg, err := json.Marshal(v)

@@ -12,6 +12,8 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/libp2p/go-libp2p/core/network"
 )
 
 func TestFrameReader(t *testing.T) {
@@ -140,5 +142,74 @@ func TestCheckedInput(t *testing.T) {
 				t.Errorf("done = %v, want %v", in.done, tt.wantErr == nil)
 			}
 		})
+	}
+}
+
+// lateClose is a request stream whose requester is slow between writing
+// its message and closing its write side, as a busy node is: CloseWrite
+// waits for wait, then records what closing the real stream said.
+type lateClose struct {
+	network.Stream
+	wait     func()
+	closeErr error
+}
+
+func (l *lateClose) CloseWrite() error {
+	l.wait()
+	l.closeErr = l.Stream.CloseWrite()
+	return l.closeErr
+}
+
+// TestRequestOutlivesResponderClose: a responder answers and closes the
+// whole stream as soon as it has a request's message (the auctioneer does).
+// On QUIC that cancels the requester's writing, and a requester that closes
+// its write side only then must still take the reply. Under load this lost
+// bids ("close called for canceled stream").
+func TestRequestOutlivesResponderClose(t *testing.T) {
+	quicOnly := func(c *Config) { c.ListenAddrs = []string{"/ip4/127.0.0.1/udp/0/quic-v1"} }
+	cfg := testConfig(t, "responder")
+	quicOnly(&cfg)
+	responder := startNode(t, cfg)
+	cfg = testConfig(t, "requester", responder)
+	quicOnly(&cfg)
+	requester := startNode(t, cfg)
+
+	const proto = "/tender-test/request/1.0.0"
+	answered := make(chan struct{})
+	responder.host.SetStreamHandler(proto, func(s network.Stream) {
+		defer close(answered)
+		msg, err := newMessageReader(s).next(1024)
+		if err != nil {
+			s.Reset()
+			return
+		}
+		writeJSON(s, reply{Detail: string(msg)})
+		s.Close()
+	})
+	s, err := requester.host.NewStream(t.Context(), responder.ID(), proto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	late := &lateClose{Stream: s, wait: func() {
+		<-answered
+		// Until the responder's STOP_SENDING has cancelled this side.
+		waitFor(t, 10*time.Second, "the responder's close to cancel the request's writing", func() bool {
+			_, err := s.Write(nil)
+			return err != nil
+		})
+	}}
+	if err := writeRequest(late, []byte("the bid")); err != nil {
+		t.Fatalf("writeRequest: %v, want nil: the message was written", err)
+	}
+	if late.closeErr == nil {
+		t.Fatal("closing the cancelled write side succeeded: the test did not reproduce the race")
+	}
+	var r reply
+	if err := newMessageReader(s).nextJSON(maxReplyBytes, &r); err != nil {
+		t.Fatalf("read the reply: %v", err)
+	}
+	if r.Detail != "the bid" {
+		t.Errorf("reply %+v, want the responder's answer to the request", r)
 	}
 }

@@ -228,9 +228,9 @@ func (c *LeaseClient) sendInput(lc *leaseConn, r io.Reader) (int64, error) {
 	if err := cw.end(chunkTrailer{Size: sent, SHA256: hex.EncodeToString(h.Sum(nil))}); err != nil {
 		return sent, err
 	}
-	if err := lc.s.CloseWrite(); err != nil {
-		return sent, err
-	}
+	// The trailer ends the input; the provider may answer and close before
+	// this close (see writeRequest), and its answer decides.
+	_ = lc.s.CloseWrite()
 	lc.s.SetReadDeadline(time.Now().Add(c.n.cfg.LeaseIdleTimeout))
 	a := <-answered
 	if a.err != nil {

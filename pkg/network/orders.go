@@ -331,10 +331,7 @@ func (n *Node) syncFrom(s network.Stream) (int, error) {
 	for _, so := range open {
 		have = append(have, so.order.Hash[:]...)
 	}
-	if err := writeFrame(s, have); err != nil {
-		return 0, err
-	}
-	if err := s.CloseWrite(); err != nil {
+	if err := writeRequest(s, have); err != nil {
 		return 0, err
 	}
 	fr := newFrameReader(s)

@@ -274,10 +274,7 @@ func (n *Node) fetchFrom(s network.Stream, leases []common.Hash) ([]KeptAuction,
 			req = append(req, l[:]...)
 		}
 	}
-	if err := writeFrame(s, req); err != nil {
-		return nil, err
-	}
-	if err := s.CloseWrite(); err != nil {
+	if err := writeRequest(s, req); err != nil {
 		return nil, err
 	}
 	fr := newFrameReader(s)
