@@ -53,7 +53,7 @@ func TestHardwareRecords(t *testing.T) {
 				t.Errorf("file named %q, want %q (its GPU model)", name, want)
 			}
 			machine := "dgx" + strings.TrimPrefix(name, "nvidia-")
-			if _, ok := simulatedServer(machine); !ok {
+			if _, ok := simulatedMachineNamed(machine); !ok {
 				return
 			}
 			inv, err := Open(t.Context(), Options{Simulate: machine})

@@ -38,6 +38,14 @@ type Device struct {
 	ComputeCapability int     `json:"computeCapability"`
 	PCIBusID          string  `json:"pciBusId"`
 	MIGMode           MIGMode `json:"migMode"`
+	// MIG lists the MIG devices of a GPU whose MIG mode is enabled, sorted by
+	// GPU and compute instance ID: CUDA runs work on such a GPU only through
+	// them. The list is empty, not nil, for a GPU in MIG mode that has no
+	// instances yet (nothing to run on until its owner creates some), and
+	// nil for a GPU not in MIG mode or whose MIG devices NVML could not list.
+	// JSON keeps the difference: "mig": [] for the first, no "mig" for the
+	// others.
+	MIG []MIGDevice `json:"mig,omitzero"`
 	// Simulated is true for a GPU of a simulated machine.
 	Simulated bool `json:"simulated"`
 }
@@ -88,6 +96,9 @@ func (s Snapshot) clone() Snapshot {
 	s.Devices = slices.Clone(s.Devices)
 	if s.Devices == nil {
 		s.Devices = []Device{}
+	}
+	for i := range s.Devices {
+		s.Devices[i].MIG = slices.Clone(s.Devices[i].MIG) // nil stays nil, empty stays empty
 	}
 	return s
 }
@@ -238,6 +249,10 @@ func (inv *Inventory) Refresh(ctx context.Context) (Snapshot, error) {
 		Devices:           make([]Device, 0, len(raws)),
 	}
 	for _, r := range raws {
+		for _, e := range r.MIGErrors {
+			inv.logger.LogAttrs(ctx, slog.LevelWarn, "MIG devices left out of the inventory",
+				slog.String("gpu", r.UUID), slog.Any("err", e))
+		}
 		snap.Devices = append(snap.Devices, Device{
 			UUID:              r.UUID,
 			Index:             r.Index,
@@ -247,6 +262,7 @@ func (inv *Inventory) Refresh(ctx context.Context) (Snapshot, error) {
 			ComputeCapability: deref(r.ComputeCapability),
 			PCIBusID:          deref(r.PCIBusID),
 			MIGMode:           deref(r.MIGMode),
+			MIG:               migDevices(r, inv.simulated),
 			Simulated:         inv.simulated,
 		})
 	}

@@ -158,10 +158,14 @@ func TestAdapterFakeMachines(t *testing.T) {
 			name:    "MIG enabled on one GPU",
 			machine: dgxh100.New,
 			mutate: func(srv *server.Server) {
-				srv.Devices[2].(*server.Device).SetMigMode(nvml.DEVICE_MIG_ENABLE)
+				// go-nvml's fake GPUs have no MIG device handles; ours do.
+				dev := srv.Devices[2].(*server.Device)
+				simulateMIGDevices(dev)
+				dev.SetMigMode(nvml.DEVICE_MIG_ENABLE)
 			},
 			want: func(base []Device) []Device {
 				base[2].MIGMode = MIGEnabled
+				base[2].MIG = []MIGDevice{} // no instances yet
 				return base
 			},
 		},

@@ -34,6 +34,31 @@ type rawDevice struct {
 	ComputeCapability *int // major*10 + minor
 	PCIBusID          *string
 	MIGMode           *MIGMode
+	// MIG lists the GPU's MIG devices when its current MIG mode is enabled:
+	// empty, not nil, when it has none yet. nil when the GPU is not in MIG
+	// mode or NVML could not say how many MIG devices it may have.
+	MIG []rawMIGDevice
+	// MIGErrors are what kept MIG devices, or the whole list, out of MIG.
+	MIGErrors []error
+}
+
+// rawMIGDevice is what NVML says about one MIG device.
+type rawMIGDevice struct {
+	UUID string // always set: a MIG device without a UUID is not reported
+	// Name is NVML's name of the MIG device: the GPU's name, " MIG " and the
+	// profile, e.g. "NVIDIA H100 80GB HBM3 MIG 1g.10gb".
+	Name              *string
+	MemoryTotalBytes  *uint64
+	MemoryFreeBytes   *uint64
+	GPUInstanceID     *int
+	ComputeInstanceID *int
+	// Attributes are the slice's SMs, engines, GPU and compute instance
+	// slice counts and memory.
+	Attributes *nvml.DeviceAttributes
+	// GPUInstanceProfile is the nvml.GPU_INSTANCE_PROFILE_* constant of the
+	// one GPU instance profile whose slices, memory and media engines match
+	// Attributes; nil when NVML could not say or more than one matches.
+	GPUInstanceProfile *int
 }
 
 // nvmlError is a failed NVML call.
@@ -161,7 +186,114 @@ func readDevice(dev nvml.Device, index int) (rawDevice, error) {
 		m := MIGUnsupported
 		raw.MIGMode = &m
 	}
+	if raw.MIGMode != nil && *raw.MIGMode == MIGEnabled {
+		raw.MIG, raw.MIGErrors = readMIGDevices(dev, raw.UUID)
+	}
 	return raw, nil
+}
+
+// readMIGDevices lists the MIG devices of a GPU in MIG mode the way
+// nvidia-smi, NVIDIA's go-nvlib and nomad-device-nvidia do: it asks for a
+// handle at every index below GetMaxMigDeviceCount and skips the indexes that
+// hold no device (ERROR_NOT_FOUND), which is normal: the count is how many
+// MIG devices the GPU could have, not how many it has. A MIG device NVML
+// cannot give a handle or a UUID for is left out and its error returned in
+// problems. When NVML cannot say the count, migs is nil; otherwise it is
+// non-nil, and empty for a GPU with no instances yet.
+func readMIGDevices(gpu nvml.Device, gpuUUID string) (migs []rawMIGDevice, problems []error) {
+	n, ret := gpu.GetMaxMigDeviceCount()
+	if err := check(fmt.Sprintf("GetMaxMigDeviceCount(GPU %s)", gpuUUID), ret); err != nil {
+		return nil, []error{err}
+	}
+	migs = make([]rawMIGDevice, 0, n)
+	profiles := gpuInstanceProfiles{gpu: gpu}
+	for i := range n {
+		h, ret := gpu.GetMigDeviceHandleByIndex(i)
+		if ret == nvml.ERROR_NOT_FOUND {
+			continue
+		}
+		if err := check(fmt.Sprintf("GetMigDeviceHandleByIndex(GPU %s, %d)", gpuUUID, i), ret); err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		m, err := readMIGDevice(h, gpuUUID, i, &profiles)
+		if err != nil {
+			problems = append(problems, err)
+			continue
+		}
+		migs = append(migs, m)
+	}
+	return migs, problems
+}
+
+func readMIGDevice(h nvml.Device, gpuUUID string, index int, profiles *gpuInstanceProfiles) (rawMIGDevice, error) {
+	uuid, ret := h.GetUUID()
+	if err := check(fmt.Sprintf("GetUUID(GPU %s, MIG device %d)", gpuUUID, index), ret); err != nil {
+		return rawMIGDevice{}, err
+	}
+	if uuid == "" {
+		return rawMIGDevice{}, fmt.Errorf("nvml GetUUID(GPU %s, MIG device %d): empty UUID", gpuUUID, index)
+	}
+	m := rawMIGDevice{UUID: uuid}
+	if name, ret := h.GetName(); ret == nvml.SUCCESS {
+		m.Name = &name
+	}
+	if mem, ret := h.GetMemoryInfo(); ret == nvml.SUCCESS {
+		m.MemoryTotalBytes = &mem.Total
+		m.MemoryFreeBytes = &mem.Free
+	}
+	if id, ret := h.GetGpuInstanceId(); ret == nvml.SUCCESS {
+		m.GPUInstanceID = &id
+	}
+	if id, ret := h.GetComputeInstanceId(); ret == nvml.SUCCESS {
+		m.ComputeInstanceID = &id
+	}
+	if attrs, ret := h.GetAttributes(); ret == nvml.SUCCESS {
+		m.Attributes = &attrs
+		m.GPUInstanceProfile = profiles.match(attrs)
+	}
+	return m, nil
+}
+
+// gpuInstanceProfiles finds which GPU instance profile a MIG device was made
+// from, by its attributes. The straight way, GetGpuInstanceById on the GPU
+// and the instance's GetInfo, needs a privileged user; reading the GPU's
+// profiles does not. It reads them once per GPU, when first needed.
+type gpuInstanceProfiles struct {
+	gpu   nvml.Device
+	read  bool
+	byID  []int // nvml.GPU_INSTANCE_PROFILE_* of each entry in infos
+	infos []nvml.GpuInstanceProfileInfo
+}
+
+// match returns the GPU instance profile, by nvml.GPU_INSTANCE_PROFILE_*
+// constant, with the slices, memory and media engines of attrs, or nil when
+// none or more than one has them.
+func (p *gpuInstanceProfiles) match(attrs nvml.DeviceAttributes) *int {
+	if !p.read {
+		p.read = true
+		for id := range nvml.GPU_INSTANCE_PROFILE_COUNT {
+			info, ret := p.gpu.GetGpuInstanceProfileInfo(id)
+			if ret != nvml.SUCCESS {
+				continue // not a profile of this GPU, or NVML cannot say
+			}
+			p.byID = append(p.byID, id)
+			p.infos = append(p.infos, info)
+		}
+	}
+	var found *int
+	for i, info := range p.infos {
+		if info.SliceCount != attrs.GpuInstanceSliceCount || info.MemorySizeMB != attrs.MemorySizeMB ||
+			info.JpegCount != attrs.SharedJpegCount || info.OfaCount != attrs.SharedOfaCount {
+			continue
+		}
+		if found != nil {
+			return nil
+		}
+		id := p.byID[i]
+		found = &id
+	}
+	return found
 }
 
 // busID turns NVML's NUL-terminated C string into a Go string.

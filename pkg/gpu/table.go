@@ -8,7 +8,10 @@ import (
 )
 
 // WriteTable prints snap for a person: a header about the host, then one row
-// per GPU. A simulated inventory says so in its first line; an empty one says
+// per GPU, each followed by a row per MIG device when the GPU is in MIG mode
+// (profile in the MODEL column; GPU instance, compute instance and SMs in the
+// MIG column). A GPU in MIG mode without MIG devices says so in its MIG
+// column. A simulated inventory says so in its first line; an empty one says
 // why and that CPU-only work can still be offered.
 func WriteTable(w io.Writer, snap Snapshot) error {
 	ew := &errWriter{w: w}
@@ -23,8 +26,16 @@ func WriteTable(w io.Writer, snap Snapshot) error {
 		ew.printf("No GPUs: %s.\nThis machine can still offer CPU-only work.\n", reason)
 		return ew.err
 	}
-	ew.printf("Driver %s  CUDA %s  NVML %s  %d GPU(s)\n\n",
+	migs := 0
+	for _, d := range snap.Devices {
+		migs += len(d.MIG)
+	}
+	ew.printf("Driver %s  CUDA %s  NVML %s  %d GPU(s)",
 		orDash(snap.DriverVersion), orDash(snap.CUDAVersion()), orDash(snap.NVMLVersion), len(snap.Devices))
+	if migs > 0 {
+		ew.printf(", %d MIG device(s)", migs)
+	}
+	ew.printf("\n\n")
 	if ew.err != nil {
 		return ew.err
 	}
@@ -33,10 +44,19 @@ func WriteTable(w io.Writer, snap Snapshot) error {
 	ew.w = tw
 	ew.printf("INDEX\tUUID\tMODEL\tMEMORY MiB\tFREE MiB\tCC\tPCI BUS ID\tMIG\n")
 	for _, d := range snap.Devices {
+		mig := string(d.MIGMode)
+		if d.MIGMode == MIGEnabled && d.MIG != nil && len(d.MIG) == 0 {
+			mig += ", no MIG devices"
+		}
 		ew.printf("%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n",
 			d.Index, d.UUID, orDash(d.Model),
 			orDash(mib(d.MemoryTotalMiB)), orDash(mib(d.MemoryFreeMiB)),
-			orDash(d.ComputeCapabilityString()), orDash(d.PCIBusID), orDash(string(d.MIGMode)))
+			orDash(d.ComputeCapabilityString()), orDash(d.PCIBusID), orDash(mig))
+		for _, m := range d.MIG {
+			ew.printf("\t  %s\tMIG %s\t%s\t%s\t\t\tGI %s CI %s, %s SMs\n",
+				m.UUID, orDash(m.Profile), orDash(mib(m.MemoryTotalMiB)), orDash(mib(m.MemoryFreeMiB)),
+				instanceID(m.GPUInstanceID), instanceID(m.ComputeInstanceID), orDash(count(m.SMCount)))
+		}
 	}
 	if ew.err != nil {
 		return ew.err
@@ -52,6 +72,21 @@ func mib(v uint64) string {
 		return ""
 	}
 	return strconv.FormatUint(v, 10)
+}
+
+// instanceID formats a MIG instance ID, -1 (unknown) as "-".
+func instanceID(id int) string {
+	if id < 0 {
+		return "-"
+	}
+	return strconv.Itoa(id)
+}
+
+func count(n int) string {
+	if n <= 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }
 
 func orDash(s string) string {
