@@ -18,13 +18,16 @@ func newInventoryCommand(env *cli.Env) *cobra.Command {
 		Short: "Show this machine's GPUs as the market will see them",
 		Long: `inventory reads this machine's GPUs through NVIDIA's management library
 (NVML) and prints, per GPU: UUID, index, model, memory, compute capability,
-PCI bus ID and MIG mode, and for the host the driver and CUDA versions.
+PCI bus ID and MIG mode, and for the host the driver and CUDA versions. A GPU
+in MIG mode is followed by its MIG devices, the slices CUDA runs work on:
+UUID, profile (such as 1g.10gb), memory, SMs and GPU/compute instance IDs.
 
 A machine without the NVIDIA driver has an empty inventory and says why; it
 can still offer CPU-only work. With --gpu-sim the GPUs of a simulated machine
 are shown instead, marked simulated: they can never pass for real hardware.`,
 		Example: `  provider inventory
-  provider inventory --gpu-sim dgxh100 -o json`,
+  provider inventory --gpu-sim dgxh100 -o json
+  provider inventory --gpu-sim dgxh100-mig`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			if output != "table" && output != "json" {
