@@ -26,6 +26,8 @@ var (
 	ErrBusy = errors.New("GPU is busy")
 	// ErrUnknownGPU: a UUID is not in this machine's inventory.
 	ErrUnknownGPU = errors.New("GPU is not in this machine's inventory")
+	// ErrMIGGPU: a GPU in MIG mode cannot be reserved whole.
+	ErrMIGGPU = errors.New("a GPU in MIG mode is sold as its MIG slices, not whole")
 	// ErrNoReservation: the bid holds no reservation (never made, released,
 	// leased or expired).
 	ErrNoReservation = errors.New("no reservation for this bid")
@@ -242,7 +244,9 @@ func (a *Allocator) Claim(uuid string) Claim {
 }
 
 // Free returns the GPUs of the current inventory that nobody holds, in
-// inventory order.
+// inventory order. A GPU in MIG mode is never free as a whole GPU: a job
+// given it would see none of its compute (only its MIG slices can be
+// used, and those are not offered yet).
 func (a *Allocator) Free() []Device {
 	snap := a.devices.Snapshot()
 	a.mu.Lock()
@@ -250,7 +254,7 @@ func (a *Allocator) Free() []Device {
 	a.expireLocked(a.now())
 	free := make([]Device, 0, len(snap.Devices))
 	for _, d := range snap.Devices {
-		if _, held := a.claims[d.UUID]; !held {
+		if _, held := a.claims[d.UUID]; !held && d.MIGMode != MIGEnabled {
 			free = append(free, d)
 		}
 	}
@@ -270,8 +274,12 @@ func (a *Allocator) checkFreeLocked(uuids []string) error {
 			return fmt.Errorf("GPU %s named twice", u)
 		}
 		seen[u] = true
-		if _, ok := snap.Device(u); !ok {
+		d, ok := snap.Device(u)
+		if !ok {
 			return fmt.Errorf("GPU %s: %w", u, ErrUnknownGPU)
+		}
+		if d.MIGMode == MIGEnabled {
+			return fmt.Errorf("GPU %s is in MIG mode: %w", u, ErrMIGGPU)
 		}
 		if c, ok := a.claims[u]; ok {
 			return &ConflictError{UUID: u, State: c.State, BidID: c.BidID, LeaseID: c.LeaseID, Expires: c.Expires}

@@ -288,3 +288,37 @@ func TestAllocatorConcurrentReserve(t *testing.T) {
 		t.Errorf("%d GPUs free after one two-GPU reservation, want 1", got)
 	}
 }
+
+// TestAllocatorNeverSellsMIGGPUWhole: the GPUs of a simulated machine in
+// MIG mode (with slices or none yet) are not free and cannot be reserved
+// whole; its other GPUs are.
+func TestAllocatorNeverSellsMIGGPUWhole(t *testing.T) {
+	inv, err := Open(t.Context(), Options{Simulate: "dgxh100-mig"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inv.Close()
+	a := NewAllocator(inv, nil)
+	snap := inv.Snapshot()
+	free := map[string]bool{}
+	for _, d := range a.Free() {
+		free[d.UUID] = true
+	}
+	mig := 0
+	for _, d := range snap.Devices {
+		if d.MIGMode == MIGEnabled {
+			mig++
+			if free[d.UUID] {
+				t.Errorf("GPU %d in MIG mode is free as a whole GPU", d.Index)
+			}
+			if err := a.Reserve("bid-1", []string{d.UUID}, time.Now().Add(time.Minute)); !errors.Is(err, ErrMIGGPU) {
+				t.Errorf("Reserve(GPU %d in MIG mode): %v, want ErrMIGGPU", d.Index, err)
+			}
+		} else if !free[d.UUID] {
+			t.Errorf("GPU %d (not in MIG mode) is not free", d.Index)
+		}
+	}
+	if mig == 0 {
+		t.Fatal("the simulated machine has no GPU in MIG mode")
+	}
+}
