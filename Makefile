@@ -49,7 +49,9 @@ fuzz:
 		done; \
 	done
 
-## market: set up and run the local market (see README.md)
+## market: set up and run the local market (see README.md); it runs jobs
+## on Docker, so the test Kubernetes node is not started for it
+market: export TENDER_SETUP_KUBERNETES = no
 market: setup build
 	scripts/market.sh up
 

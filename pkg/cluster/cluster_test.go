@@ -1,0 +1,349 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/tender-market/tender/internal/testenv"
+)
+
+// testImage is the tests' job image (testdata/job), loaded into the test
+// node's runtime: there is no registry, so pods never pull it.
+const testImage = "tender.local/cluster-test-job:1"
+
+// testCluster is the test node that scripts/k8s-node.sh runs (its
+// kubeconfig in TENDER_TEST_KUBECONFIG, default
+// /var/lib/tender-k8s/kubeconfig), in a namespace of the test's own,
+// deleted after it.
+func testCluster(t *testing.T) *Cluster {
+	t.Helper()
+	path := os.Getenv("TENDER_TEST_KUBECONFIG")
+	if path == "" {
+		path = "/var/lib/tender-k8s/kubeconfig"
+	}
+	how := "start it with scripts/k8s-node.sh up (scripts/setup.sh does)"
+	rc, err := clientcmd.BuildConfigFromFlags("", path)
+	if err != nil {
+		testenv.Need(t, "the test Kubernetes node", how, err)
+	}
+	rc.Timeout = 30 * time.Second
+	cs, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.CoreV1().Nodes().List(t.Context(), metav1.ListOptions{}); err != nil {
+		testenv.Need(t, "the test Kubernetes node", how, err)
+	}
+	loadTestImage(t)
+	ns := "tender-test-" + randomHex(t, 4)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		zero := int64(0)
+		cs.CoreV1().Pods(ns).DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{})
+		cs.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{})
+	})
+	return NewForClient(cs, Config{Namespace: ns, PullPolicy: corev1.PullNever})
+}
+
+var (
+	imageOnce sync.Once
+	imageErr  error
+)
+
+// loadTestImage builds testdata/job into a FROM scratch image and loads it
+// into the node's runtime, once per test binary.
+func loadTestImage(t *testing.T) {
+	t.Helper()
+	imageOnce.Do(func() {
+		dir := t.TempDir()
+		run := func(name string, args ...string) error {
+			cmd := exec.Command(name, args...)
+			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+			if out, err := cmd.CombinedOutput(); err != nil {
+				return fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+			}
+			return nil
+		}
+		if imageErr = run("go", "build", "-trimpath", "-o", filepath.Join(dir, "job"), "./testdata/job"); imageErr != nil {
+			return
+		}
+		os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\nCOPY job /job\nENTRYPOINT [\"/job\"]\n"), 0o644)
+		if imageErr = run("docker", "build", "-q", "-t", testImage, dir); imageErr != nil {
+			return
+		}
+		tar := filepath.Join(dir, "job.tar")
+		if imageErr = run("docker", "save", "-o", tar, testImage); imageErr != nil {
+			return
+		}
+		imageErr = run("../../scripts/k8s-node.sh", "import", tar)
+	})
+	if imageErr != nil {
+		t.Fatalf("the test job image: %v", imageErr)
+	}
+}
+
+func randomHex(t *testing.T, n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		t.Fatal(err)
+	}
+	return hex.EncodeToString(b)
+}
+
+// testJob is a small job of the test image: a fresh lease ID (as the
+// market makes them, "0x" and 64 hex digits), steps as its arguments.
+func testJob(t *testing.T, steps ...string) Job {
+	return Job{
+		LeaseID:       "0x" + randomHex(t, 32),
+		Image:         testImage,
+		Command:       steps,
+		CPUMillicores: 100,
+		MemoryBytes:   64 << 20,
+		OutputLimit:   16 << 20,
+		MaxDuration:   time.Minute,
+	}
+}
+
+func waitExit(t *testing.T, c *Cluster, leaseID string) (Exit, error) {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	return c.Wait(ctx, leaseID)
+}
+
+func logsOf(t *testing.T, c *Cluster, leaseID string) string {
+	t.Helper()
+	var b bytes.Buffer
+	if err := c.Logs(t.Context(), leaseID, &b, false); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestNodes(t *testing.T) {
+	c := testCluster(t)
+	nodes, err := c.Nodes(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(nodes) != 1 {
+		t.Fatalf("%d nodes, want the test node alone: %+v", len(nodes), nodes)
+	}
+	n := nodes[0]
+	if !n.Ready || !n.Schedulable || n.GPUs != 4 || n.Model != "NVIDIA H100 80GB HBM3" || n.MemoryMiB != 81559 ||
+		n.ComputeCapability != 90 || n.CUDADriver != "550.54.15" || n.CUDARuntime != "12.4" || !n.Simulated ||
+		n.CPUMillicores <= 0 || n.MemoryBytes <= 0 {
+		t.Errorf("node %+v: want a ready node with 4 simulated H100 80GB (CC 9.0, driver 550.54.15, CUDA 12.4)", n)
+	}
+}
+
+// TestJobRuns: a 2-GPU job runs to completion on the node as nobody, with
+// a read-only root, no capabilities and no new privileges, writes /output,
+// and its logs come back.
+func TestJobRuns(t *testing.T) {
+	c := testCluster(t)
+	nodes, err := c.Nodes(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	job := testJob(t, "say", "hello from the cluster", "whoami", "write", "/output/result.txt", "42", "write", "/tmp/scratch", "x")
+	job.GPUs, job.Node = 2, nodes[0].Name
+	pod, err := c.Start(t.Context(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pod.Spec.NodeSelector[corev1.LabelHostname] != job.Node {
+		t.Errorf("node selector %v, want the offer's node %s", pod.Spec.NodeSelector, job.Node)
+	}
+	exit, err := waitExit(t, c, job.LeaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	logs := logsOf(t, c, job.LeaseID)
+	if exit.Code != 0 || exit.Reason != "Completed" || exit.OOMKilled || exit.DeadlineExceeded {
+		t.Errorf("exit %+v, want 0 Completed; logs:\n%s", exit, logs)
+	}
+	for _, want := range []string{"hello from the cluster", "uid=65534 gid=65534", "rootfs read-only", "CapPrm: 0000000000000000", "CapEff: 0000000000000000", "NoNewPrivs: 1"} {
+		if !strings.Contains(logs, want) {
+			t.Errorf("logs lack %q:\n%s", want, logs)
+		}
+	}
+	if exit.StartedAt.IsZero() || exit.FinishedAt.Before(exit.StartedAt) {
+		t.Errorf("exit times %s to %s", exit.StartedAt, exit.FinishedAt)
+	}
+	if _, err := c.Start(t.Context(), job); !errors.Is(err, ErrLeaseHasPod) {
+		t.Errorf("a second Start of the lease: %v, want ErrLeaseHasPod", err)
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	c := testCluster(t)
+	job := testJob(t, "say", "failing", "exit", "3")
+	if _, err := c.Start(t.Context(), job); err != nil {
+		t.Fatal(err)
+	}
+	exit, err := waitExit(t, c, job.LeaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if exit.Code != 3 || exit.Reason != "Error" || exit.OOMKilled {
+		t.Errorf("exit %+v, want 3 Error", exit)
+	}
+}
+
+func TestOOMKilled(t *testing.T) {
+	c := testCluster(t)
+	job := testJob(t, "oom")
+	job.MemoryBytes = 32 << 20
+	if _, err := c.Start(t.Context(), job); err != nil {
+		t.Fatal(err)
+	}
+	exit, err := waitExit(t, c, job.LeaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !exit.OOMKilled || exit.Code != 137 {
+		t.Errorf("exit %+v, want OOMKilled, 137", exit)
+	}
+}
+
+func TestDeadlineExceeded(t *testing.T) {
+	c := testCluster(t)
+	job := testJob(t, "sleep")
+	job.MaxDuration = time.Second
+	if _, err := c.Start(t.Context(), job); err != nil {
+		t.Fatal(err)
+	}
+	exit, err := waitExit(t, c, job.LeaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !exit.DeadlineExceeded || exit.Reason != "DeadlineExceeded" {
+		t.Errorf("exit %+v, want DeadlineExceeded", exit)
+	}
+}
+
+// TestCancel: a running job's pod is deleted; Wait ends with ErrNoPod and
+// the lease has no pod afterwards.
+func TestCancel(t *testing.T) {
+	c := testCluster(t)
+	job := testJob(t, "say", "started", "sleep")
+	if _, err := c.Start(t.Context(), job); err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan error, 1)
+	go func() {
+		_, err := waitExit(t, c, job.LeaseID)
+		waited <- err
+	}()
+	testenv.Eventually(t, time.Minute, "the job's pod running", func() (bool, string, error) {
+		pod, err := c.Find(t.Context(), job.LeaseID)
+		if err != nil {
+			return false, "", err
+		}
+		if pod.Status.Phase == corev1.PodSucceeded || pod.Status.Phase == corev1.PodFailed {
+			return false, "", fmt.Errorf("the pod ended %s before it was cancelled", pod.Status.Phase)
+		}
+		return pod.Status.Phase == corev1.PodRunning, string(pod.Status.Phase), nil
+	})
+	if err := c.Cancel(t.Context(), job.LeaseID); err != nil {
+		t.Fatal(err)
+	}
+	select {
+	case err := <-waited:
+		if !errors.Is(err, ErrCancelled) {
+			t.Errorf("Wait after cancel: %v, want ErrCancelled", err)
+		}
+	case <-time.After(time.Minute):
+		t.Fatal("Wait did not end a minute after cancel")
+	}
+	// The pod goes once its job has stopped.
+	testenv.Eventually(t, time.Minute, "the cancelled pod gone", func() (bool, string, error) {
+		_, err := c.Find(t.Context(), job.LeaseID)
+		if errors.Is(err, ErrNoPod) {
+			return true, "", nil
+		}
+		return false, fmt.Sprint(err), nil
+	})
+	if _, err := waitExit(t, c, job.LeaseID); !errors.Is(err, ErrNoPod) {
+		t.Errorf("Wait on the cancelled lease: %v, want ErrNoPod", err)
+	}
+	if err := c.Cancel(t.Context(), job.LeaseID); err != nil {
+		t.Errorf("a second Cancel: %v, want nil", err)
+	}
+}
+
+// TestUnschedulable: a job the cluster has no room for ends with the
+// scheduler's reason, not a pod that waits for ever.
+func TestUnschedulable(t *testing.T) {
+	c := testCluster(t)
+	for _, tt := range []struct {
+		name string
+		edit func(*Job)
+		want string
+	}{
+		{"more GPUs than the node has", func(j *Job) { j.GPUs = 5 }, "Insufficient nvidia.com/gpu"},
+		{"a node that does not exist", func(j *Job) { j.Node = "no-such-node" }, "node affinity/selector"},
+		{"a MIG profile no node has", func(j *Job) { j.MIGProfile = "1g.10gb"; j.GPUs = 1 }, "Insufficient nvidia.com/mig-1g.10gb"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			job := testJob(t, "say", "never")
+			tt.edit(&job)
+			if _, err := c.Start(t.Context(), job); err != nil {
+				t.Fatal(err)
+			}
+			_, err := waitExit(t, c, job.LeaseID)
+			if !errors.Is(err, ErrUnschedulable) || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("Wait: %v, want ErrUnschedulable saying %q", err, tt.want)
+			}
+			if err := c.Cancel(t.Context(), job.LeaseID); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+}
+
+// TestFindAfterRestart: a provider that restarts finds its lease's pod by
+// the lease's label, checks the lease ID it was annotated with, and waits
+// on it as before.
+func TestFindAfterRestart(t *testing.T) {
+	c := testCluster(t)
+	job := testJob(t, "say", "survived", "exit", "0")
+	if _, err := c.Start(t.Context(), job); err != nil {
+		t.Fatal(err)
+	}
+	restarted := NewForClient(c.cs, c.cfg)
+	pod, err := restarted.Find(t.Context(), job.LeaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pod.Annotations[LabelLease] != job.LeaseID {
+		t.Errorf("found pod %s of lease %s, want %s", pod.Name, pod.Annotations[LabelLease], job.LeaseID)
+	}
+	// A lease whose ID shares the label's 63 characters is not this one.
+	other := job.LeaseID[:len(job.LeaseID)-1] + "x"
+	if _, err := restarted.Find(t.Context(), other); !errors.Is(err, ErrNoPod) {
+		t.Errorf("Find(%s): %v, want ErrNoPod", other, err)
+	}
+	exit, err := waitExit(t, restarted, job.LeaseID)
+	if err != nil || exit.Code != 0 {
+		t.Errorf("Wait after restart: %+v, %v; want 0", exit, err)
+	}
+}

@@ -1,0 +1,196 @@
+package cluster
+
+import (
+	"errors"
+	"fmt"
+	"maps"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	networkingv1 "k8s.io/api/networking/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/utils/ptr"
+)
+
+// LabelLease is the label that names a pod's lease.
+const LabelLease = "tender.market/lease"
+
+// jobUID is the user jobs run as, as in Docker jobs: nobody.
+const jobUID = 65534
+
+// tmpLimit bounds a job's /tmp.
+const tmpLimit = 1 << 30
+
+// Job is one lease's work as the cluster runs it.
+type Job struct {
+	// LeaseID names the lease ("0x3f2a..."): the pod's name and label.
+	// Letters, digits, '.', '-' and '_'.
+	LeaseID string
+	// Image and Command (its arguments to the entrypoint; empty keeps the
+	// image's) and Env, as in the order.
+	Image   string
+	Command []string
+	Env     map[string]string
+	// Node is the node of the offer the lease won: the pod runs there.
+	// Empty lets the scheduler choose.
+	Node string
+	// GPUs are whole GPUs (nvidia.com/gpu); MIGProfile, when set, asks
+	// for that many MIG slices of the profile (nvidia.com/mig-<profile>)
+	// instead.
+	GPUs       int64
+	MIGProfile string
+	// CPUMillicores and MemoryBytes are requested and limited alike.
+	CPUMillicores int64
+	MemoryBytes   int64
+	// MaxDuration ends the pod (activeDeadlineSeconds); zero is no limit.
+	MaxDuration time.Duration
+	// OutputLimit bounds /output, in bytes.
+	OutputLimit int64
+}
+
+var leaseIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`)
+
+func (j Job) validate() error {
+	switch {
+	case !leaseIDPattern.MatchString(j.LeaseID):
+		return fmt.Errorf("lease ID %q: want 1 to 128 letters, digits, '.', '-' or '_'", j.LeaseID)
+	case j.Image == "":
+		return errors.New("a job needs an image")
+	case j.GPUs < 0 || j.CPUMillicores <= 0 || j.MemoryBytes <= 0 || j.OutputLimit <= 0:
+		return fmt.Errorf("job resources: %d GPUs, %d millicores, %d bytes of memory, %d of output: want GPUs >= 0 and the rest > 0",
+			j.GPUs, j.CPUMillicores, j.MemoryBytes, j.OutputLimit)
+	case j.MIGProfile != "" && !migProfilePattern.MatchString(j.MIGProfile):
+		return fmt.Errorf("MIG profile %q: want a profile such as 1g.10gb", j.MIGProfile)
+	}
+	return nil
+}
+
+var migProfilePattern = regexp.MustCompile(`^[0-9]+g\.[0-9]+gb(\+[a-z]+)?$`)
+
+// podName is the pod of a lease: pod names are lower case.
+func podName(leaseID string) string { return "lease-" + lowerName(leaseID) }
+
+// leaseLabel is the lease's label value: lower case, at most 63
+// characters (a lease ID is 66), so several leases could share one; the
+// annotation LabelLease holds the lease ID whole and decides.
+func leaseLabel(leaseID string) string {
+	v := lowerName(strings.TrimPrefix(leaseID, "0x"))
+	if len(v) > 63 {
+		v = v[:63]
+	}
+	return strings.TrimRight(v, "-")
+}
+
+func lowerName(s string) string {
+	b := []byte(s)
+	for i, c := range b {
+		switch {
+		case c >= 'A' && c <= 'Z':
+			b[i] = c + 'a' - 'A'
+		case c == '_' || c == '.':
+			b[i] = '-'
+		}
+	}
+	return string(b)
+}
+
+// PodFor is the pod that runs job in namespace ns: restartPolicy Never,
+// its deadline, requests equal to limits, pinned to job.Node, and confined
+// as Docker jobs are (see the package doc).
+func PodFor(ns string, job Job, pull corev1.PullPolicy) (*corev1.Pod, error) {
+	if err := job.validate(); err != nil {
+		return nil, err
+	}
+	res := corev1.ResourceList{
+		corev1.ResourceCPU:    *resource.NewMilliQuantity(job.CPUMillicores, resource.DecimalSI),
+		corev1.ResourceMemory: *resource.NewQuantity(job.MemoryBytes, resource.BinarySI),
+	}
+	switch {
+	case job.MIGProfile != "":
+		res[corev1.ResourceName(resourceMIGPrefix+job.MIGProfile)] = *resource.NewQuantity(max(job.GPUs, 1), resource.DecimalSI)
+	case job.GPUs > 0:
+		res[ResourceGPU] = *resource.NewQuantity(job.GPUs, resource.DecimalSI)
+	}
+	env := make([]corev1.EnvVar, 0, len(job.Env))
+	for _, k := range slices.Sorted(maps.Keys(job.Env)) {
+		env = append(env, corev1.EnvVar{Name: k, Value: job.Env[k]})
+	}
+	pod := &corev1.Pod{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:      podName(job.LeaseID),
+			Namespace: ns,
+			Labels:    map[string]string{LabelLease: leaseLabel(job.LeaseID)},
+			// The label holds a form Kubernetes allows (leaseLabel); the
+			// annotation the lease ID exactly.
+			Annotations: map[string]string{LabelLease: job.LeaseID},
+		},
+		Spec: corev1.PodSpec{
+			RestartPolicy:                 corev1.RestartPolicyNever,
+			AutomountServiceAccountToken:  ptr.To(false),
+			EnableServiceLinks:            ptr.To(false),
+			HostNetwork:                   false,
+			HostPID:                       false,
+			HostIPC:                       false,
+			TerminationGracePeriodSeconds: ptr.To[int64](10),
+			SecurityContext: &corev1.PodSecurityContext{
+				RunAsNonRoot:   ptr.To(true),
+				RunAsUser:      ptr.To[int64](jobUID),
+				RunAsGroup:     ptr.To[int64](jobUID),
+				FSGroup:        ptr.To[int64](jobUID),
+				SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
+			},
+			Containers: []corev1.Container{{
+				Name:            "job",
+				Image:           job.Image,
+				ImagePullPolicy: pull,
+				Args:            job.Command,
+				Env:             env,
+				Resources:       corev1.ResourceRequirements{Requests: res, Limits: res},
+				SecurityContext: &corev1.SecurityContext{
+					Privileged:               ptr.To(false),
+					AllowPrivilegeEscalation: ptr.To(false),
+					ReadOnlyRootFilesystem:   ptr.To(true),
+					Capabilities:             &corev1.Capabilities{Drop: []corev1.Capability{"ALL"}},
+				},
+				VolumeMounts: []corev1.VolumeMount{
+					{Name: "tmp", MountPath: "/tmp"},
+					{Name: "output", MountPath: "/output"},
+				},
+				TerminationMessagePolicy: corev1.TerminationMessageFallbackToLogsOnError,
+			}},
+			Volumes: []corev1.Volume{
+				{Name: "tmp", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: resource.NewQuantity(tmpLimit, resource.BinarySI)}}},
+				{Name: "output", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: resource.NewQuantity(job.OutputLimit, resource.BinarySI)}}},
+			},
+		},
+	}
+	if job.MaxDuration > 0 {
+		pod.Spec.ActiveDeadlineSeconds = ptr.To(int64(max(job.MaxDuration.Round(time.Second), time.Second) / time.Second))
+	}
+	if job.Node != "" {
+		pod.Spec.NodeSelector = map[string]string{corev1.LabelHostname: job.Node}
+	}
+	return pod, nil
+}
+
+// policyFor denies the lease's pod all traffic, in and out. It holds only
+// where the cluster's network plugin enforces NetworkPolicy (Calico,
+// Cilium, Antrea, kube-router and others do; the plain bridge plugin and
+// flannel alone do not).
+func policyFor(ns string, job Job) *networkingv1.NetworkPolicy {
+	return &networkingv1.NetworkPolicy{
+		ObjectMeta: metav1.ObjectMeta{
+			Name:      podName(job.LeaseID),
+			Namespace: ns,
+			Labels:    map[string]string{LabelLease: leaseLabel(job.LeaseID)},
+		},
+		Spec: networkingv1.NetworkPolicySpec{
+			PodSelector: metav1.LabelSelector{MatchLabels: map[string]string{LabelLease: leaseLabel(job.LeaseID)}},
+			PolicyTypes: []networkingv1.PolicyType{networkingv1.PolicyTypeIngress, networkingv1.PolicyTypeEgress},
+		},
+	}
+}

@@ -1,0 +1,132 @@
+package cluster
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/api/resource"
+)
+
+// TestPodForConfines checks, without a cluster, that a lease's pod is
+// confined as Docker jobs are, and asks for exactly what the order bought.
+func TestPodForConfines(t *testing.T) {
+	job := Job{
+		LeaseID: "0x" + strings.Repeat("ab", 32), Image: "tender/example-train:dev", Command: []string{"--epochs", "3"},
+		Env: map[string]string{"B": "2", "A": "1"}, Node: "gpu-node-7", GPUs: 2,
+		CPUMillicores: 1500, MemoryBytes: 4 << 30, MaxDuration: 90 * time.Minute, OutputLimit: 1 << 30,
+	}
+	pod, err := PodFor("tender", job, corev1.PullNever)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec := pod.Spec
+	if pod.Name != "lease-0x"+strings.Repeat("ab", 32) || pod.Namespace != "tender" {
+		t.Errorf("pod %s/%s", pod.Namespace, pod.Name)
+	}
+	if l := pod.Labels[LabelLease]; len(l) > 63 || !strings.HasPrefix(strings.Repeat("ab", 32), l) || pod.Annotations[LabelLease] != job.LeaseID {
+		t.Errorf("label %q, annotation %q: want a valid label value and the whole lease ID", l, pod.Annotations[LabelLease])
+	}
+	if spec.RestartPolicy != corev1.RestartPolicyNever || spec.ActiveDeadlineSeconds == nil || *spec.ActiveDeadlineSeconds != 5400 {
+		t.Errorf("restart %s, deadline %v: want Never and 5400 s", spec.RestartPolicy, spec.ActiveDeadlineSeconds)
+	}
+	if spec.AutomountServiceAccountToken == nil || *spec.AutomountServiceAccountToken || spec.EnableServiceLinks == nil || *spec.EnableServiceLinks {
+		t.Error("want no service account token and no service links")
+	}
+	if spec.HostNetwork || spec.HostPID || spec.HostIPC {
+		t.Error("want no host namespaces")
+	}
+	psc := spec.SecurityContext
+	if psc == nil || psc.RunAsNonRoot == nil || !*psc.RunAsNonRoot || *psc.RunAsUser != jobUID || *psc.RunAsGroup != jobUID ||
+		psc.SeccompProfile == nil || psc.SeccompProfile.Type != corev1.SeccompProfileTypeRuntimeDefault {
+		t.Errorf("pod security context %+v: want non-root %d and RuntimeDefault seccomp", psc, jobUID)
+	}
+	if spec.NodeSelector[corev1.LabelHostname] != "gpu-node-7" {
+		t.Errorf("node selector %v", spec.NodeSelector)
+	}
+	if len(spec.Containers) != 1 {
+		t.Fatalf("%d containers", len(spec.Containers))
+	}
+	ctr := spec.Containers[0]
+	sc := ctr.SecurityContext
+	if sc == nil || *sc.Privileged || *sc.AllowPrivilegeEscalation || !*sc.ReadOnlyRootFilesystem ||
+		sc.Capabilities == nil || len(sc.Capabilities.Drop) != 1 || sc.Capabilities.Drop[0] != "ALL" || len(sc.Capabilities.Add) != 0 {
+		t.Errorf("container security context %+v", sc)
+	}
+	if ctr.ImagePullPolicy != corev1.PullNever || ctr.Image != job.Image || strings.Join(ctr.Args, " ") != "--epochs 3" {
+		t.Errorf("image %s (%s), args %v", ctr.Image, ctr.ImagePullPolicy, ctr.Args)
+	}
+	if len(ctr.Env) != 2 || ctr.Env[0].Name != "A" || ctr.Env[1].Name != "B" {
+		t.Errorf("env %v: want A and B, sorted", ctr.Env)
+	}
+	want := map[corev1.ResourceName]string{corev1.ResourceCPU: "1500m", corev1.ResourceMemory: "4Gi", ResourceGPU: "2"}
+	for _, list := range []corev1.ResourceList{ctr.Resources.Requests, ctr.Resources.Limits} {
+		if len(list) != len(want) {
+			t.Errorf("resources %v, want %v", list, want)
+		}
+		for name, q := range want {
+			if got := list[name]; got.Cmp(resource.MustParse(q)) != 0 {
+				t.Errorf("%s = %s, want %s (requests equal to limits)", name, got.String(), q)
+			}
+		}
+	}
+	sizes := map[string]int64{}
+	for _, v := range spec.Volumes {
+		if v.EmptyDir == nil || v.EmptyDir.SizeLimit == nil {
+			t.Errorf("volume %s: want a size-limited emptyDir", v.Name)
+			continue
+		}
+		sizes[v.Name] = v.EmptyDir.SizeLimit.Value()
+	}
+	if sizes["output"] != 1<<30 || sizes["tmp"] != tmpLimit || len(sizes) != 2 {
+		t.Errorf("volumes %v: want /output at its limit and /tmp", sizes)
+	}
+
+	pol := policyFor("tender", job)
+	if len(pol.Spec.Ingress) != 0 || len(pol.Spec.Egress) != 0 || len(pol.Spec.PolicyTypes) != 2 ||
+		pol.Spec.PodSelector.MatchLabels[LabelLease] != pod.Labels[LabelLease] {
+		t.Errorf("network policy %+v: want both directions denied for the lease's pod", pol.Spec)
+	}
+
+	// A MIG slice in place of a whole GPU.
+	job.MIGProfile, job.GPUs = "3g.40gb", 1
+	pod, err = PodFor("tender", job, corev1.PullIfNotPresent)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lim := pod.Spec.Containers[0].Resources.Limits
+	if q := lim["nvidia.com/mig-3g.40gb"]; q.Value() != 1 {
+		t.Errorf("limits %v: want one nvidia.com/mig-3g.40gb", lim)
+	}
+	if _, ok := lim[ResourceGPU]; ok {
+		t.Errorf("limits %v: a MIG job asks for no whole GPU", lim)
+	}
+}
+
+func TestPodForRefuses(t *testing.T) {
+	good := Job{LeaseID: "0x01", Image: "img", CPUMillicores: 100, MemoryBytes: 1 << 20, OutputLimit: 1 << 20}
+	for _, tt := range []struct {
+		name string
+		edit func(*Job)
+	}{
+		{"an empty lease ID", func(j *Job) { j.LeaseID = "" }},
+		{"a lease ID with a slash", func(j *Job) { j.LeaseID = "0x01/../x" }},
+		{"a lease ID too long", func(j *Job) { j.LeaseID = strings.Repeat("a", 129) }},
+		{"no image", func(j *Job) { j.Image = "" }},
+		{"no memory", func(j *Job) { j.MemoryBytes = 0 }},
+		{"no CPU", func(j *Job) { j.CPUMillicores = 0 }},
+		{"negative GPUs", func(j *Job) { j.GPUs = -1 }},
+		{"no output limit", func(j *Job) { j.OutputLimit = 0 }},
+		{"a MIG profile that is not one", func(j *Job) { j.MIGProfile = "all/../gpu" }},
+	} {
+		j := good
+		tt.edit(&j)
+		if _, err := PodFor("tender", j, corev1.PullNever); err == nil {
+			t.Errorf("%s: PodFor succeeded, want an error", tt.name)
+		}
+	}
+	if _, err := PodFor("tender", good, corev1.PullNever); err != nil {
+		t.Errorf("the good job: %v", err)
+	}
+}

@@ -1,0 +1,239 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/fields"
+	"k8s.io/apimachinery/pkg/watch"
+)
+
+var (
+	// ErrUnschedulable ends Wait for a pod the scheduler cannot place; the
+	// error says the scheduler's reason ("0/1 nodes are available: 1
+	// Insufficient nvidia.com/gpu.").
+	ErrUnschedulable = errors.New("the cluster cannot schedule the job")
+	// ErrLeaseHasPod refuses a second pod for a lease.
+	ErrLeaseHasPod = errors.New("the lease already has a pod")
+	// ErrNoPod is a lease without a pod: never started, or removed.
+	ErrNoPod = errors.New("the lease has no pod")
+	// ErrCancelled ends Wait for a pod that was deleted (Cancel) before
+	// it ended by itself.
+	ErrCancelled = errors.New("the lease's pod was deleted")
+)
+
+// Exit is how a job's pod ended.
+type Exit struct {
+	// Code is the job's exit code; -1 when it never ran to an exit.
+	Code int `json:"code"`
+	// Reason is Kubernetes' word: "Completed", "Error", "OOMKilled",
+	// "DeadlineExceeded".
+	Reason string `json:"reason"`
+	// Message is the container's termination message, or the pod's.
+	Message string `json:"message,omitempty"`
+	// OOMKilled: the job passed its memory limit. DeadlineExceeded: it
+	// ran past its MaxDuration.
+	OOMKilled        bool      `json:"oomKilled"`
+	DeadlineExceeded bool      `json:"deadlineExceeded"`
+	StartedAt        time.Time `json:"startedAt"`
+	FinishedAt       time.Time `json:"finishedAt"`
+}
+
+// Start creates the lease's network policy and pod (and the namespace, the
+// first time). The pod runs as soon as it is scheduled.
+func (c *Cluster) Start(ctx context.Context, job Job) (*corev1.Pod, error) {
+	pod, err := PodFor(c.cfg.Namespace, job, c.cfg.PullPolicy)
+	if err != nil {
+		return nil, err
+	}
+	if err := c.ensureNamespace(ctx); err != nil {
+		return nil, err
+	}
+	_, err = c.cs.NetworkingV1().NetworkPolicies(c.cfg.Namespace).Create(ctx, policyFor(c.cfg.Namespace, job), metav1.CreateOptions{})
+	if err != nil && !apierrors.IsAlreadyExists(err) {
+		return nil, fmt.Errorf("lease %s: network policy: %w", job.LeaseID, err)
+	}
+	created, err := c.cs.CoreV1().Pods(c.cfg.Namespace).Create(ctx, pod, metav1.CreateOptions{})
+	if apierrors.IsAlreadyExists(err) {
+		return nil, fmt.Errorf("lease %s: %w", job.LeaseID, ErrLeaseHasPod)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("lease %s: create pod: %w", job.LeaseID, err)
+	}
+	c.log.Info("lease pod created", "lease", job.LeaseID, "pod", created.Name, "node", job.Node)
+	return created, nil
+}
+
+func (c *Cluster) ensureNamespace(ctx context.Context) error {
+	_, err := c.cs.CoreV1().Namespaces().Get(ctx, c.cfg.Namespace, metav1.GetOptions{})
+	if apierrors.IsNotFound(err) {
+		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: c.cfg.Namespace}}
+		_, err = c.cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{})
+		if apierrors.IsAlreadyExists(err) {
+			err = nil
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("namespace %s: %w", c.cfg.Namespace, err)
+	}
+	return nil
+}
+
+// Find is the lease's pod, after a restart as before it.
+func (c *Cluster) Find(ctx context.Context, leaseID string) (*corev1.Pod, error) {
+	list, err := c.cs.CoreV1().Pods(c.cfg.Namespace).List(ctx, metav1.ListOptions{
+		LabelSelector: LabelLease + "=" + leaseLabel(leaseID),
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lease %s: find its pod: %w", leaseID, err)
+	}
+	for i := range list.Items {
+		if list.Items[i].Annotations[LabelLease] == leaseID {
+			return &list.Items[i], nil
+		}
+	}
+	return nil, fmt.Errorf("lease %s: %w", leaseID, ErrNoPod)
+}
+
+// Wait waits until the lease's pod has ended, and says how. A pod the
+// scheduler cannot place ends it with ErrUnschedulable; one deleted
+// (cancelled) with ErrCancelled, and how it ended if it had; a lease
+// without a pod with ErrNoPod.
+func (c *Cluster) Wait(ctx context.Context, leaseID string) (Exit, error) {
+	name := podName(leaseID)
+	pods := c.cs.CoreV1().Pods(c.cfg.Namespace)
+	for {
+		pod, err := pods.Get(ctx, name, metav1.GetOptions{})
+		if apierrors.IsNotFound(err) {
+			return Exit{}, fmt.Errorf("lease %s: %w", leaseID, ErrNoPod)
+		}
+		if err != nil {
+			return Exit{}, fmt.Errorf("lease %s: %w", leaseID, err)
+		}
+		if exit, done, err := ended(pod); done {
+			return exit, err
+		}
+		w, err := pods.Watch(ctx, metav1.ListOptions{
+			FieldSelector:   fields.OneTermEqualSelector("metadata.name", name).String(),
+			ResourceVersion: pod.ResourceVersion,
+		})
+		if err != nil {
+			return Exit{}, fmt.Errorf("lease %s: watch its pod: %w", leaseID, err)
+		}
+		exit, done, err := watchEnd(ctx, w)
+		w.Stop()
+		if done {
+			if err != nil {
+				err = fmt.Errorf("lease %s: %w", leaseID, err)
+			}
+			return exit, err
+		}
+		if ctx.Err() != nil {
+			return Exit{}, ctx.Err()
+		}
+		// The watch ended (the API server closes them now and then):
+		// read the pod again and watch on.
+	}
+}
+
+// watchEnd follows a pod's watch until it ends (done) or the watch does.
+func watchEnd(ctx context.Context, w watch.Interface) (Exit, bool, error) {
+	for {
+		select {
+		case <-ctx.Done():
+			return Exit{}, false, ctx.Err()
+		case ev, ok := <-w.ResultChan():
+			if !ok {
+				return Exit{}, false, nil
+			}
+			switch ev.Type {
+			case watch.Deleted:
+				exit, _, _ := ended(ev.Object.(*corev1.Pod))
+				return exit, true, ErrCancelled
+			case watch.Error:
+				return Exit{}, false, nil
+			}
+			if pod, ok := ev.Object.(*corev1.Pod); ok {
+				if exit, done, err := ended(pod); done {
+					return exit, true, err
+				}
+			}
+		}
+	}
+}
+
+// ended judges a pod: whether it has ended and how, was deleted, or cannot
+// be scheduled.
+func ended(pod *corev1.Pod) (Exit, bool, error) {
+	if pod.DeletionTimestamp != nil {
+		exit, _, _ := ended(withoutDeletion(pod))
+		return exit, true, ErrCancelled
+	}
+	for _, cond := range pod.Status.Conditions {
+		if cond.Type == corev1.PodScheduled && cond.Status == corev1.ConditionFalse && cond.Reason == corev1.PodReasonUnschedulable {
+			return Exit{Code: -1, Reason: cond.Reason, Message: cond.Message}, true, fmt.Errorf("%w: %s", ErrUnschedulable, cond.Message)
+		}
+	}
+	if pod.Status.Phase != corev1.PodSucceeded && pod.Status.Phase != corev1.PodFailed {
+		return Exit{}, false, nil
+	}
+	exit := Exit{Code: -1, Reason: pod.Status.Reason, Message: pod.Status.Message}
+	exit.DeadlineExceeded = pod.Status.Reason == "DeadlineExceeded"
+	for _, cs := range pod.Status.ContainerStatuses {
+		if t := cs.State.Terminated; t != nil && cs.Name == "job" {
+			exit.Code = int(t.ExitCode)
+			if exit.Reason == "" {
+				exit.Reason = t.Reason
+			}
+			if t.Message != "" {
+				exit.Message = t.Message
+			}
+			exit.OOMKilled = t.Reason == "OOMKilled"
+			exit.StartedAt, exit.FinishedAt = t.StartedAt.Time, t.FinishedAt.Time
+		}
+	}
+	return exit, true, nil
+}
+
+func withoutDeletion(pod *corev1.Pod) *corev1.Pod {
+	p := *pod
+	p.DeletionTimestamp = nil
+	return &p
+}
+
+// Logs copies the job's output (stdout and stderr) to w: what it has
+// written so far, and with follow on until it ends.
+func (c *Cluster) Logs(ctx context.Context, leaseID string, w io.Writer, follow bool) error {
+	req := c.cs.CoreV1().Pods(c.cfg.Namespace).GetLogs(podName(leaseID), &corev1.PodLogOptions{Container: "job", Follow: follow})
+	rc, err := req.Stream(ctx)
+	if err != nil {
+		return fmt.Errorf("lease %s: logs: %w", leaseID, err)
+	}
+	defer rc.Close()
+	if _, err := io.Copy(w, rc); err != nil {
+		return fmt.Errorf("lease %s: logs: %w", leaseID, err)
+	}
+	return nil
+}
+
+// Cancel deletes the lease's pod (its job gets SIGTERM, then SIGKILL after
+// the grace period) and its network policy. A lease without them is
+// cancelled already.
+func (c *Cluster) Cancel(ctx context.Context, leaseID string) error {
+	err := c.cs.CoreV1().Pods(c.cfg.Namespace).Delete(ctx, podName(leaseID), metav1.DeleteOptions{})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("lease %s: delete its pod: %w", leaseID, err)
+	}
+	err = c.cs.NetworkingV1().NetworkPolicies(c.cfg.Namespace).Delete(ctx, podName(leaseID), metav1.DeleteOptions{})
+	if err != nil && !apierrors.IsNotFound(err) {
+		return fmt.Errorf("lease %s: delete its network policy: %w", leaseID, err)
+	}
+	c.log.Info("lease pod deleted", "lease", leaseID)
+	return nil
+}

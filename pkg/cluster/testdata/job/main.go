@@ -1,0 +1,73 @@
+// Command job is the cluster tests' job image: a static binary run FROM
+// scratch, doing what its arguments say, in order:
+//
+//	say TEXT        print TEXT
+//	whoami          print uid, gid, whether the root filesystem is
+//	                writable, and the capability and no-new-privileges
+//	                lines of /proc/self/status
+//	write PATH TEXT write TEXT to PATH
+//	oom             allocate memory until killed
+//	sleep           block until killed
+//	exit N          exit with status N
+package main
+
+import (
+	"fmt"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"syscall"
+)
+
+func main() {
+	args := os.Args[1:]
+	for len(args) > 0 {
+		switch args[0] {
+		case "say":
+			fmt.Println(args[1])
+			args = args[2:]
+		case "whoami":
+			fmt.Printf("uid=%d gid=%d\n", os.Getuid(), os.Getgid())
+			if err := os.WriteFile("/probe", []byte("x"), 0o600); err != nil {
+				fmt.Println("rootfs read-only")
+			} else {
+				fmt.Println("rootfs writable")
+			}
+			status, _ := os.ReadFile("/proc/self/status")
+			for _, line := range strings.Split(string(status), "\n") {
+				if strings.HasPrefix(line, "CapEff:") || strings.HasPrefix(line, "CapPrm:") || strings.HasPrefix(line, "NoNewPrivs:") {
+					fmt.Println(strings.Join(strings.Fields(line), " "))
+				}
+			}
+			args = args[1:]
+		case "write":
+			if err := os.WriteFile(args[1], []byte(args[2]), 0o644); err != nil {
+				fmt.Println("write:", err)
+				os.Exit(2)
+			}
+			args = args[3:]
+		case "oom":
+			var keep [][]byte
+			for {
+				b := make([]byte, 8<<20)
+				for i := range b {
+					b[i] = 1
+				}
+				keep = append(keep, b)
+			}
+		case "sleep":
+			stop := make(chan os.Signal, 1)
+			signal.Notify(stop, syscall.SIGTERM)
+			<-stop
+			fmt.Println("stopped")
+			os.Exit(143)
+		case "exit":
+			n, _ := strconv.Atoi(args[1])
+			os.Exit(n)
+		default:
+			fmt.Println("unknown step", args[0])
+			os.Exit(2)
+		}
+	}
+}
