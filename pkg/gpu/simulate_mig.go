@@ -167,17 +167,8 @@ func simulatedMIGProfileNames(gpuName string) map[int]string {
 			nvml.GPU_INSTANCE_PROFILE_4_SLICE:      "4g.20gb",
 			nvml.GPU_INSTANCE_PROFILE_7_SLICE:      "7g.40gb",
 		}
-	case gpus.A100_SXM4_80GB.Name, gpus.A100_PCIE_80GB.Name:
-		return map[int]string{
-			nvml.GPU_INSTANCE_PROFILE_1_SLICE:      "1g.10gb",
-			nvml.GPU_INSTANCE_PROFILE_1_SLICE_REV1: "1g.10gb+me",
-			nvml.GPU_INSTANCE_PROFILE_1_SLICE_REV2: "1g.20gb",
-			nvml.GPU_INSTANCE_PROFILE_2_SLICE:      "2g.20gb",
-			nvml.GPU_INSTANCE_PROFILE_3_SLICE:      "3g.40gb",
-			nvml.GPU_INSTANCE_PROFILE_4_SLICE:      "4g.40gb",
-			nvml.GPU_INSTANCE_PROFILE_7_SLICE:      "7g.80gb",
-		}
-	case gpus.H100_SXM5_80GB.Name:
+	case gpus.A100_SXM4_80GB.Name, gpus.A100_PCIE_80GB.Name, gpus.H100_SXM5_80GB.Name:
+		// The 80 GB A100 and the H100 share their profiles' names.
 		return map[int]string{
 			nvml.GPU_INSTANCE_PROFILE_1_SLICE:      "1g.10gb",
 			nvml.GPU_INSTANCE_PROFILE_1_SLICE_REV1: "1g.10gb+me",
