@@ -38,7 +38,8 @@ import (
 // alternate). The target is a p99 ratio ("ratio") of at most 3. order-*-ms
 // is when the last provider had the order.
 //
-// It runs with the nodes' default transports (both, TCP dialed first),
+// It runs with the nodes' default transports (both; on loopback TCP is
+// dialed first),
 // with QUIC only and with TCP only: the default is chosen from these. Each runs at least minRounds rounds of
 // each kind whatever b.N, so the percentiles mean something; ns/op is the
 // mean market round.

@@ -32,6 +32,13 @@ func TestTCPFirstRanking(t *testing.T) {
 	if d := delays(quic); d[quic.String()] != 0 {
 		t.Errorf("a peer with QUIC alone waits %s, want 0", d[quic.String()])
 	}
+	// Public addresses keep libp2p's order, QUIC first: hole punching
+	// needs the QUIC addresses that connections to public peers teach.
+	pubTCP := ma.StringCast("/ip4/198.51.100.7/tcp/4001")
+	pubQUIC := ma.StringCast("/ip4/198.51.100.7/udp/4001/quic-v1")
+	if d := delays(pubTCP, pubQUIC, tcp, quic); d[pubQUIC.String()] >= d[pubTCP.String()] || d[tcp.String()] >= d[quic.String()] {
+		t.Errorf("delays %v: want public QUIC before public TCP, and private TCP before private QUIC", d)
+	}
 	// A relay address over QUIC is a relay address: after the direct ones.
 	public := ma.StringCast("/ip4/198.51.100.7/tcp/4001")
 	if d := delays(relayed, public); d[relayed.String()] <= d[public.String()] {
@@ -39,8 +46,8 @@ func TestTCPFirstRanking(t *testing.T) {
 	}
 }
 
-// TestNodesConnectOverTCP: two nodes that both listen on TCP and QUIC end
-// up on TCP, the market's measured choice.
+// TestNodesConnectOverTCP: two nodes on loopback that both listen on TCP
+// and QUIC end up on TCP, the market's measured choice there.
 func TestNodesConnectOverTCP(t *testing.T) {
 	a := startNode(t, testConfig(t, "a"))
 	b := startNode(t, testConfig(t, "b", a))

@@ -40,7 +40,7 @@ func TestProtocolDoc(t *testing.T) {
 	}
 	add("`%s`", cid.NewCidV1(cid.Raw, sum))
 	add("at most %s bytes a message", thousands(maxGossipBytes))
-	add("dial a peer's TCP addresses first and its QUIC ones %d ms later", quicAfterTCP.Milliseconds())
+	add("TCP addresses first and its private QUIC ones %d ms later", quicAfterTCP.Milliseconds())
 	gp := gossipParams()
 	add("Gossip (IHAVE) goes to D_lazy = %d peers outside the mesh each heartbeat\n(gossip factor %g)", gp.Dlazy, gp.GossipFactor)
 
