@@ -31,7 +31,7 @@ const testImage = "tender.local/cluster-test-job:1"
 // kubeconfig in TENDER_TEST_KUBECONFIG, default
 // /var/lib/tender-k8s/kubeconfig), in a namespace of the test's own,
 // deleted after it.
-func testCluster(t *testing.T) *Cluster {
+func testCluster(t testing.TB) *Cluster {
 	t.Helper()
 	path := os.Getenv("TENDER_TEST_KUBECONFIG")
 	if path == "" {
@@ -69,7 +69,7 @@ var (
 
 // loadTestImage builds testdata/job into a FROM scratch image and loads it
 // into the node's runtime, once per test binary.
-func loadTestImage(t *testing.T) {
+func loadTestImage(t testing.TB) {
 	t.Helper()
 	imageOnce.Do(func() {
 		dir := t.TempDir()
@@ -99,7 +99,7 @@ func loadTestImage(t *testing.T) {
 	}
 }
 
-func randomHex(t *testing.T, n int) string {
+func randomHex(t testing.TB, n int) string {
 	b := make([]byte, n)
 	if _, err := rand.Read(b); err != nil {
 		t.Fatal(err)
@@ -109,7 +109,7 @@ func randomHex(t *testing.T, n int) string {
 
 // testJob is a small job of the test image: a fresh lease ID (as the
 // market makes them, "0x" and 64 hex digits), steps as its arguments.
-func testJob(t *testing.T, steps ...string) Job {
+func testJob(t testing.TB, steps ...string) Job {
 	return Job{
 		LeaseID:       "0x" + randomHex(t, 32),
 		Image:         testImage,
@@ -345,5 +345,40 @@ func TestFindAfterRestart(t *testing.T) {
 	exit, err := waitExit(t, restarted, job.LeaseID)
 	if err != nil || exit.Code != 0 {
 		t.Errorf("Wait after restart: %+v, %v; want 0", exit, err)
+	}
+}
+
+// TestLeasesSharingAName: two lease IDs whose pod names agree (they share
+// the 228 bits a name keeps) never touch each other's pod: the second is
+// refused, and its Wait and Cancel find no pod of its own.
+func TestLeasesSharingAName(t *testing.T) {
+	c := testCluster(t)
+	first := testJob(t, "say", "first", "sleep")
+	second := first
+	second.LeaseID = first.LeaseID[:len(first.LeaseID)-1] + "0"
+	if second.LeaseID == first.LeaseID {
+		second.LeaseID = first.LeaseID[:len(first.LeaseID)-1] + "1"
+	}
+	if podName(first.LeaseID) != podName(second.LeaseID) {
+		t.Fatalf("pod names %s and %s differ: the test needs them equal", podName(first.LeaseID), podName(second.LeaseID))
+	}
+	if _, err := c.Start(t.Context(), first); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := c.Start(t.Context(), second); !errors.Is(err, ErrLeaseHasPod) {
+		t.Fatalf("Start of the second lease: %v, want ErrLeaseHasPod", err)
+	}
+	if _, err := waitExit(t, c, second.LeaseID); !errors.Is(err, ErrNoPod) {
+		t.Errorf("Wait on the second lease: %v, want ErrNoPod", err)
+	}
+	if err := c.Cancel(t.Context(), second.LeaseID); err != nil {
+		t.Fatal(err)
+	}
+	pod, err := c.Find(t.Context(), first.LeaseID)
+	if err != nil || pod.DeletionTimestamp != nil {
+		t.Errorf("the first lease's pod after the second's cancel: %v (deleting: %v), want it untouched", err, pod != nil && pod.DeletionTimestamp != nil)
+	}
+	if _, err := c.cs.NetworkingV1().NetworkPolicies(c.cfg.Namespace).Get(t.Context(), podName(first.LeaseID), metav1.GetOptions{}); err != nil {
+		t.Errorf("the first lease's network policy after the second's cancel: %v, want it kept", err)
 	}
 }

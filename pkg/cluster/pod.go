@@ -71,12 +71,20 @@ func (j Job) validate() error {
 
 var migProfilePattern = regexp.MustCompile(`^[0-9]+g\.[0-9]+gb(\+[a-z]+)?$`)
 
-// podName is the pod of a lease: pod names are lower case.
-func podName(leaseID string) string { return "lease-" + lowerName(leaseID) }
+// podName is the pod (and network policy) of a lease: "lease-" and the
+// start of its label, 63 characters at most, so that it is also a valid
+// hostname. A lease ID is 66 characters: a market one is "0x" and a
+// 256-bit hash, of which the name keeps 228 bits, more than anyone can
+// grind a collision for; and a second lease that shared the name would be
+// refused (ErrLeaseHasPod), never given the first one's pod.
+func podName(leaseID string) string {
+	l := leaseLabel(leaseID)
+	return "lease-" + strings.TrimRight(l[:min(57, len(l))], "-")
+}
 
 // leaseLabel is the lease's label value: lower case, at most 63
-// characters (a lease ID is 66), so several leases could share one; the
-// annotation LabelLease holds the lease ID whole and decides.
+// characters; the annotation LabelLease holds the lease ID whole, and
+// Find checks it.
 func leaseLabel(leaseID string) string {
 	v := lowerName(strings.TrimPrefix(leaseID, "0x"))
 	if len(v) > 63 {

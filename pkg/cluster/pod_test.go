@@ -22,7 +22,7 @@ func TestPodForConfines(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec := pod.Spec
-	if pod.Name != "lease-0x"+strings.Repeat("ab", 32) || pod.Namespace != "tender" {
+	if pod.Name != "lease-"+strings.Repeat("ab", 32)[:57] || len(pod.Name) > 63 || pod.Namespace != "tender" {
 		t.Errorf("pod %s/%s", pod.Namespace, pod.Name)
 	}
 	if l := pod.Labels[LabelLease]; len(l) > 63 || !strings.HasPrefix(strings.Repeat("ab", 32), l) || pod.Annotations[LabelLease] != job.LeaseID {

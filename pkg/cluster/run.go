@@ -110,7 +110,7 @@ func (c *Cluster) Wait(ctx context.Context, leaseID string) (Exit, error) {
 	pods := c.cs.CoreV1().Pods(c.cfg.Namespace)
 	for {
 		pod, err := pods.Get(ctx, name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) {
+		if apierrors.IsNotFound(err) || err == nil && pod.Annotations[LabelLease] != leaseID {
 			return Exit{}, fmt.Errorf("lease %s: %w", leaseID, ErrNoPod)
 		}
 		if err != nil {
@@ -226,9 +226,21 @@ func (c *Cluster) Logs(ctx context.Context, leaseID string, w io.Writer, follow 
 // the grace period) and its network policy. A lease without them is
 // cancelled already.
 func (c *Cluster) Cancel(ctx context.Context, leaseID string) error {
-	err := c.cs.CoreV1().Pods(c.cfg.Namespace).Delete(ctx, podName(leaseID), metav1.DeleteOptions{})
-	if err != nil && !apierrors.IsNotFound(err) {
-		return fmt.Errorf("lease %s: delete its pod: %w", leaseID, err)
+	pod, err := c.Find(ctx, leaseID)
+	switch {
+	case errors.Is(err, ErrNoPod):
+		// A pod of this name is another lease's, and so is the policy.
+		if _, err := c.cs.CoreV1().Pods(c.cfg.Namespace).Get(ctx, podName(leaseID), metav1.GetOptions{}); err == nil {
+			return nil
+		}
+	case err != nil:
+		return err
+	default:
+		// Only that pod: never another lease's of the same name.
+		err = c.cs.CoreV1().Pods(c.cfg.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &pod.UID}})
+		if err != nil && !apierrors.IsNotFound(err) {
+			return fmt.Errorf("lease %s: delete its pod: %w", leaseID, err)
+		}
 	}
 	err = c.cs.NetworkingV1().NetworkPolicies(c.cfg.Namespace).Delete(ctx, podName(leaseID), metav1.DeleteOptions{})
 	if err != nil && !apierrors.IsNotFound(err) {
