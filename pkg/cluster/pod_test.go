@@ -130,3 +130,21 @@ func TestPodForRefuses(t *testing.T) {
 		t.Errorf("the good job: %v", err)
 	}
 }
+
+func TestWriteNodes(t *testing.T) {
+	var b strings.Builder
+	err := WriteNodes(&b, []Node{
+		{Name: "gpu-1", Ready: true, Schedulable: true, GPUs: 4, Model: "NVIDIA H100 80GB HBM3", MemoryMiB: 81559, ComputeCapability: 90,
+			CUDADriver: "550.54.15", CUDARuntime: "12.4", MIG: map[string]int64{"3g.40gb": 2, "1g.10gb": 7}, CPUMillicores: 64000, MemoryBytes: 512 << 30, Simulated: true},
+		{Name: "cpu-1", Ready: true, Schedulable: false, CPUMillicores: 8000, MemoryBytes: 32 << 30},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := b.String()
+	for _, want := range []string{"2 node(s), 4 GPU(s)", "NVIDIA H100 80GB HBM3 (SIMULATED)", "7 x 1g.10gb, 2 x 3g.40gb", "9.0", "550.54.15", "cordoned", "64.0", "512.0"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("table lacks %q:\n%s", want, out)
+		}
+	}
+}
