@@ -30,7 +30,7 @@ func BenchmarkPodRunning(b *testing.B) {
 		waitRunning(b, c, podName(job.LeaseID))
 		lease += time.Since(start)
 
-		pod, err := PodFor(c.cfg.Namespace, testJob(b, "sleep"), c.cfg.PullPolicy)
+		pod, err := PodFor(c.cfg, testJob(b, "sleep"))
 		if err != nil {
 			b.Fatal(err)
 		}

@@ -21,6 +21,10 @@ type Config struct {
 	Namespace string
 	// PullPolicy is the pods' imagePullPolicy. Default IfNotPresent.
 	PullPolicy corev1.PullPolicy
+	// AgentImage is the image of cmd/lease-agent, run in each lease's pod
+	// beside the job to hand its /output over (Output). Empty runs no
+	// agent, and a lease's output cannot be collected.
+	AgentImage string
 	// Logger gets what the cluster does; nil discards it.
 	Logger *slog.Logger
 }
@@ -28,6 +32,7 @@ type Config struct {
 // Cluster runs leases as pods on one Kubernetes cluster.
 type Cluster struct {
 	cs  kubernetes.Interface
+	rc  *rest.Config // for exec (Output); nil without one
 	cfg Config
 	log *slog.Logger
 }
@@ -52,10 +57,13 @@ func New(cfg Config) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes client: %w", err)
 	}
-	return NewForClient(cs, cfg), nil
+	c := NewForClient(cs, cfg)
+	c.rc = rc
+	return c, nil
 }
 
-// NewForClient runs leases through an existing client.
+// NewForClient runs leases through an existing client. Without the client's
+// rest.Config it cannot exec in pods: Output needs New.
 func NewForClient(cs kubernetes.Interface, cfg Config) *Cluster {
 	if cfg.Namespace == "" {
 		cfg.Namespace = "tender"

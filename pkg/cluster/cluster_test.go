@@ -1,12 +1,14 @@
 package cluster
 
 import (
+	"archive/tar"
 	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -59,7 +61,9 @@ func testCluster(t testing.TB) *Cluster {
 		cs.CoreV1().Pods(ns).DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{})
 		cs.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{})
 	})
-	return NewForClient(cs, Config{Namespace: ns, PullPolicy: corev1.PullNever})
+	c := NewForClient(cs, Config{Namespace: ns, PullPolicy: corev1.PullNever, AgentImage: agentImage})
+	c.rc = rc
+	return c
 }
 
 var (
@@ -67,36 +71,54 @@ var (
 	imageErr  error
 )
 
-// loadTestImage builds testdata/job into a FROM scratch image and loads it
-// into the node's runtime, once per test binary.
+// agentImage is cmd/lease-agent's image, loaded like the job's.
+const agentImage = "tender.local/lease-agent:test"
+
+// loadTestImage builds testdata/job and cmd/lease-agent into FROM scratch
+// images and loads them into the node's runtime, once per test binary.
 func loadTestImage(t testing.TB) {
 	t.Helper()
 	imageOnce.Do(func() {
-		dir := t.TempDir()
-		run := func(name string, args ...string) error {
-			cmd := exec.Command(name, args...)
-			cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				return fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		for _, img := range []struct{ tag, pkg, bin string }{
+			{testImage, "./testdata/job", "job"},
+			{agentImage, "../../cmd/lease-agent", "lease-agent"},
+		} {
+			if imageErr = buildImage(t.TempDir(), img.tag, img.pkg, img.bin); imageErr != nil {
+				return
 			}
-			return nil
 		}
-		if imageErr = run("go", "build", "-trimpath", "-o", filepath.Join(dir, "job"), "./testdata/job"); imageErr != nil {
-			return
-		}
-		os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte("FROM scratch\nCOPY job /job\nENTRYPOINT [\"/job\"]\n"), 0o644)
-		if imageErr = run("docker", "build", "-q", "-t", testImage, dir); imageErr != nil {
-			return
-		}
-		tar := filepath.Join(dir, "job.tar")
-		if imageErr = run("docker", "save", "-o", tar, testImage); imageErr != nil {
-			return
-		}
-		imageErr = run("../../scripts/k8s-node.sh", "import", tar)
 	})
 	if imageErr != nil {
-		t.Fatalf("the test job image: %v", imageErr)
+		t.Fatalf("the test images: %v", imageErr)
 	}
+}
+
+// buildImage builds pkg as a static binary /bin in an image FROM scratch,
+// tagged tag, and loads it into the test node's runtime.
+func buildImage(dir, tag, pkg, bin string) error {
+	run := func(name string, args ...string) error {
+		cmd := exec.Command(name, args...)
+		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
+		if out, err := cmd.CombinedOutput(); err != nil {
+			return fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
+		}
+		return nil
+	}
+	if err := run("go", "build", "-trimpath", "-o", filepath.Join(dir, bin), pkg); err != nil {
+		return err
+	}
+	dockerfile := fmt.Sprintf("FROM scratch\nCOPY %s /%s\nENTRYPOINT [\"/%s\"]\n", bin, bin, bin)
+	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
+		return err
+	}
+	if err := run("docker", "build", "-q", "-t", tag, dir); err != nil {
+		return err
+	}
+	tar := filepath.Join(dir, bin+".tar")
+	if err := run("docker", "save", "-o", tar, tag); err != nil {
+		return err
+	}
+	return run("../../scripts/k8s-node.sh", "import", tar)
 }
 
 func randomHex(t testing.TB, n int) string {
@@ -330,6 +352,7 @@ func TestFindAfterRestart(t *testing.T) {
 		t.Fatal(err)
 	}
 	restarted := NewForClient(c.cs, c.cfg)
+	restarted.rc = c.rc
 	pod, err := restarted.Find(t.Context(), job.LeaseID)
 	if err != nil {
 		t.Fatal(err)
@@ -380,5 +403,60 @@ func TestLeasesSharingAName(t *testing.T) {
 	}
 	if _, err := c.cs.NetworkingV1().NetworkPolicies(c.cfg.Namespace).Get(t.Context(), podName(first.LeaseID), metav1.GetOptions{}); err != nil {
 		t.Errorf("the first lease's network policy after the second's cancel: %v, want it kept", err)
+	}
+}
+
+// TestOutput: what a job wrote to /output comes back as a tar archive
+// made by the lease agent, though the job's image has no shell or tar.
+func TestOutput(t *testing.T) {
+	c := testCluster(t)
+	job := testJob(t, "write", "/output/model.json", `{"w":[1,2]}`, "say", "done")
+	if _, err := c.Start(t.Context(), job); err != nil {
+		t.Fatal(err)
+	}
+	exit, err := waitExit(t, c, job.LeaseID)
+	if err != nil || exit.Code != 0 {
+		t.Fatalf("exit %+v, %v; want 0", exit, err)
+	}
+	var b bytes.Buffer
+	n, err := c.Output(t.Context(), job.LeaseID, &b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != int64(b.Len()) || n == 0 {
+		t.Errorf("Output said %d bytes, wrote %d", n, b.Len())
+	}
+	files := map[string]string{}
+	tr := tar.NewReader(&b)
+	for {
+		h, err := tr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		body, _ := io.ReadAll(tr)
+		files[h.Name] = string(body)
+	}
+	if files["output/model.json"] != `{"w":[1,2]}` {
+		t.Errorf("archive %v, want output/model.json", files)
+	}
+
+}
+
+// TestOutputLimit: an archive longer than the job's limit (and tar's own
+// bytes) is cut off, not copied on.
+func TestOutputLimit(t *testing.T) {
+	var b bytes.Buffer
+	w := &limitedWriter{w: &b, left: 10}
+	if _, err := w.Write([]byte("12345")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := w.Write([]byte("123456")); !errors.Is(err, ErrOutputTooLarge) || !w.over {
+		t.Errorf("a write past the limit: %v, want ErrOutputTooLarge", err)
+	}
+	if b.String() != "12345" || w.n != 5 {
+		t.Errorf("passed on %q (%d), want the first write alone", b.String(), w.n)
 	}
 }

@@ -18,6 +18,11 @@
 // a NetworkPolicy that denies it all traffic. Pods carry their lease ID as a
 // label, so a restarted provider finds them again ([Cluster.Find]).
 //
+// The provider's lease agent (cmd/lease-agent, [Config.AgentImage]) runs
+// beside the job, as confined, with /output read-only, and outlives it:
+// [Cluster.Output] has it archive /output through the API's exec, so the
+// tenant's image needs no shell or tar.
+//
 // A pod the scheduler cannot place ends [Cluster.Wait] with
 // [ErrUnschedulable] and the scheduler's reason; an OOM kill, a deadline
 // and an exit code come from the pod's status.

@@ -19,6 +19,12 @@ import (
 // LabelLease is the label that names a pod's lease.
 const LabelLease = "tender.market/lease"
 
+// The pod's containers: the tenant's job, and the provider's lease agent.
+const (
+	jobContainer   = "job"
+	agentContainer = "agent"
+)
+
 // jobUID is the user jobs run as, as in Docker jobs: nobody.
 const jobUID = 65534
 
@@ -106,10 +112,12 @@ func lowerName(s string) string {
 	return string(b)
 }
 
-// PodFor is the pod that runs job in namespace ns: restartPolicy Never,
+// PodFor is the pod that runs job in cfg's namespace: restartPolicy Never,
 // its deadline, requests equal to limits, pinned to job.Node, and confined
-// as Docker jobs are (see the package doc).
-func PodFor(ns string, job Job, pull corev1.PullPolicy) (*corev1.Pod, error) {
+// as Docker jobs are (see the package doc). With cfg.AgentImage, the lease
+// agent runs beside the job, as confined, with /output read-only.
+func PodFor(cfg Config, job Job) (*corev1.Pod, error) {
+	ns, pull := cfg.Namespace, cfg.PullPolicy
 	if err := job.validate(); err != nil {
 		return nil, err
 	}
@@ -152,7 +160,7 @@ func PodFor(ns string, job Job, pull corev1.PullPolicy) (*corev1.Pod, error) {
 				SeccompProfile: &corev1.SeccompProfile{Type: corev1.SeccompProfileTypeRuntimeDefault},
 			},
 			Containers: []corev1.Container{{
-				Name:            "job",
+				Name:            jobContainer,
 				Image:           job.Image,
 				ImagePullPolicy: pull,
 				Args:            job.Command,
@@ -175,6 +183,21 @@ func PodFor(ns string, job Job, pull corev1.PullPolicy) (*corev1.Pod, error) {
 				{Name: "output", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: resource.NewQuantity(job.OutputLimit, resource.BinarySI)}}},
 			},
 		},
+	}
+	if cfg.AgentImage != "" {
+		agentRes := corev1.ResourceList{
+			corev1.ResourceCPU:    resource.MustParse("10m"),
+			corev1.ResourceMemory: resource.MustParse("32Mi"),
+		}
+		pod.Spec.Containers = append(pod.Spec.Containers, corev1.Container{
+			Name:            agentContainer,
+			Image:           cfg.AgentImage,
+			ImagePullPolicy: pull,
+			Args:            []string{"wait"},
+			Resources:       corev1.ResourceRequirements{Requests: agentRes, Limits: agentRes},
+			SecurityContext: pod.Spec.Containers[0].SecurityContext.DeepCopy(),
+			VolumeMounts:    []corev1.VolumeMount{{Name: "output", MountPath: "/output", ReadOnly: true}},
+		})
 	}
 	if job.MaxDuration > 0 {
 		pod.Spec.ActiveDeadlineSeconds = ptr.To(int64(max(job.MaxDuration.Round(time.Second), time.Second) / time.Second))

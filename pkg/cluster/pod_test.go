@@ -17,7 +17,7 @@ func TestPodForConfines(t *testing.T) {
 		Env: map[string]string{"B": "2", "A": "1"}, Node: "gpu-node-7", GPUs: 2,
 		CPUMillicores: 1500, MemoryBytes: 4 << 30, MaxDuration: 90 * time.Minute, OutputLimit: 1 << 30,
 	}
-	pod, err := PodFor("tender", job, corev1.PullNever)
+	pod, err := PodFor(Config{Namespace: "tender", PullPolicy: corev1.PullNever}, job)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestPodForConfines(t *testing.T) {
 
 	// A MIG slice in place of a whole GPU.
 	job.MIGProfile, job.GPUs = "3g.40gb", 1
-	pod, err = PodFor("tender", job, corev1.PullIfNotPresent)
+	pod, err = PodFor(Config{Namespace: "tender", PullPolicy: corev1.PullIfNotPresent}, job)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -101,6 +101,26 @@ func TestPodForConfines(t *testing.T) {
 	}
 	if _, ok := lim[ResourceGPU]; ok {
 		t.Errorf("limits %v: a MIG job asks for no whole GPU", lim)
+	}
+
+	// The lease agent beside the job: as confined, /output read-only.
+	pod, err = PodFor(Config{Namespace: "tender", PullPolicy: corev1.PullNever, AgentImage: "tender/lease-agent:1"}, job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(pod.Spec.Containers) != 2 {
+		t.Fatalf("%d containers, want the job and the agent", len(pod.Spec.Containers))
+	}
+	agent := pod.Spec.Containers[1]
+	if agent.Image != "tender/lease-agent:1" || agent.SecurityContext == nil || !*agent.SecurityContext.ReadOnlyRootFilesystem ||
+		*agent.SecurityContext.AllowPrivilegeEscalation || agent.SecurityContext.Capabilities.Drop[0] != "ALL" {
+		t.Errorf("agent %+v: want the agent image, confined as the job", agent)
+	}
+	if len(agent.VolumeMounts) != 1 || agent.VolumeMounts[0].MountPath != "/output" || !agent.VolumeMounts[0].ReadOnly {
+		t.Errorf("agent mounts %+v: want /output alone, read-only", agent.VolumeMounts)
+	}
+	if _, ok := agent.Resources.Limits[ResourceGPU]; ok || agent.Resources.Limits.Memory().Cmp(agent.Resources.Requests[corev1.ResourceMemory]) != 0 {
+		t.Errorf("agent resources %+v: want no GPU, requests equal to limits", agent.Resources)
 	}
 }
 
@@ -122,11 +142,11 @@ func TestPodForRefuses(t *testing.T) {
 	} {
 		j := good
 		tt.edit(&j)
-		if _, err := PodFor("tender", j, corev1.PullNever); err == nil {
+		if _, err := PodFor(Config{Namespace: "tender", PullPolicy: corev1.PullNever}, j); err == nil {
 			t.Errorf("%s: PodFor succeeded, want an error", tt.name)
 		}
 	}
-	if _, err := PodFor("tender", good, corev1.PullNever); err != nil {
+	if _, err := PodFor(Config{Namespace: "tender", PullPolicy: corev1.PullNever}, good); err != nil {
 		t.Errorf("the good job: %v", err)
 	}
 }

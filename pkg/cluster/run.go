@@ -48,7 +48,7 @@ type Exit struct {
 // Start creates the lease's network policy and pod (and the namespace, the
 // first time). The pod runs as soon as it is scheduled.
 func (c *Cluster) Start(ctx context.Context, job Job) (*corev1.Pod, error) {
-	pod, err := PodFor(c.cfg.Namespace, job, c.cfg.PullPolicy)
+	pod, err := PodFor(c.cfg, job)
 	if err != nil {
 		return nil, err
 	}
@@ -180,13 +180,21 @@ func ended(pod *corev1.Pod) (Exit, bool, error) {
 			return Exit{Code: -1, Reason: cond.Reason, Message: cond.Message}, true, fmt.Errorf("%w: %s", ErrUnschedulable, cond.Message)
 		}
 	}
-	if pod.Status.Phase != corev1.PodSucceeded && pod.Status.Phase != corev1.PodFailed {
+	var job *corev1.ContainerStateTerminated
+	for _, cs := range pod.Status.ContainerStatuses {
+		if cs.Name == jobContainer {
+			job = cs.State.Terminated
+		}
+	}
+	// The job has ended when its container has, though the agent beside
+	// it still runs, or when the pod has.
+	if job == nil && pod.Status.Phase != corev1.PodSucceeded && pod.Status.Phase != corev1.PodFailed {
 		return Exit{}, false, nil
 	}
 	exit := Exit{Code: -1, Reason: pod.Status.Reason, Message: pod.Status.Message}
 	exit.DeadlineExceeded = pod.Status.Reason == "DeadlineExceeded"
 	for _, cs := range pod.Status.ContainerStatuses {
-		if t := cs.State.Terminated; t != nil && cs.Name == "job" {
+		if t := cs.State.Terminated; t != nil && cs.Name == jobContainer {
 			exit.Code = int(t.ExitCode)
 			if exit.Reason == "" {
 				exit.Reason = t.Reason
@@ -210,7 +218,7 @@ func withoutDeletion(pod *corev1.Pod) *corev1.Pod {
 // Logs copies the job's output (stdout and stderr) to w: what it has
 // written so far, and with follow on until it ends.
 func (c *Cluster) Logs(ctx context.Context, leaseID string, w io.Writer, follow bool) error {
-	req := c.cs.CoreV1().Pods(c.cfg.Namespace).GetLogs(podName(leaseID), &corev1.PodLogOptions{Container: "job", Follow: follow})
+	req := c.cs.CoreV1().Pods(c.cfg.Namespace).GetLogs(podName(leaseID), &corev1.PodLogOptions{Container: jobContainer, Follow: follow})
 	rc, err := req.Stream(ctx)
 	if err != nil {
 		return fmt.Errorf("lease %s: logs: %w", leaseID, err)

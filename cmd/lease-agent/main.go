@@ -1,0 +1,103 @@
+// Command lease-agent is the provider's helper container in a Kubernetes
+// lease's pod: it shares the job's /output and outlives the job, so the
+// provider can collect what the job wrote without a shell or tar in the
+// tenant's image.
+//
+//	lease-agent wait       wait until stopped (SIGTERM): the container's life
+//	lease-agent tar DIR    write DIR as a tar archive to stdout, its entries
+//	                       under DIR's base name ("output/..."), as Docker's
+//	                       copy of a container's directory names them
+//
+// It is a static binary, run FROM scratch, as the job's user.
+package main
+
+import (
+	"archive/tar"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/signal"
+	"path"
+	"path/filepath"
+	"syscall"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "lease-agent:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout io.Writer) error {
+	switch {
+	case len(args) == 1 && args[0] == "wait":
+		stop := make(chan os.Signal, 1)
+		signal.Notify(stop, syscall.SIGTERM, syscall.SIGINT)
+		<-stop
+		return nil
+	case len(args) == 2 && args[0] == "tar":
+		return writeTar(stdout, args[1])
+	}
+	return fmt.Errorf("usage: lease-agent wait | lease-agent tar DIR")
+}
+
+// writeTar archives dir's regular files, directories and symbolic links
+// (as links, never followed) under dir's base name.
+func writeTar(w io.Writer, dir string) error {
+	tw := tar.NewWriter(w)
+	base := filepath.Base(dir)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		name := path.Join(base, filepath.ToSlash(rel))
+		info, err := d.Info()
+		if err != nil {
+			return err
+		}
+		var link string
+		switch {
+		case d.Type()&fs.ModeSymlink != 0:
+			if link, err = os.Readlink(p); err != nil {
+				return err
+			}
+		case d.IsDir(), d.Type().IsRegular():
+		default:
+			return nil // devices, pipes, sockets: not output
+		}
+		hdr, err := tar.FileInfoHeader(info, link)
+		if err != nil {
+			return err
+		}
+		hdr.Name = name
+		if d.IsDir() {
+			hdr.Name += "/"
+		}
+		hdr.Uname, hdr.Gname = "", ""
+		if err := tw.WriteHeader(hdr); err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			return nil
+		}
+		f, err := os.Open(p)
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		if _, err := io.CopyN(tw, f, hdr.Size); err != nil {
+			return fmt.Errorf("%s: %w", name, err)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return tw.Close()
+}

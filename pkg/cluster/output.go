@@ -1,0 +1,93 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"io"
+
+	corev1 "k8s.io/api/core/v1"
+	"k8s.io/apimachinery/pkg/util/httpstream"
+	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/tools/remotecommand"
+)
+
+// ErrOutputTooLarge ends an Output that passed the job's output limit.
+var ErrOutputTooLarge = errors.New("the job's output is over its limit")
+
+// tarSlack is what a tar archive may add to its files' bytes (headers,
+// padding, the end blocks), on top of the output limit.
+const tarSlack = 1 << 20
+
+// Output writes the lease's /output to w as a tar archive (entries under
+// "output/", as the Docker executor's are) and returns its size. The lease
+// agent beside the job makes it: the tenant's image needs no shell or tar.
+// The job should have ended (Wait); the pod must still be there. An archive
+// longer than the job's output limit (and tar's own bytes) is cut off with
+// ErrOutputTooLarge.
+func (c *Cluster) Output(ctx context.Context, leaseID string, w io.Writer) (int64, error) {
+	if c.rc == nil || c.cfg.AgentImage == "" {
+		return 0, errors.New("collecting output needs the lease agent (Config.AgentImage) and a cluster made by New")
+	}
+	pod, err := c.Find(ctx, leaseID)
+	if err != nil {
+		return 0, err
+	}
+	limit := int64(tarSlack)
+	for _, v := range pod.Spec.Volumes {
+		if v.Name == "output" && v.EmptyDir != nil && v.EmptyDir.SizeLimit != nil {
+			limit += v.EmptyDir.SizeLimit.Value()
+		}
+	}
+	req := c.cs.CoreV1().RESTClient().Post().Resource("pods").Namespace(pod.Namespace).Name(pod.Name).SubResource("exec").
+		VersionedParams(&corev1.PodExecOptions{
+			Container: agentContainer,
+			Command:   []string{"/lease-agent", "tar", "/output"},
+			Stdout:    true,
+			Stderr:    true,
+		}, scheme.ParameterCodec)
+	ws, err := remotecommand.NewWebSocketExecutor(c.rc, "GET", req.URL().String())
+	if err != nil {
+		return 0, fmt.Errorf("lease %s: output: %w", leaseID, err)
+	}
+	spdy, err := remotecommand.NewSPDYExecutor(c.rc, "POST", req.URL())
+	if err != nil {
+		return 0, fmt.Errorf("lease %s: output: %w", leaseID, err)
+	}
+	exec, err := remotecommand.NewFallbackExecutor(ws, spdy, func(err error) bool {
+		return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("lease %s: output: %w", leaseID, err)
+	}
+	out := &limitedWriter{w: w, left: limit}
+	var stderr bytes.Buffer
+	err = exec.StreamWithContext(ctx, remotecommand.StreamOptions{Stdout: out, Stderr: &limitedWriter{w: &stderr, left: 4096}})
+	switch {
+	case out.over:
+		return out.n, fmt.Errorf("lease %s: %w (%d bytes)", leaseID, ErrOutputTooLarge, limit)
+	case err != nil:
+		return out.n, fmt.Errorf("lease %s: output: %w: %s", leaseID, err, bytes.TrimSpace(stderr.Bytes()))
+	}
+	return out.n, nil
+}
+
+// limitedWriter passes on at most left bytes, then fails.
+type limitedWriter struct {
+	w    io.Writer
+	n    int64
+	left int64
+	over bool
+}
+
+func (l *limitedWriter) Write(p []byte) (int, error) {
+	if int64(len(p)) > l.left {
+		l.over = true
+		return 0, ErrOutputTooLarge
+	}
+	k, err := l.w.Write(p)
+	l.n += int64(k)
+	l.left -= int64(k)
+	return k, err
+}
