@@ -7,6 +7,16 @@
 //	lease-agent tar DIR    write DIR as a tar archive to stdout, its entries
 //	                       under DIR's base name ("output/..."), as Docker's
 //	                       copy of a container's directory names them
+//	lease-agent install PATH
+//	                       copy this binary to PATH, so that it runs in the
+//	                       tenant's image too
+//	lease-agent receive DIR
+//	                       unpack the tar archive on stdin into DIR (regular
+//	                       files and directories only, nothing outside DIR),
+//	                       then wait for the line "launch" and exit 0; stdin
+//	                       that ends without it exits 3, so that a provider
+//	                       that goes away before billing starts never lets
+//	                       the job run
 //
 // It is a static binary, run FROM scratch, as the job's user.
 package main
@@ -39,8 +49,16 @@ func run(args []string, stdout io.Writer) error {
 		return nil
 	case len(args) == 2 && args[0] == "tar":
 		return writeTar(stdout, args[1])
+	case len(args) == 2 && args[0] == "install":
+		return install(args[1])
+	case len(args) == 2 && args[0] == "receive":
+		if err := receive(os.Stdin, args[1]); err != nil {
+			fmt.Fprintln(os.Stderr, "lease-agent:", err)
+			os.Exit(3)
+		}
+		return nil
 	}
-	return fmt.Errorf("usage: lease-agent wait | lease-agent tar DIR")
+	return fmt.Errorf("usage: lease-agent wait | tar DIR | install PATH | receive DIR")
 }
 
 // writeTar archives dir's regular files, directories and symbolic links

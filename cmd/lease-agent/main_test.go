@@ -58,3 +58,68 @@ func TestUsage(t *testing.T) {
 		t.Error("tar of a missing directory succeeded")
 	}
 }
+
+func tarOf(t *testing.T, entries map[string]string) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	for name, body := range entries {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write([]byte(body))
+	}
+	tw.Close()
+	return b.Bytes()
+}
+
+func TestReceive(t *testing.T) {
+	dir := t.TempDir()
+	in := append(tarOf(t, map[string]string{"data/train.csv": "1,2\n", "config.json": "{}"}), launchLine...)
+	if err := receive(bytes.NewReader(in), dir); err != nil {
+		t.Fatal(err)
+	}
+	got, err := os.ReadFile(filepath.Join(dir, "data", "train.csv"))
+	if err != nil || string(got) != "1,2\n" {
+		t.Errorf("data/train.csv = %q, %v", got, err)
+	}
+}
+
+// TestReceiveRefuses: input that leaves the directory, that is not a file,
+// or that ends without the launch line never lets the job run.
+func TestReceiveRefuses(t *testing.T) {
+	link := func() []byte {
+		var b bytes.Buffer
+		tw := tar.NewWriter(&b)
+		tw.WriteHeader(&tar.Header{Name: "passwd", Linkname: "/etc/passwd", Typeflag: tar.TypeSymlink})
+		tw.Close()
+		return b.Bytes()
+	}
+	for name, in := range map[string][]byte{
+		"no launch":          tarOf(t, map[string]string{"a": "1"}),
+		"launch misspelt":    append(tarOf(t, map[string]string{"a": "1"}), "lunch\n"...),
+		"more after launch":  append(tarOf(t, map[string]string{"a": "1"}), launchLine+"x"...),
+		"a name that leaves": append(tarOf(t, map[string]string{"../escape": "1"}), launchLine...),
+		"an absolute name":   append(tarOf(t, map[string]string{"/etc/cron.d/x": "1"}), launchLine...),
+		"a symbolic link":    append(link(), launchLine...),
+		"not a tar":          []byte("launch\n"),
+	} {
+		dir := t.TempDir()
+		if err := receive(bytes.NewReader(in), dir); err == nil {
+			t.Errorf("%s: receive succeeded, want an error", name)
+		}
+	}
+	if _, err := os.Stat(filepath.Join(filepath.Dir(t.TempDir()), "escape")); err == nil {
+		t.Error("a file escaped the input directory")
+	}
+}
+
+func TestInstall(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "lease-agent")
+	if err := run([]string{"install", path}, io.Discard); err != nil {
+		t.Fatal(err)
+	}
+	if info, err := os.Stat(path); err != nil || info.Mode()&0o111 == 0 || info.Size() == 0 {
+		t.Errorf("installed %v, %v: want an executable copy", info, err)
+	}
+}

@@ -328,12 +328,13 @@ func TestUnschedulable(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			job := testJob(t, "say", "never")
 			tt.edit(&job)
-			if _, err := c.Start(t.Context(), job); err != nil {
-				t.Fatal(err)
-			}
-			_, err := waitExit(t, c, job.LeaseID)
+			_, err := c.Start(t.Context(), job)
 			if !errors.Is(err, ErrUnschedulable) || !strings.Contains(err.Error(), tt.want) {
-				t.Errorf("Wait: %v, want ErrUnschedulable saying %q", err, tt.want)
+				t.Errorf("Start: %v, want ErrUnschedulable saying %q", err, tt.want)
+			}
+			// Start took the pod back: the lease has none left.
+			if _, err := c.Find(t.Context(), job.LeaseID); err != nil && !errors.Is(err, ErrNoPod) {
+				t.Error(err)
 			}
 			if err := c.Cancel(t.Context(), job.LeaseID); err != nil {
 				t.Error(err)
@@ -458,5 +459,79 @@ func TestOutputLimit(t *testing.T) {
 	}
 	if b.String() != "12345" || w.n != 5 {
 		t.Errorf("passed on %q (%d), want the first write alone", b.String(), w.n)
+	}
+}
+
+func inputTar(t *testing.T, files map[string]string) *bytes.Buffer {
+	t.Helper()
+	var b bytes.Buffer
+	tw := tar.NewWriter(&b)
+	for name, body := range files {
+		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
+			t.Fatal(err)
+		}
+		tw.Write([]byte(body))
+	}
+	if err := tw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return &b
+}
+
+// TestStageAndLaunch: Create pulls the job's image and puts its input in
+// /input while the job waits; the job starts only at Launch, reads its
+// input (read-only), and its deadline counts from Launch.
+func TestStageAndLaunch(t *testing.T) {
+	c := testCluster(t)
+	job := testJob(t, "cat", "/input/data/train.csv", "write", "/input/x", "no")
+	staged, err := c.Create(t.Context(), job, inputTar(t, map[string]string{"data/train.csv": "1,2\n3,4\n"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	pod, err := c.Find(t.Context(), job.LeaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st := containerState(pod.Status.ContainerStatuses, jobContainer); st.Running != nil || st.Terminated != nil {
+		t.Fatalf("the job's container is %+v before Launch, want it waiting", st)
+	}
+	launched, err := staged.Launch(t.Context())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d := launched.Spec.ActiveDeadlineSeconds; d == nil || *d < int64(job.MaxDuration/time.Second) {
+		t.Errorf("deadline %v s after Launch, want at least MaxDuration (%s) from Launch", d, job.MaxDuration)
+	}
+	exit, err := waitExit(t, c, job.LeaseID)
+	logs := logsOf(t, c, job.LeaseID)
+	// The job read its input, and could not write into it.
+	if err != nil || exit.Code != 2 || !strings.Contains(logs, "1,2\n3,4\n") || !strings.Contains(logs, "read-only") {
+		t.Errorf("exit %+v, %v, logs %q: want the input printed, then a refused write into /input (exit 2)", exit, err, logs)
+	}
+}
+
+// TestAbortNeverRuns: a provider that gives a staged job up before
+// Launch: the pod goes and the job never ran. (That the stage lets the job
+// run only on the launch line is cmd/lease-agent's TestReceiveRefuses.)
+func TestAbortNeverRuns(t *testing.T) {
+	c := testCluster(t)
+	job := testJob(t, "say", "ran without being paid for")
+	staged, err := c.Create(t.Context(), job, inputTar(t, map[string]string{"a": "1"}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	waited := make(chan Exit, 1)
+	go func() {
+		exit, err := waitExit(t, c, job.LeaseID)
+		if !errors.Is(err, ErrCancelled) {
+			t.Errorf("Wait after Abort: %v, want ErrCancelled", err)
+		}
+		waited <- exit
+	}()
+	if err := staged.Abort(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	if exit := <-waited; exit.Code != -1 || !exit.StartedAt.IsZero() {
+		t.Errorf("exit %+v: want a job that never ran", exit)
 	}
 }

@@ -18,10 +18,14 @@
 // a NetworkPolicy that denies it all traffic. Pods carry their lease ID as a
 // label, so a restarted provider finds them again ([Cluster.Find]).
 //
-// The provider's lease agent (cmd/lease-agent, [Config.AgentImage]) runs
-// beside the job, as confined, with /output read-only, and outlives it:
-// [Cluster.Output] has it archive /output through the API's exec, so the
-// tenant's image needs no shell or tar.
+// The provider's lease agent (cmd/lease-agent, [Config.AgentImage]) needs
+// no shell or tar in the tenant's image. Two init containers come first:
+// one installs the agent into the pod, the next runs it in the tenant's
+// image (so the image is pulled) to unpack the input into /input and hold
+// the job back until the provider launches it ([Cluster.Create],
+// [Staged.Launch]): the provider's time before billing, the job's after.
+// Beside the job it runs with /output read-only and outlives the job:
+// [Cluster.Output] has it archive /output through the API's exec.
 //
 // A pod the scheduler cannot place ends [Cluster.Wait] with
 // [ErrUnschedulable] and the scheduler's reason; an OOM kill, a deadline

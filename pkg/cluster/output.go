@@ -8,7 +8,6 @@ import (
 	"io"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/apimachinery/pkg/util/httpstream"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/remotecommand"
 )
@@ -47,17 +46,7 @@ func (c *Cluster) Output(ctx context.Context, leaseID string, w io.Writer) (int6
 			Stdout:    true,
 			Stderr:    true,
 		}, scheme.ParameterCodec)
-	ws, err := remotecommand.NewWebSocketExecutor(c.rc, "GET", req.URL().String())
-	if err != nil {
-		return 0, fmt.Errorf("lease %s: output: %w", leaseID, err)
-	}
-	spdy, err := remotecommand.NewSPDYExecutor(c.rc, "POST", req.URL())
-	if err != nil {
-		return 0, fmt.Errorf("lease %s: output: %w", leaseID, err)
-	}
-	exec, err := remotecommand.NewFallbackExecutor(ws, spdy, func(err error) bool {
-		return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
-	})
+	exec, err := c.streamer(req.URL())
 	if err != nil {
 		return 0, fmt.Errorf("lease %s: output: %w", leaseID, err)
 	}

@@ -23,6 +23,18 @@ const LabelLease = "tender.market/lease"
 const (
 	jobContainer   = "job"
 	agentContainer = "agent"
+	// With the agent, two init containers come first: install copies the
+	// agent into the pod, and stage runs it in the tenant's image (pulling
+	// it), unpacks the input into /input and holds the job back until
+	// the provider launches it (Create, Launch).
+	installContainer = "install"
+	stageContainer   = "stage"
+)
+
+// The agent's path inside the pod, and its volume's size.
+const (
+	agentPath  = "/tender/lease-agent"
+	agentLimit = 64 << 20
 )
 
 // jobUID is the user jobs run as, as in Docker jobs: nobody.
@@ -56,6 +68,9 @@ type Job struct {
 	MaxDuration time.Duration
 	// OutputLimit bounds /output, in bytes.
 	OutputLimit int64
+	// InputLimit bounds /input, in bytes, for a pod with the lease agent.
+	// Zero is 1 GiB.
+	InputLimit int64
 }
 
 var leaseIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`)
@@ -185,27 +200,72 @@ func PodFor(cfg Config, job Job) (*corev1.Pod, error) {
 		},
 	}
 	if cfg.AgentImage != "" {
-		agentRes := corev1.ResourceList{
-			corev1.ResourceCPU:    resource.MustParse("10m"),
-			corev1.ResourceMemory: resource.MustParse("32Mi"),
-		}
-		pod.Spec.Containers = append(pod.Spec.Containers, corev1.Container{
-			Name:            agentContainer,
-			Image:           cfg.AgentImage,
-			ImagePullPolicy: pull,
-			Args:            []string{"wait"},
-			Resources:       corev1.ResourceRequirements{Requests: agentRes, Limits: agentRes},
-			SecurityContext: pod.Spec.Containers[0].SecurityContext.DeepCopy(),
-			VolumeMounts:    []corev1.VolumeMount{{Name: "output", MountPath: "/output", ReadOnly: true}},
-		})
+		addAgent(pod, cfg.AgentImage, job)
 	}
-	if job.MaxDuration > 0 {
+	// With the agent, the deadline is set at Launch (Staged.Launch), to
+	// count from there.
+	if job.MaxDuration > 0 && cfg.AgentImage == "" {
 		pod.Spec.ActiveDeadlineSeconds = ptr.To(int64(max(job.MaxDuration.Round(time.Second), time.Second) / time.Second))
 	}
 	if job.Node != "" {
 		pod.Spec.NodeSelector = map[string]string{corev1.LabelHostname: job.Node}
 	}
 	return pod, nil
+}
+
+// addAgent puts the lease agent in pod: beside the job, with /output
+// read-only, to hand it over (Output); and before it, installed into the
+// pod and run in the tenant's image to stage the input (Create, Launch).
+func addAgent(pod *corev1.Pod, image string, job Job) {
+	res := corev1.ResourceList{
+		corev1.ResourceCPU:    resource.MustParse("10m"),
+		corev1.ResourceMemory: resource.MustParse("32Mi"),
+	}
+	job0 := &pod.Spec.Containers[0]
+	confined := job0.SecurityContext
+	inputLimit := job.InputLimit
+	if inputLimit <= 0 {
+		inputLimit = 1 << 30
+	}
+	pod.Spec.Volumes = append(pod.Spec.Volumes,
+		corev1.Volume{Name: "tender", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: resource.NewQuantity(agentLimit, resource.BinarySI)}}},
+		corev1.Volume{Name: "input", VolumeSource: corev1.VolumeSource{EmptyDir: &corev1.EmptyDirVolumeSource{SizeLimit: resource.NewQuantity(inputLimit, resource.BinarySI)}}},
+	)
+	job0.VolumeMounts = append(job0.VolumeMounts, corev1.VolumeMount{Name: "input", MountPath: "/input", ReadOnly: true})
+	pod.Spec.InitContainers = []corev1.Container{
+		{
+			Name:            installContainer,
+			Image:           image,
+			ImagePullPolicy: job0.ImagePullPolicy,
+			Args:            []string{"install", agentPath},
+			Resources:       corev1.ResourceRequirements{Requests: res, Limits: res},
+			SecurityContext: confined.DeepCopy(),
+			VolumeMounts:    []corev1.VolumeMount{{Name: "tender", MountPath: "/tender"}},
+		},
+		{
+			Name:            stageContainer,
+			Image:           job0.Image,
+			ImagePullPolicy: job0.ImagePullPolicy,
+			Command:         []string{agentPath, "receive", "/input"},
+			Stdin:           true,
+			StdinOnce:       true,
+			Resources:       corev1.ResourceRequirements{Requests: res, Limits: res},
+			SecurityContext: confined.DeepCopy(),
+			VolumeMounts: []corev1.VolumeMount{
+				{Name: "tender", MountPath: "/tender", ReadOnly: true},
+				{Name: "input", MountPath: "/input"},
+			},
+		},
+	}
+	pod.Spec.Containers = append(pod.Spec.Containers, corev1.Container{
+		Name:            agentContainer,
+		Image:           image,
+		ImagePullPolicy: job0.ImagePullPolicy,
+		Args:            []string{"wait"},
+		Resources:       corev1.ResourceRequirements{Requests: res, Limits: res},
+		SecurityContext: confined.DeepCopy(),
+		VolumeMounts:    []corev1.VolumeMount{{Name: "output", MountPath: "/output", ReadOnly: true}},
+	})
 }
 
 // policyFor denies the lease's pod all traffic, in and out. It holds only

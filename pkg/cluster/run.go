@@ -45,9 +45,22 @@ type Exit struct {
 	FinishedAt       time.Time `json:"finishedAt"`
 }
 
-// Start creates the lease's network policy and pod (and the namespace, the
-// first time). The pod runs as soon as it is scheduled.
+// Start creates the lease's pod and starts its job at once (with the lease
+// agent: Create without input, then Launch).
 func (c *Cluster) Start(ctx context.Context, job Job) (*corev1.Pod, error) {
+	if c.cfg.AgentImage == "" {
+		return c.create(ctx, job)
+	}
+	s, err := c.Create(ctx, job, nil)
+	if err != nil {
+		return nil, err
+	}
+	return s.Launch(ctx)
+}
+
+// create makes the lease's network policy and pod (and the namespace, the
+// first time).
+func (c *Cluster) create(ctx context.Context, job Job) (*corev1.Pod, error) {
 	pod, err := PodFor(c.cfg, job)
 	if err != nil {
 		return nil, err
@@ -106,63 +119,86 @@ func (c *Cluster) Find(ctx context.Context, leaseID string) (*corev1.Pod, error)
 // (cancelled) with ErrCancelled, and how it ended if it had; a lease
 // without a pod with ErrNoPod.
 func (c *Cluster) Wait(ctx context.Context, leaseID string) (Exit, error) {
-	name := podName(leaseID)
+	var exit Exit
+	err := c.watchPod(ctx, podName(leaseID), func(pod *corev1.Pod) (bool, error) {
+		if pod.Annotations[LabelLease] != leaseID {
+			return true, ErrNoPod
+		}
+		var done bool
+		var err error
+		exit, done, err = ended(pod)
+		return done, err
+	})
+	if err != nil {
+		return exit, fmt.Errorf("lease %s: %w", leaseID, err)
+	}
+	return exit, nil
+}
+
+// watchPod calls judge with pod name as it is and at each change, until
+// judge says it is done. A missing pod ends it with ErrNoPod; a deleted
+// one is judged with its deletion marked, and ends it with ErrCancelled
+// when judge does not end it first.
+func (c *Cluster) watchPod(ctx context.Context, name string, judge func(*corev1.Pod) (bool, error)) error {
 	pods := c.cs.CoreV1().Pods(c.cfg.Namespace)
 	for {
 		pod, err := pods.Get(ctx, name, metav1.GetOptions{})
-		if apierrors.IsNotFound(err) || err == nil && pod.Annotations[LabelLease] != leaseID {
-			return Exit{}, fmt.Errorf("lease %s: %w", leaseID, ErrNoPod)
+		if apierrors.IsNotFound(err) {
+			return ErrNoPod
 		}
 		if err != nil {
-			return Exit{}, fmt.Errorf("lease %s: %w", leaseID, err)
+			return err
 		}
-		if exit, done, err := ended(pod); done {
-			return exit, err
+		if done, err := judge(pod); done {
+			return err
 		}
 		w, err := pods.Watch(ctx, metav1.ListOptions{
 			FieldSelector:   fields.OneTermEqualSelector("metadata.name", name).String(),
 			ResourceVersion: pod.ResourceVersion,
 		})
 		if err != nil {
-			return Exit{}, fmt.Errorf("lease %s: watch its pod: %w", leaseID, err)
+			return fmt.Errorf("watch pod %s: %w", name, err)
 		}
-		exit, done, err := watchEnd(ctx, w)
+		done, err := watchUntil(ctx, w, judge)
 		w.Stop()
 		if done {
-			if err != nil {
-				err = fmt.Errorf("lease %s: %w", leaseID, err)
-			}
-			return exit, err
+			return err
 		}
 		if ctx.Err() != nil {
-			return Exit{}, ctx.Err()
+			return ctx.Err()
 		}
 		// The watch ended (the API server closes them now and then):
 		// read the pod again and watch on.
 	}
 }
 
-// watchEnd follows a pod's watch until it ends (done) or the watch does.
-func watchEnd(ctx context.Context, w watch.Interface) (Exit, bool, error) {
+// watchUntil follows a pod's watch until judge is done with it, the pod is
+// deleted, or the watch ends (not done).
+func watchUntil(ctx context.Context, w watch.Interface, judge func(*corev1.Pod) (bool, error)) (bool, error) {
 	for {
 		select {
 		case <-ctx.Done():
-			return Exit{}, false, ctx.Err()
+			return false, ctx.Err()
 		case ev, ok := <-w.ResultChan():
+			if !ok || ev.Type == watch.Error {
+				return false, nil
+			}
+			pod, ok := ev.Object.(*corev1.Pod)
 			if !ok {
-				return Exit{}, false, nil
+				continue
 			}
-			switch ev.Type {
-			case watch.Deleted:
-				exit, _, _ := ended(ev.Object.(*corev1.Pod))
-				return exit, true, ErrCancelled
-			case watch.Error:
-				return Exit{}, false, nil
-			}
-			if pod, ok := ev.Object.(*corev1.Pod); ok {
-				if exit, done, err := ended(pod); done {
-					return exit, true, err
+			if ev.Type == watch.Deleted {
+				if pod.DeletionTimestamp == nil {
+					now := metav1.Now()
+					pod.DeletionTimestamp = &now
 				}
+				if done, err := judge(pod); done {
+					return true, err
+				}
+				return true, ErrCancelled
+			}
+			if done, err := judge(pod); done {
+				return true, err
 			}
 		}
 	}
@@ -172,7 +208,10 @@ func watchEnd(ctx context.Context, w watch.Interface) (Exit, bool, error) {
 // be scheduled.
 func ended(pod *corev1.Pod) (Exit, bool, error) {
 	if pod.DeletionTimestamp != nil {
-		exit, _, _ := ended(withoutDeletion(pod))
+		exit, done, _ := ended(withoutDeletion(pod))
+		if !done {
+			exit = Exit{Code: -1} // it had not ended
+		}
 		return exit, true, ErrCancelled
 	}
 	for _, cond := range pod.Status.Conditions {

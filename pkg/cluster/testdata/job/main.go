@@ -2,6 +2,7 @@
 // scratch, doing what its arguments say, in order:
 //
 //	say TEXT        print TEXT
+//	cat PATH        print the file at PATH
 //	whoami          print uid, gid, whether the root filesystem is
 //	                writable, and the capability and no-new-privileges
 //	                lines of /proc/self/status
@@ -24,6 +25,14 @@ func main() {
 	args := os.Args[1:]
 	for len(args) > 0 {
 		switch args[0] {
+		case "cat":
+			b, err := os.ReadFile(args[1])
+			if err != nil {
+				fmt.Println("cat:", err)
+				os.Exit(2)
+			}
+			fmt.Print(string(b))
+			args = args[2:]
 		case "say":
 			fmt.Println(args[1])
 			args = args[2:]

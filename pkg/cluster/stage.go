@@ -1,0 +1,165 @@
+package cluster
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"strings"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/types"
+	"k8s.io/apimachinery/pkg/util/httpstream"
+	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/tools/remotecommand"
+)
+
+// launchLine releases a staged job (cmd/lease-agent's receive).
+const launchLine = "launch\n"
+
+// Staged is a lease's pod made and its input in place, the job not yet
+// started: Launch starts it, Abort gives it up. Between the two, the
+// provider holds the stream that staged the input. The stage lets the job
+// run only on the launch line after the input: a provider that goes away
+// before Launch leaves a pod that never runs its job (the stage ends when
+// the runtime closes its stdin, or waits until the pod is cancelled).
+type Staged struct {
+	c       *Cluster
+	leaseID string
+	job     Job
+	stdin   *io.PipeWriter
+	done    chan error // the attach stream's end
+	cancel  context.CancelFunc
+}
+
+// Create makes the lease's network policy and pod and stages the job: its
+// image pulled (the stage runs the lease agent in it) and input, a tar
+// archive (nil for none), unpacked into /input. It returns once the input
+// is sent. Billing starts after it: the job does not run until Launch.
+// It needs the lease agent (Config.AgentImage) and a cluster made by New.
+func (c *Cluster) Create(ctx context.Context, job Job, input io.Reader) (*Staged, error) {
+	if c.rc == nil || c.cfg.AgentImage == "" {
+		return nil, errors.New("staging a job needs the lease agent (Config.AgentImage) and a cluster made by New")
+	}
+	pod, err := c.create(ctx, job)
+	if err != nil {
+		return nil, err
+	}
+	err = c.watchPod(ctx, pod.Name, func(pod *corev1.Pod) (bool, error) {
+		if st := containerState(pod.Status.InitContainerStatuses, stageContainer); st.Running != nil {
+			return true, nil
+		}
+		if _, done, err := ended(pod); done {
+			if err == nil {
+				err = fmt.Errorf("the pod ended before its input was staged: %s", pod.Status.Phase)
+			}
+			return true, err
+		}
+		return false, nil
+	})
+	if err != nil {
+		c.Cancel(context.WithoutCancel(ctx), job.LeaseID)
+		return nil, fmt.Errorf("lease %s: stage: %w", job.LeaseID, err)
+	}
+	req := c.cs.CoreV1().RESTClient().Post().Resource("pods").Namespace(pod.Namespace).Name(pod.Name).SubResource("attach").
+		VersionedParams(&corev1.PodAttachOptions{Container: stageContainer, Stdin: true}, scheme.ParameterCodec)
+	exec, err := c.streamer(req.URL())
+	if err != nil {
+		return nil, err
+	}
+	pr, pw := io.Pipe()
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s := &Staged{c: c, leaseID: job.LeaseID, job: job, stdin: pw, done: make(chan error, 1), cancel: cancel}
+	go func() {
+		err := exec.StreamWithContext(sctx, remotecommand.StreamOptions{Stdin: pr})
+		pr.CloseWithError(errors.New("the stage's stream ended"))
+		s.done <- err
+	}()
+	if input == nil {
+		input = strings.NewReader(string(make([]byte, 1024))) // an empty archive: its two end blocks
+	}
+	if _, err := io.Copy(pw, input); err != nil {
+		s.Abort(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("lease %s: send its input: %w", job.LeaseID, err)
+	}
+	return s, nil
+}
+
+// Launch starts the staged job and returns once its container runs (or
+// has already ended). Its deadline, MaxDuration, counts from here.
+func (s *Staged) Launch(ctx context.Context) (*corev1.Pod, error) {
+	defer s.cancel()
+	if _, err := io.WriteString(s.stdin, launchLine); err != nil {
+		return nil, fmt.Errorf("lease %s: launch: %w", s.leaseID, err)
+	}
+	s.stdin.Close()
+	select {
+	case err := <-s.done:
+		if err != nil {
+			return nil, fmt.Errorf("lease %s: launch: %w", s.leaseID, err)
+		}
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	var launched *corev1.Pod
+	err := s.c.watchPod(ctx, podName(s.leaseID), func(pod *corev1.Pod) (bool, error) {
+		launched = pod
+		st := containerState(pod.Status.ContainerStatuses, jobContainer)
+		if st.Running != nil || st.Terminated != nil {
+			return true, nil
+		}
+		_, done, err := ended(pod)
+		return done, err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("lease %s: launch: %w", s.leaseID, err)
+	}
+	if s.job.MaxDuration > 0 && launched.Status.StartTime != nil {
+		// The pod's deadline counts from its start: the staging's time
+		// and then the job's MaxDuration.
+		staged := time.Since(launched.Status.StartTime.Time)
+		secs := int64((staged + s.job.MaxDuration + time.Second - 1) / time.Second)
+		patch := fmt.Sprintf(`{"spec":{"activeDeadlineSeconds":%d}}`, secs)
+		if launched, err = s.c.cs.CoreV1().Pods(s.c.cfg.Namespace).Patch(ctx, launched.Name, types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
+			return nil, fmt.Errorf("lease %s: set its deadline: %w", s.leaseID, err)
+		}
+	}
+	return launched, nil
+}
+
+// Abort gives the staged job up: its stream ends without the launch line
+// and its pod is deleted; the job never runs.
+func (s *Staged) Abort(ctx context.Context) error {
+	s.stdin.CloseWithError(errors.New("aborted"))
+	s.cancel()
+	<-s.done
+	return s.c.Cancel(ctx, s.leaseID)
+}
+
+// streamer makes an exec or attach stream to u, over WebSocket, or SPDY
+// where the server does not take WebSocket.
+func (c *Cluster) streamer(u *url.URL) (remotecommand.Executor, error) {
+	ws, err := remotecommand.NewWebSocketExecutor(c.rc, "GET", u.String())
+	if err != nil {
+		return nil, err
+	}
+	spdy, err := remotecommand.NewSPDYExecutor(c.rc, "POST", u)
+	if err != nil {
+		return nil, err
+	}
+	return remotecommand.NewFallbackExecutor(ws, spdy, func(err error) bool {
+		return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
+	})
+}
+
+func containerState(statuses []corev1.ContainerStatus, name string) corev1.ContainerState {
+	for _, cs := range statuses {
+		if cs.Name == name {
+			return cs.State
+		}
+	}
+	return corev1.ContainerState{}
+}
