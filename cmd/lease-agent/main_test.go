@@ -3,11 +3,12 @@ package main
 import (
 	"archive/tar"
 	"bytes"
-	"errors"
 	"io"
 	"os"
 	"path/filepath"
 	"testing"
+
+	"github.com/tender-market/tender/internal/testenv"
 )
 
 func TestTar(t *testing.T) {
@@ -24,19 +25,7 @@ func TestTar(t *testing.T) {
 	if err := run([]string{"tar", dir}, &b); err != nil {
 		t.Fatal(err)
 	}
-	got := map[string]string{}
-	tr := tar.NewReader(&b)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(tr)
-		got[h.Name] = string(body) + h.Linkname
-	}
+	got := testenv.Untar(t, &b)
 	want := map[string]string{"output/": "", "output/model.json": `{"w":[1]}`, "output/sub/": "", "output/sub/log.txt": "epoch 1\n", "output/link": "/etc/passwd"}
 	if len(got) != len(want) {
 		t.Errorf("entries %v, want %v", got, want)
@@ -60,17 +49,7 @@ func TestUsage(t *testing.T) {
 }
 
 func tarOf(t *testing.T, entries map[string]string) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	tw := tar.NewWriter(&b)
-	for name, body := range entries {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
-			t.Fatal(err)
-		}
-		tw.Write([]byte(body))
-	}
-	tw.Close()
-	return b.Bytes()
+	return testenv.Tar(t, entries).Bytes()
 }
 
 func TestReceive(t *testing.T) {

@@ -1,14 +1,12 @@
 package cluster
 
 import (
-	"archive/tar"
 	"bytes"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -427,19 +425,7 @@ func TestOutput(t *testing.T) {
 	if n != int64(b.Len()) || n == 0 {
 		t.Errorf("Output said %d bytes, wrote %d", n, b.Len())
 	}
-	files := map[string]string{}
-	tr := tar.NewReader(&b)
-	for {
-		h, err := tr.Next()
-		if errors.Is(err, io.EOF) {
-			break
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		body, _ := io.ReadAll(tr)
-		files[h.Name] = string(body)
-	}
+	files := testenv.Untar(t, &b)
 	if files["output/model.json"] != `{"w":[1,2]}` {
 		t.Errorf("archive %v, want output/model.json", files)
 	}
@@ -462,29 +448,13 @@ func TestOutputLimit(t *testing.T) {
 	}
 }
 
-func inputTar(t *testing.T, files map[string]string) *bytes.Buffer {
-	t.Helper()
-	var b bytes.Buffer
-	tw := tar.NewWriter(&b)
-	for name, body := range files {
-		if err := tw.WriteHeader(&tar.Header{Name: name, Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
-			t.Fatal(err)
-		}
-		tw.Write([]byte(body))
-	}
-	if err := tw.Close(); err != nil {
-		t.Fatal(err)
-	}
-	return &b
-}
-
 // TestStageAndLaunch: Create pulls the job's image and puts its input in
 // /input while the job waits; the job starts only at Launch, reads its
 // input (read-only), and its deadline counts from Launch.
 func TestStageAndLaunch(t *testing.T) {
 	c := testCluster(t)
 	job := testJob(t, "cat", "/input/data/train.csv", "write", "/input/x", "no")
-	staged, err := c.Create(t.Context(), job, inputTar(t, map[string]string{"data/train.csv": "1,2\n3,4\n"}))
+	staged, err := c.Create(t.Context(), job, testenv.Tar(t, map[string]string{"data/train.csv": "1,2\n3,4\n"}))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -516,7 +486,7 @@ func TestStageAndLaunch(t *testing.T) {
 func TestAbortNeverRuns(t *testing.T) {
 	c := testCluster(t)
 	job := testJob(t, "say", "ran without being paid for")
-	staged, err := c.Create(t.Context(), job, inputTar(t, map[string]string{"a": "1"}))
+	staged, err := c.Create(t.Context(), job, testenv.Tar(t, map[string]string{"a": "1"}))
 	if err != nil {
 		t.Fatal(err)
 	}
