@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"encoding/json"
 	"errors"
-	"os"
 	"strings"
 	"testing"
 
@@ -36,16 +35,10 @@ func TestInventoryRefuses(t *testing.T) {
 // TestInventoryOfACluster reads the test Kubernetes node (scripts/k8s-node.sh)
 // as a GPU owner would: its 4 simulated H100s, as a table and as JSON.
 func TestInventoryOfACluster(t *testing.T) {
-	kubeconfig := os.Getenv("TENDER_TEST_KUBECONFIG")
-	if kubeconfig == "" {
-		kubeconfig = "/var/lib/tender-k8s/kubeconfig"
-	}
-	if _, err := os.Stat(kubeconfig); err != nil {
-		testenv.Need(t, "the test Kubernetes node", "start it with scripts/k8s-node.sh up (scripts/setup.sh does)", err)
-	}
+	kubeconfig := testenv.Kubeconfig(t)
 	var stdout, stderr bytes.Buffer
 	if code := cli.Main(newRoot, []string{"inventory", "--executor", "kubernetes", "--kubeconfig", kubeconfig}, &stdout, &stderr); code != 0 {
-		testenv.Need(t, "the test Kubernetes node", "start it with scripts/k8s-node.sh up", errors.New(stderr.String()))
+		testenv.Need(t, "the test Kubernetes node", testenv.HowKubernetes, errors.New(stderr.String()))
 	}
 	if out := stdout.String(); !strings.Contains(out, "4 GPU(s)") || !strings.Contains(out, "NVIDIA H100 80GB HBM3 (SIMULATED)") {
 		t.Errorf("table:\n%s\nwant the node's 4 simulated H100s", out)

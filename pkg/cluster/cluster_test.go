@@ -27,20 +27,13 @@ import (
 // node's runtime: there is no registry, so pods never pull it.
 const testImage = "tender.local/cluster-test-job:1"
 
-// testCluster is the test node that scripts/k8s-node.sh runs (its
-// kubeconfig in TENDER_TEST_KUBECONFIG, default
-// /var/lib/tender-k8s/kubeconfig), in a namespace of the test's own,
-// deleted after it.
+// testCluster is the test node that scripts/k8s-node.sh runs
+// (testenv.Kubeconfig), in a namespace of the test's own, deleted after it.
 func testCluster(t testing.TB) *Cluster {
 	t.Helper()
-	path := os.Getenv("TENDER_TEST_KUBECONFIG")
-	if path == "" {
-		path = "/var/lib/tender-k8s/kubeconfig"
-	}
-	how := "start it with scripts/k8s-node.sh up (scripts/setup.sh does)"
-	rc, err := clientcmd.BuildConfigFromFlags("", path)
+	rc, err := clientcmd.BuildConfigFromFlags("", testenv.Kubeconfig(t))
 	if err != nil {
-		testenv.Need(t, "the test Kubernetes node", how, err)
+		testenv.Need(t, "the test Kubernetes node", testenv.HowKubernetes, err)
 	}
 	rc.Timeout = 30 * time.Second
 	cs, err := kubernetes.NewForConfig(rc)
@@ -48,7 +41,7 @@ func testCluster(t testing.TB) *Cluster {
 		t.Fatal(err)
 	}
 	if _, err := cs.CoreV1().Nodes().List(t.Context(), metav1.ListOptions{}); err != nil {
-		testenv.Need(t, "the test Kubernetes node", how, err)
+		testenv.Need(t, "the test Kubernetes node", testenv.HowKubernetes, err)
 	}
 	loadTestImage(t)
 	ns := "tender-test-" + randomHex(t, 4)
