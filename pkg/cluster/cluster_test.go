@@ -21,6 +21,7 @@ import (
 	"k8s.io/client-go/tools/clientcmd"
 
 	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/executor"
 )
 
 // testImage is the tests' job image (testdata/job), loaded into the test
@@ -433,8 +434,8 @@ func TestOutputLimit(t *testing.T) {
 	if _, err := w.Write([]byte("12345")); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := w.Write([]byte("123456")); !errors.Is(err, ErrOutputTooLarge) || !w.over {
-		t.Errorf("a write past the limit: %v, want ErrOutputTooLarge", err)
+	if _, err := w.Write([]byte("123456")); !errors.Is(err, executor.ErrOutputLimit) || !w.over {
+		t.Errorf("a write past the limit: %v, want executor.ErrOutputLimit", err)
 	}
 	if b.String() != "12345" || w.n != 5 {
 		t.Errorf("passed on %q (%d), want the first write alone", b.String(), w.n)

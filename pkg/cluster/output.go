@@ -10,21 +10,17 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/remotecommand"
+
+	"github.com/tender-market/tender/pkg/executor"
 )
-
-// ErrOutputTooLarge ends an Output that passed the job's output limit.
-var ErrOutputTooLarge = errors.New("the job's output is over its limit")
-
-// tarSlack is what a tar archive may add to its files' bytes (headers,
-// padding, the end blocks), on top of the output limit.
-const tarSlack = 1 << 20
 
 // Output writes the lease's /output to w as a tar archive (entries under
 // "output/", as the Docker executor's are) and returns its size. The lease
 // agent beside the job makes it: the tenant's image needs no shell or tar.
 // The job should have ended (Wait); the pod must still be there. An archive
-// longer than the job's output limit (and tar's own bytes) is cut off with
-// ErrOutputTooLarge.
+// longer than the job's output limit and tar's allowance, as the Docker
+// executor counts them (executor.TarAllowance), is cut off with
+// executor.ErrOutputLimit.
 func (c *Cluster) Output(ctx context.Context, leaseID string, w io.Writer) (int64, error) {
 	if c.rc == nil || c.cfg.AgentImage == "" {
 		return 0, errors.New("collecting output needs the lease agent (Config.AgentImage) and a cluster made by New")
@@ -33,12 +29,13 @@ func (c *Cluster) Output(ctx context.Context, leaseID string, w io.Writer) (int6
 	if err != nil {
 		return 0, err
 	}
-	limit := int64(tarSlack)
+	var limit int64
 	for _, v := range pod.Spec.Volumes {
 		if v.Name == "output" && v.EmptyDir != nil && v.EmptyDir.SizeLimit != nil {
-			limit += v.EmptyDir.SizeLimit.Value()
+			limit = v.EmptyDir.SizeLimit.Value()
 		}
 	}
+	limit += executor.TarAllowance(limit)
 	req := c.cs.CoreV1().RESTClient().Post().Resource("pods").Namespace(pod.Namespace).Name(pod.Name).SubResource("exec").
 		VersionedParams(&corev1.PodExecOptions{
 			Container: agentContainer,
@@ -55,7 +52,7 @@ func (c *Cluster) Output(ctx context.Context, leaseID string, w io.Writer) (int6
 	err = exec.StreamWithContext(ctx, remotecommand.StreamOptions{Stdout: out, Stderr: &limitedWriter{w: &stderr, left: 4096}})
 	switch {
 	case out.over:
-		return out.n, fmt.Errorf("lease %s: %w (%d bytes)", leaseID, ErrOutputTooLarge, limit)
+		return out.n, fmt.Errorf("lease %s: %w: the archive is over %d bytes", leaseID, executor.ErrOutputLimit, limit)
 	case err != nil:
 		return out.n, fmt.Errorf("lease %s: output: %w: %s", leaseID, err, bytes.TrimSpace(stderr.Bytes()))
 	}
@@ -73,7 +70,7 @@ type limitedWriter struct {
 func (l *limitedWriter) Write(p []byte) (int, error) {
 	if int64(len(p)) > l.left {
 		l.over = true
-		return 0, ErrOutputTooLarge
+		return 0, executor.ErrOutputLimit
 	}
 	k, err := l.w.Write(p)
 	l.n += int64(k)

@@ -690,7 +690,7 @@ func (e *Executor) Logs(ctx context.Context, run Run, opts LogOptions, stdout, s
 // Collect writes /output of the job's container to w as a tar archive (its
 // entries start with "output/") and returns the archive's SHA-256 and size.
 // It works on a stopped container. It writes at most the run's output limit
-// plus [tarAllowance] to w: a larger archive fails with ErrOutputLimit, and
+// plus [TarAllowance] to w: a larger archive fails with ErrOutputLimit, and
 // what was written is incomplete.
 func (e *Executor) Collect(ctx context.Context, run Run, w io.Writer) (Output, error) {
 	res, err := e.engine.CopyFromContainer(ctx, run.ContainerID, client.CopyFromContainerOptions{SourcePath: outputPath})
@@ -702,7 +702,7 @@ func (e *Executor) Collect(ctx context.Context, run Run, w io.Writer) (Output, e
 		w = io.Discard
 	}
 	limit := e.outputLimit(run)
-	maxArchive := limit + min(tarAllowance(limit), math.MaxInt64-limit)
+	maxArchive := limit + min(TarAllowance(limit), math.MaxInt64-limit)
 	h := sha256.New()
 	n, err := io.Copy(io.MultiWriter(w, h), io.LimitReader(res.Content, maxArchive))
 	if err == nil && n == maxArchive {
@@ -720,10 +720,10 @@ func (e *Executor) Collect(ctx context.Context, run Run, w io.Writer) (Output, e
 	return Output{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}, nil
 }
 
-// tarAllowance is how far an /output archive may pass the output limit, for
+// TarAllowance is how far an /output archive may pass the output limit, for
 // tar headers and padding (about 1 KiB a file): 1 MiB plus 1/64 of the
 // limit.
-func tarAllowance(limit int64) int64 { return 1<<20 + limit/64 }
+func TarAllowance(limit int64) int64 { return 1<<20 + limit/64 }
 
 // Remove deletes the job's container (killing it if it still runs), its
 // network and its output directory. A container or network that is already

@@ -144,7 +144,7 @@ func TestOutputLimit(t *testing.T) {
 			if res.Reason != tt.wantReason || !strings.Contains(res.Message, tt.wantMsg) || !strings.Contains(res.Message, "1048576") {
 				t.Errorf("exit = reason %q, message %q; want %q, a message with %q and the limit", res.Reason, res.Message, tt.wantReason, tt.wantMsg)
 			}
-			if max := int64(limit) + tarAllowance(limit); int64(archive.Len()) > max {
+			if max := int64(limit) + TarAllowance(limit); int64(archive.Len()) > max {
 				t.Errorf("Finish wrote %d bytes of archive, want at most %d", archive.Len(), max)
 			}
 			if took > 15*time.Second {
