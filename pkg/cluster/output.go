@@ -3,7 +3,6 @@ package cluster
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"io"
 
@@ -22,8 +21,8 @@ import (
 // executor counts them (executor.TarAllowance), is cut off with
 // executor.ErrOutputLimit.
 func (c *Cluster) Output(ctx context.Context, leaseID string, w io.Writer) (int64, error) {
-	if c.rc == nil || c.cfg.AgentImage == "" {
-		return 0, errors.New("collecting output needs the lease agent (Config.AgentImage) and a cluster made by New")
+	if err := c.needAgent("collecting output"); err != nil {
+		return 0, err
 	}
 	pod, err := c.Find(ctx, leaseID)
 	if err != nil {

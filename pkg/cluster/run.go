@@ -207,51 +207,58 @@ func watchUntil(ctx context.Context, w watch.Interface, judge func(*corev1.Pod) 
 // ended judges a pod: whether it has ended and how, was deleted, or cannot
 // be scheduled.
 func ended(pod *corev1.Pod) (Exit, bool, error) {
-	if pod.DeletionTimestamp != nil {
-		exit, done, _ := ended(withoutDeletion(pod))
-		if !done {
+	unsched, cannot := unschedulable(pod)
+	exit, done := jobExit(pod)
+	switch {
+	case pod.DeletionTimestamp != nil:
+		if cannot {
+			exit = unsched
+		} else if !done {
 			exit = Exit{Code: -1} // it had not ended
 		}
 		return exit, true, ErrCancelled
+	case cannot:
+		return unsched, true, fmt.Errorf("%w: %s", ErrUnschedulable, unsched.Message)
 	}
+	return exit, done, nil
+}
+
+// unschedulable reports a pod the scheduler cannot place, with its reason.
+func unschedulable(pod *corev1.Pod) (Exit, bool) {
 	for _, cond := range pod.Status.Conditions {
 		if cond.Type == corev1.PodScheduled && cond.Status == corev1.ConditionFalse && cond.Reason == corev1.PodReasonUnschedulable {
-			return Exit{Code: -1, Reason: cond.Reason, Message: cond.Message}, true, fmt.Errorf("%w: %s", ErrUnschedulable, cond.Message)
+			return Exit{Code: -1, Reason: cond.Reason, Message: cond.Message}, true
 		}
 	}
+	return Exit{}, false
+}
+
+// jobExit is how the job ended, once its container has (though the agent
+// beside it still runs) or the pod has.
+func jobExit(pod *corev1.Pod) (Exit, bool) {
 	var job *corev1.ContainerStateTerminated
 	for _, cs := range pod.Status.ContainerStatuses {
 		if cs.Name == jobContainer {
 			job = cs.State.Terminated
 		}
 	}
-	// The job has ended when its container has, though the agent beside
-	// it still runs, or when the pod has.
 	if job == nil && pod.Status.Phase != corev1.PodSucceeded && pod.Status.Phase != corev1.PodFailed {
-		return Exit{}, false, nil
+		return Exit{}, false
 	}
 	exit := Exit{Code: -1, Reason: pod.Status.Reason, Message: pod.Status.Message}
 	exit.DeadlineExceeded = pod.Status.Reason == "DeadlineExceeded"
-	for _, cs := range pod.Status.ContainerStatuses {
-		if t := cs.State.Terminated; t != nil && cs.Name == jobContainer {
-			exit.Code = int(t.ExitCode)
-			if exit.Reason == "" {
-				exit.Reason = t.Reason
-			}
-			if t.Message != "" {
-				exit.Message = t.Message
-			}
-			exit.OOMKilled = t.Reason == "OOMKilled"
-			exit.StartedAt, exit.FinishedAt = t.StartedAt.Time, t.FinishedAt.Time
+	if job != nil {
+		exit.Code = int(job.ExitCode)
+		if exit.Reason == "" {
+			exit.Reason = job.Reason
 		}
+		if job.Message != "" {
+			exit.Message = job.Message
+		}
+		exit.OOMKilled = job.Reason == "OOMKilled"
+		exit.StartedAt, exit.FinishedAt = job.StartedAt.Time, job.FinishedAt.Time
 	}
-	return exit, true, nil
-}
-
-func withoutDeletion(pod *corev1.Pod) *corev1.Pod {
-	p := *pod
-	p.DeletionTimestamp = nil
-	return &p
+	return exit, true
 }
 
 // Logs copies the job's output (stdout and stderr) to w: what it has

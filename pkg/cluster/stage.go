@@ -1,12 +1,12 @@
 package cluster
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"net/url"
-	"strings"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -41,8 +41,8 @@ type Staged struct {
 // is sent. Billing starts after it: the job does not run until Launch.
 // It needs the lease agent (Config.AgentImage) and a cluster made by New.
 func (c *Cluster) Create(ctx context.Context, job Job, input io.Reader) (*Staged, error) {
-	if c.rc == nil || c.cfg.AgentImage == "" {
-		return nil, errors.New("staging a job needs the lease agent (Config.AgentImage) and a cluster made by New")
+	if err := c.needAgent("staging a job"); err != nil {
+		return nil, err
 	}
 	pod, err := c.create(ctx, job)
 	if err != nil {
@@ -79,7 +79,7 @@ func (c *Cluster) Create(ctx context.Context, job Job, input io.Reader) (*Staged
 		s.done <- err
 	}()
 	if input == nil {
-		input = strings.NewReader(string(make([]byte, 1024))) // an empty archive: its two end blocks
+		input = bytes.NewReader(make([]byte, 1024)) // an empty archive: its two end blocks
 	}
 	if _, err := io.Copy(pw, input); err != nil {
 		s.Abort(context.WithoutCancel(ctx))
@@ -137,6 +137,14 @@ func (s *Staged) Abort(ctx context.Context) error {
 	s.cancel()
 	<-s.done
 	return s.c.Cancel(ctx, s.leaseID)
+}
+
+// needAgent refuses what needs the lease agent in a cluster without it.
+func (c *Cluster) needAgent(what string) error {
+	if c.rc == nil || c.cfg.AgentImage == "" {
+		return fmt.Errorf("%s needs the lease agent (Config.AgentImage) and a cluster made by New", what)
+	}
+	return nil
 }
 
 // streamer makes an exec or attach stream to u, over WebSocket, or SPDY
