@@ -73,11 +73,14 @@ build() {
 	log "built into $B"
 }
 
-ready() {
-	"$B/kubectl" get --raw /readyz >/dev/null 2>&1 &&
-		[ "$("$B/kubectl" get node "$(hostname)" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ] &&
-		[ "$("$B/kubectl" get node "$(hostname)" -o jsonpath='{.status.allocatable.nvidia\.com/gpu}' 2>/dev/null)" = 4 ]
+api_up() { "$B/kubectl" get --raw /readyz >/dev/null 2>&1; }
+node_ready() {
+	[ "$("$B/kubectl" get node "$(hostname)" -o jsonpath='{.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null)" = True ]
 }
+gpus_ready() {
+	[ "$("$B/kubectl" get node "$(hostname)" -o jsonpath='{.status.allocatable.nvidia\.com/gpu}' 2>/dev/null)" = 4 ]
+}
+ready() { api_up && node_ready && gpus_ready; }
 
 status() { ready; }
 
@@ -174,14 +177,14 @@ EOT
 	wait_for 30 "containerd socket" test -S "$SOCK"
 	start etcd etcd --name tender-test --data-dir "$W/etcd" --listen-client-urls http://127.0.0.1:23790 --advertise-client-urls http://127.0.0.1:23790 --listen-peer-urls http://127.0.0.1:23800 --initial-advertise-peer-urls http://127.0.0.1:23800 --initial-cluster tender-test=http://127.0.0.1:23800
 	start apiserver "$B/kube-apiserver" --etcd-servers=http://127.0.0.1:23790 --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port=16443 --cert-dir="$W/certs" --token-auth-file="$W/tokens.csv" --authorization-mode=AlwaysAllow --service-account-issuer=https://kubernetes.default.svc --service-account-key-file="$W/sa.pub" --service-account-signing-key-file="$W/sa.key" --service-cluster-ip-range=10.96.0.0/24 --kubelet-preferred-address-types=Hostname --endpoint-reconciler-type=none
-	wait_for 120 "API server" "$B/kubectl" get --raw /readyz
+	wait_for 120 "API server" api_up
 	start kcm "$B/kube-controller-manager" --kubeconfig="$W/kubeconfig" --leader-elect=false --bind-address=127.0.0.1 --service-account-private-key-file="$W/sa.key" --controllers='*,-nodeipam,-service-lb-controller,-route'
 	start sched "$B/kube-scheduler" --kubeconfig="$W/kubeconfig" --leader-elect=false --bind-address=127.0.0.1
 	pause_image
 	start kubelet "$B/kubelet" --config="$W/kubelet.yaml" --kubeconfig="$W/kubeconfig" --root-dir="$W/kubelet" --hostname-override="$(hostname)"
 	local node
 	node=$(hostname)
-	wait_for 120 "Ready node" sh -c "[ \"\$('$B/kubectl' get node '$node' -o jsonpath='{.status.conditions[?(@.type==\"Ready\")].status}')\" = True ]"
+	wait_for 120 "Ready node" node_ready
 	# GPUs without a device plugin: capacity patched into the node's status
 	# (kubelet copies it to allocatable on its next status sync), and the
 	# labels GPU Feature Discovery would set, marked simulated.
@@ -191,7 +194,7 @@ EOT
 		nvidia.com/cuda.driver.major=550 nvidia.com/cuda.driver.minor=54 nvidia.com/cuda.driver.rev=15 \
 		nvidia.com/cuda.runtime.major=12 nvidia.com/cuda.runtime.minor=4 tender.market/simulated-gpus=true >/dev/null
 	"$B/kubectl" patch node "$node" --subresource=status --type=json -p '[{"op":"add","path":"/status/capacity/nvidia.com~1gpu","value":"4"}]' >/dev/null
-	wait_for 60 "4 allocatable GPUs" ready
+	wait_for 60 "4 allocatable GPUs" gpus_ready
 	log "up: $KUBECONFIG (node $node, 4 simulated nvidia.com/gpu)"
 }
 
@@ -201,7 +204,7 @@ import() {
 
 down() {
 	local quiet=${1:-}
-	if [ -x "$B/kubectl" ] && [ -f "$W/kubeconfig" ] && "$B/kubectl" get --raw /readyz >/dev/null 2>&1; then
+	if [ -x "$B/kubectl" ] && [ -f "$W/kubeconfig" ] && api_up; then
 		"$B/kubectl" delete pod --all -A --wait=true --timeout=60s >/dev/null 2>&1 || true
 	fi
 	local n pid
