@@ -17,6 +17,11 @@
 //	                       that ends without it exits 3, so that a provider
 //	                       that goes away before billing starts never lets
 //	                       the job run
+//	lease-agent stop SECONDS
+//	                       end the job beside it (the pod shares one
+//	                       process namespace): SIGTERM to the processes of
+//	                       the other containers, SIGKILL to those left after
+//	                       SECONDS
 //
 // It is a static binary, run FROM scratch, as the job's user.
 package main
@@ -30,7 +35,9 @@ import (
 	"os/signal"
 	"path"
 	"path/filepath"
+	"strconv"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -51,6 +58,14 @@ func run(args []string, stdout io.Writer) error {
 		return writeTar(stdout, args[1])
 	case len(args) == 2 && args[0] == "install":
 		return install(args[1])
+	case len(args) == 2 && args[0] == "stop":
+		secs, err := strconv.Atoi(args[1])
+		if err != nil || secs < 0 {
+			return fmt.Errorf("stop %q: want whole seconds", args[1])
+		}
+		n, err := stopJob("/proc", time.Duration(secs)*time.Second)
+		fmt.Fprintf(stdout, "stopped %d processes\n", n)
+		return err
 	case len(args) == 2 && args[0] == "receive":
 		if err := receive(os.Stdin, args[1]); err != nil {
 			fmt.Fprintln(os.Stderr, "lease-agent:", err)
@@ -58,7 +73,7 @@ func run(args []string, stdout io.Writer) error {
 		}
 		return nil
 	}
-	return fmt.Errorf("usage: lease-agent wait | tar DIR | install PATH | receive DIR")
+	return fmt.Errorf("usage: lease-agent wait | tar DIR | install PATH | receive DIR | stop SECONDS")
 }
 
 // writeTar archives dir's regular files, directories and symbolic links

@@ -38,7 +38,7 @@ func TestTar(t *testing.T) {
 }
 
 func TestUsage(t *testing.T) {
-	for _, args := range [][]string{nil, {"tar"}, {"rm", "-rf"}, {"wait", "extra"}} {
+	for _, args := range [][]string{nil, {"tar"}, {"rm", "-rf"}, {"wait", "extra"}, {"stop", "-1"}, {"stop", "soon"}} {
 		if err := run(args, io.Discard); err == nil {
 			t.Errorf("run(%q) succeeded, want the usage", args)
 		}

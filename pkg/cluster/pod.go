@@ -71,6 +71,9 @@ type Job struct {
 	// InputLimit bounds /input, in bytes, for a pod with the lease agent.
 	// Zero is 1 GiB.
 	InputLimit int64
+	// Annotations are added to the pod's, for whoever finds it again
+	// (Runner keeps the lease's terms there).
+	Annotations map[string]string
 }
 
 var leaseIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`)
@@ -157,7 +160,7 @@ func PodFor(cfg Config, job Job) (*corev1.Pod, error) {
 			Labels:    map[string]string{LabelLease: leaseLabel(job.LeaseID)},
 			// The label holds a form Kubernetes allows (leaseLabel); the
 			// annotation the lease ID exactly.
-			Annotations: map[string]string{LabelLease: job.LeaseID},
+			Annotations: annotations(job),
 		},
 		Spec: corev1.PodSpec{
 			RestartPolicy:                 corev1.RestartPolicyNever,
@@ -201,6 +204,11 @@ func PodFor(cfg Config, job Job) (*corev1.Pod, error) {
 	}
 	if cfg.AgentImage != "" {
 		addAgent(pod, cfg.AgentImage, job)
+		// The agent stops the job without ending the pod, so its output
+		// can still be collected (Cluster.Stop): it needs to see the job's
+		// processes. The job sees the agent's too, and can end them as
+		// the same user: that only loses its own output.
+		pod.Spec.ShareProcessNamespace = ptr.To(true)
 	}
 	// With the agent, the deadline is set at Launch (Staged.Launch), to
 	// count from there.
@@ -211,6 +219,14 @@ func PodFor(cfg Config, job Job) (*corev1.Pod, error) {
 		pod.Spec.NodeSelector = map[string]string{corev1.LabelHostname: job.Node}
 	}
 	return pod, nil
+}
+
+// annotations are job's annotations with the lease ID whole.
+func annotations(job Job) map[string]string {
+	a := make(map[string]string, len(job.Annotations)+1)
+	maps.Copy(a, job.Annotations)
+	a[LabelLease] = job.LeaseID
+	return a
 }
 
 // addAgent puts the lease agent in pod: beside the job, with /output

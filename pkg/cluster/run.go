@@ -303,3 +303,18 @@ func (c *Cluster) Cancel(ctx context.Context, leaseID string) error {
 	c.log.Info("lease pod deleted", "lease", leaseID)
 	return nil
 }
+
+// Leases are the lease IDs of the pods in the namespace.
+func (c *Cluster) Leases(ctx context.Context) ([]string, error) {
+	list, err := c.cs.CoreV1().Pods(c.cfg.Namespace).List(ctx, metav1.ListOptions{LabelSelector: LabelLease})
+	if err != nil {
+		return nil, fmt.Errorf("list the leases' pods: %w", err)
+	}
+	ids := make([]string, 0, len(list.Items))
+	for _, p := range list.Items {
+		if id := p.Annotations[LabelLease]; id != "" {
+			ids = append(ids, id)
+		}
+	}
+	return ids, nil
+}

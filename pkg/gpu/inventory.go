@@ -48,6 +48,10 @@ type Device struct {
 	MIG []MIGDevice `json:"mig,omitzero"`
 	// Simulated is true for a GPU of a simulated machine.
 	Simulated bool `json:"simulated"`
+	// Node is the cluster node that has the GPU, for a provider that runs
+	// its leases on a cluster: an order's GPUs must all be on one node.
+	// Empty for the GPUs of the provider's own machine.
+	Node string `json:"node,omitempty"`
 }
 
 // ComputeCapabilityString formats the compute capability as "9.0", or "" when

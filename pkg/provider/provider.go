@@ -20,6 +20,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -427,6 +428,58 @@ func (d *Daemon) handleOrder(ctx context.Context, o auction.VerifiedOrder) {
 	log.Info("bid sent", "bid", id, "price", price, "gpus", len(b.gpus), "verdict", verdict.Reason, "detail", verdict.Detail)
 }
 
+// pricedFree are the free GPUs of models the provider rents out.
+func (d *Daemon) pricedFree() []gpu.Device {
+	free := d.cfg.GPUs.Free()
+	return slices.DeleteFunc(free, func(g gpu.Device) bool { return !d.cfg.Pricer.Priced(g.Model) })
+}
+
+// matchPerNode matches req against c with free's GPUs, the GPUs of one
+// node at a time when they are a cluster's (gpu.Device.Node): an order's
+// GPUs must share a machine. Nodes are tried by name; when none can
+// serve req, the error is the first node's, or the whole cluster's when
+// no node has enough GPUs alone and together they would have.
+func matchPerNode(req *auction.Requirements, c auction.Capacity, free []gpu.Device) (auction.Offer, []string, error) {
+	byNode := map[string][]gpu.Device{}
+	for _, g := range free {
+		byNode[g.Node] = append(byNode[g.Node], g)
+	}
+	nodes := slices.Sorted(maps.Keys(byNode))
+	if len(nodes) == 0 || (len(nodes) == 1 && nodes[0] == "") || req.GPUCount == 0 {
+		c.GPUs = devices(free)
+		return auction.Match(req, &c)
+	}
+	var first error
+	for _, n := range nodes {
+		nc := c
+		nc.GPUs = devices(byNode[n])
+		nc.Simulated = byNode[n][0].Simulated
+		offer, uuids, err := auction.Match(req, &nc)
+		if err == nil {
+			return offer, uuids, nil
+		}
+		if first == nil {
+			first = err
+		}
+	}
+	if len(free) >= int(req.GPUCount) {
+		var m *auction.Mismatch
+		if errors.As(first, &m) && m.Reason == auction.ReasonGPUCount {
+			return auction.Offer{}, nil, &auction.Mismatch{Reason: auction.ReasonGPUCount,
+				Detail: fmt.Sprintf("has %d free GPUs across %d nodes, but no node has %d free", len(free), len(nodes), req.GPUCount)}
+		}
+	}
+	return auction.Offer{}, nil, first
+}
+
+func devices(gpus []gpu.Device) []auction.Device {
+	out := make([]auction.Device, 0, len(gpus))
+	for _, g := range gpus {
+		out = append(out, auction.Device{UUID: g.UUID, Model: g.Model, VRAMMiB: g.MemoryTotalMiB, ComputeCapability: uint32(max(g.ComputeCapability, 0))})
+	}
+	return out
+}
+
 // verdictGrace is how long past an order's bid deadline the provider
 // waits for the verdict on a bid it sent in time.
 const verdictGrace = 5 * time.Second
@@ -464,13 +517,7 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder, lead uint64) (*bidState, erro
 	c.CPUMillis = sub(d.cfg.CPUMillis, cpu)
 	c.MemoryMiB = sub(d.cfg.MemoryMiB, mem)
 	c.DiskMiB = sub(d.cfg.DiskMiB, disk)
-	for _, g := range d.cfg.GPUs.Free() {
-		if !d.cfg.Pricer.Priced(g.Model) {
-			continue
-		}
-		c.GPUs = append(c.GPUs, auction.Device{UUID: g.UUID, Model: g.Model, VRAMMiB: g.MemoryTotalMiB, ComputeCapability: uint32(max(g.ComputeCapability, 0))})
-	}
-	offer, uuids, err := auction.Match(&o.Order.Requirements, &c)
+	offer, uuids, err := matchPerNode(&o.Order.Requirements, c, d.pricedFree())
 	if err != nil {
 		// Too little free on a machine that has enough: busy, for now.
 		var m *auction.Mismatch

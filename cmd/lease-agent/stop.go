@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+)
+
+// stopJob ends the job beside the agent, in a pod whose containers share
+// one process namespace: SIGTERM to every process of another container
+// than the agent's (by cgroup, which /proc shows to all), then SIGKILL to
+// those left after grace. The pod's first process, its sandbox, is left
+// alone. It returns once none is left, and says how many it signalled.
+func stopJob(proc string, grace time.Duration) (int, error) {
+	own, err := os.ReadFile(filepath.Join(proc, "self", "cgroup"))
+	if err != nil {
+		return 0, fmt.Errorf("the agent's own cgroup: %w", err)
+	}
+	self := os.Getpid()
+	others := func() []int {
+		entries, _ := os.ReadDir(proc)
+		var pids []int
+		for _, e := range entries {
+			pid, err := strconv.Atoi(e.Name())
+			if err != nil || pid == 1 || pid == self {
+				continue
+			}
+			cg, err := os.ReadFile(filepath.Join(proc, e.Name(), "cgroup"))
+			if err != nil || bytes.Equal(cg, own) {
+				continue // gone meanwhile, or one of the agent's
+			}
+			pids = append(pids, pid)
+		}
+		return pids
+	}
+	first := others()
+	signal := func(sig syscall.Signal) {
+		for _, pid := range others() {
+			if err := syscall.Kill(pid, sig); err != nil && !errors.Is(err, syscall.ESRCH) {
+				fmt.Fprintf(os.Stderr, "lease-agent: signal %d: %v\n", pid, err)
+			}
+		}
+	}
+	signal(syscall.SIGTERM)
+	for _, sig := range []syscall.Signal{syscall.SIGKILL, 0} {
+		deadline := time.Now().Add(grace)
+		for len(others()) > 0 && time.Now().Before(deadline) {
+			time.Sleep(50 * time.Millisecond) // polling /proc: no event says a process of another container ended
+		}
+		if len(others()) == 0 {
+			return len(first), nil
+		}
+		if sig != 0 {
+			signal(sig)
+		}
+	}
+	return len(first), fmt.Errorf("%d processes still run after SIGKILL", len(others()))
+}

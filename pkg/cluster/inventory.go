@@ -1,0 +1,223 @@
+package cluster
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/tender-market/tender/pkg/gpu"
+)
+
+// annotationSlots lists the slots (see Slot) a lease's pod was given.
+const annotationSlots = "tender.market/slots"
+
+// slotPrefix starts every slot ID.
+const slotPrefix = "k8s/"
+
+// Slot is the ID of one GPU a node can give a lease, as the provider's
+// allocator counts GPUs: "k8s/<node>/gpu/<i>". The cluster's device plugin,
+// not the provider, picks which GPU of the node a pod gets, so a slot
+// stands for one of the node's nvidia.com/gpu, not a particular card.
+func Slot(node string, i int) string { return fmt.Sprintf("%s%s/gpu/%d", slotPrefix, node, i) }
+
+// parseSlot is the node of a slot ID.
+func parseSlot(id string) (node string, ok bool) {
+	rest, ok := strings.CutPrefix(id, slotPrefix)
+	if !ok {
+		return "", false
+	}
+	node, idx, ok := strings.Cut(rest, "/gpu/")
+	if !ok || node == "" {
+		return "", false
+	}
+	if _, err := strconv.ParseUint(idx, 10, 16); err != nil {
+		return "", false
+	}
+	return node, true
+}
+
+// Inventory is the cluster's GPUs as a provider sells them
+// (a gpu.DeviceSource): one device per nvidia.com/gpu a ready,
+// schedulable node can still give the provider's leases, each with the
+// node's model, memory and compute capability from GPU Feature Discovery's
+// labels, its node (Device.Node) and whether the node's GPUs are
+// simulated. GPUs that other workloads' pods request are not listed: they
+// are not the provider's to sell. MIG slices are listed by Nodes, not
+// sold yet.
+type Inventory struct {
+	c    *Cluster
+	held func(slot string) bool
+
+	mu   sync.Mutex
+	snap gpu.Snapshot
+}
+
+var _ gpu.DeviceSource = (*Inventory)(nil)
+
+// Inventory returns the cluster's inventory, empty until its first
+// Refresh. held, when set, says which slots the provider holds for bids
+// and leases: they stay listed while held, whichever of the node's GPUs
+// are free, so the allocator's claims keep their devices.
+func (c *Cluster) Inventory(held func(slot string) bool) *Inventory {
+	return &Inventory{c: c, held: held, snap: gpu.Snapshot{Source: "kubernetes", Devices: []gpu.Device{}}}
+}
+
+// Snapshot is the inventory as last refreshed.
+func (inv *Inventory) Snapshot() gpu.Snapshot {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	s := inv.snap
+	s.Devices = append([]gpu.Device{}, s.Devices...)
+	return s
+}
+
+// Refresh reads the nodes and the pods that hold GPUs again.
+func (inv *Inventory) Refresh(ctx context.Context) (gpu.Snapshot, error) {
+	nodes, err := inv.c.Nodes(ctx)
+	if err != nil {
+		return gpu.Snapshot{}, err
+	}
+	pods, err := inv.c.cs.CoreV1().Pods("").List(ctx, metav1.ListOptions{
+		FieldSelector: "status.phase!=Succeeded,status.phase!=Failed",
+	})
+	if err != nil {
+		return gpu.Snapshot{}, fmt.Errorf("list the cluster's pods: %w", err)
+	}
+	others := map[string]int64{}  // GPUs other workloads request, by node
+	ours := map[string][]string{} // slots of the provider's leases
+	for i := range pods.Items {
+		p := &pods.Items[i]
+		if p.Spec.NodeName == "" && p.Spec.NodeSelector[corev1.LabelHostname] == "" {
+			continue
+		}
+		if p.Namespace == inv.c.cfg.Namespace && p.Annotations[LabelLease] != "" {
+			for _, s := range strings.Split(p.Annotations[annotationSlots], ",") {
+				if node, ok := parseSlot(s); ok {
+					ours[node] = append(ours[node], s)
+				}
+			}
+			continue
+		}
+		if p.Spec.NodeName != "" {
+			others[p.Spec.NodeName] += gpusRequested(p)
+		}
+	}
+	snap := gpu.Snapshot{TakenAt: time.Now(), Source: "kubernetes", Available: true, Devices: []gpu.Device{}}
+	simulated, real := false, false
+	for _, n := range nodes {
+		if !n.Ready || !n.Schedulable || n.GPUs <= 0 {
+			continue
+		}
+		simulated, real = simulated || n.Simulated, real || !n.Simulated
+		for _, i := range inv.slots(n, others[n.Name], ours[n.Name]) {
+			snap.Devices = append(snap.Devices, gpu.Device{
+				UUID: Slot(n.Name, i), Index: i, Model: n.Model, MemoryTotalMiB: n.MemoryMiB,
+				ComputeCapability: n.ComputeCapability, MIGMode: gpu.MIGDisabled, Simulated: n.Simulated, Node: n.Name,
+			})
+		}
+		if v := cudaVersion(n.CUDARuntime); v > 0 && (snap.CUDADriverVersion == 0 || v < snap.CUDADriverVersion) {
+			snap.CUDADriverVersion = v // the oldest node's: what every node supports
+		}
+	}
+	snap.Simulated = simulated && !real
+	if len(snap.Devices) == 0 {
+		snap.Reason = "no ready node of the cluster has an nvidia.com/gpu free for the provider"
+	}
+	inv.mu.Lock()
+	inv.snap = snap
+	inv.mu.Unlock()
+	return snap, nil
+}
+
+// slots are the indexes of node n's slots to list: as many as its GPUs
+// less those other pods request, the provider's own and held ones first.
+func (inv *Inventory) slots(n Node, others int64, ours []string) []int {
+	keep := map[int]bool{}
+	for i := range int(n.GPUs) {
+		if id := Slot(n.Name, i); (inv.held != nil && inv.held(id)) || containsSlot(ours, id) {
+			keep[i] = true
+		}
+	}
+	want := int(max(n.GPUs-others, 0))
+	for i := 0; i < int(n.GPUs) && len(keep) < want; i++ {
+		keep[i] = true
+	}
+	idx := make([]int, 0, len(keep))
+	for i := range int(n.GPUs) {
+		if keep[i] {
+			idx = append(idx, i)
+		}
+	}
+	return idx
+}
+
+func containsSlot(slots []string, id string) bool {
+	for _, s := range slots {
+		if s == id {
+			return true
+		}
+	}
+	return false
+}
+
+// gpusRequested is how many nvidia.com/gpu a pod holds: its containers'
+// together, or its largest init container's if more.
+func gpusRequested(p *corev1.Pod) int64 {
+	var sum, initMax int64
+	for _, c := range p.Spec.Containers {
+		sum += gpuLimit(c)
+	}
+	for _, c := range p.Spec.InitContainers {
+		initMax = max(initMax, gpuLimit(c))
+	}
+	return max(sum, initMax)
+}
+
+func gpuLimit(c corev1.Container) int64 {
+	if q, ok := c.Resources.Limits[ResourceGPU]; ok {
+		return q.Value()
+	}
+	if q, ok := c.Resources.Requests[ResourceGPU]; ok {
+		return q.Value()
+	}
+	return 0
+}
+
+// cudaVersion is the CUDA version a node's driver supports, GFD's
+// cuda.runtime labels ("12.4"), in NVML's form, 12040; 0 if not
+// one.
+func cudaVersion(v string) int {
+	parts := strings.Split(v, ".")
+	if len(parts) < 2 {
+		return 0
+	}
+	major, err1 := strconv.Atoi(parts[0])
+	minor, err2 := strconv.Atoi(parts[1])
+	if err1 != nil || err2 != nil || major <= 0 || minor < 0 || minor > 99 {
+		return 0
+	}
+	return major*1000 + minor*10
+}
+
+// Run refreshes the inventory every period until ctx is done. A failed
+// refresh keeps the last inventory and is logged.
+func (inv *Inventory) Run(ctx context.Context, period time.Duration) error {
+	t := time.NewTicker(period)
+	defer t.Stop()
+	for {
+		if _, err := inv.Refresh(ctx); err != nil && ctx.Err() == nil {
+			inv.c.log.Warn("cluster inventory not refreshed", "err", err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-t.C:
+		}
+	}
+}

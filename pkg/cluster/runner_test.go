@@ -1,0 +1,296 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/executor"
+)
+
+// testRunner runs leases on the test node (see testCluster).
+func testRunner(t *testing.T) (*Runner, *Cluster) {
+	t.Helper()
+	c := testCluster(t)
+	r, err := NewRunner(c, RunnerConfig{StopGrace: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return r, c
+}
+
+// runnerJob is a job of the test image as the provider hands it over.
+func runnerJob(t *testing.T, steps ...string) executor.Job {
+	return executor.Job{
+		LeaseID: "0x" + randomHex(t, 32), Image: testImage, Command: steps,
+		CPUMillicores: 100, MemoryBytes: 64 << 20, OutputLimit: 16 << 20, MaxDuration: time.Minute,
+	}
+}
+
+// lockedBuffer is a log a test reads while a job writes it.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+type finished struct {
+	res executor.Result
+	out []byte
+	err error
+}
+
+// finish follows run in the background, its log to logs.
+func finish(t *testing.T, r *Runner, run executor.Run, logs *lockedBuffer) <-chan finished {
+	done := make(chan finished, 1)
+	go func() {
+		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+		defer cancel()
+		var out bytes.Buffer
+		res, err := r.Finish(ctx, run, executor.FinishOptions{Stdout: logs, Stderr: logs, Output: &out})
+		done <- finished{res, out.Bytes(), err}
+	}()
+	return done
+}
+
+// TestRunnerLease: a lease as the provider runs it: 2 GPUs of the node
+// (slots), input staged into /input before the launch, its log, its
+// /output archive and hash as the Docker executor gives them, and its pod
+// gone after.
+func TestRunnerLease(t *testing.T) {
+	r, c := testRunner(t)
+	in := t.TempDir()
+	if err := os.MkdirAll(filepath.Join(in, "data"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(in, "data", "x.txt"), []byte("from the tenant"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	job := runnerJob(t, "cat", "/input/data/x.txt", "cat", "/proc/self/environ", "write", "/output/model.bin", "weights", "say", "done")
+	job.InputDir = in
+	job.GPUUUIDs = []string{Slot("vm", 0), Slot("vm", 1)}
+	job.SimulatedGPUs = true
+	run, err := r.Create(t.Context(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !run.Created() {
+		t.Fatalf("created run in state %q, want created", run.State)
+	}
+	pod, err := c.Find(t.Context(), job.LeaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if q := pod.Spec.Containers[0].Resources.Limits[ResourceGPU]; q.Value() != 2 || pod.Spec.NodeSelector["kubernetes.io/hostname"] != "vm" {
+		t.Errorf("pod asks for %s GPUs on %v, want 2 on node vm", q.String(), pod.Spec.NodeSelector)
+	}
+	if run, err = r.Launch(t.Context(), run); err != nil {
+		t.Fatal(err)
+	}
+	if run.StartedAt.IsZero() || run.Deadline().IsZero() {
+		t.Errorf("launched run %+v: want its start and deadline", run)
+	}
+	var logs lockedBuffer
+	f := <-finish(t, r, run, &logs)
+	if f.err != nil {
+		t.Fatalf("finish: %v\nlog:\n%s", f.err, logs.String())
+	}
+	if f.res.Code != 0 || f.res.Reason != executor.ReasonExited {
+		t.Errorf("exit %+v, want 0, exited", f.res.Exit)
+	}
+	log := logs.String()
+	for _, want := range []string{"from the tenant", "TENDER_GPU_UUIDS=" + Slot("vm", 0) + "," + Slot("vm", 1), "TENDER_GPUS_SIMULATED=1", "TENDER_LEASE_ID=" + job.LeaseID, "done"} {
+		if !strings.Contains(log, want) {
+			t.Errorf("log lacks %q:\n%s", want, log)
+		}
+	}
+	sum := sha256.Sum256(f.out)
+	if f.res.Output.SHA256 != hex.EncodeToString(sum[:]) || f.res.Output.Size != int64(len(f.out)) {
+		t.Errorf("output %+v, but the archive written is %d bytes, sha256 %x", f.res.Output, len(f.out), sum)
+	}
+	if files := testenv.Untar(t, bytes.NewReader(f.out)); files["output/model.bin"] != "weights" {
+		t.Errorf("output archive %v, want output/model.bin", files)
+	}
+	if _, err := c.Find(t.Context(), job.LeaseID); !errors.Is(err, ErrNoPod) {
+		t.Errorf("the finished lease's pod: %v, want it deleted", err)
+	}
+}
+
+// TestRunnerStopKeepsOutput: a cancelled job and one past its deadline
+// are stopped by the lease agent, not by deleting their pod: what they
+// wrote is collected, as for Docker jobs.
+func TestRunnerStopKeepsOutput(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		stop func(r *Runner, run executor.Run) error
+		want executor.ExitReason
+		max  time.Duration
+	}{
+		{"cancel", func(r *Runner, run executor.Run) error { return r.Cancel(t.Context(), run) }, executor.ReasonCanceled, time.Minute},
+		{"expire", func(r *Runner, run executor.Run) error { return r.Expire(t.Context(), run, "its deposit ran out") }, executor.ReasonDeadline, time.Minute},
+		{"deadline", nil, executor.ReasonDeadline, 20 * time.Second},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			r, _ := testRunner(t)
+			job := runnerJob(t, "write", "/output/partial", "half", "say", "ready", "sleep")
+			job.MaxDuration = tc.max
+			run, err := r.Create(t.Context(), job)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if run, err = r.Launch(t.Context(), run); err != nil {
+				t.Fatal(err)
+			}
+			var logs lockedBuffer
+			done := finish(t, r, run, &logs)
+			testenv.Eventually(t, time.Minute, "the job ready", func() (bool, string, error) {
+				return strings.Contains(logs.String(), "ready"), logs.String(), nil
+			})
+			if tc.stop != nil {
+				if err := tc.stop(r, run); err != nil {
+					t.Fatal(err)
+				}
+			}
+			f := <-done
+			if f.err != nil {
+				t.Fatalf("finish: %v", f.err)
+			}
+			if f.res.Reason != tc.want || f.res.Code != 143 {
+				t.Errorf("exit %+v, want %s with 143 (SIGTERM)", f.res.Exit, tc.want)
+			}
+			if !strings.Contains(logs.String(), "stopped") {
+				t.Errorf("log %q: the job did not get SIGTERM", logs.String())
+			}
+			if files := testenv.Untar(t, bytes.NewReader(f.out)); files["output/partial"] != "half" {
+				t.Errorf("output %v, want output/partial kept", files)
+			}
+		})
+	}
+}
+
+// TestRunnerAttach: a provider that restarts finds its running lease's pod
+// again and follows it to its end; one staged and never launched cannot be
+// launched by the new provider (its stage ended with the old one).
+func TestRunnerAttach(t *testing.T) {
+	r, c := testRunner(t)
+	job := runnerJob(t, "write", "/output/a", "b", "say", "ready", "sleep")
+	job.GPUUUIDs = []string{Slot("vm", 2)}
+	job.SimulatedGPUs = true
+	run, err := r.Create(t.Context(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err = r.Launch(t.Context(), run); err != nil {
+		t.Fatal(err)
+	}
+	staged := runnerJob(t, "say", "never")
+	if _, err := r.Create(t.Context(), staged); err != nil {
+		t.Fatal(err)
+	}
+
+	again, err := NewRunner(c, RunnerConfig{StopGrace: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := again.Attach(t.Context(), job.LeaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.State != "running" || got.LeaseID != job.LeaseID || len(got.GPUUUIDs) != 1 || got.GPUUUIDs[0] != Slot("vm", 2) ||
+		!got.SimulatedGPUs || got.MaxDuration != time.Minute || got.OutputLimit != 16<<20 || got.StartedAt.IsZero() {
+		t.Errorf("attached run %+v: want the lease's running pod with its terms", got)
+	}
+	if out := execOut(t, again, got, "/job", "say", "hello"); out != "hello\n" {
+		t.Errorf("exec printed %q, want hello", out)
+	}
+	if err := again.Cancel(t.Context(), got); err != nil {
+		t.Fatal(err)
+	}
+	var logs lockedBuffer
+	f := <-finish(t, again, got, &logs)
+	if f.err != nil || f.res.Reason != executor.ReasonCanceled {
+		t.Errorf("finish of the attached job: %+v, %v; want it cancelled", f.res.Exit, f.err)
+	}
+	if files := testenv.Untar(t, bytes.NewReader(f.out)); files["output/a"] != "b" {
+		t.Errorf("output %v, want output/a", files)
+	}
+
+	left, err := again.Attach(t.Context(), staged.LeaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !left.Created() {
+		t.Errorf("the staged pod attached as %q, want created", left.State)
+	}
+	if _, err := again.Launch(t.Context(), left); !errors.Is(err, executor.ErrNeverStarted) {
+		t.Errorf("launch of a pod another provider staged: %v, want ErrNeverStarted", err)
+	}
+	removed, err := again.Cleanup(t.Context(), func(id string) bool { return id == staged.LeaseID })
+	if err != nil || len(removed) != 1 || removed[0] != staged.LeaseID {
+		t.Errorf("cleanup removed %v, %v; want the staged lease", removed, err)
+	}
+	if _, err := again.Attach(t.Context(), staged.LeaseID); !errors.Is(err, executor.ErrNoContainer) {
+		t.Errorf("attach after cleanup: %v, want ErrNoContainer", err)
+	}
+}
+
+func execOut(t *testing.T, r *Runner, run executor.Run, cmd ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	code, err := r.Exec(t.Context(), run, cmd, &out, &out)
+	if err != nil || code != 0 {
+		t.Fatalf("exec %q: %d, %v: %s", cmd, code, err, out.String())
+	}
+	return out.String()
+}
+
+// TestRunnerRefuses: what a lease's pod cannot do is refused before any
+// pod is made, with what is missing.
+func TestRunnerRefuses(t *testing.T) {
+	c := NewForClient(nil, Config{AgentImage: agentImage})
+	c.rc = nil
+	if _, err := NewRunner(c, RunnerConfig{}); err == nil {
+		t.Fatal("a runner without a cluster made by New")
+	}
+	r := &Runner{c: c, cfg: RunnerConfig{}.withDefaults()}
+	for _, tc := range []struct {
+		name string
+		edit func(*executor.Job)
+		want string
+	}{
+		{"service", func(j *executor.Job) { j.Expose = []uint16{8000} }, "services"},
+		{"network", func(j *executor.Job) { j.AllowNetwork = true }, "network access"},
+		{"private image", func(j *executor.Job) { j.RegistryAuth = &executor.RegistryAuth{Username: "u"} }, "private registry"},
+		{"a GPU of this machine", func(j *executor.Job) { j.GPUUUIDs = []string{"GPU-5c1d"} }, "not a cluster node's"},
+		{"GPUs on two nodes", func(j *executor.Job) { j.GPUUUIDs = []string{Slot("a", 0), Slot("b", 0)} }, "a pod runs on one"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			job := runnerJob(t, "say", "x")
+			tc.edit(&job)
+			if _, err := r.clusterJob(job); err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Errorf("err = %v, want one saying %q", err, tc.want)
+			}
+		})
+	}
+}
