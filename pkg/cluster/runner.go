@@ -80,7 +80,7 @@ type Runner struct {
 	cfg RunnerConfig
 
 	mu     sync.Mutex
-	staged map[string]*Staged      // by lease ID, created and not launched
+	staged map[string]*Staged       // by lease ID, created and not launched
 	stops  map[string]executor.Exit // why a job was stopped, by lease ID
 }
 
