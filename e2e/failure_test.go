@@ -22,6 +22,7 @@ import (
 	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
+	"github.com/tender-market/tender/pkg/cluster"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/executor"
@@ -45,8 +46,9 @@ type daemon struct {
 	addr    common.Address
 	peer    peer.ID
 
-	node *network.Node
-	run  *testenv.Task
+	node    *network.Node
+	run     *testenv.Task
+	refresh *testenv.Task // a cluster's inventory
 }
 
 func newDaemon(t testing.TB, dep deployment.Deployment, ex *executor.Executor, spec providerSpec) *daemon {
@@ -67,19 +69,15 @@ func (p *daemon) start(bootstrap ...*network.Node) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	inv, err := gpu.Open(t.Context(), gpu.Options{Simulate: p.spec.machine})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { inv.Close() })
+	runner, alloc, inv := p.executor()
 	prices, err := pricing.New(pricing.Config{GPUs: []pricing.GPUPrice{{Model: p.spec.model, PricePerHour: p.spec.price}}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	d, err := provider.New(provider.Config{
 		Domain: esc.Domain(), Signer: auction.NewKeySigner(key), Auth: bind.NewKeyedTransactor(key, esc.ChainID()),
-		Market: node, Escrow: esc, Runner: runnerOf(p.ex, p.spec.tamper), Pricer: prices,
-		GPUs: gpu.NewAllocator(inv, nil), Inventory: inv,
+		Market: node, Escrow: esc, Runner: runner, Pricer: prices,
+		GPUs: alloc, Inventory: inv,
 		CPUMillis: 4000, MemoryMiB: 8192, DiskMiB: 10240, AllowServices: true,
 		WorkDir:       p.workDir,
 		PollInterval:  200 * time.Millisecond,
@@ -95,6 +93,34 @@ func (p *daemon) start(bootstrap ...*network.Node) {
 	p.run = testenv.Background(t, "provider "+p.spec.name, d.Run)
 }
 
+// executor is where the daemon's jobs run and the GPUs it sells: the
+// Docker Engine and a simulated machine, or a cluster and its nodes
+// (refreshed until the daemon stops).
+func (p *daemon) executor() (provider.Runner, *gpu.Allocator, gpu.DeviceSource) {
+	t := p.t
+	t.Helper()
+	if c := p.spec.kube; c != nil {
+		runner, err := cluster.NewRunner(c, cluster.RunnerConfig{StopGrace: 5 * time.Second})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var alloc *gpu.Allocator
+		inv := c.Inventory(func(slot string) bool { return alloc.Claim(slot).State != gpu.StateFree })
+		alloc = gpu.NewAllocator(inv, nil)
+		if _, err := inv.Refresh(t.Context()); err != nil {
+			t.Fatal(err)
+		}
+		p.refresh = testenv.Background(t, "inventory "+p.spec.name, func(ctx context.Context) error { return inv.Run(ctx, 500*time.Millisecond) })
+		return runner, alloc, inv
+	}
+	inv, err := gpu.Open(t.Context(), gpu.Options{Simulate: p.spec.machine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { inv.Close() })
+	return runnerOf(p.ex, p.spec.tamper), gpu.NewAllocator(inv, nil), inv
+}
+
 // stop ends the daemon and closes its node, leaving its jobs running.
 func (p *daemon) stop() {
 	if p.run == nil {
@@ -102,7 +128,10 @@ func (p *daemon) stop() {
 	}
 	p.run.Stop()
 	p.node.Close()
-	p.run = nil
+	if p.refresh != nil {
+		p.refresh.Stop()
+	}
+	p.run, p.refresh = nil, nil
 }
 
 // tenantSide is a tenant with its node joined to the providers.

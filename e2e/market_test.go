@@ -29,6 +29,7 @@ import (
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/broker"
+	"github.com/tender-market/tender/pkg/cluster"
 	"github.com/tender-market/tender/pkg/deployment"
 	"github.com/tender-market/tender/pkg/devchain"
 	"github.com/tender-market/tender/pkg/executor"
@@ -87,6 +88,9 @@ type providerSpec struct {
 	// built here around the real executor: the provider has no such
 	// switch).
 	tamper bool
+	// kube, when set, runs the provider's leases on that cluster, and
+	// sells its nodes' GPUs instead of machine's.
+	kube *cluster.Cluster
 }
 
 func nodeConfig(t testing.TB, d auction.Domain, name string, bootstrap ...*network.Node) network.Config {
@@ -236,6 +240,40 @@ func TestMarketEndToEnd(t *testing.T) {
 		t.Errorf("output archive holds %v, want output/model.json and output/metrics.json", files)
 	}
 
+	var won *daemon
+	for _, p := range providers {
+		if p.addr == res.Winner.Provider {
+			won = p
+		}
+	}
+	if won == nil {
+		t.Fatalf("the winner %s is none of the providers", res.Winner.Provider.Hex())
+	}
+	checkMoney(t, dep, esc, won, res, accounts, before)
+
+	checkDashboard(t, dashboard, res)
+	checkNoBidShown(t, dashboard, res, providers[2].addr, auction.ReasonGPUModel)
+
+	progressMu.Lock()
+	defer progressMu.Unlock()
+	steps := map[tenant.Step]bool{}
+	for _, p := range progress {
+		steps[p.Step] = true
+	}
+	for _, s := range []tenant.Step{tenant.StepPublished, tenant.StepWindow, tenant.StepBid, tenant.StepClosed, tenant.StepLeaseOpened, tenant.StepHandedOver, tenant.StepStatus, tenant.StepSettled, tenant.StepDownloaded} {
+		if !steps[s] {
+			t.Errorf("no progress step %q", s)
+		}
+	}
+}
+
+// checkMoney checks a settled lease's money: paid = price x seconds
+// billed / 3600, paid and refunded make the deposit, and the balances of
+// accounts (tenant, provider won, escrow) moved from before by exactly
+// what was paid.
+func checkMoney(t *testing.T, dep deployment.Deployment, esc *lease.Client, won *daemon, res *tenant.Result, accounts []common.Address, before []*big.Int) {
+	t.Helper()
+	ctx := t.Context()
 	// Money: paid = price x seconds billed / 3600, and balances moved by
 	// exactly paid.
 	l, err := esc.Lease(ctx, res.LeaseID)
@@ -250,15 +288,6 @@ func TestMarketEndToEnd(t *testing.T) {
 	h, err := ec.HeaderByNumber(ctx, new(big.Int).SetUint64(res.SettledBlock))
 	if err != nil {
 		t.Fatal(err)
-	}
-	var won *daemon
-	for _, p := range providers {
-		if p.addr == res.Winner.Provider {
-			won = p
-		}
-	}
-	if won == nil {
-		t.Fatalf("the winner %s is none of the providers", res.Winner.Provider.Hex())
 	}
 	secs := billedSecs(t, dep, esc, won, res.LeaseID, l.Since, h.Time)
 	price := res.Winner.PricePerHour
@@ -283,21 +312,6 @@ func TestMarketEndToEnd(t *testing.T) {
 	}
 	if got := moved(2); got.Sign() != 0 {
 		t.Errorf("escrow's balance moved by %s, want 0", got)
-	}
-
-	checkDashboard(t, dashboard, res)
-	checkNoBidShown(t, dashboard, res, providers[2].addr, auction.ReasonGPUModel)
-
-	progressMu.Lock()
-	defer progressMu.Unlock()
-	steps := map[tenant.Step]bool{}
-	for _, p := range progress {
-		steps[p.Step] = true
-	}
-	for _, s := range []tenant.Step{tenant.StepPublished, tenant.StepWindow, tenant.StepBid, tenant.StepClosed, tenant.StepLeaseOpened, tenant.StepHandedOver, tenant.StepStatus, tenant.StepSettled, tenant.StepDownloaded} {
-		if !steps[s] {
-			t.Errorf("no progress step %q", s)
-		}
 	}
 }
 

@@ -6,7 +6,8 @@
 //	lease-agent wait       wait until stopped (SIGTERM): the container's life
 //	lease-agent tar DIR    write DIR as a tar archive to stdout, its entries
 //	                       under DIR's base name ("output/..."), as Docker's
-//	                       copy of a container's directory names them
+//	                       copy of a container's directory names them, then
+//	                       "sha256=HEX size=N" of the archive to stderr
 //	lease-agent install PATH
 //	                       copy this binary to PATH, so that it runs in the
 //	                       tenant's image too
@@ -28,6 +29,7 @@ package main
 
 import (
 	"archive/tar"
+	"crypto/sha256"
 	"fmt"
 	"io"
 	"io/fs"
@@ -55,7 +57,15 @@ func run(args []string, stdout io.Writer) error {
 		<-stop
 		return nil
 	case len(args) == 2 && args[0] == "tar":
-		return writeTar(stdout, args[1])
+		h := sha256.New()
+		cw := &countWriter{w: io.MultiWriter(stdout, h)}
+		if err := writeTar(cw, args[1]); err != nil {
+			return err
+		}
+		// What was sent, for the receiver to check it got it whole: a
+		// stream from a pod can end early without an error.
+		fmt.Fprintf(os.Stderr, "sha256=%x size=%d\n", h.Sum(nil), cw.n)
+		return nil
 	case len(args) == 2 && args[0] == "install":
 		return install(args[1])
 	case len(args) == 2 && args[0] == "stop":
@@ -133,4 +143,16 @@ func writeTar(w io.Writer, dir string) error {
 		return err
 	}
 	return tw.Close()
+}
+
+// countWriter counts what it passes on.
+type countWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

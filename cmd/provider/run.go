@@ -46,6 +46,10 @@ type runSettings struct {
 	forwardLimit   int
 	noExec         bool
 	dockerNetNS    string
+	executor       string
+	kube           kubeSettings
+	// cpuSet and memorySet: --cpu and --memory were given, not defaults.
+	cpuSet, memorySet bool
 }
 
 func newRunCommand(env *cli.Env) *cobra.Command {
@@ -104,6 +108,23 @@ forward): no port is opened on this host. A lease may have --forward-limit
 connections open at once; one that carries nothing for --forward-idle is
 closed, and all close when the job ends.
 
+With --executor kubernetes the provider sells a Kubernetes cluster's GPUs
+instead of this machine's (--kubeconfig, or the cluster it runs in as a pod):
+each ready node's allocatable nvidia.com/gpu, less what other workloads' pods
+hold, with the model, memory, compute capability and CUDA version from GPU
+Feature Discovery's labels (simulated on nodes labelled
+tender.market/simulated-gpus=true). An order's GPUs must all be on one node.
+A lease is a pod in --namespace, pinned to that node, with the order's CPU,
+memory and GPUs as requests and limits, confined as Docker jobs are, and
+denied all traffic by a NetworkPolicy (enforced where the cluster's network
+plugin enforces them). A lease agent (--agent-image) beside the job stages
+its input before billing starts, stops it keeping its /output, and hands the
+output over, so the tenant's image needs no shell or tar. Images are used as
+the nodes have them unless --pull-images. --cpu and --memory default to the
+ready nodes' allocatable in all. Network access and services are not offered
+on a cluster yet. README.md says what the provider's account in the cluster
+may do (its Role).
+
 The account's key comes from --key-file (a go-ethereum keystore with
 --key-password-file, or a file holding the key as hex), from the
 environment variable ` + connect.KeyEnv + ` (hex), or, on a local dev chain, from
@@ -123,10 +144,13 @@ The price list (--prices) is YAML:
 ` + cli.SettingsHelp(),
 		Example: `  provider run --deployment .devnet/deployment.json --dev-account 2 --gpu-sim dgxh100 --prices prices.yaml
   TENDER_KEY=... provider run --rpc-url https://rpc.example --escrow 0x... --prices prices.yaml \
-      --bootstrap /ip4/203.0.113.7/tcp/4001/p2p/12D3KooW... --work-dir /var/lib/tender-provider`,
+      --bootstrap /ip4/203.0.113.7/tcp/4001/p2p/12D3KooW... --work-dir /var/lib/tender-provider
+  provider run --executor kubernetes --kubeconfig ~/.kube/config --agent-image registry.example/lease-agent:1 \
+      --pull-images --deployment .devnet/deployment.json --dev-account 2 --prices prices.yaml`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cli.KeepNodeIn("--work-dir").Apply(cmd.Flags(), &s.market, s.workDir)
+			s.cpuSet, s.memorySet = cmd.Flags().Changed("cpu"), cmd.Flags().Changed("memory")
 			return runProvider(cmd.Context(), env, &s)
 		},
 	}
@@ -156,6 +180,10 @@ The price list (--prices) is YAML:
 	f.IntVar(&s.forwardLimit, "forward-limit", provider.DefaultForwardLimit, "most connections a tenant may forward to its service at once")
 	f.DurationVar(&s.market.ForwardIdleTimeout, "forward-idle", 15*time.Minute, "how long a forwarded connection may carry nothing either way before it is closed")
 	f.StringVar(&s.dockerNetNS, "docker-netns", "", "network namespace of the Docker Engine, when it is not this process's (/run/netns/NAME): networked jobs are fenced in there")
+	f.StringVar(&s.executor, "executor", "docker", "where jobs run: docker (this machine, its GPUs through NVML) or kubernetes (a cluster's nodes; see above)")
+	f.StringVar(&s.kube.kubeconfig, "kubeconfig", "", "with --executor kubernetes: the cluster's kubeconfig file (empty: the cluster the provider runs in as a pod)")
+	f.StringVar(&s.kube.namespace, "namespace", "tender", "with --executor kubernetes: the namespace of the leases' pods")
+	f.StringVar(&s.kube.agentImage, "agent-image", defaultAgentImage, "with --executor kubernetes: the lease agent's image (make lease-agent-image builds it), on the nodes or pullable by them")
 	return cmd
 }
 
@@ -200,35 +228,57 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 	}
 	log := env.Logger
 
-	inv, err := gpu.Open(ctx, gpu.Options{Simulate: s.sim, Logger: log})
-	if err != nil {
-		return err
-	}
-	defer inv.Close()
-	snap := inv.Snapshot()
-	if !snap.Available {
-		log.Warn("no GPUs: offering CPU-only work", "reason", snap.Reason)
-	}
-
-	docker, err := executor.Dial(ctx)
-	if err != nil {
-		return fmt.Errorf("docker engine: %w", err)
-	}
-	defer docker.Close()
-	ex, err := executor.New(docker, executor.Config{
-		Logger: log, WorkDir: filepath.Join(s.workDir, "containers"),
-		OutputLimit: int64(outputLimit) << 20, EngineNetNS: s.dockerNetNS, PullImages: s.pullImages,
-	})
-	if err != nil {
-		return err
-	}
-	if s.allowNetwork || s.allowServices {
-		if err := ex.PrepareNetwork(ctx); err != nil {
-			return fmt.Errorf("--allow-network, --allow-services: %w; or leave them off", err)
-		}
-	}
 	if s.forwardLimit < 1 {
 		return fmt.Errorf("--forward-limit is %d: want 1 or more", s.forwardLimit)
+	}
+	var (
+		runner    provider.Runner
+		alloc     *gpu.Allocator
+		inventory gpu.DeviceSource
+	)
+	switch s.executor {
+	case "docker":
+		inv, err := gpu.Open(ctx, gpu.Options{Simulate: s.sim, Logger: log})
+		if err != nil {
+			return err
+		}
+		defer inv.Close()
+		if snap := inv.Snapshot(); !snap.Available {
+			log.Warn("no GPUs: offering CPU-only work", "reason", snap.Reason)
+		}
+		docker, err := executor.Dial(ctx)
+		if err != nil {
+			return fmt.Errorf("docker engine: %w", err)
+		}
+		defer docker.Close()
+		ex, err := executor.New(docker, executor.Config{
+			Logger: log, WorkDir: filepath.Join(s.workDir, "containers"),
+			OutputLimit: int64(outputLimit) << 20, EngineNetNS: s.dockerNetNS, PullImages: s.pullImages,
+		})
+		if err != nil {
+			return err
+		}
+		if s.allowNetwork || s.allowServices {
+			if err := ex.PrepareNetwork(ctx); err != nil {
+				return fmt.Errorf("--allow-network, --allow-services: %w; or leave them off", err)
+			}
+		}
+		runner, alloc, inventory = ex, gpu.NewAllocator(inv, nil), inv
+	case "kubernetes":
+		k, err := openKubernetes(ctx, s, outputLimit, log)
+		if err != nil {
+			return err
+		}
+		runner, alloc, inventory = k.runner, k.gpus, k.inventory
+		if !s.cpuSet {
+			cpu = k.cpuMillis
+		}
+		if !s.memorySet {
+			mem = k.memoryMiB
+		}
+		log.Info("leases run on a Kubernetes cluster", "gpus", len(k.inventory.Snapshot().Devices), "cpu-millis", cpu, "memory-mib", mem)
+	default:
+		return fmt.Errorf("--executor %q: want docker or kubernetes", s.executor)
 	}
 
 	conn, err := s.market.Open(ctx, os.Getenv, log)
@@ -245,8 +295,8 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 
 	d, err := provider.New(provider.Config{
 		Domain: conn.Domain, Signer: conn.Signer, Auth: conn.Auth,
-		Market: conn.Node, Escrow: conn.Escrow, Runner: ex, Pricer: prices,
-		GPUs: gpu.NewAllocator(inv, nil), Inventory: inv,
+		Market: conn.Node, Escrow: conn.Escrow, Runner: runner, Pricer: prices,
+		GPUs: alloc, Inventory: inventory,
 		CPUMillis: cpu, MemoryMiB: mem, DiskMiB: disk, Attributes: attrs, AllowNetwork: s.allowNetwork, NoExec: s.noExec,
 		AllowServices: s.allowServices, ForwardLimit: s.forwardLimit,
 		WorkDir: s.workDir, WatchFrom: from, PollInterval: s.market.PollInterval,

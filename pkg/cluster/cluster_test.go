@@ -7,11 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -58,11 +54,6 @@ func testCluster(t testing.TB) *Cluster {
 	return c
 }
 
-var (
-	imageOnce sync.Once
-	imageErr  error
-)
-
 // agentImage is cmd/lease-agent's image, loaded like the job's.
 const agentImage = "tender.local/lease-agent:test"
 
@@ -70,47 +61,8 @@ const agentImage = "tender.local/lease-agent:test"
 // images and loads them into the node's runtime, once per test binary.
 func loadTestImage(t testing.TB) {
 	t.Helper()
-	imageOnce.Do(func() {
-		for _, img := range []struct{ tag, pkg, bin string }{
-			{testImage, "./testdata/job", "job"},
-			{agentImage, "../../cmd/lease-agent", "lease-agent"},
-		} {
-			if imageErr = buildImage(t.TempDir(), img.tag, img.pkg, img.bin); imageErr != nil {
-				return
-			}
-		}
-	})
-	if imageErr != nil {
-		t.Fatalf("the test images: %v", imageErr)
-	}
-}
-
-// buildImage builds pkg as a static binary /bin in an image FROM scratch,
-// tagged tag, and loads it into the test node's runtime.
-func buildImage(dir, tag, pkg, bin string) error {
-	run := func(name string, args ...string) error {
-		cmd := exec.Command(name, args...)
-		cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
-		if out, err := cmd.CombinedOutput(); err != nil {
-			return fmt.Errorf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-		}
-		return nil
-	}
-	if err := run("go", "build", "-trimpath", "-o", filepath.Join(dir, bin), pkg); err != nil {
-		return err
-	}
-	dockerfile := fmt.Sprintf("FROM scratch\nCOPY %s /%s\nENTRYPOINT [\"/%s\"]\n", bin, bin, bin)
-	if err := os.WriteFile(filepath.Join(dir, "Dockerfile"), []byte(dockerfile), 0o644); err != nil {
-		return err
-	}
-	if err := run("docker", "build", "-q", "-t", tag, dir); err != nil {
-		return err
-	}
-	tar := filepath.Join(dir, bin+".tar")
-	if err := run("docker", "save", "-o", tar, tag); err != nil {
-		return err
-	}
-	return run("../../scripts/k8s-node.sh", "import", tar)
+	testenv.KubeImage(t, testImage, "./testdata/job")
+	testenv.KubeImage(t, agentImage, "../../cmd/lease-agent")
 }
 
 func randomHex(t testing.TB, n int) string {

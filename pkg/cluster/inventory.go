@@ -89,10 +89,19 @@ func (inv *Inventory) Refresh(ctx context.Context) (gpu.Snapshot, error) {
 	if err != nil {
 		return gpu.Snapshot{}, fmt.Errorf("list the cluster's pods: %w", err)
 	}
+	snap := inv.snapshotOf(nodes, pods.Items)
+	inv.mu.Lock()
+	inv.snap = snap
+	inv.mu.Unlock()
+	return snap, nil
+}
+
+// snapshotOf is the inventory of nodes, with pods running on them.
+func (inv *Inventory) snapshotOf(nodes []Node, pods []corev1.Pod) gpu.Snapshot {
 	others := map[string]int64{}  // GPUs other workloads request, by node
 	ours := map[string][]string{} // slots of the provider's leases
-	for i := range pods.Items {
-		p := &pods.Items[i]
+	for i := range pods {
+		p := &pods[i]
 		if p.Spec.NodeName == "" && p.Spec.NodeSelector[corev1.LabelHostname] == "" {
 			continue
 		}
@@ -129,10 +138,7 @@ func (inv *Inventory) Refresh(ctx context.Context) (gpu.Snapshot, error) {
 	if len(snap.Devices) == 0 {
 		snap.Reason = "no ready node of the cluster has an nvidia.com/gpu free for the provider"
 	}
-	inv.mu.Lock()
-	inv.snap = snap
-	inv.mu.Unlock()
-	return snap, nil
+	return snap
 }
 
 // slots are the indexes of node n's slots to list: as many as its GPUs

@@ -3,6 +3,8 @@ package cluster
 import (
 	"bytes"
 	"context"
+	"crypto/sha256"
+	"errors"
 	"fmt"
 	"io"
 
@@ -46,7 +48,8 @@ func (c *Cluster) Output(ctx context.Context, leaseID string, w io.Writer) (int6
 	if err != nil {
 		return 0, fmt.Errorf("lease %s: output: %w", leaseID, err)
 	}
-	out := &limitedWriter{w: w, left: limit}
+	h := sha256.New()
+	out := &limitedWriter{w: io.MultiWriter(w, h), left: limit}
 	var stderr bytes.Buffer
 	err = exec.StreamWithContext(ctx, remotecommand.StreamOptions{Stdout: out, Stderr: &limitedWriter{w: &stderr, left: 4096}})
 	switch {
@@ -55,8 +58,18 @@ func (c *Cluster) Output(ctx context.Context, leaseID string, w io.Writer) (int6
 	case err != nil:
 		return out.n, fmt.Errorf("lease %s: output: %w: %s", leaseID, err, bytes.TrimSpace(stderr.Bytes()))
 	}
+	// A stream from a pod can end early without an error (the kubelet's
+	// and runtime's copy of a process's output races its exit): the
+	// agent says what it sent.
+	want := fmt.Sprintf("sha256=%x size=%d", h.Sum(nil), out.n)
+	if got := string(bytes.TrimSpace(stderr.Bytes())); got != want {
+		return out.n, fmt.Errorf("lease %s: %w: got %d bytes (%s), the agent sent %q", leaseID, ErrCutShort, out.n, want, got)
+	}
 	return out.n, nil
 }
+
+// ErrCutShort: an archive from a pod did not arrive whole.
+var ErrCutShort = errors.New("the output archive arrived cut short")
 
 // limitedWriter passes on at most left bytes, then fails.
 type limitedWriter struct {

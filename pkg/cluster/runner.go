@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 	"io"
 	"io/fs"
 	"os"
@@ -350,7 +351,7 @@ func (r *Runner) Finish(ctx context.Context, run executor.Run, opts executor.Fin
 		return executor.Result{Exit: exit}, fmt.Errorf("lease %s: %w: %s", run.LeaseID, executor.ErrOutputLimit, exit.Message)
 	}
 	h := sha256.New()
-	n, err := r.c.Output(ctx, run.LeaseID, io.MultiWriter(orDiscard(opts.Output), h))
+	n, err := r.collect(ctx, run.LeaseID, opts.Output, h)
 	if errors.Is(err, executor.ErrOutputLimit) {
 		if exit.Reason == executor.ReasonExited {
 			exit.Reason, exit.Message = executor.ReasonOutputLimit, fmt.Sprintf("wrote more to /output than its limit of %d bytes", run.OutputLimit)
@@ -365,6 +366,32 @@ func (r *Runner) Finish(ctx context.Context, run executor.Run, opts executor.Fin
 		r.c.log.Warn("job finished but its pod not deleted", "lease", run.LeaseID, "err", err)
 	}
 	return executor.Result{Exit: exit, Output: executor.Output{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}}, nil
+}
+
+// collect writes the lease's /output archive to w and h, trying again
+// (three times in all) when it arrives cut short and w can be rewound
+// (an *os.File) or is nil.
+func (r *Runner) collect(ctx context.Context, leaseID string, w io.Writer, h hash.Hash) (int64, error) {
+	rewind, _ := w.(interface {
+		Truncate(int64) error
+		Seek(int64, int) (int64, error)
+	})
+	for try := 1; ; try++ {
+		n, err := r.c.Output(ctx, leaseID, io.MultiWriter(orDiscard(w), h))
+		if !errors.Is(err, ErrCutShort) || try == 3 || (w != nil && rewind == nil) {
+			return n, err
+		}
+		r.c.log.Warn("collect the job's output again", "lease", leaseID, "err", err)
+		h.Reset()
+		if rewind != nil {
+			if _, err := rewind.Seek(0, io.SeekStart); err != nil {
+				return n, err
+			}
+			if err := rewind.Truncate(0); err != nil {
+				return n, err
+			}
+		}
+	}
 }
 
 func cmpWriter(a, b io.Writer) io.Writer {

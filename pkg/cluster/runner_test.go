@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -36,24 +35,6 @@ func runnerJob(t *testing.T, steps ...string) executor.Job {
 	}
 }
 
-// lockedBuffer is a log a test reads while a job writes it.
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
-
 type finished struct {
 	res executor.Result
 	out []byte
@@ -61,7 +42,7 @@ type finished struct {
 }
 
 // finish follows run in the background, its log to logs.
-func finish(t *testing.T, r *Runner, run executor.Run, logs *lockedBuffer) <-chan finished {
+func finish(t *testing.T, r *Runner, run executor.Run, logs *testenv.Buffer) <-chan finished {
 	done := make(chan finished, 1)
 	go func() {
 		ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
@@ -110,7 +91,7 @@ func TestRunnerLease(t *testing.T) {
 	if run.StartedAt.IsZero() || run.Deadline().IsZero() {
 		t.Errorf("launched run %+v: want its start and deadline", run)
 	}
-	var logs lockedBuffer
+	var logs testenv.Buffer
 	f := <-finish(t, r, run, &logs)
 	if f.err != nil {
 		t.Fatalf("finish: %v\nlog:\n%s", f.err, logs.String())
@@ -162,7 +143,7 @@ func TestRunnerStopKeepsOutput(t *testing.T) {
 			if run, err = r.Launch(t.Context(), run); err != nil {
 				t.Fatal(err)
 			}
-			var logs lockedBuffer
+			var logs testenv.Buffer
 			done := finish(t, r, run, &logs)
 			testenv.Eventually(t, time.Minute, "the job ready", func() (bool, string, error) {
 				return strings.Contains(logs.String(), "ready"), logs.String(), nil
@@ -227,7 +208,7 @@ func TestRunnerAttach(t *testing.T) {
 	if err := again.Cancel(t.Context(), got); err != nil {
 		t.Fatal(err)
 	}
-	var logs lockedBuffer
+	var logs testenv.Buffer
 	f := <-finish(t, again, got, &logs)
 	if f.err != nil || f.res.Reason != executor.ReasonCanceled {
 		t.Errorf("finish of the attached job: %+v, %v; want it cancelled", f.res.Exit, f.err)

@@ -1,0 +1,82 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+
+	"github.com/tender-market/tender/pkg/cluster"
+	"github.com/tender-market/tender/pkg/gpu"
+	"github.com/tender-market/tender/pkg/provider"
+)
+
+// kubeSettings are provider run's flags for --executor kubernetes.
+type kubeSettings struct {
+	kubeconfig string
+	namespace  string
+	agentImage string
+}
+
+// defaultAgentImage is what make lease-agent-image builds.
+const defaultAgentImage = "tender/lease-agent:dev"
+
+// inventoryRefresh is how often a cluster's nodes and pods are read again.
+const inventoryRefresh = 10 * time.Second
+
+// kubeExecutor is a cluster as the daemon's Runner, its GPUs (one per
+// nvidia.com/gpu of a node, refreshed in the background until ctx ends)
+// and its allocatable CPU and memory in all.
+type kubeExecutor struct {
+	runner    provider.Runner
+	gpus      *gpu.Allocator
+	inventory *cluster.Inventory
+	cpuMillis uint64
+	memoryMiB uint64
+}
+
+func openKubernetes(ctx context.Context, s *runSettings, outputLimitMiB uint64, log *slog.Logger) (*kubeExecutor, error) {
+	switch {
+	case s.sim != "":
+		return nil, errors.New("--gpu-sim simulates this machine's GPUs; a cluster's come from its nodes (label a node tender.market/simulated-gpus=true for simulated ones)")
+	case s.allowNetwork || s.allowServices:
+		return nil, errors.New("--allow-network and --allow-services are not offered with --executor kubernetes yet: a lease's pod is denied all traffic")
+	case s.dockerNetNS != "":
+		return nil, errors.New("--docker-netns is for --executor docker")
+	}
+	pull := corev1.PullNever
+	if s.pullImages {
+		pull = corev1.PullIfNotPresent
+	}
+	c, err := cluster.New(cluster.Config{
+		Kubeconfig: s.kube.kubeconfig, Namespace: s.kube.namespace, PullPolicy: pull, AgentImage: s.kube.agentImage, Logger: log,
+	})
+	if err != nil {
+		return nil, err
+	}
+	runner, err := cluster.NewRunner(c, cluster.RunnerConfig{OutputLimit: int64(outputLimitMiB) << 20})
+	if err != nil {
+		return nil, err
+	}
+	k := &kubeExecutor{runner: runner}
+	k.inventory = c.Inventory(func(slot string) bool { return k.gpus.Claim(slot).State != gpu.StateFree })
+	k.gpus = gpu.NewAllocator(k.inventory, nil)
+	if _, err := k.inventory.Refresh(ctx); err != nil {
+		return nil, fmt.Errorf("--executor kubernetes: %w", err)
+	}
+	nodes, err := c.Nodes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range nodes {
+		if n.Ready && n.Schedulable {
+			k.cpuMillis += uint64(max(n.CPUMillicores, 0))
+			k.memoryMiB += uint64(max(n.MemoryBytes, 0)) >> 20
+		}
+	}
+	go k.inventory.Run(ctx, inventoryRefresh)
+	return k, nil
+}

@@ -1,0 +1,123 @@
+package e2e
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	corev1 "k8s.io/api/core/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/cluster"
+	"github.com/tender-market/tender/pkg/provider"
+	"github.com/tender-market/tender/pkg/tenant"
+)
+
+// agentImage is cmd/lease-agent's image on the test node.
+const agentImage = "tender.local/lease-agent:e2e"
+
+// needCluster is the test Kubernetes node (scripts/k8s-node.sh) with the
+// lease agent's and the training job's images loaded, in a namespace of
+// the test's own, deleted after it.
+func needCluster(t *testing.T) *cluster.Cluster {
+	t.Helper()
+	kubeconfig := testenv.Kubeconfig(t)
+	rc, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
+	if err != nil {
+		testenv.Need(t, "the test Kubernetes node", testenv.HowKubernetes, err)
+	}
+	cs, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.CoreV1().Nodes().List(t.Context(), metav1.ListOptions{}); err != nil {
+		testenv.Need(t, "the test Kubernetes node", testenv.HowKubernetes, err)
+	}
+	testenv.KubeImage(t, agentImage, "../cmd/lease-agent")
+	testenv.KubeLoad(t, trainImage)
+	b := make([]byte, 4)
+	rand.Read(b)
+	ns := "tender-e2e-" + hex.EncodeToString(b)
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		zero := int64(0)
+		cs.CoreV1().Pods(ns).DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{})
+		cs.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{})
+	})
+	c, err := cluster.New(cluster.Config{
+		Kubeconfig: kubeconfig, Namespace: ns, PullPolicy: corev1.PullNever, AgentImage: agentImage, Logger: testenv.Logger(t, "cluster"),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+// TestMarketOnDockerAndKubernetes: a market with a provider on a Docker
+// host and one on a Kubernetes cluster. The cluster's provider bids less
+// for a 2-GPU order and wins it; the job runs as a pod on the node that
+// has the two GPUs, its log and model come back, and it settles with
+// exact amounts.
+func TestMarketOnDockerAndKubernetes(t *testing.T) {
+	ex := needImage(t)
+	kube := needCluster(t)
+	dep := startChain(t)
+	docker := startProvider(t, dep, ex, providerSpec{name: "docker", machine: "dgxh100", model: "H100", price: "2400000", account: 2})
+	k8s := startProvider(t, dep, nil, providerSpec{name: "kubernetes", model: "H100", price: "2000000", account: 3, kube: kube}, docker.node)
+	ts := newTenantSide(t, dep, docker.node, k8s.node)
+
+	job := trainJob(t, 20, "5m")
+	job.Requirements.GPUCount = 2
+	accounts := []common.Address{ts.key.Address(), k8s.addr, dep.Escrow}
+	before := balances(t, ts.esc, accounts)
+	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
+	defer cancel()
+	var logs testenv.Buffer
+	out := filepath.Join(t.TempDir(), "output.tar")
+	res, err := ts.client.Submit(ctx, job, tenant.Options{Logs: &logs, OutputFile: out})
+	if err != nil {
+		t.Fatalf("Submit: %v\nlogs:\n%s", err, logs.String())
+	}
+	if res.Winner == nil || res.Winner.Provider != k8s.addr || len(res.Transcript.Entries) != 2 {
+		t.Fatalf("winner %+v of %d bids, want the Kubernetes provider %s of 2", res.Winner, len(res.Transcript.Entries), k8s.addr.Hex())
+	}
+	if g := res.Winner.Offer.GPUs; len(g) != 1 || g[0].Count != 2 || g[0].Model != "NVIDIA H100 80GB HBM3" || !res.Winner.Offer.Simulated {
+		t.Errorf("offer %+v, want 2 simulated H100 80GB of the node", res.Winner.Offer)
+	}
+	if res.ExitCode != 0 || !res.Settled {
+		t.Errorf("exit code %d, settled %v; want 0, true", res.ExitCode, res.Settled)
+	}
+	if l := logs.String(); !strings.Contains(l, "epoch 20/20") || !strings.Contains(l, "done: test_accuracy=") {
+		t.Errorf("logs lack the training's lines:\n%s", l)
+	}
+	if files := tarNames(t, out); !files["output/model.json"] || !files["output/metrics.json"] {
+		t.Errorf("output archive holds %v, want output/model.json and output/metrics.json", files)
+	}
+	recs, err := provider.ReadLeases(k8s.workDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	i := slices.IndexFunc(recs, func(r provider.LeaseRecord) bool { return r.LeaseID == res.LeaseID })
+	if i < 0 {
+		t.Fatalf("the Kubernetes provider has no record of lease %s", res.LeaseID.Hex())
+	}
+	if g := recs[i].GPUs; len(g) != 2 || !strings.HasPrefix(g[0], "k8s/vm/gpu/") || !strings.HasPrefix(g[1], "k8s/vm/gpu/") {
+		t.Errorf("the lease's GPUs %q, want two of node vm", g)
+	}
+	checkMoney(t, dep, ts.esc, k8s, res, accounts, before)
+	// The pod is gone, and with it the node's GPUs are free again.
+	testenv.Eventually(t, time.Minute, "the lease's pod gone", func() (bool, string, error) {
+		ids, err := kube.Leases(t.Context())
+		return len(ids) == 0, strings.Join(ids, ","), err
+	})
+}
