@@ -46,18 +46,21 @@ func stopJob(proc string, grace time.Duration) (int, error) {
 			}
 		}
 	}
+	// Polling /proc: no event says a process of another container ended.
+	// After grace, SIGKILL again at each look, for the children forked
+	// meanwhile.
 	signal(syscall.SIGTERM)
-	for _, sig := range []syscall.Signal{syscall.SIGKILL, 0} {
-		deadline := time.Now().Add(grace)
-		for len(others()) > 0 && time.Now().Before(deadline) {
-			time.Sleep(50 * time.Millisecond) // polling /proc: no event says a process of another container ended
+	term := time.Now().Add(grace)
+	kill := term.Add(grace + 5*time.Second)
+	for len(others()) > 0 {
+		now := time.Now()
+		if now.After(kill) {
+			return len(first), fmt.Errorf("%d processes still run after SIGKILL", len(others()))
 		}
-		if len(others()) == 0 {
-			return len(first), nil
+		if now.After(term) {
+			signal(syscall.SIGKILL)
 		}
-		if sig != 0 {
-			signal(sig)
-		}
+		time.Sleep(50 * time.Millisecond)
 	}
-	return len(first), fmt.Errorf("%d processes still run after SIGKILL", len(others()))
+	return len(first), nil
 }

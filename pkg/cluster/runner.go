@@ -256,10 +256,17 @@ func (r *Runner) stop(ctx context.Context, run executor.Run, why executor.Exit) 
 		return nil // never launched: it never runs
 	}
 	err := r.c.Stop(ctx, run.LeaseID, r.cfg.StopGrace)
-	if errors.Is(err, executor.ErrNotRunning) {
-		return nil // it has ended
+	if err == nil {
+		return nil
 	}
-	return err
+	// The agent cannot stop the job (the job may have ended the agent: it
+	// sees its processes). The job must not outlive its lease for that:
+	// its pod goes, and its output with it.
+	r.c.log.Warn("the lease agent did not stop the job; deleting its pod", "lease", run.LeaseID, "err", err)
+	if err := r.c.Cancel(ctx, run.LeaseID); err != nil {
+		return err
+	}
+	return nil
 }
 
 // Remove deletes the lease's pod and network policy, launched or not, and

@@ -6,6 +6,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -274,4 +275,62 @@ func TestRunnerRefuses(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestRunnerJobEndsTheAgent: a job sees the lease agent's processes (they
+// share the pod's process namespace) and may end them. It gains nothing by
+// it: cancelled, it is stopped all the same, its pod deleted, and only its
+// own output is lost.
+func TestRunnerJobEndsTheAgent(t *testing.T) {
+	t.Parallel()
+	r, c := testRunner(t)
+	job := runnerJob(t, "write", "/output/x", "y", "killall", "say", "ready", "sleep")
+	run, err := r.Create(t.Context(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run, err = r.Launch(t.Context(), run); err != nil {
+		t.Fatal(err)
+	}
+	var logs testenv.Buffer
+	done := finish(t, r, run, &logs)
+	testenv.Eventually(t, time.Minute, "the job ready, the agent ended", func() (bool, string, error) {
+		return strings.Contains(logs.String(), "ready"), logs.String(), nil
+	})
+	if !strings.Contains(logs.String(), "killed") {
+		t.Fatalf("the job killed nothing: %q", logs.String())
+	}
+	if err := r.Cancel(t.Context(), run); err != nil {
+		t.Fatal(err)
+	}
+	f := <-done
+	if !errors.Is(f.err, executor.ErrNoContainer) || f.res.Reason != executor.ReasonCanceled {
+		t.Errorf("finish: %+v, %v; want cancelled, its pod gone (ErrNoContainer)", f.res.Exit, f.err)
+	}
+	if _, err := c.Find(t.Context(), job.LeaseID); !errors.Is(err, ErrNoPod) {
+		pod, _ := c.Find(t.Context(), job.LeaseID)
+		if pod == nil || pod.DeletionTimestamp == nil {
+			t.Errorf("the job's pod: %v, want it deleted", err)
+		}
+	}
+}
+
+// TestRunnerImageMissing: a lease whose image the node does not have (and
+// may not pull) fails at Create with the kubelet's reason, its pod gone,
+// instead of a pod that waits for ever.
+func TestRunnerImageMissing(t *testing.T) {
+	t.Parallel()
+	r, c := testRunner(t)
+	job := runnerJob(t, "say", "x")
+	job.Image = "tender.local/no-such-image:1"
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	_, err := r.Create(ctx, job)
+	if !errors.Is(err, ErrImage) || !strings.Contains(err.Error(), "ErrImageNeverPull") {
+		t.Fatalf("Create: %v, want ErrImage saying ErrImageNeverPull", err)
+	}
+	testenv.Eventually(t, time.Minute, "the pod gone", func() (bool, string, error) {
+		_, err := c.Find(t.Context(), job.LeaseID)
+		return errors.Is(err, ErrNoPod), fmt.Sprint(err), nil
+	})
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"net/url"
+	"slices"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -51,6 +52,9 @@ func (c *Cluster) Create(ctx context.Context, job Job, input io.Reader) (*Staged
 	err = c.watchPod(ctx, pod.Name, func(pod *corev1.Pod) (bool, error) {
 		if st := containerState(pod.Status.InitContainerStatuses, stageContainer); st.Running != nil {
 			return true, nil
+		}
+		if err := cannotStart(pod); err != nil {
+			return true, err
 		}
 		if _, done, err := ended(pod); done {
 			if err == nil {
@@ -170,4 +174,32 @@ func containerState(statuses []corev1.ContainerStatus, name string) corev1.Conta
 		}
 	}
 	return corev1.ContainerState{}
+}
+
+// ErrImage: a lease's image (or the lease agent's) cannot be used on the
+// node: missing where pulls are off, not pullable, or not a valid name.
+var ErrImage = errors.New("the image cannot be used")
+
+// imageReasons are the kubelet's reasons for a container that will not
+// start for its image. A pull that failed is not retried for a lease: the
+// Docker executor does not retry either, and the provider's time is not
+// the tenant's to wait on.
+var imageReasons = map[string]bool{
+	"ErrImageNeverPull": true, "ErrImagePull": true, "ImagePullBackOff": true, "InvalidImageName": true,
+}
+
+// cannotStart says why a container of pod will never start, if one will
+// not for its image or its configuration.
+func cannotStart(pod *corev1.Pod) error {
+	for _, cs := range append(slices.Clone(pod.Status.InitContainerStatuses), pod.Status.ContainerStatuses...) {
+		w := cs.State.Waiting
+		switch {
+		case w == nil:
+		case imageReasons[w.Reason]:
+			return fmt.Errorf("%w: %s: %s: %s", ErrImage, cs.Image, w.Reason, w.Message)
+		case w.Reason == "CreateContainerConfigError" || w.Reason == "CreateContainerError":
+			return fmt.Errorf("container %s cannot be made: %s: %s", cs.Name, w.Reason, w.Message)
+		}
+	}
+	return nil
 }

@@ -9,6 +9,9 @@
 //	write PATH TEXT write TEXT to PATH
 //	oom             allocate memory until killed
 //	sleep           block until killed
+//	killall         SIGKILL every other process it can see but the
+//	                pod's first, once there is one (an attack on the
+//	                lease agent beside it)
 //	exit N          exit with status N
 package main
 
@@ -19,6 +22,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 func main() {
@@ -71,6 +75,26 @@ func main() {
 			<-stop
 			fmt.Println("stopped")
 			os.Exit(143)
+		case "killall":
+			// The agent's container starts after the job's: wait for it.
+			for killed := 0; killed == 0; time.Sleep(100 * time.Millisecond) {
+				entries, err := os.ReadDir("/proc")
+				if err != nil {
+					fmt.Println("killall:", err)
+					os.Exit(2)
+				}
+				for _, e := range entries {
+					if pid, err := strconv.Atoi(e.Name()); err == nil && pid != 1 && pid != os.Getpid() {
+						if err := syscall.Kill(pid, syscall.SIGKILL); err != nil {
+							fmt.Println("kill", pid, err)
+						} else {
+							fmt.Println("killed", pid)
+							killed++
+						}
+					}
+				}
+			}
+			args = args[1:]
 		case "exit":
 			n, _ := strconv.Atoi(args[1])
 			os.Exit(n)
