@@ -24,6 +24,9 @@ B=$CACHE/bin
 W=${TENDER_K8S_STATE:-/var/lib/tender-k8s}
 SOCK=/run/tender-k8s-containerd/containerd.sock
 export KUBECONFIG=$W/kubeconfig
+# CONFIG names how up configures the node: a running node of another
+# configuration is restarted (2: the API server authorizes by RBAC).
+CONFIG=2
 cd "$(dirname "$0")/.."
 REPO=$PWD
 
@@ -106,7 +109,7 @@ pause_image() {
 }
 
 up() {
-	if [ -x "$B/kubectl" ] && ready; then
+	if [ -x "$B/kubectl" ] && ready && [ "$(cat "$W/config" 2>/dev/null)" = "$CONFIG" ]; then
 		log "the node answers and is Ready ($KUBECONFIG)"
 		return 0
 	fi
@@ -176,7 +179,7 @@ EOT
 	start containerd containerd --config "$W/containerd.toml"
 	wait_for 30 "containerd socket" test -S "$SOCK"
 	start etcd etcd --name tender-test --data-dir "$W/etcd" --listen-client-urls http://127.0.0.1:23790 --advertise-client-urls http://127.0.0.1:23790 --listen-peer-urls http://127.0.0.1:23800 --initial-advertise-peer-urls http://127.0.0.1:23800 --initial-cluster tender-test=http://127.0.0.1:23800
-	start apiserver "$B/kube-apiserver" --etcd-servers=http://127.0.0.1:23790 --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port=16443 --cert-dir="$W/certs" --token-auth-file="$W/tokens.csv" --authorization-mode=AlwaysAllow --service-account-issuer=https://kubernetes.default.svc --service-account-key-file="$W/sa.pub" --service-account-signing-key-file="$W/sa.key" --service-cluster-ip-range=10.96.0.0/24 --kubelet-preferred-address-types=Hostname --endpoint-reconciler-type=none
+	start apiserver "$B/kube-apiserver" --etcd-servers=http://127.0.0.1:23790 --bind-address=127.0.0.1 --advertise-address=127.0.0.1 --secure-port=16443 --cert-dir="$W/certs" --token-auth-file="$W/tokens.csv" --authorization-mode=RBAC --service-account-issuer=https://kubernetes.default.svc --service-account-key-file="$W/sa.pub" --service-account-signing-key-file="$W/sa.key" --service-cluster-ip-range=10.96.0.0/24 --kubelet-preferred-address-types=Hostname --endpoint-reconciler-type=none
 	wait_for 120 "API server" api_up
 	start kcm "$B/kube-controller-manager" --kubeconfig="$W/kubeconfig" --leader-elect=false --bind-address=127.0.0.1 --service-account-private-key-file="$W/sa.key" --controllers='*,-nodeipam,-service-lb-controller,-route'
 	start sched "$B/kube-scheduler" --kubeconfig="$W/kubeconfig" --leader-elect=false --bind-address=127.0.0.1
@@ -195,6 +198,7 @@ EOT
 		nvidia.com/cuda.runtime.major=12 nvidia.com/cuda.runtime.minor=4 tender.market/simulated-gpus=true >/dev/null
 	"$B/kubectl" patch node "$node" --subresource=status --type=json -p '[{"op":"add","path":"/status/capacity/nvidia.com~1gpu","value":"4"}]' >/dev/null
 	wait_for 60 "4 allocatable GPUs" gpus_ready
+	echo "$CONFIG" >"$W/config"
 	log "up: $KUBECONFIG (node $node, 4 simulated nvidia.com/gpu)"
 }
 

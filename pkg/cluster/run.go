@@ -83,8 +83,14 @@ func (c *Cluster) create(ctx context.Context, job Job) (*corev1.Pod, error) {
 	return created, nil
 }
 
+// ensureNamespace makes the namespace when it is missing. A provider whose
+// account may not read namespaces (docs/kubernetes/provider-rbac.yaml)
+// takes it as made by the cluster's owner.
 func (c *Cluster) ensureNamespace(ctx context.Context) error {
 	_, err := c.cs.CoreV1().Namespaces().Get(ctx, c.cfg.Namespace, metav1.GetOptions{})
+	if apierrors.IsForbidden(err) {
+		return nil
+	}
 	if apierrors.IsNotFound(err) {
 		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: c.cfg.Namespace}}
 		_, err = c.cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{})

@@ -1,0 +1,132 @@
+package cluster
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	rbacv1 "k8s.io/api/rbac/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/client-go/kubernetes"
+	"k8s.io/client-go/kubernetes/scheme"
+	"k8s.io/client-go/rest"
+
+	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/executor"
+)
+
+// TestProviderRBAC: the account docs/kubernetes/provider-rbac.yaml gives a
+// provider is enough to run a lease (staged input, launch, log, exec,
+// stop, output, delete) and read the inventory, and no more than it says:
+// it may not read the namespace's secrets.
+func TestProviderRBAC(t *testing.T) {
+	admin := testCluster(t)
+	ns := admin.cfg.Namespace
+	if err := admin.ensureNamespace(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	applyRBAC(t, admin.cs, ns)
+
+	rc := rest.CopyConfig(admin.rc)
+	rc.Impersonate = rest.ImpersonationConfig{UserName: "system:serviceaccount:" + ns + ":tender-provider"}
+	cs, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := cs.CoreV1().Secrets(ns).List(t.Context(), metav1.ListOptions{}); !apierrors.IsForbidden(err) {
+		t.Fatalf("the provider's account lists secrets: %v; want forbidden (does the test node authorize by RBAC? scripts/k8s-node.sh up restarts one that does not)", err)
+	}
+	c := NewForClient(cs, admin.cfg)
+	c.rc = rc
+	if snap, err := c.Inventory(nil).Refresh(t.Context()); err != nil || len(snap.Devices) == 0 {
+		t.Fatalf("inventory as the provider: %d GPUs, %v", len(snap.Devices), err)
+	}
+	r, err := NewRunner(c, RunnerConfig{StopGrace: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	in := t.TempDir()
+	if err := os.WriteFile(in+"/x", []byte("input"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	job := runnerJob(t, "cat", "/input/x", "write", "/output/y", "z", "say", "ready", "sleep")
+	job.InputDir = in
+	job.GPUUUIDs = []string{Slot("vm", 0)}
+	job.SimulatedGPUs = true
+	run, err := r.Create(t.Context(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run, err = r.Launch(t.Context(), run); err != nil {
+		t.Fatal(err)
+	}
+	var logs testenv.Buffer
+	done := finish(t, r, run, &logs)
+	testenv.Eventually(t, time.Minute, "the job ready", func() (bool, string, error) {
+		return strings.Contains(logs.String(), "ready"), logs.String(), nil
+	})
+	if out := execOut(t, r, run, "/job", "say", "exec"); out != "exec\n" {
+		t.Errorf("exec printed %q", out)
+	}
+	if err := r.Cancel(t.Context(), run); err != nil {
+		t.Fatal(err)
+	}
+	f := <-done
+	if f.err != nil || f.res.Reason != executor.ReasonCanceled || !strings.Contains(logs.String(), "input") {
+		t.Fatalf("finish as the provider: %+v, %v; log %q", f.res.Exit, f.err, logs.String())
+	}
+	if files := testenv.Untar(t, bytes.NewReader(f.out)); files["output/y"] != "z" {
+		t.Errorf("output %v, want output/y", files)
+	}
+}
+
+// applyRBAC creates what docs/kubernetes/provider-rbac.yaml holds for
+// namespace ns, its cluster-wide names made the test's own, and deletes
+// them after the test.
+func applyRBAC(t *testing.T, cs kubernetes.Interface, ns string) {
+	t.Helper()
+	b, err := os.ReadFile("../../docs/kubernetes/provider-rbac.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := t.Context()
+	for _, doc := range strings.Split(string(b), "\n---\n") {
+		obj, _, err := scheme.Codecs.UniversalDeserializer().Decode([]byte(doc), nil, nil)
+		if err != nil {
+			t.Fatalf("provider-rbac.yaml: %v", err)
+		}
+		switch o := obj.(type) {
+		case *corev1.ServiceAccount:
+			o.Namespace = ns
+			_, err = cs.CoreV1().ServiceAccounts(ns).Create(ctx, o, metav1.CreateOptions{})
+		case *rbacv1.Role:
+			o.Namespace = ns
+			_, err = cs.RbacV1().Roles(ns).Create(ctx, o, metav1.CreateOptions{})
+		case *rbacv1.RoleBinding:
+			o.Namespace, o.Subjects[0].Namespace = ns, ns
+			_, err = cs.RbacV1().RoleBindings(ns).Create(ctx, o, metav1.CreateOptions{})
+		case *rbacv1.ClusterRole:
+			o.Name += "-" + ns
+			_, err = cs.RbacV1().ClusterRoles().Create(ctx, o, metav1.CreateOptions{})
+			name := o.Name
+			t.Cleanup(func() { cs.RbacV1().ClusterRoles().Delete(context.Background(), name, metav1.DeleteOptions{}) })
+		case *rbacv1.ClusterRoleBinding:
+			o.Name += "-" + ns
+			o.RoleRef.Name += "-" + ns
+			o.Subjects[0].Namespace = ns
+			_, err = cs.RbacV1().ClusterRoleBindings().Create(ctx, o, metav1.CreateOptions{})
+			name := o.Name
+			t.Cleanup(func() { cs.RbacV1().ClusterRoleBindings().Delete(context.Background(), name, metav1.DeleteOptions{}) })
+		default:
+			t.Fatalf("provider-rbac.yaml holds a %T", obj)
+		}
+		if err != nil {
+			t.Fatalf("apply provider-rbac.yaml: %v", err)
+		}
+	}
+}
