@@ -11,13 +11,24 @@ BENCHTIME ?= 1s
 # go-nvml's cgo preamble uses deprecated NVML declarations on purpose.
 export CGO_CFLAGS ?= -O2 -g -Wno-deprecated-declarations
 
-.PHONY: all build setup test test-only bench fuzz market down lint clean
+AGENT_IMAGE ?= tender/lease-agent:dev
+
+.PHONY: all build lease-agent-image setup test test-only bench fuzz market down lint clean
 
 all: build
 
 ## build: compile provider, tenant and broker into bin/
 build:
 	$(GO) build -ldflags "$(LDFLAGS)" -o $(BIN)/ ./cmd/...
+
+## lease-agent-image: the lease agent's image for provider run --executor
+## kubernetes (AGENT_IMAGE, default tender/lease-agent:dev): a static
+## binary FROM scratch; push it where the cluster's nodes pull from
+lease-agent-image:
+	mkdir -p $(BIN)/lease-agent-image
+	CGO_ENABLED=0 $(GO) build -trimpath -ldflags "-s -w $(LDFLAGS)" -o $(BIN)/lease-agent-image/lease-agent ./cmd/lease-agent
+	printf 'FROM scratch\nCOPY lease-agent /lease-agent\nUSER 65534:65534\nENTRYPOINT ["/lease-agent"]\n' >$(BIN)/lease-agent-image/Dockerfile
+	docker build -t $(AGENT_IMAGE) $(BIN)/lease-agent-image
 
 ## setup: install and start what tests and the local market need (idempotent)
 setup:

@@ -42,6 +42,19 @@ func BenchmarkProviderIdleMemory(b *testing.B) {
 	b.Logf("provider run, idle with a simulated dgxh100 (8 GPUs): RSS %.1f MiB (target <= 80 MiB)", float64(rss)/(1<<20))
 }
 
+// BenchmarkProviderIdleMemoryKubernetes is BenchmarkProviderIdleMemory
+// with --executor kubernetes: the provider sells the test node's GPUs and
+// reads its nodes and pods every 10 s (target: 80 MiB).
+func BenchmarkProviderIdleMemoryKubernetes(b *testing.B) {
+	kubeconfig := testenv.Kubeconfig(b)
+	dep := startChainWith(b, devchain.Config{})
+	p := startProviderProcess(b, dep, "--executor", "kubernetes", "--kubeconfig", kubeconfig, "--namespace", "tender-bench")
+	rss := steadyRSS(b, p.pid)
+	b.ReportMetric(float64(rss)/(1<<20), "MiB-rss")
+	b.ReportMetric(0, "ns/op")
+	b.Logf("provider run --executor kubernetes, idle on the test node (4 GPUs): RSS %.1f MiB (target <= 80 MiB)", float64(rss)/(1<<20))
+}
+
 // BenchmarkProviderMemoryOverLeases runs `provider run` (a simulated DGX
 // H100, Docker jobs) while eight tenants settle 1,000 leases of the
 // example training job on it, eight at a time, and reports its resident
@@ -105,7 +118,8 @@ type providerProcess struct {
 }
 
 // startProviderProcess builds the provider and runs it on dep, as dev
-// account 2 with a simulated DGX H100, until b ends.
+// account 2 with a simulated DGX H100 (unless args name an --executor),
+// until b ends.
 func startProviderProcess(b *testing.B, dep deployment.Deployment, args ...string) *providerProcess {
 	dir := b.TempDir()
 	bin := filepath.Join(dir, "provider")
@@ -126,7 +140,10 @@ func startProviderProcess(b *testing.B, dep deployment.Deployment, args ...strin
 		cancel()
 		b.Fatal(err)
 	}
-	cmd := exec.CommandContext(ctx, bin, append([]string{"run", "--deployment", depFile, "--dev-account", "2", "--gpu-sim", "dgxh100",
+	if !slices.Contains(args, "--executor") {
+		args = append(args, "--gpu-sim", "dgxh100")
+	}
+	cmd := exec.CommandContext(ctx, bin, append([]string{"run", "--deployment", depFile, "--dev-account", "2",
 		"--prices", prices, "--work-dir", filepath.Join(dir, "work"), "--listen", "/ip4/127.0.0.1/tcp/0", "--log-level", "warn"}, args...)...)
 	stdout, err := cmd.StdoutPipe()
 	if err != nil {

@@ -44,7 +44,7 @@ func BenchmarkPodRunning(b *testing.B) {
 			b.Fatal(err)
 		}
 		start = time.Now()
-		if _, err := c.cs.CoreV1().Pods(c.cfg.Namespace).Create(b.Context(), pod, metav1.CreateOptions{}); err != nil {
+		if _, err := admin(b, c).CoreV1().Pods(c.cfg.Namespace).Create(b.Context(), pod, metav1.CreateOptions{}); err != nil {
 			b.Fatal(err)
 		}
 		waitRunning(b, c, pod.Name)
@@ -52,7 +52,7 @@ func BenchmarkPodRunning(b *testing.B) {
 
 		b.StopTimer()
 		zero := int64(0)
-		if err := c.cs.CoreV1().Pods(c.cfg.Namespace).DeleteCollection(b.Context(), metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{}); err != nil {
+		if err := admin(b, c).CoreV1().Pods(c.cfg.Namespace).DeleteCollection(b.Context(), metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{}); err != nil {
 			b.Fatal(err)
 		}
 		b.StartTimer()
@@ -70,7 +70,7 @@ func waitRunning(b *testing.B, c *Cluster, name string) {
 	b.Helper()
 	ctx, cancel := context.WithTimeout(b.Context(), time.Minute)
 	defer cancel()
-	w, err := c.cs.CoreV1().Pods(c.cfg.Namespace).Watch(ctx, metav1.ListOptions{FieldSelector: fields.OneTermEqualSelector("metadata.name", name).String()})
+	w, err := admin(b, c).CoreV1().Pods(c.cfg.Namespace).Watch(ctx, metav1.ListOptions{FieldSelector: fields.OneTermEqualSelector("metadata.name", name).String()})
 	if err != nil {
 		b.Fatal(err)
 	}

@@ -6,7 +6,6 @@ import (
 	"log/slog"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/client-go/kubernetes"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
 )
@@ -31,8 +30,8 @@ type Config struct {
 
 // Cluster runs leases as pods on one Kubernetes cluster.
 type Cluster struct {
-	cs  kubernetes.Interface
-	rc  *rest.Config // for exec (Output); nil without one
+	api *api
+	rc  *rest.Config // for exec and attach
 	cfg Config
 	log *slog.Logger
 }
@@ -53,18 +52,23 @@ func New(cfg Config) (*Cluster, error) {
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes config: %w", err)
 	}
-	cs, err := kubernetes.NewForConfig(rc)
+	return NewForConfig(rc, cfg)
+}
+
+// NewForConfig connects to the cluster rc names (cfg.Kubeconfig is not
+// read).
+func NewForConfig(rc *rest.Config, cfg Config) (*Cluster, error) {
+	a, err := newAPI(rc)
 	if err != nil {
 		return nil, fmt.Errorf("kubernetes client: %w", err)
 	}
-	c := NewForClient(cs, cfg)
-	c.rc = rc
+	c := withDefaults(cfg)
+	c.api, c.rc = a, rc
 	return c, nil
 }
 
-// NewForClient runs leases through an existing client. Without the client's
-// rest.Config it cannot exec in pods: Output needs New.
-func NewForClient(cs kubernetes.Interface, cfg Config) *Cluster {
+// withDefaults is a Cluster of cfg, its defaults filled in, not connected.
+func withDefaults(cfg Config) *Cluster {
 	if cfg.Namespace == "" {
 		cfg.Namespace = "tender"
 	}
@@ -75,7 +79,7 @@ func NewForClient(cs kubernetes.Interface, cfg Config) *Cluster {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Cluster{cs: cs, cfg: cfg, log: log}
+	return &Cluster{cfg: cfg, log: log}
 }
 
 // Namespace is where the leases' pods run.

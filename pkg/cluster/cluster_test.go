@@ -49,9 +49,22 @@ func testCluster(t testing.TB) *Cluster {
 		cs.CoreV1().Pods(ns).DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{})
 		cs.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{})
 	})
-	c := NewForClient(cs, Config{Namespace: ns, PullPolicy: corev1.PullNever, AgentImage: agentImage})
-	c.rc = rc
+	c, err := NewForConfig(rc, Config{Namespace: ns, PullPolicy: corev1.PullNever, AgentImage: agentImage})
+	if err != nil {
+		t.Fatal(err)
+	}
 	return c
+}
+
+// admin is a full clientset to the cluster of c, for a test to look
+// behind the provider's back.
+func admin(t testing.TB, c *Cluster) kubernetes.Interface {
+	t.Helper()
+	cs, err := kubernetes.NewForConfig(c.rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return cs
 }
 
 // agentImage is cmd/lease-agent's image, loaded like the job's.
@@ -296,7 +309,10 @@ func TestFindAfterRestart(t *testing.T) {
 	if _, err := c.Start(t.Context(), job); err != nil {
 		t.Fatal(err)
 	}
-	restarted := NewForClient(c.cs, c.cfg)
+	restarted, err := NewForConfig(c.rc, c.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	restarted.rc = c.rc
 	pod, err := restarted.Find(t.Context(), job.LeaseID)
 	if err != nil {
@@ -346,7 +362,7 @@ func TestLeasesSharingAName(t *testing.T) {
 	if err != nil || pod.DeletionTimestamp != nil {
 		t.Errorf("the first lease's pod after the second's cancel: %v (deleting: %v), want it untouched", err, pod != nil && pod.DeletionTimestamp != nil)
 	}
-	if _, err := c.cs.NetworkingV1().NetworkPolicies(c.cfg.Namespace).Get(t.Context(), podName(first.LeaseID), metav1.GetOptions{}); err != nil {
+	if _, err := admin(t, c).NetworkingV1().NetworkPolicies(c.cfg.Namespace).Get(t.Context(), podName(first.LeaseID), metav1.GetOptions{}); err != nil {
 		t.Errorf("the first lease's network policy after the second's cancel: %v, want it kept", err)
 	}
 }

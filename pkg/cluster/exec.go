@@ -10,7 +10,6 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/remotecommand"
 	utilexec "k8s.io/client-go/util/exec"
 
@@ -67,16 +66,15 @@ func (c *Cluster) exec(ctx context.Context, leaseID, container string, cmd []str
 	if st := containerState(pod.Status.ContainerStatuses, container); st.Running == nil {
 		return 0, fmt.Errorf("lease %s: %w", leaseID, executor.ErrNotRunning)
 	}
-	req := c.cs.CoreV1().RESTClient().Post().Resource("pods").Namespace(pod.Namespace).Name(pod.Name).SubResource("exec").
-		VersionedParams(&corev1.PodExecOptions{
-			Container: container,
-			Command:   cmd,
-			Stdin:     opts.Stdin != nil,
-			Stdout:    opts.Stdout != nil,
-			Stderr:    opts.Stderr != nil,
-			TTY:       opts.Tty,
-		}, scheme.ParameterCodec)
-	s, err := c.streamer(req.URL())
+	u := c.api.podURL(pod.Namespace, pod.Name, "exec", &corev1.PodExecOptions{
+		Container: container,
+		Command:   cmd,
+		Stdin:     opts.Stdin != nil,
+		Stdout:    opts.Stdout != nil,
+		Stderr:    opts.Stderr != nil,
+		TTY:       opts.Tty,
+	})
+	s, err := c.streamer(u)
 	if err != nil {
 		return 0, fmt.Errorf("lease %s: exec: %w", leaseID, err)
 	}

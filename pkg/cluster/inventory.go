@@ -83,7 +83,7 @@ func (inv *Inventory) Refresh(ctx context.Context) (gpu.Snapshot, error) {
 	if err != nil {
 		return gpu.Snapshot{}, err
 	}
-	pods, err := inv.c.cs.CoreV1().Pods("").List(ctx, metav1.ListOptions{
+	pods, err := inv.c.api.listPods(ctx, "", metav1.ListOptions{
 		FieldSelector: "status.phase!=Succeeded,status.phase!=Failed",
 	})
 	if err != nil {

@@ -34,7 +34,7 @@ func TestInventoryOfTheNode(t *testing.T) {
 // node's GPUs are free, so its claim keeps its device; nodes that are not
 // ready or not schedulable offer nothing.
 func TestInventoryCounts(t *testing.T) {
-	c := NewForClient(nil, Config{Namespace: "tender"})
+	c := withDefaults(Config{Namespace: "tender"})
 	node := func(name string, gpus int64, ok bool) Node {
 		return Node{Name: name, Ready: ok, Schedulable: true, GPUs: gpus, Model: "NVIDIA A100-SXM4-80GB", MemoryMiB: 81920, CUDARuntime: "12.2"}
 	}

@@ -8,7 +8,6 @@ import (
 	"strings"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 )
 
 // Resource names and labels of NVIDIA's device plugin and GPU Feature
@@ -62,7 +61,7 @@ type Node struct {
 
 // Nodes lists the cluster's nodes, by name.
 func (c *Cluster) Nodes(ctx context.Context) ([]Node, error) {
-	list, err := c.cs.CoreV1().Nodes().List(ctx, metav1.ListOptions{})
+	list, err := c.api.listNodes(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("list the cluster's nodes: %w", err)
 	}

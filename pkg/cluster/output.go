@@ -9,7 +9,6 @@ import (
 	"io"
 
 	corev1 "k8s.io/api/core/v1"
-	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/remotecommand"
 
 	"github.com/tender-market/tender/pkg/executor"
@@ -37,14 +36,12 @@ func (c *Cluster) Output(ctx context.Context, leaseID string, w io.Writer) (int6
 		}
 	}
 	limit += executor.TarAllowance(limit)
-	req := c.cs.CoreV1().RESTClient().Post().Resource("pods").Namespace(pod.Namespace).Name(pod.Name).SubResource("exec").
-		VersionedParams(&corev1.PodExecOptions{
-			Container: agentContainer,
-			Command:   []string{"/lease-agent", "tar", "/output"},
-			Stdout:    true,
-			Stderr:    true,
-		}, scheme.ParameterCodec)
-	exec, err := c.streamer(req.URL())
+	exec, err := c.streamer(c.api.podURL(pod.Namespace, pod.Name, "exec", &corev1.PodExecOptions{
+		Container: agentContainer,
+		Command:   []string{"/lease-agent", "tar", "/output"},
+		Stdout:    true,
+		Stderr:    true,
+	}))
 	if err != nil {
 		return 0, fmt.Errorf("lease %s: output: %w", leaseID, err)
 	}

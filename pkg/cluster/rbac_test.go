@@ -25,14 +25,14 @@ import (
 // stop, output, delete) and read the inventory, and no more than it says:
 // it may not read the namespace's secrets.
 func TestProviderRBAC(t *testing.T) {
-	admin := testCluster(t)
-	ns := admin.cfg.Namespace
-	if err := admin.ensureNamespace(t.Context()); err != nil {
+	owner := testCluster(t)
+	ns := owner.cfg.Namespace
+	if err := owner.ensureNamespace(t.Context()); err != nil {
 		t.Fatal(err)
 	}
-	applyRBAC(t, admin.cs, ns)
+	applyRBAC(t, admin(t, owner), ns)
 
-	rc := rest.CopyConfig(admin.rc)
+	rc := rest.CopyConfig(owner.rc)
 	rc.Impersonate = rest.ImpersonationConfig{UserName: "system:serviceaccount:" + ns + ":tender-provider"}
 	cs, err := kubernetes.NewForConfig(rc)
 	if err != nil {
@@ -41,8 +41,10 @@ func TestProviderRBAC(t *testing.T) {
 	if _, err := cs.CoreV1().Secrets(ns).List(t.Context(), metav1.ListOptions{}); !apierrors.IsForbidden(err) {
 		t.Fatalf("the provider's account lists secrets: %v; want forbidden (does the test node authorize by RBAC? scripts/k8s-node.sh up restarts one that does not)", err)
 	}
-	c := NewForClient(cs, admin.cfg)
-	c.rc = rc
+	c, err := NewForConfig(rc, owner.cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
 	if snap, err := c.Inventory(nil).Refresh(t.Context()); err != nil || len(snap.Devices) == 0 {
 		t.Fatalf("inventory as the provider: %d GPUs, %v", len(snap.Devices), err)
 	}

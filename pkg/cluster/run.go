@@ -68,11 +68,11 @@ func (c *Cluster) create(ctx context.Context, job Job) (*corev1.Pod, error) {
 	if err := c.ensureNamespace(ctx); err != nil {
 		return nil, err
 	}
-	_, err = c.cs.NetworkingV1().NetworkPolicies(c.cfg.Namespace).Create(ctx, policyFor(c.cfg.Namespace, job), metav1.CreateOptions{})
+	err = c.api.createPolicy(ctx, policyFor(c.cfg.Namespace, job))
 	if err != nil && !apierrors.IsAlreadyExists(err) {
 		return nil, fmt.Errorf("lease %s: network policy: %w", job.LeaseID, err)
 	}
-	created, err := c.cs.CoreV1().Pods(c.cfg.Namespace).Create(ctx, pod, metav1.CreateOptions{})
+	created, err := c.api.createPod(ctx, pod)
 	if apierrors.IsAlreadyExists(err) {
 		return nil, fmt.Errorf("lease %s: %w", job.LeaseID, ErrLeaseHasPod)
 	}
@@ -87,13 +87,12 @@ func (c *Cluster) create(ctx context.Context, job Job) (*corev1.Pod, error) {
 // account may not read namespaces (docs/kubernetes/provider-rbac.yaml)
 // takes it as made by the cluster's owner.
 func (c *Cluster) ensureNamespace(ctx context.Context) error {
-	_, err := c.cs.CoreV1().Namespaces().Get(ctx, c.cfg.Namespace, metav1.GetOptions{})
+	err := c.api.getNamespace(ctx, c.cfg.Namespace)
 	if apierrors.IsForbidden(err) {
 		return nil
 	}
 	if apierrors.IsNotFound(err) {
-		ns := &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: c.cfg.Namespace}}
-		_, err = c.cs.CoreV1().Namespaces().Create(ctx, ns, metav1.CreateOptions{})
+		err = c.api.createNamespace(ctx, c.cfg.Namespace)
 		if apierrors.IsAlreadyExists(err) {
 			err = nil
 		}
@@ -106,7 +105,7 @@ func (c *Cluster) ensureNamespace(ctx context.Context) error {
 
 // Find is the lease's pod, after a restart as before it.
 func (c *Cluster) Find(ctx context.Context, leaseID string) (*corev1.Pod, error) {
-	list, err := c.cs.CoreV1().Pods(c.cfg.Namespace).List(ctx, metav1.ListOptions{
+	list, err := c.api.listPods(ctx, c.cfg.Namespace, metav1.ListOptions{
 		LabelSelector: LabelLease + "=" + leaseLabel(leaseID),
 	})
 	if err != nil {
@@ -146,9 +145,8 @@ func (c *Cluster) Wait(ctx context.Context, leaseID string) (Exit, error) {
 // one is judged with its deletion marked, and ends it with ErrCancelled
 // when judge does not end it first.
 func (c *Cluster) watchPod(ctx context.Context, name string, judge func(*corev1.Pod) (bool, error)) error {
-	pods := c.cs.CoreV1().Pods(c.cfg.Namespace)
 	for {
-		pod, err := pods.Get(ctx, name, metav1.GetOptions{})
+		pod, err := c.api.getPod(ctx, c.cfg.Namespace, name)
 		if apierrors.IsNotFound(err) {
 			return ErrNoPod
 		}
@@ -158,7 +156,7 @@ func (c *Cluster) watchPod(ctx context.Context, name string, judge func(*corev1.
 		if done, err := judge(pod); done {
 			return err
 		}
-		w, err := pods.Watch(ctx, metav1.ListOptions{
+		w, err := c.api.watchPods(ctx, c.cfg.Namespace, metav1.ListOptions{
 			FieldSelector:   fields.OneTermEqualSelector("metadata.name", name).String(),
 			ResourceVersion: pod.ResourceVersion,
 		})
@@ -270,8 +268,7 @@ func jobExit(pod *corev1.Pod) (Exit, bool) {
 // Logs copies the job's output (stdout and stderr) to w: what it has
 // written so far, and with follow on until it ends.
 func (c *Cluster) Logs(ctx context.Context, leaseID string, w io.Writer, follow bool) error {
-	req := c.cs.CoreV1().Pods(c.cfg.Namespace).GetLogs(podName(leaseID), &corev1.PodLogOptions{Container: jobContainer, Follow: follow})
-	rc, err := req.Stream(ctx)
+	rc, err := c.api.podLogs(ctx, c.cfg.Namespace, podName(leaseID), &corev1.PodLogOptions{Container: jobContainer, Follow: follow})
 	if err != nil {
 		return fmt.Errorf("lease %s: logs: %w", leaseID, err)
 	}
@@ -290,19 +287,19 @@ func (c *Cluster) Cancel(ctx context.Context, leaseID string) error {
 	switch {
 	case errors.Is(err, ErrNoPod):
 		// A pod of this name is another lease's, and so is the policy.
-		if _, err := c.cs.CoreV1().Pods(c.cfg.Namespace).Get(ctx, podName(leaseID), metav1.GetOptions{}); err == nil {
+		if _, err := c.api.getPod(ctx, c.cfg.Namespace, podName(leaseID)); err == nil {
 			return nil
 		}
 	case err != nil:
 		return err
 	default:
 		// Only that pod: never another lease's of the same name.
-		err = c.cs.CoreV1().Pods(c.cfg.Namespace).Delete(ctx, pod.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &pod.UID}})
+		err = c.api.deletePod(ctx, c.cfg.Namespace, pod.Name, metav1.DeleteOptions{Preconditions: &metav1.Preconditions{UID: &pod.UID}})
 		if err != nil && !apierrors.IsNotFound(err) {
 			return fmt.Errorf("lease %s: delete its pod: %w", leaseID, err)
 		}
 	}
-	err = c.cs.NetworkingV1().NetworkPolicies(c.cfg.Namespace).Delete(ctx, podName(leaseID), metav1.DeleteOptions{})
+	err = c.api.deletePolicy(ctx, c.cfg.Namespace, podName(leaseID))
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("lease %s: delete its network policy: %w", leaseID, err)
 	}
@@ -312,7 +309,7 @@ func (c *Cluster) Cancel(ctx context.Context, leaseID string) error {
 
 // Leases are the lease IDs of the pods in the namespace.
 func (c *Cluster) Leases(ctx context.Context) ([]string, error) {
-	list, err := c.cs.CoreV1().Pods(c.cfg.Namespace).List(ctx, metav1.ListOptions{LabelSelector: LabelLease})
+	list, err := c.api.listPods(ctx, c.cfg.Namespace, metav1.ListOptions{LabelSelector: LabelLease})
 	if err != nil {
 		return nil, fmt.Errorf("list the leases' pods: %w", err)
 	}

@@ -1,7 +1,6 @@
 package cluster
 
 import (
-	"archive/tar"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -9,9 +8,6 @@ import (
 	"fmt"
 	"hash"
 	"io"
-	"io/fs"
-	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -19,6 +15,7 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 
+	"github.com/tender-market/tender/pkg/archive"
 	"github.com/tender-market/tender/pkg/executor"
 )
 
@@ -104,7 +101,7 @@ func (r *Runner) Create(ctx context.Context, job executor.Job) (executor.Run, er
 	var input io.Reader
 	if job.InputDir != "" {
 		pr, pw := io.Pipe()
-		go func() { pw.CloseWithError(tarDir(pw, job.InputDir)) }()
+		go func() { pw.CloseWithError(archive.WriteDir(pw, job.InputDir)) }()
 		defer pr.Close()
 		input = pr
 	}
@@ -462,51 +459,4 @@ func (r *Runner) Shell(ctx context.Context, run executor.Run, cmd []string, size
 // ServiceAddr is refused: services are not run on a cluster yet.
 func (r *Runner) ServiceAddr(context.Context, executor.Run, uint16) (string, error) {
 	return "", errors.New("services are not run on a Kubernetes cluster yet")
-}
-
-// tarDir writes dir's regular files and directories to w as a tar
-// archive, their names relative to dir.
-func tarDir(w io.Writer, dir string) error {
-	tw := tar.NewWriter(w)
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || p == dir {
-			return err
-		}
-		rel, err := filepath.Rel(dir, p)
-		if err != nil {
-			return err
-		}
-		info, err := d.Info()
-		if err != nil {
-			return err
-		}
-		if !d.IsDir() && !d.Type().IsRegular() {
-			return nil
-		}
-		hdr, err := tar.FileInfoHeader(info, "")
-		if err != nil {
-			return err
-		}
-		hdr.Name, hdr.Uname, hdr.Gname, hdr.Uid, hdr.Gid = filepath.ToSlash(rel), "", "", 0, 0
-		if d.IsDir() {
-			hdr.Name += "/"
-		}
-		if err := tw.WriteHeader(hdr); err != nil {
-			return err
-		}
-		if d.IsDir() {
-			return nil
-		}
-		f, err := os.Open(p)
-		if err != nil {
-			return err
-		}
-		defer f.Close()
-		_, err = io.CopyN(tw, f, hdr.Size)
-		return err
-	})
-	if err != nil {
-		return fmt.Errorf("archive the input %s: %w", dir, err)
-	}
-	return tw.Close()
 }

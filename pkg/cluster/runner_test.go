@@ -250,8 +250,7 @@ func execOut(t *testing.T, r *Runner, run executor.Run, cmd ...string) string {
 // TestRunnerRefuses: what a lease's pod cannot do is refused before any
 // pod is made, with what is missing.
 func TestRunnerRefuses(t *testing.T) {
-	c := NewForClient(nil, Config{AgentImage: agentImage})
-	c.rc = nil
+	c := withDefaults(Config{AgentImage: agentImage})
 	if _, err := NewRunner(c, RunnerConfig{}); err == nil {
 		t.Fatal("a runner without a cluster made by New")
 	}

@@ -11,10 +11,8 @@ import (
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/apimachinery/pkg/types"
 	"k8s.io/apimachinery/pkg/util/httpstream"
-	"k8s.io/client-go/kubernetes/scheme"
 	"k8s.io/client-go/tools/remotecommand"
 )
 
@@ -68,9 +66,7 @@ func (c *Cluster) Create(ctx context.Context, job Job, input io.Reader) (*Staged
 		c.Cancel(context.WithoutCancel(ctx), job.LeaseID)
 		return nil, fmt.Errorf("lease %s: stage: %w", job.LeaseID, err)
 	}
-	req := c.cs.CoreV1().RESTClient().Post().Resource("pods").Namespace(pod.Namespace).Name(pod.Name).SubResource("attach").
-		VersionedParams(&corev1.PodAttachOptions{Container: stageContainer, Stdin: true}, scheme.ParameterCodec)
-	exec, err := c.streamer(req.URL())
+	exec, err := c.streamer(c.api.podURL(pod.Namespace, pod.Name, "attach", &corev1.PodAttachOptions{Container: stageContainer, Stdin: true}))
 	if err != nil {
 		return nil, err
 	}
@@ -127,7 +123,7 @@ func (s *Staged) Launch(ctx context.Context) (*corev1.Pod, error) {
 		staged := time.Since(launched.Status.StartTime.Time)
 		secs := int64((staged + s.job.MaxDuration + time.Second - 1) / time.Second)
 		patch := fmt.Sprintf(`{"spec":{"activeDeadlineSeconds":%d}}`, secs)
-		if launched, err = s.c.cs.CoreV1().Pods(s.c.cfg.Namespace).Patch(ctx, launched.Name, types.StrategicMergePatchType, []byte(patch), metav1.PatchOptions{}); err != nil {
+		if launched, err = s.c.api.patchPod(ctx, s.c.cfg.Namespace, launched.Name, types.StrategicMergePatchType, []byte(patch)); err != nil {
 			return nil, fmt.Errorf("lease %s: set its deadline: %w", s.leaseID, err)
 		}
 	}
