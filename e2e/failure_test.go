@@ -493,7 +493,22 @@ func TestTenantCancelsMidJob(t *testing.T) {
 // comes back; it re-attaches, the job finishes, the lease closes with the
 // job's result, and the provider is paid exactly once for every second.
 func TestProviderRestartsMidJob(t *testing.T) {
-	sc := newScene(t, devchain.Config{}, h100)
+	restartMidJob(t, newScene(t, devchain.Config{}, h100))
+}
+
+// TestProviderOnKubernetesRestartsMidJob: a provider whose leases run as
+// pods restarts mid-job; it finds the pod again, follows the job to its
+// end and is paid exactly, as on Docker.
+func TestProviderOnKubernetesRestartsMidJob(t *testing.T) {
+	ex := needImage(t)
+	spec := providerSpec{name: "kubernetes", model: "H100", price: "2000000", account: 2, kube: needCluster(t)}
+	restartMidJob(t, newSceneOn(t, ex, startChain(t), spec))
+}
+
+// restartMidJob stops the scene's provider while its job runs and starts
+// it again: the job runs on, the lease closes with exit 0 and the seconds
+// billed, and the output committed to is served.
+func restartMidJob(t *testing.T, sc *scene) {
 	dep, p, ts := sc.dep, sc.p, sc.ts
 
 	ctx, cancel := context.WithTimeout(t.Context(), 3*time.Minute)

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -160,7 +161,7 @@ func PodFor(cfg Config, job Job) (*corev1.Pod, error) {
 			Labels:    map[string]string{LabelLease: leaseLabel(job.LeaseID)},
 			// The label holds a form Kubernetes allows (leaseLabel); the
 			// annotation the lease ID exactly.
-			Annotations: annotations(job),
+			Annotations: annotations(job, cfg.AgentImage != ""),
 		},
 		Spec: corev1.PodSpec{
 			RestartPolicy:                 corev1.RestartPolicyNever,
@@ -221,11 +222,19 @@ func PodFor(cfg Config, job Job) (*corev1.Pod, error) {
 	return pod, nil
 }
 
-// annotations are job's annotations with the lease ID whole.
-func annotations(job Job) map[string]string {
-	a := make(map[string]string, len(job.Annotations)+1)
+// annotationDeadline is how long a staged pod may run once launched,
+// whole seconds: the pod's deadline is set from it at the launch.
+const annotationDeadline = "tender.market/pod-deadline"
+
+// annotations are job's annotations with the lease ID whole and, for a
+// staged job, its deadline.
+func annotations(job Job, staged bool) map[string]string {
+	a := make(map[string]string, len(job.Annotations)+2)
 	maps.Copy(a, job.Annotations)
 	a[LabelLease] = job.LeaseID
+	if staged && job.MaxDuration > 0 {
+		a[annotationDeadline] = strconv.FormatInt(int64(max(job.MaxDuration.Round(time.Second), time.Second)/time.Second), 10)
+	}
 	return a
 }
 

@@ -188,7 +188,11 @@ func (r *Runner) Launch(ctx context.Context, run executor.Run) (executor.Run, er
 	}
 	pod, err := s.Launch(ctx)
 	if err != nil {
-		r.c.Cancel(context.WithoutCancel(ctx), run.LeaseID)
+		if ctx.Err() == nil {
+			r.c.Cancel(context.WithoutCancel(ctx), run.LeaseID)
+		}
+		// Else the provider stops: the job may run already, for the
+		// restarted provider to take up.
 		return executor.Run{}, err
 	}
 	return r.runOf(pod), nil
@@ -218,8 +222,9 @@ func (r *Runner) runOf(pod *corev1.Pod) executor.Run {
 	return run
 }
 
-// Attach finds the lease's pod after a restart. A pod staged and never
-// launched is reported as created; Launch then fails (see Launch).
+// Attach finds the lease's pod after a restart; one launched just before
+// is followed until its job runs. A pod staged and never launched is
+// reported as created; Launch then fails (see Launch).
 func (r *Runner) Attach(ctx context.Context, leaseID string) (executor.Run, error) {
 	pod, err := r.c.Find(ctx, leaseID)
 	if errors.Is(err, ErrNoPod) || err == nil && pod.DeletionTimestamp != nil {
@@ -227,6 +232,12 @@ func (r *Runner) Attach(ctx context.Context, leaseID string) (executor.Run, erro
 	}
 	if err != nil {
 		return executor.Run{}, err
+	}
+	if st := containerState(pod.Status.ContainerStatuses, jobContainer); st.Running == nil && st.Terminated == nil && launched(pod) {
+		// Launched just before the restart: the job is about to run.
+		if pod, err = r.c.running(ctx, leaseID); err != nil {
+			return executor.Run{}, fmt.Errorf("attach to lease %s: %w", leaseID, err)
+		}
 	}
 	return r.runOf(pod), nil
 }

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net/url"
 	"slices"
+	"strconv"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -104,8 +105,19 @@ func (s *Staged) Launch(ctx context.Context) (*corev1.Pod, error) {
 	case <-ctx.Done():
 		return nil, ctx.Err()
 	}
+	launched, err := s.c.running(ctx, s.leaseID)
+	if err != nil {
+		return nil, fmt.Errorf("lease %s: launch: %w", s.leaseID, err)
+	}
+	return launched, nil
+}
+
+// running waits until the lease's launched job runs (or has ended), and
+// gives its pod its deadline, Job.MaxDuration from then, unless it has
+// one.
+func (c *Cluster) running(ctx context.Context, leaseID string) (*corev1.Pod, error) {
 	var launched *corev1.Pod
-	err := s.c.watchPod(ctx, podName(s.leaseID), func(pod *corev1.Pod) (bool, error) {
+	err := c.watchPod(ctx, podName(leaseID), func(pod *corev1.Pod) (bool, error) {
 		launched = pod
 		st := containerState(pod.Status.ContainerStatuses, jobContainer)
 		if st.Running != nil || st.Terminated != nil {
@@ -115,19 +127,26 @@ func (s *Staged) Launch(ctx context.Context) (*corev1.Pod, error) {
 		return done, err
 	})
 	if err != nil {
-		return nil, fmt.Errorf("lease %s: launch: %w", s.leaseID, err)
+		return nil, err
 	}
-	if s.job.MaxDuration > 0 && launched.Status.StartTime != nil {
+	secs, _ := strconv.ParseInt(launched.Annotations[annotationDeadline], 10, 64)
+	if secs > 0 && launched.Spec.ActiveDeadlineSeconds == nil && launched.Status.StartTime != nil {
 		// The pod's deadline counts from its start: the staging's time
 		// and then the job's MaxDuration.
-		staged := time.Since(launched.Status.StartTime.Time)
-		secs := int64((staged + s.job.MaxDuration + time.Second - 1) / time.Second)
-		patch := fmt.Sprintf(`{"spec":{"activeDeadlineSeconds":%d}}`, secs)
-		if launched, err = s.c.api.patchPod(ctx, s.c.cfg.Namespace, launched.Name, types.StrategicMergePatchType, []byte(patch)); err != nil {
-			return nil, fmt.Errorf("lease %s: set its deadline: %w", s.leaseID, err)
+		staged := int64((time.Since(launched.Status.StartTime.Time) + time.Second - 1) / time.Second)
+		patch := fmt.Sprintf(`{"spec":{"activeDeadlineSeconds":%d}}`, staged+secs)
+		if launched, err = c.api.patchPod(ctx, c.cfg.Namespace, launched.Name, types.StrategicMergePatchType, []byte(patch)); err != nil {
+			return nil, fmt.Errorf("set its deadline: %w", err)
 		}
 	}
 	return launched, nil
+}
+
+// launched reports whether the lease's staged job was launched: its stage
+// ended well, so the job runs or is about to.
+func launched(pod *corev1.Pod) bool {
+	st := containerState(pod.Status.InitContainerStatuses, stageContainer)
+	return st.Terminated != nil && st.Terminated.ExitCode == 0
 }
 
 // Abort gives the staged job up: its stream ends without the launch line
