@@ -60,19 +60,8 @@ func TestProviderRBAC(t *testing.T) {
 	job.InputDir = in
 	job.GPUUUIDs = []string{Slot("vm", 0)}
 	job.SimulatedGPUs = true
-	run, err := r.Create(t.Context(), job)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if run, err = r.Launch(t.Context(), run); err != nil {
-		t.Fatal(err)
-	}
-	var logs testenv.Buffer
-	done := finish(t, r, run, &logs)
-	testenv.Eventually(t, time.Minute, "the job ready", func() (bool, string, error) {
-		return strings.Contains(logs.String(), "ready"), logs.String(), nil
-	})
-	if out := execOut(t, r, run, "/job", "say", "exec"); out != "exec\n" {
+	run, done, logs := launchReady(t, r, job)
+	if out := execOut(t, r, run, "/job", "say", "exec", "linger", "500"); out != "exec\n" {
 		t.Errorf("exec printed %q", out)
 	}
 	if err := r.Cancel(t.Context(), run); err != nil {

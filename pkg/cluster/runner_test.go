@@ -55,6 +55,25 @@ func finish(t *testing.T, r *Runner, run executor.Run, logs *testenv.Buffer) <-c
 	return done
 }
 
+// launchReady creates and launches job and follows it in the background
+// until its log says "ready".
+func launchReady(t *testing.T, r *Runner, job executor.Job) (executor.Run, <-chan finished, *testenv.Buffer) {
+	t.Helper()
+	run, err := r.Create(t.Context(), job)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if run, err = r.Launch(t.Context(), run); err != nil {
+		t.Fatal(err)
+	}
+	logs := new(testenv.Buffer)
+	done := finish(t, r, run, logs)
+	testenv.Eventually(t, time.Minute, "the job ready", func() (bool, string, error) {
+		return strings.Contains(logs.String(), "ready"), logs.String(), nil
+	})
+	return run, done, logs
+}
+
 // TestRunnerLease: a lease as the provider runs it: 2 GPUs of the node
 // (slots), input staged into /input before the launch, its log, its
 // /output archive and hash as the Docker executor gives them, and its pod
@@ -137,18 +156,7 @@ func TestRunnerStopKeepsOutput(t *testing.T) {
 			r, _ := testRunner(t)
 			job := runnerJob(t, "write", "/output/partial", "half", "say", "ready", "sleep")
 			job.MaxDuration = tc.max
-			run, err := r.Create(t.Context(), job)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if run, err = r.Launch(t.Context(), run); err != nil {
-				t.Fatal(err)
-			}
-			var logs testenv.Buffer
-			done := finish(t, r, run, &logs)
-			testenv.Eventually(t, time.Minute, "the job ready", func() (bool, string, error) {
-				return strings.Contains(logs.String(), "ready"), logs.String(), nil
-			})
+			run, done, logs := launchReady(t, r, job)
 			if tc.stop != nil {
 				if err := tc.stop(r, run); err != nil {
 					t.Fatal(err)
@@ -203,7 +211,7 @@ func TestRunnerAttach(t *testing.T) {
 		!got.SimulatedGPUs || got.MaxDuration != time.Minute || got.OutputLimit != 16<<20 || got.StartedAt.IsZero() {
 		t.Errorf("attached run %+v: want the lease's running pod with its terms", got)
 	}
-	if out := execOut(t, again, got, "/job", "say", "hello"); out != "hello\n" {
+	if out := execOut(t, again, got, "/job", "say", "hello", "linger", "500"); out != "hello\n" {
 		t.Errorf("exec printed %q, want hello", out)
 	}
 	if err := again.Cancel(t.Context(), got); err != nil {
@@ -237,6 +245,10 @@ func TestRunnerAttach(t *testing.T) {
 	}
 }
 
+// execOut runs cmd in the job's container and returns what it printed.
+// The command should not end at once: on the test node, the output of an
+// exec'd process that exits as soon as it has written is now and then
+// lost (the runtime's copy of it races the exit; the API reports exit 0).
 func execOut(t *testing.T, r *Runner, run executor.Run, cmd ...string) string {
 	t.Helper()
 	var out bytes.Buffer
@@ -284,18 +296,7 @@ func TestRunnerJobEndsTheAgent(t *testing.T) {
 	t.Parallel()
 	r, c := testRunner(t)
 	job := runnerJob(t, "write", "/output/x", "y", "killall", "say", "ready", "sleep")
-	run, err := r.Create(t.Context(), job)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if run, err = r.Launch(t.Context(), run); err != nil {
-		t.Fatal(err)
-	}
-	var logs testenv.Buffer
-	done := finish(t, r, run, &logs)
-	testenv.Eventually(t, time.Minute, "the job ready, the agent ended", func() (bool, string, error) {
-		return strings.Contains(logs.String(), "ready"), logs.String(), nil
-	})
+	run, done, logs := launchReady(t, r, job)
 	if !strings.Contains(logs.String(), "killed") {
 		t.Fatalf("the job killed nothing: %q", logs.String())
 	}
