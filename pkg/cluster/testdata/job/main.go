@@ -9,7 +9,6 @@
 //	write PATH TEXT write TEXT to PATH
 //	oom             allocate memory until killed
 //	sleep           block until killed
-//	linger MS       wait MS milliseconds
 //	killall         SIGKILL every other process it can see but the
 //	                pod's first, once there is one (an attack on the
 //	                lease agent beside it)
@@ -76,10 +75,6 @@ func main() {
 			<-stop
 			fmt.Println("stopped")
 			os.Exit(143)
-		case "linger":
-			ms, _ := strconv.Atoi(args[1])
-			time.Sleep(time.Duration(ms) * time.Millisecond)
-			args = args[2:]
 		case "killall":
 			// The agent's container starts after the job's: wait for it.
 			for killed := 0; killed == 0; time.Sleep(100 * time.Millisecond) {
