@@ -24,6 +24,11 @@ type kubeSettings struct {
 // defaultAgentImage is what make lease-agent-image builds.
 const defaultAgentImage = "tender/lease-agent:dev"
 
+var (
+	_ provider.Runner        = (*cluster.Runner)(nil)
+	_ provider.NodeResources = (*cluster.Inventory)(nil)
+)
+
 // inventoryRefresh is how often a cluster's nodes and pods are read again.
 const inventoryRefresh = 10 * time.Second
 

@@ -52,3 +52,17 @@ func WriteDir(w io.Writer, dir string) error {
 	}
 	return tw.Close()
 }
+
+// Size is what the regular files under dir hold in all.
+func Size(dir string) (int64, error) {
+	var n int64
+	err := filepath.WalkDir(dir, func(_ string, e fs.DirEntry, err error) error {
+		if err != nil || !e.Type().IsRegular() {
+			return err
+		}
+		info, err := e.Info()
+		n += info.Size()
+		return err
+	})
+	return n, err
+}

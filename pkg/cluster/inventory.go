@@ -56,7 +56,12 @@ type Inventory struct {
 
 	mu   sync.Mutex
 	snap gpu.Snapshot
+	free map[string]resources // by node
 }
+
+// resources are a node's CPU (millicores) and memory (bytes) that no pod
+// requests.
+type resources struct{ cpu, memory int64 }
 
 var _ gpu.DeviceSource = (*Inventory)(nil)
 
@@ -89,19 +94,37 @@ func (inv *Inventory) Refresh(ctx context.Context) (gpu.Snapshot, error) {
 	if err != nil {
 		return gpu.Snapshot{}, fmt.Errorf("list the cluster's pods: %w", err)
 	}
-	snap := inv.snapshotOf(nodes, pods.Items)
+	snap, free := inv.snapshotOf(nodes, pods.Items)
 	inv.mu.Lock()
-	inv.snap = snap
+	inv.snap, inv.free = snap, free
 	inv.mu.Unlock()
 	return snap, nil
 }
 
-// snapshotOf is the inventory of nodes, with pods running on them.
-func (inv *Inventory) snapshotOf(nodes []Node, pods []corev1.Pod) gpu.Snapshot {
+// NodeFree is what CPU and memory node has that no pod requests, as last
+// refreshed (provider.NodeResources).
+func (inv *Inventory) NodeFree(node string) (cpuMillis, memoryMiB uint64, ok bool) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	f, ok := inv.free[node]
+	return uint64(max(f.cpu, 0)), uint64(max(f.memory, 0)) >> 20, ok
+}
+
+// snapshotOf is the inventory of nodes, with pods running on them, and
+// what CPU and memory each node has that no pod requests.
+func (inv *Inventory) snapshotOf(nodes []Node, pods []corev1.Pod) (gpu.Snapshot, map[string]resources) {
 	others := map[string]int64{}  // GPUs other workloads request, by node
 	ours := map[string][]string{} // slots of the provider's leases
+	free := make(map[string]resources, len(nodes))
+	for _, n := range nodes {
+		free[n.Name] = resources{n.CPUMillicores, n.MemoryBytes}
+	}
 	for i := range pods {
 		p := &pods[i]
+		if f, ok := free[p.Spec.NodeName]; ok {
+			cpu, mem := requested(p)
+			free[p.Spec.NodeName] = resources{f.cpu - cpu, f.memory - mem}
+		}
 		if p.Spec.NodeName == "" && p.Spec.NodeSelector[corev1.LabelHostname] == "" {
 			continue
 		}
@@ -138,7 +161,22 @@ func (inv *Inventory) snapshotOf(nodes []Node, pods []corev1.Pod) gpu.Snapshot {
 	if len(snap.Devices) == 0 {
 		snap.Reason = "no ready node of the cluster has an nvidia.com/gpu free for the provider"
 	}
-	return snap
+	return snap, free
+}
+
+// requested is the CPU (millicores) and memory (bytes) a pod requests: its
+// containers' together, or its largest init container's if more.
+func requested(p *corev1.Pod) (cpu, memory int64) {
+	var initCPU, initMem int64
+	for _, c := range p.Spec.Containers {
+		cpu += c.Resources.Requests.Cpu().MilliValue()
+		memory += c.Resources.Requests.Memory().Value()
+	}
+	for _, c := range p.Spec.InitContainers {
+		initCPU = max(initCPU, c.Resources.Requests.Cpu().MilliValue())
+		initMem = max(initMem, c.Resources.Requests.Memory().Value())
+	}
+	return max(cpu, initCPU), max(memory, initMem)
 }
 
 // slots are the indexes of node n's slots to list: as many as its GPUs

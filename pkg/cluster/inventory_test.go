@@ -67,7 +67,7 @@ func TestInventoryCounts(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			inv := c.Inventory(func(id string) bool { return slices.Contains(tt.held, id) })
-			snap := inv.snapshotOf(tt.nodes, tt.pods)
+			snap, _ := inv.snapshotOf(tt.nodes, tt.pods)
 			var got []string
 			for _, d := range snap.Devices {
 				got = append(got, d.UUID)
@@ -94,6 +94,33 @@ func TestSlots(t *testing.T) {
 	for _, id := range []string{"GPU-5c1d", "k8s//gpu/0", "k8s/a/gpu/x", "k8s/a/mig/0", "k8s/a/gpu/-1"} {
 		if n, ok := parseSlot(id); ok {
 			t.Errorf("%q parsed as node %q", id, n)
+		}
+	}
+}
+
+// TestNodeFree: a node's free CPU and memory are its allocatable less what
+// every pod on it requests, the provider's own as others'.
+func TestNodeFree(t *testing.T) {
+	c := withDefaults(Config{Namespace: "tender"})
+	inv := c.Inventory(nil)
+	pod := func(ns, node, cpu, mem string) corev1.Pod {
+		return corev1.Pod{ObjectMeta: metav1.ObjectMeta{Namespace: ns}, Spec: corev1.PodSpec{NodeName: node,
+			Containers: []corev1.Container{{Resources: corev1.ResourceRequirements{Requests: corev1.ResourceList{
+				corev1.ResourceCPU: resource.MustParse(cpu), corev1.ResourceMemory: resource.MustParse(mem)}}}}}}
+	}
+	nodes := []Node{
+		{Name: "a", Ready: true, Schedulable: true, CPUMillicores: 8000, MemoryBytes: 32 << 30},
+		{Name: "b", Ready: true, Schedulable: true, CPUMillicores: 4000, MemoryBytes: 16 << 30},
+	}
+	_, free := inv.snapshotOf(nodes, []corev1.Pod{pod("ml", "a", "2", "4Gi"), pod("tender", "a", "500m", "1Gi"), pod("ml", "b", "4", "1Gi")})
+	inv.free = free
+	for _, tt := range []struct {
+		node     string
+		cpu, mem uint64
+		ok       bool
+	}{{"a", 5500, 27 << 10, true}, {"b", 0, 15 << 10, true}, {"c", 0, 0, false}} {
+		if cpu, mem, ok := inv.NodeFree(tt.node); cpu != tt.cpu || mem != tt.mem || ok != tt.ok {
+			t.Errorf("node %s: %d millicores, %d MiB, %v; want %d, %d, %v", tt.node, cpu, mem, ok, tt.cpu, tt.mem, tt.ok)
 		}
 	}
 }

@@ -100,6 +100,12 @@ func (r *Runner) Create(ctx context.Context, job executor.Job) (executor.Run, er
 	}
 	var input io.Reader
 	if job.InputDir != "" {
+		size, err := archive.Size(job.InputDir)
+		if err != nil {
+			return executor.Run{}, fmt.Errorf("lease %s: input: %w", job.LeaseID, err)
+		}
+		// /input holds the files and what their directories take.
+		cj.InputLimit = size + executor.TarAllowance(size)
 		pr, pw := io.Pipe()
 		go func() { pw.CloseWithError(archive.WriteDir(pw, job.InputDir)) }()
 		defer pr.Close()

@@ -10,8 +10,9 @@ import (
 	"github.com/tender-market/tender/pkg/gpu"
 )
 
-// A cluster's GPUs are matched one node at a time: an order's GPUs share a
-// machine, and a node's simulated GPUs are offered as simulated.
+// A cluster's GPUs are matched one node at a time: an order's GPUs, CPU
+// and memory share a machine, and a node's simulated GPUs are offered as
+// simulated.
 func TestMatchPerNode(t *testing.T) {
 	h100 := func(node string, i int, simulated bool) gpu.Device {
 		return gpu.Device{UUID: node + "/" + string(rune('0'+i)), Model: "NVIDIA H100 80GB HBM3", MemoryTotalMiB: 81559, ComputeCapability: 90, Node: node, Simulated: simulated}
@@ -39,12 +40,16 @@ func TestMatchPerNode(t *testing.T) {
 			free: []gpu.Device{h100("a", 0, true), h100("b", 0, false)}, wantUUIDs: []string{"b/0"}},
 		{name: "only simulated nodes for a real order", req: req(1, false),
 			free: []gpu.Device{h100("a", 0, true)}, want: auction.ReasonSimulated},
+		{name: "a node without the CPU", req: req(1, true),
+			free: []gpu.Device{h100("c", 0, true), h100("d", 0, true)}, wantUUIDs: []string{"d/0"}, wantSim: true},
+		{name: "no node with the CPU", req: req(1, true),
+			free: []gpu.Device{h100("c", 0, true)}, want: auction.ReasonCPU, detail: "has 500 free millicores"},
 		{name: "no GPUs asked", req: req(0, false),
 			free: []gpu.Device{h100("a", 0, true)}, wantUUIDs: []string{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			offer, uuids, err := matchPerNode(tt.req, c, tt.free)
+			offer, uuids, err := matchPerNode(tt.req, c, tt.free, nodeFree{"c": {500, 65536}})
 			if tt.want != "" {
 				var m *auction.Mismatch
 				if !errors.As(err, &m) || m.Reason != tt.want || !strings.Contains(m.Detail, tt.detail) {
@@ -60,4 +65,12 @@ func TestMatchPerNode(t *testing.T) {
 			}
 		})
 	}
+}
+
+// nodeFree is each node's free CPU (millicores) and memory (MiB).
+type nodeFree map[string][2]uint64
+
+func (n nodeFree) NodeFree(node string) (uint64, uint64, bool) {
+	f, ok := n[node]
+	return f[0], f[1], ok
 }

@@ -434,12 +434,21 @@ func (d *Daemon) pricedFree() []gpu.Device {
 	return slices.DeleteFunc(free, func(g gpu.Device) bool { return !d.cfg.Pricer.Priced(g.Model) })
 }
 
+// NodeResources is an Inventory whose GPUs are a cluster's
+// (gpu.Device.Node): it also says what CPU and memory each node has free
+// (*cluster.Inventory is one).
+type NodeResources interface {
+	NodeFree(node string) (cpuMillis, memoryMiB uint64, ok bool)
+}
+
 // matchPerNode matches req against c with free's GPUs, the GPUs of one
 // node at a time when they are a cluster's (gpu.Device.Node): an order's
-// GPUs must share a machine. Nodes are tried by name; when none can
-// serve req, the error is the first node's, or the whole cluster's when
-// no node has enough GPUs alone and together they would have.
-func matchPerNode(req *auction.Requirements, c auction.Capacity, free []gpu.Device) (auction.Offer, []string, error) {
+// GPUs, CPU and memory must share a machine. A node's CPU and memory are
+// the lesser of c's and what resources says it has free, when set.
+// Nodes are tried by name; when none can serve req, the error is the
+// first node's, or the whole cluster's when no node has enough GPUs alone
+// and together they would have.
+func matchPerNode(req *auction.Requirements, c auction.Capacity, free []gpu.Device, resources NodeResources) (auction.Offer, []string, error) {
 	byNode := map[string][]gpu.Device{}
 	for _, g := range free {
 		byNode[g.Node] = append(byNode[g.Node], g)
@@ -454,6 +463,11 @@ func matchPerNode(req *auction.Requirements, c auction.Capacity, free []gpu.Devi
 		nc := c
 		nc.GPUs = devices(byNode[n])
 		nc.Simulated = byNode[n][0].Simulated
+		if resources != nil {
+			if cpu, mem, ok := resources.NodeFree(n); ok {
+				nc.CPUMillis, nc.MemoryMiB = min(nc.CPUMillis, cpu), min(nc.MemoryMiB, mem)
+			}
+		}
 		offer, uuids, err := auction.Match(req, &nc)
 		if err == nil {
 			return offer, uuids, nil
@@ -517,7 +531,8 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder, lead uint64) (*bidState, erro
 	c.CPUMillis = sub(d.cfg.CPUMillis, cpu)
 	c.MemoryMiB = sub(d.cfg.MemoryMiB, mem)
 	c.DiskMiB = sub(d.cfg.DiskMiB, disk)
-	offer, uuids, err := matchPerNode(&o.Order.Requirements, c, d.pricedFree())
+	nodes, _ := d.cfg.Inventory.(NodeResources)
+	offer, uuids, err := matchPerNode(&o.Order.Requirements, c, d.pricedFree(), nodes)
 	if err != nil {
 		// Too little free on a machine that has enough: busy, for now.
 		var m *auction.Mismatch

@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"io/fs"
-	"path/filepath"
 
 	"github.com/tender-market/tender/pkg/archive"
 )
@@ -13,7 +11,7 @@ import (
 // sendInput streams dir to the provider as a tar archive of its regular
 // files and directories.
 func sendInput(ctx context.Context, lc LeaseConn, dir string) error {
-	size, err := filesSize(dir)
+	size, err := archive.Size(dir)
 	if err != nil {
 		return fmt.Errorf("input: %w", err)
 	}
@@ -30,18 +28,4 @@ func sendInput(ctx context.Context, lc LeaseConn, dir string) error {
 		err = terr
 	}
 	return err
-}
-
-// filesSize is what the regular files under dir hold in all.
-func filesSize(dir string) (int64, error) {
-	var n int64
-	err := filepath.WalkDir(dir, func(_ string, e fs.DirEntry, err error) error {
-		if err != nil || !e.Type().IsRegular() {
-			return err
-		}
-		info, err := e.Info()
-		n += info.Size()
-		return err
-	})
-	return n, err
 }
