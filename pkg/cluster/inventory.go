@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -184,7 +185,7 @@ func requested(p *corev1.Pod) (cpu, memory int64) {
 func (inv *Inventory) slots(n Node, others int64, ours []string) []int {
 	keep := map[int]bool{}
 	for i := range int(n.GPUs) {
-		if id := Slot(n.Name, i); (inv.held != nil && inv.held(id)) || containsSlot(ours, id) {
+		if id := Slot(n.Name, i); (inv.held != nil && inv.held(id)) || slices.Contains(ours, id) {
 			keep[i] = true
 		}
 	}
@@ -199,15 +200,6 @@ func (inv *Inventory) slots(n Node, others int64, ours []string) []int {
 		}
 	}
 	return idx
-}
-
-func containsSlot(slots []string, id string) bool {
-	for _, s := range slots {
-		if s == id {
-			return true
-		}
-	}
-	return false
 }
 
 // gpusRequested is how many nvidia.com/gpu a pod holds: its containers'

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -159,9 +160,9 @@ func (r *Runner) clusterJob(job executor.Job) (Job, error) {
 	cj := Job{
 		LeaseID: job.LeaseID, Image: job.Image, Command: job.Command, Env: env, Node: node,
 		GPUs:          int64(len(job.GPUUUIDs)),
-		CPUMillicores: cmpOr(job.CPUMillicores, r.cfg.DefaultCPUMillicores),
-		MemoryBytes:   cmpOr(job.MemoryBytes, r.cfg.DefaultMemoryBytes),
-		OutputLimit:   cmpOr(job.OutputLimit, r.cfg.OutputLimit),
+		CPUMillicores: cmp.Or(job.CPUMillicores, r.cfg.DefaultCPUMillicores),
+		MemoryBytes:   cmp.Or(job.MemoryBytes, r.cfg.DefaultMemoryBytes),
+		OutputLimit:   cmp.Or(job.OutputLimit, r.cfg.OutputLimit),
 		Annotations: map[string]string{
 			annotationSlots:       strings.Join(job.GPUUUIDs, ","),
 			annotationMaxDuration: strconv.FormatInt(int64(job.MaxDuration/time.Second), 10),
@@ -173,13 +174,6 @@ func (r *Runner) clusterJob(job executor.Job) (Job, error) {
 	}
 	cj.Annotations[annotationOutputLimit] = strconv.FormatInt(cj.OutputLimit, 10)
 	return cj, nil
-}
-
-func cmpOr(v, def int64) int64 {
-	if v > 0 {
-		return v
-	}
-	return def
 }
 
 // Launch starts a created job. A job created before the provider
@@ -322,7 +316,7 @@ func (r *Runner) Finish(ctx context.Context, run executor.Run, opts executor.Fin
 	logCtx, stopLogs := context.WithCancel(ctx)
 	defer stopLogs()
 	logsDone := make(chan error, 1)
-	if w := cmpWriter(opts.Stdout, opts.Stderr); w != nil {
+	if w := logWriter(opts); w != nil {
 		go func() { logsDone <- r.c.Logs(logCtx, run.LeaseID, w, true) }()
 	} else {
 		logsDone <- nil
@@ -415,11 +409,13 @@ func (r *Runner) collect(ctx context.Context, leaseID string, w io.Writer, h has
 	}
 }
 
-func cmpWriter(a, b io.Writer) io.Writer {
-	if a != nil {
-		return a
+// logWriter is where a job's log goes: stdout and stderr come as one
+// stream from the API, to opts.Stdout, else opts.Stderr; nil for neither.
+func logWriter(opts executor.FinishOptions) io.Writer {
+	if opts.Stdout != nil {
+		return opts.Stdout
 	}
-	return b
+	return opts.Stderr
 }
 
 // exitOf is how the job ended, in the executor's words.
