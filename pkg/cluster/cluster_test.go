@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
@@ -380,12 +381,12 @@ func TestOutput(t *testing.T) {
 		t.Fatalf("exit %+v, %v; want 0", exit, err)
 	}
 	var b bytes.Buffer
-	n, err := c.Output(t.Context(), job.LeaseID, &b)
+	out, err := c.Output(t.Context(), job.LeaseID, &b)
 	if err != nil {
 		t.Fatal(err)
 	}
-	if n != int64(b.Len()) || n == 0 {
-		t.Errorf("Output said %d bytes, wrote %d", n, b.Len())
+	if sum := sha256.Sum256(b.Bytes()); out.Size != int64(b.Len()) || out.Size == 0 || out.SHA256 != hex.EncodeToString(sum[:]) {
+		t.Errorf("Output said %+v, wrote %d bytes of SHA-256 %x", out, b.Len(), sum)
 	}
 	files := testenv.Untar(t, &b)
 	if files["output/model.json"] != `{"w":[1,2]}` {

@@ -56,12 +56,18 @@ func (c *Cluster) Shell(ctx context.Context, leaseID string, cmd []string, size 
 
 // exec runs cmd in container of the lease's pod.
 func (c *Cluster) exec(ctx context.Context, leaseID, container string, cmd []string, opts remotecommand.StreamOptions) (int, error) {
-	if c.rc == nil {
-		return 0, errors.New("running a command in a pod needs a cluster made by New")
-	}
 	pod, err := c.Find(ctx, leaseID)
 	if err != nil {
 		return 0, err
+	}
+	return c.execIn(ctx, pod, container, cmd, opts)
+}
+
+// execIn runs cmd in container of pod and returns its exit status.
+func (c *Cluster) execIn(ctx context.Context, pod *corev1.Pod, container string, cmd []string, opts remotecommand.StreamOptions) (int, error) {
+	leaseID := pod.Annotations[LabelLease]
+	if c.rc == nil {
+		return 0, errors.New("running a command in a pod needs a cluster made by New")
 	}
 	if st := containerState(pod.Status.ContainerStatuses, container); st.Running == nil {
 		return 0, fmt.Errorf("lease %s: %w", leaseID, executor.ErrNotRunning)

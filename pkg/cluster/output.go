@@ -4,30 +4,31 @@ import (
 	"bytes"
 	"context"
 	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"io"
 
-	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/tools/remotecommand"
 
 	"github.com/tender-market/tender/pkg/executor"
 )
 
 // Output writes the lease's /output to w as a tar archive (entries under
-// "output/", as the Docker executor's are) and returns its size. The lease
-// agent beside the job makes it: the tenant's image needs no shell or tar.
-// The job should have ended (Wait); the pod must still be there. An archive
-// longer than the job's output limit and tar's allowance, as the Docker
-// executor counts them (executor.TarAllowance), is cut off with
-// executor.ErrOutputLimit.
-func (c *Cluster) Output(ctx context.Context, leaseID string, w io.Writer) (int64, error) {
+// "output/", as the Docker executor's are) and returns its SHA-256 and
+// size. The lease agent beside the job makes it: the tenant's image needs
+// no shell or tar. The job should have ended (Wait); the pod must still be
+// there. An archive longer than the job's output limit and tar's
+// allowance, as the Docker executor counts them (executor.TarAllowance),
+// is cut off with executor.ErrOutputLimit; one that arrives shorter than
+// the agent sent it fails with ErrCutShort.
+func (c *Cluster) Output(ctx context.Context, leaseID string, w io.Writer) (executor.Output, error) {
 	if err := c.needAgent("collecting output"); err != nil {
-		return 0, err
+		return executor.Output{}, err
 	}
 	pod, err := c.Find(ctx, leaseID)
 	if err != nil {
-		return 0, err
+		return executor.Output{}, err
 	}
 	var limit int64
 	for _, v := range pod.Spec.Volumes {
@@ -36,33 +37,28 @@ func (c *Cluster) Output(ctx context.Context, leaseID string, w io.Writer) (int6
 		}
 	}
 	limit += executor.TarAllowance(limit)
-	exec, err := c.streamer(c.api.podURL(pod.Namespace, pod.Name, "exec", &corev1.PodExecOptions{
-		Container: agentContainer,
-		Command:   []string{"/lease-agent", "tar", "/output"},
-		Stdout:    true,
-		Stderr:    true,
-	}))
-	if err != nil {
-		return 0, fmt.Errorf("lease %s: output: %w", leaseID, err)
-	}
 	h := sha256.New()
 	out := &limitedWriter{w: io.MultiWriter(w, h), left: limit}
 	var stderr bytes.Buffer
-	err = exec.StreamWithContext(ctx, remotecommand.StreamOptions{Stdout: out, Stderr: &limitedWriter{w: &stderr, left: 4096}})
+	code, err := c.execIn(ctx, pod, agentContainer, []string{"/lease-agent", "tar", "/output"},
+		remotecommand.StreamOptions{Stdout: out, Stderr: &limitedWriter{w: &stderr, left: 4096}})
+	said := bytes.TrimSpace(stderr.Bytes())
 	switch {
 	case out.over:
-		return out.n, fmt.Errorf("lease %s: %w: the archive is over %d bytes", leaseID, executor.ErrOutputLimit, limit)
+		return executor.Output{}, fmt.Errorf("lease %s: %w: the archive is over %d bytes", leaseID, executor.ErrOutputLimit, limit)
 	case err != nil:
-		return out.n, fmt.Errorf("lease %s: output: %w: %s", leaseID, err, bytes.TrimSpace(stderr.Bytes()))
+		return executor.Output{}, fmt.Errorf("output: %w: %s", err, said)
+	case code != 0:
+		return executor.Output{}, fmt.Errorf("lease %s: output: the lease agent exited %d: %s", leaseID, code, said)
 	}
 	// A stream from a pod can end early without an error (the kubelet's
 	// and runtime's copy of a process's output races its exit): the
 	// agent says what it sent.
-	want := fmt.Sprintf("sha256=%x size=%d", h.Sum(nil), out.n)
-	if got := string(bytes.TrimSpace(stderr.Bytes())); got != want {
-		return out.n, fmt.Errorf("lease %s: %w: got %d bytes (%s), the agent sent %q", leaseID, ErrCutShort, out.n, want, got)
+	sum := hex.EncodeToString(h.Sum(nil))
+	if want := fmt.Sprintf("sha256=%s size=%d", sum, out.n); string(said) != want {
+		return executor.Output{}, fmt.Errorf("lease %s: %w: got %d bytes (%s), the agent sent %q", leaseID, ErrCutShort, out.n, want, said)
 	}
-	return out.n, nil
+	return executor.Output{SHA256: sum, Size: out.n}, nil
 }
 
 // ErrCutShort: an archive from a pod did not arrive whole.

@@ -3,11 +3,8 @@ package cluster
 import (
 	"cmp"
 	"context"
-	"crypto/sha256"
-	"encoding/hex"
 	"errors"
 	"fmt"
-	"hash"
 	"io"
 	"strconv"
 	"strings"
@@ -365,8 +362,7 @@ func (r *Runner) Finish(ctx context.Context, run executor.Run, opts executor.Fin
 		r.Remove(context.WithoutCancel(ctx), run)
 		return executor.Result{Exit: exit}, fmt.Errorf("lease %s: %w: %s", run.LeaseID, executor.ErrOutputLimit, exit.Message)
 	}
-	h := sha256.New()
-	n, err := r.collect(ctx, run.LeaseID, opts.Output, h)
+	out, err := r.collect(ctx, run.LeaseID, opts.Output)
 	if errors.Is(err, executor.ErrOutputLimit) {
 		if exit.Reason == executor.ReasonExited {
 			exit.Reason, exit.Message = executor.ReasonOutputLimit, fmt.Sprintf("wrote more to /output than its limit of %d bytes", run.OutputLimit)
@@ -380,30 +376,29 @@ func (r *Runner) Finish(ctx context.Context, run executor.Run, opts executor.Fin
 	if err := r.Remove(ctx, run); err != nil {
 		r.c.log.Warn("job finished but its pod not deleted", "lease", run.LeaseID, "err", err)
 	}
-	return executor.Result{Exit: exit, Output: executor.Output{SHA256: hex.EncodeToString(h.Sum(nil)), Size: n}}, nil
+	return executor.Result{Exit: exit, Output: out}, nil
 }
 
-// collect writes the lease's /output archive to w and h, trying again
-// (three times in all) when it arrives cut short and w can be rewound
-// (an *os.File) or is nil.
-func (r *Runner) collect(ctx context.Context, leaseID string, w io.Writer, h hash.Hash) (int64, error) {
+// collect writes the lease's /output archive to w, trying again (three
+// times in all) when it arrives cut short and w can be rewound (an
+// *os.File) or is nil.
+func (r *Runner) collect(ctx context.Context, leaseID string, w io.Writer) (executor.Output, error) {
 	rewind, _ := w.(interface {
 		Truncate(int64) error
 		Seek(int64, int) (int64, error)
 	})
 	for try := 1; ; try++ {
-		n, err := r.c.Output(ctx, leaseID, io.MultiWriter(orDiscard(w), h))
+		out, err := r.c.Output(ctx, leaseID, orDiscard(w))
 		if !errors.Is(err, ErrCutShort) || try == 3 || (w != nil && rewind == nil) {
-			return n, err
+			return out, err
 		}
 		r.c.log.Warn("collect the job's output again", "lease", leaseID, "err", err)
-		h.Reset()
 		if rewind != nil {
 			if _, err := rewind.Seek(0, io.SeekStart); err != nil {
-				return n, err
+				return out, err
 			}
 			if err := rewind.Truncate(0); err != nil {
-				return n, err
+				return out, err
 			}
 		}
 	}
