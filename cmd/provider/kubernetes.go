@@ -32,15 +32,12 @@ var (
 // inventoryRefresh is how often a cluster's nodes and pods are read again.
 const inventoryRefresh = 10 * time.Second
 
-// kubeExecutor is a cluster as the daemon's Runner, its GPUs (one per
-// nvidia.com/gpu of a node, refreshed in the background until ctx ends)
-// and its allocatable CPU and memory in all.
+// kubeExecutor is a cluster as the daemon's Runner and its GPUs (one per
+// nvidia.com/gpu of a node, refreshed in the background until ctx ends).
 type kubeExecutor struct {
 	runner    provider.Runner
 	gpus      *gpu.Allocator
 	inventory *cluster.Inventory
-	cpuMillis uint64
-	memoryMiB uint64
 }
 
 func openKubernetes(ctx context.Context, s *runSettings, outputLimitMiB uint64, log *slog.Logger) (*kubeExecutor, error) {
@@ -71,16 +68,6 @@ func openKubernetes(ctx context.Context, s *runSettings, outputLimitMiB uint64, 
 	k.gpus = gpu.NewAllocator(k.inventory, nil)
 	if _, err := k.inventory.Refresh(ctx); err != nil {
 		return nil, fmt.Errorf("--executor kubernetes: %w", err)
-	}
-	nodes, err := c.Nodes(ctx)
-	if err != nil {
-		return nil, err
-	}
-	for _, n := range nodes {
-		if n.Ready && n.Schedulable {
-			k.cpuMillis += uint64(max(n.CPUMillicores, 0))
-			k.memoryMiB += uint64(max(n.MemoryBytes, 0)) >> 20
-		}
 	}
 	go k.inventory.Run(ctx, inventoryRefresh)
 	return k, nil

@@ -270,11 +270,12 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 			return err
 		}
 		runner, alloc, inventory = k.runner, k.gpus, k.inventory
+		clusterCPU, clusterMem := k.inventory.Allocatable()
 		if !s.cpuSet {
-			cpu = k.cpuMillis
+			cpu = clusterCPU
 		}
 		if !s.memorySet {
-			mem = k.memoryMiB
+			mem = clusterMem
 		}
 		log.Info("leases run on a Kubernetes cluster", "gpus", len(k.inventory.Snapshot().Devices), "cpu-millis", cpu, "memory-mib", mem)
 	default:

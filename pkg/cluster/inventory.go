@@ -55,9 +55,10 @@ type Inventory struct {
 	c    *Cluster
 	held func(slot string) bool
 
-	mu   sync.Mutex
-	snap gpu.Snapshot
-	free map[string]resources // by node
+	mu    sync.Mutex
+	snap  gpu.Snapshot
+	free  map[string]resources // by node
+	total resources            // the ready, schedulable nodes' allocatable
 }
 
 // resources are a node's CPU (millicores) and memory (bytes) that no pod
@@ -96,10 +97,24 @@ func (inv *Inventory) Refresh(ctx context.Context) (gpu.Snapshot, error) {
 		return gpu.Snapshot{}, fmt.Errorf("list the cluster's pods: %w", err)
 	}
 	snap, free := inv.snapshotOf(nodes, pods.Items)
+	var total resources
+	for _, n := range nodes {
+		if n.Ready && n.Schedulable {
+			total.cpu, total.memory = total.cpu+max(n.CPUMillicores, 0), total.memory+max(n.MemoryBytes, 0)
+		}
+	}
 	inv.mu.Lock()
-	inv.snap, inv.free = snap, free
+	inv.snap, inv.free, inv.total = snap, free, total
 	inv.mu.Unlock()
 	return snap, nil
+}
+
+// Allocatable is the CPU (millicores) and memory (MiB) of the cluster's
+// ready, schedulable nodes together, as last refreshed.
+func (inv *Inventory) Allocatable() (cpuMillis, memoryMiB uint64) {
+	inv.mu.Lock()
+	defer inv.mu.Unlock()
+	return uint64(inv.total.cpu), uint64(inv.total.memory) >> 20
 }
 
 // NodeFree is what CPU and memory node has that no pod requests, as last
@@ -123,8 +138,7 @@ func (inv *Inventory) snapshotOf(nodes []Node, pods []corev1.Pod) (gpu.Snapshot,
 	for i := range pods {
 		p := &pods[i]
 		if f, ok := free[p.Spec.NodeName]; ok {
-			cpu, mem := requested(p)
-			free[p.Spec.NodeName] = resources{f.cpu - cpu, f.memory - mem}
+			free[p.Spec.NodeName] = resources{f.cpu - podHolds(p, cpuOf), f.memory - podHolds(p, memoryOf)}
 		}
 		if p.Spec.NodeName == "" && p.Spec.NodeSelector[corev1.LabelHostname] == "" {
 			continue
@@ -138,7 +152,7 @@ func (inv *Inventory) snapshotOf(nodes []Node, pods []corev1.Pod) (gpu.Snapshot,
 			continue
 		}
 		if p.Spec.NodeName != "" {
-			others[p.Spec.NodeName] += gpusRequested(p)
+			others[p.Spec.NodeName] += podHolds(p, gpusOf)
 		}
 	}
 	snap := gpu.Snapshot{TakenAt: time.Now(), Source: "kubernetes", Available: true, Devices: []gpu.Device{}}
@@ -165,21 +179,6 @@ func (inv *Inventory) snapshotOf(nodes []Node, pods []corev1.Pod) (gpu.Snapshot,
 	return snap, free
 }
 
-// requested is the CPU (millicores) and memory (bytes) a pod requests: its
-// containers' together, or its largest init container's if more.
-func requested(p *corev1.Pod) (cpu, memory int64) {
-	var initCPU, initMem int64
-	for _, c := range p.Spec.Containers {
-		cpu += c.Resources.Requests.Cpu().MilliValue()
-		memory += c.Resources.Requests.Memory().Value()
-	}
-	for _, c := range p.Spec.InitContainers {
-		initCPU = max(initCPU, c.Resources.Requests.Cpu().MilliValue())
-		initMem = max(initMem, c.Resources.Requests.Memory().Value())
-	}
-	return max(cpu, initCPU), max(memory, initMem)
-}
-
 // slots are the indexes of node n's slots to list: as many as its GPUs
 // less those other pods request, the provider's own and held ones first.
 func (inv *Inventory) slots(n Node, others int64, ours []string) []int {
@@ -202,24 +201,30 @@ func (inv *Inventory) slots(n Node, others int64, ours []string) []int {
 	return idx
 }
 
-// gpusRequested is how many nvidia.com/gpu a pod holds: its containers'
-// together, or its largest init container's if more.
-func gpusRequested(p *corev1.Pod) int64 {
+// podHolds is how much of a resource a pod holds, as the scheduler counts
+// it: its containers' together, or its largest init container's if more.
+// of reads it from one container's requirements.
+func podHolds(p *corev1.Pod, of func(corev1.ResourceRequirements) int64) int64 {
 	var sum, initMax int64
 	for _, c := range p.Spec.Containers {
-		sum += gpuLimit(c)
+		sum += of(c.Resources)
 	}
 	for _, c := range p.Spec.InitContainers {
-		initMax = max(initMax, gpuLimit(c))
+		initMax = max(initMax, of(c.Resources))
 	}
 	return max(sum, initMax)
 }
 
-func gpuLimit(c corev1.Container) int64 {
-	if q, ok := c.Resources.Limits[ResourceGPU]; ok {
+func cpuOf(r corev1.ResourceRequirements) int64    { return r.Requests.Cpu().MilliValue() }
+func memoryOf(r corev1.ResourceRequirements) int64 { return r.Requests.Memory().Value() }
+
+// gpusOf are a container's nvidia.com/gpu: an extended resource's limit,
+// or its request (they must be equal).
+func gpusOf(r corev1.ResourceRequirements) int64 {
+	if q, ok := r.Limits[ResourceGPU]; ok {
 		return q.Value()
 	}
-	if q, ok := c.Resources.Requests[ResourceGPU]; ok {
+	if q, ok := r.Requests[ResourceGPU]; ok {
 		return q.Value()
 	}
 	return 0
