@@ -29,7 +29,6 @@ const launchLine = "launch\n"
 type Staged struct {
 	c       *Cluster
 	leaseID string
-	job     Job
 	stdin   *io.PipeWriter
 	done    chan error // the attach stream's end
 	cancel  context.CancelFunc
@@ -73,7 +72,7 @@ func (c *Cluster) Create(ctx context.Context, job Job, input io.Reader) (*Staged
 	}
 	pr, pw := io.Pipe()
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &Staged{c: c, leaseID: job.LeaseID, job: job, stdin: pw, done: make(chan error, 1), cancel: cancel}
+	s := &Staged{c: c, leaseID: job.LeaseID, stdin: pw, done: make(chan error, 1), cancel: cancel}
 	go func() {
 		err := exec.StreamWithContext(sctx, remotecommand.StreamOptions{Stdin: pr})
 		pr.CloseWithError(errors.New("the stage's stream ended"))
