@@ -68,7 +68,8 @@ func (c *Cluster) Create(ctx context.Context, job Job, input io.Reader) (*Staged
 	}
 	exec, err := c.streamer(c.api.podURL(pod.Namespace, pod.Name, "attach", &corev1.PodAttachOptions{Container: stageContainer, Stdin: true}))
 	if err != nil {
-		return nil, err
+		c.Cancel(context.WithoutCancel(ctx), job.LeaseID)
+		return nil, fmt.Errorf("lease %s: stage: %w", job.LeaseID, err)
 	}
 	pr, pw := io.Pipe()
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
