@@ -2,8 +2,6 @@ package e2e
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -12,10 +10,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	corev1 "k8s.io/api/core/v1"
-	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/tender-market/tender/internal/clustertest"
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/cluster"
 	"github.com/tender-market/tender/pkg/provider"
@@ -30,32 +26,11 @@ const agentImage = "tender.local/lease-agent:e2e"
 // the test's own, deleted after it.
 func needCluster(t *testing.T) *cluster.Cluster {
 	t.Helper()
-	kubeconfig := testenv.Kubeconfig(t)
-	rc, err := clientcmd.BuildConfigFromFlags("", kubeconfig)
-	if err != nil {
-		testenv.Need(t, "the test Kubernetes node", testenv.HowKubernetes, err)
-	}
-	cs, err := kubernetes.NewForConfig(rc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cs.CoreV1().Nodes().List(t.Context(), metav1.ListOptions{}); err != nil {
-		testenv.Need(t, "the test Kubernetes node", testenv.HowKubernetes, err)
-	}
+	rc, ns := clustertest.Namespace(t, "tender-e2e-")
 	testenv.KubeImage(t, agentImage, "../cmd/lease-agent")
 	testenv.KubeLoad(t, trainImage)
-	b := make([]byte, 4)
-	rand.Read(b)
-	ns := "tender-e2e-" + hex.EncodeToString(b)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		zero := int64(0)
-		cs.CoreV1().Pods(ns).DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{})
-		cs.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{})
-	})
-	c, err := cluster.New(cluster.Config{
-		Kubeconfig: kubeconfig, Namespace: ns, PullPolicy: corev1.PullNever, AgentImage: agentImage, Logger: testenv.Logger(t, "cluster"),
+	c, err := cluster.NewForConfig(rc, cluster.Config{
+		Namespace: ns, PullPolicy: corev1.PullNever, AgentImage: agentImage, Logger: testenv.Logger(t, "cluster"),
 	})
 	if err != nil {
 		t.Fatal(err)

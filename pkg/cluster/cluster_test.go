@@ -15,8 +15,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/client-go/kubernetes"
-	"k8s.io/client-go/tools/clientcmd"
 
+	"github.com/tender-market/tender/internal/clustertest"
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/executor"
 )
@@ -29,27 +29,9 @@ const testImage = "tender.local/cluster-test-job:1"
 // (testenv.Kubeconfig), in a namespace of the test's own, deleted after it.
 func testCluster(t testing.TB) *Cluster {
 	t.Helper()
-	rc, err := clientcmd.BuildConfigFromFlags("", testenv.Kubeconfig(t))
-	if err != nil {
-		testenv.Need(t, "the test Kubernetes node", testenv.HowKubernetes, err)
-	}
+	rc, ns := clustertest.Namespace(t, "tender-test-")
 	rc.Timeout = 30 * time.Second
-	cs, err := kubernetes.NewForConfig(rc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cs.CoreV1().Nodes().List(t.Context(), metav1.ListOptions{}); err != nil {
-		testenv.Need(t, "the test Kubernetes node", testenv.HowKubernetes, err)
-	}
 	loadTestImage(t)
-	ns := "tender-test-" + randomHex(t, 4)
-	t.Cleanup(func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		zero := int64(0)
-		cs.CoreV1().Pods(ns).DeleteCollection(ctx, metav1.DeleteOptions{GracePeriodSeconds: &zero}, metav1.ListOptions{})
-		cs.CoreV1().Namespaces().Delete(ctx, ns, metav1.DeleteOptions{})
-	})
 	c, err := NewForConfig(rc, Config{Namespace: ns, PullPolicy: corev1.PullNever, AgentImage: agentImage})
 	if err != nil {
 		t.Fatal(err)
