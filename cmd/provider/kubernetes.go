@@ -44,8 +44,8 @@ func openKubernetes(ctx context.Context, s *runSettings, outputLimitMiB uint64, 
 	switch {
 	case s.sim != "":
 		return nil, errors.New("--gpu-sim simulates this machine's GPUs; a cluster's come from its nodes (label a node tender.market/simulated-gpus=true for simulated ones)")
-	case s.allowNetwork || s.allowServices:
-		return nil, errors.New("--allow-network and --allow-services are not offered with --executor kubernetes yet: a lease's pod is denied all traffic")
+	case s.allowNetwork:
+		return nil, errors.New("--allow-network is not offered with --executor kubernetes yet: a lease's pod is denied all traffic")
 	case s.dockerNetNS != "":
 		return nil, errors.New("--docker-netns is for --executor docker")
 	}

@@ -121,8 +121,10 @@ plugin enforces them). A lease agent (--agent-image) beside the job stages
 its input before billing starts, stops it keeping its /output, and hands the
 output over, so the tenant's image needs no shell or tar. Images are used as
 the nodes have them unless --pull-images. --cpu and --memory default to the
-ready nodes' allocatable in all. Network access and services are not offered
-on a cluster yet. README.md says what the provider's account in the cluster
+ready nodes' allocatable in all. With --allow-services the provider reaches a
+service's ports through the API server's port forward (pods/portforward):
+it needs no route to the pods, and their policy still denies everyone else.
+Network access is not offered on a cluster yet. README.md says what the provider's account in the cluster
 may do (its Role).
 
 The account's key comes from --key-file (a go-ethereum keystore with

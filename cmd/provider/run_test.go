@@ -29,7 +29,7 @@ func TestRunRefuses(t *testing.T) {
 		{"bad attribute", []string{"run", "--prices", prices, "--attribute", "eu"}, "want key=value"},
 		{"unknown executor", []string{"run", "--prices", prices, "--executor", "nomad"}, "want docker or kubernetes"},
 		{"a simulated cluster", []string{"run", "--prices", prices, "--executor", "kubernetes", "--gpu-sim", "dgxh100"}, "tender.market/simulated-gpus"},
-		{"services on a cluster", []string{"run", "--prices", prices, "--executor", "kubernetes", "--allow-services"}, "not offered with --executor kubernetes"},
+		{"network access on a cluster", []string{"run", "--prices", prices, "--executor", "kubernetes", "--allow-network"}, "not offered with --executor kubernetes"},
 		{"no such kubeconfig", []string{"run", "--prices", prices, "--executor", "kubernetes", "--kubeconfig", "/nonexistent/kubeconfig"}, "/nonexistent/kubeconfig"},
 	}
 	for _, tt := range tests {

@@ -39,7 +39,7 @@ import (
 // A command run in a running job (Exec) prints its arguments, like echo,
 // and exits 0; on a terminal (Shell) it answers each line. A job that exposes ports serves each, while it runs, on a
 // loopback listener that sends back what every connection sends
-// (ServiceAddr).
+// (DialService).
 //
 // A job is created, then launched; it runs at most MaxDuration from its
 // launch (then it is killed, status 137). Like the executor, Finish removes a finished job's "container", and a job whose
@@ -67,7 +67,7 @@ type job struct {
 	spec   executor.Job
 	script script
 	// service is the echo listener that stands for the job's exposed
-	// ports, started by the first ServiceAddr.
+	// ports, started by the first DialService.
 	serviceOnce sync.Once
 	service     net.Listener
 	serviceErr  error
@@ -305,23 +305,24 @@ func (r *Runner) Shell(ctx context.Context, run executor.Run, cmd []string, size
 		func(sz executor.TermSize) string { return fmt.Sprintf("%dx%d", sz.Cols, sz.Rows) })
 }
 
-// ServiceAddr is the loopback address of the echo service that stands
-// for port of a running job that exposes it.
-func (r *Runner) ServiceAddr(_ context.Context, run executor.Run, port uint16) (string, error) {
+// DialService connects to the echo service on loopback that stands for
+// port of a running job that exposes it.
+func (r *Runner) DialService(ctx context.Context, run executor.Run, port uint16) (net.Conn, error) {
 	r.mu.Lock()
 	j := r.runs[run.LeaseID]
 	r.mu.Unlock()
 	if j == nil || !r.Running(run.LeaseID) || j.started.IsZero() {
-		return "", executor.ErrNotRunning
+		return nil, executor.ErrNotRunning
 	}
 	if !slices.Contains(j.spec.Expose, port) {
-		return "", fmt.Errorf("port %d: %w", port, executor.ErrPortNotExposed)
+		return nil, fmt.Errorf("port %d: %w", port, executor.ErrPortNotExposed)
 	}
 	j.serviceOnce.Do(func() { j.serveEcho() })
 	if j.serviceErr != nil {
-		return "", j.serviceErr
+		return nil, j.serviceErr
 	}
-	return j.service.Addr().String(), nil
+	var d net.Dialer
+	return d.DialContext(ctx, "tcp", j.service.Addr().String())
 }
 
 // serveEcho starts the job's echo service; it and its connections close

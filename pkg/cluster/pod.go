@@ -15,6 +15,8 @@ import (
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	"k8s.io/utils/ptr"
+
+	"github.com/tender-market/tender/pkg/executor"
 )
 
 // LabelLease is the label that names a pod's lease.
@@ -72,6 +74,9 @@ type Job struct {
 	// InputLimit bounds /input, in bytes, for a pod with the lease agent.
 	// Zero is 1 GiB.
 	InputLimit int64
+	// Expose are TCP ports of the job that the provider may connect to
+	// (DialService): at most 16, each 1-65535, no duplicates.
+	Expose []uint16
 	// Annotations are added to the pod's, for whoever finds it again
 	// (Runner keeps the lease's terms there).
 	Annotations map[string]string
@@ -90,6 +95,9 @@ func (j Job) validate() error {
 			j.GPUs, j.CPUMillicores, j.MemoryBytes, j.OutputLimit)
 	case j.MIGProfile != "" && !migProfilePattern.MatchString(j.MIGProfile):
 		return fmt.Errorf("MIG profile %q: want a profile such as 1g.10gb", j.MIGProfile)
+	}
+	if err := executor.CheckPorts(j.Expose); err != nil {
+		return fmt.Errorf("exposed ports: %w", err)
 	}
 	return nil
 }
@@ -150,6 +158,10 @@ func PodFor(cfg Config, job Job) (*corev1.Pod, error) {
 	case job.GPUs > 0:
 		res[ResourceGPU] = *resource.NewQuantity(job.GPUs, resource.DecimalSI)
 	}
+	var ports []corev1.ContainerPort
+	for _, p := range job.Expose {
+		ports = append(ports, corev1.ContainerPort{Name: "tcp-" + strconv.Itoa(int(p)), ContainerPort: int32(p), Protocol: corev1.ProtocolTCP})
+	}
 	env := make([]corev1.EnvVar, 0, len(job.Env))
 	for _, k := range slices.Sorted(maps.Keys(job.Env)) {
 		env = append(env, corev1.EnvVar{Name: k, Value: job.Env[k]})
@@ -184,6 +196,7 @@ func PodFor(cfg Config, job Job) (*corev1.Pod, error) {
 				ImagePullPolicy: pull,
 				Args:            job.Command,
 				Env:             env,
+				Ports:           ports,
 				Resources:       corev1.ResourceRequirements{Requests: res, Limits: res},
 				SecurityContext: &corev1.SecurityContext{
 					Privileged:               ptr.To(false),
@@ -226,12 +239,15 @@ func PodFor(cfg Config, job Job) (*corev1.Pod, error) {
 // whole seconds: the pod's deadline is set from it at the launch.
 const annotationDeadline = "tender.market/pod-deadline"
 
-// annotations are job's annotations with the lease ID whole and, for a
-// staged job, its deadline.
+// annotations are job's annotations with the lease ID whole, the ports
+// it exposes and, for a staged job, its deadline.
 func annotations(job Job, staged bool) map[string]string {
 	a := make(map[string]string, len(job.Annotations)+2)
 	maps.Copy(a, job.Annotations)
 	a[LabelLease] = job.LeaseID
+	if len(job.Expose) > 0 {
+		a[annotationExpose] = executor.FormatPorts(job.Expose)
+	}
 	if staged && job.MaxDuration > 0 {
 		a[annotationDeadline] = strconv.FormatInt(int64(max(job.MaxDuration.Round(time.Second), time.Second)/time.Second), 10)
 	}

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"os"
@@ -21,8 +22,8 @@ import (
 )
 
 // TestProviderRBAC: the account docs/kubernetes/provider-rbac.yaml gives a
-// provider is enough to run a lease (staged input, launch, log, exec,
-// stop, output, delete) and read the inventory, and no more than it says:
+// provider is enough to run a lease (staged input, launch, log, exec, a
+// service's port, stop, output, delete) and read the inventory, and no more than it says:
 // it may not read the namespace's secrets.
 func TestProviderRBAC(t *testing.T) {
 	owner := testCluster(t)
@@ -56,13 +57,23 @@ func TestProviderRBAC(t *testing.T) {
 	if err := os.WriteFile(in+"/x", []byte("input"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	job := runnerJob(t, "cat", "/input/x", "write", "/output/y", "z", "say", "ready", "sleep")
+	job := runnerJob(t, "cat", "/input/x", "write", "/output/y", "z", "serve", "8080")
 	job.InputDir = in
 	job.GPUUUIDs = []string{Slot("vm", 0)}
 	job.SimulatedGPUs = true
+	job.Expose = []uint16{8080}
 	run, done, logs := launchReady(t, r, job)
 	if code := execCode(t, r, run, "/job", "exit", "7"); code != 7 {
 		t.Errorf("exec exited %d, want 7", code)
+	}
+	conn, err := r.DialService(t.Context(), run, 8080)
+	if err != nil {
+		t.Fatal(err)
+	}
+	greeting, err := bufio.NewReader(conn).ReadString('\n')
+	conn.Close()
+	if err != nil || greeting != "hello from the job\n" {
+		t.Errorf("the service as the provider: %q, %v", greeting, err)
 	}
 	if err := r.Cancel(t.Context(), run); err != nil {
 		t.Fatal(err)

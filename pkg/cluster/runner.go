@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"strconv"
 	"strings"
 	"sync"
@@ -68,9 +69,10 @@ func (c RunnerConfig) withDefaults() RunnerConfig {
 // plugin for as many. Its input is staged into the pod before billing
 // starts (Create) and the job starts at Launch. A job stopped by Cancel or
 // Expire, or on its deadline, ends with its pod kept, so its output is
-// collected as a Docker job's is. Services (Job.Expose) and jobs with
-// network access (Job.AllowNetwork) or a private registry's image are
-// refused: the pod's network is denied all traffic.
+// collected as a Docker job's is. A service's ports (Job.Expose) are
+// reached through port forwards (DialService). Jobs with network access
+// (Job.AllowNetwork) or a private registry's image are refused: the pod's
+// network is denied all traffic.
 type Runner struct {
 	c   *Cluster
 	cfg RunnerConfig
@@ -125,8 +127,6 @@ func (r *Runner) Create(ctx context.Context, job executor.Job) (executor.Run, er
 // clusterJob is job as a pod runs it.
 func (r *Runner) clusterJob(job executor.Job) (Job, error) {
 	switch {
-	case len(job.Expose) > 0:
-		return Job{}, errors.New("services (exposed ports) are not run on a Kubernetes cluster yet")
 	case job.AllowNetwork:
 		return Job{}, errors.New("jobs with network access are not run on a Kubernetes cluster yet: a lease's pod is denied all traffic")
 	case job.RegistryAuth != nil:
@@ -155,7 +155,7 @@ func (r *Runner) clusterJob(job executor.Job) (Job, error) {
 		env[executor.EnvGPUsSimulated] = "1"
 	}
 	cj := Job{
-		LeaseID: job.LeaseID, Image: job.Image, Command: job.Command, Env: env, Node: node,
+		LeaseID: job.LeaseID, Image: job.Image, Command: job.Command, Env: env, Node: node, Expose: job.Expose,
 		GPUs:          int64(len(job.GPUUUIDs)),
 		CPUMillicores: cmp.Or(job.CPUMillicores, r.cfg.DefaultCPUMillicores),
 		MemoryBytes:   cmp.Or(job.MemoryBytes, r.cfg.DefaultMemoryBytes),
@@ -170,7 +170,7 @@ func (r *Runner) clusterJob(job executor.Job) (Job, error) {
 		cj.MaxDuration = job.MaxDuration + backstop
 	}
 	cj.Annotations[annotationOutputLimit] = strconv.FormatInt(cj.OutputLimit, 10)
-	return cj, nil
+	return cj, cj.validate()
 }
 
 // Launch starts a created job. A job created before the provider
@@ -464,7 +464,7 @@ func (r *Runner) Shell(ctx context.Context, run executor.Run, cmd []string, size
 	return r.c.Shell(ctx, run.LeaseID, cmd, size, stdin, out, resize)
 }
 
-// ServiceAddr is refused: services are not run on a cluster yet.
-func (r *Runner) ServiceAddr(context.Context, executor.Run, uint16) (string, error) {
-	return "", errors.New("services are not run on a Kubernetes cluster yet")
+// DialService connects to port of the job, through a port forward.
+func (r *Runner) DialService(ctx context.Context, run executor.Run, port uint16) (net.Conn, error) {
+	return r.c.DialService(ctx, run.LeaseID, port)
 }

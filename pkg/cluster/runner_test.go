@@ -7,6 +7,8 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -272,7 +274,7 @@ func TestRunnerRefuses(t *testing.T) {
 		edit func(*executor.Job)
 		want string
 	}{
-		{"service", func(j *executor.Job) { j.Expose = []uint16{8000} }, "services"},
+		{"ports given twice", func(j *executor.Job) { j.Expose = []uint16{8000, 8000} }, "port 8000 given twice"},
 		{"network", func(j *executor.Job) { j.AllowNetwork = true }, "network access"},
 		{"private image", func(j *executor.Job) { j.RegistryAuth = &executor.RegistryAuth{Username: "u"} }, "private registry"},
 		{"a GPU of this machine", func(j *executor.Job) { j.GPUUUIDs = []string{"GPU-5c1d"} }, "not a cluster node's"},
@@ -333,4 +335,76 @@ func TestRunnerImageMissing(t *testing.T) {
 		_, err := c.Find(t.Context(), job.LeaseID)
 		return errors.Is(err, ErrNoPod), fmt.Sprint(err), nil
 	})
+}
+
+// TestRunnerService: a service's port reached through a port forward (the
+// pod's network policy denies it all other traffic): the job's greeting,
+// what is sent echoed back, connections side by side; a port the job does
+// not expose is refused before any forward is made, one it exposes where
+// nothing listens fails on the first read with the kubelet's reason; and
+// once the job has ended, its ports are refused.
+func TestRunnerService(t *testing.T) {
+	t.Parallel()
+	r, _ := testRunner(t)
+	job := runnerJob(t, "serve", "8080")
+	job.Expose = []uint16{8080, 8081}
+	run, done, _ := launchReady(t, r, job)
+
+	conns := make([]net.Conn, 3)
+	for i := range conns {
+		conn, err := r.DialService(t.Context(), run, 8080)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer conn.Close()
+		conns[i] = conn
+	}
+	for i, conn := range conns {
+		want := fmt.Sprintf("hello from the job\nping %d\n", i)
+		if _, err := fmt.Fprintf(conn, "ping %d\n", i); err != nil {
+			t.Fatal(err)
+		}
+		got := make([]byte, len(want))
+		if _, err := io.ReadFull(conn, got); err != nil || string(got) != want {
+			t.Fatalf("connection %d: read %q, %v; want %q", i, got, err, want)
+		}
+	}
+	// The tenant has no more to send: the connection ends. The job may
+	// not see the half-close, nor answer it: containerd closes the pod's
+	// end of the connection a second after the provider's write side.
+	if err := conns[0].(interface{ CloseWrite() error }).CloseWrite(); err != nil {
+		t.Fatal(err)
+	}
+	if rest, err := io.ReadAll(conns[0]); err != nil || !strings.HasPrefix("bye\n", string(rest)) {
+		t.Errorf("after the half-close: %q, %v; want the connection to end, with at most the job's bye", rest, err)
+	}
+	for _, conn := range conns {
+		if err := conn.Close(); err != nil {
+			t.Errorf("close: %v", err)
+		}
+	}
+
+	if _, err := r.DialService(t.Context(), run, 9090); !errors.Is(err, executor.ErrPortNotExposed) || !strings.Contains(err.Error(), "8080, 8081") {
+		t.Errorf("port 9090: %v, want ErrPortNotExposed naming 8080, 8081", err)
+	}
+	conn, err := r.DialService(t.Context(), run, 8081)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if b, err := io.ReadAll(conn); err == nil || !strings.Contains(err.Error(), "8081") {
+		t.Errorf("read from port 8081, where nothing listens: %q, %v; want an error naming the port", b, err)
+	} else {
+		t.Logf("port 8081, where nothing listens: %v", err)
+	}
+	conn.Close()
+
+	if err := r.Cancel(t.Context(), run); err != nil {
+		t.Fatal(err)
+	}
+	if f := <-done; f.err != nil {
+		t.Fatalf("finish: %v", f.err)
+	}
+	if _, err := r.DialService(t.Context(), run, 8080); !errors.Is(err, executor.ErrNotRunning) && !errors.Is(err, ErrNoPod) {
+		t.Errorf("port 8080 after the job: %v, want ErrNotRunning or ErrNoPod", err)
+	}
 }

@@ -160,7 +160,7 @@ func (j Job) validate() error {
 	if j.CPUMillicores < 0 || j.PidsLimit < 0 || j.MaxDuration < 0 || j.OutputLimit < 0 {
 		errs = append(errs, errors.New("CPU, pids, duration and output limits must not be negative"))
 	}
-	if err := checkPorts(j.Expose); err != nil {
+	if err := CheckPorts(j.Expose); err != nil {
 		errs = append(errs, fmt.Errorf("exposed ports: %w", err))
 	}
 	if j.MemoryBytes < minMemoryBytes {
@@ -246,7 +246,7 @@ func createOptions(job Job, cfg Config, outputDir string) client.ContainerCreate
 		labels[labelNetwork] = string(network)
 	}
 	if len(job.Expose) > 0 {
-		labels[labelExpose] = formatPorts(job.Expose)
+		labels[labelExpose] = FormatPorts(job.Expose)
 	}
 
 	resources := container.Resources{

@@ -258,18 +258,18 @@ func ports(n int) []uint16 {
 // nothing.
 func TestExposeLabel(t *testing.T) {
 	for _, want := range [][]uint16{nil, {8000}, {1, 65535, 22}, ports(16)} {
-		label := formatPorts(want)
-		got, err := parsePorts(label)
+		label := FormatPorts(want)
+		got, err := ParsePorts(label)
 		if err != nil || !slices.Equal(got, want) {
-			t.Errorf("parsePorts(formatPorts(%v) = %q) = %v, %v; want them back", want, label, got, err)
+			t.Errorf("ParsePorts(FormatPorts(%v) = %q) = %v, %v; want them back", want, label, got, err)
 		}
 	}
 	for _, label := range []string{
 		",", "8000,", ",8000", "8000,,8080", "0", "65536", "-1", "+80", "080", " 80", "80 ", "0x50", "8000;8080",
-		"8000,8000", formatPorts(ports(17)),
+		"8000,8000", FormatPorts(ports(17)),
 	} {
-		if got, err := parsePorts(label); err == nil {
-			t.Errorf("parsePorts(%q) = %v, want an error", label, got)
+		if got, err := ParsePorts(label); err == nil {
+			t.Errorf("ParsePorts(%q) = %v, want an error", label, got)
 		}
 		run := runFromLabels(map[string]string{labelLease: "0xabc", labelNetwork: "tender-lease-0xabc", labelExpose: label})
 		if run.Expose != nil {

@@ -58,7 +58,7 @@ func (e *Executor) Attach(ctx context.Context, leaseID string) (Run, error) {
 		run.State = string(c.State.Status)
 		run.StartedAt = parseTime(c.State.StartedAt)
 	}
-	if _, err := parsePorts(c.Config.Labels[labelExpose]); err != nil {
+	if _, err := ParsePorts(c.Config.Labels[labelExpose]); err != nil {
 		e.cfg.Logger.LogAttrs(ctx, slog.LevelWarn, "container label of exposed ports is malformed; the job exposes none",
 			slog.String("lease", leaseID), slog.String("label", labelExpose+"="+c.Config.Labels[labelExpose]), slog.Any("err", err))
 	}
@@ -94,7 +94,7 @@ func runFromLabels(labels map[string]string) Run {
 	}
 	// A malformed label exposes nothing (Attach warns of it, and
 	// ServiceAddr, which reads the label itself, refuses it).
-	if ports, err := parsePorts(labels[labelExpose]); err == nil {
+	if ports, err := ParsePorts(labels[labelExpose]); err == nil {
 		run.Expose = ports
 	}
 	return run

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/netip"
 	"slices"
 	"strconv"
@@ -24,9 +25,9 @@ var ErrPortNotExposed = errors.New("port is not exposed")
 // maxExpose is the most ports a job may expose.
 const maxExpose = 16
 
-// checkPorts checks a job's exposed ports: at most maxExpose, each
+// CheckPorts checks a job's exposed ports: at most maxExpose, each
 // 1-65535, no duplicates.
-func checkPorts(ports []uint16) error {
+func CheckPorts(ports []uint16) error {
 	var errs []error
 	if len(ports) > maxExpose {
 		errs = append(errs, fmt.Errorf("%d ports, want at most %d", len(ports), maxExpose))
@@ -44,8 +45,9 @@ func checkPorts(ports []uint16) error {
 	return errors.Join(errs...)
 }
 
-// formatPorts is the label value of exposed ports: "8000,8080".
-func formatPorts(ports []uint16) string {
+// FormatPorts is the label (or annotation) value of exposed ports:
+// "8000,8080".
+func FormatPorts(ports []uint16) string {
 	s := make([]string, len(ports))
 	for i, p := range ports {
 		s[i] = strconv.FormatUint(uint64(p), 10)
@@ -53,10 +55,10 @@ func formatPorts(ports []uint16) string {
 	return strings.Join(s, ",")
 }
 
-// parsePorts reads a label written by formatPorts, strictly: decimal
+// ParsePorts reads a value written by FormatPorts, strictly: decimal
 // ports without signs or leading zeros, separated by single commas, that
-// pass checkPorts. An empty value (no label) is no ports.
-func parsePorts(label string) ([]uint16, error) {
+// pass CheckPorts. An empty value (no label) is no ports.
+func ParsePorts(label string) ([]uint16, error) {
 	if label == "" {
 		return nil, nil
 	}
@@ -72,7 +74,7 @@ func parsePorts(label string) ([]uint16, error) {
 		}
 		ports = append(ports, uint16(n))
 	}
-	if err := checkPorts(ports); err != nil {
+	if err := CheckPorts(ports); err != nil {
 		return nil, err
 	}
 	return ports, nil
@@ -97,12 +99,12 @@ func (e *Executor) ServiceAddr(ctx context.Context, run Run, port uint16) (strin
 		return "", fmt.Errorf("service address of lease %s: %w", run.LeaseID, ErrNotRunning)
 	}
 	label := c.Config.Labels[labelExpose]
-	exposed, err := parsePorts(label)
+	exposed, err := ParsePorts(label)
 	if err != nil {
 		return "", fmt.Errorf("service address of lease %s: container label %s=%q is malformed (%v); the job exposes nothing until its container is removed and created again", run.LeaseID, labelExpose, label, err)
 	}
 	if !slices.Contains(exposed, port) {
-		return "", fmt.Errorf("service address of lease %s: port %d: %w (%s)", run.LeaseID, port, ErrPortNotExposed, exposesWhat(exposed))
+		return "", fmt.Errorf("service address of lease %s: port %d: %w (%s)", run.LeaseID, port, ErrPortNotExposed, ExposesWhat(exposed))
 	}
 	name := networkName(run.LeaseID)
 	var addr netip.Addr
@@ -117,10 +119,25 @@ func (e *Executor) ServiceAddr(ctx context.Context, run Run, port uint16) (strin
 	return netip.AddrPortFrom(addr, port).String(), nil
 }
 
-// exposesWhat says which ports a job exposes, for errors.
-func exposesWhat(ports []uint16) string {
+// DialService connects to port of run's container, at ServiceAddr.
+func (e *Executor) DialService(ctx context.Context, run Run, port uint16) (net.Conn, error) {
+	addr, err := e.ServiceAddr(ctx, run, port)
+	if err != nil {
+		return nil, err
+	}
+	var d net.Dialer
+	c, err := d.DialContext(ctx, "tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("lease %s: connect to its job's port %d: %w", run.LeaseID, port, err)
+	}
+	return c, nil
+}
+
+// ExposesWhat says which ports a job exposes, for errors: "it exposes
+// 8000, 8080".
+func ExposesWhat(ports []uint16) string {
 	if len(ports) == 0 {
 		return "it exposes none"
 	}
-	return "it exposes " + strings.ReplaceAll(formatPorts(ports), ",", ", ")
+	return "it exposes " + strings.ReplaceAll(FormatPorts(ports), ",", ", ")
 }

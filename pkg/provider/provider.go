@@ -22,6 +22,7 @@ import (
 	"log/slog"
 	"maps"
 	"math/big"
+	"net"
 	"os"
 	"path/filepath"
 	"slices"
@@ -89,9 +90,8 @@ type Runner interface {
 	// Shell runs cmd on a terminal in a running job's container, confined
 	// as the job.
 	Shell(ctx context.Context, run executor.Run, cmd []string, size executor.TermSize, stdin io.Reader, out io.Writer, resize <-chan executor.TermSize) (int, error)
-	// ServiceAddr is the address ("ip:port") at which the provider
-	// reaches port of a running job that exposes it.
-	ServiceAddr(ctx context.Context, run executor.Run, port uint16) (string, error)
+	// DialService connects to port of a running job that exposes it.
+	DialService(ctx context.Context, run executor.Run, port uint16) (net.Conn, error)
 }
 
 // Pricer prices offers (*pricing.Prices).

@@ -40,16 +40,10 @@ func (d *Daemon) DialService(ctx context.Context, id common.Hash, port uint16) (
 	if err != nil {
 		return nil, fmt.Errorf("lease %s: %w (%d)", id.Hex(), err, d.forwardLimit())
 	}
-	addr, err := d.cfg.Runner.ServiceAddr(ctx, *run, port)
+	c, err := d.cfg.Runner.DialService(ctx, *run, port)
 	if err != nil {
 		release()
 		return nil, fmt.Errorf("lease %s port %d: %w", id.Hex(), port, err)
-	}
-	var dialer net.Dialer
-	c, err := dialer.DialContext(ctx, "tcp", addr)
-	if err != nil {
-		release()
-		return nil, fmt.Errorf("lease %s: connect to its job's port %d: %w", id.Hex(), port, err)
 	}
 	fc, err := l.forwards.add(c, release)
 	if err != nil {

@@ -12,11 +12,17 @@
 //	killall         SIGKILL every other process it can see but the
 //	                pod's first, once there is one (an attack on the
 //	                lease agent beside it)
+//	serve PORT      listen on PORT (all addresses), say "ready", and
+//	                serve until killed: each connection gets "hello from
+//	                the job" and then what it sends, echoed, until it
+//	                closes its side, and then "bye"
 //	exit N          exit with status N
 package main
 
 import (
 	"fmt"
+	"io"
+	"net"
 	"os"
 	"os/signal"
 	"strconv"
@@ -95,6 +101,26 @@ func main() {
 				}
 			}
 			args = args[1:]
+		case "serve":
+			l, err := net.Listen("tcp", ":"+args[1])
+			if err != nil {
+				fmt.Println("serve:", err)
+				os.Exit(2)
+			}
+			fmt.Println("ready")
+			for {
+				c, err := l.Accept()
+				if err != nil {
+					fmt.Println("serve:", err)
+					os.Exit(2)
+				}
+				go func() {
+					defer c.Close()
+					io.WriteString(c, "hello from the job\n")
+					io.Copy(c, c)
+					io.WriteString(c, "bye\n")
+				}()
+			}
 		case "exit":
 			n, _ := strconv.Atoi(args[1])
 			os.Exit(n)
