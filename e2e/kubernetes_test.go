@@ -2,6 +2,7 @@ package e2e
 
 import (
 	"context"
+	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -14,6 +15,7 @@ import (
 	"github.com/tender-market/tender/internal/clustertest"
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/cluster"
+	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/provider"
 	"github.com/tender-market/tender/pkg/tenant"
 )
@@ -92,6 +94,46 @@ func TestMarketOnDockerAndKubernetes(t *testing.T) {
 	checkMoney(t, dep, ts.esc, k8s, res, accounts, before)
 	// The pod is gone, and with it the node's GPUs are free again.
 	testenv.Eventually(t, time.Minute, "the lease's pod gone", func() (bool, string, error) {
+		ids, err := kube.Leases(t.Context())
+		return len(ids) == 0, strings.Join(ids, ","), err
+	})
+}
+
+// TestServiceOnKubernetes is the service flow with a provider whose leases
+// run as pods: a training pod leaves its model; a service pod of the
+// inference example serves it, reached through the provider's port
+// forward (the pod's network policy denies it all other traffic); the
+// tenant's forward answers real predictions; cancel settles exact
+// amounts, ends the forward and deletes the pod.
+func TestServiceOnKubernetes(t *testing.T) {
+	ex := needImage(t)
+	kube := needCluster(t)
+	testenv.KubeLoad(t, inferImage)
+	sc := newSceneOn(t, ex, startChain(t), providerSpec{name: "kubernetes", model: "H100", price: "2000000", account: 2, kube: kube})
+	ts := sc.ts
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
+	defer cancel()
+
+	input := trainedModel(t, ctx, ts)
+
+	sc.before = balances(t, ts.esc, sc.accounts)
+	res, err := ts.client.Submit(ctx, serviceJob(t), tenant.Options{Detach: true, InputDir: input})
+	if err != nil {
+		t.Fatalf("submit the service: %v", err)
+	}
+	running := waitLease(t, ts.esc, res.LeaseID, lease.StateRunning, time.Minute)
+	l, err := ts.client.Find(ctx, res.LeaseID, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	base, ended := forwardService(t, ctx, ts, l)
+	client := &http.Client{Timeout: 10 * time.Second}
+	defer client.CloseIdleConnections()
+	waitHealthy(t, client, base)
+	checkPredictions(t, client, base)
+
+	cancelService(t, ctx, sc, l, running, ended)
+	testenv.Eventually(t, time.Minute, "the service's pod gone", func() (bool, string, error) {
 		ids, err := kube.Leases(t.Context())
 		return len(ids) == 0, strings.Join(ids, ","), err
 	})

@@ -122,6 +122,63 @@ func waitHealthy(t testing.TB, client *http.Client, base string) {
 	})
 }
 
+// checkPredictions asks the inference example at base for predictions of
+// five points and checks it labels each of them.
+func checkPredictions(t testing.TB, client *http.Client, base string) {
+	t.Helper()
+	inputs := [][]float64{{-1, 0.5}, {0, 0}, {1, 0}, {2, 0.5}, {0.5, -0.5}}
+	body, _ := json.Marshal(map[string]any{"inputs": inputs})
+	r, err := client.Post(base+"/predict", "application/json", strings.NewReader(string(body)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var pred struct {
+		Predictions []struct {
+			X     []float64 `json:"x"`
+			Label *int      `json:"label"`
+		} `json:"predictions"`
+	}
+	err = json.NewDecoder(r.Body).Decode(&pred)
+	r.Body.Close()
+	if err != nil || r.StatusCode != http.StatusOK || len(pred.Predictions) != len(inputs) {
+		t.Fatalf("POST /predict: %s, %v, %+v; want %d predictions", r.Status, err, pred, len(inputs))
+	}
+	for i, p := range pred.Predictions {
+		if fmt.Sprint(p.X) != fmt.Sprint(inputs[i]) || p.Label == nil || *p.Label < 0 || *p.Label > 1 {
+			t.Errorf("prediction %d: %+v for input %v; want a label 0 or 1 for it", i, p, inputs[i])
+		}
+	}
+}
+
+// cancelService cancels the service lease l, which ran from running, and
+// checks that it settles as cancelled, paying exactly the seconds it ran,
+// and that the tenant's forward (ended) ends with it.
+func cancelService(t testing.TB, ctx context.Context, sc *scene, l *tenant.Lease, running lease.Lease, ended <-chan error) {
+	t.Helper()
+	ts, p := sc.ts, sc.p
+	st, err := ts.client.Cancel(ctx, l, nil)
+	if err != nil {
+		t.Fatalf("cancel: %v", err)
+	}
+	if st.Event != "Closed" || st.ExitCode == nil || st.ExitCode.Reason() != lease.ExitCancelled {
+		t.Fatalf("cancel settled %+v, want Closed, cancelled", st)
+	}
+	at := blockTime(t, sc.dep, st.Block)
+	secs := billedSecs(t, sc.dep, ts.esc, p, l.ID, running.Since, at)
+	if want := earned(l.Terms, running.Deposit, secs); st.Paid.Cmp(want) != 0 {
+		t.Errorf("paid %s, want %s for %d s", st.Paid, want, secs)
+	}
+	sc.checkMoved(t, new(big.Int).Neg(st.Paid), st.Paid, new(big.Int))
+	select {
+	case err := <-ended:
+		if !errors.Is(err, tenant.ErrJobEnded) {
+			t.Errorf("the forward ended with %v, want %v", err, tenant.ErrJobEnded)
+		}
+	case <-time.After(30 * time.Second):
+		t.Error("the forward goes on after the service was cancelled")
+	}
+}
+
 // TestServiceForward is the service flow on a real Docker Engine: a
 // training lease leaves its model; a service lease of the inference
 // example serves it (expose: [8000]) on a network of its own that
@@ -150,28 +207,7 @@ func TestServiceForward(t *testing.T) {
 	client := &http.Client{Timeout: 10 * time.Second}
 	defer client.CloseIdleConnections()
 	waitHealthy(t, client, base)
-	inputs := [][]float64{{-1, 0.5}, {0, 0}, {1, 0}, {2, 0.5}, {0.5, -0.5}}
-	body, _ := json.Marshal(map[string]any{"inputs": inputs})
-	r, err := client.Post(base+"/predict", "application/json", strings.NewReader(string(body)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var pred struct {
-		Predictions []struct {
-			X     []float64 `json:"x"`
-			Label *int      `json:"label"`
-		} `json:"predictions"`
-	}
-	err = json.NewDecoder(r.Body).Decode(&pred)
-	r.Body.Close()
-	if err != nil || r.StatusCode != http.StatusOK || len(pred.Predictions) != len(inputs) {
-		t.Fatalf("POST /predict: %s, %v, %+v; want %d predictions", r.Status, err, pred, len(inputs))
-	}
-	for i, p := range pred.Predictions {
-		if fmt.Sprint(p.X) != fmt.Sprint(inputs[i]) || p.Label == nil || *p.Label < 0 || *p.Label > 1 {
-			t.Errorf("prediction %d: %+v for input %v; want a label 0 or 1 for it", i, p, inputs[i])
-		}
-	}
+	checkPredictions(t, client, base)
 
 	key, _ := crypto.GenerateKey()
 	if _, err := ts.node.Lease(p.node.AddrInfo(), res.LeaseID, auction.NewKeySigner(key)).Forward(ctx, 8000); !errors.Is(err, network.ErrLeaseDenied) {
@@ -181,27 +217,7 @@ func TestServiceForward(t *testing.T) {
 		t.Errorf("a forward to a port not exposed: %v, want %v", err, network.ErrNotExposed)
 	}
 
-	st, err := ts.client.Cancel(ctx, l, nil)
-	if err != nil {
-		t.Fatalf("cancel: %v", err)
-	}
-	if st.Event != "Closed" || st.ExitCode == nil || st.ExitCode.Reason() != lease.ExitCancelled {
-		t.Fatalf("cancel settled %+v, want Closed, cancelled", st)
-	}
-	at := blockTime(t, sc.dep, st.Block)
-	secs := billedSecs(t, sc.dep, ts.esc, p, res.LeaseID, running.Since, at)
-	if want := earned(l.Terms, running.Deposit, secs); st.Paid.Cmp(want) != 0 {
-		t.Errorf("paid %s, want %s for %d s", st.Paid, want, secs)
-	}
-	sc.checkMoved(t, new(big.Int).Neg(st.Paid), st.Paid, new(big.Int))
-	select {
-	case err := <-ended:
-		if !errors.Is(err, tenant.ErrJobEnded) {
-			t.Errorf("the forward ended with %v, want %v", err, tenant.ErrJobEnded)
-		}
-	case <-time.After(30 * time.Second):
-		t.Error("the forward goes on after the service was cancelled")
-	}
+	cancelService(t, ctx, sc, l, running, ended)
 	waitNoContainer(t, sc.ex, res.LeaseID, 30*time.Second)
 }
 
