@@ -27,6 +27,10 @@
 // Beside the job it runs with /output read-only and outlives the job:
 // [Cluster.Output] has it archive /output through the API's exec.
 //
+// A service's ports (Job.Expose, listed in the pod's annotation) are
+// reached through the API server's port forward ([Cluster.DialService]),
+// past the NetworkPolicy, from wherever the provider runs.
+//
 // A pod the scheduler cannot place ends [Cluster.Wait] with
 // [ErrUnschedulable] and the scheduler's reason; an OOM kill, a deadline
 // and an exit code come from the pod's status.
