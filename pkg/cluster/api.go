@@ -123,3 +123,15 @@ func (a *api) createPolicy(ctx context.Context, p *networkingv1.NetworkPolicy) e
 func (a *api) deletePolicy(ctx context.Context, ns, name string) error {
 	return a.netw.Delete().Namespace(ns).Resource("networkpolicies").Name(name).Do(ctx).Error()
 }
+
+func (a *api) createSecret(ctx context.Context, s *corev1.Secret) error {
+	return a.core.Post().Namespace(s.Namespace).Resource("secrets").Body(s).Do(ctx).Error()
+}
+
+func (a *api) patchSecret(ctx context.Context, ns, name string, pt types.PatchType, data []byte) error {
+	return a.core.Patch(pt).Namespace(ns).Resource("secrets").Name(name).Body(data).Do(ctx).Error()
+}
+
+func (a *api) deleteSecret(ctx context.Context, ns, name string) error {
+	return a.core.Delete().Namespace(ns).Resource("secrets").Name(name).Do(ctx).Error()
+}

@@ -74,6 +74,11 @@ type Job struct {
 	// InputLimit bounds /input, in bytes, for a pod with the lease agent.
 	// Zero is 1 GiB.
 	InputLimit int64
+	// RegistryAuth, when set, are the credentials Image is pulled with
+	// (through a pull secret of the lease's own, see pull.go); unused
+	// where the kubelet may not pull (Config.PullPolicy Never). Never
+	// logged, never in the pod.
+	RegistryAuth *executor.RegistryAuth
 	// Expose are TCP ports of the job that the provider may connect to
 	// (DialService): at most 16, each 1-65535, no duplicates.
 	Expose []uint16
@@ -98,6 +103,14 @@ func (j Job) validate() error {
 	}
 	if err := executor.CheckPorts(j.Expose); err != nil {
 		return fmt.Errorf("exposed ports: %w", err)
+	}
+	if j.RegistryAuth != nil {
+		if err := j.RegistryAuth.Validate(); err != nil {
+			return err
+		}
+		if _, err := executor.RegistryHost(j.Image); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -228,6 +241,9 @@ func PodFor(cfg Config, job Job) (*corev1.Pod, error) {
 	// count from there.
 	if job.MaxDuration > 0 && cfg.AgentImage == "" {
 		pod.Spec.ActiveDeadlineSeconds = ptr.To(int64(max(job.MaxDuration.Round(time.Second), time.Second) / time.Second))
+	}
+	if pullsWithAuth(cfg, job) {
+		pod.Spec.ImagePullSecrets = []corev1.LocalObjectReference{{Name: pullSecretName(pod.Name)}}
 	}
 	if job.Node != "" {
 		pod.Spec.NodeSelector = map[string]string{corev1.LabelHostname: job.Node}

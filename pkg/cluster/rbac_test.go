@@ -27,21 +27,7 @@ import (
 // it may not read the namespace's secrets.
 func TestProviderRBAC(t *testing.T) {
 	owner := testCluster(t)
-	ns := owner.cfg.Namespace
-	if err := owner.ensureNamespace(t.Context()); err != nil {
-		t.Fatal(err)
-	}
-	applyRBAC(t, admin(t, owner), ns)
-
-	rc := rest.CopyConfig(owner.rc)
-	rc.Impersonate = rest.ImpersonationConfig{UserName: "system:serviceaccount:" + ns + ":tender-provider"}
-	cs, err := kubernetes.NewForConfig(rc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := cs.CoreV1().Secrets(ns).List(t.Context(), metav1.ListOptions{}); !apierrors.IsForbidden(err) {
-		t.Fatalf("the provider's account lists secrets: %v; want forbidden (does the test node authorize by RBAC? scripts/k8s-node.sh up restarts one that does not)", err)
-	}
+	rc := providerAccount(t, owner)
 	c, err := NewForConfig(rc, owner.cfg)
 	if err != nil {
 		t.Fatal(err)
@@ -85,6 +71,36 @@ func TestProviderRBAC(t *testing.T) {
 	if files := testenv.Untar(t, bytes.NewReader(f.out)); files["output/y"] != "z" {
 		t.Errorf("output %v, want output/y", files)
 	}
+}
+
+// providerAccount is owner's cluster as the account
+// docs/kubernetes/provider-rbac.yaml gives a provider in owner's namespace,
+// which may not read secrets.
+func providerAccount(t *testing.T, owner *Cluster) *rest.Config {
+	t.Helper()
+	ns := owner.cfg.Namespace
+	if err := owner.ensureNamespace(t.Context()); err != nil {
+		t.Fatal(err)
+	}
+	applyRBAC(t, admin(t, owner), ns)
+	rc := rest.CopyConfig(owner.rc)
+	rc.Impersonate = rest.ImpersonationConfig{UserName: "system:serviceaccount:" + ns + ":tender-provider"}
+	cs, err := kubernetes.NewForConfig(rc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for what, read := range map[string]func() error{
+		"lists": func() error { _, err := cs.CoreV1().Secrets(ns).List(t.Context(), metav1.ListOptions{}); return err },
+		"gets": func() error {
+			_, err := cs.CoreV1().Secrets(ns).Get(t.Context(), "any", metav1.GetOptions{})
+			return err
+		},
+	} {
+		if err := read(); !apierrors.IsForbidden(err) {
+			t.Fatalf("the provider's account %s secrets: %v; want forbidden (does the test node authorize by RBAC? scripts/k8s-node.sh up restarts one that does not)", what, err)
+		}
+	}
+	return rc
 }
 
 // applyRBAC creates what docs/kubernetes/provider-rbac.yaml holds for

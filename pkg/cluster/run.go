@@ -72,12 +72,27 @@ func (c *Cluster) create(ctx context.Context, job Job) (*corev1.Pod, error) {
 	if err != nil && !apierrors.IsAlreadyExists(err) {
 		return nil, fmt.Errorf("lease %s: network policy: %w", job.LeaseID, err)
 	}
+	withAuth := pullsWithAuth(c.cfg, job)
+	if withAuth {
+		if err := c.createPullSecret(ctx, job); err != nil {
+			return nil, err
+		}
+	}
 	created, err := c.api.createPod(ctx, pod)
+	if err != nil && withAuth {
+		c.deletePullSecret(context.WithoutCancel(ctx), job.LeaseID)
+	}
 	if apierrors.IsAlreadyExists(err) {
 		return nil, fmt.Errorf("lease %s: %w", job.LeaseID, ErrLeaseHasPod)
 	}
 	if err != nil {
 		return nil, fmt.Errorf("lease %s: create pod: %w", job.LeaseID, err)
+	}
+	if withAuth {
+		if err := c.ownPullSecret(ctx, created); err != nil {
+			c.Cancel(context.WithoutCancel(ctx), job.LeaseID)
+			return nil, fmt.Errorf("lease %s: give its pull secret to its pod: %w", job.LeaseID, err)
+		}
 	}
 	c.log.Info("lease pod created", "lease", job.LeaseID, "pod", created.Name, "node", job.Node)
 	return created, nil
@@ -302,6 +317,9 @@ func (c *Cluster) Cancel(ctx context.Context, leaseID string) error {
 	err = c.api.deletePolicy(ctx, c.cfg.Namespace, podName(leaseID))
 	if err != nil && !apierrors.IsNotFound(err) {
 		return fmt.Errorf("lease %s: delete its network policy: %w", leaseID, err)
+	}
+	if err := c.deletePullSecret(ctx, leaseID); err != nil {
+		return err
 	}
 	c.log.Info("lease pod deleted", "lease", leaseID)
 	return nil

@@ -70,9 +70,10 @@ func (c RunnerConfig) withDefaults() RunnerConfig {
 // starts (Create) and the job starts at Launch. A job stopped by Cancel or
 // Expire, or on its deadline, ends with its pod kept, so its output is
 // collected as a Docker job's is. A service's ports (Job.Expose) are
-// reached through port forwards (DialService). Jobs with network access
-// (Job.AllowNetwork) or a private registry's image are refused: the pod's
-// network is denied all traffic.
+// reached through port forwards (DialService); a private registry's image
+// is pulled with the lease's credentials (Job.RegistryAuth). Jobs with
+// network access (Job.AllowNetwork) are refused: the pod's network is
+// denied all traffic.
 type Runner struct {
 	c   *Cluster
 	cfg RunnerConfig
@@ -129,8 +130,6 @@ func (r *Runner) clusterJob(job executor.Job) (Job, error) {
 	switch {
 	case job.AllowNetwork:
 		return Job{}, errors.New("jobs with network access are not run on a Kubernetes cluster yet: a lease's pod is denied all traffic")
-	case job.RegistryAuth != nil:
-		return Job{}, errors.New("images of a private registry are not pulled on a Kubernetes cluster yet")
 	}
 	var node string
 	for _, id := range job.GPUUUIDs {
@@ -156,6 +155,7 @@ func (r *Runner) clusterJob(job executor.Job) (Job, error) {
 	}
 	cj := Job{
 		LeaseID: job.LeaseID, Image: job.Image, Command: job.Command, Env: env, Node: node, Expose: job.Expose,
+		RegistryAuth:  job.RegistryAuth,
 		GPUs:          int64(len(job.GPUUUIDs)),
 		CPUMillicores: cmp.Or(job.CPUMillicores, r.cfg.DefaultCPUMillicores),
 		MemoryBytes:   cmp.Or(job.MemoryBytes, r.cfg.DefaultMemoryBytes),

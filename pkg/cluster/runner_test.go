@@ -276,7 +276,7 @@ func TestRunnerRefuses(t *testing.T) {
 	}{
 		{"ports given twice", func(j *executor.Job) { j.Expose = []uint16{8000, 8000} }, "port 8000 given twice"},
 		{"network", func(j *executor.Job) { j.AllowNetwork = true }, "network access"},
-		{"private image", func(j *executor.Job) { j.RegistryAuth = &executor.RegistryAuth{Username: "u"} }, "private registry"},
+		{"a login without a password", func(j *executor.Job) { j.RegistryAuth = &executor.RegistryAuth{Username: "u"} }, "need both a user name and a password"},
 		{"a GPU of this machine", func(j *executor.Job) { j.GPUUUIDs = []string{"GPU-5c1d"} }, "not a cluster node's"},
 		{"GPUs on two nodes", func(j *executor.Job) { j.GPUUUIDs = []string{Slot("a", 0), Slot("b", 0)} }, "a pod runs on one"},
 	} {

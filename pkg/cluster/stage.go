@@ -66,6 +66,13 @@ func (c *Cluster) Create(ctx context.Context, job Job, input io.Reader) (*Staged
 		c.Cancel(context.WithoutCancel(ctx), job.LeaseID)
 		return nil, fmt.Errorf("lease %s: stage: %w", job.LeaseID, err)
 	}
+	if pullsWithAuth(c.cfg, job) {
+		// The stage runs in the job's image: it is on the node, and its
+		// credentials are of no more use there.
+		if err := c.deletePullSecret(ctx, job.LeaseID); err != nil {
+			c.log.Warn("pull secret left to the cluster's garbage collector", "lease", job.LeaseID, "err", err)
+		}
+	}
 	exec, err := c.streamer(c.api.podURL(pod.Namespace, pod.Name, "attach", &corev1.PodAttachOptions{Container: stageContainer, Stdin: true}))
 	if err != nil {
 		c.Cancel(context.WithoutCancel(ctx), job.LeaseID)

@@ -25,8 +25,8 @@ type RegistryAuth struct {
 	Password string
 }
 
-// validate checks the credentials without ever quoting them.
-func (a RegistryAuth) validate() error {
+// Validate checks the credentials without ever quoting them.
+func (a RegistryAuth) Validate() error {
 	switch {
 	case a.Username == "" || a.Password == "":
 		return errors.New("registry credentials need both a user name and a password")
@@ -193,17 +193,27 @@ func redact(err error, secrets ...string) error {
 // isDigested reports whether image is pinned by digest.
 func isDigested(image string) bool { return digestRefPattern.MatchString(image) }
 
-// encodeAuth is the engine's X-Registry-Auth value for auth on image's
-// registry host.
-func encodeAuth(image string, auth RegistryAuth) (string, error) {
+// RegistryHost is the registry image is pulled from: "docker.io" for a
+// name without one, as the engine takes it.
+func RegistryHost(image string) (string, error) {
 	named, err := reference.ParseNormalizedNamed(image)
 	if err != nil {
 		return "", fmt.Errorf("image %q: %w", image, err)
 	}
+	return reference.Domain(named), nil
+}
+
+// encodeAuth is the engine's X-Registry-Auth value for auth on image's
+// registry host.
+func encodeAuth(image string, auth RegistryAuth) (string, error) {
+	host, err := RegistryHost(image)
+	if err != nil {
+		return "", err
+	}
 	encoded, err := authconfig.Encode(registry.AuthConfig{
 		Username:      auth.Username,
 		Password:      auth.Password,
-		ServerAddress: reference.Domain(named),
+		ServerAddress: host,
 	})
 	if err != nil {
 		return "", errors.New("encode the registry credentials")

@@ -134,7 +134,7 @@ func (j Job) validate() error {
 		errs = append(errs, fmt.Errorf("image %q: a pinned image is NAME@sha256:DIGEST, with 64 lowercase hex digits", j.Image))
 	}
 	if j.RegistryAuth != nil {
-		if err := j.RegistryAuth.validate(); err != nil {
+		if err := j.RegistryAuth.Validate(); err != nil {
 			errs = append(errs, err)
 		}
 	}

@@ -1,0 +1,133 @@
+package cluster
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	corev1 "k8s.io/api/core/v1"
+	apierrors "k8s.io/apimachinery/pkg/api/errors"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/tender-market/tender/internal/registrytest"
+	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/executor"
+)
+
+// TestRunnerPrivateImage: the kubelet pulls a lease's image from a
+// registry that wants a login, with the tenant's credentials and only
+// with them: without them or with a wrong password Create fails with the
+// registry's refusal and leaves nothing behind; with them the job runs,
+// and its pull secret is gone as soon as the image is on the node. The
+// credentials are in no error, log, or pod. The provider runs as the
+// account docs/kubernetes/provider-rbac.yaml gives it.
+func TestRunnerPrivateImage(t *testing.T) {
+	t.Parallel()
+	base := testCluster(t)
+	ctx := t.Context()
+	cli, err := executor.Dial(ctx)
+	testenv.Need(t, "Docker Engine", "scripts/setup.sh installs and starts it", err)
+	defer cli.Close()
+	reg := registrytest.Start(t)
+	// A layer new to the node: the kubelet must pull it.
+	img := reg.Push(t, cli, testImage, registrytest.RepoName(t), 1<<10)
+	const user, password, wrongPassword = "tenant", "s3cret-Pa55word-4b1e", "wrong-Pa55word-90ad"
+	var good atomic.Int32
+	reg.Wrap(registrytest.BasicAuth(user, password, &good))
+
+	var logs testenv.Buffer
+	cfg := base.cfg
+	cfg.PullPolicy = corev1.PullIfNotPresent
+	cfg.Logger = slog.New(slog.NewTextHandler(io.MultiWriter(&logs, t.Output()), &slog.HandlerOptions{Level: slog.LevelDebug}))
+	// As the provider's account: it may make, give away and delete a pull
+	// secret, never read one.
+	c, err := NewForConfig(providerAccount(t, base), cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := NewRunner(c, RunnerConfig{StopGrace: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	secrets := []string{
+		password, wrongPassword,
+		base64.StdEncoding.EncodeToString([]byte(user + ":" + password)),
+		base64.StdEncoding.EncodeToString([]byte(user + ":" + wrongPassword)),
+	}
+	noSecret := func(what, s string) {
+		t.Helper()
+		for _, secret := range secrets {
+			if strings.Contains(s, secret) {
+				t.Errorf("%s holds a secret (%q):\n%s", what, secret, s)
+			}
+		}
+	}
+	noPullSecret := func(job executor.Job) {
+		t.Helper()
+		_, err := admin(t, base).CoreV1().Secrets(c.cfg.Namespace).Get(ctx, pullSecretName(podName(job.LeaseID)), metav1.GetOptions{})
+		if !apierrors.IsNotFound(err) {
+			t.Errorf("the lease's pull secret: %v, want it gone", err)
+		}
+	}
+
+	for _, tc := range []struct {
+		name string
+		auth *executor.RegistryAuth
+	}{
+		{"without a login", nil},
+		{"with a wrong password", &executor.RegistryAuth{Username: user, Password: wrongPassword}},
+	} {
+		job := runnerJob(t, "say", "ran")
+		job.Image, job.RegistryAuth = img.Ref, tc.auth
+		cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+		_, err := r.Create(cctx, job)
+		cancel()
+		t.Logf("%s: %v", tc.name, err)
+		if !errors.Is(err, ErrImage) || !strings.Contains(err.Error(), "401") && !strings.Contains(strings.ToLower(err.Error()), "unauthorized") {
+			t.Errorf("%s: Create: %v, want ErrImage with the registry's refusal", tc.name, err)
+		} else {
+			noSecret("the error", err.Error())
+		}
+		testenv.Eventually(t, time.Minute, "the pod gone", func() (bool, string, error) {
+			_, err := c.Find(ctx, job.LeaseID)
+			return errors.Is(err, ErrNoPod), fmt.Sprint(err), nil
+		})
+		noPullSecret(job)
+	}
+	if n := good.Load(); n != 0 {
+		t.Errorf("%d requests had the right credentials before they were given", n)
+	}
+
+	job := runnerJob(t, "say", "ran from a private registry")
+	job.Image, job.RegistryAuth = img.Ref, &executor.RegistryAuth{Username: user, Password: password}
+	run, err := r.Create(ctx, job)
+	if err != nil {
+		t.Fatalf("Create with the right login: %v", err)
+	}
+	noPullSecret(job)
+	if good.Load() == 0 {
+		t.Error("no request had the right credentials")
+	}
+	pod, err := c.Find(ctx, job.LeaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec, _ := json.Marshal(pod)
+	noSecret("the pod", string(spec))
+	if run, err = r.Launch(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+	var out testenv.Buffer
+	if f := <-finish(t, r, run, &out); f.err != nil || f.res.Code != 0 || f.res.Reason != executor.ReasonExited || !strings.Contains(out.String(), "ran from a private registry") {
+		t.Errorf("the job: %+v, %v, log %q", f.res.Exit, f.err, out.String())
+	}
+	noSecret("the cluster's log", logs.String())
+}
