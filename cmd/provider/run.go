@@ -226,6 +226,9 @@ func runProvider(ctx context.Context, env *cli.Env, s *runSettings) error {
 		if !ok || k == "" {
 			return fmt.Errorf("--attribute %q: want key=value", a)
 		}
+		if k == auction.AttributeNode {
+			return fmt.Errorf("--attribute %q: %s is the market's own: a provider on a cluster names each offer's node with it", a, k)
+		}
 		attrs = append(attrs, auction.Attribute{Key: k, Value: v})
 	}
 	log := env.Logger

@@ -27,6 +27,7 @@ func TestRunRefuses(t *testing.T) {
 		{"bad memory", []string{"run", "--prices", prices, "--memory", "16GB"}, "--memory"},
 		{"bad output limit", []string{"run", "--prices", prices, "--output-limit", "0"}, "--output-limit"},
 		{"bad attribute", []string{"run", "--prices", prices, "--attribute", "eu"}, "want key=value"},
+		{"the market's attribute", []string{"run", "--prices", prices, "--attribute", "tender.node=n1"}, "the market's own"},
 		{"unknown executor", []string{"run", "--prices", prices, "--executor", "nomad"}, "want docker or kubernetes"},
 		{"a simulated cluster", []string{"run", "--prices", prices, "--executor", "kubernetes", "--gpu-sim", "dgxh100"}, "tender.market/simulated-gpus"},
 		{"network access on a cluster", []string{"run", "--prices", prices, "--executor", "kubernetes", "--allow-network"}, "not offered with --executor kubernetes"},

@@ -1,11 +1,13 @@
 package auction
 
 import (
+	"encoding/hex"
 	"math/big"
 	"strconv"
 	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 )
 
 // Order is what a tenant asks for: resources, where they may be, the job to
@@ -64,6 +66,20 @@ type Requirements struct {
 type Attribute struct {
 	Key   string `json:"key"`
 	Value string `json:"value"`
+}
+
+// AttributeNode is the attribute a provider that sells several machines
+// (a Kubernetes cluster's nodes) gives each offer: which machine it is, as
+// NodeLabel names it. An order may ask for one in its placement; a broker
+// lists a provider's machines by it.
+const AttributeNode = "tender.node"
+
+// NodeLabel is the label of provider's machine called node: "n" and the
+// first 16 hex digits of keccak256(provider, node). It is stable per
+// provider and machine, and keeps the machine's own name to the provider
+// (though one who guesses the name can check the guess).
+func NodeLabel(provider common.Address, node string) string {
+	return "n" + hex.EncodeToString(crypto.Keccak256(provider.Bytes(), []byte(node))[:8])
 }
 
 // Job is the public description of the container to run. Secrets are never

@@ -11,15 +11,20 @@ import (
 )
 
 // A cluster's GPUs are matched one node at a time: an order's GPUs, CPU
-// and memory share a machine, and a node's simulated GPUs are offered as
-// simulated.
+// and memory share a machine, a node's simulated GPUs are offered as
+// simulated, and a node's offer names the node (which an order may ask
+// for).
 func TestMatchPerNode(t *testing.T) {
 	h100 := func(node string, i int, simulated bool) gpu.Device {
 		return gpu.Device{UUID: node + "/" + string(rune('0'+i)), Model: "NVIDIA H100 80GB HBM3", MemoryTotalMiB: 81559, ComputeCapability: 90, Node: node, Simulated: simulated}
 	}
-	c := auction.Capacity{CUDAVersion: 12040, CPUMillis: 8000, MemoryMiB: 16384, DiskMiB: 10240}
+	c := auction.Capacity{CUDAVersion: 12040, CPUMillis: 8000, MemoryMiB: 16384, DiskMiB: 10240, Attributes: []auction.Attribute{{Key: "region", Value: "eu"}}}
 	req := func(gpus uint32, allowSimulated bool) *auction.Requirements {
 		return &auction.Requirements{GPUCount: gpus, GPUModels: []string{"H100"}, CPUMillis: 1000, MemoryMiB: 1024, AllowSimulated: allowSimulated}
+	}
+	placed := func(r *auction.Requirements, key, value string) *auction.Requirements {
+		r.Placement = []auction.Attribute{{Key: key, Value: value}}
+		return r
 	}
 	tests := []struct {
 		name      string
@@ -44,12 +49,14 @@ func TestMatchPerNode(t *testing.T) {
 			free: []gpu.Device{h100("c", 0, true), h100("d", 0, true)}, wantUUIDs: []string{"d/0"}, wantSim: true},
 		{name: "no node with the CPU", req: req(1, true),
 			free: []gpu.Device{h100("c", 0, true)}, want: auction.ReasonCPU, detail: "has 500 free millicores"},
+		{name: "a node asked for by name", req: placed(req(1, true), auction.AttributeNode, "label-b"),
+			free: []gpu.Device{h100("a", 0, true), h100("b", 0, true)}, wantUUIDs: []string{"b/0"}, wantSim: true},
 		{name: "no GPUs asked", req: req(0, false),
 			free: []gpu.Device{h100("a", 0, true)}, wantUUIDs: []string{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			offer, uuids, err := matchPerNode(tt.req, c, tt.free, nodeFree{"c": {500, 65536}})
+			offer, uuids, err := matchPerNode(tt.req, c, tt.free, nodeFree{"c": {500, 65536}}, func(n string) string { return "label-" + n })
 			if tt.want != "" {
 				var m *auction.Mismatch
 				if !errors.As(err, &m) || m.Reason != tt.want || !strings.Contains(m.Detail, tt.detail) {
@@ -62,6 +69,16 @@ func TestMatchPerNode(t *testing.T) {
 			}
 			if !slices.Equal(uuids, tt.wantUUIDs) || offer.Simulated != tt.wantSim {
 				t.Errorf("GPUs %q, simulated %v; want %q, %v", uuids, offer.Simulated, tt.wantUUIDs, tt.wantSim)
+			}
+			// A node's offer says which node; this machine's, none.
+			var want []auction.Attribute
+			if len(tt.wantUUIDs) > 0 && !strings.HasPrefix(tt.wantUUIDs[0], "/") {
+				want = []auction.Attribute{{Key: "region", Value: "eu"}, {Key: auction.AttributeNode, Value: "label-" + strings.Split(tt.wantUUIDs[0], "/")[0]}}
+			} else {
+				want = c.Attributes
+			}
+			if !slices.Equal(offer.Attributes, want) {
+				t.Errorf("offer attributes %v, want %v", offer.Attributes, want)
 			}
 		})
 	}

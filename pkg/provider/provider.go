@@ -254,6 +254,10 @@ func New(cfg Config) (*Daemon, error) {
 		return nil, errors.New("provider: GPUs and Inventory are required")
 	case cfg.WorkDir == "":
 		return nil, errors.New("provider: WorkDir is required")
+	case len(cfg.Attributes) >= auction.MaxListItems:
+		return nil, fmt.Errorf("provider: %d attributes, at most %d (an offer has %d, one of them the market's %s)", len(cfg.Attributes), auction.MaxListItems-1, auction.MaxListItems, auction.AttributeNode)
+	case slices.ContainsFunc(cfg.Attributes, func(a auction.Attribute) bool { return a.Key == auction.AttributeNode }):
+		return nil, fmt.Errorf("provider: attribute %s is the market's own: it names the node of a cluster's offer", auction.AttributeNode)
 	}
 	if cfg.SettleEvery <= 0 {
 		cfg.SettleEvery = time.Minute
@@ -444,11 +448,12 @@ type NodeResources interface {
 // matchPerNode matches req against c with free's GPUs, the GPUs of one
 // node at a time when they are a cluster's (gpu.Device.Node): an order's
 // GPUs, CPU and memory must share a machine. A node's CPU and memory are
-// the lesser of c's and what resources says it has free, when set.
+// the lesser of c's and what resources says it has free, when set; its
+// offer has the attribute auction.AttributeNode, label(node).
 // Nodes are tried by name; when none can serve req, the error is the
 // first node's, or the whole cluster's when no node has enough GPUs alone
 // and together they would have.
-func matchPerNode(req *auction.Requirements, c auction.Capacity, free []gpu.Device, resources NodeResources) (auction.Offer, []string, error) {
+func matchPerNode(req *auction.Requirements, c auction.Capacity, free []gpu.Device, resources NodeResources, label func(node string) string) (auction.Offer, []string, error) {
 	byNode := map[string][]gpu.Device{}
 	for _, g := range free {
 		byNode[g.Node] = append(byNode[g.Node], g)
@@ -463,6 +468,7 @@ func matchPerNode(req *auction.Requirements, c auction.Capacity, free []gpu.Devi
 		nc := c
 		nc.GPUs = devices(byNode[n])
 		nc.Simulated = byNode[n][0].Simulated
+		nc.Attributes = append(slices.Clip(c.Attributes), auction.Attribute{Key: auction.AttributeNode, Value: label(n)})
 		if resources != nil {
 			if cpu, mem, ok := resources.NodeFree(n); ok {
 				nc.CPUMillis, nc.MemoryMiB = min(nc.CPUMillis, cpu), min(nc.MemoryMiB, mem)
@@ -532,7 +538,9 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder, lead uint64) (*bidState, erro
 	c.MemoryMiB = sub(d.cfg.MemoryMiB, mem)
 	c.DiskMiB = sub(d.cfg.DiskMiB, disk)
 	nodes, _ := d.cfg.Inventory.(NodeResources)
-	offer, uuids, err := matchPerNode(&o.Order.Requirements, c, d.pricedFree(), nodes)
+	offer, uuids, err := matchPerNode(&o.Order.Requirements, c, d.pricedFree(), nodes, func(node string) string {
+		return auction.NodeLabel(d.cfg.Signer.Address(), node)
+	})
 	if err != nil {
 		// Too little free on a machine that has enough: busy, for now.
 		var m *auction.Mismatch
