@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -176,10 +177,21 @@ func TestLeasesAPI(t *testing.T) {
 		var one struct {
 			Address    string
 			Reputation reputation
+			Nodes      []struct {
+				Label, GPUModel string
+				MaxGPUs, Bids   int
+				Simulated       bool
+				LastBid         time.Time
+			}
 		}
 		b.getJSON("/api/v1/providers/"+storetest.Address(3).Hex(), &one)
 		if one.Address != storetest.Address(3).Hex() || one.Reputation.Score != 3 {
 			t.Errorf("provider %s scores %d, want %s scoring 3", one.Address, one.Reputation.Score, storetest.Address(3).Hex())
+		}
+		// Its bids came from one node of a cluster.
+		if n := one.Nodes; len(n) != 1 || n[0].Label != a100.Node || n[0].GPUModel != a100.Model || n[0].MaxGPUs != 2 ||
+			!n[0].Simulated || n[0].Bids != 3 || n[0].LastBid.IsZero() {
+			t.Errorf("nodes %+v; want %s, 2 simulated %s, 3 bids", n, a100.Node, a100.Model)
 		}
 		top := one.Reputation.TopTenants
 		if top == nil || len(*top) != 1 || (*top)[0].Tenant != storetest.Address(1).Hex() || (*top)[0].Leases != 1 ||

@@ -238,6 +238,19 @@ func TestDashboardInBrowser(t *testing.T) {
 		}
 	}
 
+	// A provider on a cluster: the nodes its bids came from.
+	var nodes string
+	run(t, ctx, "open a cluster's provider",
+		chromedp.Navigate(b.srv.URL+"/providers/"+storetest.Address(3).Hex()),
+		chromedp.WaitVisible("#nodes", chromedp.ByID),
+		chromedp.Text("#nodes", &nodes, chromedp.ByID),
+	)
+	for _, want := range []string{a100.Node, "up to 2 × " + a100.Model, "SIMULATED"} {
+		if !strings.Contains(nodes, want) {
+			t.Errorf("the provider's nodes lack %q:\n%s", want, nodes)
+		}
+	}
+
 	for _, p := range []struct{ path, wait, file string }{
 		{"/providers", "#providers", "dashboard-providers.png"},
 		{"/market", "#price-chart", "dashboard-market.png"},

@@ -205,7 +205,7 @@ func (s *Server) getProvider(r *http.Request) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	return providerOut(v), nil
+	return withNodes(providerOut(v), v), nil
 }
 
 // MaxQualified is how many providers GET /api/v1/providers/qualified

@@ -125,7 +125,8 @@ type seeded struct {
 
 var (
 	h100 = storetest.Offer{Model: "NVIDIA H100 80GB HBM3", Count: 2}
-	a100 = storetest.Offer{Model: "NVIDIA A100 80GB", Count: 2, Simulated: true}
+	// A100s of a cluster's node.
+	a100 = storetest.Offer{Model: "NVIDIA A100 80GB", Count: 2, Simulated: true, Node: "n0c1a55e7a100cafe"}
 )
 
 // seed runs n auctions (even ones won on H100s, odd ones on simulated

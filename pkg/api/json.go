@@ -407,7 +407,27 @@ type providerJSON struct {
 	Inventory  json.RawMessage `json:"inventory"`
 	FirstSeen  time.Time       `json:"firstSeen"`
 	LastSeen   time.Time       `json:"lastSeen"`
+	Nodes      *[]nodeJSON     `json:"nodes,omitempty"` // one provider's answer alone
 	Reputation reputationJSON  `json:"reputation"`
+}
+
+// withNodes is p's answer with its nodes, as one provider's answer has.
+func withNodes(out providerJSON, p store.Provider) providerJSON {
+	nodes := make([]nodeJSON, 0, len(p.Nodes))
+	for _, n := range p.Nodes {
+		nodes = append(nodes, nodeJSON{Label: n.Label, GPUModel: n.GPUModel, MaxGPUs: n.MaxGPUs, Simulated: n.Simulated, Bids: n.Bids, LastBid: n.LastBid.UTC()})
+	}
+	out.Nodes = &nodes
+	return out
+}
+
+type nodeJSON struct {
+	Label     string    `json:"label"`
+	GPUModel  string    `json:"gpuModel"`
+	MaxGPUs   int       `json:"maxGpus"`
+	Simulated bool      `json:"simulated"`
+	Bids      int       `json:"bids"`
+	LastBid   time.Time `json:"lastBid"`
 }
 
 func providerOut(p store.Provider) providerJSON {
@@ -419,10 +439,11 @@ func providerOut(p store.Provider) providerJSON {
 	if models == nil {
 		models = []string{}
 	}
-	return providerJSON{
+	out := providerJSON{
 		Address: p.Address.Hex(), PeerID: p.PeerID, GPUModels: models, GPUCount: p.GPUCount, Simulated: p.Simulated,
 		Inventory: inv, FirstSeen: p.FirstSeen.UTC(), LastSeen: p.LastSeen.UTC(), Reputation: reputationOut(p.Reputation),
 	}
+	return out
 }
 
 type pricePointJSON struct {

@@ -366,7 +366,28 @@ type Provider struct {
 	// Inventory The offer of its latest bid.
 	Inventory *map[string]interface{} `json:"inventory,omitempty"`
 	LastSeen  *time.Time              `json:"lastSeen,omitempty"`
-	PeerId    *string                 `json:"peerId,omitempty"`
+
+	// Nodes Only in one provider's answer (GET /api/v1/providers/{address}): the machines of a provider that sells several (a Kubernetes cluster's nodes), as its bids in the day before its latest bid named them (the offer attribute tender.node), most recent first. Empty for a provider of one machine.
+	Nodes *[]struct {
+		// Bids Its bids from there.
+		Bids *int `json:"bids,omitempty"`
+
+		// GpuModel The GPU model of its latest bid from there; empty for CPU only.
+		GpuModel *string `json:"gpuModel,omitempty"`
+
+		// Label The provider's opaque, stable name for the machine.
+		//
+		// Example: n3f9a0c1d2b4e5f60
+		Label *string `json:"label,omitempty"`
+
+		// LastBid When the broker saw the order of the latest.
+		LastBid *time.Time `json:"lastBid,omitempty"`
+
+		// MaxGpus The most GPUs one of its bids from there offered.
+		MaxGpus   *int  `json:"maxGpus,omitempty"`
+		Simulated *bool `json:"simulated,omitempty"`
+	} `json:"nodes,omitempty"`
+	PeerId *string `json:"peerId,omitempty"`
 
 	// Reputation The provider's score by the rule `rule` names (docs/reputation.md) and how it was made: score = max(0, credit - penalty). Each lease is counted in one category, from running to selfDealt.
 	Reputation *struct {

@@ -12,6 +12,8 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgtype"
+
+	"github.com/tender-market/tender/pkg/auction"
 )
 
 // Provider is a provider as the index knows it: its latest offer (a
@@ -30,7 +32,30 @@ type Provider struct {
 	FirstSeen  time.Time
 	LastSeen   time.Time
 	Reputation Reputation
+	// Nodes are the machines it bid from in the day before its latest
+	// bid, when it sells several (a cluster's nodes), most recent first;
+	// at most MaxNodesShown. Only Store.Provider fills them.
+	Nodes []Node
 }
+
+// Node is one machine of a provider that sells several, as its bids name
+// it (auction.AttributeNode): what it offered from there.
+type Node struct {
+	// Label is the provider's opaque name for the machine.
+	Label string
+	// GPUModel is the GPU model of its latest bid from there ("" for
+	// CPU only), and MaxGPUs the most GPUs one of its bids offered.
+	GPUModel  string
+	MaxGPUs   int
+	Simulated bool
+	// Bids is how many of its bids came from there; LastBid is when the
+	// broker saw the order of the latest.
+	Bids    int
+	LastBid time.Time
+}
+
+// MaxNodesShown is the most machines Provider lists for a provider.
+const MaxNodesShown = 64
 
 // ProviderFilter selects providers; zero fields do not filter.
 type ProviderFilter struct {
@@ -58,6 +83,17 @@ CROSS JOIN LATERAL (` + providerReputationSQL + `) r`
 	// oneProviderSQL reads provider $1 with its $2 top tenants, rating
 	// its leases once: all of them, or only those of the tenants in $3
 	// when it is not empty.
+	// The machines a provider bid from in the day before its latest
+	// bid, as its offers name them.
+	providerNodesSQL = `
+SELECT a.value->>'value', (array_agg(b.gpu_model ORDER BY o.seen_at DESC))[1], max(b.gpu_count), bool_or(b.simulated),
+       count(*), max(o.seen_at)
+FROM bids b JOIN orders o USING (order_hash)
+     CROSS JOIN LATERAL jsonb_array_elements(CASE jsonb_typeof(b.offer->'attributes') WHEN 'array' THEN b.offer->'attributes' ELSE '[]' END) a
+WHERE b.provider = $1 AND b.expiry > (SELECT last_seen FROM providers WHERE address = $1) - interval '1 day'
+  AND a.value->>'key' = $2
+GROUP BY 1 ORDER BY max(o.seen_at) DESC, 1 LIMIT $3`
+
 	oneProviderSQL = `
 WITH t AS (` + perTenantSQL + ratedLeasesSQL + `
 WHERE l.provider = $1 AND (cardinality($3::bytea[]) = 0 OR l.tenant = ANY ($3::bytea[]))` + perTenantEndSQL + `)` + providerColumns + `, top.*
@@ -150,7 +186,26 @@ func (s *Store) Provider(ctx context.Context, addr common.Address, trusted ...co
 	if len(trusted) > 0 {
 		p.Reputation.Trusted = slices.Clone(trusted)
 	}
+	if p.Nodes, err = s.providerNodes(ctx, addr); err != nil {
+		return Provider{}, fmt.Errorf("read provider %s's nodes: %w", addr.Hex(), err)
+	}
 	return p, nil
+}
+
+// providerNodes are the machines addr bid from lately (Provider.Nodes).
+func (s *Store) providerNodes(ctx context.Context, addr common.Address) ([]Node, error) {
+	rows, err := s.pool.Query(ctx, providerNodesSQL, addr.Bytes(), auction.AttributeNode, MaxNodesShown)
+	if err != nil {
+		return nil, err
+	}
+	var n Node
+	var gpus int32
+	var bids int64
+	return pgx.CollectRows(rows, func(row pgx.CollectableRow) (Node, error) {
+		err := row.Scan(&n.Label, &n.GPUModel, &gpus, &n.Simulated, &bids, &n.LastBid)
+		n.MaxGPUs, n.Bids = int(gpus), int(bids)
+		return n, err
+	})
 }
 
 // PricePoint is the median winning price of the auctions of one GPU model

@@ -63,6 +63,9 @@ type Offer struct {
 	Model     string
 	Count     uint32
 	Simulated bool
+	// Node, when set, names the machine of a provider that sells several
+	// (auction.AttributeNode).
+	Node string
 }
 
 // Order returns an order of tenant, signed and verified, asking for gpus
@@ -113,6 +116,9 @@ func (m Market) Bid(t testing.TB, order *auction.VerifiedOrder, provider *ecdsa.
 	}
 	if offer.Count > 0 {
 		b.Offer.GPUs = []auction.GPU{{Model: offer.Model, VRAMMiB: 81_559, ComputeCapability: 90, Count: offer.Count}}
+	}
+	if offer.Node != "" {
+		b.Offer.Attributes = []auction.Attribute{{Key: auction.AttributeNode, Value: offer.Node}}
 	}
 	sb, err := m.Domain.SignBid(b, auction.NewKeySigner(provider))
 	if err != nil {
