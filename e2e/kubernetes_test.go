@@ -2,6 +2,9 @@ package e2e
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
+	"io"
 	"net/http"
 	"path/filepath"
 	"slices"
@@ -14,6 +17,7 @@ import (
 
 	"github.com/tender-market/tender/internal/clustertest"
 	"github.com/tender-market/tender/internal/testenv"
+	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/cluster"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/provider"
@@ -42,9 +46,10 @@ func needCluster(t *testing.T) *cluster.Cluster {
 
 // TestMarketOnDockerAndKubernetes: a market with a provider on a Docker
 // host and one on a Kubernetes cluster. The cluster's provider bids less
-// for a 2-GPU order and wins it; the job runs as a pod on the node that
-// has the two GPUs, its log and model come back, and it settles with
-// exact amounts.
+// for a 2-GPU order and wins it, its offer naming the node; the job runs
+// as a pod on the node that has the two GPUs, its log and model come back,
+// it settles with exact amounts, and the broker's dashboard shows the
+// provider's node.
 func TestMarketOnDockerAndKubernetes(t *testing.T) {
 	ex := needImage(t)
 	kube := needCluster(t)
@@ -52,6 +57,7 @@ func TestMarketOnDockerAndKubernetes(t *testing.T) {
 	docker := startProvider(t, dep, ex, providerSpec{name: "docker", machine: "dgxh100", model: "H100", price: "2400000", account: 2})
 	k8s := startProvider(t, dep, nil, providerSpec{name: "kubernetes", model: "H100", price: "2000000", account: 3, kube: kube}, docker.node)
 	ts := newTenantSide(t, dep, docker.node, k8s.node)
+	dashboard := startBroker(t, dep, docker.node)
 
 	job := trainJob(t, 20, "5m")
 	job.Requirements.GPUCount = 2
@@ -70,6 +76,10 @@ func TestMarketOnDockerAndKubernetes(t *testing.T) {
 	}
 	if g := res.Winner.Offer.GPUs; len(g) != 1 || g[0].Count != 2 || g[0].Model != "NVIDIA H100 80GB HBM3" || !res.Winner.Offer.Simulated {
 		t.Errorf("offer %+v, want 2 simulated H100 80GB of the node", res.Winner.Offer)
+	}
+	node := auction.NodeLabel(k8s.addr, "vm")
+	if !slices.Contains(res.Winner.Offer.Attributes, auction.Attribute{Key: auction.AttributeNode, Value: node}) {
+		t.Errorf("offer attributes %v, want %s=%s (node vm)", res.Winner.Offer.Attributes, auction.AttributeNode, node)
 	}
 	if res.ExitCode != 0 || !res.Settled {
 		t.Errorf("exit code %d, settled %v; want 0, true", res.ExitCode, res.Settled)
@@ -92,6 +102,7 @@ func TestMarketOnDockerAndKubernetes(t *testing.T) {
 		t.Errorf("the lease's GPUs %q, want two of node vm", g)
 	}
 	checkMoney(t, dep, ts.esc, k8s, res, accounts, before)
+	checkNodeShown(t, dashboard, k8s.addr, node)
 	// The pod is gone, and with it the node's GPUs are free again.
 	testenv.Eventually(t, time.Minute, "the lease's pod gone", func() (bool, string, error) {
 		ids, err := kube.Leases(t.Context())
@@ -137,4 +148,46 @@ func TestServiceOnKubernetes(t *testing.T) {
 		ids, err := kube.Leases(t.Context())
 		return len(ids) == 0, strings.Join(ids, ","), err
 	})
+}
+
+// checkNodeShown waits until the broker shows provider with its node
+// label, in the API and on the provider's page.
+func checkNodeShown(t *testing.T, dashboard string, provider common.Address, label string) {
+	t.Helper()
+	url := dashboard + "api/v1/providers/" + provider.Hex()
+	testenv.Eventually(t, time.Minute, "the provider's node on the broker", func() (bool, string, error) {
+		var p struct {
+			Nodes []struct {
+				Label     string
+				MaxGPUs   int
+				Simulated bool
+			}
+		}
+		body, err := httpGet(url)
+		if err != nil {
+			return false, err.Error(), nil
+		}
+		if err := json.Unmarshal(body, &p); err != nil {
+			return false, string(body), nil
+		}
+		return len(p.Nodes) == 1 && p.Nodes[0].Label == label && p.Nodes[0].MaxGPUs == 2 && p.Nodes[0].Simulated, string(body), nil
+	})
+	page, err := httpGet(dashboard + "providers/" + provider.Hex())
+	if err != nil || !strings.Contains(string(page), `id="nodes"`) || !strings.Contains(string(page), label) {
+		t.Errorf("the provider's page lacks its node %s (%v)", label, err)
+	}
+}
+
+// httpGet is the body of a GET of url that answers 200 OK.
+func httpGet(url string) ([]byte, error) {
+	r, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err == nil && r.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: %s", url, r.Status)
+	}
+	return body, err
 }
