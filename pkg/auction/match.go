@@ -152,7 +152,7 @@ next:
 // when there are none).
 func modelAllowed(patterns []string, model string) bool {
 	if len(patterns) == 0 {
-		return true
+		return !IsMIGModel(model)
 	}
 	for _, p := range patterns {
 		if ModelMatches(p, model) {
@@ -165,19 +165,65 @@ func modelAllowed(patterns []string, model string) bool {
 // ModelMatches reports whether pattern equals a whole-word run of model,
 // ignoring case. Words are separated by anything but letters and digits:
 // "H100" and "h100 80gb" match "NVIDIA H100 80GB HBM3"; "H10" does not.
+// A MIG slice's model (MIGModel) matches only a pattern that says MIG,
+// "[GPU] MIG [PROFILE]": GPU, when given, matches the slice's GPU model
+// as above and PROFILE its profile; "A100 MIG", "A100 MIG 3g.20gb", "MIG
+// 3g.20gb" and "MIG" match "NVIDIA A100-SXM4-40GB MIG 3g.20gb". "A100"
+// does not: an order (or a price) for whole GPUs is never served by a
+// slice.
 func ModelMatches(pattern, model string) bool {
+	gpuModel, profile, slice := splitMIG(model)
+	if !slice {
+		return wordsMatch(pattern, model)
+	}
+	wantGPU, wantProfile, ok := splitMIG(pattern)
+	return ok && (wantGPU == "" || wordsMatch(wantGPU, gpuModel)) && (wantProfile == "" || wordsMatch(wantProfile, profile))
+}
+
+// splitMIG splits s at its first word MIG, ignoring case, into what comes
+// before and after it (trimmed); ok is false when s has no such word.
+func splitMIG(s string) (before, after string, ok bool) {
+	i := wordsAt(migWord, s)
+	if i < 0 {
+		return "", "", false
+	}
+	return strings.TrimSpace(s[:i]), strings.TrimSpace(s[i+len(migWord):]), true
+}
+
+// migWord is the word between a MIG slice's GPU model and its profile.
+const migWord = "MIG"
+
+// MIGModel is the model a MIG slice of profile (NVIDIA's name, such as
+// "3g.20gb") on a GPU of gpuModel is offered as: "NVIDIA A100-SXM4-40GB
+// MIG 3g.20gb", as GPU Feature Discovery names a MIG GPU's product. Its
+// memory is the slice's.
+func MIGModel(gpuModel, profile string) string { return gpuModel + " " + migWord + " " + profile }
+
+// IsMIGModel reports whether model is a MIG slice's (MIGModel).
+func IsMIGModel(model string) bool {
+	_, _, ok := splitMIG(model)
+	return ok
+}
+
+// wordsMatch reports whether pattern equals a whole-word run of model,
+// ignoring case.
+func wordsMatch(pattern, model string) bool { return wordsAt(pattern, model) >= 0 }
+
+// wordsAt is where the first whole-word run of s that equals pattern,
+// ignoring case, starts; -1 when there is none.
+func wordsAt(pattern, s string) int {
 	n := len(pattern)
 	if n == 0 {
-		return false
+		return -1
 	}
-	for i := 0; i+n <= len(model); i++ {
-		if (i == 0 || !isWordByte(model[i-1])) &&
-			(i+n == len(model) || !isWordByte(model[i+n])) &&
-			strings.EqualFold(model[i:i+n], pattern) {
-			return true
+	for i := 0; i+n <= len(s); i++ {
+		if (i == 0 || !isWordByte(s[i-1])) &&
+			(i+n == len(s) || !isWordByte(s[i+n])) &&
+			strings.EqualFold(s[i:i+n], pattern) {
+			return i
 		}
 	}
-	return false
+	return -1
 }
 
 func isWordByte(c byte) bool {

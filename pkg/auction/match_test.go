@@ -2,6 +2,7 @@ package auction
 
 import (
 	"errors"
+	"slices"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -26,6 +27,20 @@ func TestModelMatches(t *testing.T) {
 		{"", "NVIDIA H100", false},
 		{"RTX 4090", "NVIDIA GeForce RTX 4090", true},
 		{"RTX 409", "NVIDIA GeForce RTX 4090", false},
+		// MIG slices: only a pattern that says MIG, [GPU] MIG [PROFILE].
+		{"A100", "NVIDIA A100-SXM4-40GB MIG 3g.20gb", false},
+		{"3g.20gb", "NVIDIA A100-SXM4-40GB MIG 3g.20gb", false},
+		{"MIG", "NVIDIA A100-SXM4-40GB MIG 3g.20gb", true},
+		{"mig", "NVIDIA A100-SXM4-40GB MIG 3g.20gb", true},
+		{"A100 MIG", "NVIDIA A100-SXM4-40GB MIG 3g.20gb", true},
+		{"A100 MIG 3g.20gb", "NVIDIA A100-SXM4-40GB MIG 3g.20gb", true},
+		{"MIG 3g.20gb", "NVIDIA A100-SXM4-40GB MIG 3g.20gb", true},
+		{"MIG 3g", "NVIDIA A100-SXM4-40GB MIG 3g.20gb", true},
+		{"H100 MIG", "NVIDIA A100-SXM4-40GB MIG 3g.20gb", false},
+		{"MIG 1g.10gb", "NVIDIA A100-SXM4-40GB MIG 3g.20gb", false},
+		{"MIG 1g.10gb", "NVIDIA H100 80GB HBM3 MIG 1g.10gb+me", true},
+		{"A100 MIG", "NVIDIA A100-SXM4-40GB", false},
+		{"MIGHTY", "NVIDIA A100-SXM4-40GB MIG 3g.20gb", false},
 	}
 	for _, c := range cases {
 		if got := ModelMatches(c.pattern, c.model); got != c.want {
@@ -161,6 +176,47 @@ func TestCheckOffer(t *testing.T) {
 			}
 			if got != c.want {
 				t.Errorf("CheckOffer reason %q (%v), want %q", got, err, c.want)
+			}
+		})
+	}
+}
+
+// A MIG slice serves only an order that asks for slices, by a model
+// pattern that says MIG; its memory is the slice's.
+func TestMatchMIG(t *testing.T) {
+	slice := func(uuid, profile string, mib uint64) Device {
+		return Device{UUID: uuid, Model: MIGModel("NVIDIA A100-SXM4-40GB", profile), VRAMMiB: mib, ComputeCapability: 80}
+	}
+	c := &Capacity{GPUs: []Device{slice("MIG-a", "1g.5gb", 4864), slice("MIG-b", "3g.20gb", 19968), slice("MIG-c", "1g.5gb", 4864)},
+		CUDAVersion: 12040, CPUMillis: 4000, MemoryMiB: 8192, DiskMiB: 8192}
+	for _, tc := range []struct {
+		name   string
+		models []string
+		count  uint32
+		minMiB uint64
+		want   []string // UUIDs; nil: no match
+	}{
+		{"any model: whole GPUs only", nil, 1, 0, nil},
+		{"A100: whole GPUs only", []string{"A100"}, 1, 0, nil},
+		{"A100 slices", []string{"A100 MIG"}, 2, 0, []string{"MIG-a", "MIG-c"}},
+		{"slices of 10 GiB or more", []string{"MIG"}, 1, 10240, []string{"MIG-b"}},
+		{"one profile", []string{"MIG 3g.20gb"}, 1, 0, []string{"MIG-b"}},
+		{"more slices than there are", []string{"MIG 1g.5gb"}, 3, 0, nil},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			req := &Requirements{GPUCount: tc.count, GPUModels: tc.models, MinVRAMMiB: tc.minMiB, CPUMillis: 1000, MemoryMiB: 1024}
+			offer, uuids, err := Match(req, c)
+			if tc.want == nil {
+				if err == nil {
+					t.Fatalf("matched %v, want no match", uuids)
+				}
+				return
+			}
+			if err != nil || !slices.Equal(uuids, tc.want) {
+				t.Fatalf("Match: %v, %v; want %v", uuids, err, tc.want)
+			}
+			if !IsMIGModel(offer.GPUs[0].Model) {
+				t.Errorf("offer %+v, want MIG slices", offer.GPUs)
 			}
 		})
 	}

@@ -47,6 +47,17 @@ func TestCreateOptions(t *testing.T) {
 			wantSimEnv:  "false",
 		},
 		{
+			name: "MIG slices are attached by their own UUIDs",
+			job: func(j Job) Job {
+				j.GPUUUIDs = []string{"MIG-4f1b2a3c-0000-5000-8000-000000000001"}
+				return j
+			},
+			wantDevices: []container.DeviceRequest{{Capabilities: [][]string{{"gpu"}}, DeviceIDs: []string{"MIG-4f1b2a3c-0000-5000-8000-000000000001"}}},
+			wantNetwork: "none",
+			wantMounts:  1,
+			wantSimEnv:  "false",
+		},
+		{
 			name:        "simulated GPUs are never attached",
 			job:         func(j Job) Job { j.SimulatedGPUs = true; return j },
 			wantNetwork: "none",

@@ -244,16 +244,16 @@ func (a *Allocator) Claim(uuid string) Claim {
 }
 
 // Free returns the GPUs of the current inventory that nobody holds, in
-// inventory order. A GPU in MIG mode is never free as a whole GPU: a job
-// given it would see none of its compute (only its MIG slices can be
-// used, and those are not offered yet).
+// inventory order, and then the free MIG slices (Snapshot.Slices). A GPU
+// in MIG mode is never free as a whole GPU: a job given it would see none
+// of its compute; its slices are free one by one.
 func (a *Allocator) Free() []Device {
 	snap := a.devices.Snapshot()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.expireLocked(a.now())
 	free := make([]Device, 0, len(snap.Devices))
-	for _, d := range snap.Devices {
+	for _, d := range append(slices.Clip(snap.Devices), snap.Slices()...) {
 		if _, held := a.claims[d.UUID]; !held && d.MIGMode != MIGEnabled {
 			free = append(free, d)
 		}
@@ -276,7 +276,10 @@ func (a *Allocator) checkFreeLocked(uuids []string) error {
 		seen[u] = true
 		d, ok := snap.Device(u)
 		if !ok {
-			return fmt.Errorf("GPU %s: %w", u, ErrUnknownGPU)
+			i := slices.IndexFunc(snap.Slices(), func(m Device) bool { return m.UUID == u })
+			if i < 0 {
+				return fmt.Errorf("GPU %s: %w", u, ErrUnknownGPU)
+			}
 		}
 		if d.MIGMode == MIGEnabled {
 			return fmt.Errorf("GPU %s is in MIG mode: %w", u, ErrMIGGPU)

@@ -322,3 +322,53 @@ func TestAllocatorNeverSellsMIGGPUWhole(t *testing.T) {
 		t.Fatal("the simulated machine has no GPU in MIG mode")
 	}
 }
+
+// TestAllocatorSellsMIGSlices: the MIG slices of a simulated machine are
+// free one by one, each with its profile, its own memory and its GPU's
+// model; a slice reserved is no longer free, and its GPU's other slices
+// still are.
+func TestAllocatorSellsMIGSlices(t *testing.T) {
+	inv, err := Open(t.Context(), Options{Simulate: "dgxa100-mig"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer inv.Close()
+	a := NewAllocator(inv, nil)
+	var slices []Device
+	for _, d := range a.Free() {
+		if d.MIGProfile != "" {
+			slices = append(slices, d)
+		}
+	}
+	want := inv.Snapshot().Slices()
+	if len(slices) == 0 || len(slices) != len(want) {
+		t.Fatalf("%d free slices, want all %d of the machine's", len(slices), len(want))
+	}
+	first := slices[0]
+	parent := inv.Snapshot().Devices[first.Index]
+	if first.Model != parent.Model || first.MemoryTotalMiB >= parent.MemoryTotalMiB || first.MIGMode != "" || !first.Simulated {
+		t.Errorf("slice %+v, want its GPU's model %q, its own (smaller) memory, simulated", first, parent.Model)
+	}
+	if err := a.Reserve("bid-1", []string{first.UUID}, time.Now().Add(time.Minute)); err != nil {
+		t.Fatalf("Reserve(a slice): %v", err)
+	}
+	left := a.Free()
+	for _, d := range left {
+		if d.UUID == first.UUID {
+			t.Error("the reserved slice is still free")
+		}
+	}
+	if n := len(left); n != len(a.Free()) || countSlices(left) != len(want)-1 {
+		t.Errorf("%d slices free after one was reserved, want %d", countSlices(left), len(want)-1)
+	}
+}
+
+func countSlices(devs []Device) int {
+	n := 0
+	for _, d := range devs {
+		if d.MIGProfile != "" {
+			n++
+		}
+	}
+	return n
+}

@@ -52,6 +52,10 @@ type Device struct {
 	// its leases on a cluster: an order's GPUs must all be on one node.
 	// Empty for the GPUs of the provider's own machine.
 	Node string `json:"node,omitempty"`
+	// MIGProfile is set on a MIG slice as the Allocator offers it (Free):
+	// the slice's profile ("3g.20gb"), with UUID and memory the slice's and
+	// the rest its GPU's. Empty for a whole GPU.
+	MIGProfile string `json:"migProfile,omitempty"`
 }
 
 // ComputeCapabilityString formats the compute capability as "9.0", or "" when
@@ -94,6 +98,28 @@ func (s Snapshot) Device(uuid string) (Device, bool) {
 		return Device{}, false
 	}
 	return s.Devices[i], true
+}
+
+// Slices are the MIG slices of the GPUs in MIG mode, as devices of their
+// own (Device.MIGProfile set), in inventory order. A slice whose profile
+// NVML could not name is left out: it cannot be offered by it.
+func (s Snapshot) Slices() []Device {
+	var out []Device
+	for _, d := range s.Devices {
+		if d.MIGMode != MIGEnabled {
+			continue
+		}
+		for _, m := range d.MIG {
+			if m.UUID == "" || m.Profile == "" {
+				continue
+			}
+			slice := d
+			slice.UUID, slice.MIGProfile, slice.MIG, slice.MIGMode = m.UUID, m.Profile, nil, ""
+			slice.MemoryTotalMiB, slice.MemoryFreeMiB = m.MemoryTotalMiB, m.MemoryFreeMiB
+			out = append(out, slice)
+		}
+	}
+	return out
 }
 
 func (s Snapshot) clone() Snapshot {

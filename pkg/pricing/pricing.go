@@ -35,7 +35,9 @@ var ErrUnpriced = errors.New("no price for this GPU model")
 type Config struct {
 	// GPUs are prices per GPU hour by model, first match wins; a model
 	// pattern matches as in orders ("H100" matches "NVIDIA H100 80GB HBM3"),
-	// and "*" matches any model.
+	// and "*" matches any model. A MIG slice ("NVIDIA A100-SXM4-40GB MIG
+	// 3g.20gb") is priced only by a pattern that says MIG ("A100 MIG
+	// 3g.20gb", "MIG 1g.10gb", "MIG"): without one, slices are not sold.
 	GPUs []GPUPrice `yaml:"gpus"`
 	// CPUPerCoreHour is the price of 1000 millicores for an hour.
 	CPUPerCoreHour string `yaml:"cpuPerCoreHour"`
@@ -148,7 +150,7 @@ func (p *Prices) Priced(model string) bool {
 
 func (p *Prices) gpuPrice(model string) (*big.Int, bool) {
 	for _, g := range p.gpus {
-		if g.model == "*" || auction.ModelMatches(g.model, model) {
+		if g.model == "*" && !auction.IsMIGModel(model) || auction.ModelMatches(g.model, model) {
 			return g.price, true
 		}
 	}

@@ -50,6 +50,9 @@ func TestTable(t *testing.T) {
 			"5015503", nil},
 		{"floor", auction.Offer{CPUMillis: 100}, "50000", nil},
 		{"unpriced", auction.Offer{GPUs: []auction.GPU{{Model: "NVIDIA B200", Count: 1}}}, "", ErrUnpriced},
+		// A slice is priced only by a pattern that says MIG: not as a
+		// whole A100.
+		{"a MIG slice without its price", auction.Offer{GPUs: []auction.GPU{{Model: auction.MIGModel(a100.Model, "3g.20gb"), Count: 1}}}, "", ErrUnpriced},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -139,4 +142,38 @@ func FuzzCommandPrice(f *testing.F) {
 			t.Fatalf("accepted %q as %s", printed, v)
 		}
 	})
+}
+
+// A MIG slice is priced by the first pattern that says MIG and matches it;
+// "*" and whole GPUs' patterns price whole GPUs only.
+func TestTableMIG(t *testing.T) {
+	p, err := Load(writeFile(t, "prices.yaml", `
+gpus:
+  - model: A100
+    pricePerHour: "1000000"
+  - model: A100 MIG 1g.5gb
+    pricePerHour: "150000"
+  - model: MIG
+    pricePerHour: "400000"
+  - model: "*"
+    pricePerHour: "9000000"
+`, 0o600))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for model, want := range map[string]string{
+		"NVIDIA A100-SXM4-40GB":                              "1000000",
+		auction.MIGModel("NVIDIA A100-SXM4-40GB", "1g.5gb"):  "150000",
+		auction.MIGModel("NVIDIA A100-SXM4-40GB", "3g.20gb"): "400000",
+		auction.MIGModel("NVIDIA H100 80GB HBM3", "1g.10gb"): "400000",
+		"NVIDIA H100 80GB HBM3":                              "9000000",
+	} {
+		got, err := p.Table(&auction.Offer{GPUs: []auction.GPU{{Model: model, Count: 1}}})
+		if err != nil || got.String() != want {
+			t.Errorf("%s: %v, %v; want %s", model, got, err, want)
+		}
+	}
+	if !p.Priced(auction.MIGModel("NVIDIA H100 80GB HBM3", "1g.10gb")) {
+		t.Error("a MIG slice unpriced with a MIG price")
+	}
 }

@@ -435,7 +435,7 @@ func (d *Daemon) handleOrder(ctx context.Context, o auction.VerifiedOrder) {
 // pricedFree are the free GPUs of models the provider rents out.
 func (d *Daemon) pricedFree() []gpu.Device {
 	free := d.cfg.GPUs.Free()
-	return slices.DeleteFunc(free, func(g gpu.Device) bool { return !d.cfg.Pricer.Priced(g.Model) })
+	return slices.DeleteFunc(free, func(g gpu.Device) bool { return !d.cfg.Pricer.Priced(offeredModel(g)) })
 }
 
 // NodeResources is an Inventory whose GPUs are a cluster's
@@ -495,9 +495,18 @@ func matchPerNode(req *auction.Requirements, c auction.Capacity, free []gpu.Devi
 func devices(gpus []gpu.Device) []auction.Device {
 	out := make([]auction.Device, 0, len(gpus))
 	for _, g := range gpus {
-		out = append(out, auction.Device{UUID: g.UUID, Model: g.Model, VRAMMiB: g.MemoryTotalMiB, ComputeCapability: uint32(max(g.ComputeCapability, 0))})
+		out = append(out, auction.Device{UUID: g.UUID, Model: offeredModel(g), VRAMMiB: g.MemoryTotalMiB, ComputeCapability: uint32(max(g.ComputeCapability, 0))})
 	}
 	return out
+}
+
+// offeredModel is the model g is offered and priced as: its own, or a MIG
+// slice's (auction.MIGModel).
+func offeredModel(g gpu.Device) string {
+	if g.MIGProfile != "" {
+		return auction.MIGModel(g.Model, g.MIGProfile)
+	}
+	return g.Model
 }
 
 // verdictGrace is how long past an order's bid deadline the provider
