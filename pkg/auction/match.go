@@ -167,17 +167,19 @@ func modelAllowed(patterns []string, model string) bool {
 // "H100" and "h100 80gb" match "NVIDIA H100 80GB HBM3"; "H10" does not.
 // A MIG slice's model (MIGModel) matches only a pattern that says MIG,
 // "[GPU] MIG [PROFILE]": GPU, when given, matches the slice's GPU model
-// as above and PROFILE its profile; "A100 MIG", "A100 MIG 3g.20gb", "MIG
-// 3g.20gb" and "MIG" match "NVIDIA A100-SXM4-40GB MIG 3g.20gb". "A100"
-// does not: an order (or a price) for whole GPUs is never served by a
-// slice.
+// as above, and PROFILE the start of its profile, whole words: "A100
+// MIG", "A100 MIG 3g.20gb", "MIG 3g" and "MIG" match "NVIDIA
+// A100-SXM4-40GB MIG 3g.20gb", while "MIG 3g.20gb" does not match the
+// smaller "1c.3g.20gb" (one compute slice of that instance). "A100" does
+// not match a slice: an order (or a price) for whole GPUs is never served
+// by one.
 func ModelMatches(pattern, model string) bool {
 	gpuModel, profile, slice := splitMIG(model)
 	if !slice {
 		return wordsMatch(pattern, model)
 	}
 	wantGPU, wantProfile, ok := splitMIG(pattern)
-	return ok && (wantGPU == "" || wordsMatch(wantGPU, gpuModel)) && (wantProfile == "" || wordsMatch(wantProfile, profile))
+	return ok && (wantGPU == "" || wordsMatch(wantGPU, gpuModel)) && (wantProfile == "" || wordsAt(wantProfile, profile) == 0)
 }
 
 // splitMIG splits s at its first word MIG, ignoring case, into what comes

@@ -41,6 +41,9 @@ func TestModelMatches(t *testing.T) {
 		{"MIG 1g.10gb", "NVIDIA H100 80GB HBM3 MIG 1g.10gb+me", true},
 		{"A100 MIG", "NVIDIA A100-SXM4-40GB", false},
 		{"MIGHTY", "NVIDIA A100-SXM4-40GB MIG 3g.20gb", false},
+		{"MIG 3g.20gb", "NVIDIA A100-SXM4-40GB MIG 1c.3g.20gb", false},
+		{"MIG 1c.3g", "NVIDIA A100-SXM4-40GB MIG 1c.3g.20gb", true},
+		{"MIG 20gb", "NVIDIA A100-SXM4-40GB MIG 3g.20gb", false},
 	}
 	for _, c := range cases {
 		if got := ModelMatches(c.pattern, c.model); got != c.want {
