@@ -263,7 +263,7 @@ func TestUnschedulable(t *testing.T) {
 	}{
 		{"more GPUs than the node has", func(j *Job) { j.GPUs = 5 }, "Insufficient nvidia.com/gpu"},
 		{"a node that does not exist", func(j *Job) { j.Node = "no-such-node" }, "node affinity/selector"},
-		{"a MIG profile no node has", func(j *Job) { j.MIGProfile = "1g.10gb"; j.GPUs = 1 }, "Insufficient nvidia.com/mig-1g.10gb"},
+		{"a MIG profile no node has", func(j *Job) { j.MIG = map[string]int64{"1g.10gb": 1}; j.GPUs = 0 }, "Insufficient nvidia.com/mig-1g.10gb"},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
 			job := testJob(t, "say", "never")

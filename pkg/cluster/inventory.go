@@ -3,6 +3,7 @@ package cluster
 import (
 	"context"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -27,20 +28,37 @@ const slotPrefix = "k8s/"
 // stands for one of the node's nvidia.com/gpu, not a particular card.
 func Slot(node string, i int) string { return fmt.Sprintf("%s%s/gpu/%d", slotPrefix, node, i) }
 
-// parseSlot is the node of a slot ID.
-func parseSlot(id string) (node string, ok bool) {
+// MIGSlot is the ID of one MIG slice of profile a node can give a lease:
+// "k8s/<node>/mig-<profile>/<i>", one of the node's
+// nvidia.com/mig-<profile>.
+func MIGSlot(node, profile string, i int) string {
+	return fmt.Sprintf("%s%s/mig-%s/%d", slotPrefix, node, profile, i)
+}
+
+// parseSlot is the node of a slot ID (Slot or MIGSlot) and, for a MIG
+// slice's, its profile.
+func parseSlot(id string) (node, profile string, ok bool) {
 	rest, ok := strings.CutPrefix(id, slotPrefix)
 	if !ok {
-		return "", false
+		return "", "", false
 	}
-	node, idx, ok := strings.Cut(rest, "/gpu/")
-	if !ok || node == "" {
-		return "", false
+	i := strings.LastIndexByte(rest, '/')
+	j := strings.LastIndexByte(rest[:max(i, 0)], '/')
+	if i < 0 || j <= 0 {
+		return "", "", false
 	}
-	if _, err := strconv.ParseUint(idx, 10, 16); err != nil {
-		return "", false
+	node, kind, idx := rest[:j], rest[j+1:i], rest[i+1:]
+	if _, err := strconv.ParseUint(idx, 10, 16); err != nil || strings.Contains(node, "/") {
+		return "", "", false
 	}
-	return node, true
+	if kind == "gpu" {
+		return node, "", true
+	}
+	profile, ok = strings.CutPrefix(kind, "mig-")
+	if !ok || !migProfilePattern.MatchString(profile) {
+		return "", "", false
+	}
+	return node, profile, true
 }
 
 // Inventory is the cluster's GPUs as a provider sells them
@@ -129,8 +147,8 @@ func (inv *Inventory) NodeFree(node string) (cpuMillis, memoryMiB uint64, ok boo
 // snapshotOf is the inventory of nodes, with pods running on them, and
 // what CPU and memory each node has that no pod requests.
 func (inv *Inventory) snapshotOf(nodes []Node, pods []corev1.Pod) (gpu.Snapshot, map[string]resources) {
-	others := map[string]int64{}  // GPUs other workloads request, by node
-	ours := map[string][]string{} // slots of the provider's leases
+	others := map[string]map[corev1.ResourceName]int64{} // GPUs and slices other workloads request, by node
+	ours := map[string][]string{}                        // slots of the provider's leases
 	free := make(map[string]resources, len(nodes))
 	for _, n := range nodes {
 		free[n.Name] = resources{n.CPUMillicores, n.MemoryBytes}
@@ -145,28 +163,44 @@ func (inv *Inventory) snapshotOf(nodes []Node, pods []corev1.Pod) (gpu.Snapshot,
 		}
 		if p.Namespace == inv.c.cfg.Namespace && p.Annotations[LabelLease] != "" {
 			for _, s := range strings.Split(p.Annotations[annotationSlots], ",") {
-				if node, ok := parseSlot(s); ok {
+				if node, _, ok := parseSlot(s); ok {
 					ours[node] = append(ours[node], s)
 				}
 			}
 			continue
 		}
 		if p.Spec.NodeName != "" {
-			others[p.Spec.NodeName] += podHolds(p, gpusOf)
+			taken := others[p.Spec.NodeName]
+			if taken == nil {
+				taken = map[corev1.ResourceName]int64{}
+				others[p.Spec.NodeName] = taken
+			}
+			for _, name := range gpuResources(p) {
+				taken[name] += podHolds(p, func(r corev1.ResourceRequirements) int64 { return extended(r, name) })
+			}
 		}
 	}
 	snap := gpu.Snapshot{TakenAt: time.Now(), Source: "kubernetes", Available: true, Devices: []gpu.Device{}}
 	simulated, real := false, false
 	for _, n := range nodes {
-		if !n.Ready || !n.Schedulable || n.GPUs <= 0 {
+		if !n.Ready || !n.Schedulable || n.GPUs <= 0 && len(n.MIG) == 0 {
 			continue
 		}
 		simulated, real = simulated || n.Simulated, real || !n.Simulated
-		for _, i := range inv.slots(n, others[n.Name], ours[n.Name]) {
+		for _, i := range inv.slots(n.GPUs, others[n.Name][ResourceGPU], ours[n.Name], func(i int) string { return Slot(n.Name, i) }) {
 			snap.Devices = append(snap.Devices, gpu.Device{
 				UUID: Slot(n.Name, i), Index: i, Model: n.Model, MemoryTotalMiB: n.MemoryMiB,
 				ComputeCapability: n.ComputeCapability, MIGMode: gpu.MIGDisabled, Simulated: n.Simulated, Node: n.Name,
 			})
+		}
+		for _, profile := range slices.Sorted(maps.Keys(n.MIG)) {
+			slot := func(i int) string { return MIGSlot(n.Name, profile, i) }
+			for _, i := range inv.slots(n.MIG[profile], others[n.Name][corev1.ResourceName(resourceMIGPrefix+profile)], ours[n.Name], slot) {
+				snap.Devices = append(snap.Devices, gpu.Device{
+					UUID: slot(i), Index: i, Model: n.Model, MemoryTotalMiB: migMemoryMiB(profile),
+					ComputeCapability: n.ComputeCapability, Simulated: n.Simulated, Node: n.Name, MIGProfile: profile,
+				})
+			}
 		}
 		if v := cudaVersion(n.CUDARuntime); v > 0 && (snap.CUDADriverVersion == 0 || v < snap.CUDADriverVersion) {
 			snap.CUDADriverVersion = v // the oldest node's: what every node supports
@@ -179,21 +213,22 @@ func (inv *Inventory) snapshotOf(nodes []Node, pods []corev1.Pod) (gpu.Snapshot,
 	return snap, free
 }
 
-// slots are the indexes of node n's slots to list: as many as its GPUs
-// less those other pods request, the provider's own and held ones first.
-func (inv *Inventory) slots(n Node, others int64, ours []string) []int {
+// slots are the indexes of the slots to list of a node's total devices
+// of one kind (slot names them): as many as it has less those other pods
+// request, the provider's own and held ones first.
+func (inv *Inventory) slots(total, others int64, ours []string, slot func(i int) string) []int {
 	keep := map[int]bool{}
-	for i := range int(n.GPUs) {
-		if id := Slot(n.Name, i); (inv.held != nil && inv.held(id)) || slices.Contains(ours, id) {
+	for i := range int(total) {
+		if id := slot(i); (inv.held != nil && inv.held(id)) || slices.Contains(ours, id) {
 			keep[i] = true
 		}
 	}
-	want := int(max(n.GPUs-others, 0))
-	for i := 0; i < int(n.GPUs) && len(keep) < want; i++ {
+	want := int(max(total-others, 0))
+	for i := 0; i < int(total) && len(keep) < want; i++ {
 		keep[i] = true
 	}
 	idx := make([]int, 0, len(keep))
-	for i := range int(n.GPUs) {
+	for i := range int(total) {
 		if keep[i] {
 			idx = append(idx, i)
 		}
@@ -218,16 +253,45 @@ func podHolds(p *corev1.Pod, of func(corev1.ResourceRequirements) int64) int64 {
 func cpuOf(r corev1.ResourceRequirements) int64    { return r.Requests.Cpu().MilliValue() }
 func memoryOf(r corev1.ResourceRequirements) int64 { return r.Requests.Memory().Value() }
 
-// gpusOf are a container's nvidia.com/gpu: an extended resource's limit,
-// or its request (they must be equal).
-func gpusOf(r corev1.ResourceRequirements) int64 {
-	if q, ok := r.Limits[ResourceGPU]; ok {
+// extended is a container's extended resource name (nvidia.com/gpu, a
+// MIG slice's): its limit, or its request (they must be equal).
+func extended(r corev1.ResourceRequirements, name corev1.ResourceName) int64 {
+	if q, ok := r.Limits[name]; ok {
 		return q.Value()
 	}
-	if q, ok := r.Requests[ResourceGPU]; ok {
+	if q, ok := r.Requests[name]; ok {
 		return q.Value()
 	}
 	return 0
+}
+
+// gpuResources are the GPU resources (nvidia.com/gpu and MIG slices') a
+// pod's containers ask for.
+func gpuResources(p *corev1.Pod) []corev1.ResourceName {
+	var names []corev1.ResourceName
+	for _, c := range append(slices.Clip(p.Spec.Containers), p.Spec.InitContainers...) {
+		for _, list := range []corev1.ResourceList{c.Resources.Limits, c.Resources.Requests} {
+			for name := range list {
+				if (name == ResourceGPU || strings.HasPrefix(string(name), resourceMIGPrefix)) && !slices.Contains(names, name) {
+					names = append(names, name)
+				}
+			}
+		}
+	}
+	return names
+}
+
+// migMemoryMiB is the memory of a MIG slice of profile, by its name
+// ("3g.20gb": 20 GB, as NVIDIA rounds it, 20480 MiB); 0 if the name does
+// not say.
+func migMemoryMiB(profile string) uint64 {
+	base, _, _ := strings.Cut(profile, "+")
+	gb, ok := strings.CutSuffix(base[strings.LastIndexByte(base, '.')+1:], "gb")
+	n, err := strconv.ParseUint(gb, 10, 32)
+	if !ok || err != nil {
+		return 0
+	}
+	return n * 1024
 }
 
 // cudaVersion is the CUDA version a node's driver supports, GFD's

@@ -7,6 +7,8 @@ import (
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+	"github.com/tender-market/tender/pkg/gpu"
 )
 
 // TestInventoryOfTheNode: the test node's GPUs as the provider sells them:
@@ -18,10 +20,14 @@ func TestInventoryOfTheNode(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !snap.Available || !snap.Simulated || snap.CUDADriverVersion != 12040 || len(snap.Devices) > 4 {
+	whole := slices.DeleteFunc(slices.Clone(snap.Devices), func(d gpu.Device) bool { return d.MIGProfile != "" })
+	if !snap.Available || !snap.Simulated || snap.CUDADriverVersion != 12040 || len(whole) > 4 {
 		t.Errorf("inventory %+v: want at most 4 simulated GPUs, CUDA 12.4", snap)
 	}
 	for _, d := range snap.Devices {
+		if d.MIGProfile != "" {
+			continue // slices another test patched in for a while
+		}
 		if d.Node != "vm" || d.UUID != Slot("vm", d.Index) || d.Model != "NVIDIA H100 80GB HBM3" || d.MemoryTotalMiB != 81559 ||
 			d.ComputeCapability != 90 || !d.Simulated {
 			t.Errorf("device %+v: want a simulated H100 80GB of node vm", d)
@@ -46,6 +52,13 @@ func TestInventoryCounts(t *testing.T) {
 		}
 		return p
 	}
+	migNode := node("m", 1, true)
+	migNode.MIG = map[string]int64{"1g.10gb": 2, "3g.40gb": 1}
+	slicePod := func(ns, profile, slots string) corev1.Pod {
+		p := pod(ns, "m", 0, slots)
+		p.Spec.Containers[0].Resources.Limits = corev1.ResourceList{corev1.ResourceName(resourceMIGPrefix + profile): *resource.NewQuantity(1, resource.DecimalSI)}
+		return p
+	}
 	tests := []struct {
 		name  string
 		nodes []Node
@@ -63,6 +76,14 @@ func TestInventoryCounts(t *testing.T) {
 		{"a pod elsewhere", []Node{node("a", 1, true), node("b", 1, true)}, []corev1.Pod{pod("ml", "b", 1, "")}, nil, []string{Slot("a", 0)}},
 		{"a node not ready", []Node{node("a", 1, false), node("b", 1, true)}, nil, nil, []string{Slot("b", 0)}},
 		{"all taken", []Node{node("a", 1, true)}, []corev1.Pod{pod("ml", "a", 3, "")}, nil, nil},
+		{"MIG slices by profile", []Node{migNode}, nil, nil,
+			[]string{Slot("m", 0), MIGSlot("m", "1g.10gb", 0), MIGSlot("m", "1g.10gb", 1), MIGSlot("m", "3g.40gb", 0)}},
+		{"another workload holds a slice", []Node{migNode}, []corev1.Pod{slicePod("ml", "1g.10gb", "")}, nil,
+			[]string{Slot("m", 0), MIGSlot("m", "1g.10gb", 0), MIGSlot("m", "3g.40gb", 0)}},
+		{"a lease's slice kept", []Node{migNode}, []corev1.Pod{slicePod("ml", "1g.10gb", ""), slicePod("tender", "1g.10gb", MIGSlot("m", "1g.10gb", 1))}, nil,
+			[]string{Slot("m", 0), MIGSlot("m", "1g.10gb", 1), MIGSlot("m", "3g.40gb", 0)}},
+		{"a node of slices alone", []Node{{Name: "s", Ready: true, Schedulable: true, MIG: map[string]int64{"2g.20gb": 1}}}, nil, nil,
+			[]string{MIGSlot("s", "2g.20gb", 0)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -75,7 +96,12 @@ func TestInventoryCounts(t *testing.T) {
 			if !slices.Equal(got, tt.want) {
 				t.Errorf("slots %q, want %q", got, tt.want)
 			}
-			if len(tt.want) > 0 && snap.CUDADriverVersion != 12020 {
+			for _, d := range snap.Devices {
+				if _, profile, _ := parseSlot(d.UUID); d.MIGProfile != profile || profile != "" && d.MemoryTotalMiB != migMemoryMiB(profile) {
+					t.Errorf("device %+v: want profile %q with its memory", d, profile)
+				}
+			}
+			if len(tt.want) > 0 && tt.nodes[0].CUDARuntime != "" && snap.CUDADriverVersion != 12020 {
 				t.Errorf("CUDA %d, want 12020", snap.CUDADriverVersion)
 			}
 			if len(tt.want) == 0 && snap.Reason == "" {
@@ -86,14 +112,21 @@ func TestInventoryCounts(t *testing.T) {
 }
 
 func TestSlots(t *testing.T) {
-	for _, id := range []string{Slot("vm", 0), Slot("gpu-node-7.example", 12)} {
-		if _, ok := parseSlot(id); !ok {
-			t.Errorf("%q not parsed", id)
+	for _, tc := range []struct{ id, node, profile string }{
+		{Slot("vm", 0), "vm", ""},
+		{Slot("gpu-node-7.example", 12), "gpu-node-7.example", ""},
+		{MIGSlot("vm", "3g.20gb", 2), "vm", "3g.20gb"},
+		{MIGSlot("n1", "1c.3g.20gb", 0), "n1", "1c.3g.20gb"},
+		{MIGSlot("n1", "1g.10gb+me", 0), "n1", "1g.10gb+me"},
+	} {
+		if node, profile, ok := parseSlot(tc.id); !ok || node != tc.node || profile != tc.profile {
+			t.Errorf("%q parsed as %q, %q, %v; want %q, %q", tc.id, node, profile, ok, tc.node, tc.profile)
 		}
 	}
-	for _, id := range []string{"GPU-5c1d", "k8s//gpu/0", "k8s/a/gpu/x", "k8s/a/mig/0", "k8s/a/gpu/-1"} {
-		if n, ok := parseSlot(id); ok {
-			t.Errorf("%q parsed as node %q", id, n)
+	for _, id := range []string{"GPU-5c1d", "k8s//gpu/0", "k8s/a/gpu/x", "k8s/a/mig/0", "k8s/a/gpu/-1", "k8s/a/b/gpu/0",
+		"k8s/a/mig-all/0", "k8s/a/mig-1g.5gb/../0", "k8s/gpu/0"} {
+		if n, p, ok := parseSlot(id); ok {
+			t.Errorf("%q parsed as node %q, profile %q", id, n, p)
 		}
 	}
 }

@@ -59,11 +59,10 @@ type Job struct {
 	// Node is the node of the offer the lease won: the pod runs there.
 	// Empty lets the scheduler choose.
 	Node string
-	// GPUs are whole GPUs (nvidia.com/gpu); MIGProfile, when set, asks
-	// for that many MIG slices of the profile (nvidia.com/mig-<profile>)
-	// instead.
-	GPUs       int64
-	MIGProfile string
+	// GPUs are whole GPUs (nvidia.com/gpu); MIG are MIG slices by profile
+	// (nvidia.com/mig-<profile>).
+	GPUs int64
+	MIG  map[string]int64
 	// CPUMillicores and MemoryBytes are requested and limited alike.
 	CPUMillicores int64
 	MemoryBytes   int64
@@ -98,8 +97,11 @@ func (j Job) validate() error {
 	case j.GPUs < 0 || j.CPUMillicores <= 0 || j.MemoryBytes <= 0 || j.OutputLimit <= 0:
 		return fmt.Errorf("job resources: %d GPUs, %d millicores, %d bytes of memory, %d of output: want GPUs >= 0 and the rest > 0",
 			j.GPUs, j.CPUMillicores, j.MemoryBytes, j.OutputLimit)
-	case j.MIGProfile != "" && !migProfilePattern.MatchString(j.MIGProfile):
-		return fmt.Errorf("MIG profile %q: want a profile such as 1g.10gb", j.MIGProfile)
+	}
+	for profile, n := range j.MIG {
+		if !migProfilePattern.MatchString(profile) || n <= 0 {
+			return fmt.Errorf("%d MIG slices of profile %q: want more than none of a profile such as 1g.10gb", n, profile)
+		}
 	}
 	if err := executor.CheckPorts(j.Expose); err != nil {
 		return fmt.Errorf("exposed ports: %w", err)
@@ -115,7 +117,7 @@ func (j Job) validate() error {
 	return nil
 }
 
-var migProfilePattern = regexp.MustCompile(`^[0-9]+g\.[0-9]+gb(\+[a-z]+)?$`)
+var migProfilePattern = regexp.MustCompile(`^([0-9]+c\.)?[0-9]+g\.[0-9]+gb(\+[a-z]+)?$`)
 
 // podName is the pod (and network policy) of a lease: "lease-" and the
 // start of its label, 63 characters at most, so that it is also a valid
@@ -165,11 +167,11 @@ func PodFor(cfg Config, job Job) (*corev1.Pod, error) {
 		corev1.ResourceCPU:    *resource.NewMilliQuantity(job.CPUMillicores, resource.DecimalSI),
 		corev1.ResourceMemory: *resource.NewQuantity(job.MemoryBytes, resource.BinarySI),
 	}
-	switch {
-	case job.MIGProfile != "":
-		res[corev1.ResourceName(resourceMIGPrefix+job.MIGProfile)] = *resource.NewQuantity(max(job.GPUs, 1), resource.DecimalSI)
-	case job.GPUs > 0:
+	if job.GPUs > 0 {
 		res[ResourceGPU] = *resource.NewQuantity(job.GPUs, resource.DecimalSI)
+	}
+	for profile, n := range job.MIG {
+		res[corev1.ResourceName(resourceMIGPrefix+profile)] = *resource.NewQuantity(n, resource.DecimalSI)
 	}
 	var ports []corev1.ContainerPort
 	for _, p := range job.Expose {

@@ -90,7 +90,7 @@ func TestPodForConfines(t *testing.T) {
 	}
 
 	// A MIG slice in place of a whole GPU.
-	job.MIGProfile, job.GPUs = "3g.40gb", 1
+	job.MIG, job.GPUs = map[string]int64{"3g.40gb": 1}, 0
 	pod, err = PodFor(Config{Namespace: "tender", PullPolicy: corev1.PullIfNotPresent}, job)
 	if err != nil {
 		t.Fatal(err)
@@ -138,7 +138,7 @@ func TestPodForRefuses(t *testing.T) {
 		{"no CPU", func(j *Job) { j.CPUMillicores = 0 }},
 		{"negative GPUs", func(j *Job) { j.GPUs = -1 }},
 		{"no output limit", func(j *Job) { j.OutputLimit = 0 }},
-		{"a MIG profile that is not one", func(j *Job) { j.MIGProfile = "all/../gpu" }},
+		{"a MIG profile that is not one", func(j *Job) { j.MIG = map[string]int64{"all/../gpu": 1} }},
 	} {
 		j := good
 		tt.edit(&j)

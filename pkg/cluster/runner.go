@@ -132,15 +132,25 @@ func (r *Runner) clusterJob(job executor.Job) (Job, error) {
 		return Job{}, errors.New("jobs with network access are not run on a Kubernetes cluster yet: a lease's pod is denied all traffic")
 	}
 	var node string
+	var whole int64
+	var mig map[string]int64
 	for _, id := range job.GPUUUIDs {
-		n, ok := parseSlot(id)
+		n, profile, ok := parseSlot(id)
 		if !ok {
-			return Job{}, fmt.Errorf("GPU %q is not a cluster node's (want %s)", id, Slot("NODE", 0))
+			return Job{}, fmt.Errorf("GPU %q is not a cluster node's (want %s or %s)", id, Slot("NODE", 0), MIGSlot("NODE", "PROFILE", 0))
 		}
 		if node != "" && n != node {
 			return Job{}, fmt.Errorf("the job's GPUs are on nodes %s and %s: a pod runs on one", node, n)
 		}
 		node = n
+		if profile == "" {
+			whole++
+			continue
+		}
+		if mig == nil {
+			mig = map[string]int64{}
+		}
+		mig[profile]++
 	}
 	env := make(map[string]string, len(job.Env)+3)
 	for k, v := range job.Env {
@@ -156,7 +166,8 @@ func (r *Runner) clusterJob(job executor.Job) (Job, error) {
 	cj := Job{
 		LeaseID: job.LeaseID, Image: job.Image, Command: job.Command, Env: env, Node: node, Expose: job.Expose,
 		RegistryAuth:  job.RegistryAuth,
-		GPUs:          int64(len(job.GPUUUIDs)),
+		GPUs:          whole,
+		MIG:           mig,
 		CPUMillicores: cmp.Or(job.CPUMillicores, r.cfg.DefaultCPUMillicores),
 		MemoryBytes:   cmp.Or(job.MemoryBytes, r.cfg.DefaultMemoryBytes),
 		OutputLimit:   cmp.Or(job.OutputLimit, r.cfg.OutputLimit),
