@@ -136,7 +136,12 @@ The price list (--prices) is YAML:
 
   gpus:                      # per GPU hour, base units of the token
     - {model: H100, pricePerHour: "2000000"}
-    - {model: "*",  pricePerHour: "900000"}
+    - {model: "A100 MIG 1g.10gb", pricePerHour: "300000"}  # MIG slices
+    - {model: "*",  pricePerHour: "900000"}   # whole GPUs of any model
+
+A GPU in MIG mode is sold as its MIG slices, priced only by patterns that
+say MIG ("A100 MIG", "MIG 3g.20gb", "MIG"); slices without a price are not
+sold.
   cpuPerCoreHour: "10000"    # per 1000 millicores per hour
   memoryPerGiBHour: "1000"
   floor: "50000"             # least asked for any order, per hour
