@@ -19,7 +19,6 @@ import (
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/cluster"
-	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/provider"
 	"github.com/tender-market/tender/pkg/tenant"
 )
@@ -121,29 +120,7 @@ func TestServiceOnKubernetes(t *testing.T) {
 	kube := needCluster(t)
 	testenv.KubeLoad(t, inferImage)
 	sc := newSceneOn(t, ex, startChain(t), providerSpec{name: "kubernetes", model: "H100", price: "2000000", account: 2, kube: kube})
-	ts := sc.ts
-	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
-	defer cancel()
-
-	input := trainedModel(t, ctx, ts)
-
-	sc.before = balances(t, ts.esc, sc.accounts)
-	res, err := ts.client.Submit(ctx, serviceJob(t), tenant.Options{Detach: true, InputDir: input})
-	if err != nil {
-		t.Fatalf("submit the service: %v", err)
-	}
-	running := waitLease(t, ts.esc, res.LeaseID, lease.StateRunning, time.Minute)
-	l, err := ts.client.Find(ctx, res.LeaseID, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	base, ended := forwardService(t, ctx, ts, l)
-	client := &http.Client{Timeout: 10 * time.Second}
-	defer client.CloseIdleConnections()
-	waitHealthy(t, client, base)
-	checkPredictions(t, client, base)
-
-	cancelService(t, ctx, sc, l, running, ended)
+	serveModel(t, sc, time.Minute, nil)
 	testenv.Eventually(t, time.Minute, "the service's pod gone", func() (bool, string, error) {
 		ids, err := kube.Leases(t.Context())
 		return len(ids) == 0, strings.Join(ids, ","), err

@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/tender-market/tender/internal/testenv"
@@ -188,7 +189,27 @@ func cancelService(t testing.TB, ctx context.Context, sc *scene, l *tenant.Lease
 func TestServiceForward(t *testing.T) {
 	sc := newScene(t, devchain.Config{}, h100)
 	p, ts := sc.p, sc.ts
-	ctx, cancel := context.WithTimeout(t.Context(), 4*time.Minute)
+	id := serveModel(t, sc, 30*time.Second, func(ctx context.Context, id common.Hash) {
+		key, _ := crypto.GenerateKey()
+		if _, err := ts.node.Lease(p.node.AddrInfo(), id, auction.NewKeySigner(key)).Forward(ctx, 8000); !errors.Is(err, network.ErrLeaseDenied) {
+			t.Errorf("a stranger's forward: %v, want %v", err, network.ErrLeaseDenied)
+		}
+		if _, err := ts.node.Lease(p.node.AddrInfo(), id, ts.key).Forward(ctx, 9000); !errors.Is(err, network.ErrNotExposed) {
+			t.Errorf("a forward to a port not exposed: %v, want %v", err, network.ErrNotExposed)
+		}
+	})
+	waitNoContainer(t, sc.ex, id, 30*time.Second)
+}
+
+// serveModel is the service flow on sc's market: a training lease leaves
+// its model; a service lease of the inference example serves it, running
+// within startWithin; the tenant's forward answers real predictions; probe
+// (when set) tries the running service lease id; cancel settles exact
+// amounts and ends the forward. It returns the service's lease ID.
+func serveModel(t *testing.T, sc *scene, startWithin time.Duration, probe func(ctx context.Context, id common.Hash)) common.Hash {
+	t.Helper()
+	ts := sc.ts
+	ctx, cancel := context.WithTimeout(t.Context(), 5*time.Minute)
 	defer cancel()
 
 	input := trainedModel(t, ctx, ts)
@@ -198,7 +219,7 @@ func TestServiceForward(t *testing.T) {
 	if err != nil {
 		t.Fatalf("submit the service: %v", err)
 	}
-	running := waitLease(t, ts.esc, res.LeaseID, lease.StateRunning, 30*time.Second)
+	running := waitLease(t, ts.esc, res.LeaseID, lease.StateRunning, startWithin)
 	l, err := ts.client.Find(ctx, res.LeaseID, nil)
 	if err != nil {
 		t.Fatal(err)
@@ -208,17 +229,11 @@ func TestServiceForward(t *testing.T) {
 	defer client.CloseIdleConnections()
 	waitHealthy(t, client, base)
 	checkPredictions(t, client, base)
-
-	key, _ := crypto.GenerateKey()
-	if _, err := ts.node.Lease(p.node.AddrInfo(), res.LeaseID, auction.NewKeySigner(key)).Forward(ctx, 8000); !errors.Is(err, network.ErrLeaseDenied) {
-		t.Errorf("a stranger's forward: %v, want %v", err, network.ErrLeaseDenied)
+	if probe != nil {
+		probe(ctx, res.LeaseID)
 	}
-	if _, err := ts.node.Lease(p.node.AddrInfo(), res.LeaseID, ts.key).Forward(ctx, 9000); !errors.Is(err, network.ErrNotExposed) {
-		t.Errorf("a forward to a port not exposed: %v, want %v", err, network.ErrNotExposed)
-	}
-
 	cancelService(t, ctx, sc, l, running, ended)
-	waitNoContainer(t, sc.ex, res.LeaseID, 30*time.Second)
+	return res.LeaseID
 }
 
 // BenchmarkServiceFirstRequest measures, on a real Docker Engine, the time

@@ -177,3 +177,16 @@ func BasicAuth(user, password string, good *atomic.Int32) func(http.Handler) htt
 		})
 	}
 }
+
+// NoSecret fails t when s, what a test saw (an error, a log, a pod), holds
+// any of user's passwords, plain or in a basic login.
+func NoSecret(t testing.TB, what, s, user string, passwords ...string) {
+	t.Helper()
+	for _, p := range passwords {
+		for _, secret := range []string{p, base64.StdEncoding.EncodeToString([]byte(user + ":" + p))} {
+			if strings.Contains(s, secret) {
+				t.Errorf("%s holds a secret (%q):\n%s", what, secret, s)
+			}
+		}
+	}
+}

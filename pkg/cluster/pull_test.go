@@ -2,7 +2,6 @@ package cluster
 
 import (
 	"context"
-	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -57,18 +56,9 @@ func TestRunnerPrivateImage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	secrets := []string{
-		password, wrongPassword,
-		base64.StdEncoding.EncodeToString([]byte(user + ":" + password)),
-		base64.StdEncoding.EncodeToString([]byte(user + ":" + wrongPassword)),
-	}
 	noSecret := func(what, s string) {
 		t.Helper()
-		for _, secret := range secrets {
-			if strings.Contains(s, secret) {
-				t.Errorf("%s holds a secret (%q):\n%s", what, secret, s)
-			}
-		}
+		registrytest.NoSecret(t, what, s, user, password, wrongPassword)
 	}
 	noPullSecret := func(job executor.Job) {
 		t.Helper()
