@@ -49,7 +49,7 @@ bench:
 	$(GO) test -run '^$$' -bench Ingest -benchtime 100x ./pkg/store/
 	$(GO) test -run '^$$' -bench ChainCatchUp -benchtime 1x -timeout 60m ./pkg/indexer/
 	$(GO) test -run '^$$' -bench LeaseList -benchtime 300x ./pkg/api/
-	$(GO) test -run '^$$' -bench PodRunning -benchtime 1x ./pkg/cluster/
+	$(GO) test -run '^$$' -bench 'PodRunning|ServiceThroughput' -benchtime 1x ./pkg/cluster/
 	$(GO) test -run '^$$' -bench 'ProviderIdleMemory|ProviderMemoryOverLeases|BilledSeconds|ServiceFirstRequest' -benchtime 1x -timeout 40m ./e2e/
 
 ## fuzz: run every fuzz target for FUZZTIME each
