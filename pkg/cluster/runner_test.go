@@ -341,8 +341,9 @@ func TestRunnerImageMissing(t *testing.T) {
 // pod's network policy denies it all other traffic): the job's greeting,
 // what is sent echoed back, connections side by side; a port the job does
 // not expose is refused before any forward is made, one it exposes where
-// nothing listens fails on the first read with the kubelet's reason; and
-// once the job has ended, its ports are refused.
+// nothing listens fails on the first read with the kubelet's reason; a
+// provider that restarted reaches the service again; and once the job has
+// ended, its ports are refused.
 func TestRunnerService(t *testing.T) {
 	t.Parallel()
 	r, _ := testRunner(t)
@@ -395,6 +396,25 @@ func TestRunnerService(t *testing.T) {
 		t.Errorf("read from port 8081, where nothing listens: %q, %v; want an error naming the port", b, err)
 	} else {
 		t.Logf("port 8081, where nothing listens: %v", err)
+	}
+	conn.Close()
+
+	// A provider that restarted finds the pod again and reaches its
+	// service: nothing of the forward lives in the provider.
+	again, err := NewRunner(r.c, RunnerConfig{StopGrace: 5 * time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	attached, err := again.Attach(t.Context(), job.LeaseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	conn, err = again.DialService(t.Context(), attached, 8080)
+	if err != nil {
+		t.Fatalf("the service after a restart: %v", err)
+	}
+	if err := readGreeting(conn); err != nil {
+		t.Errorf("the service after a restart: %v", err)
 	}
 	conn.Close()
 
