@@ -195,3 +195,35 @@ func (v verdictLost) SendBid(ctx context.Context, o *auction.VerifiedOrder, sb a
 	}
 	return auction.Verdict{}, fmt.Errorf("send bid: read auctioneer's reply: %w", context.DeadlineExceeded)
 }
+
+// TestNoBidBusySlices: an order for MIG slices of a profile the provider
+// has, all held for other bids, is told busy (it may come back), not that
+// the provider lacks them; one for a profile it has none of is not.
+func TestNoBidBusySlices(t *testing.T) {
+	m := markettest.New(t)
+	p := m.NewProvider(markettest.ProviderSpec{Name: "provider", Machine: "dgxh100-mig", Model: "MIG", PricePerHour: fmt.Sprint(price)})
+	p.Start()
+	ten := m.NewTenant("tenant", nil, []*network.Node{p.Node})
+	var slices []string
+	for _, d := range p.GPUs.Free() {
+		if d.MIGProfile != "" {
+			slices = append(slices, d.UUID)
+		}
+	}
+	if len(slices) == 0 {
+		t.Fatal("the simulated machine has no MIG slices")
+	}
+	if err := p.GPUs.Reserve("another bid", slices, time.Now().Add(time.Hour)); err != nil {
+		t.Fatal(err)
+	}
+	job := testJob(t)
+	job.Requirements.GPUModels = []string{"H100 MIG 1g.10gb"}
+	nb := publish(t, m, ten.Node, job, 10*time.Minute).NoBid()
+	if nb.Reason != auction.ReasonBusy {
+		t.Errorf("no-bid %s: %q; want %s", nb.Reason, nb.Detail, auction.ReasonBusy)
+	}
+	job.Requirements.GPUModels = []string{"H100 MIG 7g.80gb"} // a profile it has none of
+	if nb := publish(t, m, ten.Node, job, 10*time.Minute).NoBid(); nb.Reason == auction.ReasonBusy {
+		t.Errorf("no-bid %s: %q; want a reason that lasts", nb.Reason, nb.Detail)
+	}
+}

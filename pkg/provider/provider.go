@@ -547,13 +547,11 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder, lead uint64) (*bidState, erro
 	c.MemoryMiB = sub(d.cfg.MemoryMiB, mem)
 	c.DiskMiB = sub(d.cfg.DiskMiB, disk)
 	nodes, _ := d.cfg.Inventory.(NodeResources)
-	offer, uuids, err := matchPerNode(&o.Order.Requirements, c, d.pricedFree(), nodes, func(node string) string {
-		return auction.NodeLabel(d.cfg.Signer.Address(), node)
-	})
+	offer, uuids, err := matchPerNode(&o.Order.Requirements, c, d.pricedFree(), nodes, d.nodeLabel)
 	if err != nil {
 		// Too little free on a machine that has enough: busy, for now.
 		var m *auction.Mismatch
-		if errors.As(err, &m) && d.busy(m.Reason, &o.Order.Requirements, len(snap.Devices)) {
+		if errors.As(err, &m) && d.couldServe(&o.Order.Requirements, c, snap) {
 			m.Reason, m.Detail = auction.ReasonBusy, m.Detail+" (the rest is leased, held for other bids or not for rent)"
 		}
 		return nil, err
@@ -631,21 +629,22 @@ func (d *Daemon) sweep() {
 	}
 }
 
-// busy reports whether a mismatch for reason is only for now: the
-// provider has enough of what r asks for in all (devices GPUs), but it is
-// leased or held for other bids.
-func (d *Daemon) busy(reason auction.Reason, r *auction.Requirements, devices int) bool {
-	switch reason {
-	case auction.ReasonGPUCount:
-		return devices >= int(r.GPUCount)
-	case auction.ReasonCPU:
-		return d.cfg.CPUMillis >= r.CPUMillis
-	case auction.ReasonMemory:
-		return d.cfg.MemoryMiB >= r.MemoryMiB
-	case auction.ReasonDisk:
-		return d.cfg.DiskMiB >= r.DiskMiB
-	}
-	return false
+// couldServe reports whether a mismatch is only for now: req would match
+// c with everything the provider rents out free (all its priced GPUs and
+// MIG slices, its whole CPU, memory and disk), but some is leased or held
+// for other bids.
+func (d *Daemon) couldServe(req *auction.Requirements, c auction.Capacity, snap gpu.Snapshot) bool {
+	all := slices.DeleteFunc(append(slices.Clip(snap.Devices), snap.Slices()...), func(g gpu.Device) bool {
+		return g.MIGMode == gpu.MIGEnabled || !d.cfg.Pricer.Priced(offeredModel(g))
+	})
+	c.CPUMillis, c.MemoryMiB, c.DiskMiB = d.cfg.CPUMillis, d.cfg.MemoryMiB, d.cfg.DiskMiB
+	_, _, err := matchPerNode(req, c, all, nil, d.nodeLabel)
+	return err == nil
+}
+
+// nodeLabel is how the provider's offers name its node (a cluster's).
+func (d *Daemon) nodeLabel(node string) string {
+	return auction.NodeLabel(d.cfg.Signer.Address(), node)
 }
 
 // holdUntil is when what the bid holds is free again, leased or not: a
