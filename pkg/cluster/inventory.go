@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"maps"
@@ -195,9 +196,10 @@ func (inv *Inventory) snapshotOf(nodes []Node, pods []corev1.Pod) (gpu.Snapshot,
 		}
 		for _, profile := range slices.Sorted(maps.Keys(n.MIG)) {
 			slot := func(i int) string { return MIGSlot(n.Name, profile, i) }
+			mib := cmp.Or(n.MIGMemoryMiB[profile], migMemoryMiB(profile))
 			for _, i := range inv.slots(n.MIG[profile], others[n.Name][corev1.ResourceName(resourceMIGPrefix+profile)], ours[n.Name], slot) {
 				snap.Devices = append(snap.Devices, gpu.Device{
-					UUID: slot(i), Index: i, Model: n.Model, MemoryTotalMiB: migMemoryMiB(profile),
+					UUID: slot(i), Index: i, Model: n.Model, MemoryTotalMiB: mib,
 					ComputeCapability: n.ComputeCapability, Simulated: n.Simulated, Node: n.Name, MIGProfile: profile,
 				})
 			}
@@ -281,9 +283,9 @@ func gpuResources(p *corev1.Pod) []corev1.ResourceName {
 	return names
 }
 
-// migMemoryMiB is the memory of a MIG slice of profile, by its name
-// ("3g.20gb": 20 GB, as NVIDIA rounds it, 20480 MiB); 0 if the name does
-// not say.
+// migMemoryMiB is the memory of a MIG slice of profile by its name, for
+// a node whose labels do not say ("3g.20gb": 20 GB as NVIDIA rounds it,
+// 20480 MiB, where an A100 40GB's has 19968); 0 if the name does not say.
 func migMemoryMiB(profile string) uint64 {
 	base, _, _ := strings.Cut(profile, "+")
 	gb, ok := strings.CutSuffix(base[strings.LastIndexByte(base, '.')+1:], "gb")

@@ -1,6 +1,7 @@
 package cluster
 
 import (
+	"fmt"
 	"slices"
 	"testing"
 
@@ -155,5 +156,36 @@ func TestNodeFree(t *testing.T) {
 		if cpu, mem, ok := inv.NodeFree(tt.node); cpu != tt.cpu || mem != tt.mem || ok != tt.ok {
 			t.Errorf("node %s: %d millicores, %d MiB, %v; want %d, %d, %v", tt.node, cpu, mem, ok, tt.cpu, tt.mem, tt.ok)
 		}
+	}
+}
+
+// A node's MIG slices come from the device plugin's resources, their
+// memory from GPU Feature Discovery's labels where it gives one, and from
+// the profile's name where it does not.
+func TestNodeMIG(t *testing.T) {
+	n := nodeOf(&corev1.Node{
+		ObjectMeta: metav1.ObjectMeta{Name: "a100", Labels: map[string]string{
+			LabelProduct: "NVIDIA-A100-SXM4-40GB", "nvidia.com/mig-3g.20gb.memory": "19968",
+		}},
+		Status: corev1.NodeStatus{
+			Allocatable: corev1.ResourceList{
+				"nvidia.com/mig-3g.20gb": resource.MustParse("2"), "nvidia.com/mig-1g.5gb": resource.MustParse("1"),
+				corev1.ResourceCPU: resource.MustParse("8"), corev1.ResourceMemory: resource.MustParse("32Gi"),
+			},
+			Conditions: []corev1.NodeCondition{{Type: corev1.NodeReady, Status: corev1.ConditionTrue}},
+		},
+	})
+	snap, _ := withDefaults(Config{Namespace: "tender"}).Inventory(nil).snapshotOf([]Node{n}, nil)
+	var got []string
+	for _, d := range snap.Devices {
+		got = append(got, fmt.Sprintf("%s %s %d", d.UUID, d.Model, d.MemoryTotalMiB))
+	}
+	want := []string{
+		MIGSlot("a100", "1g.5gb", 0) + " NVIDIA A100 SXM4 40GB 5120",
+		MIGSlot("a100", "3g.20gb", 0) + " NVIDIA A100 SXM4 40GB 19968",
+		MIGSlot("a100", "3g.20gb", 1) + " NVIDIA A100 SXM4 40GB 19968",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("devices %q, want %q", got, want)
 	}
 }

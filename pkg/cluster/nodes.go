@@ -48,8 +48,11 @@ type Node struct {
 	CUDADriver  string `json:"cudaDriver,omitempty"`
 	CUDARuntime string `json:"cudaRuntime,omitempty"`
 	// MIG are the node's allocatable MIG slices by profile ("1g.10gb"),
-	// from the device plugin's nvidia.com/mig-<profile> resources.
-	MIG map[string]int64 `json:"mig,omitempty"`
+	// from the device plugin's nvidia.com/mig-<profile> resources, and
+	// MIGMemoryMiB their memory by profile, from GPU Feature Discovery's
+	// nvidia.com/mig-<profile>.memory labels where it gives them.
+	MIG          map[string]int64  `json:"mig,omitempty"`
+	MIGMemoryMiB map[string]uint64 `json:"migMemoryMiB,omitempty"`
 	// CPUMillicores and MemoryBytes are the node's allocatable CPU and
 	// memory.
 	CPUMillicores int64 `json:"cpuMillicores"`
@@ -98,6 +101,12 @@ func nodeOf(n *corev1.Node) Node {
 				node.MIG = map[string]int64{}
 			}
 			node.MIG[profile] = q.Value()
+			if mib, err := strconv.ParseUint(l[resourceMIGPrefix+profile+".memory"], 10, 64); err == nil && mib > 0 {
+				if node.MIGMemoryMiB == nil {
+					node.MIGMemoryMiB = map[string]uint64{}
+				}
+				node.MIGMemoryMiB[profile] = mib
+			}
 		}
 	}
 	if mib, err := strconv.ParseUint(l[LabelMemory], 10, 64); err == nil {
