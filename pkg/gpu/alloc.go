@@ -243,22 +243,18 @@ func (a *Allocator) Claim(uuid string) Claim {
 	return Claim{UUID: uuid, State: StateFree}
 }
 
-// Free returns the GPUs of the current inventory that nobody holds, in
-// inventory order, and then the free MIG slices (Snapshot.Slices). A GPU
-// in MIG mode is never free as a whole GPU: a job given it would see none
-// of its compute; its slices are free one by one.
+// Free returns the sellable devices of the current inventory
+// (Snapshot.Sellable: whole GPUs, then MIG slices) that nobody holds. A
+// GPU in MIG mode is never free whole; its slices are free one by one.
 func (a *Allocator) Free() []Device {
 	snap := a.devices.Snapshot()
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	a.expireLocked(a.now())
-	free := make([]Device, 0, len(snap.Devices))
-	for _, d := range append(slices.Clip(snap.Devices), snap.Slices()...) {
-		if _, held := a.claims[d.UUID]; !held && d.MIGMode != MIGEnabled {
-			free = append(free, d)
-		}
-	}
-	return free
+	return slices.DeleteFunc(snap.Sellable(), func(d Device) bool {
+		_, held := a.claims[d.UUID]
+		return held
+	})
 }
 
 // checkFreeLocked reports the first of uuids that is unknown, repeated or
@@ -268,21 +264,18 @@ func (a *Allocator) checkFreeLocked(uuids []string) error {
 		return errors.New("no GPUs named")
 	}
 	snap := a.devices.Snapshot()
+	sellable := snap.Sellable()
 	seen := make(map[string]bool, len(uuids))
 	for _, u := range uuids {
 		if seen[u] {
 			return fmt.Errorf("GPU %s named twice", u)
 		}
 		seen[u] = true
-		d, ok := snap.Device(u)
-		if !ok {
-			i := slices.IndexFunc(snap.Slices(), func(m Device) bool { return m.UUID == u })
-			if i < 0 {
-				return fmt.Errorf("GPU %s: %w", u, ErrUnknownGPU)
+		if !slices.ContainsFunc(sellable, func(d Device) bool { return d.UUID == u }) {
+			if _, ok := snap.Device(u); ok {
+				return fmt.Errorf("GPU %s is in MIG mode: %w", u, ErrMIGGPU)
 			}
-		}
-		if d.MIGMode == MIGEnabled {
-			return fmt.Errorf("GPU %s is in MIG mode: %w", u, ErrMIGGPU)
+			return fmt.Errorf("GPU %s: %w", u, ErrUnknownGPU)
 		}
 		if c, ok := a.claims[u]; ok {
 			return &ConflictError{UUID: u, State: c.State, BidID: c.BidID, LeaseID: c.LeaseID, Expires: c.Expires}

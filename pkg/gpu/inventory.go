@@ -122,6 +122,14 @@ func (s Snapshot) Slices() []Device {
 	return out
 }
 
+// Sellable are the devices a lease can be given: the GPUs not in MIG mode
+// (a job given one in MIG mode would see none of its compute), then the
+// MIG slices (Slices).
+func (s Snapshot) Sellable() []Device {
+	whole := slices.DeleteFunc(slices.Clone(s.Devices), func(d Device) bool { return d.MIGMode == MIGEnabled })
+	return append(whole, s.Slices()...)
+}
+
 func (s Snapshot) clone() Snapshot {
 	s.Devices = slices.Clone(s.Devices)
 	if s.Devices == nil {

@@ -434,8 +434,12 @@ func (d *Daemon) handleOrder(ctx context.Context, o auction.VerifiedOrder) {
 
 // pricedFree are the free GPUs of models the provider rents out.
 func (d *Daemon) pricedFree() []gpu.Device {
-	free := d.cfg.GPUs.Free()
-	return slices.DeleteFunc(free, func(g gpu.Device) bool { return !d.cfg.Pricer.Priced(offeredModel(g)) })
+	return d.priced(d.cfg.GPUs.Free())
+}
+
+// priced are the devices of gpus of models the provider rents out.
+func (d *Daemon) priced(gpus []gpu.Device) []gpu.Device {
+	return slices.DeleteFunc(gpus, func(g gpu.Device) bool { return !d.cfg.Pricer.Priced(offeredModel(g)) })
 }
 
 // NodeResources is an Inventory whose GPUs are a cluster's
@@ -634,9 +638,7 @@ func (d *Daemon) sweep() {
 // MIG slices, its whole CPU, memory and disk), but some is leased or held
 // for other bids.
 func (d *Daemon) couldServe(req *auction.Requirements, c auction.Capacity, snap gpu.Snapshot) bool {
-	all := slices.DeleteFunc(append(slices.Clip(snap.Devices), snap.Slices()...), func(g gpu.Device) bool {
-		return g.MIGMode == gpu.MIGEnabled || !d.cfg.Pricer.Priced(offeredModel(g))
-	})
+	all := d.priced(snap.Sellable())
 	c.CPUMillis, c.MemoryMiB, c.DiskMiB = d.cfg.CPUMillis, d.cfg.MemoryMiB, d.cfg.DiskMiB
 	_, _, err := matchPerNode(req, c, all, nil, d.nodeLabel)
 	return err == nil
