@@ -83,8 +83,7 @@ func (c *Cluster) dialForward(ctx context.Context, pod *corev1.Pod) (httpstream.
 	if err != nil {
 		return nil, err
 	}
-	dialer := portforward.NewFallbackDialer(ws, spdy.NewDialer(upgrader, &http.Client{Transport: transport}, http.MethodPost, u),
-		func(err error) bool { return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err) })
+	dialer := portforward.NewFallbackDialer(ws, spdy.NewDialer(upgrader, &http.Client{Transport: transport}, http.MethodPost, u), upgradeFailed)
 	type dialed struct {
 		conn httpstream.Connection
 		err  error

@@ -184,9 +184,13 @@ func (c *Cluster) streamer(u *url.URL) (remotecommand.Executor, error) {
 	if err != nil {
 		return nil, err
 	}
-	return remotecommand.NewFallbackExecutor(ws, spdy, func(err error) bool {
-		return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
-	})
+	return remotecommand.NewFallbackExecutor(ws, spdy, upgradeFailed)
+}
+
+// upgradeFailed reports whether a WebSocket stream could not be made
+// where SPDY may be: the fallback for exec, attach and port forwards.
+func upgradeFailed(err error) bool {
+	return httpstream.IsUpgradeFailure(err) || httpstream.IsHTTPSProxyError(err)
 }
 
 func containerState(statuses []corev1.ContainerStatus, name string) corev1.ContainerState {
