@@ -3,9 +3,6 @@ package e2e
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"io"
-	"net/http"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -153,18 +150,4 @@ func checkNodeShown(t *testing.T, dashboard string, provider common.Address, lab
 	if err != nil || !strings.Contains(string(page), `id="nodes"`) || !strings.Contains(string(page), label) {
 		t.Errorf("the provider's page lacks its node %s (%v)", label, err)
 	}
-}
-
-// httpGet is the body of a GET of url that answers 200 OK.
-func httpGet(url string) ([]byte, error) {
-	r, err := http.Get(url)
-	if err != nil {
-		return nil, err
-	}
-	defer r.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
-	if err == nil && r.StatusCode != http.StatusOK {
-		err = fmt.Errorf("GET %s: %s", url, r.Status)
-	}
-	return body, err
 }

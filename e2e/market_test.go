@@ -438,17 +438,9 @@ func waitLeaseShown[T any](t *testing.T, dashboard string, id common.Hash, what 
 // leasePage is the lease's page on the broker's dashboard.
 func leasePage(t *testing.T, dashboard string, id common.Hash) string {
 	t.Helper()
-	r, err := http.Get(dashboard + "leases/" + id.Hex())
+	page, err := httpGet(dashboard + "leases/" + id.Hex())
 	if err != nil {
-		t.Fatal(err)
-	}
-	defer r.Body.Close()
-	page, err := io.ReadAll(r.Body)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if r.StatusCode != http.StatusOK {
-		t.Fatalf("lease page: %s", r.Status)
+		t.Fatalf("lease page: %v", err)
 	}
 	return string(page)
 }
@@ -488,4 +480,18 @@ func checkDashboard(t *testing.T, dashboard string, res *tenant.Result) {
 			t.Errorf("lease page lacks %q", want)
 		}
 	}
+}
+
+// httpGet is the body of a GET of url that answers 200 OK.
+func httpGet(url string) ([]byte, error) {
+	r, err := http.Get(url)
+	if err != nil {
+		return nil, err
+	}
+	defer r.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(r.Body, 1<<20))
+	if err == nil && r.StatusCode != http.StatusOK {
+		err = fmt.Errorf("GET %s: %s", url, r.Status)
+	}
+	return body, err
 }
