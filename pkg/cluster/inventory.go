@@ -136,12 +136,16 @@ func (inv *Inventory) Allocatable() (cpuMillis, memoryMiB uint64) {
 	return uint64(inv.total.cpu), uint64(inv.total.memory) >> 20
 }
 
-// NodeFree is what CPU and memory node has that no pod requests, as last
-// refreshed (provider.NodeResources).
+// NodeFree is what CPU and memory an order can have on node, as last
+// refreshed (provider.NodeResources): what no pod requests, less what the
+// lease agent beside the job holds.
 func (inv *Inventory) NodeFree(node string) (cpuMillis, memoryMiB uint64, ok bool) {
 	inv.mu.Lock()
 	defer inv.mu.Unlock()
 	f, ok := inv.free[node]
+	if inv.c.cfg.AgentImage != "" {
+		f.cpu, f.memory = f.cpu-agentCPUMillis, f.memory-agentMemory
+	}
 	return uint64(max(f.cpu, 0)), uint64(max(f.memory, 0)) >> 20, ok
 }
 

@@ -133,7 +133,8 @@ func TestSlots(t *testing.T) {
 }
 
 // TestNodeFree: a node's free CPU and memory are its allocatable less what
-// every pod on it requests, the provider's own as others'.
+// every pod on it requests, the provider's own as others', and less what
+// the lease agent would hold beside an order's job.
 func TestNodeFree(t *testing.T) {
 	c := withDefaults(Config{Namespace: "tender"})
 	inv := c.Inventory(nil)
@@ -155,6 +156,16 @@ func TestNodeFree(t *testing.T) {
 	}{{"a", 5500, 27 << 10, true}, {"b", 0, 15 << 10, true}, {"c", 0, 0, false}} {
 		if cpu, mem, ok := inv.NodeFree(tt.node); cpu != tt.cpu || mem != tt.mem || ok != tt.ok {
 			t.Errorf("node %s: %d millicores, %d MiB, %v; want %d, %d, %v", tt.node, cpu, mem, ok, tt.cpu, tt.mem, tt.ok)
+		}
+	}
+	withAgent := withDefaults(Config{Namespace: "tender", AgentImage: "agent"}).Inventory(nil)
+	withAgent.free = free
+	for _, tt := range []struct {
+		node     string
+		cpu, mem uint64
+	}{{"a", 5400, 27<<10 - 32}, {"b", 0, 15<<10 - 32}} {
+		if cpu, mem, _ := withAgent.NodeFree(tt.node); cpu != tt.cpu || mem != tt.mem {
+			t.Errorf("with the agent, node %s: %d millicores, %d MiB; want %d, %d", tt.node, cpu, mem, tt.cpu, tt.mem)
 		}
 	}
 }

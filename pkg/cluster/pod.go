@@ -40,6 +40,15 @@ const (
 	agentLimit = 64 << 20
 )
 
+// What the agent beside the job holds (requests equal to limits): the
+// lease's pod holds it on top of what the order buys. A container's first
+// process starts in its CPU quota, so less than 100m makes each start of
+// an agent container take seconds (10m took 2.4 s a container).
+const (
+	agentCPUMillis = 100
+	agentMemory    = 32 << 20
+)
+
 // jobUID is the user jobs run as, as in Docker jobs: nobody.
 const jobUID = 65534
 
@@ -277,8 +286,15 @@ func annotations(job Job, staged bool) map[string]string {
 // pod and run in the tenant's image to stage the input (Create, Launch).
 func addAgent(pod *corev1.Pod, image string, job Job) {
 	res := corev1.ResourceList{
-		corev1.ResourceCPU:    resource.MustParse("10m"),
-		corev1.ResourceMemory: resource.MustParse("32Mi"),
+		corev1.ResourceCPU:    *resource.NewMilliQuantity(agentCPUMillis, resource.DecimalSI),
+		corev1.ResourceMemory: *resource.NewQuantity(agentMemory, resource.BinarySI),
+	}
+	// The init containers run before the job, so they may have what it
+	// has without the pod holding more: their starts and the input's
+	// unpacking go at the job's speed.
+	staging := corev1.ResourceList{
+		corev1.ResourceCPU:    *resource.NewMilliQuantity(max(job.CPUMillicores, agentCPUMillis), resource.DecimalSI),
+		corev1.ResourceMemory: *resource.NewQuantity(max(job.MemoryBytes, agentMemory), resource.BinarySI),
 	}
 	job0 := &pod.Spec.Containers[0]
 	confined := job0.SecurityContext
@@ -297,7 +313,7 @@ func addAgent(pod *corev1.Pod, image string, job Job) {
 			Image:           image,
 			ImagePullPolicy: job0.ImagePullPolicy,
 			Args:            []string{"install", agentPath},
-			Resources:       corev1.ResourceRequirements{Requests: res, Limits: res},
+			Resources:       corev1.ResourceRequirements{Requests: staging, Limits: staging},
 			SecurityContext: confined.DeepCopy(),
 			VolumeMounts:    []corev1.VolumeMount{{Name: "tender", MountPath: "/tender"}},
 		},
@@ -308,7 +324,7 @@ func addAgent(pod *corev1.Pod, image string, job Job) {
 			Command:         []string{agentPath, "receive", "/input"},
 			Stdin:           true,
 			StdinOnce:       true,
-			Resources:       corev1.ResourceRequirements{Requests: res, Limits: res},
+			Resources:       corev1.ResourceRequirements{Requests: staging, Limits: staging},
 			SecurityContext: confined.DeepCopy(),
 			VolumeMounts: []corev1.VolumeMount{
 				{Name: "tender", MountPath: "/tender", ReadOnly: true},

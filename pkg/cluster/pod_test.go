@@ -1,6 +1,8 @@
 package cluster
 
 import (
+	"maps"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -121,6 +123,24 @@ func TestPodForConfines(t *testing.T) {
 	}
 	if _, ok := agent.Resources.Limits[ResourceGPU]; ok || agent.Resources.Limits.Memory().Cmp(agent.Resources.Requests[corev1.ResourceMemory]) != 0 {
 		t.Errorf("agent resources %+v: want no GPU, requests equal to limits", agent.Resources)
+	}
+	// The agent's containers start at more than a trickle of CPU; the pod
+	// holds the job's resources and the agent's beside it, no more (the
+	// init containers have the job's), every request equal to its limit
+	// (Guaranteed).
+	if got, want := podHolds(pod, cpuOf), job.CPUMillicores+agentCPUMillis; got != want {
+		t.Errorf("the pod holds %d millicores, want %d", got, want)
+	}
+	if got, want := podHolds(pod, memoryOf), job.MemoryBytes+agentMemory; got != want {
+		t.Errorf("the pod holds %d bytes, want %d", got, want)
+	}
+	for _, c := range append(slices.Clip(pod.Spec.Containers), pod.Spec.InitContainers...) {
+		if !maps.EqualFunc(c.Resources.Requests, c.Resources.Limits, func(a, b resource.Quantity) bool { return a.Cmp(b) == 0 }) {
+			t.Errorf("container %s: requests %v, limits %v: want equal", c.Name, c.Resources.Requests, c.Resources.Limits)
+		}
+		if c.Name != jobContainer && c.Resources.Limits.Cpu().MilliValue() < 100 {
+			t.Errorf("container %s: %s of CPU: its start would take seconds", c.Name, c.Resources.Limits.Cpu())
+		}
 	}
 }
 

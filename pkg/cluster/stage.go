@@ -9,6 +9,8 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -47,22 +49,12 @@ func (c *Cluster) Create(ctx context.Context, job Job, input io.Reader) (*Staged
 	if err != nil {
 		return nil, err
 	}
-	err = c.watchPod(ctx, pod.Name, func(pod *corev1.Pod) (bool, error) {
-		if st := containerState(pod.Status.InitContainerStatuses, stageContainer); st.Running != nil {
-			return true, nil
-		}
-		if err := cannotStart(pod); err != nil {
-			return true, err
-		}
-		if _, done, err := ended(pod); done {
-			if err == nil {
-				err = fmt.Errorf("the pod ended before its input was staged: %s", pod.Status.Phase)
-			}
-			return true, err
-		}
-		return false, nil
-	})
-	if err != nil {
+	pr, pw := io.Pipe()
+	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	s := &Staged{c: c, leaseID: job.LeaseID, stdin: pw, done: make(chan error, 1), cancel: cancel}
+	if err := c.attachStage(ctx, sctx, pod.Name, pr, s.done); err != nil {
+		cancel()
+		pw.CloseWithError(err)
 		c.Cancel(context.WithoutCancel(ctx), job.LeaseID)
 		return nil, fmt.Errorf("lease %s: stage: %w", job.LeaseID, err)
 	}
@@ -73,19 +65,6 @@ func (c *Cluster) Create(ctx context.Context, job Job, input io.Reader) (*Staged
 			c.log.Warn("pull secret left to the cluster's garbage collector", "lease", job.LeaseID, "err", err)
 		}
 	}
-	exec, err := c.streamer(c.api.podURL(pod.Namespace, pod.Name, "attach", &corev1.PodAttachOptions{Container: stageContainer, Stdin: true}))
-	if err != nil {
-		c.Cancel(context.WithoutCancel(ctx), job.LeaseID)
-		return nil, fmt.Errorf("lease %s: stage: %w", job.LeaseID, err)
-	}
-	pr, pw := io.Pipe()
-	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &Staged{c: c, leaseID: job.LeaseID, stdin: pw, done: make(chan error, 1), cancel: cancel}
-	go func() {
-		err := exec.StreamWithContext(sctx, remotecommand.StreamOptions{Stdin: pr})
-		pr.CloseWithError(errors.New("the stage's stream ended"))
-		s.done <- err
-	}()
 	if input == nil {
 		input = bytes.NewReader(make([]byte, 1024)) // an empty archive: its two end blocks
 	}
@@ -94,6 +73,114 @@ func (c *Cluster) Create(ctx context.Context, job Job, input io.Reader) (*Staged
 		return nil, fmt.Errorf("lease %s: send its input: %w", job.LeaseID, err)
 	}
 	return s, nil
+}
+
+// Attaching to the stage is tried again this soon after the pod's status
+// changes, and at most this long apart otherwise (the stage may wait on a
+// long image pull).
+const (
+	attachSoon  = 50 * time.Millisecond
+	attachSlack = time.Second
+)
+
+// attachStage attaches stdin to pod name's stage container and returns
+// once the stream reads it; the stream's end goes to done, and stdin is
+// closed then. It attaches as soon as the kubelet runs the stage, which
+// is a second or more before the pod's status says so: it tries again and
+// again, sooner after each change of that status, until the stream holds,
+// the pod cannot start, or the status says the stage runs and one more
+// try fails (that try's error). A try holds once the stream reads stdin.
+func (c *Cluster) attachStage(ctx, sctx context.Context, name string, stdin *io.PipeReader, done chan<- error) error {
+	u := c.api.podURL(c.cfg.Namespace, name, "attach", &corev1.PodAttachOptions{Container: stageContainer, Stdin: true})
+	var err error
+	in := &firstRead{r: stdin, reading: make(chan struct{})}
+	wctx, stop := context.WithCancel(ctx)
+	defer stop()
+	var runs atomic.Bool
+	changed := make(chan struct{}, 1)
+	watched := make(chan error, 1)
+	go func() {
+		watched <- c.watchPod(wctx, name, func(pod *corev1.Pod) (bool, error) {
+			if err := cannotStart(pod); err != nil {
+				return true, err
+			}
+			if _, done, err := ended(pod); done {
+				if err == nil {
+					err = fmt.Errorf("the pod ended before its input was staged: %s", pod.Status.Phase)
+				}
+				return true, err
+			}
+			runs.Store(containerState(pod.Status.InitContainerStatuses, stageContainer).Running != nil)
+			select {
+			case changed <- struct{}{}:
+			default:
+			}
+			return false, nil
+		})
+	}()
+	wait := attachSoon
+	for {
+		// Early tries go over SPDY: its upgrade fails while the stage is
+		// not running, before the stream reads any of stdin. Over
+		// WebSocket the API server upgrades first and reports the
+		// kubelet's refusal on the stream. Once the status says the
+		// stage runs, the one try left goes as other streams do.
+		said := runs.Load()
+		var exec remotecommand.Executor
+		if said {
+			exec, err = c.streamer(u)
+		} else {
+			exec, err = remotecommand.NewSPDYExecutor(c.rc, "POST", u)
+		}
+		if err != nil {
+			return err
+		}
+		ended := make(chan error, 1)
+		go func() { ended <- exec.StreamWithContext(sctx, remotecommand.StreamOptions{Stdin: in}) }()
+		select {
+		case <-in.reading:
+		case err = <-ended:
+		case err := <-watched:
+			return err
+		}
+		select {
+		case <-in.reading: // attached, maybe ended already
+			go func() {
+				err := <-ended
+				stdin.CloseWithError(errors.New("the stage's stream ended"))
+				done <- err
+			}()
+			return nil
+		default:
+		}
+		if said {
+			return err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-t.C:
+			wait = min(wait*3/2, attachSlack)
+		case <-changed:
+			t.Stop()
+			wait = attachSoon
+		case err := <-watched:
+			t.Stop()
+			return err
+		}
+	}
+}
+
+// firstRead reads r, closing reading at its first Read: a stream that
+// reads its stdin has been made.
+type firstRead struct {
+	r       io.Reader
+	once    sync.Once
+	reading chan struct{}
+}
+
+func (f *firstRead) Read(p []byte) (int, error) {
+	f.once.Do(func() { close(f.reading) })
+	return f.r.Read(p)
 }
 
 // Launch starts the staged job and returns once its container runs (or
