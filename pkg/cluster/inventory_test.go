@@ -163,7 +163,7 @@ func TestNodeFree(t *testing.T) {
 	for _, tt := range []struct {
 		node     string
 		cpu, mem uint64
-	}{{"a", 5400, 27<<10 - 32}, {"b", 0, 15<<10 - 32}} {
+	}{{"a", 5250, 27<<10 - 32}, {"b", 0, 15<<10 - 32}} {
 		if cpu, mem, _ := withAgent.NodeFree(tt.node); cpu != tt.cpu || mem != tt.mem {
 			t.Errorf("with the agent, node %s: %d millicores, %d MiB; want %d, %d", tt.node, cpu, mem, tt.cpu, tt.mem)
 		}

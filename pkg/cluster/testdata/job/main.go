@@ -7,6 +7,7 @@
 //	                writable, and the capability and no-new-privileges
 //	                lines of /proc/self/status
 //	write PATH TEXT write TEXT to PATH
+//	fill PATH N     write N MiB to PATH
 //	oom             allocate memory until killed
 //	sleep           block until killed
 //	killall         SIGKILL every other process it can see but the
@@ -20,6 +21,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"net"
@@ -63,6 +65,13 @@ func main() {
 		case "write":
 			if err := os.WriteFile(args[1], []byte(args[2]), 0o644); err != nil {
 				fmt.Println("write:", err)
+				os.Exit(2)
+			}
+			args = args[3:]
+		case "fill":
+			n, _ := strconv.Atoi(args[2])
+			if err := os.WriteFile(args[1], bytes.Repeat([]byte{'x'}, n<<20), 0o644); err != nil {
+				fmt.Println("fill:", err)
 				os.Exit(2)
 			}
 			args = args[3:]
