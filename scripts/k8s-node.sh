@@ -25,8 +25,10 @@ W=${TENDER_K8S_STATE:-/var/lib/tender-k8s}
 SOCK=/run/tender-k8s-containerd/containerd.sock
 export KUBECONFIG=$W/kubeconfig
 # CONFIG names how up configures the node: a running node of another
-# configuration is restarted (2: the API server authorizes by RBAC).
-CONFIG=2
+# configuration is restarted (2: the API server authorizes by RBAC; 3: the
+# kubelet checks a pod's registry login for an image it pulled with one,
+# KubeletEnsureSecretPulledImages, alpha in 1.33 and 1.34).
+CONFIG=3
 cd "$(dirname "$0")/.."
 REPO=$PWD
 
@@ -175,6 +177,8 @@ imageGCHighThresholdPercent: 100
 imageGCLowThresholdPercent: 99
 evictionHard: {"memory.available": "100Mi"}
 resolvConf: ""
+featureGates: {KubeletEnsureSecretPulledImages: true}
+imagePullCredentialsVerificationPolicy: NeverVerifyPreloadedImages
 EOT
 	start containerd containerd --config "$W/containerd.toml"
 	wait_for 30 "containerd socket" test -S "$SOCK"

@@ -322,7 +322,7 @@ func addAgent(pod *corev1.Pod, image string, job Job) {
 		{
 			Name:            stageContainer,
 			Image:           job0.Image,
-			ImagePullPolicy: job0.ImagePullPolicy,
+			ImagePullPolicy: stagePull(job0.ImagePullPolicy, job),
 			Command:         []string{agentPath, "receive", "/input"},
 			Stdin:           true,
 			StdinOnce:       true,
@@ -343,6 +343,17 @@ func addAgent(pod *corev1.Pod, image string, job Job) {
 		SecurityContext: confined.DeepCopy(),
 		VolumeMounts:    []corev1.VolumeMount{{Name: "output", MountPath: "/output", ReadOnly: true}},
 	})
+}
+
+// stagePull is the stage's pull policy, pull being the job's: with the
+// tenant's registry login, the image is pulled whether the node has it or
+// not, so the registry checks that login (a wrong one is refused even
+// where another lease brought the image).
+func stagePull(pull corev1.PullPolicy, job Job) corev1.PullPolicy {
+	if job.RegistryAuth != nil && pull == corev1.PullIfNotPresent {
+		return corev1.PullAlways
+	}
+	return pull
 }
 
 // policyFor denies the lease's pod all traffic, in and out. It holds only

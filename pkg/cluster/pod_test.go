@@ -9,6 +9,8 @@ import (
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/apimachinery/pkg/api/resource"
+
+	"github.com/tender-market/tender/pkg/executor"
 )
 
 // TestPodForConfines checks, without a cluster, that a lease's pod is
@@ -140,6 +142,23 @@ func TestPodForConfines(t *testing.T) {
 		}
 		if c.Name != jobContainer && c.Resources.Limits.Cpu().MilliValue() < 100 {
 			t.Errorf("container %s: %s of CPU: its start would take seconds", c.Name, c.Resources.Limits.Cpu())
+		}
+	}
+
+	// With a registry login, the stage pulls the image whatever the node
+	// has, so that the registry checks the login; the job's container
+	// then uses what the stage pulled.
+	job.RegistryAuth = &executor.RegistryAuth{Username: "tenant", Password: "pw"}
+	for _, tt := range []struct{ pull, stage corev1.PullPolicy }{
+		{corev1.PullIfNotPresent, corev1.PullAlways}, {corev1.PullNever, corev1.PullNever}, {corev1.PullAlways, corev1.PullAlways},
+	} {
+		pod, err = PodFor(Config{Namespace: "tender", PullPolicy: tt.pull, AgentImage: "tender/lease-agent:1"}, job)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := pod.Spec.InitContainers[1].ImagePullPolicy; got != tt.stage || pod.Spec.Containers[0].ImagePullPolicy != tt.pull {
+			t.Errorf("pulls %s, with a login: the stage pulls %s and the job %s, want %s and %s",
+				tt.pull, got, pod.Spec.Containers[0].ImagePullPolicy, tt.stage, tt.pull)
 		}
 	}
 }

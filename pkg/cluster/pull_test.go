@@ -25,9 +25,13 @@ import (
 // registry that wants a login, with the tenant's credentials and only
 // with them: without them or with a wrong password Create fails with the
 // registry's refusal and leaves nothing behind; with them the job runs,
-// and its pull secret is gone as soon as the image is on the node. The
-// credentials are in no error, log, or pod. The provider runs as the
-// account docs/kubernetes/provider-rbac.yaml gives it.
+// and its pull secret is gone as soon as the job does. Once the node has
+// the image, a lease without the login, or with a wrong one, is refused
+// all the same: the stage pulls with a login whatever the node has, and
+// the test node's kubelet checks a login for an image pulled with one
+// (KubeletEnsureSecretPulledImages). The credentials are in no error,
+// log, or pod. The provider runs as the account
+// docs/kubernetes/provider-rbac.yaml gives it.
 func TestRunnerPrivateImage(t *testing.T) {
 	t.Parallel()
 	base := testCluster(t)
@@ -68,56 +72,67 @@ func TestRunnerPrivateImage(t *testing.T) {
 		}
 	}
 
-	for _, tc := range []struct {
+	refused := []struct {
 		name string
 		auth *executor.RegistryAuth
 	}{
 		{"without a login", nil},
 		{"with a wrong password", &executor.RegistryAuth{Username: user, Password: wrongPassword}},
-	} {
-		job := runnerJob(t, "say", "ran")
-		job.Image, job.RegistryAuth = img.Ref, tc.auth
-		cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
-		_, err := r.Create(cctx, job)
-		cancel()
-		t.Logf("%s: %v", tc.name, err)
-		if !errors.Is(err, ErrImage) || !strings.Contains(err.Error(), "401") && !strings.Contains(strings.ToLower(err.Error()), "unauthorized") {
-			t.Errorf("%s: Create: %v, want ErrImage with the registry's refusal", tc.name, err)
-		} else {
-			noSecret("the error", err.Error())
-		}
-		testenv.Eventually(t, time.Minute, "the pod gone", func() (bool, string, error) {
-			_, err := c.Find(ctx, job.LeaseID)
-			return errors.Is(err, ErrNoPod), fmt.Sprint(err), nil
-		})
-		noPullSecret(job)
 	}
+	refuse := func(when string) {
+		t.Helper()
+		for _, tc := range refused {
+			job := runnerJob(t, "say", "ran")
+			job.Image, job.RegistryAuth = img.Ref, tc.auth
+			cctx, cancel := context.WithTimeout(ctx, 2*time.Minute)
+			_, err := r.Create(cctx, job)
+			cancel()
+			t.Logf("%s, %s: %v", when, tc.name, err)
+			if !errors.Is(err, ErrImage) || !strings.Contains(err.Error(), "401") && !strings.Contains(strings.ToLower(err.Error()), "unauthorized") {
+				t.Errorf("%s, %s: Create: %v, want ErrImage with the registry's refusal", when, tc.name, err)
+			} else {
+				noSecret("the error", err.Error())
+			}
+			testenv.Eventually(t, time.Minute, "the pod gone", func() (bool, string, error) {
+				_, err := c.Find(ctx, job.LeaseID)
+				return errors.Is(err, ErrNoPod), fmt.Sprint(err), nil
+			})
+			noPullSecret(job)
+		}
+	}
+	refuse("before the image is on the node")
 	if n := good.Load(); n != 0 {
 		t.Errorf("%d requests had the right credentials before they were given", n)
 	}
 
-	job := runnerJob(t, "say", "ran from a private registry")
-	job.Image, job.RegistryAuth = img.Ref, &executor.RegistryAuth{Username: user, Password: password}
-	run, err := r.Create(ctx, job)
-	if err != nil {
-		t.Fatalf("Create with the right login: %v", err)
-	}
-	noPullSecret(job)
-	if good.Load() == 0 {
-		t.Error("no request had the right credentials")
-	}
-	pod, err := c.Find(ctx, job.LeaseID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	spec, _ := json.Marshal(pod)
-	noSecret("the pod", string(spec))
-	if run, err = r.Launch(ctx, run); err != nil {
-		t.Fatal(err)
-	}
-	var out testenv.Buffer
-	if f := <-finish(t, r, run, &out); f.err != nil || f.res.Code != 0 || f.res.Reason != executor.ReasonExited || !strings.Contains(out.String(), "ran from a private registry") {
-		t.Errorf("the job: %+v, %v, log %q", f.res.Exit, f.err, out.String())
+	for i := range 2 {
+		job := runnerJob(t, "say", "ran from a private registry")
+		job.Image, job.RegistryAuth = img.Ref, &executor.RegistryAuth{Username: user, Password: password}
+		run, err := r.Create(ctx, job)
+		if err != nil {
+			t.Fatalf("Create with the right login: %v", err)
+		}
+		if good.Load() == 0 {
+			t.Error("no request had the right credentials")
+		}
+		pod, err := c.Find(ctx, job.LeaseID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		spec, _ := json.Marshal(pod)
+		noSecret("the pod", string(spec))
+		if run, err = r.Launch(ctx, run); err != nil {
+			t.Fatal(err)
+		}
+		noPullSecret(job)
+		var out testenv.Buffer
+		if f := <-finish(t, r, run, &out); f.err != nil || f.res.Code != 0 || f.res.Reason != executor.ReasonExited || !strings.Contains(out.String(), "ran from a private registry") {
+			t.Errorf("the job: %+v, %v, log %q", f.res.Exit, f.err, out.String())
+		}
+		if i == 0 {
+			// The node has the image now.
+			refuse("with the image on the node")
+		}
 	}
 	noSecret("the cluster's log", logs.String())
 }

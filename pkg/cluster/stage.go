@@ -34,6 +34,8 @@ type Staged struct {
 	stdin   *io.PipeWriter
 	done    chan error // the attach stream's end
 	cancel  context.CancelFunc
+	// pullSecret: the lease's pull secret is deleted once the job runs.
+	pullSecret bool
 }
 
 // Create makes the lease's network policy and pod and stages the job: its
@@ -51,19 +53,12 @@ func (c *Cluster) Create(ctx context.Context, job Job, input io.Reader) (*Staged
 	}
 	pr, pw := io.Pipe()
 	sctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
-	s := &Staged{c: c, leaseID: job.LeaseID, stdin: pw, done: make(chan error, 1), cancel: cancel}
+	s := &Staged{c: c, leaseID: job.LeaseID, stdin: pw, done: make(chan error, 1), cancel: cancel, pullSecret: pullsWithAuth(c.cfg, job)}
 	if err := c.attachStage(ctx, sctx, pod.Name, pr, s.done); err != nil {
 		cancel()
 		pw.CloseWithError(err)
 		c.Cancel(context.WithoutCancel(ctx), job.LeaseID)
 		return nil, fmt.Errorf("lease %s: stage: %w", job.LeaseID, err)
-	}
-	if pullsWithAuth(c.cfg, job) {
-		// The stage runs in the job's image: it is on the node, and its
-		// credentials are of no more use there.
-		if err := c.deletePullSecret(ctx, job.LeaseID); err != nil {
-			c.log.Warn("pull secret left to the cluster's garbage collector", "lease", job.LeaseID, "err", err)
-		}
 	}
 	if input == nil {
 		input = bytes.NewReader(make([]byte, 1024)) // an empty archive: its two end blocks
@@ -202,6 +197,15 @@ func (s *Staged) Launch(ctx context.Context) (*corev1.Pod, error) {
 	launched, err := s.c.running(ctx, s.leaseID)
 	if err != nil {
 		return nil, fmt.Errorf("lease %s: launch: %w", s.leaseID, err)
+	}
+	if s.pullSecret {
+		// The job's container runs, from the image the stage pulled: the
+		// login is of no more use. Not sooner: a kubelet that checks a
+		// pod's login for an image it has (KubeletEnsureSecretPulledImages)
+		// checks it for each container.
+		if err := s.c.deletePullSecret(ctx, s.leaseID); err != nil {
+			s.c.log.Warn("pull secret left to the cluster's garbage collector", "lease", s.leaseID, "err", err)
+		}
 	}
 	return launched, nil
 }

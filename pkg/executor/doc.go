@@ -19,7 +19,12 @@
 // digest; a registry without it fails the job with [ErrDigestMismatch].
 // Job.OnPull follows a pull (bytes and layers, at most twice a second),
 // and a pull that gets no progress for Config.PullStallTimeout (2 minutes)
-// is aborted. A job whose pull fails leaves no container behind.
+// is aborted. A job whose pull fails leaves no container behind. A
+// private image is its tenant's: a job with credentials has its registry
+// check them though the machine has the image, and an image pulled with
+// credentials is recorded (in Config.WorkDir, across restarts) so that any
+// other job must have the registry let it read the image before it runs;
+// a job that cannot is refused with [ErrImageLogin].
 //
 // A job that allows network gets a Docker network of its own, created with
 // its container (in Create) and removed with it (in Remove, and by Cleanup

@@ -35,6 +35,9 @@ var (
 	// served content that does not match it. Errors that wrap it wrap
 	// ErrImageMissing too.
 	ErrDigestMismatch = errors.New("the registry has no image with that digest")
+	// ErrImageLogin: the machine has the job's image from another lease's
+	// registry login, and the job could not pull it itself.
+	ErrImageLogin = errors.New("here only for leases that can pull it from its registry")
 	// ErrLeaseHasContainer: the lease already has a container; Attach to it
 	// or Remove it.
 	ErrLeaseHasContainer = errors.New("lease already has a container")
@@ -84,7 +87,9 @@ type Config struct {
 	// signals and reaps zombies. Default off.
 	Init bool
 	// PullImages pulls a job's image from its registry when it is not on
-	// this machine, with the job's RegistryAuth if it has one. Default off:
+	// this machine, with the job's RegistryAuth if it has one (with one,
+	// the registry checks it though the machine has the image: see
+	// checkImageAccess). Default off:
 	// images must be built or loaded locally.
 	PullImages bool
 	// PullStallTimeout aborts a pull that gets no progress message from the
@@ -164,6 +169,8 @@ type Executor struct {
 
 	// netMu serializes installing the firewall.
 	netMu sync.Mutex
+
+	private *privateImages
 }
 
 // stopNote is why the executor stopped a container.
@@ -187,7 +194,11 @@ func New(engine Engine, cfg Config) (*Executor, error) {
 	if cfg.StopGrace < 0 || cfg.TmpfsBytes < 0 || cfg.LogMaxBytes < 0 || cfg.OutputLimit < 0 || cfg.OutputCheckInterval < 0 || cfg.PullStallTimeout < 0 {
 		return nil, errors.New("executor config: negative durations or sizes")
 	}
-	return &Executor{engine: engine, cfg: cfg, stopReasons: make(map[string]stopNote)}, nil
+	private, err := loadPrivateImages(filepath.Join(cfg.WorkDir, privateImagesFile))
+	if err != nil {
+		return nil, err
+	}
+	return &Executor{engine: engine, cfg: cfg, stopReasons: make(map[string]stopNote), private: private}, nil
 }
 
 // Run is one lease's container.
@@ -324,6 +335,10 @@ func (e *Executor) createContainer(ctx context.Context, job Job) (Run, error) {
 		return Run{}, err
 	}
 	opts := createOptions(job, e.cfg, outputDir)
+	if err := e.checkImageAccess(ctx, job); err != nil {
+		_ = os.RemoveAll(outputDir)
+		return Run{}, fmt.Errorf("start lease %s: %w", job.LeaseID, err)
+	}
 
 	created, err := e.engine.ContainerCreate(ctx, opts)
 	if cerrdefs.IsNotFound(err) && !e.networkGone(ctx, job) {

@@ -135,6 +135,16 @@ func (e *Executor) pull(ctx context.Context, job Job) error {
 		return e.pullError(ctx, pullCtx, job, opts.RegistryAuth, err)
 	}
 	final := progress.snapshot()
+	if job.RegistryAuth != nil {
+		id, err := e.imageID(ctx, image)
+		if err == nil && id != "" {
+			err = e.private.add(id)
+		}
+		if err != nil {
+			// Unrecorded, another lease could run it without the login.
+			return err
+		}
+	}
 	if job.OnPull != nil {
 		job.OnPull(final)
 	}

@@ -44,6 +44,16 @@ func (e *registryEngine) ContainerCreate(_ context.Context, o client.ContainerCr
 	return client.ContainerCreateResult{ID: "0123456789abcdef"}, nil
 }
 
+// ImageInspect finds the image once it was pulled.
+func (e *registryEngine) ImageInspect(_ context.Context, ref string, _ ...client.ImageInspectOption) (client.ImageInspectResult, error) {
+	if len(e.pulls) == 0 {
+		return client.ImageInspectResult{}, cerrdefs.ErrNotFound.WithMessage("No such image: " + ref)
+	}
+	var r client.ImageInspectResult
+	r.ID = "sha256:" + strings.Repeat("0", 64)
+	return r, nil
+}
+
 // ContainerInspect shows a created container with no volumes.
 func (e *registryEngine) ContainerInspect(context.Context, string, client.ContainerInspectOptions) (client.ContainerInspectResult, error) {
 	return client.ContainerInspectResult{}, nil

@@ -113,6 +113,10 @@ func TestRegistryPullByDigest(t *testing.T) {
 	}
 }
 
+// TestRegistryAuth: a lease's image is pulled with its registry login and
+// only with it; once the machine has the image from that login, another
+// lease without it, or with a wrong one, is refused (ErrImageLogin), after
+// a restart too, and the login is never logged.
 func TestRegistryAuth(t *testing.T) {
 	cli := needDocker(t)
 	reg := registrytest.Start(t)
@@ -122,10 +126,12 @@ func TestRegistryAuth(t *testing.T) {
 	reg.Wrap(registrytest.BasicAuth(user, password, &good))
 
 	var logs testenv.Buffer
-	ex := newExecutor(t, cli, Config{
+	cfg := Config{
 		PullImages: true,
+		WorkDir:    t.TempDir(),
 		Logger:     slog.New(slog.NewTextHandler(io.MultiWriter(&logs, t.Output()), &slog.HandlerOptions{Level: slog.LevelDebug})),
-	})
+	}
+	ex := newExecutor(t, cli, cfg)
 	noSecret := func(what, s string) {
 		t.Helper()
 		registrytest.NoSecret(t, what, s, user, password, wrongPassword)
@@ -165,6 +171,37 @@ func TestRegistryAuth(t *testing.T) {
 	}
 	if good.Load() == 0 {
 		t.Error("no request had the right credentials")
+	}
+
+	// The image is on this machine now, from the tenant's login: another
+	// lease that names it must pull it itself, here and after a restart.
+	for _, when := range []string{"on this machine", "after a restart"} {
+		if when == "after a restart" {
+			ex = newExecutor(t, cli, cfg)
+		}
+		for _, tc := range []struct {
+			name string
+			auth *RegistryAuth
+		}{{"without credentials", nil}, {"with a wrong password", &RegistryAuth{Username: user, Password: wrongPassword}}} {
+			err := create(tc.auth)
+			t.Logf("%s, %s: %v", when, tc.name, err)
+			if !errors.Is(err, ErrImageLogin) || !strings.Contains(err.Error(), "unauthorized") {
+				t.Errorf("%s, Create() %s: error = %v, want ErrImageLogin saying the registry refused (unauthorized)", when, tc.name, err)
+			}
+		}
+		before := good.Load()
+		if err := create(&RegistryAuth{Username: user, Password: password}); err != nil {
+			t.Errorf("%s, Create() with the right credentials: %v", when, err)
+		}
+		if good.Load() == before {
+			t.Errorf("%s: the lease with the right credentials did not show them to the registry", when)
+		}
+	}
+	// Without pulls, no lease may take it from the machine.
+	cfg.PullImages = false
+	ex = newExecutor(t, cli, cfg)
+	if err := create(&RegistryAuth{Username: user, Password: password}); !errors.Is(err, ErrImageLogin) {
+		t.Errorf("pulls off, Create(): error = %v, want ErrImageLogin", err)
 	}
 	noSecret("the executor's log", logs.String())
 }

@@ -1,0 +1,130 @@
+package executor
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+	"sync"
+
+	cerrdefs "github.com/containerd/errdefs"
+	"github.com/moby/moby/client"
+)
+
+// privateImagesFile, in Config.WorkDir, lists the images this machine has
+// from a lease's registry login.
+const privateImagesFile = "private-images"
+
+// privateImages are the images (by ID) this machine has because a lease
+// pulled them with a registry login. Another lease uses one only once it
+// has pulled it itself: a tenant cannot run another's private image by
+// naming it. The list is kept in a file, one ID a line, across restarts.
+type privateImages struct {
+	path string
+	mu   sync.Mutex
+	ids  map[string]bool
+}
+
+func loadPrivateImages(path string) (*privateImages, error) {
+	p := &privateImages{path: path, ids: map[string]bool{}}
+	f, err := os.Open(path)
+	if errors.Is(err, os.ErrNotExist) {
+		return p, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("images pulled with a login: %w", err)
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		if id := strings.TrimSpace(sc.Text()); id != "" {
+			p.ids[id] = true
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("images pulled with a login: %s: %w", path, err)
+	}
+	return p, nil
+}
+
+func (p *privateImages) has(id string) bool {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return p.ids[id]
+}
+
+// add records id, on disk before it returns.
+func (p *privateImages) add(id string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.ids[id] {
+		return nil
+	}
+	f, err := os.OpenFile(p.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
+	if err != nil {
+		return fmt.Errorf("record an image pulled with a login: %w", err)
+	}
+	_, err = f.WriteString(id + "\n")
+	if err == nil {
+		err = f.Sync()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return fmt.Errorf("record an image pulled with a login: %w", err)
+	}
+	p.ids[id] = true
+	return nil
+}
+
+// imageID is the ID of the image ref names on this machine; "" when it
+// has none.
+func (e *Executor) imageID(ctx context.Context, ref string) (string, error) {
+	res, err := e.engine.ImageInspect(ctx, ref)
+	if cerrdefs.IsNotFound(err) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("inspect image %s: %w", ref, err)
+	}
+	return res.ID, nil
+}
+
+// checkImageAccess has a job's registry check that the job may have its
+// image, though this machine has it, where the job must show that it may:
+// it gives a registry login (the registry then checks that login), or the
+// machine has the image from another lease's login. The engine asks the
+// registry for the image's manifest with the job's login or none (a pull
+// would not: the engine pulls nothing for an image pinned by a digest it
+// has). Without pulls (Config.PullImages), a job that would need the check
+// is refused. A missing image is left to the create, which pulls it
+// (Executor.imageMissing).
+func (e *Executor) checkImageAccess(ctx context.Context, job Job) error {
+	id, err := e.imageID(ctx, job.Image)
+	if err != nil || id == "" {
+		return err
+	}
+	private := e.private.has(id)
+	switch {
+	case job.RegistryAuth == nil && !private:
+		return nil
+	case !e.cfg.PullImages:
+		if private {
+			return fmt.Errorf("image %s is %w; pulling is turned off", job.Image, ErrImageLogin)
+		}
+		return nil
+	}
+	var opts client.DistributionInspectOptions
+	if job.RegistryAuth != nil {
+		if opts.EncodedRegistryAuth, err = encodeAuth(job.Image, *job.RegistryAuth); err != nil {
+			return err
+		}
+	}
+	if _, err := e.engine.DistributionInspect(ctx, job.Image, opts); err != nil {
+		return fmt.Errorf("image %s is %w, and its registry did not let this lease read it: %w", job.Image, ErrImageLogin, e.pullError(ctx, ctx, job, opts.EncodedRegistryAuth, err))
+	}
+	return nil
+}
