@@ -99,8 +99,8 @@ func (e *Executor) imageID(ctx context.Context, ref string) (string, error) {
 // machine has the image from another lease's login. The engine asks the
 // registry for the image's manifest with the job's login or none (a pull
 // would not: the engine pulls nothing for an image pinned by a digest it
-// has). Without pulls (Config.PullImages), a job that would need the check
-// is refused. A missing image is left to the create, which pulls it
+// has), waiting at most Config.PullStallTimeout. Without pulls
+// (Config.PullImages), a job that would need the check is refused. A missing image is left to the create, which pulls it
 // (Executor.imageMissing).
 func (e *Executor) checkImageAccess(ctx context.Context, job Job) error {
 	id, err := e.imageID(ctx, job.Image)
@@ -123,7 +123,11 @@ func (e *Executor) checkImageAccess(ctx context.Context, job Job) error {
 			return err
 		}
 	}
-	if _, err := e.engine.DistributionInspect(ctx, job.Image, opts); err != nil {
+	// A registry that never answers holds the lease no longer than a
+	// stalled pull would.
+	ictx, cancel := context.WithTimeout(ctx, e.cfg.PullStallTimeout)
+	defer cancel()
+	if _, err := e.engine.DistributionInspect(ictx, job.Image, opts); err != nil {
 		return fmt.Errorf("image %s is %w, and its registry did not let this lease read it: %w", job.Image, ErrImageLogin, e.pullError(ctx, ctx, job, opts.EncodedRegistryAuth, err))
 	}
 	return nil

@@ -206,6 +206,53 @@ func TestRegistryAuth(t *testing.T) {
 	noSecret("the executor's log", logs.String())
 }
 
+// TestRegistryAuthUnanswered: a registry that never answers the check of
+// a lease that must show it may have an image holds the lease no longer
+// than a stalled pull would, and the lease is refused.
+func TestRegistryAuthUnanswered(t *testing.T) {
+	cli := needDocker(t)
+	reg := registrytest.Start(t)
+	img := reg.Push(t, cli, probeImage, registrytest.RepoName(t), 1<<10)
+	const user, password = "tenant", "s3cret-Pa55word-08c3"
+	var good atomic.Int32
+	reg.Wrap(registrytest.BasicAuth(user, password, &good))
+	const stall = 2 * time.Second
+	ex := newExecutor(t, cli, Config{PullImages: true, PullStallTimeout: stall})
+	ctx, cancel := context.WithTimeout(t.Context(), 2*time.Minute)
+	defer cancel()
+	run, err := ex.Create(ctx, Job{LeaseID: leaseID(t, cli), Image: img.Ref, Command: []string{"exit", "0"}, RegistryAuth: &RegistryAuth{Username: user, Password: password}})
+	if err != nil {
+		t.Fatalf("Create() with the login: %v", err)
+	}
+	if err := ex.Remove(ctx, run); err != nil {
+		t.Fatal(err)
+	}
+
+	release := make(chan struct{})
+	t.Cleanup(func() { close(release) }) // before the registry closes
+	reg.Wrap(func(http.Handler) http.Handler {
+		return http.HandlerFunc(func(w http.ResponseWriter, req *http.Request) {
+			select {
+			case <-req.Context().Done():
+			case <-release:
+				w.WriteHeader(http.StatusServiceUnavailable)
+			}
+		})
+	})
+	lease := leaseID(t, cli)
+	start := time.Now()
+	_, err = ex.Create(ctx, Job{LeaseID: lease, Image: img.Ref, Command: []string{"exit", "0"}})
+	elapsed := time.Since(start)
+	t.Logf("after %v: %v", elapsed, err)
+	if !errors.Is(err, ErrImageLogin) {
+		t.Errorf("Create() error = %v, want ErrImageLogin", err)
+	}
+	if elapsed > stall+30*time.Second {
+		t.Errorf("refused after %v, want about %v", elapsed, stall)
+	}
+	noContainer(t, cli, lease)
+}
+
 func TestRegistryWrongDigest(t *testing.T) {
 	cli := needDocker(t)
 	reg := registrytest.Start(t)
