@@ -450,8 +450,13 @@ func (l *leaseRun) closeOnChain(ctx context.Context, terms lease.Terms, code lea
 		if err == nil {
 			detail := "exit " + code.Describe(jobspec.FormatSize(l.bid.order.Order.Requirements.MemoryMiB))
 			l.mu.Lock()
-			if l.state == network.JobExited && strings.HasPrefix(l.detail, "exit ") {
+			switch {
+			case l.state == network.JobExited && strings.HasPrefix(l.detail, "exit "):
 				detail = l.detail // with the job's exit message
+			case l.state == network.JobExited && l.detail != "" && l.endedAt == neverRan:
+				// Why the job never ran (its image could not be pulled,
+				// say) stays the first thing its tenant reads.
+				detail = l.detail + "; " + detail
 			}
 			l.mu.Unlock()
 			if on, err := d.cfg.Escrow.Lease(ctx, l.id); err == nil && on.State == lease.StateReported {

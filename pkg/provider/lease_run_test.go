@@ -145,6 +145,10 @@ func TestSecretsNeverCome(t *testing.T) {
 	if rec.ExitCode == nil || rec.ExitCode.Reason() != lease.ExitNoJob {
 		t.Errorf("record %+v, want the lease declined: no job from the tenant", rec)
 	}
+	// Once closed, the tenant still reads why first.
+	if !strings.HasPrefix(rec.Detail, "no secrets from the tenant within") || !strings.Contains(rec.Detail, "exit never started") {
+		t.Errorf("closed: %q, want why it was declined, then its exit", rec.Detail)
+	}
 	p.WaitFree(gpus)
 	if n := len(p.Runner.Started()); n != 0 {
 		t.Errorf("%d jobs started, want none", n)
