@@ -119,13 +119,16 @@ memory and GPUs as requests and limits, confined as Docker jobs are, and
 denied all traffic by a NetworkPolicy (enforced where the cluster's network
 plugin enforces them). A lease agent (--agent-image) beside the job stages
 its input before billing starts, stops it keeping its /output, and hands the
-output over, so the tenant's image needs no shell or tar. Images are used as
-the nodes have them unless --pull-images. --cpu and --memory default to the
-ready nodes' allocatable in all. With --allow-services the provider reaches a
-service's ports through the API server's port forward (pods/portforward):
-it needs no route to the pods, and their policy still denies everyone else.
-Network access is not offered on a cluster yet. README.md says what the provider's account in the cluster
-may do (its Role).
+output over, so the tenant's image needs no shell or tar; it holds 250m of
+CPU and 32 MiB beside what the order bought, and offers leave it that room.
+Images are used as the nodes have them unless --pull-images; an image named
+with a registry login is pulled with it whatever the node has. --cpu and
+--memory default to the ready nodes' allocatable in all. With
+--allow-services the provider reaches a service's ports through the API
+server's port forward (pods/portforward): it needs no route to the pods,
+and their policy still denies everyone else. Network access is not offered
+on a cluster yet. README.md says what the provider's account in the
+cluster may do (its Role).
 
 The account's key comes from --key-file (a go-ethereum keystore with
 --key-password-file, or a file holding the key as hex), from the
@@ -183,7 +186,7 @@ sold.
 	f.BoolVar(&s.allowNetwork, "allow-network", false, "bid on jobs that ask for network access; each gets a network of its own that reaches public addresses only (needs root and nftables)")
 	f.BoolVar(&s.allowServices, "allow-services", false, "bid on services (jobs that expose ports); each gets a network of its own that reaches nothing, and only its tenant reaches its ports, through this provider (tenant forward; needs root and nftables)")
 	f.BoolVar(&s.market.RelayService, "relay", false, "relay for market peers behind NAT (circuit relay v2: "+network.RelayLimitsText()+"); only for a provider others can dial directly")
-	f.BoolVar(&s.pullImages, "pull-images", false, "pull a job's image from its registry when it is not on this machine (with the login the tenant sends, for a private one); by default images must be built or loaded here")
+	f.BoolVar(&s.pullImages, "pull-images", false, "pull a job's image from its registry when it is not on this machine (with the login the tenant sends, for a private one; an image pulled with a login runs only for leases the registry lets read it); by default images must be built or loaded here")
 	f.IntVar(&s.forwardLimit, "forward-limit", provider.DefaultForwardLimit, "most connections a tenant may forward to its service at once")
 	f.DurationVar(&s.market.ForwardIdleTimeout, "forward-idle", 15*time.Minute, "how long a forwarded connection may carry nothing either way before it is closed")
 	f.StringVar(&s.dockerNetNS, "docker-netns", "", "network namespace of the Docker Engine, when it is not this process's (/run/netns/NAME): networked jobs are fenced in there")
