@@ -125,7 +125,7 @@ func (c *Cluster) attachStage(ctx, sctx context.Context, name string, stdin *io.
 		if said {
 			exec, err = c.streamer(u)
 		} else {
-			exec, err = remotecommand.NewSPDYExecutor(c.rc, "POST", u)
+			exec, err = c.spdyStreamer(u)
 		}
 		if err != nil {
 			return err
@@ -271,11 +271,16 @@ func (c *Cluster) streamer(u *url.URL) (remotecommand.Executor, error) {
 	if err != nil {
 		return nil, err
 	}
-	spdy, err := remotecommand.NewSPDYExecutor(c.rc, "POST", u)
+	spdy, err := c.spdyStreamer(u)
 	if err != nil {
 		return nil, err
 	}
 	return remotecommand.NewFallbackExecutor(ws, spdy, upgradeFailed)
+}
+
+// spdyStreamer makes an exec or attach stream to u over SPDY alone.
+func (c *Cluster) spdyStreamer(u *url.URL) (remotecommand.Executor, error) {
+	return remotecommand.NewSPDYExecutor(c.rc, "POST", u)
 }
 
 // upgradeFailed reports whether a WebSocket stream could not be made
