@@ -75,7 +75,10 @@ func newSubmitCommand(env *cli.Env) *cobra.Command {
      no winner it says why, with every bid's reason (reputation for one
      below the floor) and every provider's reason for not bidding, and
      while providers are only busy (or none answered) it auctions the job
-     again, waiting longer each round, until --queue-timeout;
+     again, waiting longer each round, until --queue-timeout; when some
+     provider holds what the job needs only for bids on other orders
+     whose auctions are about to close (held), the next round comes in
+     0.5-1.5 s;
   4. it opens the lease in escrow with a deposit of price x maxDuration
      (approving the token first when needed); with --gasless it signs an
      award of the lease to the winner and an EIP-2612 permit for the
@@ -171,7 +174,7 @@ standard error.
 	f.StringVar(&s.deposit, "deposit", "", `deposit instead of price x maxDuration ("1.5 tokens" or base units); the lease is overdrawn, and closed, when it is spent`)
 	f.BoolVar(&s.gasless, "gasless", false, "the winner opens the lease and pays the gas: you sign an award and a permit for the deposit, and need no ETH; a winner that has not opened it within --start-timeout (5m when 0) lets the award lapse, nothing paid, and the next qualifying bid is awarded")
 	f.DurationVar(&s.start, "start-timeout", 2*time.Minute, "how long the winner has to start the job once handed it; one that does not (or cannot be reached) has its lease closed, the deposit back, and the next qualifying bid is opened instead (0: no wait)")
-	f.DurationVar(&s.queue, "queue-timeout", 10*time.Minute, "while providers are busy (or silent), auction the job again, waiting longer each round, for up to this long (0: once)")
+	f.DurationVar(&s.queue, "queue-timeout", 10*time.Minute, "while providers are busy (or silent), auction the job again, waiting longer each round (0.5-1.5 s after a round where capacity was only held for other auctions), for up to this long (0: once)")
 	f.StringSliceVar(&s.trusted, "trusted-tenants", nil, "with --broker: count only these tenants' leases (and your own) in providers' reputations, at most 63 addresses, comma-separated; fresh keys a provider funds to lease from itself then count for nothing")
 	f.StringSliceVar(&s.forward, "forward", nil, "for a service (expose in the spec): forward [LOCAL:]PORT from 127.0.0.1 to the job's PORT once it runs, as tenant forward does, until the lease settles (tenant cancel LEASE ends the service); repeatable")
 	f.Var(&s.broker, "broker", "broker whose provider reputations are held against the spec's minReputation and break price ties (e.g. http://127.0.0.1:8080); without it every bidder counts 0, and a spec with minReputation is refused")

@@ -11,6 +11,7 @@ import (
 // Reasons only a provider gives, in a NoBid.
 const (
 	ReasonBusy            Reason = "busy"              // capacity is taken
+	ReasonHeld            Reason = "held"              // held for bids on other orders whose auctions close within seconds
 	ReasonPriceBelowFloor Reason = "price_below_floor" // the order's max is under the provider's floor
 )
 

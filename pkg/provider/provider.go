@@ -236,6 +236,8 @@ type bidState struct {
 	// any more but stays valid until it expires: the tenant may still
 	// open it when its winner never starts.
 	lost bool
+	// decided: the transcript came, naming the bid a winner or not.
+	decided bool
 	// lead is how far the chain's clock ran ahead of this machine's when
 	// the bid was made: its expiry is in chain time, its hold in ours.
 	lead uint64
@@ -539,24 +541,35 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder, lead uint64) (*bidState, erro
 		Attributes:  d.cfg.Attributes,
 		Simulated:   snap.Simulated,
 	}
-	var cpu, mem, disk uint64
+	// What bids hold, and of it what bids whose auctions are still open
+	// hold (pending): that is free again within seconds, unless they win.
+	var held, pending holding
+	now := d.cfg.Now()
 	for _, b := range d.bids {
 		if b.lost {
 			continue
 		}
-		r := &b.order.Order.Requirements
-		cpu, mem, disk = cpu+r.CPUMillis, mem+r.MemoryMiB, disk+r.DiskMiB
+		held.add(b)
+		if b.pending(now) {
+			pending.add(b)
+		}
 	}
-	c.CPUMillis = sub(d.cfg.CPUMillis, cpu)
-	c.MemoryMiB = sub(d.cfg.MemoryMiB, mem)
-	c.DiskMiB = sub(d.cfg.DiskMiB, disk)
+	c.CPUMillis = sub(d.cfg.CPUMillis, held.cpu)
+	c.MemoryMiB = sub(d.cfg.MemoryMiB, held.mem)
+	c.DiskMiB = sub(d.cfg.DiskMiB, held.disk)
 	nodes, _ := d.cfg.Inventory.(NodeResources)
-	offer, uuids, err := matchPerNode(&o.Order.Requirements, c, d.pricedFree(), nodes, d.nodeLabel)
+	free := d.pricedFree()
+	offer, uuids, err := matchPerNode(&o.Order.Requirements, c, free, nodes, d.nodeLabel)
 	if err != nil {
-		// Too little free on a machine that has enough: busy, for now.
+		// Too little free on a machine that has enough: busy, for now, or
+		// only held for bids on orders whose auctions close within seconds.
 		var m *auction.Mismatch
 		if errors.As(err, &m) && d.couldServe(&o.Order.Requirements, c, snap) {
-			m.Reason, m.Detail = auction.ReasonBusy, m.Detail+" (the rest is leased, held for other bids or not for rent)"
+			if closes, ok := d.servedOncePending(&o.Order.Requirements, c, free, pending, snap, nodes); ok {
+				m.Reason, m.Detail = auction.ReasonHeld, fmt.Sprintf("%s (the rest is held for bids on other orders, whose auctions close %s)", m.Detail, closes)
+			} else {
+				m.Reason, m.Detail = auction.ReasonBusy, m.Detail+" (the rest is leased, held for other bids or not for rent)"
+			}
 		}
 		return nil, err
 	}
@@ -631,6 +644,57 @@ func (d *Daemon) sweep() {
 		}
 		d.log.Info("removed the files of a lease settled long ago", "lease", id, "retention", d.cfg.Retention)
 	}
+}
+
+// holding is what a set of bids holds.
+type holding struct {
+	cpu, mem, disk uint64
+	gpus           []string
+	// closes is when the last of their bid windows closes.
+	closes time.Time
+}
+
+func (h *holding) add(b *bidState) {
+	r := &b.order.Order.Requirements
+	h.cpu, h.mem, h.disk = h.cpu+r.CPUMillis, h.mem+r.MemoryMiB, h.disk+r.DiskMiB
+	h.gpus = append(h.gpus, b.gpus...)
+	if closes := b.closes(); closes.After(h.closes) {
+		h.closes = closes
+	}
+}
+
+// closes is when the bid's window closes.
+func (b *bidState) closes() time.Time {
+	return time.Unix(int64(b.order.Order.BidDeadline), 0)
+}
+
+// pending reports whether b holds what it offers for an auction that has
+// not closed: neither its lease nor its outcome has come, and its window
+// and the wait for its verdict have not passed.
+func (b *bidState) pending(now time.Time) bool {
+	return !b.leased && !b.lost && !b.decided && now.Before(b.closes().Add(verdictGrace))
+}
+
+// servedOncePending reports whether req would be served with c and free
+// (what is free now) were what pending bids hold free too, and says when
+// their auctions close. Callers hold d.mu.
+func (d *Daemon) servedOncePending(req *auction.Requirements, c auction.Capacity, free []gpu.Device, pending holding, snap gpu.Snapshot, nodes NodeResources) (string, bool) {
+	if pending.closes.IsZero() {
+		return "", false
+	}
+	c.CPUMillis, c.MemoryMiB, c.DiskMiB = c.CPUMillis+pending.cpu, c.MemoryMiB+pending.mem, c.DiskMiB+pending.disk
+	for _, g := range d.priced(snap.Sellable()) {
+		if slices.Contains(pending.gpus, g.UUID) {
+			free = append(slices.Clip(free), g)
+		}
+	}
+	if _, _, err := matchPerNode(req, c, free, nodes, d.nodeLabel); err != nil {
+		return "", false
+	}
+	if left := pending.closes.Sub(d.cfg.Now()); left > 0 {
+		return fmt.Sprintf("within %s", (left + time.Second - 1).Truncate(time.Second)), true
+	}
+	return "now", true
 }
 
 // couldServe reports whether a mismatch is only for now: req would match
@@ -738,6 +802,9 @@ func (d *Daemon) onTranscript(t network.VerifiedTranscript) {
 	defer d.mu.Unlock()
 	winners := t.Transcript.Winners // a replicated order has several
 	for id, b := range d.bids {
+		if b.order.Hash == t.Order.Hash {
+			b.decided = true
+		}
 		if b.order.Hash == t.Order.Hash && !b.leased && !b.lost && !slices.Contains(winners, id) {
 			b.lost = true
 			if len(b.gpus) > 0 {

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -192,7 +193,7 @@ func (e *NoWinnerError) ForNow() bool {
 		return true
 	}
 	for _, nb := range e.NoBids {
-		if nb.NoBid.Reason == auction.ReasonBusy {
+		if nb.NoBid.Reason == auction.ReasonBusy || nb.NoBid.Reason == auction.ReasonHeld {
 			return true
 		}
 	}
@@ -202,6 +203,13 @@ func (e *NoWinnerError) ForNow() bool {
 		}
 	}
 	return false
+}
+
+// Soon reports whether the auction may well be won in a moment: some
+// provider that did not bid holds what the order needs only for bids on
+// other orders, whose auctions close within seconds.
+func (e *NoWinnerError) Soon() bool {
+	return slices.ContainsFunc(e.NoBids, func(nb auction.SignedNoBid) bool { return nb.NoBid.Reason == auction.ReasonHeld })
 }
 
 // ErrProviderFailed: the provider gave the job up; the tenant closed the
@@ -552,10 +560,17 @@ func (c *Client) followChain(ctx context.Context, o *auction.Order, now time.Tim
 // queue auctions job until a bid wins, again and again while every bid
 // failed for now (providers busy, no answer, bids late) and queueTimeout
 // allows, waiting 2 s between rounds, then twice as long each time, up to
-// 30 s. It returns the order that was won and the winning bid.
+// 30 s. After a round where a provider held what the order needs only for
+// other auctions about to close (a burst of orders: every provider bid on
+// the first it saw), the next comes in 0.5-1.5 s, at random, so that a
+// burst's orders spread out, and the wait does not grow; at most
+// maxSoonRounds times, so that providers that say so falsely cannot make
+// the tenant flood the market with orders. It returns the order that was
+// won and the winning bid.
 func (c *Client) queue(ctx context.Context, job *jobspec.Job, queueTimeout time.Duration, res *Result, report func(Progress)) (auction.Order, *auction.SignedBid, error) {
 	giveUp := c.cfg.Now().Add(queueTimeout)
 	delay := 2 * time.Second
+	soon := 0
 	for {
 		res.Rounds++
 		var nonce [8]byte
@@ -582,19 +597,39 @@ func (c *Client) queue(ctx context.Context, job *jobspec.Job, queueTimeout time.
 		// market after its own deadline (a slow moment): another round.
 		var none *NoWinnerError
 		again := errors.As(err, &none) && none.ForNow() || win == nil && errors.Is(err, auction.ErrLate)
-		if !again || !c.cfg.Now().Add(delay).Before(giveUp) {
+		wait := delay
+		if again && none != nil && none.Soon() && soon < maxSoonRounds {
+			soon++
+			wait = soonRetry()
+		}
+		if !again || !c.cfg.Now().Add(wait).Before(giveUp) {
 			return order, win, err
 		}
-		report(Progress{Step: StepQueued, Message: fmt.Sprintf("round %d: %v; auctioning again in %s", res.Rounds, err, delay)})
-		t := time.NewTimer(delay)
+		if wait == delay {
+			delay = min(2*delay, 30*time.Second)
+		}
+		report(Progress{Step: StepQueued, Message: fmt.Sprintf("round %d: %v; auctioning again in %s", res.Rounds, err, wait.Round(100*time.Millisecond))})
+		t := time.NewTimer(wait)
 		select {
 		case <-ctx.Done():
 			t.Stop()
 			return order, nil, ctx.Err()
 		case <-t.C:
 		}
-		delay = min(2*delay, 30*time.Second)
 	}
+}
+
+// maxSoonRounds bounds the rounds of one submission that follow another
+// at once (queue).
+const maxSoonRounds = 10
+
+// soonRetry is how long to wait before auctioning again when providers
+// hold what the order needs only for other auctions about to close: 0.5 s
+// and up to 1 s more, at random.
+func soonRetry() time.Duration {
+	var r [2]byte
+	rand.Read(r[:])
+	return 500*time.Millisecond + time.Duration(binary.BigEndian.Uint16(r[:]))*time.Second/65536
 }
 
 // waitPeer waits up to PeerTimeout for a first market peer that takes

@@ -5,6 +5,7 @@ import (
 	"math/big"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 
@@ -38,5 +39,27 @@ func TestNoWinnerError(t *testing.T) {
 	}
 	if below.ForNow() {
 		t.Error("bids below the floor count as a failure for now, want for good")
+	}
+	for _, tt := range []struct {
+		reasons      []auction.Reason
+		forNow, soon bool
+	}{
+		{[]auction.Reason{auction.ReasonGPUModel}, false, false},
+		{[]auction.Reason{auction.ReasonGPUModel, auction.ReasonBusy}, true, false},
+		{[]auction.Reason{auction.ReasonBusy, auction.ReasonHeld}, true, true},
+		{[]auction.Reason{auction.ReasonHeld}, true, true},
+	} {
+		e := &NoWinnerError{}
+		for _, r := range tt.reasons {
+			e.NoBids = append(e.NoBids, auction.SignedNoBid{NoBid: auction.NoBid{Reason: r}})
+		}
+		if e.ForNow() != tt.forNow || e.Soon() != tt.soon {
+			t.Errorf("no-bids %v: for now %v, soon %v; want %v, %v", tt.reasons, e.ForNow(), e.Soon(), tt.forNow, tt.soon)
+		}
+	}
+	for range 100 {
+		if d := soonRetry(); d < 500*time.Millisecond || d >= 1500*time.Millisecond {
+			t.Fatalf("the wait after a round lost to held capacity is %s, want 0.5-1.5 s", d)
+		}
 	}
 }
