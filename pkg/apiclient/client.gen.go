@@ -584,7 +584,7 @@ type Transcript struct {
 		PeerId   *string  `json:"peerId,omitempty"`
 		Provider *Address `json:"provider,omitempty"`
 
-		// Reason busy, price_below_floor, gpu_model, network, ...
+		// Reason busy, held, price_below_floor, gpu_model, network, ...
 		Reason *string    `json:"reason,omitempty"`
 		SeenAt *time.Time `json:"seenAt,omitempty"`
 
