@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"time"
 
 	corev1 "k8s.io/api/core/v1"
@@ -55,6 +56,7 @@ func openKubernetes(ctx context.Context, s *runSettings, outputLimitMiB uint64, 
 	}
 	c, err := cluster.New(cluster.Config{
 		Kubeconfig: s.kube.kubeconfig, Namespace: s.kube.namespace, PullPolicy: pull, AgentImage: s.kube.agentImage, Logger: log,
+		PrivateImages: filepath.Join(s.workDir, "cluster", "private-images"),
 	})
 	if err != nil {
 		return nil, err

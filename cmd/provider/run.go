@@ -124,7 +124,10 @@ its input before billing starts, stops it keeping its /output, and hands the
 output over, so the tenant's image needs no shell or tar; it holds 250m of
 CPU and 32 MiB beside what the order bought, and offers leave it that room.
 Images are used as the nodes have them unless --pull-images; an image named
-with a registry login is pulled with it whatever the node has. --cpu and
+with a registry login is pulled with it whatever the node has, and its
+repository is recorded (cluster/private-images in --work-dir): a lease
+without a login that names it pulls it with none, so the registry decides
+(refused without --pull-images). --cpu and
 --memory default to the ready nodes' allocatable in all. With
 --allow-services the provider reaches a service's ports through the API
 server's port forward (pods/portforward): it needs no route to the pods,

@@ -4,10 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
 
 	corev1 "k8s.io/api/core/v1"
 	"k8s.io/client-go/rest"
 	"k8s.io/client-go/tools/clientcmd"
+
+	"github.com/tender-market/tender/pkg/executor"
 )
 
 // Config says which cluster and namespace a provider's leases run in.
@@ -24,6 +28,14 @@ type Config struct {
 	// beside the job to hand its /output over (Output). Empty runs no
 	// agent, and a lease's output cannot be collected.
 	AgentImage string
+	// PrivateImages is the file that lists the repositories of images
+	// pulled with a lease's registry login (executor.PrivateImages). A
+	// lease without a login whose image is of one of them has its stage
+	// pull it with none (imagePullPolicy Always), so that the registry,
+	// not the node's copy, decides; with PullPolicy Never it is refused.
+	// Empty keeps no list: such a lease runs what the node has, unless
+	// the kubelet checks logins itself (KubeletEnsureSecretPulledImages).
+	PrivateImages string
 	// Logger gets what the cluster does; nil discards it.
 	Logger *slog.Logger
 }
@@ -34,6 +46,9 @@ type Cluster struct {
 	rc  *rest.Config // for exec and attach
 	cfg Config
 	log *slog.Logger
+	// private lists the repositories pulled with a login; nil when
+	// Config.PrivateImages is empty.
+	private *executor.PrivateImages
 }
 
 // New connects to the cluster cfg names. It does not call the API: Nodes
@@ -64,6 +79,14 @@ func NewForConfig(rc *rest.Config, cfg Config) (*Cluster, error) {
 	}
 	c := withDefaults(cfg)
 	c.api, c.rc = a, rc
+	if cfg.PrivateImages != "" {
+		if err := os.MkdirAll(filepath.Dir(cfg.PrivateImages), 0o700); err != nil {
+			return nil, fmt.Errorf("images pulled with a login: %w", err)
+		}
+		if c.private, err = executor.LoadPrivateImages(cfg.PrivateImages); err != nil {
+			return nil, err
+		}
+	}
 	return c, nil
 }
 

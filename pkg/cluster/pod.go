@@ -95,6 +95,10 @@ type Job struct {
 	// Annotations are added to the pod's, for whoever finds it again
 	// (Runner keeps the lease's terms there).
 	Annotations map[string]string
+	// pullAnyway: Image is of a repository pulled with a login
+	// (Config.PrivateImages), and the job has none: the stage pulls it
+	// whatever the node has, so its registry decides.
+	pullAnyway bool
 }
 
 var leaseIDPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,127}$`)
@@ -348,9 +352,10 @@ func addAgent(pod *corev1.Pod, image string, job Job) {
 // stagePull is the stage's pull policy, pull being the job's: with the
 // tenant's registry login, the image is pulled whether the node has it or
 // not, so the registry checks that login (a wrong one is refused even
-// where another lease brought the image).
+// where another lease brought the image); so it is without a login when
+// the image's repository was pulled with one before (Job.pullAnyway).
 func stagePull(pull corev1.PullPolicy, job Job) corev1.PullPolicy {
-	if job.RegistryAuth != nil && pull == corev1.PullIfNotPresent {
+	if (job.RegistryAuth != nil || job.pullAnyway) && pull == corev1.PullIfNotPresent {
 		return corev1.PullAlways
 	}
 	return pull

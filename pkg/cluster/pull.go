@@ -22,6 +22,42 @@ import (
 // the cluster only while the image is pulled; they are never in the pod's
 // spec, its annotations, an error or a log.
 
+// A node keeps what it pulled with a login for any pod that names it:
+// unless its kubelet checks logins (KubeletEnsureSecretPulledImages), a
+// lease without one would run another tenant's private image. So the
+// repositories pulled with a login are recorded (Config.PrivateImages),
+// and a lease without a login that names one pulls it with none.
+
+// checkPrivate marks job to pull its image anyway when it has no login and
+// its repository was pulled with one; with pulls off, it refuses it.
+func (c *Cluster) checkPrivate(job *Job) error {
+	if c.private == nil || job.RegistryAuth != nil || c.private.None() {
+		return nil
+	}
+	repo, err := executor.Repository(job.Image)
+	if err != nil || !c.private.Has(repo) {
+		return err
+	}
+	if c.cfg.PullPolicy == corev1.PullNever {
+		return fmt.Errorf("lease %s: image %s is %w; pulling is turned off", job.LeaseID, job.Image, executor.ErrImageLogin)
+	}
+	job.pullAnyway = true
+	return nil
+}
+
+// recordPrivate records the repository of a job's image, pulled with its
+// login.
+func (c *Cluster) recordPrivate(job Job) error {
+	if c.private == nil || !pullsWithAuth(c.cfg, job) {
+		return nil
+	}
+	repo, err := executor.Repository(job.Image)
+	if err == nil {
+		err = c.private.Add(repo)
+	}
+	return err
+}
+
 // pullSecretName is the pull secret of the lease whose pod is pod.
 func pullSecretName(pod string) string { return pod + "-pull" }
 

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -27,10 +29,12 @@ import (
 // registry's refusal and leaves nothing behind; with them the job runs,
 // and its pull secret is gone as soon as the job does. Once the node has
 // the image, a lease without the login, or with a wrong one, is refused
-// all the same: the stage pulls with a login whatever the node has, and
-// the test node's kubelet checks a login for an image pulled with one
-// (KubeletEnsureSecretPulledImages). The credentials are in no error,
-// log, or pod. The provider runs as the account
+// all the same: the stage pulls with a login whatever the node has, and,
+// the image's repository recorded as pulled with a login
+// (Config.PrivateImages, kept across restarts), without one too, so the
+// registry decides on any cluster; the test node's kubelet also checks a
+// login for an image pulled with one (KubeletEnsureSecretPulledImages).
+// The credentials are in no error, log, or pod. The provider runs as the account
 // docs/kubernetes/provider-rbac.yaml gives it.
 func TestRunnerPrivateImage(t *testing.T) {
 	t.Parallel()
@@ -49,10 +53,12 @@ func TestRunnerPrivateImage(t *testing.T) {
 	var logs testenv.Buffer
 	cfg := base.cfg
 	cfg.PullPolicy = corev1.PullIfNotPresent
+	cfg.PrivateImages = filepath.Join(t.TempDir(), "cluster", "private-images")
 	cfg.Logger = slog.New(slog.NewTextHandler(io.MultiWriter(&logs, t.Output()), &slog.HandlerOptions{Level: slog.LevelDebug}))
 	// As the provider's account: it may make, give away and delete a pull
 	// secret, never read one.
-	c, err := NewForConfig(providerAccount(t, base), cfg)
+	account := providerAccount(t, base)
+	c, err := NewForConfig(account, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -130,9 +136,65 @@ func TestRunnerPrivateImage(t *testing.T) {
 			t.Errorf("the job: %+v, %v, log %q", f.res.Exit, f.err, out.String())
 		}
 		if i == 0 {
-			// The node has the image now.
+			// The node has the image now, and the provider knows it for
+			// one pulled with a login, also once restarted.
+			restarted, err := NewForConfig(account, cfg)
+			if err != nil {
+				t.Fatal(err)
+			}
+			bare := runnerJob(t, "say", "ran")
+			anon := Job{LeaseID: bare.LeaseID, Image: img.Ref, CPUMillicores: 100, MemoryBytes: 64 << 20, OutputLimit: 1 << 20}
+			if err := restarted.checkPrivate(&anon); err != nil || !anon.pullAnyway {
+				t.Errorf("a lease without a login, after a restart: %v, pull anyway %v; want its image pulled anyway", err, anon.pullAnyway)
+			}
+			if pod, err := PodFor(restarted.cfg, anon); err != nil || pod.Spec.InitContainers[1].ImagePullPolicy != corev1.PullAlways {
+				t.Errorf("its stage: %v; want it to pull Always", err)
+			}
 			refuse("with the image on the node")
 		}
 	}
 	noSecret("the cluster's log", logs.String())
+}
+
+// TestCheckPrivate: a lease without a login whose image is of a
+// repository pulled with one pulls it anyway, whatever tag or digest it
+// names; with pulls off it is refused; other repositories and leases with
+// a login are left alone.
+func TestCheckPrivate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "private-images")
+	if err := os.WriteFile(path, []byte("registry.example:5000/team/model\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	private, err := executor.LoadPrivateImages(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tt := range []struct {
+		image  string
+		auth   bool
+		never  bool
+		anyway bool
+		err    error
+	}{
+		{"registry.example:5000/team/model:v2", false, false, true, nil},
+		{"registry.example:5000/team/model@sha256:" + strings.Repeat("ab", 32), false, false, true, nil},
+		{"registry.example:5000/team/model:v2", false, true, false, executor.ErrImageLogin},
+		{"registry.example:5000/team/other:v2", false, false, false, nil},
+		{"busybox:1.36", false, false, false, nil},
+		{"registry.example:5000/team/model:v2", true, false, false, nil},
+	} {
+		c := withDefaults(Config{})
+		c.private = private
+		if tt.never {
+			c.cfg.PullPolicy = corev1.PullNever
+		}
+		job := Job{LeaseID: "lease", Image: tt.image}
+		if tt.auth {
+			job.RegistryAuth = &executor.RegistryAuth{Username: "u", Password: "p"}
+		}
+		err := c.checkPrivate(&job)
+		if !errors.Is(err, tt.err) || tt.err == nil && err != nil || job.pullAnyway != tt.anyway {
+			t.Errorf("%s (login %v, pulls off %v): %v, pull anyway %v; want %v, %v", tt.image, tt.auth, tt.never, err, job.pullAnyway, tt.err, tt.anyway)
+		}
+	}
 }

@@ -61,6 +61,9 @@ func (c *Cluster) Start(ctx context.Context, job Job) (*corev1.Pod, error) {
 // create makes the lease's network policy and pod (and the namespace, the
 // first time).
 func (c *Cluster) create(ctx context.Context, job Job) (*corev1.Pod, error) {
+	if err := c.checkPrivate(&job); err != nil {
+		return nil, err
+	}
 	pod, err := PodFor(c.cfg, job)
 	if err != nil {
 		return nil, err

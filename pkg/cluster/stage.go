@@ -60,6 +60,12 @@ func (c *Cluster) Create(ctx context.Context, job Job, input io.Reader) (*Staged
 		c.Cancel(context.WithoutCancel(ctx), job.LeaseID)
 		return nil, fmt.Errorf("lease %s: stage: %w", job.LeaseID, err)
 	}
+	// The stage runs in the image: pulled, with the login if any. Not
+	// recorded, it could be run by a lease without the login.
+	if err := c.recordPrivate(job); err != nil {
+		s.Abort(context.WithoutCancel(ctx))
+		return nil, fmt.Errorf("lease %s: %w", job.LeaseID, err)
+	}
 	if input == nil {
 		input = bytes.NewReader(make([]byte, 1024)) // an empty archive: its two end blocks
 	}

@@ -170,7 +170,7 @@ type Executor struct {
 	// netMu serializes installing the firewall.
 	netMu sync.Mutex
 
-	private *privateImages
+	private *PrivateImages
 }
 
 // stopNote is why the executor stopped a container.
@@ -194,7 +194,7 @@ func New(engine Engine, cfg Config) (*Executor, error) {
 	if cfg.StopGrace < 0 || cfg.TmpfsBytes < 0 || cfg.LogMaxBytes < 0 || cfg.OutputLimit < 0 || cfg.OutputCheckInterval < 0 || cfg.PullStallTimeout < 0 {
 		return nil, errors.New("executor config: negative durations or sizes")
 	}
-	private, err := loadPrivateImages(filepath.Join(cfg.WorkDir, privateImagesFile))
+	private, err := LoadPrivateImages(filepath.Join(cfg.WorkDir, privateImagesFile))
 	if err != nil {
 		return nil, err
 	}

@@ -138,7 +138,7 @@ func (e *Executor) pull(ctx context.Context, job Job) error {
 	if job.RegistryAuth != nil {
 		id, err := e.imageID(ctx, image)
 		if err == nil && id != "" {
-			err = e.private.add(id)
+			err = e.private.Add(id)
 		}
 		if err != nil {
 			// Unrecorded, another lease could run it without the login.
@@ -211,6 +211,16 @@ func RegistryHost(image string) (string, error) {
 		return "", fmt.Errorf("image %q: %w", image, err)
 	}
 	return reference.Domain(named), nil
+}
+
+// Repository is image's repository, its registry host and path without
+// tag or digest ("docker.io/library/busybox" for "busybox:1.36").
+func Repository(image string) (string, error) {
+	named, err := reference.ParseNormalizedNamed(image)
+	if err != nil {
+		return "", fmt.Errorf("image %q: %w", image, err)
+	}
+	return reference.TrimNamed(named).String(), nil
 }
 
 // encodeAuth is the engine's X-Registry-Auth value for auth on image's

@@ -17,18 +17,22 @@ import (
 // from a lease's registry login.
 const privateImagesFile = "private-images"
 
-// privateImages are the images (by ID) this machine has because a lease
-// pulled them with a registry login. Another lease uses one only once it
-// has pulled it itself: a tenant cannot run another's private image by
-// naming it. The list is kept in a file, one ID a line, across restarts.
-type privateImages struct {
-	path string
-	mu   sync.Mutex
-	ids  map[string]bool
+// PrivateImages are the images a provider has because a lease pulled them
+// with a registry login, named as their owner names them: the Docker
+// executor by image ID, a cluster by repository. Another lease uses one
+// only once it has pulled it itself: a tenant cannot run another's
+// private image by naming it. The list is kept in a file, one name a
+// line, across restarts.
+type PrivateImages struct {
+	path  string
+	mu    sync.Mutex
+	names map[string]bool
 }
 
-func loadPrivateImages(path string) (*privateImages, error) {
-	p := &privateImages{path: path, ids: map[string]bool{}}
+// LoadPrivateImages reads the list kept at path; none there is an empty
+// one.
+func LoadPrivateImages(path string) (*PrivateImages, error) {
+	p := &PrivateImages{path: path, names: map[string]bool{}}
 	f, err := os.Open(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return p, nil
@@ -39,8 +43,8 @@ func loadPrivateImages(path string) (*privateImages, error) {
 	defer f.Close()
 	sc := bufio.NewScanner(f)
 	for sc.Scan() {
-		if id := strings.TrimSpace(sc.Text()); id != "" {
-			p.ids[id] = true
+		if name := strings.TrimSpace(sc.Text()); name != "" {
+			p.names[name] = true
 		}
 	}
 	if err := sc.Err(); err != nil {
@@ -49,31 +53,32 @@ func loadPrivateImages(path string) (*privateImages, error) {
 	return p, nil
 }
 
-// none reports whether no image is recorded.
-func (p *privateImages) none() bool {
+// None reports whether no image is recorded.
+func (p *PrivateImages) None() bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return len(p.ids) == 0
+	return len(p.names) == 0
 }
 
-func (p *privateImages) has(id string) bool {
+// Has reports whether name is recorded.
+func (p *PrivateImages) Has(name string) bool {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	return p.ids[id]
+	return p.names[name]
 }
 
-// add records id, on disk before it returns.
-func (p *privateImages) add(id string) error {
+// Add records name, on disk before it returns.
+func (p *PrivateImages) Add(name string) error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.ids[id] {
+	if p.names[name] {
 		return nil
 	}
 	f, err := os.OpenFile(p.path, os.O_WRONLY|os.O_APPEND|os.O_CREATE, 0o600)
 	if err != nil {
 		return fmt.Errorf("record an image pulled with a login: %w", err)
 	}
-	_, err = f.WriteString(id + "\n")
+	_, err = f.WriteString(name + "\n")
 	if err == nil {
 		err = f.Sync()
 	}
@@ -83,7 +88,7 @@ func (p *privateImages) add(id string) error {
 	if err != nil {
 		return fmt.Errorf("record an image pulled with a login: %w", err)
 	}
-	p.ids[id] = true
+	p.names[name] = true
 	return nil
 }
 
@@ -110,14 +115,14 @@ func (e *Executor) imageID(ctx context.Context, ref string) (string, error) {
 // (Config.PullImages), a job that would need the check is refused. A missing image is left to the create, which pulls it
 // (Executor.imageMissing).
 func (e *Executor) checkImageAccess(ctx context.Context, job Job) error {
-	if job.RegistryAuth == nil && e.private.none() {
+	if job.RegistryAuth == nil && e.private.None() {
 		return nil // nothing to check: no engine call on a lease's way
 	}
 	id, err := e.imageID(ctx, job.Image)
 	if err != nil || id == "" {
 		return err
 	}
-	private := e.private.has(id)
+	private := e.private.Has(id)
 	switch {
 	case job.RegistryAuth == nil && !private:
 		return nil
