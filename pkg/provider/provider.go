@@ -209,8 +209,10 @@ type Daemon struct {
 	leadAt      time.Time
 	leadReading bool // a bid is reading it
 
-	mu     sync.Mutex
-	bids   map[common.Hash]*bidState // by bid hash, the lease ID to be
+	mu   sync.Mutex
+	bids map[common.Hash]*bidState // by bid hash, the lease ID to be
+	// freed is closed, and replaced, when a bid lets go of what it held.
+	freed  chan struct{}
 	leases map[common.Hash]*leaseRun // the leases still going
 	// ended are the leases that ended, with when: their records and files
 	// are on disk only, so that memory does not grow with them.
@@ -294,6 +296,7 @@ func New(cfg Config) (*Daemon, error) {
 	return &Daemon{
 		cfg: cfg, log: cfg.Logger,
 		bids:       make(map[common.Hash]*bidState),
+		freed:      make(chan struct{}),
 		leases:     make(map[common.Hash]*leaseRun),
 		ended:      make(map[common.Hash]time.Time),
 		collecting: make(map[common.Hash]bool),
@@ -384,7 +387,7 @@ func (d *Daemon) handleOrder(ctx context.Context, o auction.VerifiedOrder) {
 	// The escrow judges a bid's expiry by block time: on a chain whose
 	// clock runs ahead, the bid's hold past the deadline is the same in
 	// ours.
-	b, err := d.reserve(&o, d.chainLead(ctx))
+	b, err := d.reserveOrWait(ctx, &o, d.chainLead(ctx))
 	if err != nil {
 		var m *auction.Mismatch
 		if errors.As(err, &m) {
@@ -432,6 +435,56 @@ func (d *Daemon) handleOrder(ctx context.Context, o auction.VerifiedOrder) {
 		return
 	}
 	log.Info("bid sent", "bid", id, "price", price, "gpus", len(b.gpus), "verdict", verdict.Reason, "detail", verdict.Detail)
+}
+
+// heldMargin is how long before an order's bid deadline a provider
+// waiting for capacity held for its other bids gives up and says so.
+const heldMargin = 300 * time.Millisecond
+
+// reserveOrWait reserves what o needs; when that is held only for the
+// provider's bids on other orders whose auctions have not closed, it waits
+// for them to let go of it, until heldMargin before o's bid deadline, and
+// tries again. In a burst every provider bids on the first order it sees:
+// those that lose it bid on the next ones while their windows are open.
+func (d *Daemon) reserveOrWait(ctx context.Context, o *auction.VerifiedOrder, lead uint64) (*bidState, error) {
+	last := time.Unix(int64(o.Order.BidDeadline), 0).Add(-heldMargin)
+	for {
+		freed := d.capacityFreed()
+		b, err := d.reserve(o, lead)
+		var m *auction.Mismatch
+		if err == nil || !errors.As(err, &m) || m.Reason != auction.ReasonHeld {
+			return b, err
+		}
+		wait := time.Until(last)
+		if wait <= 0 {
+			return nil, err
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-freed:
+			t.Stop()
+		case <-t.C:
+			return d.reserve(o, lead) // as things stand now, held or not
+		case <-ctx.Done():
+			t.Stop()
+			return nil, err
+		}
+	}
+}
+
+// capacityFreed is closed the next time a bid lets go of what it held, or
+// learns its outcome.
+func (d *Daemon) capacityFreed() <-chan struct{} {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	return d.freed
+}
+
+// freedLocked tells those waiting for capacity that some was let go.
+// Callers hold d.mu.
+func (d *Daemon) freedLocked() {
+	close(d.freed)
+	d.freed = make(chan struct{})
 }
 
 // pricedFree are the free GPUs of models the provider rents out.
@@ -621,6 +674,7 @@ func (d *Daemon) release(id common.Hash) {
 		if len(b.gpus) > 0 && !b.lost {
 			d.cfg.GPUs.Release(id.Hex())
 		}
+		d.freedLocked()
 	}
 }
 
@@ -801,9 +855,15 @@ func (d *Daemon) onTranscript(t network.VerifiedTranscript) {
 	d.mu.Lock()
 	defer d.mu.Unlock()
 	winners := t.Transcript.Winners // a replicated order has several
+	decided := false
+	defer func() {
+		if decided {
+			d.freedLocked() // what a winner holds is busy now, not held
+		}
+	}()
 	for id, b := range d.bids {
-		if b.order.Hash == t.Order.Hash {
-			b.decided = true
+		if b.order.Hash == t.Order.Hash && !b.decided {
+			b.decided, decided = true, true
 		}
 		if b.order.Hash == t.Order.Hash && !b.leased && !b.lost && !slices.Contains(winners, id) {
 			b.lost = true

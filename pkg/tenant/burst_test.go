@@ -43,8 +43,8 @@ func TestAttackBurstAtScale(t *testing.T) {
 			job.Requirements.GPUCount = 5
 			job.MaxPricePerHour.SetInt64(5 * 3000000)
 			// As long as a busy market may take: alone the burst settles
-			// in about 15 s (in 40-110 s before providers told held
-			// capacity apart from busy), under CI's load in longer.
+			// in 10-15 s (40-110 s before providers told held capacity
+			// apart from busy), under CI's load in longer.
 			results[i], errs[i] = ten.Submit(timeout(t, 7*time.Minute), job, tenant.Options{QueueTimeout: 6 * time.Minute})
 		})
 	}
