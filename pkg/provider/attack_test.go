@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -19,6 +20,7 @@ import (
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/executor"
+	"github.com/tender-market/tender/pkg/jobspec"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/provider"
@@ -60,6 +62,45 @@ func TestAttackGPUFreeze(t *testing.T) {
 	if len(claims) != 1 || claims[0].BidID != m.Domain().BidHash(&b.Bid.Bid).Hex() {
 		t.Errorf("GPUs held %+v, want one, for the next order's bid only", claims)
 	}
+}
+
+// TestAttackHeldOrderFlood: while the provider's GPUs are held for its
+// bid on an order whose auction is open, a stranger floods it with orders
+// for the same GPUs, with long bid windows, to keep it busy re-checking
+// them each time something is let go. At most 64 wait for the GPUs; the
+// others are told held at once, long before their windows close (of the
+// 16 told at once, the auctioneer takes as many as its stream limits for
+// one peer let in).
+func TestAttackHeldOrderFlood(t *testing.T) {
+	m, _, ten := setUp(t, 0)
+	five := func() *jobspec.Job {
+		j := testJob(t)
+		j.Requirements.GPUCount = 5
+		j.MaxPricePerHour = big.NewInt(5 * price)
+		j.BidWindow = time.Minute
+		return j
+	}
+	publish(t, m, ten.Node, five(), 10*time.Minute).Bid()
+	const waiting, flood = 64, 80 // waiting: the provider's maxWaiting
+	runs := make([]*auctionRun, flood)
+	for i := range runs {
+		runs[i] = publish(t, m, ten.Node, five(), 10*time.Minute)
+	}
+	testenv.Eventually(t, 20*time.Second, "the flood past those waiting told held", func() (bool, string, error) {
+		told := 0
+		for _, r := range runs {
+			for _, nb := range r.Srv.NoBids() {
+				if nb.NoBid.Reason != auction.ReasonHeld {
+					return false, "", fmt.Errorf("no-bid %s: %q; want held", nb.NoBid.Reason, nb.NoBid.Detail)
+				}
+				told++
+			}
+		}
+		if told > flood-waiting {
+			return false, "", fmt.Errorf("%d told held before their windows closed, want at most %d: fewer wait than the provider lets", told, flood-waiting)
+		}
+		return told > 0, fmt.Sprintf("%d told", told), nil
+	})
 }
 
 // TestAttackInputBeyondDisk: a tenant whose order asks for 1 MiB of disk

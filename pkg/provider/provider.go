@@ -209,11 +209,14 @@ type Daemon struct {
 	leadAt      time.Time
 	leadReading bool // a bid is reading it
 
-	mu   sync.Mutex
-	bids map[common.Hash]*bidState // by bid hash, the lease ID to be
-	// freed is closed, and replaced, when a bid lets go of what it held.
-	freed  chan struct{}
+	mu     sync.Mutex
+	bids   map[common.Hash]*bidState // by bid hash, the lease ID to be
 	leases map[common.Hash]*leaseRun // the leases still going
+	// freed is closed, and replaced, when a bid lets go of what it held
+	// or learns its outcome; waiting counts the orders that wait for it
+	// (reserveOrWait).
+	freed   chan struct{}
+	waiting int
 	// ended are the leases that ended, with when: their records and files
 	// are on disk only, so that memory does not grow with them.
 	ended map[common.Hash]time.Time
@@ -439,7 +442,12 @@ func (d *Daemon) handleOrder(ctx context.Context, o auction.VerifiedOrder) {
 
 // heldMargin is how long before an order's bid deadline a provider
 // waiting for capacity held for its other bids gives up and says so.
-const heldMargin = 300 * time.Millisecond
+// maxWaiting bounds the orders that wait so: each wakes at every release,
+// and orders cost their senders nothing; the others are told held at once.
+const (
+	heldMargin = 300 * time.Millisecond
+	maxWaiting = 64
+)
 
 // reserveOrWait reserves what o needs; when that is held only for the
 // provider's bids on other orders whose auctions have not closed, it waits
@@ -448,6 +456,14 @@ const heldMargin = 300 * time.Millisecond
 // those that lose it bid on the next ones while their windows are open.
 func (d *Daemon) reserveOrWait(ctx context.Context, o *auction.VerifiedOrder, lead uint64) (*bidState, error) {
 	last := time.Unix(int64(o.Order.BidDeadline), 0).Add(-heldMargin)
+	waits := false
+	defer func() {
+		if waits {
+			d.mu.Lock()
+			d.waiting--
+			d.mu.Unlock()
+		}
+	}()
 	for {
 		freed := d.capacityFreed()
 		b, err := d.reserve(o, lead)
@@ -456,9 +472,10 @@ func (d *Daemon) reserveOrWait(ctx context.Context, o *auction.VerifiedOrder, le
 			return b, err
 		}
 		wait := time.Until(last)
-		if wait <= 0 {
+		if wait <= 0 || !waits && !d.startWaiting() {
 			return nil, err
 		}
+		waits = true
 		t := time.NewTimer(wait)
 		select {
 		case <-freed:
@@ -470,6 +487,18 @@ func (d *Daemon) reserveOrWait(ctx context.Context, o *auction.VerifiedOrder, le
 			return nil, err
 		}
 	}
+}
+
+// startWaiting counts one more order waiting for held capacity, unless
+// maxWaiting do.
+func (d *Daemon) startWaiting() bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if d.waiting >= maxWaiting {
+		return false
+	}
+	d.waiting++
+	return true
 }
 
 // capacityFreed is closed the next time a bid lets go of what it held, or
