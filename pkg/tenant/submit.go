@@ -597,15 +597,16 @@ func (c *Client) queue(ctx context.Context, job *jobspec.Job, queueTimeout time.
 		// market after its own deadline (a slow moment): another round.
 		var none *NoWinnerError
 		again := errors.As(err, &none) && none.ForNow() || win == nil && errors.Is(err, auction.ErrLate)
-		wait := delay
-		if again && none != nil && none.Soon() && soon < maxSoonRounds {
-			soon++
+		wait, soonAgain := delay, again && none != nil && none.Soon() && soon < maxSoonRounds
+		if soonAgain {
 			wait = soonRetry()
 		}
 		if !again || !c.cfg.Now().Add(wait).Before(giveUp) {
 			return order, win, err
 		}
-		if wait == delay {
+		if soonAgain {
+			soon++
+		} else {
 			delay = min(2*delay, 30*time.Second)
 		}
 		report(Progress{Step: StepQueued, Message: fmt.Sprintf("round %d: %v; auctioning again in %s", res.Rounds, err, wait.Round(100*time.Millisecond))})
