@@ -29,6 +29,9 @@ import (
 var (
 	ErrNoAuction    = errors.New("no open auction for this order at this node")
 	ErrPeerMismatch = errors.New("message names another peer than the one that sent it")
+	// ErrNotSent: the request never left this node (no stream to the
+	// auctioneer), so the auctioneer cannot have it.
+	ErrNotSent = errors.New("not sent")
 )
 
 // maxReplyBytes caps a reply; maxErrorText caps the error text in it.
@@ -373,9 +376,17 @@ func (n *Node) request(ctx context.Context, order *auction.VerifiedOrder, proto 
 	}
 	ctx, cancel := context.WithTimeout(ctx, n.cfg.StreamTimeout)
 	defer cancel()
+	// A provider answers a sweep of one tenant's orders at once: past the
+	// streams a peer may hold open to another, its requests wait here
+	// rather than fail.
+	done, err := n.requests.acquire(ctx, to, proto)
+	if err != nil {
+		return reply{}, fmt.Errorf("%w: wait for a stream to auctioneer %s: %w", ErrNotSent, to, err)
+	}
+	defer done()
 	s, err := n.openStream(ctx, to, proto)
 	if err != nil {
-		return reply{}, fmt.Errorf("open stream to auctioneer %s: %w", to, err)
+		return reply{}, fmt.Errorf("%w: open stream to auctioneer %s: %w", ErrNotSent, to, err)
 	}
 	g, err := guardStream(s, mem, n.cfg.StreamTimeout)
 	if err != nil {

@@ -1,10 +1,12 @@
 package network
 
 import (
+	"context"
 	"fmt"
 	"maps"
 	"net"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/libp2p/go-libp2p"
@@ -193,3 +195,67 @@ const maxGossipBytes = auction.MaxTranscriptBytes + 64<<10
 
 // mdnsService is the DNS-SD service type market nodes announce on a LAN.
 const mdnsService = "_tender._udp"
+
+// perPeerStreams is how many streams of proto a market node takes from one
+// peer at once; 0 when it does not limit them.
+func perPeerStreams(proto protocol.ID) int {
+	for _, p := range protocolLimits {
+		if p.id == proto {
+			return p.perPeer
+		}
+	}
+	return 0
+}
+
+// requestSlots hold a node's requests to one peer on one protocol to
+// perPeerStreams at once: the node's own resource manager refuses more,
+// and so would the peer's.
+type requestSlots struct {
+	mu    sync.Mutex
+	slots map[requestKey]*requestSlot
+}
+
+type requestKey struct {
+	peer  peer.ID
+	proto protocol.ID
+}
+
+type requestSlot struct {
+	free  chan struct{} // one token per request under way
+	users int           // requests under way or waiting
+}
+
+// acquire waits for a slot for a request to p on proto, or for ctx; done
+// gives it back.
+func (r *requestSlots) acquire(ctx context.Context, p peer.ID, proto protocol.ID) (done func(), err error) {
+	limit := perPeerStreams(proto)
+	if limit == 0 {
+		return func() {}, nil
+	}
+	key := requestKey{p, proto}
+	r.mu.Lock()
+	if r.slots == nil {
+		r.slots = map[requestKey]*requestSlot{}
+	}
+	s := r.slots[key]
+	if s == nil {
+		s = &requestSlot{free: make(chan struct{}, limit)}
+		r.slots[key] = s
+	}
+	s.users++
+	r.mu.Unlock()
+	leave := func() {
+		r.mu.Lock()
+		if s.users--; s.users == 0 {
+			delete(r.slots, key)
+		}
+		r.mu.Unlock()
+	}
+	select {
+	case s.free <- struct{}{}:
+		return func() { <-s.free; leave() }, nil
+	case <-ctx.Done():
+		leave()
+		return nil, context.Cause(ctx)
+	}
+}

@@ -212,6 +212,10 @@ type Node struct {
 	auctionsMu sync.Mutex
 	auctions   map[common.Hash]*Auctioneer
 
+	// requests queues the node's requests to one peer on one protocol to
+	// as many at once as a market node takes from one peer (request).
+	requests requestSlots
+
 	leaseMu   sync.Mutex
 	leaseHost LeaseHost
 	// handshakes are the lease streams whose opener has not yet proved

@@ -197,6 +197,42 @@ func (v verdictLost) SendBid(ctx context.Context, o *auction.VerifiedOrder, sb a
 	return auction.Verdict{}, fmt.Errorf("send bid: read auctioneer's reply: %w", context.DeadlineExceeded)
 }
 
+// TestBidNotSent: a bid that never left the provider (no stream to the
+// auctioneer) cannot win: what it held is let go at once, not kept until
+// the auction's outcome.
+func TestBidNotSent(t *testing.T) {
+	m := markettest.New(t)
+	sent := make(chan struct{}, 1)
+	p := m.NewProvider(markettest.ProviderSpec{
+		Name: "provider", Machine: "dgxh100", Model: "H100", PricePerHour: fmt.Sprint(price),
+		Market: func(mk provider.Market) provider.Market { return notSent{mk, sent} },
+	})
+	p.Start()
+	ten := m.NewTenant("tenant", nil, []*network.Node{p.Node})
+	publish(t, m, ten.Node, testJob(t), 10*time.Minute)
+	select {
+	case <-sent:
+	case <-time.After(20 * time.Second):
+		t.Fatal("the provider tried no bid")
+	}
+	p.WaitFree(gpus)
+}
+
+// notSent fails every bid before it leaves, as a node with no stream to
+// the auctioneer does.
+type notSent struct {
+	provider.Market
+	tried chan<- struct{}
+}
+
+func (n notSent) SendBid(context.Context, *auction.VerifiedOrder, auction.SignedBid) (auction.Verdict, error) {
+	select {
+	case n.tried <- struct{}{}:
+	default:
+	}
+	return auction.Verdict{}, fmt.Errorf("send bid: %w: open stream to auctioneer: connection refused", network.ErrNotSent)
+}
+
 // TestNoBidBusySlices: an order for MIG slices of a profile the provider
 // has, all held for other bids, is told busy (it may come back), not that
 // the provider lacks them; one for a profile it has none of is not.

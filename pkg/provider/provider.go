@@ -430,6 +430,10 @@ func (d *Daemon) handleOrder(ctx context.Context, o auction.VerifiedOrder) {
 		d.release(id)
 		log.Info("bid refused", "err", err)
 		return
+	case errors.Is(err, network.ErrNotSent):
+		d.release(id)
+		log.Warn("bid not sent", "err", err)
+		return
 	case err != nil:
 		// The auctioneer may have taken the bid without the provider
 		// hearing so: what it holds stays held until the outcome is known
