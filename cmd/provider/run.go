@@ -65,9 +65,9 @@ offer with the price list (--prices), holds the GPUs and sends a signed
 sealed bid to the order's auctioneer, or a signed no-bid saying why not
 (gpu_model, gpu_memory, busy, held, price_below_floor, network, ...). When
 what the order needs is held only for its bids on other orders whose
-auctions have not closed, it waits for their outcomes while the order's
+auctions close within 30 s, it waits for their outcomes while the order's
 window allows and bids if they lose; if not, it says held (the tenant tries
-again in a moment). Busy: leased, won or not for rent. GPUs held for a bid that lost are released
+again in a moment). Busy: leased, won, held longer, or not for rent. GPUs held for a bid that lost are released
 when the auction's transcript arrives or the order lapses.
 
 When a lease naming one of its bids opens in escrow, it waits for the

@@ -66,7 +66,7 @@ func TestAttackGPUFreeze(t *testing.T) {
 
 // TestAttackHeldOrderFlood: while the provider's GPUs are held for its
 // bid on an order whose auction is open, a stranger floods it with orders
-// for the same GPUs, with long bid windows, to keep it busy re-checking
+// for the same GPUs, with 20-second bid windows, to keep it busy re-checking
 // them each time something is let go. At most 64 wait for the GPUs; the
 // others are told held at once, long before their windows close (of the
 // 16 told at once, the auctioneer takes as many as its stream limits for
@@ -77,7 +77,7 @@ func TestAttackHeldOrderFlood(t *testing.T) {
 		j := testJob(t)
 		j.Requirements.GPUCount = 5
 		j.MaxPricePerHour = big.NewInt(5 * price)
-		j.BidWindow = time.Minute
+		j.BidWindow = 20 * time.Second
 		return j
 	}
 	publish(t, m, ten.Node, five(), 10*time.Minute).Bid()
@@ -86,7 +86,7 @@ func TestAttackHeldOrderFlood(t *testing.T) {
 	for i := range runs {
 		runs[i] = publish(t, m, ten.Node, five(), 10*time.Minute)
 	}
-	testenv.Eventually(t, 20*time.Second, "the flood past those waiting told held", func() (bool, string, error) {
+	testenv.Eventually(t, 15*time.Second, "the flood past those waiting told held", func() (bool, string, error) {
 		told := 0
 		for _, r := range runs {
 			for _, nb := range r.Srv.NoBids() {

@@ -266,11 +266,12 @@ func TestNoBidBusySlices(t *testing.T) {
 }
 
 // TestNoBidHeld: a provider whose GPUs are held for its bid on another
-// order, whose auction has not closed, waits for that auction while the
-// new order's window allows: when its bid loses, it bids on the new order;
-// when the window is about to close first, it says held (the tenant may
-// try again in a moment: a burst's orders all came at once). Once its bid
-// won, it says busy: the lease may open.
+// order, whose auction closes within seconds, waits for that auction while
+// the new order's window allows: when its bid loses, it bids on the new
+// order; when the window is about to close first, it says held (the
+// tenant may try again in a moment: a burst's orders all came at once).
+// Held for an auction that closes later than that, or for a bid that won
+// (its lease may open any moment), it says busy.
 func TestNoBidHeld(t *testing.T) {
 	m, p, ten := setUp(t, 0)
 	defer func() {
@@ -287,8 +288,33 @@ func TestNoBidHeld(t *testing.T) {
 		j.BidWindow = window
 		return j
 	}
-	first := publish(t, m, ten.Node, five(time.Minute), 10*time.Minute)
-	mine := first.Bid()
+	lose := func(r *auctionRun, mine network.BidReceipt) {
+		t.Helper()
+		other := mine.Bid.Bid
+		other.Provider, other.PricePerHour = m.Chain.Providers[1].Addr, big.NewInt(price/2)
+		sb, err := m.Domain().SignBid(other, auction.NewKeySigner(m.Chain.Providers[1].Key))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Auction.Add(sb, time.Now()); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := r.Srv.Close(timeout(t, 10*time.Second), time.Now(), auction.NewKeySigner(m.Chain.Tenant.Key)); err != nil {
+			t.Fatal(err)
+		}
+	}
+
+	// Held for an auction that closes in a minute: busy.
+	long := publish(t, m, ten.Node, five(time.Minute), 10*time.Minute)
+	mine := long.Bid()
+	if nb := publish(t, m, ten.Node, five(2*time.Second), 10*time.Minute).NoBid(); nb.Reason != auction.ReasonBusy {
+		t.Errorf("no-bid while an auction that closes in a minute holds the GPUs: %s: %q; want %s", nb.Reason, nb.Detail, auction.ReasonBusy)
+	}
+	lose(long, mine)
+	p.WaitFree(gpus)
+
+	first := publish(t, m, ten.Node, five(20*time.Second), 10*time.Minute)
+	mine = first.Bid()
 	nb := publish(t, m, ten.Node, five(2*time.Second), 10*time.Minute).NoBid()
 	if nb.Reason != auction.ReasonHeld || !strings.HasPrefix(nb.Detail, "has 3 free GPUs, the order needs 5 (the rest is held for bids on other orders, whose auctions close within ") {
 		t.Errorf("no-bid while the first auction is open: %s: %q; want %s, saying why", nb.Reason, nb.Detail, auction.ReasonHeld)
@@ -296,19 +322,8 @@ func TestNoBidHeld(t *testing.T) {
 
 	// An order comes while the first auction is open; the first bid
 	// loses: the provider bids on the waiting order.
-	waiting := publish(t, m, ten.Node, five(time.Minute), 10*time.Minute)
-	other := mine.Bid.Bid
-	other.Provider, other.PricePerHour = m.Chain.Providers[1].Addr, big.NewInt(price/2)
-	sb, err := m.Domain().SignBid(other, auction.NewKeySigner(m.Chain.Providers[1].Key))
-	if err != nil {
-		t.Fatal(err)
-	}
-	if _, err := first.Auction.Add(sb, time.Now()); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := first.Srv.Close(timeout(t, 10*time.Second), time.Now(), auction.NewKeySigner(m.Chain.Tenant.Key)); err != nil {
-		t.Fatal(err)
-	}
+	waiting := publish(t, m, ten.Node, five(20*time.Second), 10*time.Minute)
+	lose(first, mine)
 	waiting.Bid()
 
 	// That bid wins: what it holds is for a lease that may open any
@@ -316,7 +331,7 @@ func TestNoBidHeld(t *testing.T) {
 	if tr, err := waiting.Srv.Close(timeout(t, 10*time.Second), time.Now(), auction.NewKeySigner(m.Chain.Tenant.Key)); err != nil || tr.Winner == (common.Hash{}) {
 		t.Fatalf("close the waiting order's auction: %v, %v; want the provider's bid to win", tr, err)
 	}
-	if nb := publish(t, m, ten.Node, five(time.Minute), 10*time.Minute).NoBid(); nb.Reason != auction.ReasonBusy {
+	if nb := publish(t, m, ten.Node, five(20*time.Second), 10*time.Minute).NoBid(); nb.Reason != auction.ReasonBusy {
 		t.Errorf("no-bid once the provider's bid won: %s: %q; want %s", nb.Reason, nb.Detail, auction.ReasonBusy)
 	}
 }

@@ -651,7 +651,11 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder, lead uint64) (*bidState, erro
 		// only held for bids on orders whose auctions close within seconds.
 		var m *auction.Mismatch
 		if errors.As(err, &m) && d.couldServe(&o.Order.Requirements, c, snap) {
-			if closes, ok := d.servedOncePending(&o.Order.Requirements, c, free, pending, snap, nodes); ok {
+			if left, ok := d.servedOncePending(&o.Order.Requirements, c, free, pending, snap, nodes); ok && left <= heldHorizon {
+				closes := "now"
+				if left > 0 {
+					closes = fmt.Sprintf("within %s", (left + time.Second - 1).Truncate(time.Second))
+				}
 				m.Reason, m.Detail = auction.ReasonHeld, fmt.Sprintf("%s (the rest is held for bids on other orders, whose auctions close %s)", m.Detail, closes)
 			} else {
 				m.Reason, m.Detail = auction.ReasonBusy, m.Detail+" (the rest is leased, held for other bids or not for rent)"
@@ -762,12 +766,16 @@ func (b *bidState) pending(now time.Time) bool {
 	return !b.leased && !b.lost && !b.decided && now.Before(b.closes().Add(verdictGrace))
 }
 
+// heldHorizon: capacity held for bids whose auctions close later than
+// this is busy, not held; a tenant would try again in vain meanwhile.
+const heldHorizon = 30 * time.Second
+
 // servedOncePending reports whether req would be served with c and free
-// (what is free now) were what pending bids hold free too, and says when
-// their auctions close. Callers hold d.mu.
-func (d *Daemon) servedOncePending(req *auction.Requirements, c auction.Capacity, free []gpu.Device, pending holding, snap gpu.Snapshot, nodes NodeResources) (string, bool) {
+// (what is free now) were what pending bids hold free too, and how long
+// until their auctions close. Callers hold d.mu.
+func (d *Daemon) servedOncePending(req *auction.Requirements, c auction.Capacity, free []gpu.Device, pending holding, snap gpu.Snapshot, nodes NodeResources) (time.Duration, bool) {
 	if pending.closes.IsZero() {
-		return "", false
+		return 0, false
 	}
 	c.CPUMillis, c.MemoryMiB, c.DiskMiB = c.CPUMillis+pending.cpu, c.MemoryMiB+pending.mem, c.DiskMiB+pending.disk
 	for _, g := range d.priced(snap.Sellable()) {
@@ -776,12 +784,9 @@ func (d *Daemon) servedOncePending(req *auction.Requirements, c auction.Capacity
 		}
 	}
 	if _, _, err := matchPerNode(req, c, free, nodes, d.nodeLabel); err != nil {
-		return "", false
+		return 0, false
 	}
-	if left := pending.closes.Sub(d.cfg.Now()); left > 0 {
-		return fmt.Sprintf("within %s", (left + time.Second - 1).Truncate(time.Second)), true
-	}
-	return "now", true
+	return max(pending.closes.Sub(d.cfg.Now()), 0), true
 }
 
 // couldServe reports whether a mismatch is only for now: req would match
