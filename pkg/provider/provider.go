@@ -627,22 +627,17 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder, lead uint64) (*bidState, erro
 		Attributes:  d.cfg.Attributes,
 		Simulated:   snap.Simulated,
 	}
-	// What bids hold, and of it what bids whose auctions are still open
-	// hold (pending): that is free again within seconds, unless they win.
-	var held, pending holding
-	now := d.cfg.Now()
+	var cpu, mem, disk uint64
 	for _, b := range d.bids {
 		if b.lost {
 			continue
 		}
-		held.add(b)
-		if b.pending(now) {
-			pending.add(b)
-		}
+		r := &b.order.Order.Requirements
+		cpu, mem, disk = cpu+r.CPUMillis, mem+r.MemoryMiB, disk+r.DiskMiB
 	}
-	c.CPUMillis = sub(d.cfg.CPUMillis, held.cpu)
-	c.MemoryMiB = sub(d.cfg.MemoryMiB, held.mem)
-	c.DiskMiB = sub(d.cfg.DiskMiB, held.disk)
+	c.CPUMillis = sub(d.cfg.CPUMillis, cpu)
+	c.MemoryMiB = sub(d.cfg.MemoryMiB, mem)
+	c.DiskMiB = sub(d.cfg.DiskMiB, disk)
 	nodes, _ := d.cfg.Inventory.(NodeResources)
 	free := d.pricedFree()
 	offer, uuids, err := matchPerNode(&o.Order.Requirements, c, free, nodes, d.nodeLabel)
@@ -651,15 +646,7 @@ func (d *Daemon) reserve(o *auction.VerifiedOrder, lead uint64) (*bidState, erro
 		// only held for bids on orders whose auctions close within seconds.
 		var m *auction.Mismatch
 		if errors.As(err, &m) && d.couldServe(&o.Order.Requirements, c, snap) {
-			if left, ok := d.servedOncePending(&o.Order.Requirements, c, free, pending, snap, nodes); ok && left <= heldHorizon {
-				closes := "now"
-				if left > 0 {
-					closes = fmt.Sprintf("within %s", (left + time.Second - 1).Truncate(time.Second))
-				}
-				m.Reason, m.Detail = auction.ReasonHeld, fmt.Sprintf("%s (the rest is held for bids on other orders, whose auctions close %s)", m.Detail, closes)
-			} else {
-				m.Reason, m.Detail = auction.ReasonBusy, m.Detail+" (the rest is leased, held for other bids or not for rent)"
-			}
+			d.busyOrHeld(m, &o.Order.Requirements, c, free, snap, nodes)
 		}
 		return nil, err
 	}
@@ -737,23 +724,6 @@ func (d *Daemon) sweep() {
 	}
 }
 
-// holding is what a set of bids holds.
-type holding struct {
-	cpu, mem, disk uint64
-	gpus           []string
-	// closes is when the last of their bid windows closes.
-	closes time.Time
-}
-
-func (h *holding) add(b *bidState) {
-	r := &b.order.Order.Requirements
-	h.cpu, h.mem, h.disk = h.cpu+r.CPUMillis, h.mem+r.MemoryMiB, h.disk+r.DiskMiB
-	h.gpus = append(h.gpus, b.gpus...)
-	if closes := b.closes(); closes.After(h.closes) {
-		h.closes = closes
-	}
-}
-
 // closes is when the bid's window closes.
 func (b *bidState) closes() time.Time {
 	return time.Unix(int64(b.order.Order.BidDeadline), 0)
@@ -770,23 +740,45 @@ func (b *bidState) pending(now time.Time) bool {
 // this is busy, not held; a tenant would try again in vain meanwhile.
 const heldHorizon = 30 * time.Second
 
-// servedOncePending reports whether req would be served with c and free
-// (what is free now) were what pending bids hold free too, and how long
-// until their auctions close. Callers hold d.mu.
-func (d *Daemon) servedOncePending(req *auction.Requirements, c auction.Capacity, free []gpu.Device, pending holding, snap gpu.Snapshot, nodes NodeResources) (time.Duration, bool) {
-	if pending.closes.IsZero() {
-		return 0, false
-	}
-	c.CPUMillis, c.MemoryMiB, c.DiskMiB = c.CPUMillis+pending.cpu, c.MemoryMiB+pending.mem, c.DiskMiB+pending.disk
-	for _, g := range d.priced(snap.Sellable()) {
-		if slices.Contains(pending.gpus, g.UUID) {
-			free = append(slices.Clip(free), g)
+// busyOrHeld says why req cannot be served for now (m, a mismatch of req
+// against c and free, what is free now): held when what pending bids hold
+// would serve it and their auctions close within heldHorizon, busy
+// otherwise. Callers hold d.mu.
+func (d *Daemon) busyOrHeld(m *auction.Mismatch, req *auction.Requirements, c auction.Capacity, free []gpu.Device, snap gpu.Snapshot, nodes NodeResources) {
+	now := d.cfg.Now()
+	var gpus []string
+	var closes time.Time
+	for _, b := range d.bids {
+		if !b.pending(now) {
+			continue
+		}
+		r := &b.order.Order.Requirements
+		c.CPUMillis, c.MemoryMiB, c.DiskMiB = c.CPUMillis+r.CPUMillis, c.MemoryMiB+r.MemoryMiB, c.DiskMiB+r.DiskMiB
+		gpus = append(gpus, b.gpus...)
+		if b.closes().After(closes) {
+			closes = b.closes()
 		}
 	}
-	if _, _, err := matchPerNode(req, c, free, nodes, d.nodeLabel); err != nil {
-		return 0, false
+	left := closes.Sub(now)
+	held := !closes.IsZero() && left <= heldHorizon
+	if held {
+		for _, g := range d.priced(snap.Sellable()) {
+			if slices.Contains(gpus, g.UUID) {
+				free = append(slices.Clip(free), g)
+			}
+		}
+		_, _, err := matchPerNode(req, c, free, nodes, d.nodeLabel)
+		held = err == nil
 	}
-	return max(pending.closes.Sub(d.cfg.Now()), 0), true
+	if !held {
+		m.Reason, m.Detail = auction.ReasonBusy, m.Detail+" (the rest is leased, held for other bids or not for rent)"
+		return
+	}
+	when := "now"
+	if left > 0 {
+		when = fmt.Sprintf("within %s", (left + time.Second - 1).Truncate(time.Second))
+	}
+	m.Reason, m.Detail = auction.ReasonHeld, fmt.Sprintf("%s (the rest is held for bids on other orders, whose auctions close %s)", m.Detail, when)
 }
 
 // couldServe reports whether a mismatch is only for now: req would match
