@@ -5,7 +5,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math/big"
 	"os"
 	"path/filepath"
 	"strings"
@@ -20,7 +19,6 @@ import (
 	"github.com/tender-market/tender/internal/testenv"
 	"github.com/tender-market/tender/pkg/auction"
 	"github.com/tender-market/tender/pkg/executor"
-	"github.com/tender-market/tender/pkg/jobspec"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/network"
 	"github.com/tender-market/tender/pkg/provider"
@@ -73,18 +71,11 @@ func TestAttackGPUFreeze(t *testing.T) {
 // one peer let in).
 func TestAttackHeldOrderFlood(t *testing.T) {
 	m, _, ten := setUp(t, 0)
-	five := func() *jobspec.Job {
-		j := testJob(t)
-		j.Requirements.GPUCount = 5
-		j.MaxPricePerHour = big.NewInt(5 * price)
-		j.BidWindow = 20 * time.Second
-		return j
-	}
-	publish(t, m, ten.Node, five(), 10*time.Minute).Bid()
+	publish(t, m, ten.Node, fiveGPUJob(t, 20*time.Second), 10*time.Minute).Bid()
 	const waiting, flood = 64, 80 // waiting: the provider's maxWaiting
 	runs := make([]*auctionRun, flood)
 	for i := range runs {
-		runs[i] = publish(t, m, ten.Node, five(), 10*time.Minute)
+		runs[i] = publish(t, m, ten.Node, fiveGPUJob(t, 20*time.Second), 10*time.Minute)
 	}
 	testenv.Eventually(t, 15*time.Second, "the flood past those waiting told held", func() (bool, string, error) {
 		told := 0

@@ -279,15 +279,6 @@ func TestNoBidHeld(t *testing.T) {
 			t.Logf("GPUs held: %+v", p.GPUs.Claims())
 		}
 	}()
-	five := func(window time.Duration) *jobspec.Job {
-		j := testJob(t)
-		j.Requirements.GPUCount = 5
-		j.MaxPricePerHour = big.NewInt(5 * price)
-		// Auctions the test closes long before their deadlines: what the
-		// provider does comes from their outcomes, not the clock.
-		j.BidWindow = window
-		return j
-	}
 	lose := func(r *auctionRun, mine network.BidReceipt) {
 		t.Helper()
 		other := mine.Bid.Bid
@@ -304,25 +295,28 @@ func TestNoBidHeld(t *testing.T) {
 		}
 	}
 
+	// Auctions the test closes long before their deadlines: what the
+	// provider does comes from their outcomes, not the clock.
+
 	// Held for an auction that closes in a minute: busy.
-	long := publish(t, m, ten.Node, five(time.Minute), 10*time.Minute)
+	long := publish(t, m, ten.Node, fiveGPUJob(t, time.Minute), 10*time.Minute)
 	mine := long.Bid()
-	if nb := publish(t, m, ten.Node, five(2*time.Second), 10*time.Minute).NoBid(); nb.Reason != auction.ReasonBusy {
+	if nb := publish(t, m, ten.Node, fiveGPUJob(t, 2*time.Second), 10*time.Minute).NoBid(); nb.Reason != auction.ReasonBusy {
 		t.Errorf("no-bid while an auction that closes in a minute holds the GPUs: %s: %q; want %s", nb.Reason, nb.Detail, auction.ReasonBusy)
 	}
 	lose(long, mine)
 	p.WaitFree(gpus)
 
-	first := publish(t, m, ten.Node, five(20*time.Second), 10*time.Minute)
+	first := publish(t, m, ten.Node, fiveGPUJob(t, 20*time.Second), 10*time.Minute)
 	mine = first.Bid()
-	nb := publish(t, m, ten.Node, five(2*time.Second), 10*time.Minute).NoBid()
+	nb := publish(t, m, ten.Node, fiveGPUJob(t, 2*time.Second), 10*time.Minute).NoBid()
 	if nb.Reason != auction.ReasonHeld || !strings.HasPrefix(nb.Detail, "has 3 free GPUs, the order needs 5 (the rest is held for bids on other orders, whose auctions close within ") {
 		t.Errorf("no-bid while the first auction is open: %s: %q; want %s, saying why", nb.Reason, nb.Detail, auction.ReasonHeld)
 	}
 
 	// An order comes while the first auction is open; the first bid
 	// loses: the provider bids on the waiting order.
-	waiting := publish(t, m, ten.Node, five(20*time.Second), 10*time.Minute)
+	waiting := publish(t, m, ten.Node, fiveGPUJob(t, 20*time.Second), 10*time.Minute)
 	lose(first, mine)
 	waiting.Bid()
 
@@ -331,7 +325,7 @@ func TestNoBidHeld(t *testing.T) {
 	if tr, err := waiting.Srv.Close(timeout(t, 10*time.Second), time.Now(), auction.NewKeySigner(m.Chain.Tenant.Key)); err != nil || tr.Winner == (common.Hash{}) {
 		t.Fatalf("close the waiting order's auction: %v, %v; want the provider's bid to win", tr, err)
 	}
-	if nb := publish(t, m, ten.Node, five(20*time.Second), 10*time.Minute).NoBid(); nb.Reason != auction.ReasonBusy {
+	if nb := publish(t, m, ten.Node, fiveGPUJob(t, 20*time.Second), 10*time.Minute).NoBid(); nb.Reason != auction.ReasonBusy {
 		t.Errorf("no-bid once the provider's bid won: %s: %q; want %s", nb.Reason, nb.Detail, auction.ReasonBusy)
 	}
 }

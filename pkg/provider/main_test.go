@@ -61,6 +61,17 @@ func testJob(t *testing.T, words ...string) *jobspec.Job {
 	return j
 }
 
+// fiveGPUJob is a test job for five of the machine's eight GPUs (so one
+// bid's hold leaves too few for another), with a bid window of window.
+func fiveGPUJob(t *testing.T, window time.Duration) *jobspec.Job {
+	t.Helper()
+	j := testJob(t)
+	j.Requirements.GPUCount = 5
+	j.MaxPricePerHour = big.NewInt(5 * price)
+	j.BidWindow = window
+	return j
+}
+
 func timeout(t *testing.T, d time.Duration) context.Context {
 	ctx, cancel := context.WithTimeout(t.Context(), d)
 	t.Cleanup(cancel)
