@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	mrand "math/rand/v2"
 	"slices"
 	"strings"
 	"sync"
@@ -628,9 +629,7 @@ const maxSoonRounds = 10
 // hold what the order needs only for other auctions about to close: 0.5 s
 // and up to 1 s more, at random.
 func soonRetry() time.Duration {
-	var r [2]byte
-	rand.Read(r[:])
-	return 500*time.Millisecond + time.Duration(binary.BigEndian.Uint16(r[:]))*time.Second/65536
+	return 500*time.Millisecond + mrand.N(time.Second)
 }
 
 // waitPeer waits up to PeerTimeout for a first market peer that takes
