@@ -13,6 +13,7 @@ import (
 	"os"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	routedhost "github.com/libp2p/go-libp2p/p2p/host/routed"
@@ -198,6 +199,9 @@ type Node struct {
 
 	bootstrap map[peer.ID]bool
 	known     knownPeers
+	// metPeer is set once the node has identified a market peer, however
+	// briefly it stayed: keepConnected only samples the connections.
+	metPeer atomic.Bool
 	// keyLock holds the identity's lock while the node runs.
 	keyLock *os.File
 

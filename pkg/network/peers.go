@@ -218,6 +218,7 @@ func (n *Node) watchPeers(ctx context.Context, sub event.Subscription) {
 			ev := e.(event.EvtPeerIdentificationCompleted)
 			if slices.Contains(ev.Protocols, ProtocolBid) {
 				n.known.note(ev.Peer, n.host.Peerstore().Addrs(ev.Peer), n.now())
+				n.metPeer.Store(true)
 			}
 		}
 	}
@@ -270,6 +271,7 @@ func (n *Node) keepConnected(ctx context.Context) {
 			return
 		case <-t.C:
 		}
+		hadPeers = hadPeers || n.metPeer.Load()
 		switch connected := len(n.host.Network().Peers()); {
 		case connected > 0:
 			if alone {

@@ -100,6 +100,33 @@ func TestRestartedBootstrapPeerRejoined(t *testing.T) {
 	hears(t, restarted, 2, orders)
 }
 
+// TestBrieflyMetPeerMissed: a market peer that dials the provider and
+// leaves again between two of its connection checks still counts, so the
+// provider says at WARN that it is alone afterwards.
+func TestBrieflyMetPeerMissed(t *testing.T) {
+	var logs testenv.Buffer
+	provCfg := testConfig(t, "provider")
+	provCfg.BootstrapInterval = 3 * time.Second // the visit fits between two checks
+	provCfg.Logger = slog.New(slog.NewTextHandler(&logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	defer func() {
+		if t.Failed() {
+			t.Logf("provider's log:\n%s", logs.String())
+		}
+	}()
+	prov := startNode(t, provCfg)
+	visitor := startNode(t, testConfig(t, "visitor"))
+	if err := visitor.host.Connect(ctxTimeout(t, waitLong), prov.AddrInfo()); err != nil {
+		t.Fatal(err)
+	}
+	waitFor(t, waitLong, "the provider to identify the visitor", prov.metPeer.Load)
+	if err := visitor.Close(); err != nil {
+		t.Fatal(err)
+	}
+	testenv.Eventually(t, waitLong, "the provider to say it is alone", func() (bool, string, error) {
+		return strings.Contains(logs.String(), "lost every market peer"), "", nil
+	})
+}
+
 // TestKnownPeersOutliveBootstrap: a provider restarts while the broker it
 // bootstrapped from is gone for good; it comes back into the market
 // through a peer it met before, kept in its peers file, past garbage
