@@ -34,6 +34,7 @@ type ChainReader interface {
 // back after a deep reorg.
 type EventStore interface {
 	ApplyChainEvents(ctx context.Context, name string, events []store.ChainEvent, next store.ChainPosition) (int, error)
+	DeferChainEvents(ctx context.Context, name string, events []store.ChainEvent, next store.ChainPosition) (int, error)
 	ChainPosition(ctx context.Context, name string) (store.ChainPosition, bool, error)
 	ChainBlocks(ctx context.Context, below uint64, limit int) ([]store.BlockRef, error)
 	RewindChain(ctx context.Context, name string, to store.ChainPosition) (int, error)
@@ -163,12 +164,22 @@ func (c *Chain) RunOnce(ctx context.Context) error {
 	go func() {
 		defer close(written)
 		saved := pos
+		deferred := false
 		for w := range writes {
 			if ctx.Err() != nil {
 				continue
 			}
 			if err := c.write(ctx, &saved, w); err != nil {
 				cancel(err)
+				continue
+			}
+			deferred = w.behind
+		}
+		// Watch stopped while catching up (a failed read of the chain):
+		// the leases left to move move now, not once the chain answers.
+		if deferred && ctx.Err() == nil {
+			if err := c.write(ctx, &saved, write{next: saved}); err != nil {
+				c.log.Warn("could not move the leases of the events stored while catching up", "err", err)
 			}
 		}
 	}()
@@ -182,7 +193,7 @@ func (c *Chain) RunOnce(ctx context.Context) error {
 		// Watch cannot take an error here: a failed write stops it.
 		Scanned: func(s lease.Scan) {
 			seen := store.BlockRef{Number: s.Last.Number.Uint64(), Hash: s.Last.Hash()}
-			if err := r.flush(ctx, position(s.Next, seen)); err != nil {
+			if err := r.flush(ctx, position(s.Next, seen), s.Behind); err != nil {
 				cancel(err)
 			}
 		},
@@ -203,10 +214,13 @@ func position(c lease.Cursor, seen store.BlockRef) store.ChainPosition {
 	return store.ChainPosition{Block: c.Block, LogIndex: c.Index, Seen: seen}
 }
 
-// write is a batch of events to store, and where the indexer stands after it.
+// write is a batch of events to store, and where the indexer stands after
+// it; behind when more batches follow at once (the indexer is catching
+// up), so that the leases they move may move later, together.
 type write struct {
 	events []store.ChainEvent
 	next   store.ChainPosition
+	behind bool
 }
 
 // reader gathers the events Watch delivers into batches and queues them
@@ -216,7 +230,9 @@ type reader struct {
 	writes chan<- write
 	events []store.ChainEvent
 	queued store.ChainPosition // the position of the last batch queued
-	header *types.Header       // the last block's, for its time
+	// deferred: the last batch queued left its leases to move later.
+	deferred bool
+	header   *types.Header // the last block's, for its time
 }
 
 func (r *reader) add(ctx context.Context, ev lease.Event) error {
@@ -226,23 +242,26 @@ func (r *reader) add(ctx context.Context, ev lease.Event) error {
 	}
 	r.events = append(r.events, e)
 	if len(r.events) >= r.chain.cfg.BatchSize {
-		return r.flush(ctx, position(ev.Next, store.BlockRef{Number: e.Block, Hash: e.BlockHash}))
+		// The rest of the range follows at once.
+		return r.flush(ctx, position(ev.Next, store.BlockRef{Number: e.Block, Hash: e.BlockHash}), true)
 	}
 	return nil
 }
 
 // flush queues the gathered events and next for the writer.
-func (r *reader) flush(ctx context.Context, next store.ChainPosition) error {
-	if len(r.events) == 0 && next == r.queued {
+func (r *reader) flush(ctx context.Context, next store.ChainPosition, behind bool) error {
+	// Nothing new, unless the leases of the batches queued before are to
+	// move now.
+	if len(r.events) == 0 && next == r.queued && (behind || !r.deferred) {
 		return nil
 	}
 	select {
-	case r.writes <- write{events: r.events, next: next}:
+	case r.writes <- write{events: r.events, next: next, behind: behind}:
 	case <-ctx.Done():
 		return context.Cause(ctx)
 	}
 	r.events = make([]store.ChainEvent, 0, r.chain.cfg.BatchSize)
-	r.queued = next
+	r.queued, r.deferred = next, behind
 	return nil
 }
 
@@ -259,7 +278,11 @@ func (c *Chain) write(ctx context.Context, saved *store.ChainPosition, w write) 
 			return c.rewind(ctx, seen)
 		}
 	}
-	n, err := c.store.ApplyChainEvents(ctx, c.cfg.Name, w.events, w.next)
+	apply := c.store.ApplyChainEvents
+	if w.behind {
+		apply = c.store.DeferChainEvents
+	}
+	n, err := apply(ctx, c.cfg.Name, w.events, w.next)
 	if err != nil {
 		return err
 	}

@@ -232,6 +232,13 @@ func (f *flakyStore) ApplyChainEvents(ctx context.Context, name string, evs []st
 	return f.Store.ApplyChainEvents(ctx, name, evs, next)
 }
 
+func (f *flakyStore) DeferChainEvents(ctx context.Context, name string, evs []store.ChainEvent, next store.ChainPosition) (int, error) {
+	if f.writes.Add(1)%3 == 0 {
+		return 0, errors.New("connection reset by peer")
+	}
+	return f.Store.DeferChainEvents(ctx, name, evs, next)
+}
+
 // TestChainRestart stops the indexer mid-ingest, lets writes fail, restarts
 // it, and replays everything under a fresh cursor: every escrow event is
 // stored exactly once and every lease ends as the chain says.

@@ -64,6 +64,9 @@ type Scan struct {
 	// Last is the header of the range's last block, read before its logs;
 	// nil unless WatchOptions.RangeHeaders.
 	Last *types.Header
+	// Behind says that more confirmed blocks follow at once: Watch is
+	// catching up with the chain.
+	Behind bool
 }
 
 // rangesAhead is how many ranges of logs Watch reads while it delivers the
@@ -206,7 +209,7 @@ func (c *Client) catchUp(ctx context.Context, cur *Cursor, span *logSpan, opts W
 		}
 		*cur = Cursor{Block: r.to + 1}
 		if opts.Scanned != nil {
-			opts.Scanned(Scan{Next: *cur, Last: r.header})
+			opts.Scanned(Scan{Next: *cur, Last: r.header, Behind: cur.Block <= last})
 		}
 	}
 	return nil

@@ -277,6 +277,14 @@ func (g *groupRows) args() []any {
 // events already stored and their insert do not interleave.
 const chainLockSQL = `SELECT pg_advisory_xact_lock(7308332435779086962)` // "tender-c" as a big-endian int64
 
+// ingestPlanSQL sets how a transaction that writes chain events is planned.
+// Its statements touch a few thousand leases by key: left to the planner,
+// the lease updates read the whole leases table into a hash table once the
+// batch is large enough, a cost that grows with the index whatever the
+// batch; and compiling them (JIT) took longer than running them.
+const ingestPlanSQL = `SELECT set_config('enable_hashjoin', 'off', true), set_config('enable_mergejoin', 'off', true),
+    set_config('jit', 'off', true)`
+
 const (
 	// Keys of the events already stored in a batch's range of positions.
 	knownEventsSQL = `
@@ -383,18 +391,25 @@ SELECT * FROM unnest($1::bytea[], $2::bytea[], $3::numeric[], $4::numeric[], $5:
 ON CONFLICT (order_hash) DO NOTHING`
 
 	saveCursorSQL = `
-INSERT INTO chain_cursors (name, block, log_index, seen_block, seen_hash, updated_at) VALUES ($1, $2, $3, $4, $5, now())
+INSERT INTO chain_cursors (name, block, log_index, seen_block, seen_hash, pending_block, pending_log, pending_run, updated_at)
+VALUES ($1, $2, $3, $4, $5, $6, $7, $8, now())
 ON CONFLICT (name) DO UPDATE SET block = EXCLUDED.block, log_index = EXCLUDED.log_index,
-    seen_block = EXCLUDED.seen_block, seen_hash = EXCLUDED.seen_hash, updated_at = now()`
+    seen_block = EXCLUDED.seen_block, seen_hash = EXCLUDED.seen_hash, pending_block = EXCLUDED.pending_block,
+    pending_log = EXCLUDED.pending_log, pending_run = EXCLUDED.pending_run, updated_at = now()`
 )
 
-// saveCursor records p as where the chain indexer called name stands.
-func saveCursor(ctx context.Context, tx pgx.Tx, name string, p ChainPosition) error {
-	var seenBlock, seenHash any
+// saveCursor records p as where the chain indexer called name stands,
+// with the backlog of events whose leases have not moved (nil or not
+// pending: none).
+func saveCursor(ctx context.Context, tx pgx.Tx, name string, p ChainPosition, backlog *cursorRow) error {
+	var seenBlock, seenHash, pBlock, pLog, run any
 	if !p.Seen.IsZero() {
 		seenBlock, seenHash = int64(p.Seen.Number), p.Seen.Hash.Bytes()
 	}
-	_, err := tx.Exec(ctx, saveCursorSQL, name, int64(p.Block), int32(p.LogIndex), seenBlock, seenHash)
+	if backlog != nil && backlog.pending {
+		pBlock, pLog, run = int64(backlog.pendingFrom.Block), int32(backlog.pendingFrom.LogIndex), backlog.run
+	}
+	_, err := tx.Exec(ctx, saveCursorSQL, name, int64(p.Block), int32(p.LogIndex), seenBlock, seenHash, pBlock, pLog, run)
 	return err
 }
 
@@ -403,34 +418,113 @@ func saveCursor(ctx context.Context, tx pgx.Tx, name string, p ChainPosition) er
 // indexer called name, all in one transaction. Events already stored are
 // skipped, so replaying a range is harmless. It returns how many events
 // were new. Payments are not written: the payments view derives them from
-// the events.
+// the events. Leases that DeferChainEvents left unmoved move first, in the
+// same transaction.
 func (s *Store) ApplyChainEvents(ctx context.Context, name string, events []ChainEvent, next ChainPosition) (int, error) {
+	return s.applyChainEvents(ctx, name, events, next, false)
+}
+
+// DeferChainEvents is ApplyChainEvents for a chain indexer that is
+// catching up: it stores the events and the position at once, but the
+// leases they touch may move only with a later batch, so that a lease's
+// start, payouts and end fold into one write. The leases move at the
+// latest when maxBacklog events wait, when a batch shows replicas, or with
+// the next ApplyChainEvents or RewindChain of the indexer, whichever
+// process makes it: the backlog is stored, and a process that does not
+// hold it in memory derives its leases from the stored events. Until they
+// move, the lease list lags the events (and the payments derived from
+// them) by at most that backlog.
+func (s *Store) DeferChainEvents(ctx context.Context, name string, events []ChainEvent, next ChainPosition) (int, error) {
+	return s.applyChainEvents(ctx, name, events, next, true)
+}
+
+func (s *Store) applyChainEvents(ctx context.Context, name string, events []ChainEvent, next ChainPosition, deferLeases bool) (int, error) {
+	s.backlogs.mu.Lock()
+	defer s.backlogs.mu.Unlock()
 	var added int
+	var after *backlog
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if len(events) == 0 {
-			return saveCursor(ctx, tx, name, next)
-		}
-		fresh, models, err := newEvents(ctx, tx, events)
+		fresh, models, cur, err := newEvents(ctx, tx, name, events)
 		if err != nil {
 			return err
 		}
 		added = len(fresh)
-		rows := make([][]any, len(fresh))
-		for i, e := range fresh {
-			rows[i] = eventRow(e)
+		mem := s.backlogs.current(name, &cur)
+		held := 0
+		if mem != nil {
+			held = len(mem.events)
 		}
-		if _, err := tx.CopyFrom(ctx, pgx.Identifier{"lease_events"}, eventColumns, pgx.CopyFromRows(rows)); err != nil {
-			return fmt.Errorf("copy events: %w", err)
+		if deferLeases && held+len(fresh) <= maxBacklog && deferrable(fresh, cur.pending, cur.pendingFrom) {
+			if err := copyEvents(ctx, tx, fresh); err != nil {
+				return err
+			}
+			pending := cursorRow{pending: cur.pending, pendingFrom: cur.pendingFrom, run: cur.run}
+			if after = extend(mem, &cur, fresh, models, next); after != nil {
+				pending.run = after.run
+			}
+			if !cur.pending && len(fresh) > 0 {
+				pending.pending, pending.pendingFrom = true, firstOf(fresh)
+			}
+			if !pending.pending {
+				after = nil
+			}
+			return saveCursor(ctx, tx, name, next, &pending)
 		}
-		if err := moveLeases(ctx, tx, fresh, models); err != nil {
+		// Leases move now: the backlog's first, by its events in memory or
+		// else from the stored events (before this batch's go in, which
+		// then move them by their deltas).
+		toMove := fresh
+		switch {
+		case mem != nil:
+			toMove = append(mem.events, fresh...)
+			for id, m := range mem.models {
+				models[id] = m
+			}
+		case cur.pending:
+			if err := settleStored(ctx, tx, cur.pendingFrom); err != nil {
+				return err
+			}
+		}
+		if err := copyEvents(ctx, tx, fresh); err != nil {
 			return err
 		}
-		return saveCursor(ctx, tx, name, next)
+		if err := moveLeases(ctx, tx, toMove, models); err != nil {
+			return err
+		}
+		return saveCursor(ctx, tx, name, next, nil)
 	})
 	if err != nil {
+		s.backlogs.set(name, nil) // the database's backlog, if any, is read again
 		return 0, fmt.Errorf("store %d chain events up to block %d: %w", len(events), next.Block, err)
 	}
+	s.backlogs.set(name, after)
 	return added, nil
+}
+
+// firstOf is the position of the earliest of events.
+func firstOf(events []*ChainEvent) ChainPosition {
+	first := ChainPosition{Block: events[0].Block, LogIndex: events[0].LogIndex}
+	for _, e := range events[1:] {
+		if p := (ChainPosition{Block: e.Block, LogIndex: e.LogIndex}); p.less(first) {
+			first = p
+		}
+	}
+	return first
+}
+
+// copyEvents stores events.
+func copyEvents(ctx context.Context, tx pgx.Tx, events []*ChainEvent) error {
+	if len(events) == 0 {
+		return nil
+	}
+	rows := make([][]any, len(events))
+	for i, e := range events {
+		rows[i] = eventRow(e)
+	}
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"lease_events"}, eventColumns, pgx.CopyFromRows(rows)); err != nil {
+		return fmt.Errorf("copy events: %w", err)
+	}
+	return nil
 }
 
 // moveLeases moves the leases that events (in chain order) touch, by what
@@ -489,8 +583,21 @@ func moveLeases(ctx context.Context, tx pgx.Tx, events []*ChainEvent, models map
 
 // newEvents is events less those stored before (and less repeats within
 // events), in their order, with the GPU models of the winning bids of the
-// leases that events open. It takes the chain-event writers' lock.
-func newEvents(ctx context.Context, tx pgx.Tx, events []ChainEvent) ([]*ChainEvent, map[common.Hash]pgtype.Text, error) {
+// leases that events open, and the cursor of the chain indexer called
+// name. It takes the chain-event writers' lock.
+func newEvents(ctx context.Context, tx pgx.Tx, name string, events []ChainEvent) ([]*ChainEvent, map[common.Hash]pgtype.Text, cursorRow, error) {
+	var cur cursorRow
+	b := &pgx.Batch{}
+	b.Queue(chainLockSQL)
+	b.Queue(ingestPlanSQL)
+	readCursor(b, name, &cur)
+	models := map[common.Hash]pgtype.Text{}
+	if len(events) == 0 {
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return nil, nil, cur, fmt.Errorf("read chain cursor: %w", err)
+		}
+		return nil, models, cur, nil
+	}
 	first := ChainPosition{Block: events[0].Block, LogIndex: events[0].LogIndex}
 	last := first
 	var opening [][]byte
@@ -507,9 +614,6 @@ func newEvents(ctx context.Context, tx pgx.Tx, events []ChainEvent) ([]*ChainEve
 		}
 	}
 	known := map[ChainPosition]bool{}
-	models := map[common.Hash]pgtype.Text{}
-	b := &pgx.Batch{}
-	b.Queue(chainLockSQL)
 	b.Queue(knownEventsSQL, int64(first.Block), int32(first.LogIndex), int64(last.Block), int32(last.LogIndex)).Query(func(rows pgx.Rows) error {
 		var block int64
 		var index int32
@@ -531,7 +635,7 @@ func newEvents(ctx context.Context, tx pgx.Tx, events []ChainEvent) ([]*ChainEve
 		})
 	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return nil, nil, fmt.Errorf("read stored events: %w", err)
+		return nil, nil, cur, fmt.Errorf("read stored events: %w", err)
 	}
 	fresh := make([]*ChainEvent, 0, len(events))
 	for i := range events {
@@ -541,7 +645,7 @@ func newEvents(ctx context.Context, tx pgx.Tx, events []ChainEvent) ([]*ChainEve
 			fresh = append(fresh, &events[i])
 		}
 	}
-	return fresh, models, nil
+	return fresh, models, cur, nil
 }
 
 // ChainPosition returns where the chain indexer called name stands; ok is

@@ -6,3 +6,7 @@ func EventColumns() []string { return append([]string(nil), eventColumns...) }
 
 // EventRow is e as a row of lease_events, in EventColumns order.
 func EventRow(e *ChainEvent) []any { return eventRow(e) }
+
+// MaxBacklog is how many events DeferChainEvents lets wait before their
+// leases move.
+const MaxBacklog = maxBacklog

@@ -35,24 +35,43 @@ WHERE block_number < $1 ORDER BY block_number DESC LIMIT $2`, int64(below), limi
 // to.LogIndex is 0), after a reorg replaced the blocks from to.Block on.
 // In one transaction it deletes every event stored at or past to.Block and
 // the replica groups settled there, rebuilds each lease those events moved
-// from the events left (a lease opened in the removed blocks goes), and
-// records to as where the chain indexer called name stands. It returns how
-// many events it removed.
+// from the events left (a lease opened in the removed blocks goes), and so
+// each lease that the indexer's backlog (DeferChainEvents) left unmoved,
+// and records to as where the chain indexer called name stands. It returns
+// how many events it removed.
 func (s *Store) RewindChain(ctx context.Context, name string, to ChainPosition) (int, error) {
 	if to.LogIndex != 0 {
 		return 0, fmt.Errorf("rewind chain index to block %d log %d: not a block's start", to.Block, to.LogIndex)
 	}
+	s.backlogs.mu.Lock()
+	defer s.backlogs.mu.Unlock()
+	s.backlogs.set(name, nil)
 	var removed int
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		if _, err := tx.Exec(ctx, chainLockSQL); err != nil {
-			return err
+		var cur cursorRow
+		b := &pgx.Batch{}
+		b.Queue(chainLockSQL)
+		b.Queue(ingestPlanSQL)
+		readCursor(b, name, &cur)
+		if err := tx.SendBatch(ctx, b).Close(); err != nil {
+			return fmt.Errorf("read chain cursor: %w", err)
+		}
+		moved := map[common.Hash]bool{}
+		var ids [][]byte
+		if cur.pending {
+			pending, err := pendingLeases(ctx, tx, cur.pendingFrom)
+			if err != nil {
+				return err
+			}
+			for _, id := range pending {
+				moved[common.BytesToHash(id)] = true
+			}
+			ids = pending
 		}
 		rows, err := tx.Query(ctx, `DELETE FROM lease_events WHERE block_number >= $1 RETURNING lease_id`, int64(to.Block))
 		if err != nil {
 			return fmt.Errorf("delete events: %w", err)
 		}
-		moved := map[common.Hash]bool{}
-		var ids [][]byte
 		var id []byte
 		if _, err := pgx.ForEachRow(rows, []any{&id}, func() error {
 			removed++
@@ -72,7 +91,7 @@ func (s *Store) RewindChain(ctx context.Context, name string, to ChainPosition) 
 				return err
 			}
 		}
-		return saveCursor(ctx, tx, name, to)
+		return saveCursor(ctx, tx, name, to, nil)
 	})
 	if err != nil {
 		return 0, fmt.Errorf("rewind chain index to block %d: %w", to.Block, err)

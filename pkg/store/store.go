@@ -20,8 +20,9 @@ var ErrNotFound = errors.New("not found")
 // Store is the market index in one PostgreSQL database. It is safe for
 // concurrent use.
 type Store struct {
-	pool *pgxpool.Pool
-	log  *slog.Logger
+	pool     *pgxpool.Pool
+	log      *slog.Logger
+	backlogs backlogs
 }
 
 // Open connects to the database at url (a PostgreSQL connection URL or
