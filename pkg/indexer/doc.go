@@ -13,5 +13,8 @@
 // block is still on the chain, and after a deeper reorg rolls the index
 // back to the newest block both branches share. Reading logs and writing
 // them overlap, and block times come from the logs where the endpoint
-// sends them (blockTimestamp).
+// sends them (blockTimestamp). While more confirmed blocks follow the
+// range it read (catching up), it stores batches with
+// store.DeferChainEvents, so that their leases move together; the last
+// batch of a catch-up, and a stop on a failed read, move them all.
 package indexer

@@ -12,24 +12,26 @@ import (
 )
 
 // maxBacklog is how many events a chain indexer that is catching up may
-// store before the leases they touch move (DeferChainEvents): about 16
-// batches of the indexer's default size, a few tens of MiB in memory.
-// Measured with BenchmarkIngest/spread: leases moved every 4 batches, 8 or
-// 16 batches of 4,000 events went in at about 44,000, 48,000 and 57,000
-// events/s, against 28,000 moved every batch.
+// store before the leases they touch move (DeferChainEvents): 16 batches
+// of the benchmark's 4,000 events, about 16,000 leases folded in memory
+// (a few MiB). Measured with BenchmarkIngest/spread, moving leases every
+// 4, 8 and 16 batches gave about 44,000, 48,000 and 57,000 events/s on
+// one day, against 28,000 moved every batch; 32 and 64 batches gave no
+// more than 16 on another. A backlog's leases move in one transaction, in
+// well under a second at this size.
 const maxBacklog = 64_000
 
 // A backlog is what a chain indexer stored while catching up whose leases
 // have not moved yet. The database says where it begins and which run of
-// deferred batches it is (chain_cursors.pending_*); the events are kept in
-// memory too, so that their leases move without the events being read
+// deferred batches it is (chain_cursors.pending_*); the process keeps what
+// the events do to the leases folded in memory (one delta per lease, a few
+// hundred bytes), so that the leases move without the events being read
 // back, but only while the database's backlog is the one in memory: the
 // same run, and the cursor where this process left it.
 type backlog struct {
-	run    int64
-	upTo   ChainPosition // the cursor as this process last stored it
-	events []*ChainEvent // copies, so that callers may reuse their batches
-	models map[common.Hash]pgtype.Text
+	run   int64
+	upTo  ChainPosition // the cursor as this process last stored it
+	moves leaseMoves
 }
 
 // backlogs holds each chain indexer's backlog in memory, by name.
@@ -43,7 +45,6 @@ type backlogs struct {
 // cursorRow is a chain indexer's cursor as stored, with its backlog.
 type cursorRow struct {
 	pos         ChainPosition // Block and LogIndex only
-	stored      bool
 	pending     bool
 	pendingFrom ChainPosition
 	run         int64
@@ -61,7 +62,7 @@ func readCursor(b *pgx.Batch, name string, c *cursorRow) {
 		var pLog *int32
 		var run *int64
 		_, err := pgx.ForEachRow(rows, []any{&block, &index, &pBlock, &pLog, &run}, func() error {
-			c.stored, c.pos = true, ChainPosition{Block: uint64(block), LogIndex: uint(index)}
+			c.pos = ChainPosition{Block: uint64(block), LogIndex: uint(index)}
 			if pBlock != nil {
 				c.pending, c.pendingFrom, c.run = true, ChainPosition{Block: uint64(*pBlock), LogIndex: uint(*pLog)}, *run
 			}
@@ -107,25 +108,13 @@ func deferrable(fresh []*ChainEvent, pending bool, from ChainPosition) bool {
 }
 
 // extend returns the backlog after fresh events joined it: mem (nil when
-// the stored backlog is not in memory, or none is pending) grown by them,
-// or a new one when c has none pending. It returns nil when the memory
-// cannot hold the whole backlog.
-func extend(mem *backlog, c *cursorRow, fresh []*ChainEvent, models map[common.Hash]pgtype.Text, next ChainPosition) *backlog {
+// none is pending) with them folded in, or a new one.
+func extend(mem *backlog, fresh []*ChainEvent, models map[common.Hash]pgtype.Text, next ChainPosition) *backlog {
 	b := mem
-	switch {
-	case mem == nil && c.pending:
-		return nil // another process's, or one from before a restart
-	case mem == nil:
-		b = &backlog{run: rand.Int64(), models: map[common.Hash]pgtype.Text{}}
+	if b == nil {
+		b = &backlog{run: rand.Int64()}
 	}
-	copies := make([]ChainEvent, len(fresh))
-	for i, e := range fresh {
-		copies[i] = *e
-		b.events = append(b.events, &copies[i])
-	}
-	for id, m := range models {
-		b.models[id] = m
-	}
+	b.moves.fold(fresh, models)
 	b.upTo = ChainPosition{Block: next.Block, LogIndex: next.LogIndex}
 	return b
 }

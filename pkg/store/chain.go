@@ -431,9 +431,10 @@ func (s *Store) ApplyChainEvents(ctx context.Context, name string, events []Chai
 // latest when maxBacklog events wait, when a batch shows replicas, or with
 // the next ApplyChainEvents or RewindChain of the indexer, whichever
 // process makes it: the backlog is stored, and a process that does not
-// hold it in memory derives its leases from the stored events. Until they
-// move, the lease list lags the events (and the payments derived from
-// them) by at most that backlog.
+// hold it in memory (after a restart or a failover) moves its leases from
+// the stored events with its next write of the indexer's events. Until
+// they move, the lease list lags the events (and the payments derived
+// from them) by at most that backlog.
 func (s *Store) DeferChainEvents(ctx context.Context, name string, events []ChainEvent, next ChainPosition) (int, error) {
 	return s.applyChainEvents(ctx, name, events, next, true)
 }
@@ -452,16 +453,16 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 		mem := s.backlogs.current(name, &cur)
 		held := 0
 		if mem != nil {
-			held = len(mem.events)
+			held = mem.moves.events
 		}
-		if deferLeases && held+len(fresh) <= maxBacklog && deferrable(fresh, cur.pending, cur.pendingFrom) {
+		// A stored backlog this process does not hold (another's, or one
+		// from before a restart) moves now: its size is not known here.
+		if deferLeases && (mem != nil || !cur.pending) && held+len(fresh) <= maxBacklog && deferrable(fresh, cur.pending, cur.pendingFrom) {
 			if err := copyEvents(ctx, tx, fresh); err != nil {
 				return err
 			}
-			pending := cursorRow{pending: cur.pending, pendingFrom: cur.pendingFrom, run: cur.run}
-			if after = extend(mem, &cur, fresh, models, next); after != nil {
-				pending.run = after.run
-			}
+			after = extend(mem, fresh, models, next)
+			pending := cursorRow{pending: cur.pending, pendingFrom: cur.pendingFrom, run: after.run}
 			if !cur.pending && len(fresh) > 0 {
 				pending.pending, pending.pendingFrom = true, firstOf(fresh)
 			}
@@ -470,16 +471,13 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 			}
 			return saveCursor(ctx, tx, name, next, &pending)
 		}
-		// Leases move now: the backlog's first, by its events in memory or
-		// else from the stored events (before this batch's go in, which
-		// then move them by their deltas).
-		toMove := fresh
+		// Leases move now: the backlog's first, as folded in memory or else
+		// from the stored events (before this batch's go in, which then
+		// move them by their deltas).
+		var moves leaseMoves
 		switch {
 		case mem != nil:
-			toMove = append(mem.events, fresh...)
-			for id, m := range mem.models {
-				models[id] = m
-			}
+			moves = mem.moves
 		case cur.pending:
 			if err := settleStored(ctx, tx, cur.pendingFrom); err != nil {
 				return err
@@ -488,7 +486,8 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 		if err := copyEvents(ctx, tx, fresh); err != nil {
 			return err
 		}
-		if err := moveLeases(ctx, tx, toMove, models); err != nil {
+		moves.fold(fresh, models)
+		if err := moves.write(ctx, tx); err != nil {
 			return err
 		}
 		return saveCursor(ctx, tx, name, next, nil)
@@ -529,48 +528,70 @@ func copyEvents(ctx context.Context, tx pgx.Tx, events []*ChainEvent) error {
 
 // moveLeases moves the leases that events (in chain order) touch, by what
 // those events did; models are the GPU models of the leases they open.
-// The leases opened in events go in as they end up; the others, stored
+func moveLeases(ctx context.Context, tx pgx.Tx, events []*ChainEvent, models map[common.Hash]pgtype.Text) error {
+	var m leaseMoves
+	m.fold(events, models)
+	return m.write(ctx, tx)
+}
+
+// leaseMoves is what events did to leases, folded: one delta per lease.
+// The leases opened in the events go in as they end up; the others, stored
 // before, are updated. Settled replica groups go in, and what the events
 // show of replicas is marked on every lease of their orders.
-func moveLeases(ctx context.Context, tx pgx.Tx, events []*ChainEvent, models map[common.Hash]pgtype.Text) error {
-	opened := map[common.Hash]bool{}
+type leaseMoves struct {
+	opened        map[common.Hash]bool
+	added, moved  leaseDeltas
+	groups        groupRows
+	replicaLeases [][]byte
+	events        int // how many were folded
+}
+
+// fold adds events (in chain order, after those folded before) to m;
+// models are the GPU models of the leases they open.
+func (m *leaseMoves) fold(events []*ChainEvent, models map[common.Hash]pgtype.Text) {
+	if m.opened == nil {
+		m.opened = map[common.Hash]bool{}
+	}
 	for _, e := range events {
 		if e.Kind == KindLeaseOpened {
-			opened[e.LeaseID] = true
+			m.opened[e.LeaseID] = true
 		}
 	}
-	var added, moved leaseDeltas
-	var groups groupRows
-	var replicaLeases [][]byte
 	for _, e := range events {
 		switch {
 		case e.Kind == KindGroupSettled:
-			groups.add(e)
+			m.groups.add(e)
 		case !e.ofLease():
-		case opened[e.LeaseID]:
-			added.add(e, models[e.LeaseID])
+		case m.opened[e.LeaseID]:
+			m.added.add(e, models[e.LeaseID])
 		default:
-			moved.add(e, pgtype.Text{})
+			m.moved.add(e, pgtype.Text{})
 		}
 		if e.ofReplica() && e.ofLease() {
-			replicaLeases = append(replicaLeases, e.LeaseID.Bytes())
+			m.replicaLeases = append(m.replicaLeases, e.LeaseID.Bytes())
 		}
 	}
+	m.events += len(events)
+}
+
+// write moves the leases as m says.
+func (m *leaseMoves) write(ctx context.Context, tx pgx.Tx) error {
 	b := &pgx.Batch{}
-	if len(added.ids) > 0 {
-		b.Queue(insertLeasesSQL, added.insertArgs()...)
+	if len(m.added.ids) > 0 {
+		b.Queue(insertLeasesSQL, m.added.insertArgs()...)
 	}
-	if len(moved.ids) > 0 {
-		b.Queue(updateLeasesSQL, moved.updateArgs()...)
+	if len(m.moved.ids) > 0 {
+		b.Queue(updateLeasesSQL, m.moved.updateArgs()...)
 	}
-	if len(groups.orders) > 0 {
-		b.Queue(insertGroupsSQL, groups.args()...)
+	if len(m.groups.orders) > 0 {
+		b.Queue(insertGroupsSQL, m.groups.args()...)
 	}
-	if len(replicaLeases) > 0 || len(groups.orders) > 0 {
-		if groups.orders == nil {
-			groups.orders = [][]byte{}
+	if len(m.replicaLeases) > 0 || len(m.groups.orders) > 0 {
+		orders := m.groups.orders
+		if orders == nil {
+			orders = [][]byte{}
 		}
-		b.Queue(markReplicasSQL, replicaLeases, groups.orders)
+		b.Queue(markReplicasSQL, m.replicaLeases, orders)
 	}
 	if b.Len() == 0 {
 		return nil

@@ -16,6 +16,10 @@
 // its page (HOT) without touching the indexes; the state filter reads
 // lease_states, which triggers on leases keep equal to the leases' states.
 // Payments are derived from the events by a view rather than stored twice.
+// An indexer that is catching up may leave the leases of its batches to
+// move together a few batches later (DeferChainEvents): the backlog is
+// marked on its cursor, so whoever writes next, after a restart or a
+// failover, moves it from the stored events.
 //
 // Replicas of a verified order (their pay held by the escrow until their
 // group settles by the majority of their result digests) are leases like
