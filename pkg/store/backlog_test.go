@@ -237,3 +237,29 @@ func TestBacklogOfReplicas(t *testing.T) {
 		t.Errorf("%d leases, %d replicas; want %d leases, 1 replica", leases, replicas, 4*benchLeases)
 	}
 }
+
+// TestDeferredLeaseLearnsModel: a lease whose opening waits in a backlog
+// takes its GPU model from its auction's transcript, come meanwhile.
+func TestDeferredLeaseLearnsModel(t *testing.T) {
+	s, _ := storetest.New(t)
+	tenant := storetest.Key(1)
+	order := market.Order(t, tenant, 70, 1, 4_000_000)
+	bid := market.Bid(t, &order, storetest.Key(2), 3_000_000, storetest.Offer{Model: "NVIDIA H200", Count: 1})
+	evs := lifecycle(bid.Hash, storetest.Address(1), bid.Bid.Provider, 100, store.KindClosed, bid.Bid.Provider)
+	if _, err := s.DeferChainEvents(t.Context(), "chain", evs[:2], store.ChainPosition{Block: 102}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.SaveTranscript(t.Context(), market.Record(t, market.Transcript(t, &order, tenant, bid))); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.ApplyChainEvents(t.Context(), "chain", evs[2:], store.ChainPosition{Block: 105}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := s.LeaseDetail(t.Context(), bid.Hash)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if d.Lease.GPUModel != "NVIDIA H200" || d.Lease.State != "closed" {
+		t.Errorf("lease: model %q, state %s; want NVIDIA H200, closed", d.Lease.GPUModel, d.Lease.State)
+	}
+}

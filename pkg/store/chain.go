@@ -236,6 +236,35 @@ func (d *leaseDeltas) add(e *ChainEvent, model pgtype.Text) {
 	}
 }
 
+// learnModels fills in the GPU models of the leases d opens that lacked
+// one when their events were folded: their transcripts (which carry the
+// winning bids) may have come since.
+func (d *leaseDeltas) learnModels(ctx context.Context, tx pgx.Tx) error {
+	var ids [][]byte
+	for i := range d.ids {
+		if d.opened[i] && !d.gpuModels[i].Valid {
+			ids = append(ids, d.ids[i])
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	rows, err := tx.Query(ctx, leaseModelsSQL, ids)
+	if err != nil {
+		return fmt.Errorf("read GPU models: %w", err)
+	}
+	var id []byte
+	var model string
+	_, err = pgx.ForEachRow(rows, []any{&id, &model}, func() error {
+		d.gpuModels[d.index[common.BytesToHash(id)]] = pgtype.Text{String: model, Valid: true}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("read GPU models: %w", err)
+	}
+	return nil
+}
+
 // insertArgs are the deltas as insertLeasesSQL's arguments.
 func (d *leaseDeltas) insertArgs() []any {
 	return []any{
@@ -478,6 +507,9 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 		switch {
 		case mem != nil:
 			moves = mem.moves
+			if err := moves.added.learnModels(ctx, tx); err != nil {
+				return err
+			}
 		case cur.pending:
 			if err := settleStored(ctx, tx, cur.pendingFrom); err != nil {
 				return err
