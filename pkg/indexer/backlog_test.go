@@ -3,12 +3,9 @@ package indexer_test
 import (
 	"context"
 	"errors"
-	"math/big"
 	"sync/atomic"
 	"testing"
 	"time"
-
-	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/pkg/indexer"
@@ -54,23 +51,8 @@ func TestChainCatchUpDeferred(t *testing.T) {
 	ctx := testContext(t)
 	c := chaintest.New(t)
 	s, dbURL := storetest.New(t)
-	m := indexer.NewMarket(c.Client.Domain(), s, nil, nil)
 	const leases = 4
-	for i := range leases {
-		o, b := auctioned(t, c, m, uint64(10+i))
-		id, _, err := c.Client.Open(ctx, c.Tenant.Auth, &o.Order, &b.SignedBid, big.NewInt(3_600_000))
-		if err != nil {
-			t.Fatal(err)
-		}
-		terms := lease.NewTerms(&o.Order, &b.Bid)
-		if _, err := c.Client.Start(ctx, c.Providers[0].Auth, id, terms); err != nil {
-			t.Fatal(err)
-		}
-		c.Advance(t, time.Minute)
-		if _, err := c.Client.Close(ctx, c.Providers[0].Auth, id, terms, 0, common.Hash{1}); err != nil {
-			t.Fatal(err)
-		}
-	}
+	settleLeases(t, c, indexer.NewMarket(c.Client.Domain(), s, nil, nil), leases)
 	head := c.Head(t)
 
 	// The endpoint goes away after 7 events: three batches of two went in,

@@ -239,16 +239,12 @@ func (f *flakyStore) DeferChainEvents(ctx context.Context, name string, evs []st
 	return f.Store.DeferChainEvents(ctx, name, evs, next)
 }
 
-// TestChainRestart stops the indexer mid-ingest, lets writes fail, restarts
-// it, and replays everything under a fresh cursor: every escrow event is
-// stored exactly once and every lease ends as the chain says.
-func TestChainRestart(t *testing.T) {
+// settleLeases auctions n orders on chain c's market (nonces from 10 on),
+// and opens, starts and closes a lease of each, a minute long.
+func settleLeases(t *testing.T, c *chaintest.Chain, m *indexer.Market, n int) {
+	t.Helper()
 	ctx := testContext(t)
-	c := chaintest.New(t)
-	s, dbURL := storetest.New(t)
-	m := indexer.NewMarket(c.Client.Domain(), s, nil, nil)
-	const leases = 5
-	for i := range leases {
+	for i := range n {
 		o, b := auctioned(t, c, m, uint64(10+i))
 		id, _, err := c.Client.Open(ctx, c.Tenant.Auth, &o.Order, &b.SignedBid, big.NewInt(3_600_000))
 		if err != nil {
@@ -263,6 +259,17 @@ func TestChainRestart(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+}
+
+// TestChainRestart stops the indexer mid-ingest, lets writes fail, restarts
+// it, and replays everything under a fresh cursor: every escrow event is
+// stored exactly once and every lease ends as the chain says.
+func TestChainRestart(t *testing.T) {
+	ctx := testContext(t)
+	c := chaintest.New(t)
+	s, dbURL := storetest.New(t)
+	const leases = 5
+	settleLeases(t, c, indexer.NewMarket(c.Client.Domain(), s, nil, nil), leases)
 	head := c.Head(t)
 	logs, err := c.Backend.FilterLogs(ctx, ethereum.FilterQuery{Addresses: []common.Address{c.Contracts.Escrow}, FromBlock: new(big.Int).SetUint64(c.Contracts.Block)})
 	if err != nil {
