@@ -6,9 +6,7 @@ import (
 	"math/rand/v2"
 	"sync"
 
-	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // maxBacklog is how many events a chain indexer that is catching up may
@@ -109,12 +107,12 @@ func deferrable(fresh []*ChainEvent, pending bool, from ChainPosition) bool {
 
 // extend returns the backlog after fresh events joined it: mem (nil when
 // none is pending) with them folded in, or a new one.
-func extend(mem *backlog, fresh []*ChainEvent, models map[common.Hash]pgtype.Text, next ChainPosition) *backlog {
+func extend(mem *backlog, fresh []*ChainEvent, next ChainPosition) *backlog {
 	b := mem
 	if b == nil {
 		b = &backlog{run: rand.Int64()}
 	}
-	b.moves.fold(fresh, models)
+	b.moves.fold(fresh)
 	b.upTo = ChainPosition{Block: next.Block, LogIndex: next.LogIndex}
 	return b
 }

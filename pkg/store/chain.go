@@ -154,7 +154,6 @@ type leaseDeltas struct {
 	prices, deposits                []pgtype.Numeric
 	maxDurations, openedBlocks      []pgtype.Int8
 	openedAt                        []pgtype.Timestamptz
-	gpuModels                       []pgtype.Text
 	started, ended                  []pgtype.Timestamptz
 	toppedUp, withdrawn             []pgtype.Numeric
 	endKinds                        []pgtype.Text
@@ -168,11 +167,10 @@ type leaseDeltas struct {
 	replica              []bool
 }
 
-// add folds e into its lease's delta; model is the lease's GPU model when
-// e opens it. A lease has one opening, one start, at most one report, and
-// one end; it ended when its job did: at the report, for a replica that
-// reported.
-func (d *leaseDeltas) add(e *ChainEvent, model pgtype.Text) {
+// add folds e into its lease's delta. A lease has one opening, one start,
+// at most one report, and one end; it ended when its job did: at the
+// report, for a replica that reported.
+func (d *leaseDeltas) add(e *ChainEvent) {
 	i, ok := d.index[e.LeaseID]
 	if !ok {
 		if d.index == nil {
@@ -185,7 +183,7 @@ func (d *leaseDeltas) add(e *ChainEvent, model pgtype.Text) {
 		d.opened = append(d.opened, false)
 		d.prices, d.deposits = append(d.prices, pgtype.Numeric{}), append(d.deposits, pgtype.Numeric{})
 		d.maxDurations, d.openedBlocks = append(d.maxDurations, pgtype.Int8{}), append(d.openedBlocks, pgtype.Int8{})
-		d.openedAt, d.gpuModels = append(d.openedAt, pgtype.Timestamptz{}), append(d.gpuModels, pgtype.Text{})
+		d.openedAt = append(d.openedAt, pgtype.Timestamptz{})
 		d.started, d.ended = append(d.started, pgtype.Timestamptz{}), append(d.ended, pgtype.Timestamptz{})
 		d.toppedUp, d.withdrawn = append(d.toppedUp, numeric(new(big.Int))), append(d.withdrawn, numeric(new(big.Int)))
 		d.endKinds, d.exits = append(d.endKinds, pgtype.Text{}), append(d.exits, pgtype.Int4{})
@@ -207,7 +205,6 @@ func (d *leaseDeltas) add(e *ChainEvent, model pgtype.Text) {
 		d.maxDurations[i] = pgtype.Int8{Int64: int64(e.MaxDuration), Valid: true}
 		d.openedBlocks[i] = pgtype.Int8{Int64: int64(e.Block), Valid: true}
 		d.openedAt[i] = pgtype.Timestamptz{Time: e.BlockTime.UTC(), Valid: true}
-		d.gpuModels[i] = model
 	case KindStarted:
 		d.started[i] = pgtype.Timestamptz{Time: e.StartedAt.UTC(), Valid: true}
 	case KindToppedUp:
@@ -236,40 +233,11 @@ func (d *leaseDeltas) add(e *ChainEvent, model pgtype.Text) {
 	}
 }
 
-// learnModels fills in the GPU models of the leases d opens that lacked
-// one when their events were folded: their transcripts (which carry the
-// winning bids) may have come since.
-func (d *leaseDeltas) learnModels(ctx context.Context, tx pgx.Tx) error {
-	var ids [][]byte
-	for i := range d.ids {
-		if d.opened[i] && !d.gpuModels[i].Valid {
-			ids = append(ids, d.ids[i])
-		}
-	}
-	if len(ids) == 0 {
-		return nil
-	}
-	rows, err := tx.Query(ctx, leaseModelsSQL, ids)
-	if err != nil {
-		return fmt.Errorf("read GPU models: %w", err)
-	}
-	var id []byte
-	var model string
-	_, err = pgx.ForEachRow(rows, []any{&id, &model}, func() error {
-		d.gpuModels[d.index[common.BytesToHash(id)]] = pgtype.Text{String: model, Valid: true}
-		return nil
-	})
-	if err != nil {
-		return fmt.Errorf("read GPU models: %w", err)
-	}
-	return nil
-}
-
 // insertArgs are the deltas as insertLeasesSQL's arguments.
 func (d *leaseDeltas) insertArgs() []any {
 	return []any{
 		d.ids, d.opened, d.orders, d.tenants, d.providers, d.prices, d.maxDurations, d.deposits, d.openedAt,
-		d.openedBlocks, d.gpuModels, d.started, d.toppedUp, d.withdrawn, d.endKinds, d.endPaid, d.endRefunded,
+		d.openedBlocks, d.started, d.toppedUp, d.withdrawn, d.endKinds, d.endPaid, d.endRefunded,
 		d.exits, d.results, d.ended, d.endedBy, d.held, d.reportRefunded, d.agreed, d.replica,
 	}
 }
@@ -320,22 +288,21 @@ const (
 SELECT block_number, log_index FROM lease_events
 WHERE (block_number, log_index) >= ($1, $2) AND (block_number, log_index) <= ($3, $4)`
 
-	// A lease is a winning bid: it learns its GPU model from the bid.
-	leaseModelsSQL = `SELECT bid_hash, gpu_model FROM bids WHERE bid_hash = ANY($1)`
-
-	// The leases a batch opens go in as they end up after the batch, and
-	// their providers are noted. A lease is a replica when the batch says
+	// The leases a batch opens go in as they end up after the batch, with
+	// the GPU model of their bid when its transcript came (a lease is a
+	// winning bid; one that came later sets it then), and their providers
+	// are noted. A lease is a replica when the batch says
 	// so, when its order is known to hold its leases' pay, or when another
 	// lease of its order is known to be one.
 	insertLeasesSQL = `
 WITH d AS (
     SELECT * FROM unnest($1::bytea[], $2::boolean[], $3::bytea[], $4::bytea[], $5::bytea[], $6::numeric[],
-                         $7::bigint[], $8::numeric[], $9::timestamptz[], $10::bigint[], $11::text[],
-                         $12::timestamptz[], $13::numeric[], $14::numeric[], $15::text[], $16::numeric[],
-                         $17::numeric[], $18::integer[], $19::bytea[], $20::timestamptz[], $21::bytea[],
-                         $22::numeric[], $23::numeric[], $24::boolean[], $25::boolean[])
+                         $7::bigint[], $8::numeric[], $9::timestamptz[], $10::bigint[],
+                         $11::timestamptz[], $12::numeric[], $13::numeric[], $14::text[], $15::numeric[],
+                         $16::numeric[], $17::integer[], $18::bytea[], $19::timestamptz[], $20::bytea[],
+                         $21::numeric[], $22::numeric[], $23::boolean[], $24::boolean[])
         AS d(lease_id, opened, order_hash, tenant, provider, price_per_hour, max_duration, deposit, opened_at,
-             opened_block, gpu_model, started_at, topped_up, withdrawn, end_kind, end_paid, end_refunded,
+             opened_block, started_at, topped_up, withdrawn, end_kind, end_paid, end_refunded,
              exit_code, result_hash, ended_at, ended_by, held, report_refunded, agreed, replica)
 ), providers_seen AS (
     INSERT INTO providers (address, first_seen, last_seen)
@@ -354,7 +321,8 @@ SELECT lease_id, order_hash, tenant, provider, price_per_hour, max_duration,
     CASE WHEN end_kind IN ('Closed', 'Reclaimed') THEN end_refunded
          WHEN end_kind = 'Overdrawn' THEN 0
          ELSE coalesce(report_refunded, 0) + CASE WHEN end_kind = 'ReplicaSettled' THEN end_refunded ELSE 0 END END,
-    gpu_model, opened_at, opened_block, started_at, ended_at, exit_code, result_hash,
+    (SELECT b.gpu_model FROM bids b WHERE b.bid_hash = d.lease_id), opened_at, opened_block, started_at, ended_at,
+    exit_code, result_hash,
     CASE
         WHEN end_kind IS NULL THEN NULL
         WHEN end_kind = 'ReplicaSettled' THEN 'settlement'
@@ -474,7 +442,7 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 	var added int
 	var after *backlog
 	err := pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		fresh, models, cur, err := newEvents(ctx, tx, name, events)
+		fresh, cur, err := newEvents(ctx, tx, name, events)
 		if err != nil {
 			return err
 		}
@@ -490,7 +458,7 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 			if err := copyEvents(ctx, tx, fresh); err != nil {
 				return err
 			}
-			after = extend(mem, fresh, models, next)
+			after = extend(mem, fresh, next)
 			pending := cursorRow{pending: cur.pending, pendingFrom: cur.pendingFrom, run: after.run}
 			if !cur.pending && len(fresh) > 0 {
 				pending.pending, pending.pendingFrom = true, firstOf(fresh)
@@ -507,9 +475,6 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 		switch {
 		case mem != nil:
 			moves = mem.moves
-			if err := moves.added.learnModels(ctx, tx); err != nil {
-				return err
-			}
 		case cur.pending:
 			if err := settleStored(ctx, tx, cur.pendingFrom); err != nil {
 				return err
@@ -518,7 +483,7 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 		if err := copyEvents(ctx, tx, fresh); err != nil {
 			return err
 		}
-		moves.fold(fresh, models)
+		moves.fold(fresh)
 		if err := moves.write(ctx, tx); err != nil {
 			return err
 		}
@@ -559,10 +524,10 @@ func copyEvents(ctx context.Context, tx pgx.Tx, events []*ChainEvent) error {
 }
 
 // moveLeases moves the leases that events (in chain order) touch, by what
-// those events did; models are the GPU models of the leases they open.
-func moveLeases(ctx context.Context, tx pgx.Tx, events []*ChainEvent, models map[common.Hash]pgtype.Text) error {
+// those events did.
+func moveLeases(ctx context.Context, tx pgx.Tx, events []*ChainEvent) error {
 	var m leaseMoves
-	m.fold(events, models)
+	m.fold(events)
 	return m.write(ctx, tx)
 }
 
@@ -578,9 +543,8 @@ type leaseMoves struct {
 	events        int // how many were folded
 }
 
-// fold adds events (in chain order, after those folded before) to m;
-// models are the GPU models of the leases they open.
-func (m *leaseMoves) fold(events []*ChainEvent, models map[common.Hash]pgtype.Text) {
+// fold adds events (in chain order, after those folded before) to m.
+func (m *leaseMoves) fold(events []*ChainEvent) {
 	if m.opened == nil {
 		m.opened = map[common.Hash]bool{}
 	}
@@ -595,9 +559,9 @@ func (m *leaseMoves) fold(events []*ChainEvent, models map[common.Hash]pgtype.Te
 			m.groups.add(e)
 		case !e.ofLease():
 		case m.opened[e.LeaseID]:
-			m.added.add(e, models[e.LeaseID])
+			m.added.add(e)
 		default:
-			m.moved.add(e, pgtype.Text{})
+			m.moved.add(e)
 		}
 		if e.ofReplica() && e.ofLease() {
 			m.replicaLeases = append(m.replicaLeases, e.LeaseID.Bytes())
@@ -635,25 +599,22 @@ func (m *leaseMoves) write(ctx context.Context, tx pgx.Tx) error {
 }
 
 // newEvents is events less those stored before (and less repeats within
-// events), in their order, with the GPU models of the winning bids of the
-// leases that events open, and the cursor of the chain indexer called
+// events), in their order, and the cursor of the chain indexer called
 // name. It takes the chain-event writers' lock.
-func newEvents(ctx context.Context, tx pgx.Tx, name string, events []ChainEvent) ([]*ChainEvent, map[common.Hash]pgtype.Text, cursorRow, error) {
+func newEvents(ctx context.Context, tx pgx.Tx, name string, events []ChainEvent) ([]*ChainEvent, cursorRow, error) {
 	var cur cursorRow
 	b := &pgx.Batch{}
 	b.Queue(chainLockSQL)
 	b.Queue(ingestPlanSQL)
 	readCursor(b, name, &cur)
-	models := map[common.Hash]pgtype.Text{}
 	if len(events) == 0 {
 		if err := tx.SendBatch(ctx, b).Close(); err != nil {
-			return nil, nil, cur, fmt.Errorf("read chain cursor: %w", err)
+			return nil, cur, fmt.Errorf("read chain cursor: %w", err)
 		}
-		return nil, models, cur, nil
+		return nil, cur, nil
 	}
 	first := ChainPosition{Block: events[0].Block, LogIndex: events[0].LogIndex}
 	last := first
-	var opening [][]byte
 	for i := range events {
 		p := ChainPosition{Block: events[i].Block, LogIndex: events[i].LogIndex}
 		if p.less(first) {
@@ -661,9 +622,6 @@ func newEvents(ctx context.Context, tx pgx.Tx, name string, events []ChainEvent)
 		}
 		if last.less(p) {
 			last = p
-		}
-		if events[i].Kind == KindLeaseOpened {
-			opening = append(opening, events[i].LeaseID.Bytes())
 		}
 	}
 	known := map[ChainPosition]bool{}
@@ -676,19 +634,8 @@ func newEvents(ctx context.Context, tx pgx.Tx, name string, events []ChainEvent)
 		})
 		return err
 	})
-	if len(opening) > 0 {
-		b.Queue(leaseModelsSQL, opening).Query(func(rows pgx.Rows) error {
-			var id []byte
-			var model string
-			_, err := pgx.ForEachRow(rows, []any{&id, &model}, func() error {
-				models[common.BytesToHash(id)] = pgtype.Text{String: model, Valid: true}
-				return nil
-			})
-			return err
-		})
-	}
 	if err := tx.SendBatch(ctx, b).Close(); err != nil {
-		return nil, nil, cur, fmt.Errorf("read stored events: %w", err)
+		return nil, cur, fmt.Errorf("read stored events: %w", err)
 	}
 	fresh := make([]*ChainEvent, 0, len(events))
 	for i := range events {
@@ -698,7 +645,7 @@ func newEvents(ctx context.Context, tx pgx.Tx, name string, events []ChainEvent)
 			fresh = append(fresh, &events[i])
 		}
 	}
-	return fresh, models, cur, nil
+	return fresh, cur, nil
 }
 
 // ChainPosition returns where the chain indexer called name stands; ok is

@@ -6,7 +6,6 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgtype"
 )
 
 // ChainBlocks lists the blocks below below that hold stored events, with
@@ -108,28 +107,9 @@ func rebuildLeases(ctx context.Context, tx pgx.Tx, ids [][]byte) error {
 	if err != nil {
 		return err
 	}
-	var opening [][]byte
-	for _, e := range events {
-		if e.Kind == KindLeaseOpened {
-			opening = append(opening, e.LeaseID.Bytes())
-		}
-	}
-	models := map[common.Hash]pgtype.Text{}
-	rows, err := tx.Query(ctx, leaseModelsSQL, opening)
-	if err != nil {
-		return fmt.Errorf("read GPU models: %w", err)
-	}
-	var bid []byte
-	var model string
-	if _, err := pgx.ForEachRow(rows, []any{&bid, &model}, func() error {
-		models[common.BytesToHash(bid)] = pgtype.Text{String: model, Valid: true}
-		return nil
-	}); err != nil {
-		return fmt.Errorf("read GPU models: %w", err)
-	}
 	ptrs := make([]*ChainEvent, len(events))
 	for i := range events {
 		ptrs[i] = &events[i]
 	}
-	return moveLeases(ctx, tx, ptrs, models)
+	return moveLeases(ctx, tx, ptrs)
 }
