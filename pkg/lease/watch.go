@@ -236,11 +236,7 @@ func (c *Client) readRange(ctx context.Context, from, to uint64, header bool) lo
 			return r
 		}
 	}
-	logs, err := c.backend.FilterLogs(ctx, ethereum.FilterQuery{
-		FromBlock: new(big.Int).SetUint64(from),
-		ToBlock:   new(big.Int).SetUint64(to),
-		Addresses: []common.Address{c.address},
-	})
+	logs, err := c.filterLogs(ctx, from, to)
 	if err != nil {
 		r.err = fmt.Errorf("watch: logs of blocks %d-%d: %w", from, to, err)
 		return r
