@@ -49,13 +49,7 @@ func TestDecodeLogsNodeShape(t *testing.T) {
 			if !ok {
 				t.Fatalf("%s: the fast path refused what a node writes: %.200s", name, shape)
 			}
-			var want []types.Log
-			if err := json.Unmarshal(shape, &want); err != nil {
-				t.Fatal(err)
-			}
-			if !reflect.DeepEqual(got, want) {
-				t.Fatalf("%s: fast path read %+v, encoding/json %+v", name, got, want)
-			}
+			readsAsJSON(t, shape, got)
 		}
 	}
 }
@@ -92,14 +86,20 @@ func FuzzDecodeLogs(f *testing.F) {
 		if !ok {
 			return
 		}
-		var want []types.Log
-		if err := json.Unmarshal(raw, &want); err != nil {
-			t.Fatalf("fast path accepted what encoding/json refuses (%v): %q", err, raw)
-		}
-		if !reflect.DeepEqual(got, want) {
-			t.Fatalf("fast path read %+v, encoding/json %+v: %q", got, want, raw)
-		}
+		readsAsJSON(t, raw, got)
 	})
+}
+
+// readsAsJSON fails t unless encoding/json reads raw as got.
+func readsAsJSON(t *testing.T, raw []byte, got []types.Log) {
+	t.Helper()
+	var want []types.Log
+	if err := json.Unmarshal(raw, &want); err != nil {
+		t.Fatalf("fast path accepted what encoding/json refuses (%v): %.300q", err, raw)
+	}
+	if !reflect.DeepEqual(got, want) {
+		t.Fatalf("fast path read %+v, encoding/json %+v: %.300q", got, want, raw)
+	}
 }
 
 // BenchmarkDecodeLogs reads an eth_getLogs answer of 10,000 escrow logs
