@@ -2,6 +2,7 @@ package store_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
 
@@ -261,5 +262,21 @@ func TestDeferredLeaseLearnsModel(t *testing.T) {
 	}
 	if d.Lease.GPUModel != "NVIDIA H200" || d.Lease.State != "closed" {
 		t.Errorf("lease: model %q, state %s; want NVIDIA H200, closed", d.Lease.GPUModel, d.Lease.State)
+	}
+}
+
+// TestBacklogBlocksMigrationDown: the schema does not go back below the
+// backlog's columns while a backlog waits, which would strand its leases;
+// once it has moved, it does.
+func TestBacklogBlocksMigrationDown(t *testing.T) {
+	s, dbURL := storetest.New(t)
+	ingest(t, s, 0, 1, true)
+	p := migrator(t, dbURL)
+	if _, err := p.DownTo(t.Context(), 10); err == nil || !strings.Contains(err.Error(), "caught up") {
+		t.Fatalf("migrating down with a backlog waiting: %v, want a refusal that says to catch up first", err)
+	}
+	ingest(t, s, 2, 2, false)
+	if _, err := p.DownTo(t.Context(), 10); err != nil {
+		t.Fatalf("migrating down once the backlog moved: %v", err)
 	}
 }
