@@ -98,7 +98,7 @@ func (bs *backlogs) set(name string, b *backlog) {
 // backlog's start would escape it.
 func deferrable(fresh []*ChainEvent, pending bool, from ChainPosition) bool {
 	for _, e := range fresh {
-		if e.ofReplica() || pending && (ChainPosition{Block: e.Block, LogIndex: e.LogIndex}).less(from) {
+		if e.ofReplica() || pending && e.position().less(from) {
 			return false
 		}
 	}

@@ -108,6 +108,11 @@ type BlockRef struct {
 // IsZero reports whether r names no block.
 func (r BlockRef) IsZero() bool { return r.Hash == common.Hash{} }
 
+// position is where e stands in the chain.
+func (e *ChainEvent) position() ChainPosition {
+	return ChainPosition{Block: e.Block, LogIndex: e.LogIndex}
+}
+
 func (p ChainPosition) less(q ChainPosition) bool {
 	return p.Block < q.Block || p.Block == q.Block && p.LogIndex < q.LogIndex
 }
@@ -458,15 +463,15 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 			if err := copyEvents(ctx, tx, fresh); err != nil {
 				return err
 			}
+			from := cur.pendingFrom
+			if !cur.pending {
+				if len(fresh) == 0 {
+					return saveCursor(ctx, tx, name, next, nil) // nothing waits
+				}
+				from = firstOf(fresh)
+			}
 			after = extend(mem, fresh, next)
-			pending := cursorRow{pending: cur.pending, pendingFrom: cur.pendingFrom, run: after.run}
-			if !cur.pending && len(fresh) > 0 {
-				pending.pending, pending.pendingFrom = true, firstOf(fresh)
-			}
-			if !pending.pending {
-				after = nil
-			}
-			return saveCursor(ctx, tx, name, next, &pending)
+			return saveCursor(ctx, tx, name, next, &cursorRow{pending: true, pendingFrom: from, run: after.run})
 		}
 		// Leases move now: the backlog's first, as folded in memory or else
 		// from the stored events (before this batch's go in, which then
@@ -499,9 +504,9 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 
 // firstOf is the position of the earliest of events.
 func firstOf(events []*ChainEvent) ChainPosition {
-	first := ChainPosition{Block: events[0].Block, LogIndex: events[0].LogIndex}
+	first := events[0].position()
 	for _, e := range events[1:] {
-		if p := (ChainPosition{Block: e.Block, LogIndex: e.LogIndex}); p.less(first) {
+		if p := e.position(); p.less(first) {
 			first = p
 		}
 	}
@@ -613,10 +618,10 @@ func newEvents(ctx context.Context, tx pgx.Tx, name string, events []ChainEvent)
 		}
 		return nil, cur, nil
 	}
-	first := ChainPosition{Block: events[0].Block, LogIndex: events[0].LogIndex}
+	first := events[0].position()
 	last := first
 	for i := range events {
-		p := ChainPosition{Block: events[i].Block, LogIndex: events[i].LogIndex}
+		p := events[i].position()
 		if p.less(first) {
 			first = p
 		}
@@ -639,8 +644,7 @@ func newEvents(ctx context.Context, tx pgx.Tx, name string, events []ChainEvent)
 	}
 	fresh := make([]*ChainEvent, 0, len(events))
 	for i := range events {
-		p := ChainPosition{Block: events[i].Block, LogIndex: events[i].LogIndex}
-		if !known[p] {
+		if p := events[i].position(); !known[p] {
 			known[p] = true
 			fresh = append(fresh, &events[i])
 		}
