@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"github.com/tender-market/tender/internal/chaintest"
 	"github.com/tender-market/tender/pkg/indexer"
 	"github.com/tender-market/tender/pkg/lease"
 	"github.com/tender-market/tender/pkg/store"
@@ -49,11 +48,8 @@ func (b *brokenEscrow) Watch(ctx context.Context, opts lease.WatchOptions, handl
 // stops answering midway, every lease it stored events of has moved.
 func TestChainCatchUpDeferred(t *testing.T) {
 	ctx := testContext(t)
-	c := chaintest.New(t)
-	s, dbURL := storetest.New(t)
 	const leases = 4
-	settleLeases(t, c, indexer.NewMarket(c.Client.Domain(), s, nil, nil), leases)
-	head := c.Head(t)
+	c, s, dbURL, head := settledChain(t, leases)
 
 	// The endpoint goes away after 7 events: three batches of two went in,
 	// deferred, since the rest of the range was to follow.

@@ -239,6 +239,16 @@ func (f *flakyStore) DeferChainEvents(ctx context.Context, name string, evs []st
 	return f.Store.DeferChainEvents(ctx, name, evs, next)
 }
 
+// settledChain is a chain with n leases settled (settleLeases) on a fresh
+// store that knows their auctions, and the chain's head.
+func settledChain(t *testing.T, n int) (*chaintest.Chain, *store.Store, string, uint64) {
+	t.Helper()
+	c := chaintest.New(t)
+	s, dbURL := storetest.New(t)
+	settleLeases(t, c, indexer.NewMarket(c.Client.Domain(), s, nil, nil), n)
+	return c, s, dbURL, c.Head(t)
+}
+
 // settleLeases auctions n orders on chain c's market (nonces from 10 on),
 // and opens, starts and closes a lease of each, a minute long.
 func settleLeases(t *testing.T, c *chaintest.Chain, m *indexer.Market, n int) {
@@ -266,11 +276,8 @@ func settleLeases(t *testing.T, c *chaintest.Chain, m *indexer.Market, n int) {
 // stored exactly once and every lease ends as the chain says.
 func TestChainRestart(t *testing.T) {
 	ctx := testContext(t)
-	c := chaintest.New(t)
-	s, dbURL := storetest.New(t)
 	const leases = 5
-	settleLeases(t, c, indexer.NewMarket(c.Client.Domain(), s, nil, nil), leases)
-	head := c.Head(t)
+	c, s, dbURL, head := settledChain(t, leases)
 	logs, err := c.Backend.FilterLogs(ctx, ethereum.FilterQuery{Addresses: []common.Address{c.Contracts.Escrow}, FromBlock: new(big.Int).SetUint64(c.Contracts.Block)})
 	if err != nil {
 		t.Fatal(err)
