@@ -460,9 +460,6 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 		// A stored backlog this process does not hold (another's, or one
 		// from before a restart) moves now: its size is not known here.
 		if deferLeases && (mem != nil || !cur.pending) && held+len(fresh) <= maxBacklog && deferrable(fresh, cur.pending, cur.pendingFrom) {
-			if err := copyEvents(ctx, tx, fresh); err != nil {
-				return err
-			}
 			from := cur.pendingFrom
 			if !cur.pending {
 				if len(fresh) == 0 {
@@ -470,7 +467,11 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 				}
 				from = firstOf(fresh)
 			}
-			after = extend(mem, fresh, next)
+			// The events fold into the backlog while they are copied (on
+			// failure the backlog in memory is dropped, below).
+			if err := alongside(func() { after = extend(mem, fresh, next) }, func() error { return copyEvents(ctx, tx, fresh) }); err != nil {
+				return err
+			}
 			return saveCursor(ctx, tx, name, next, &cursorRow{pending: true, pendingFrom: from, run: after.run})
 		}
 		// Leases move now: the backlog's first, as folded in memory or else
@@ -485,10 +486,9 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 				return err
 			}
 		}
-		if err := copyEvents(ctx, tx, fresh); err != nil {
+		if err := alongside(func() { moves.fold(fresh) }, func() error { return copyEvents(ctx, tx, fresh) }); err != nil {
 			return err
 		}
-		moves.fold(fresh)
 		if err := moves.write(ctx, tx); err != nil {
 			return err
 		}
@@ -502,6 +502,19 @@ func (s *Store) applyChainEvents(ctx context.Context, name string, events []Chai
 	return added, nil
 }
 
+// alongside runs fold while store runs, and returns once both have: the
+// client folds events while the server stores them.
+func alongside(fold func(), store func() error) error {
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		fold()
+	}()
+	err := store()
+	<-done
+	return err
+}
+
 // firstOf is the position of the earliest of events.
 func firstOf(events []*ChainEvent) ChainPosition {
 	first := events[0].position()
@@ -513,16 +526,21 @@ func firstOf(events []*ChainEvent) ChainPosition {
 	return first
 }
 
-// copyEvents stores events.
+// copyEvents stores events. Each row is made as the COPY asks for it, so
+// the server stores the first rows while the rest are being encoded.
 func copyEvents(ctx context.Context, tx pgx.Tx, events []*ChainEvent) error {
 	if len(events) == 0 {
 		return nil
 	}
-	rows := make([][]any, len(events))
-	for i, e := range events {
-		rows[i] = eventRow(e)
+	i := 0
+	next := func() ([]any, error) {
+		if i == len(events) {
+			return nil, nil
+		}
+		i++
+		return eventRow(events[i-1]), nil
 	}
-	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"lease_events"}, eventColumns, pgx.CopyFromRows(rows)); err != nil {
+	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"lease_events"}, eventColumns, pgx.CopyFromFunc(next)); err != nil {
 		return fmt.Errorf("copy events: %w", err)
 	}
 	return nil
