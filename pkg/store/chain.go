@@ -279,6 +279,15 @@ func (g *groupRows) args() []any {
 // events already stored and their insert do not interleave.
 const chainLockSQL = `SELECT pg_advisory_xact_lock(7308332435779086962)` // "tender-c" as a big-endian int64
 
+// chainShareSQL holds the chain lock shared, for a write from gossip that
+// moves leases already indexed by what it brings (a transcript's GPU
+// model, a held order's replicas). A chain write inserts leases as bids
+// and orders stood when it began, and such a write updates leases as they
+// stood when it began: run at once, each would miss the other's rows, and
+// the lease would keep no model, or not be marked a replica, for good.
+// Gossip writes still run beside each other.
+const chainShareSQL = `SELECT pg_advisory_xact_lock_shared(7308332435779086962)`
+
 // ingestPlanSQL sets how a transaction that writes chain events is planned.
 // Its statements touch a few thousand leases by key: left to the planner,
 // the lease updates read the whole leases table into a hash table once the

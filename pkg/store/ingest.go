@@ -35,6 +35,9 @@ func (s *Store) SaveOrder(ctx context.Context, o auction.VerifiedOrder, seen tim
 	}
 	var isNew bool
 	b := &pgx.Batch{}
+	if o.Order.Verify.Held() {
+		b.Queue(chainShareSQL) // before the order is visible: see chainShareSQL
+	}
 	b.Queue(insertOrderSQL, args...).Exec(func(tag pgconn.CommandTag) error {
 		isNew = tag.RowsAffected() == 1
 		return nil
@@ -42,6 +45,8 @@ func (s *Store) SaveOrder(ctx context.Context, o auction.VerifiedOrder, seen tim
 	if o.Order.Verify.Held() {
 		b.Queue(markOrderReplicasSQL, o.Hash.Bytes())
 	}
+	// A batch is one implicit transaction: the lock is held until the
+	// order is committed.
 	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
 		return false, fmt.Errorf("store order %s: %w", o.Hash.Hex(), err)
 	}
@@ -147,6 +152,7 @@ func (s *Store) SaveTranscript(ctx context.Context, r TranscriptRecord) (bool, e
 		return false, err
 	}
 	b := &pgx.Batch{}
+	b.Queue(chainShareSQL) // before the bids are visible: see chainShareSQL
 	b.Queue(insertOrderSQL, orderArgs...)
 	if r.Order.Order.Verify.Held() {
 		b.Queue(markOrderReplicasSQL, r.Order.Hash.Bytes())
