@@ -123,8 +123,9 @@ var eventColumns = []string{
 	"amount", "deposit", "paid", "refunded", "exit_code", "result_hash", "started_at", "held", "agreed",
 }
 
-// eventRow is e as a row of lease_events (columns in eventColumns order).
-func eventRow(e *ChainEvent) []any {
+// eventRow is e as a row of lease_events (columns in eventColumns order),
+// in row's room.
+func eventRow(e *ChainEvent, row []any) []any {
 	var exit, maxDur, started, agreed any
 	switch e.Kind {
 	case KindClosed, KindReported:
@@ -140,12 +141,12 @@ func eventRow(e *ChainEvent) []any {
 	if e.ofLease() {
 		lease = e.LeaseID.Bytes()
 	}
-	return []any{
+	return append(row[:0],
 		e.TxHash.Bytes(), int32(e.LogIndex), int64(e.Block), e.BlockHash.Bytes(), e.BlockTime.UTC(), e.Kind, lease,
 		optAddr(e.TxFrom), optAddr(e.Tenant), optAddr(e.Provider), optAddr(e.Account), optAddr(e.Recipient),
 		optHash(e.OrderHash), numeric(e.PricePerHour), maxDur, numeric(e.Amount), numeric(e.Deposit),
 		numeric(e.Paid), numeric(e.Refunded), exit, optHash(e.ResultHash), started, numeric(e.Held), agreed,
-	}
+	)
 }
 
 // leaseDeltas is what a batch's events did to the leases they touch, one
@@ -535,19 +536,22 @@ func firstOf(events []*ChainEvent) ChainPosition {
 	return first
 }
 
-// copyEvents stores events. Each row is made as the COPY asks for it, so
-// the server stores the first rows while the rest are being encoded.
+// copyEvents stores events. Each row is made as the COPY asks for it (and
+// encoded before the next is), so the server stores the first rows while
+// the rest are being encoded.
 func copyEvents(ctx context.Context, tx pgx.Tx, events []*ChainEvent) error {
 	if len(events) == 0 {
 		return nil
 	}
 	i := 0
+	row := make([]any, 0, len(eventColumns))
 	next := func() ([]any, error) {
 		if i == len(events) {
 			return nil, nil
 		}
 		i++
-		return eventRow(events[i-1]), nil
+		row = eventRow(events[i-1], row)
+		return row, nil
 	}
 	if _, err := tx.CopyFrom(ctx, pgx.Identifier{"lease_events"}, eventColumns, pgx.CopyFromFunc(next)); err != nil {
 		return fmt.Errorf("copy events: %w", err)

@@ -5,7 +5,7 @@ package store
 func EventColumns() []string { return append([]string(nil), eventColumns...) }
 
 // EventRow is e as a row of lease_events, in EventColumns order.
-func EventRow(e *ChainEvent) []any { return eventRow(e) }
+func EventRow(e *ChainEvent) []any { return eventRow(e, nil) }
 
 // MaxBacklog is how many events DeferChainEvents lets wait before their
 // leases move.
