@@ -233,6 +233,21 @@ func Find[T Payload](events []Event) (T, bool) {
 type decoder struct {
 	kind   EventKind
 	decode func(l *types.Log) (Payload, common.Hash, error)
+	// topics and data are how many arguments the event has indexed and
+	// not, for words (readWords).
+	topics, data int
+}
+
+// read decodes l, a log of d's kind: by words when its encoding is
+// canonical, else by the generated decoder.
+func (d *decoder) read(l *types.Log) (Payload, common.Hash, error) {
+	w := newWords(l, d.topics, d.data)
+	if w.ok {
+		if p, id := readWords[d.kind](&w); w.ok {
+			return p, id, nil
+		}
+	}
+	return d.decode(l)
 }
 
 // decoders is the one table of escrow events, by topic: how each log
@@ -240,85 +255,85 @@ type decoder struct {
 var decoders = func() map[common.Hash]decoder {
 	e := escrow.NewEscrow()
 	events := e.GetABI().Events
-	return map[common.Hash]decoder{
-		events[escrow.EscrowLeaseOpenedEventName].ID: {EventOpened, func(l *types.Log) (Payload, common.Hash, error) {
+	m := map[common.Hash]decoder{
+		events[escrow.EscrowLeaseOpenedEventName].ID: {kind: EventOpened, decode: func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackLeaseOpenedEvent(l)
 			if err != nil {
 				return nil, common.Hash{}, err
 			}
 			return &Opened{Tenant: p.Tenant, Provider: p.Provider, OrderHash: p.OrderHash, PricePerHour: p.PricePerHour, MaxDuration: p.MaxDuration, Deposit: p.Deposit}, p.LeaseId, nil
 		}},
-		events[escrow.EscrowStartedEventName].ID: {EventStarted, func(l *types.Log) (Payload, common.Hash, error) {
+		events[escrow.EscrowStartedEventName].ID: {kind: EventStarted, decode: func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackStartedEvent(l)
 			if err != nil {
 				return nil, common.Hash{}, err
 			}
 			return &Started{StartedAt: p.StartedAt}, p.LeaseId, nil
 		}},
-		events[escrow.EscrowWithdrawnEventName].ID: {EventWithdrawn, func(l *types.Log) (Payload, common.Hash, error) {
+		events[escrow.EscrowWithdrawnEventName].ID: {kind: EventWithdrawn, decode: func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackWithdrawnEvent(l)
 			if err != nil {
 				return nil, common.Hash{}, err
 			}
 			return &Withdrawn{Amount: p.Amount}, p.LeaseId, nil
 		}},
-		events[escrow.EscrowToppedUpEventName].ID: {EventToppedUp, func(l *types.Log) (Payload, common.Hash, error) {
+		events[escrow.EscrowToppedUpEventName].ID: {kind: EventToppedUp, decode: func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackToppedUpEvent(l)
 			if err != nil {
 				return nil, common.Hash{}, err
 			}
 			return &ToppedUp{Amount: p.Amount, Deposit: p.Deposit}, p.LeaseId, nil
 		}},
-		events[escrow.EscrowClosedEventName].ID: {EventClosed, func(l *types.Log) (Payload, common.Hash, error) {
+		events[escrow.EscrowClosedEventName].ID: {kind: EventClosed, decode: func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackClosedEvent(l)
 			if err != nil {
 				return nil, common.Hash{}, err
 			}
 			return &Closed{By: p.By, ExitCode: ExitCode(p.ExitCode), ResultHash: p.ResultHash, Paid: p.Paid, Refunded: p.Refunded}, p.LeaseId, nil
 		}},
-		events[escrow.EscrowOverdrawnEventName].ID: {EventOverdrawn, func(l *types.Log) (Payload, common.Hash, error) {
+		events[escrow.EscrowOverdrawnEventName].ID: {kind: EventOverdrawn, decode: func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackOverdrawnEvent(l)
 			if err != nil {
 				return nil, common.Hash{}, err
 			}
 			return &Overdrawn{By: p.By, Paid: p.Paid}, p.LeaseId, nil
 		}},
-		events[escrow.EscrowReclaimedEventName].ID: {EventReclaimed, func(l *types.Log) (Payload, common.Hash, error) {
+		events[escrow.EscrowReclaimedEventName].ID: {kind: EventReclaimed, decode: func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackReclaimedEvent(l)
 			if err != nil {
 				return nil, common.Hash{}, err
 			}
 			return &Reclaimed{Refunded: p.Refunded}, p.LeaseId, nil
 		}},
-		events[escrow.EscrowPaymentDeferredEventName].ID: {EventPaymentDeferred, func(l *types.Log) (Payload, common.Hash, error) {
+		events[escrow.EscrowPaymentDeferredEventName].ID: {kind: EventPaymentDeferred, decode: func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackPaymentDeferredEvent(l)
 			if err != nil {
 				return nil, common.Hash{}, err
 			}
 			return &PaymentDeferred{Account: p.Account, Amount: p.Amount}, common.Hash{}, nil
 		}},
-		events[escrow.EscrowClaimedEventName].ID: {EventClaimed, func(l *types.Log) (Payload, common.Hash, error) {
+		events[escrow.EscrowClaimedEventName].ID: {kind: EventClaimed, decode: func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackClaimedEvent(l)
 			if err != nil {
 				return nil, common.Hash{}, err
 			}
 			return &Claimed{Account: p.Account, To: p.To, Amount: p.Amount}, common.Hash{}, nil
 		}},
-		events[escrow.EscrowReportedEventName].ID: {EventReported, func(l *types.Log) (Payload, common.Hash, error) {
+		events[escrow.EscrowReportedEventName].ID: {kind: EventReported, decode: func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackReportedEvent(l)
 			if err != nil {
 				return nil, common.Hash{}, err
 			}
 			return &Reported{ExitCode: ExitCode(p.ExitCode), ResultDigest: p.ResultDigest, Held: p.Held, Refunded: p.Refunded}, p.LeaseId, nil
 		}},
-		events[escrow.EscrowReplicaSettledEventName].ID: {EventReplicaSettled, func(l *types.Log) (Payload, common.Hash, error) {
+		events[escrow.EscrowReplicaSettledEventName].ID: {kind: EventReplicaSettled, decode: func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackReplicaSettledEvent(l)
 			if err != nil {
 				return nil, common.Hash{}, err
 			}
 			return &ReplicaSettled{Agreed: p.Agreed, Paid: p.Paid, Refunded: p.Refunded}, p.LeaseId, nil
 		}},
-		events[escrow.EscrowGroupSettledEventName].ID: {EventGroupSettled, func(l *types.Log) (Payload, common.Hash, error) {
+		events[escrow.EscrowGroupSettledEventName].ID: {kind: EventGroupSettled, decode: func(l *types.Log) (Payload, common.Hash, error) {
 			p, err := e.UnpackGroupSettledEvent(l)
 			if err != nil {
 				return nil, common.Hash{}, err
@@ -326,6 +341,21 @@ var decoders = func() map[common.Hash]decoder {
 			return &GroupSettled{Majority: p.Majority, Paid: p.Paid, Refunded: p.Refunded}, p.OrderHash, nil
 		}},
 	}
+	for _, ev := range events {
+		d, ok := m[ev.ID]
+		if !ok {
+			continue
+		}
+		for _, in := range ev.Inputs {
+			if in.Indexed {
+				d.topics++
+			} else {
+				d.data++
+			}
+		}
+		m[ev.ID] = d
+	}
+	return m
 }()
 
 // leaseTopics are the topics of the events that name a lease as their
@@ -350,7 +380,7 @@ func (c *Client) DecodeEvent(l types.Log) (ev Event, ok bool) {
 	if !known {
 		return Event{}, false
 	}
-	p, id, err := d.decode(&l)
+	p, id, err := d.read(&l)
 	if err != nil {
 		c.log.Warn("undecodable escrow log", "block", l.BlockNumber, "index", l.Index, "err", err)
 		return Event{}, false
