@@ -125,26 +125,40 @@ func New(ctx context.Context, backend Backend, address common.Address, logger *s
 	return c, nil
 }
 
+// RPC is a chain endpoint dialled by DialRPC: go-ethereum's client and,
+// for an HTTP endpoint, its URL and the HTTP client that the watcher reads
+// eth_getLogs answers through itself (getLogs).
+type RPC struct {
+	*ethclient.Client
+	url  string
+	http *http.Client
+}
+
 // DialRPC connects to the JSON-RPC endpoint at rawURL (http, ws or ipc).
 // Over HTTP to a loopback address it asks for answers uncompressed: next
 // to its node, a client reading logs in bulk would spend more time
 // compressing and decompressing them than moving them.
-func DialRPC(ctx context.Context, rawURL string) (*ethclient.Client, error) {
+func DialRPC(ctx context.Context, rawURL string) (*RPC, error) {
 	u, err := url.Parse(rawURL)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
-		return ethclient.DialContext(ctx, rawURL)
+		ec, err := ethclient.DialContext(ctx, rawURL)
+		if err != nil {
+			return nil, err
+		}
+		return &RPC{Client: ec}, nil
 	}
+	hc := new(http.Client) // as go-ethereum's
 	host := u.Hostname()
-	if ip := net.ParseIP(host); host != "localhost" && (ip == nil || !ip.IsLoopback()) {
-		return ethclient.DialContext(ctx, rawURL)
+	if ip := net.ParseIP(host); host == "localhost" || ip != nil && ip.IsLoopback() {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		t.DisableCompression = true
+		hc = &http.Client{Transport: t}
 	}
-	t := http.DefaultTransport.(*http.Transport).Clone()
-	t.DisableCompression = true
-	rc, err := rpc.DialOptions(ctx, rawURL, rpc.WithHTTPClient(&http.Client{Transport: t}))
+	rc, err := rpc.DialOptions(ctx, rawURL, rpc.WithHTTPClient(hc))
 	if err != nil {
 		return nil, err
 	}
-	return ethclient.NewClient(rc), nil
+	return &RPC{Client: ethclient.NewClient(rc), url: rawURL, http: hc}, nil
 }
 
 // Dial connects to the JSON-RPC endpoint at url (http, ws or ipc) and

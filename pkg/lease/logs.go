@@ -1,10 +1,15 @@
 package lease
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"math/big"
+	"net/http"
+	"strings"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
@@ -30,15 +35,19 @@ func (c *Client) filterLogs(ctx context.Context, from, to uint64) ([]types.Log, 
 		ToBlock:   new(big.Int).SetUint64(to),
 		Addresses: []common.Address{c.address},
 	}
-	r, ok := c.backend.(rawRPC)
-	if !ok || r.Client() == nil {
-		return c.backend.FilterLogs(ctx, q)
-	}
 	// The request ethclient.FilterLogs sends for q.
 	arg := map[string]any{
 		"address":   q.Addresses,
 		"fromBlock": hexutil.EncodeUint64(from),
 		"toBlock":   hexutil.EncodeUint64(to),
+	}
+	if e, ok := c.backend.(*RPC); ok && e.http != nil {
+		logs, _, err := e.getLogs(ctx, arg)
+		return logs, err
+	}
+	r, ok := c.backend.(rawRPC)
+	if !ok || r.Client() == nil {
+		return c.backend.FilterLogs(ctx, q)
 	}
 	var raw json.RawMessage
 	if err := r.Client().CallContext(ctx, &raw, "eth_getLogs", arg); err != nil {
@@ -53,6 +62,93 @@ func (c *Client) filterLogs(ctx context.Context, from, to uint64) ([]types.Log, 
 	}
 	return logs, nil
 }
+
+// maxLogsAnswer bounds an eth_getLogs answer read over HTTP. Endpoints cap
+// theirs at 10,000 logs or so, about 8 MiB; past their cap the watcher
+// reads in smaller ranges.
+var maxLogsAnswer int64 = 256 << 20
+
+// logsRequest is the eth_getLogs request getLogs sends, and logsAnswerHead
+// how a node's answer to it begins.
+const (
+	logsRequest    = `{"jsonrpc":"2.0","id":1,"method":"eth_getLogs","params":[%s]}`
+	logsAnswerHead = `{"jsonrpc":"2.0","id":1,"result":`
+)
+
+// getLogs sends an eth_getLogs request of arg to the HTTP endpoint e and
+// reads the answer itself: go-ethereum's client would read the whole answer
+// three times with encoding/json before decodeLogs reads it once more. An
+// answer that begins as nodes write it (logsAnswerHead) is read by
+// decodeLogs alone; anything else by encoding/json. fast says which.
+func (e *RPC) getLogs(ctx context.Context, arg any) (logs []types.Log, fast bool, err error) {
+	params, err := json.Marshal(arg)
+	if err != nil {
+		return nil, false, err
+	}
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, e.url, strings.NewReader(fmt.Sprintf(logsRequest, params)))
+	if err != nil {
+		return nil, false, err
+	}
+	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Accept", "application/json")
+	resp, err := e.http.Do(req)
+	if err != nil {
+		return nil, false, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxLogsAnswer+1))
+	switch {
+	case err != nil:
+		return nil, false, fmt.Errorf("read the answer: %w", err)
+	case int64(len(body)) > maxLogsAnswer:
+		return nil, false, fmt.Errorf("the answer is over %d MiB", maxLogsAnswer>>20)
+	case resp.StatusCode < 200 || resp.StatusCode >= 300:
+		return nil, false, rpc.HTTPError{Status: resp.Status, StatusCode: resp.StatusCode, Body: body}
+	}
+	if rest, ok := bytes.CutPrefix(bytes.TrimRight(body, " \t\r\n"), []byte(logsAnswerHead)); ok {
+		if result, ok := bytes.CutSuffix(rest, []byte("}")); ok {
+			if logs, ok := decodeLogs(result); ok {
+				return logs, true, nil
+			}
+		}
+	}
+	var answer struct {
+		ID     json.RawMessage `json:"id"`
+		Result json.RawMessage `json:"result"`
+		Error  *rpcError       `json:"error"`
+	}
+	if err := json.Unmarshal(body, &answer); err != nil {
+		return nil, false, fmt.Errorf("decode the answer: %w", err)
+	}
+	switch {
+	case answer.Error != nil:
+		return nil, false, answer.Error
+	case string(answer.ID) != "1":
+		return nil, false, fmt.Errorf("the answer is to request %s, not 1", answer.ID)
+	case len(answer.Result) == 0:
+		return nil, false, errors.New("the answer has neither result nor error")
+	}
+	if err := json.Unmarshal(answer.Result, &logs); err != nil {
+		return nil, false, fmt.Errorf("decode logs: %w", err)
+	}
+	return logs, false, nil
+}
+
+// rpcError is a JSON-RPC error answer; it is an rpc.Error.
+type rpcError struct {
+	Code    int    `json:"code"`
+	Message string `json:"message"`
+}
+
+func (e *rpcError) Error() string {
+	if e.Message == "" {
+		return fmt.Sprintf("json-rpc error %d", e.Code)
+	}
+	return e.Message
+}
+
+// ErrorCode is the error's JSON-RPC code.
+func (e *rpcError) ErrorCode() int { return e.Code }
 
 // decodeLogs decodes an eth_getLogs answer: a JSON array of log objects
 // with exactly the keys types.Log has, lower-case hex as endpoints write

@@ -2,7 +2,12 @@ package lease
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -10,6 +15,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
 )
 
 // sampleLogs is n logs shaped as the escrow's: three topics, 160 bytes of
@@ -128,4 +134,118 @@ func BenchmarkDecodeLogs(b *testing.B) {
 	b.ReportMetric(float64(fast.Nanoseconds())/n, "fast-ns/log")
 	b.ReportMetric(float64(std.Nanoseconds())/n, "json-ns/log")
 	b.ReportMetric(float64(std)/float64(fast), "ratio")
+}
+
+// logsService is an "eth" JSON-RPC service whose eth_getLogs answers
+// logs, or err.
+type logsService struct {
+	logs []types.Log
+	err  error
+}
+
+func (s *logsService) GetLogs(ctx context.Context, crit map[string]any) ([]types.Log, error) {
+	return s.logs, s.err
+}
+
+// codedError is a JSON-RPC error with a code, as nodes answer.
+type codedError struct{}
+
+func (codedError) Error() string  { return "query returned more than 10000 results" }
+func (codedError) ErrorCode() int { return -32005 }
+
+// logsEndpoint serves svc as go-ethereum's JSON-RPC server does, over
+// HTTP on loopback, and dials it.
+func logsEndpoint(t *testing.T, svc *logsService) *RPC {
+	t.Helper()
+	srv := rpc.NewServer()
+	if err := srv.RegisterName("eth", svc); err != nil {
+		t.Fatal(err)
+	}
+	hs := httptest.NewServer(srv)
+	t.Cleanup(func() { hs.Close(); srv.Stop() })
+	return dialEndpoint(t, hs.URL)
+}
+
+func dialEndpoint(t *testing.T, url string) *RPC {
+	t.Helper()
+	e, err := DialRPC(t.Context(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(e.Close)
+	return e
+}
+
+var logsArg = map[string]any{"fromBlock": "0x1", "toBlock": "0x2"}
+
+// TestGetLogsNodeAnswer: a go-ethereum node's eth_getLogs answer over HTTP
+// is read in one pass by decodeLogs, as encoding/json reads it; its error
+// answer comes back with its message and code.
+func TestGetLogsNodeAnswer(t *testing.T) {
+	svc := &logsService{logs: sampleLogs(200)}
+	e := logsEndpoint(t, svc)
+	logs, fast, err := e.getLogs(t.Context(), logsArg)
+	if err != nil || !fast {
+		t.Fatalf("getLogs: fast %v, %v; want the fast path", fast, err)
+	}
+	raw, err := json.Marshal(svc.logs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	readsAsJSON(t, raw, logs)
+
+	svc.logs = []types.Log{} // as nodes answer none
+	if logs, fast, err := e.getLogs(t.Context(), logsArg); err != nil || !fast || len(logs) != 0 {
+		t.Errorf("no logs: %d logs, fast %v, %v", len(logs), fast, err)
+	}
+
+	svc.err = codedError{}
+	_, _, err = e.getLogs(t.Context(), logsArg)
+	var rpcErr rpc.Error
+	if !errors.As(err, &rpcErr) || rpcErr.ErrorCode() != -32005 || !strings.Contains(err.Error(), "more than 10000 results") {
+		t.Errorf("an error answer read as %v", err)
+	}
+}
+
+// TestGetLogsOddAnswers: an endpoint's answer in another shape is read by
+// encoding/json; one too big, the answer to another request, a refusal
+// over HTTP and one that is not JSON-RPC are errors that say so.
+func TestGetLogsOddAnswers(t *testing.T) {
+	raw, err := json.Marshal(sampleLogs(3))
+	if err != nil {
+		t.Fatal(err)
+	}
+	answer := func(status int, body string) *RPC {
+		hs := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			w.WriteHeader(status)
+			io.WriteString(w, body)
+		}))
+		t.Cleanup(hs.Close)
+		return dialEndpoint(t, hs.URL)
+	}
+	logs, fast, err := answer(200, `{"id":1,"result":`+string(raw)+`,"jsonrpc":"2.0"}`).getLogs(t.Context(), logsArg)
+	if err != nil || fast {
+		t.Fatalf("keys in another order: fast %v, %v; want encoding/json", fast, err)
+	}
+	readsAsJSON(t, raw, logs)
+	if logs, _, err := answer(200, `{"jsonrpc":"2.0","id":1,"result":null}`).getLogs(t.Context(), logsArg); err != nil || len(logs) != 0 {
+		t.Errorf("a null result: %d logs, %v; want none, as go-ethereum's client reads it", len(logs), err)
+	}
+
+	defer func(limit int64) { maxLogsAnswer = limit }(maxLogsAnswer)
+	maxLogsAnswer = int64(len(raw)) + 10
+	for name, c := range map[string]struct {
+		status     int
+		body, want string
+	}{
+		"oversize":     {200, `{"jsonrpc":"2.0","id":1,"result":` + string(raw) + `}`, "over"},
+		"another id":   {200, `{"jsonrpc":"2.0","id":7,"result":[]}`, "request 7"},
+		"refused":      {429, `rate limited`, "429"},
+		"not JSON-RPC": {200, `<html>`, "decode the answer"},
+		"empty":        {200, `{"jsonrpc":"2.0","id":1}`, "neither result nor error"},
+	} {
+		if _, _, err := answer(c.status, c.body).getLogs(t.Context(), logsArg); err == nil || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: %v, want an error saying %q", name, err, c.want)
+		}
+	}
 }
