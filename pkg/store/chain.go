@@ -278,7 +278,10 @@ func (g *groupRows) args() []any {
 
 // Chain-event writers take this transaction lock, so that the check for
 // events already stored and their insert do not interleave.
-const chainLockSQL = `SELECT pg_advisory_xact_lock(7308332435779086962)` // "tender-c" as a big-endian int64
+const chainLockSQL = `SELECT pg_advisory_xact_lock(` + chainLockKey + `)`
+
+// chainLockKey is the chain lock's key: "tender-c" as a big-endian int64.
+const chainLockKey = "7308332435779086962"
 
 // chainShareSQL holds the chain lock shared, for a write from gossip that
 // moves leases already indexed by what it brings (a transcript's GPU
@@ -287,7 +290,7 @@ const chainLockSQL = `SELECT pg_advisory_xact_lock(7308332435779086962)` // "ten
 // stood when it began: run at once, each would miss the other's rows, and
 // the lease would keep no model, or not be marked a replica, for good.
 // Gossip writes still run beside each other.
-const chainShareSQL = `SELECT pg_advisory_xact_lock_shared(7308332435779086962)`
+const chainShareSQL = `SELECT pg_advisory_xact_lock_shared(` + chainLockKey + `)`
 
 // ingestPlanSQL sets how a transaction that writes chain events is planned.
 // Its statements touch a few thousand leases by key: left to the planner,
