@@ -35,19 +35,17 @@ func (s *Store) SaveOrder(ctx context.Context, o auction.VerifiedOrder, seen tim
 	}
 	var isNew bool
 	b := &pgx.Batch{}
-	if o.Order.Verify.Held() {
-		b.Queue(chainShareSQL) // before the order is visible: see chainShareSQL
-	}
 	b.Queue(insertOrderSQL, args...).Exec(func(tag pgconn.CommandTag) error {
 		isNew = tag.RowsAffected() == 1
 		return nil
 	})
 	if o.Order.Verify.Held() {
 		b.Queue(markOrderReplicasSQL, o.Hash.Bytes())
+		err = s.chainShared(ctx, b)
+	} else {
+		err = s.pool.SendBatch(ctx, b).Close()
 	}
-	// A batch is one implicit transaction: the lock is held until the
-	// order is committed.
-	if err := s.pool.SendBatch(ctx, b).Close(); err != nil {
+	if err != nil {
 		return false, fmt.Errorf("store order %s: %w", o.Hash.Hex(), err)
 	}
 	return isNew, nil
@@ -152,7 +150,6 @@ func (s *Store) SaveTranscript(ctx context.Context, r TranscriptRecord) (bool, e
 		return false, err
 	}
 	b := &pgx.Batch{}
-	b.Queue(chainShareSQL) // before the bids are visible: see chainShareSQL
 	b.Queue(insertOrderSQL, orderArgs...)
 	if r.Order.Order.Verify.Held() {
 		b.Queue(markOrderReplicasSQL, r.Order.Hash.Bytes())
@@ -190,13 +187,39 @@ func (s *Store) SaveTranscript(ctx context.Context, r TranscriptRecord) (bool, e
 		b.Queue(insertWinnerSQL, r.Hash.Bytes(), int32(i), w.Bytes())
 		b.Queue(leaseModelSQL, w.Bytes())
 	}
-	err = pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
-		return tx.SendBatch(ctx, b).Close()
-	})
-	if err != nil {
+	if err := s.chainShared(ctx, b); err != nil {
 		return false, fmt.Errorf("store transcript %s: %w", r.Hash.Hex(), err)
 	}
 	return isNew, nil
+}
+
+// chainShared runs b in a transaction that first holds the chain lock
+// shared (chainShareSQL). One such transaction at a time waits for the
+// lock, on one of the pool's connections; the others wait here, holding
+// none: a chain write in progress (up to a second while a broker catches
+// up) and a burst of gossip or posted transcripts never take every
+// connection from the API's reads.
+func (s *Store) chainShared(ctx context.Context, b *pgx.Batch) error {
+	select {
+	case s.lockWaiter <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	waiting := true
+	done := func() {
+		if waiting {
+			waiting = false
+			<-s.lockWaiter
+		}
+	}
+	defer done()
+	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
+		if _, err := tx.Exec(ctx, chainShareSQL); err != nil {
+			return err
+		}
+		done()
+		return tx.SendBatch(ctx, b).Close()
+	})
 }
 
 // transcriptWinners are t's winning bids, best first: Winners, or Winner

@@ -23,6 +23,9 @@ type Store struct {
 	pool     *pgxpool.Pool
 	log      *slog.Logger
 	backlogs backlogs
+	// lockWaiter is held by the one gossip write that may wait for the
+	// chain lock on a connection (chainShared).
+	lockWaiter chan struct{}
 }
 
 // Open connects to the database at url (a PostgreSQL connection URL or
@@ -39,7 +42,7 @@ func Open(ctx context.Context, url string, logger *slog.Logger) (*Store, error) 
 	if err != nil {
 		return nil, fmt.Errorf("store: connect: %w", err)
 	}
-	s := &Store{pool: pool, log: logger}
+	s := &Store{pool: pool, log: logger, lockWaiter: make(chan struct{}, 1)}
 	if err := s.Ping(ctx); err != nil {
 		pool.Close()
 		return nil, err
