@@ -2,9 +2,12 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"sync"
 	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/tender-market/tender/pkg/store"
 	"github.com/tender-market/tender/pkg/store/storetest"
@@ -278,5 +281,26 @@ func TestBacklogBlocksMigrationDown(t *testing.T) {
 	ingest(t, s, 2, 2, false)
 	if _, err := p.DownTo(t.Context(), 10); err != nil {
 		t.Fatalf("migrating down once the backlog moved: %v", err)
+	}
+}
+
+// TestDeferredLeaseNotFoundYet: a lease whose events wait in a backlog is
+// not found yet, and the error says the broker is catching up; once the
+// backlog moves, it is.
+func TestDeferredLeaseNotFoundYet(t *testing.T) {
+	s, _ := storetest.New(t)
+	id := common.Hash{0x91}
+	evs := lifecycle(id, storetest.Address(1), storetest.Address(2), 100, store.KindClosed, storetest.Address(2))
+	if _, err := s.DeferChainEvents(t.Context(), "chain", evs[:2], store.ChainPosition{Block: 102}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.LeaseDetail(t.Context(), id); !errors.Is(err, store.ErrNotFound) || !strings.Contains(err.Error(), "catching up") {
+		t.Errorf("a lease in the backlog: %v, want not found yet, saying the broker is catching up", err)
+	}
+	if _, err := s.ApplyChainEvents(t.Context(), "chain", evs[2:], store.ChainPosition{Block: 105}); err != nil {
+		t.Fatal(err)
+	}
+	if d, err := s.LeaseDetail(t.Context(), id); err != nil || d.Lease.State != "closed" {
+		t.Errorf("once the backlog moved: %+v, %v; want the lease, closed", d.Lease, err)
 	}
 }

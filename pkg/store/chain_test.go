@@ -110,6 +110,9 @@ func TestEventsOfUnseenLease(t *testing.T) {
 	if _, err := s.Lease(ctx, id); err == nil {
 		t.Error("a lease was made up from events without its opening")
 	}
+	if _, err := s.LeaseDetail(ctx, id); err == nil || !strings.Contains(err.Error(), "began indexing the chain after the lease opened") {
+		t.Errorf("the lease's page: %v, want not found, saying the broker began indexing after it opened", err)
+	}
 	if got := allPayments(t, dbURL); len(got) != 0 {
 		t.Errorf("payments with unknown parties: %v", got)
 	}

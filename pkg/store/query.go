@@ -321,7 +321,7 @@ WHERE w.lease_id = $1 ORDER BY t.closed_at DESC, w.transcript_hash LIMIT 1`
 		return LeaseDetail{}, fmt.Errorf("read lease %s: %w", id.Hex(), err)
 	}
 	if !found {
-		return LeaseDetail{}, fmt.Errorf("lease %s: %w", id.Hex(), ErrNotFound)
+		return LeaseDetail{}, fmt.Errorf("lease %s: %w", id.Hex(), unlisted(d.Events))
 	}
 	if d.Lease.Replica {
 		g.OrderHash = d.Lease.OrderHash
@@ -331,6 +331,20 @@ WHERE w.lease_id = $1 ORDER BY t.closed_at DESC, w.transcript_hash LIMIT 1`
 		d.Transcript.Entries, d.Transcript.NoBids = markWinners(entries, d.Transcript.Winners), noBids
 	}
 	return d, nil
+}
+
+// unlisted says why a lease with events stored (events) is not listed:
+// ErrNotFound, and what the events tell.
+func unlisted(events []ChainEvent) error {
+	switch {
+	case len(events) == 0:
+		return ErrNotFound
+	case slices.ContainsFunc(events, func(e ChainEvent) bool { return e.Kind == KindLeaseOpened }):
+		return fmt.Errorf("%w yet: this broker is catching up with the chain and has stored %d of the lease's events; "+
+			"it lists the lease when it next moves the leases it has stored events of (every %d events or so, and once it reaches the chain's head)",
+			ErrNotFound, len(events), maxBacklog)
+	}
+	return fmt.Errorf("%w: this broker began indexing the chain after the lease opened, and holds only %d of its events", ErrNotFound, len(events))
 }
 
 func (s *Store) leaseEvents(ctx context.Context, id common.Hash) ([]ChainEvent, error) {
