@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -205,19 +206,13 @@ func (s *Store) chainShared(ctx context.Context, b *pgx.Batch) error {
 	case <-ctx.Done():
 		return ctx.Err()
 	}
-	waiting := true
-	done := func() {
-		if waiting {
-			waiting = false
-			<-s.lockWaiter
-		}
-	}
-	defer done()
+	locked := sync.OnceFunc(func() { <-s.lockWaiter }) // the next may wait
+	defer locked()
 	return pgx.BeginFunc(ctx, s.pool, func(tx pgx.Tx) error {
 		if _, err := tx.Exec(ctx, chainShareSQL); err != nil {
 			return err
 		}
-		done()
+		locked()
 		return tx.SendBatch(ctx, b).Close()
 	})
 }
