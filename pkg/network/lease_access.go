@@ -13,7 +13,8 @@ import (
 
 // Lease streams (/tender/lease/1.0.0) connect a lease's tenant with its
 // provider. The tenant opens the stream and names the lease and the
-// operation; the provider answers with a fresh random challenge; the tenant
+// operation; the provider answers with a fresh random challenge (or, when
+// it serves no leases, with its refusal, which is never 32 bytes); the tenant
 // signs an auction.LeaseAccess message over it with the lease's tenant key;
 // the provider lets the operation run only if that key is the lease's
 // tenant, and otherwise refuses with ErrLeaseDenied. This file holds what

@@ -70,11 +70,17 @@ func (c *LeaseClient) handshake(lc *leaseConn, req leaseRequest) error {
 	if err := writeJSON(lc.s, req); err != nil {
 		return err
 	}
-	msg, err := lc.fr.next(32)
+	// A node that serves no leases (or not yet) refuses in place of the
+	// challenge; its reply is never 32 bytes long.
+	msg, err := lc.fr.next(maxReplyBytes)
 	if err != nil {
 		return fmt.Errorf("read challenge: %w", err)
 	}
 	if len(msg) != 32 {
+		var r reply
+		if json.Unmarshal(msg, &r) == nil && r.Error != "" {
+			return r.err()
+		}
 		return fmt.Errorf("challenge is %d bytes, want 32", len(msg))
 	}
 	sig, err := c.tenant.SignHash(accessDigest(c.n.domain, c.leaseID, c.provider, req.Op, [32]byte(msg)))

@@ -284,6 +284,21 @@ func leasePair(t *testing.T) (provider, tenant *Node, host *memLeaseHost) {
 	return provider, tenant, host
 }
 
+// TestLeaseNoHost: a node that serves no leases (a provider still
+// resuming, a tenant's node) refuses before the challenge, and the tenant
+// is told so, on every protocol that takes the handshake.
+func TestLeaseNoHost(t *testing.T) {
+	provider, tenant, _ := leasePair(t)
+	provider.ServeLeases(nil)
+	c := tenant.Lease(provider.AddrInfo(), common.HexToHash("0x1ea5e"), auction.NewKeySigner(testKey(t, 1)))
+	if _, err := c.Status(ctxTimeout(t, waitLong)); !errors.Is(err, ErrNoLeaseHost) {
+		t.Errorf("status from a node that serves no leases: %v, want %v", err, ErrNoLeaseHost)
+	}
+	if _, err := c.openProtocol(ctxTimeout(t, waitLong), ProtocolForward, forwardStreamMem, leaseRequest{Op: OpForward, Port: 80}); !errors.Is(err, ErrNoLeaseHost) {
+		t.Errorf("a forward to a node that serves no leases: %v, want %v", err, ErrNoLeaseHost)
+	}
+}
+
 func TestLeaseAccess(t *testing.T) {
 	provider, tenant, host := leasePair(t)
 	tenantKey, strangerKey := testKey(t, 1), testKey(t, 2)

@@ -50,8 +50,16 @@ func (d *Daemon) lease(id common.Hash) (*leaseRun, error) {
 
 // TenantOf is the lease's tenant. A lease of one of the provider's bids
 // that is open on chain is served from the moment its tenant asks, even
-// before the escrow watcher has seen it open.
+// before the escrow watcher has seen it open. Until Run has taken up the
+// leases recorded before a restart, it waits.
 func (d *Daemon) TenantOf(ctx context.Context, id common.Hash) (common.Address, error) {
+	select {
+	case <-d.resumed:
+	case <-d.stopped:
+		return common.Address{}, fmt.Errorf("%w: %s: the provider stopped", network.ErrLeaseNotServed, id.Hex())
+	case <-ctx.Done():
+		return common.Address{}, ctx.Err()
+	}
 	d.mu.Lock()
 	b := d.bids[id]
 	d.mu.Unlock()

@@ -229,6 +229,10 @@ type Daemon struct {
 	launch chan *leaseRun
 	// stopped is closed when Run stops taking leases.
 	stopped chan struct{}
+	// resumed is closed once Run has taken up the leases it recorded
+	// (resume): a lease stream opened before waits for it in TenantOf,
+	// so that a tenant asking just after a restart is served.
+	resumed chan struct{}
 }
 
 type bidState struct {
@@ -305,6 +309,7 @@ func New(cfg Config) (*Daemon, error) {
 		collecting: make(map[common.Hash]bool),
 		launch:     make(chan *leaseRun),
 		stopped:    make(chan struct{}),
+		resumed:    make(chan struct{}),
 	}, nil
 }
 
@@ -316,11 +321,12 @@ func (d *Daemon) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	defer close(d.stopped)
+	d.cfg.Market.ServeLeases(d)
+	defer d.cfg.Market.ServeLeases(nil)
 	if err := d.resume(ctx); err != nil {
 		return err
 	}
-	d.cfg.Market.ServeLeases(d)
-	defer d.cfg.Market.ServeLeases(nil)
+	close(d.resumed)
 
 	orders := d.cfg.Market.Orders(ctx)
 	transcripts := d.cfg.Market.Transcripts(ctx)

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -229,6 +230,77 @@ func TestRestartBetweenStartAndLaunch(t *testing.T) {
 		t.Errorf("the job was launched %d times, want once", n)
 	}
 	p.WaitFree(gpus)
+}
+
+// TestRestartServesWhileResuming: a tenant who asks while the restarted
+// daemon is still taking up its recorded leases gets the challenge and
+// waits for the lease, rather than being told the node serves no leases.
+func TestRestartServesWhileResuming(t *testing.T) {
+	m, p, ten := setUp(t, 0)
+	id := submitRunning(t, m, p, ten, "run=5m").LeaseID
+	resuming, resume := make(chan struct{}), make(chan struct{})
+	restart(t, m, p, id, func() {
+		p.Spec.Escrow = func(e provider.Escrow) provider.Escrow {
+			return slowResume{Escrow: e, entered: sync.OnceFunc(func() { close(resuming) }), release: resume}
+		}
+	})
+	ctx := timeout(t, time.Minute)
+	select {
+	case <-resuming:
+	case <-ctx.Done():
+		t.Fatal("the restarted daemon did not ask the chain for its lease")
+	}
+	signed := make(chan struct{})
+	signer := signsThen{Signer: auction.NewKeySigner(m.Chain.Tenant.Key), signed: sync.OnceFunc(func() { close(signed) })}
+	type answer struct {
+		st  network.LeaseStatus
+		err error
+	}
+	done := make(chan answer, 1)
+	go func() {
+		st, err := ten.Node.Lease(p.Node.AddrInfo(), id, signer).Status(ctx)
+		done <- answer{st, err}
+	}()
+	select {
+	case <-signed:
+	case a := <-done:
+		t.Fatalf("answered while the daemon resumed, before any challenge: %+v, %v", a.st, a.err)
+	case <-ctx.Done():
+		t.Fatal("no challenge while the daemon resumed")
+	}
+	close(resume)
+	a := <-done
+	if a.err != nil || a.st.State != network.JobRunning {
+		t.Fatalf("status asked while the daemon resumed: %+v, %v; want running", a.st, a.err)
+	}
+}
+
+// slowResume is a chain whose first lease read waits for release.
+type slowResume struct {
+	provider.Escrow
+	entered func()
+	release <-chan struct{}
+}
+
+func (s slowResume) Lease(ctx context.Context, id common.Hash) (lease.Lease, error) {
+	s.entered()
+	select {
+	case <-s.release:
+	case <-ctx.Done():
+		return lease.Lease{}, ctx.Err()
+	}
+	return s.Escrow.Lease(ctx, id)
+}
+
+// signsThen is a tenant's signer that tells when it signed a challenge.
+type signsThen struct {
+	auction.Signer
+	signed func()
+}
+
+func (s signsThen) SignHash(digest common.Hash) (auction.Signature, error) {
+	s.signed()
+	return s.Signer.SignHash(digest)
 }
 
 // TestRestartServesClosedLeases: a lease that closed before the daemon
