@@ -316,7 +316,9 @@ func New(cfg Config) (*Daemon, error) {
 // Run serves the market until ctx is done: it bids on orders, watches the
 // escrow for its leases and runs them. It returns once every goroutine it
 // started has ended. A job still running when ctx ends keeps running in
-// its container. A Daemon runs once.
+// its container. It serves lease streams from the start: those that come
+// before it has taken up the leases recorded before a restart wait for
+// them. A Daemon runs once.
 func (d *Daemon) Run(ctx context.Context) error {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
