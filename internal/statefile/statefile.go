@@ -22,6 +22,12 @@ func Write(path string, v any) error {
 	if err != nil {
 		return fmt.Errorf("state %s: %w", path, err)
 	}
+	return WriteBytes(path, append(data, '\n'))
+}
+
+// WriteBytes stores data at path atomically, as Write does, for a state
+// file that is not JSON.
+func WriteBytes(path string, data []byte) error {
 	dir := filepath.Dir(path)
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("state %s: %w", path, err)
@@ -31,7 +37,7 @@ func Write(path string, v any) error {
 		return fmt.Errorf("state %s: %w", path, err)
 	}
 	tmp := f.Name()
-	_, err = f.Write(append(data, '\n'))
+	_, err = f.Write(data)
 	if err == nil {
 		err = f.Sync()
 	}

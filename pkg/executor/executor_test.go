@@ -494,6 +494,42 @@ func TestCleanupClosedLeases(t *testing.T) {
 	}
 }
 
+// TestCleanupForgetsGoneImages: an image recorded as pulled with a login
+// that the machine no longer has is forgotten at Cleanup, on disk too;
+// one it still has stays recorded.
+func TestCleanupForgetsGoneImages(t *testing.T) {
+	cli := needDocker(t)
+	ctx, cancel := context.WithTimeout(t.Context(), time.Minute)
+	defer cancel()
+	have, err := cli.ImageInspect(ctx, probeImage)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gone := "sha256:" + strings.Repeat("0", 64)
+	dir := t.TempDir()
+	path := filepath.Join(dir, privateImagesFile)
+	if err := os.WriteFile(path, []byte(have.ID+"\n"+gone+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	ex := newExecutor(t, cli, Config{WorkDir: dir})
+	if !ex.private.Has(gone) || !ex.private.Has(have.ID) {
+		t.Fatalf("recorded images %v, want both of the file's", ex.private.Names())
+	}
+	if _, err := ex.Cleanup(ctx, func(string) bool { return false }); err != nil {
+		t.Fatalf("Cleanup() error = %v", err)
+	}
+	if got := ex.private.Names(); !slices.Equal(got, []string{have.ID}) {
+		t.Errorf("recorded after Cleanup: %v, want only the image the machine has, %s", got, have.ID)
+	}
+	again, err := LoadPrivateImages(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := again.Names(); !slices.Equal(got, []string{have.ID}) {
+		t.Errorf("recorded on disk after Cleanup: %v, want only %s", got, have.ID)
+	}
+}
+
 func TestImageMissing(t *testing.T) {
 	cli := needDocker(t)
 	ex := newExecutor(t, cli, Config{})

@@ -5,12 +5,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
 	cerrdefs "github.com/containerd/errdefs"
 	"github.com/moby/moby/client"
+
+	"github.com/tender-market/tender/internal/statefile"
 )
 
 // privateImagesFile, in Config.WorkDir, lists the images this machine has
@@ -22,7 +26,8 @@ const privateImagesFile = "private-images"
 // executor by image ID, a cluster by repository. Another lease uses one
 // only once it has pulled it itself: a tenant cannot run another's
 // private image by naming it. The list is kept in a file, one name a
-// line, across restarts.
+// line, across restarts; the Docker executor forgets, at its Cleanup, the
+// images the machine no longer has.
 type PrivateImages struct {
 	path  string
 	mu    sync.Mutex
@@ -90,6 +95,53 @@ func (p *PrivateImages) Add(name string) error {
 	}
 	p.names[name] = true
 	return nil
+}
+
+// Names are the names recorded.
+func (p *PrivateImages) Names() []string {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	return slices.Sorted(maps.Keys(p.names))
+}
+
+// Drop forgets names, rewriting the file whole (atomically: a crash
+// leaves the old list or the new one).
+func (p *PrivateImages) Drop(names ...string) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if !slices.ContainsFunc(names, func(n string) bool { return p.names[n] }) {
+		return nil
+	}
+	kept := maps.Clone(p.names)
+	for _, n := range names {
+		delete(kept, n)
+	}
+	var b strings.Builder
+	for _, n := range slices.Sorted(maps.Keys(kept)) {
+		b.WriteString(n + "\n")
+	}
+	if err := statefile.WriteBytes(p.path, []byte(b.String())); err != nil {
+		return fmt.Errorf("forget images pulled with a login: %w", err)
+	}
+	p.names = kept
+	return nil
+}
+
+// prunePrivate forgets the images recorded as pulled with a login that
+// this machine no longer has: a lease that names one pulls it anew, so
+// nothing of another's is left to guard.
+func (e *Executor) prunePrivate(ctx context.Context) error {
+	var gone []string
+	for _, id := range e.private.Names() {
+		have, err := e.imageID(ctx, id)
+		if err != nil {
+			return err
+		}
+		if have == "" {
+			gone = append(gone, id)
+		}
+	}
+	return e.private.Drop(gone...)
 }
 
 // imageID is the ID of the image ref names on this machine; "" when it

@@ -104,8 +104,9 @@ func runFromLabels(labels map[string]string) Run {
 // directories, of every lease closed reports as closed, stopping those
 // still running. It also removes lease networks left without a container
 // (by a Create that stopped half-way; a Create running at the same time
-// may fail). It returns the lease IDs whose container it removed; failures
-// are joined into the error and the rest carry on.
+// may fail), and forgets the images recorded as pulled with a login that
+// the machine no longer has. It returns the lease IDs whose container it
+// removed; failures are joined into the error and the rest carry on.
 func (e *Executor) Cleanup(ctx context.Context, closed func(leaseID string) bool) ([]string, error) {
 	runs, err := e.List(ctx)
 	if err != nil {
@@ -128,6 +129,9 @@ func (e *Executor) Cleanup(ctx context.Context, closed func(leaseID string) bool
 		removed = append(removed, run.LeaseID)
 	}
 	if err := e.cleanupNetworks(ctx, closed, func(id string) bool { return kept[id] }); err != nil {
+		errs = append(errs, err)
+	}
+	if err := e.prunePrivate(ctx); err != nil {
 		errs = append(errs, err)
 	}
 	return removed, errors.Join(errs...)
